@@ -1,0 +1,53 @@
+"""Errors a service raises when a rule refuses an action. Views show ``message`` (Chinese);
+the API returns ``{code, message, field}``."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the action. ``code`` is machine-readable; ``message`` is for people."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, field: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+    def __init__(self, message: str = "无权执行此操作", code: str = "permission_denied"):
+        super().__init__(code, message)
+
+
+class NotFound(DomainError):
+    """Also raised for records outside the user's data scope, so their existence does not leak."""
+
+    status = 404
+
+    def __init__(self, message: str = "记录不存在或无权查看", code: str = "not_found"):
+        super().__init__(code, message)
+
+
+def validation_error_items(exc) -> list[dict]:
+    """Flatten a Django ValidationError into ``[{code, message, field}]``."""
+    items = []
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                items.append({
+                    "code": error.code or "invalid",
+                    "message": _message(error),
+                    "field": None if field == "__all__" else field,
+                })
+    else:
+        for error in exc.error_list:
+            items.append({"code": error.code or "invalid", "message": _message(error), "field": None})
+    return items
+
+
+def _message(error) -> str:
+    return str(error.message % error.params if error.params else error.message)

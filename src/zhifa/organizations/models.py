@@ -1,0 +1,195 @@
+"""Regions, enforcement bodies, officers, certificates, postings and the people who log in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from zhifa.core.django_validators import id_number_validator
+
+
+class Region(models.Model):
+    """行政区划: the district and its townships / sub-districts (codes per GB/T 2260 and its
+    township extension: 001–099 街道, 100–199 镇, 200–299 乡)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        DISTRICT = "district", "区（县）"
+        SUBDISTRICT = "subdistrict", "街道"
+        TOWN = "town", "镇"
+        TOWNSHIP = "township", "乡"
+
+    TOWNSHIP_LEVELS = (Level.SUBDISTRICT, Level.TOWN, Level.TOWNSHIP)
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=50)
+    level = models.CharField("层级", max_length=20, choices=Level.choices)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_township(self) -> bool:
+        """乡镇（街道）: the level enforcement power is pushed down to."""
+        return self.level in self.TOWNSHIP_LEVELS
+
+
+class Organization(models.Model):
+    """执法主体 / 机构, in one tree. ``path`` is the chain of ids from the root ("/1/4/17/"),
+    so a subtree is one indexed prefix match (data scopes)."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "人民政府"
+        COMMAND_CENTER = "command_center", "行政执法统一指挥中心"
+        GUIDANCE_OFFICE = "guidance_office", "综合行政执法指导办公室"
+        COMPREHENSIVE_BUREAU = "comprehensive_bureau", "综合行政执法局"
+        PROFESSIONAL_DEPARTMENT = "professional_department", "专业执法队伍"
+        REGULATOR_DEPARTMENT = "regulator_department", "业务主管部门"
+        TOWNSHIP_TEAM = "township_team", "乡镇（街道）综合执法队"
+        DISPATCHED_STATION = "dispatched_station", "派驻站所"
+
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=30, blank=True, help_text="用于文书文号，如“衢江综执”")
+    kind = models.CharField("类型", max_length=40, choices=Kind.choices)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="organizations")
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    headcount = models.PositiveIntegerField("编制数", default=0)
+    is_enforcement_body = models.BooleanField("是否执法主体", default=False, help_text="可以自己的名义作出行政处罚")
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "机构"
+        verbose_name_plural = "机构"
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if path != self.path:
+            self.path = path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class Officer(models.Model):
+    """执法人员. Auxiliary staff (执法辅助人员) may assist but never decide or sign."""
+
+    class Kind(models.TextChoices):
+        ENFORCEMENT = "enforcement", "执法岗"
+        AUXILIARY = "auxiliary", "执法辅助人员"
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True, validators=[id_number_validator])
+    employee_no = models.CharField("工号", max_length=30, unique=True)
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    kind = models.CharField("岗位类别", max_length=20, choices=Kind.choices, default=Kind.ENFORCEMENT)
+    organization = models.ForeignKey(Organization, verbose_name="所属机构", on_delete=models.PROTECT, related_name="officers")
+    posted_to = models.ForeignKey(
+        Region, verbose_name="下沉乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="posted_officers",
+        help_text="由区级部门派驻、在乡镇（街道）工作",
+    )
+    posted_since = models.DateField("下沉日期", null=True, blank=True)
+    legal_qualified = models.BooleanField("通过国家统一法律职业资格考试", default=False)
+    is_active = models.BooleanField("在岗", default=True)
+    credential_nonce = models.PositiveIntegerField(default=0, editable=False, help_text="递增即作废已签发的亮证二维码")
+
+    class Meta:
+        ordering = ["organization__path", "employee_no"]
+        verbose_name = "执法人员"
+        verbose_name_plural = "执法人员"
+        indexes = [models.Index(fields=["organization", "kind", "is_active"]), models.Index(fields=["posted_to"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_auxiliary(self) -> bool:
+        return self.kind == self.Kind.AUXILIARY
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date):
+        """Certificates an officer may act under on ``day``."""
+        return self.filter(status=Certificate.Status.ACTIVE, valid_from__lte=day, valid_to__gte=day)
+
+
+class Certificate(models.Model):
+    """执法证: the number, the domains it covers and its validity."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "有效"
+        SUSPENDED = "suspended", "暂扣"
+        REVOKED = "revoked", "注销"
+
+    officer = models.ForeignKey(Officer, verbose_name="持证人", on_delete=models.PROTECT, related_name="certificates")
+    number = models.CharField("证件号", max_length=40, unique=True)
+    domains = models.JSONField("执法领域", default=list)
+    issuer = models.CharField("发证机关", max_length=100, default="浙江省人民政府")
+    valid_from = models.DateField("有效期起")
+    valid_to = models.DateField("有效期止")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_to"]
+        verbose_name = "执法证"
+        verbose_name_plural = "执法证"
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gt=models.F("valid_from")), name="certificate_dates_ordered"),
+        ]
+        indexes = [models.Index(fields=["officer", "status", "valid_to"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
+
+
+class User(AbstractUser):
+    """A person who logs in and acts for one organisation in one role."""
+
+    class Role(models.TextChoices):
+        COMMAND_CENTER = "command_center", "指挥中心"
+        GUIDANCE_OFFICE = "guidance_office", "执法指导办"
+        DEPARTMENT_ADMIN = "department_admin", "部门管理员"
+        TOWNSHIP_LEADER = "township_leader", "乡镇（街道）领导"
+        OFFICER = "officer", "执法人员"
+        LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
+        SUPERVISOR = "supervisor", "监督人员"
+
+    organization = models.ForeignKey(Organization, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.OFFICER)
+    officer = models.OneToOneField(Officer, verbose_name="对应执法人员", null=True, blank=True, on_delete=models.SET_NULL, related_name="user")
+    display_name = models.CharField("显示名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,44 @@
+"""Pure rules about staff, roles and postings (no database)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# The reform plan's goal: at least 60% of enforcement staff work in townships (力量下沉).
+TOWNSHIP_STAFF_SHARE_GOAL = Decimal("0.60")
+
+# 行政处罚法 art. 42 / 55: enforcement needs at least two officers holding certificates,
+# so a township with fewer than two certified officers cannot act on its own.
+MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP = 2
+
+# Who may change the roster. Everyone else reads it within their scope.
+ROSTER_MANAGERS = frozenset({"department_admin", "township_leader", "guidance_office"})
+# Who may post (下沉) a district officer to a township.
+POSTING_MANAGERS = frozenset({"department_admin", "guidance_office"})
+
+
+def can_manage_roster(role: str) -> bool:
+    return role in ROSTER_MANAGERS
+
+
+def can_post_officers(role: str) -> bool:
+    return role in POSTING_MANAGERS
+
+
+def share(part: int, whole: int) -> Decimal:
+    """A ratio rounded to four places; zero when there is nothing to divide."""
+    if whole == 0:
+        return Decimal("0")
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+
+
+def may_hold_certificate(officer_kind: str) -> bool:
+    """Auxiliary staff (执法辅助人员) assist but do not enforce: they get no enforcement certificate
+    (行政处罚法 art. 42: penalties are imposed by officers holding enforcement certificates)."""
+    return officer_kind != "auxiliary"
+
+
+def may_decide_or_sign(officer_kind: str, has_valid_certificate: bool) -> bool:
+    """Only a certified enforcement officer may be one of the two officers, decide or sign
+    (行政处罚法 art. 42, 55)."""
+    return officer_kind != "auxiliary" and has_valid_certificate

@@ -1,0 +1,120 @@
+"""Reads of the roster, each scoped to the user (core.scopes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from zhifa.core.errors import NotFound
+from zhifa.core.scopes import Scope
+from zhifa.core.sql import SubqueryCount
+
+from . import rules
+from .models import Certificate, Officer, Organization, Region
+
+
+def officers(scope: Scope, *, organization_id: int | None = None, kind: str | None = None,
+             certificate: str | None = None, posted: bool | None = None, q: str | None = None,
+             today: dt.date | None = None) -> QuerySet[Officer]:
+    """Officers the scope may see, with the filters of the officer list.
+
+    ``certificate``: "valid" (holds a certificate valid today), "expiring" (valid, ends within
+    90 days), "none" (no valid certificate)."""
+    today = today or timezone.localdate()
+    qs = scope.filter(Officer.objects.all(), "organization", "posted_to")
+    qs = qs.select_related("organization", "posted_to").annotate(
+        has_valid_certificate=Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk"))),
+    )
+    if organization_id:
+        org = Organization.objects.filter(pk=organization_id).only("path").first()
+        qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if certificate == "valid":
+        qs = qs.filter(has_valid_certificate=True)
+    elif certificate == "none":
+        qs = qs.filter(has_valid_certificate=False)
+    elif certificate == "expiring":
+        qs = qs.filter(Exists(Certificate.objects.valid_on(today).filter(
+            officer=OuterRef("pk"), valid_to__lte=today + dt.timedelta(days=90))))
+    if posted is True:
+        qs = qs.filter(posted_to__isnull=False)
+    elif posted is False:
+        qs = qs.filter(posted_to__isnull=True)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(employee_no__contains=q) | Q(certificates__number=q)).distinct()
+    return qs.order_by("organization__path", "employee_no")
+
+
+def officer_detail(scope: Scope, officer_id: int) -> Officer:
+    officer = (scope.filter(Officer.objects.all(), "organization", "posted_to")
+               .select_related("organization", "organization__region", "posted_to")
+               .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
+               .filter(pk=officer_id).first())
+    if officer is None:
+        raise NotFound()
+    return officer
+
+
+def organizations(scope: Scope) -> QuerySet[Organization]:
+    """Organisations in the scope, in tree order, each with its active officer count."""
+    qs = Organization.objects.select_related("region").annotate(
+        officer_count=Count("officers", filter=Q(officers__is_active=True)),
+    )
+    if not scope.everything:
+        qs = qs.filter(path__startswith=scope.org_path) if scope.org_path else qs.none()
+    return qs.order_by("path")
+
+
+def township_regions() -> QuerySet[Region]:
+    return Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).order_by("code")
+
+
+@dataclass(frozen=True)
+class StaffingIndicators:
+    enforcement_staff: int
+    in_townships: int
+    township_share: Decimal
+    goal: Decimal
+
+    @property
+    def meets_goal(self) -> bool:
+        return self.township_share >= self.goal
+
+
+def _working_in_townships() -> Q:
+    """An officer works in a township when employed by a township body or posted to one."""
+    return Q(organization__region__level__in=Region.TOWNSHIP_LEVELS) | Q(posted_to__isnull=False)
+
+
+def staffing_indicators(scope: Scope) -> StaffingIndicators:
+    """Share of enforcement staff working in townships (goal ≥60%), in one SQL aggregate."""
+    qs = scope.filter(Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT), "organization", "posted_to")
+    row = qs.aggregate(total=Count("pk"), township=Count("pk", filter=_working_in_townships()))
+    return StaffingIndicators(
+        enforcement_staff=row["total"], in_townships=row["township"],
+        township_share=rules.share(row["township"], row["total"]), goal=rules.TOWNSHIP_STAFF_SHARE_GOAL,
+    )
+
+
+def township_certified_counts(scope: Scope, today: dt.date | None = None) -> QuerySet[Region]:
+    """Each township with ``certified``: active enforcement officers working there who hold a
+    certificate valid today (employed by a body of the township, or posted to it)."""
+    today = today or timezone.localdate()
+    working_there = Officer.objects.filter(
+        Q(posted_to=OuterRef("pk")) | Q(posted_to__isnull=True, organization__region=OuterRef("pk")),
+        is_active=True, kind=Officer.Kind.ENFORCEMENT,
+    ).filter(Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk")))).values("pk")
+    regions = township_regions()
+    if not scope.everything:
+        regions = regions.filter(pk=scope.township_region_id) if scope.township_region_id else regions.none()
+    return regions.annotate(certified=SubqueryCount(working_there))
+
+
+def townships_short_of_certified(scope: Scope, today: dt.date | None = None) -> QuerySet[Region]:
+    """Townships with fewer than two certified enforcement officers (行政处罚法 art. 42, 55)."""
+    return township_certified_counts(scope, today).filter(certified__lt=rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP)

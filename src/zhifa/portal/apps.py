@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "zhifa.portal"
+    label = "portal"
+    verbose_name = "公众门户"

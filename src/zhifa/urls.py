@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zhifa.api.api import api
+from zhifa.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", include("zhifa.organizations.urls")),
+    path("public/", include("zhifa.portal.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
