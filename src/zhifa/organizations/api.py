@@ -1,12 +1,10 @@
 """Roster endpoints: regions, organisations, officers, certificates, postings, staffing indicators."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhifa.core.scopes import Scope
@@ -157,7 +155,7 @@ def create_officer(request, payload: OfficerIn):
     data = payload.dict()
     data["organization"] = _field_lookup(Organization, "organization_id", data.pop("organization_id"))
     officer = services.create_officer(request.auth, data)
-    return 201, selectors.officer_detail(_scope(request), officer.pk)
+    return Status(201, selectors.officer_detail(_scope(request), officer.pk))
 
 
 @router.patch("/officers/{officer_id}", response=OfficerDetailOut, summary="修改执法人员")
@@ -168,7 +166,7 @@ def update_officer(request, officer_id: int, payload: OfficerPatch):
 
 @router.post("/officers/{officer_id}/certificates", response={201: CertificateOut}, summary="登记执法证")
 def add_certificate(request, officer_id: int, payload: CertificateIn):
-    return 201, services.add_certificate(request.auth, officer_id, payload.dict())
+    return Status(201, services.add_certificate(request.auth, officer_id, payload.dict()))
 
 
 @router.post("/officers/{officer_id}/posting", response=OfficerDetailOut, summary="下沉到乡镇（街道）或结束下沉")

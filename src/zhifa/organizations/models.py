@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -159,12 +160,20 @@ class Certificate(models.Model):
         verbose_name = "执法证"
         verbose_name_plural = "执法证"
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__gt=models.F("valid_from")), name="certificate_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_to__gt=models.F("valid_from")), name="certificate_dates_ordered",
+                violation_error_code="certificate_dates_reversed", violation_error_message="有效期止必须晚于有效期起",
+            ),
         ]
         indexes = [models.Index(fields=["officer", "status", "valid_to"])]
 
     def __str__(self) -> str:
         return self.number
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
+            raise ValidationError({"valid_to": ValidationError(
+                "有效期止必须晚于有效期起", code="certificate_dates_reversed")})
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to

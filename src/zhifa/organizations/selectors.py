@@ -17,6 +17,12 @@ from . import rules
 from .models import Certificate, Officer, Organization, Region
 
 
+def _visible_officers(scope: Scope, today: dt.date) -> QuerySet[Officer]:
+    return scope.filter(Officer.objects.all(), "organization", "posted_to").annotate(
+        has_valid_certificate=Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk"))),
+    )
+
+
 def officers(scope: Scope, *, organization_id: int | None = None, kind: str | None = None,
              certificate: str | None = None, posted: bool | None = None, q: str | None = None,
              today: dt.date | None = None) -> QuerySet[Officer]:
@@ -25,10 +31,7 @@ def officers(scope: Scope, *, organization_id: int | None = None, kind: str | No
     ``certificate``: "valid" (holds a certificate valid today), "expiring" (valid, ends within
     90 days), "none" (no valid certificate)."""
     today = today or timezone.localdate()
-    qs = scope.filter(Officer.objects.all(), "organization", "posted_to")
-    qs = qs.select_related("organization", "posted_to").annotate(
-        has_valid_certificate=Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk"))),
-    )
+    qs = _visible_officers(scope, today).select_related("organization", "posted_to")
     if organization_id:
         org = Organization.objects.filter(pk=organization_id).only("path").first()
         qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
@@ -51,7 +54,7 @@ def officers(scope: Scope, *, organization_id: int | None = None, kind: str | No
 
 
 def officer_detail(scope: Scope, officer_id: int) -> Officer:
-    officer = (scope.filter(Officer.objects.all(), "organization", "posted_to")
+    officer = (_visible_officers(scope, timezone.localdate())
                .select_related("organization", "organization__region", "posted_to")
                .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
                .filter(pk=officer_id).first())
