@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.conftest import new_officer
 from zhifa.core.errors import NotFound, PermissionDenied
 from zhifa.core.models import AuditEvent
+from zhifa.core.scopes import Scope
 from zhifa.organizations import selectors, services
 from zhifa.organizations.models import Certificate, Officer
-from zhifa.core.scopes import Scope
-from tests.conftest import new_officer
 
 
 def _codes(exc_info, field):

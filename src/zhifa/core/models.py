@@ -44,6 +44,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = "审计事件"
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionError("审计日志只能追加，不能修改")
@@ -51,9 +54,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除")
-
-    def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
 
 class HolidayOverride(models.Model):
