@@ -7,11 +7,15 @@ rotating the nonce revokes every token issued before.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import segno
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
+
+from .models import Certificate, Officer
 
 SALT = "zhifa.credential-check"
 
@@ -51,3 +55,36 @@ def read_token(token: str, max_age: int | None = None) -> TokenClaims:
 def qr_svg(url: str, scale: int = 4) -> str:
     """The QR code of ``url`` as inline SVG (no image files, works offline)."""
     return segno.make(url, error="m").svg_inline(scale=scale)
+
+
+@dataclass(frozen=True)
+class CredentialCheck:
+    """What the public credential page shows: the officer and the certificate valid today, or
+    the reason the code is refused (``refusal``)."""
+
+    officer: Officer | None = None
+    certificate: Certificate | None = None
+    refusal: CredentialRefused | None = None
+    checked_on: dt.date | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def check_credential(token: str, today: dt.date | None = None) -> CredentialCheck:
+    """Verify a credential token and load the officer with the certificate valid ``today``."""
+    today = today or timezone.localdate()
+    try:
+        claims = read_token(token)
+    except CredentialRefused as refusal:
+        return CredentialCheck(refusal=refusal, checked_on=today)
+    officer = Officer.objects.select_related("organization").filter(pk=claims.officer_id).first()
+    if officer is None or not officer.is_active:
+        return CredentialCheck(refusal=CredentialRefused(
+            "officer_inactive", "该人员已不在执法岗位，二维码无效"), checked_on=today)
+    if officer.credential_nonce != claims.nonce:
+        return CredentialCheck(refusal=CredentialRefused(
+            "credential_revoked", "该二维码已作废，请执法人员重新出示"), checked_on=today)
+    certificate = Certificate.objects.valid_on(today).filter(officer=officer).order_by("-valid_to").first()
+    return CredentialCheck(officer=officer, certificate=certificate, checked_on=today)

@@ -42,3 +42,21 @@ def may_decide_or_sign(officer_kind: str, has_valid_certificate: bool) -> bool:
     """Only a certified enforcement officer may be one of the two officers, decide or sign
     (行政处罚法 art. 42, 55)."""
     return officer_kind != "auxiliary" and has_valid_certificate
+
+
+# A certificate ending within this many days is shown as expiring, so it is renewed in time.
+CERTIFICATE_EXPIRY_WARNING_DAYS = 90
+
+
+def certificate_state(certificate, today) -> tuple[str, str]:
+    """A certificate's state on ``today`` as (label, level): level is good, warn, bad or muted."""
+    if certificate.status != "active":
+        return certificate.get_status_display(), "bad"
+    if certificate.valid_to < today:
+        return "已过期", "bad"
+    if certificate.valid_from > today:
+        return "尚未生效", "muted"
+    days_left = (certificate.valid_to - today).days
+    if days_left <= CERTIFICATE_EXPIRY_WARNING_DAYS:
+        return f"{days_left} 天后到期", "warn"
+    return "有效", "good"

@@ -5,6 +5,10 @@ from . import views
 app_name = "organizations"
 urlpatterns = [
     path("officers/", views.officer_list, name="officer_list"),
+    path("officers/new/", views.officer_create, name="officer_create"),
     path("officers/<int:officer_id>/", views.officer_detail, name="officer_detail"),
+    path("officers/<int:officer_id>/certificates/", views.add_certificate, name="add_certificate"),
+    path("officers/<int:officer_id>/posting/", views.post_officer, name="post_officer"),
+    path("officers/<int:officer_id>/credential/rotate/", views.rotate_credential, name="rotate_credential"),
     path("tree/", views.organization_tree, name="organization_tree"),
 ]
