@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ZHIFA_VAR_DIR", BASE_DIR.parent.parent / "var"))
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "zhifa.core",
     "zhifa.organizations",
+    "zhifa.parties",
     "zhifa.api",
     "zhifa.portal",
 ]
@@ -147,6 +149,11 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "verify-audit-chain-nightly": {"task": "core.verify_audit_chain", "schedule": crontab(hour=2, minute=30)},
+}
 
 # The district the platform serves; names documents and the default region.
 ZHIFA_DISTRICT_CODE = os.environ.get("ZHIFA_DISTRICT_CODE", "330803")
