@@ -152,3 +152,13 @@ def test_officer_list_query_count_does_not_grow_with_page_size(client, world, dj
     with django_assert_max_num_queries(8) as large:
         assert client.get("/api/v1/officers").json()["count"] == 43
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_create_api_key_command_prints_a_working_key(client, world, capsys):
+    from django.core.management import call_command
+
+    call_command("create_api_key", "四平台", "--organization", str(world.team_a.pk))
+    raw = capsys.readouterr().out.strip().splitlines()[-1]
+    assert raw.startswith("zf_")
+    assert _get(client, "/api/v1/officers", raw).status_code == 200
+    assert AuditEvent.objects.filter(action="api_key.create").count() == 1

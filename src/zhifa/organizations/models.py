@@ -46,7 +46,7 @@ class Region(models.Model):
 
 
 class Organization(models.Model):
-    """执法主体 / 机构, in one tree. ``path`` is the chain of ids from the root ("/1/4/17/"),
+    """执法主体 / 机构, in one tree. ``path`` is the chain of ids from the root ("/00000001/00000004/"),
     so a subtree is one indexed prefix match (data scopes)."""
 
     class Kind(models.TextChoices):
@@ -80,7 +80,8 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        # Zero-padded ids keep siblings in creation order when sorted by path.
+        path = (self.parent.path if self.parent_id else "/") + f"{self.pk:08d}/"
         if path != self.path:
             self.path = path
             type(self).objects.filter(pk=self.pk).update(path=path)
