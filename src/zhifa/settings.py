@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "zhifa.core",
     "zhifa.organizations",
+    "zhifa.catalog",
     "zhifa.parties",
     "zhifa.api",
     "zhifa.portal",
@@ -153,6 +154,7 @@ CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks ar
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.verify_audit_chain", "schedule": crontab(hour=2, minute=30)},
+    "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
 }
 
 # The district the platform serves; names documents and the default region.

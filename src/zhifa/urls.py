@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("zhifa.organizations.urls")),
+    path("catalog/", include("zhifa.catalog.urls")),
+    path("parties/", include("zhifa.parties.urls")),
     path("public/", include("zhifa.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

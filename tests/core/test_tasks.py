@@ -17,9 +17,10 @@ def celery_worker_on_redis():
 
     if not REDIS_URL:
         pytest.fail("REDIS_URL is not set: run the suite with ./dev test, which starts Redis")
-    keys = ("broker_url", "result_backend", "task_always_eager")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    if not app.conf.result_backend:
+        pytest.fail("CELERY_RESULT_BACKEND is not set: run the suite with ./dev test")
+    saved = {"task_always_eager": app.conf.task_always_eager}
+    app.conf.update(task_always_eager=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app

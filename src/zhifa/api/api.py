@@ -69,6 +69,10 @@ def _http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
+from zhifa.catalog.api import router as catalog_router  # noqa: E402
 from zhifa.organizations.api import router as organizations_router  # noqa: E402
+from zhifa.parties.api import router as parties_router  # noqa: E402
 
 api.add_router("/", organizations_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/parties", parties_router)

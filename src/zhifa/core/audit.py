@@ -62,43 +62,54 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
 
 
-def record(
-    actor,
-    action: str,
-    obj=None,
-    *,
-    object_type: str | None = None,
-    object_id: Any = None,
-    before: Any = None,
-    after: Any = None,
-    legal_basis: str = "",
-    organization=None,
-) -> AuditEvent:
-    """Append one event to the chain. Call inside the service's transaction: if the write
-    rolls back, so does its audit row."""
+def _new_event(actor, action: str, obj=None, *, object_type: str | None = None, object_id: Any = None,
+               before: Any = None, after: Any = None, legal_basis: str = "", organization=None) -> AuditEvent:
+    """An unsaved, unchained event: who did what to which object."""
+    org = organization if organization is not None else getattr(actor, "organization", None)
+    return AuditEvent(
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_name=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else str(actor or "system")),
+        organization_id=getattr(org, "pk", None),
+        organization_name=str(org) if org is not None else "",
+        action=action,
+        object_type=object_type or (obj._meta.label if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
+        before=jsonable(before),
+        after=jsonable(after),
+        legal_basis=legal_basis,
+        request_id=current_request_id() or "",
+    )
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain ``events`` after the last stored one and insert them, under the chain lock."""
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-        org = organization if organization is not None else getattr(actor, "organization", None)
-        event = AuditEvent(
-            seq=(last.seq + 1) if last else 1,
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_name=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else str(actor or "system")),
-            organization_id=getattr(org, "pk", None),
-            organization_name=str(org) if org is not None else "",
-            action=action,
-            object_type=object_type or (obj._meta.label if obj is not None else ""),
-            object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
-            before=jsonable(before),
-            after=jsonable(after),
-            legal_basis=legal_basis,
-            request_id=current_request_id() or "",
-            prev_hash=last.hash if last else GENESIS_HASH,
-        )
-        event.hash = event_hash(event.prev_hash, _fields_of(event))
-        event.save()
-        return event
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        for event in events:
+            seq += 1
+            event.seq, event.prev_hash = seq, prev_hash
+            event.hash = prev_hash = event_hash(prev_hash, _fields_of(event))
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=1000)
+        return events
+
+
+def record(actor, action: str, obj=None, **details) -> AuditEvent:
+    """Append one event to the chain. Call inside the service's transaction: if the write
+    rolls back, so does its audit row. ``details``: object_type, object_id, before, after,
+    legal_basis, organization."""
+    return _append([_new_event(actor, action, obj, **details)])[0]
+
+
+def record_many(actor, entries: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append one event per entry (keys: action, obj and the ``record`` details) under a single
+    lock — for bulk writes such as imports, where each object still gets its own event."""
+    return _append([_new_event(actor, **entry) for entry in entries]) if entries else []
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ def navigation(request):
         ("首页", reverse("home")),
         ("执法人员", reverse("organizations:officer_list")),
         ("机构", reverse("organizations:organization_tree")),
+        ("事项清单", reverse("catalog:item_list")),
+        ("监管对象", reverse("parties:party_list")),
     ]
     if user.is_staff:
         items.append(("后台管理", reverse("admin:index")))

@@ -1,0 +1,182 @@
+"""Catalog pages: browse and filter items, item detail, township lists with the choice of
+optional items, claims report, indicators, revisions; and two public pages without login.
+
+Views parse, call one selector or service, render. Services check the permissions; the
+templates only hide forms a user may not use.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from zhifa.core.errors import DomainError, PermissionDenied
+from zhifa.core.selectors import audit_trail
+from zhifa.core.web import service_view
+from zhifa.organizations.models import Region
+
+from . import rules, selectors, services
+from .forms import ItemFilterForm
+
+PAGE_SIZE = 50
+AUDIT_EVENTS_SHOWN = 20
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return getattr(exc, "message", str(exc))
+
+
+@service_view
+def item_list(request):
+    filters = ItemFilterForm(request.GET, selectors.township_regions())
+    selector_filters = filters.selector_filters()
+    page = Paginator(selectors.items(**selector_filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    list_name = selector_filters["list_name"]
+    return render(request, "catalog/item_list.html", {
+        "filters": filters, "page": page, "query": query.urlencode(),
+        "list_label": selectors.LIST_LABELS.get(list_name, selectors.LIST_LABELS["master"]),
+        "lists": selectors.LIST_LABELS,
+    })
+
+
+@service_view
+def item_detail(request, code: str):
+    item = selectors.item_detail(code)
+    claims = list(item.claims.all())
+    history = list(item.history.all())
+    events = audit_trail([("catalog.EnforcementItem", [item.pk]), ("catalog.Claim", [c.pk for c in claims])],
+                         AUDIT_EVENTS_SHOWN)
+    return render(request, "catalog/item_detail.html", {
+        "item": item, "claims": claims, "history": history, "events": events,
+        "revision_changes": selectors.item_revisions(code),
+        "needs_district_claim": rules.needs_district_claim(item.enforcing_body, item.township_library),
+    })
+
+
+def _default_township(user) -> Region | None:
+    org = getattr(user, "organization", None)
+    if org is not None and org.region.is_township:
+        return org.region
+    return selectors.township_regions().first()
+
+
+def _may_choose_for(user, region: Region) -> bool:
+    if user.is_superuser:
+        return True
+    org = getattr(user, "organization", None)
+    return user.role in rules.TOWNSHIP_CHOOSERS and org is not None and org.region_id == region.pk
+
+
+@service_view
+def township_list(request, region_id: int | None = None):
+    region = get_object_or_404(selectors.township_regions(), pk=region_id) if region_id else _default_township(request.user)
+    if region is None:
+        return render(request, "catalog/township_list.html", {"region": None, "townships": []})
+    may_choose = _may_choose_for(request.user, region)
+    return render(request, "catalog/township_list.html", {
+        "region": region,
+        "townships": selectors.township_indicators(),
+        "items": selectors.township_list(region).order_by("township_library", "domain__sort_order", "code"),
+        "optional": selectors.optional_items_for(region) if may_choose else None,
+        "may_choose": may_choose,
+    })
+
+
+@service_view
+@require_POST
+def township_choose(request, region_id: int):
+    region = get_object_or_404(selectors.township_regions(), pk=region_id)
+    try:
+        item_id = int(request.POST.get("item", ""))
+    except ValueError:
+        messages.error(request, "请选择事项")
+        return redirect("catalog:township_list", region_id=region.pk)
+    try:
+        if request.POST.get("action") == "remove":
+            services.unchoose_optional_item(request.user, item_id, region)
+            messages.success(request, "已退回该自选事项，本乡镇（街道）的认领一并撤销")
+        else:
+            services.choose_optional_item(request.user, item_id, region)
+            messages.success(request, "已选择该自选事项，并由本乡镇（街道）综合执法队认领")
+    except (ValidationError, DomainError) as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, _error_text(exc))
+    return redirect("catalog:township_list", region_id=region.pk)
+
+
+@service_view
+def claims_report(request):
+    return render(request, "catalog/claims_report.html", {"report": selectors.claim_report()})
+
+
+@service_view
+def indicators(request):
+    ind = selectors.indicators()
+    rates = [("事项要素完整率", "有实施依据且有监管主体的事项占比", ind.coverage),
+             ("认领率", "在所需各层级均已认领的事项占比", ind.claim_rate),
+             ("公示率", "已在门户公示的事项占比", ind.publication_rate),
+             ("综合执法事项占比", "行政处罚事项中由综合执法部门或乡镇（街道）实施的占比", ind.comprehensive_share),
+             ("三高事项占比", "综合执法的行政处罚事项中高频、高需或高综合事项的占比", ind.high_three_share)]
+    return render(request, "catalog/indicators.html", {
+        "ind": ind, "rates": rates, "domains": selectors.domain_indicators(),
+        "townships": selectors.township_indicators(),
+    })
+
+
+@service_view
+def revision_list(request):
+    return render(request, "catalog/revision_list.html", {"revisions": selectors.revisions()})
+
+
+@service_view
+def revision_detail(request, revision_id: int):
+    revision = selectors.revision_detail(revision_id)
+    user = request.user
+    return render(request, "catalog/revision_detail.html", {
+        "revision": revision, "changes": list(revision.changes.all()),
+        "may_approve": revision.state == rules.DRAFT and rules.may_approve_revision(user)
+        and revision.proposed_by_id != user.pk,
+    })
+
+
+@service_view
+@require_POST
+def revision_approve(request, revision_id: int):
+    try:
+        revision = services.approve_revision(request.user, revision_id)
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已审批，调整已生效" if revision.state == rules.APPLIED
+                         else f"已审批，将于 {revision.effective_on:%Y-%m-%d} 生效")
+    return redirect("catalog:revision_detail", revision_id=revision_id)
+
+
+# ---- public pages (no login) ----
+
+PUBLIC_LISTS = {
+    "professional": ("专业执法事项清单", selectors.public_professional_list,
+                     "由专业执法部门实施的行政执法事项。"),
+    "key_supervision": ("重点监管清单", selectors.public_key_supervision_list,
+                        "涉及人民群众生命健康和公共安全、实行重点监管的执法事项。"),
+}
+
+
+@cache_control(public=True, max_age=300)
+def public_list(request, list_name: str):
+    title, selector, intro = PUBLIC_LISTS[list_name]
+    return render(request, "catalog/public_list.html", {
+        "title": title, "intro": intro, "items": selector(), "today": timezone.localdate(),
+    })

@@ -1,0 +1,59 @@
+"""``load_demo``: create the 衢江区 demo district — roster (``zhifa.organizations.demo``), enforcement
+item catalog (``zhifa.catalog.demo``) and parties (``zhifa.parties.demo``)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from zhifa.catalog.demo import load_demo_catalog
+from zhifa.organizations import demo
+from zhifa.parties.demo import load_demo_parties
+
+
+class Command(BaseCommand):
+    help = "载入衢江区演示数据：行政区划、机构、执法人员与执法证、各角色登录账号、12345 热线接口密钥"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="数据库中已有行政区划时什么也不做，只列出演示账号")
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子（同一种子生成同样的人员）")
+        parser.add_argument("--officers", type=int, default=demo.DEFAULT_OFFICERS,
+                            help=f"执法人员（含辅助人员）总数，至少 {demo.MIN_OFFICERS}")
+        parser.add_argument("--password", default=demo.DEFAULT_PASSWORD, help="所有演示账号的密码")
+
+    def handle(self, *args, **options):
+        password = options["password"]
+        if demo.demo_present():
+            if not options["if_empty"]:
+                raise CommandError("数据库中已有行政区划数据，未载入演示数据。请使用空数据库，或加 --if-empty。")
+            self.stdout.write("演示数据已存在，未重复载入。")
+            self._print_logins(demo.login_rows(password), note="（密码为载入时所设，若未修改）")
+            return
+        if options["officers"] < demo.MIN_OFFICERS:
+            raise CommandError(f"--officers 至少为 {demo.MIN_OFFICERS}")
+
+        started = time.perf_counter()
+        with transaction.atomic():  # all of the demo or none of it
+            result = demo.load_demo(seed=options["seed"], officers=options["officers"], password=password)
+            catalog = load_demo_catalog()
+            parties = load_demo_parties(options["seed"])
+        elapsed = time.perf_counter() - started
+        c = result.counts
+        self.stdout.write(self.style.SUCCESS(f"已载入衢江区演示数据（{elapsed:.1f} 秒，种子 {options['seed']}）"))
+        self.stdout.write(
+            f"  行政区划 {c['regions']}（乡镇街道 {c['townships']}）  机构 {c['organizations']}\n"
+            f"  人员 {c['officers']}：执法岗 {c['enforcement']}、辅助人员 {c['auxiliary']}、下沉 {c['posted']}\n"
+            f"  执法证 {c['certificates']}：已过期 {c['certificates_expired']}、"
+            f"{demo.EXPIRING_WITHIN} 天内到期 {c['certificates_expiring']}、暂扣 {c['certificates_suspended']}；"
+            f"尚未领证 {c['without_certificate']}\n"
+            f"  账号 {c['users']}  接口密钥 {c['api_keys']}\n"
+            f"  执法事项 {len(catalog.items.created)}（认领 {catalog.claims}）  监管对象 {parties}"
+        )
+        self._print_logins(result.logins)
+        self.stdout.write(f"\n12345 热线接口密钥（只显示这一次）：{result.api_key}")
+
+    def _print_logins(self, rows, note: str = "") -> None:
+        self.stdout.write(f"\n演示账号{note}：\n{demo.format_logins(rows)}\n\n打开 {demo.DEMO_URL}")

@@ -1,0 +1,1 @@
+"""Parties (监管对象): enterprises, individual businesses and persons, with their credit risk colour."""

@@ -1,0 +1,92 @@
+"""Party endpoints: list with filters, detail, registration. ID numbers are always masked here."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zhifa.core.scopes import Scope
+from zhifa.core.validators import mask_id_number
+from zhifa.organizations.models import Region
+
+from . import selectors, services
+from .models import Party
+
+router = Router(tags=["监管对象"])
+
+
+class PartyOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    name: str
+    uscc: str
+    id_number_masked: str
+    representative: str
+    township_id: int
+    township_name: str = Field(alias="township.name")
+    industry: str
+    industry_label: str = Field(alias="get_industry_display")
+    risk_color: str
+    risk_color_label: str = Field(alias="get_risk_color_display")
+    risk_updated_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_id_number_masked(obj) -> str:
+        return mask_id_number(obj.id_number) if obj.id_number else ""
+
+
+class PartyDetailOut(PartyOut):
+    phone: str
+    address: str
+    risk_reasons: list[str]
+    violation_count_12m: int
+    complaint_count_12m: int
+    failed_inspection_count_12m: int
+    serious_violation: bool
+
+
+class PartyIn(Schema):
+    kind: str
+    name: str
+    township_id: int
+    uscc: str = ""
+    id_number: str = ""
+    representative: str = ""
+    phone: str = ""
+    address: str = ""
+    industry: str = Party.Industry.OTHER
+
+
+class PartyFilters(Schema):
+    kind: str | None = None
+    township_id: int | None = None
+    risk_color: str | None = None
+    industry: str | None = None
+    q: str | None = None
+
+
+def _scope(request) -> Scope:
+    return Scope.for_user(request.auth)
+
+
+@router.get("", response=list[PartyOut], summary="监管对象列表")
+@paginate(PageNumberPagination, page_size=50)
+def list_parties(request, filters: Query[PartyFilters]):
+    return selectors.parties(_scope(request), **filters.dict())
+
+
+@router.get("/{party_id}", response=PartyDetailOut, summary="监管对象详情")
+def get_party(request, party_id: int):
+    return selectors.party_detail(_scope(request), party_id)
+
+
+@router.post("", response={201: PartyDetailOut}, summary="登记监管对象")
+def create_party(request, payload: PartyIn):
+    data = payload.dict()
+    township = Region.objects.filter(pk=data.pop("township_id")).first()
+    if township is None:
+        raise ValidationError({"township_id": ValidationError("所选乡镇（街道）不存在", code="does_not_exist")})
+    party = services.create_party(request.auth, {**data, "township": township})
+    return Status(201, selectors.party_detail(_scope(request), party.pk))

@@ -1,0 +1,249 @@
+"""Every write to parties and their credit rules: transactional, permission-checked and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhifa.core import audit
+from zhifa.core.errors import NotFound, PermissionDenied
+from zhifa.core.scopes import Scope
+from zhifa.core.validators import IdentifierError, validate_id_number, validate_uscc
+from zhifa.core.workdays import add_months
+
+from . import rules, selectors
+from .models import Party, RiskConfig
+
+EDITABLE_FIELDS = ("kind", "name", "uscc", "id_number", "representative", "phone", "address", "township", "industry")
+FACT_FIELDS = ("violation_count_12m", "complaint_count_12m", "failed_inspection_count_12m", "serious_violation")
+RISK_FIELDS = ("risk_color", "risk_reasons", "risk_updated_at")
+PARTY_FIELDS = EDITABLE_FIELDS + FACT_FIELDS + ("risk_color", "risk_reasons")
+
+# ---- facts providers -----------------------------------------------------------------------
+
+#: ``provider(party_ids, since) -> {party_id: {PartyFacts field: value}}``. Apps that know a fact
+#: (cases: penalty decisions; dispatch: complaints; inspections: failed inspections) register a
+#: provider; the values it returns replace the counts recorded on the party. ``since`` is the
+#: first day of the window (``RiskConfig.window_months`` before today).
+FactsProvider = Callable[[list[int], dt.date], Mapping[int, Mapping[str, Any]]]
+FACTS_PROVIDERS: list[FactsProvider] = []
+
+
+def register_facts_provider(provider: FactsProvider) -> FactsProvider:
+    """Add a provider (usable as a decorator, e.g. in another app's ``AppConfig.ready``)."""
+    if provider not in FACTS_PROVIDERS:
+        FACTS_PROVIDERS.append(provider)
+    return provider
+
+
+def recorded_facts(party: Party, config: rules.RiskConfig) -> dict[str, Any]:
+    """The facts recorded on the party itself (no providers, no database access)."""
+    return {
+        "violations": party.violation_count_12m,
+        "complaints": party.complaint_count_12m,
+        "failed_inspections": party.failed_inspection_count_12m,
+        "serious_violation": party.serious_violation,
+        "key_industry": party.get_industry_display() if party.industry in config.key_industries else "",
+    }
+
+
+def facts_for(parties: list[Party], config: rules.RiskConfig, today: dt.date | None = None) -> dict[int, rules.PartyFacts]:
+    """Each saved party's facts: what is recorded on it, overridden by the registered providers."""
+    values = {p.pk: recorded_facts(p, config) for p in parties}
+    since = add_months(today or timezone.localdate(), -config.window_months)
+    for provider in FACTS_PROVIDERS:
+        for pk, provided in provider(list(values), since).items():
+            if pk in values:
+                values[pk].update(provided)
+    return {pk: rules.PartyFacts(**v) for pk, v in values.items()}
+
+
+def assess(party: Party, facts: rules.PartyFacts, config: rules.RiskConfig, now: dt.datetime) -> bool:
+    """Set the party's colour and reasons (in memory; the caller saves); True when they changed."""
+    color, reasons = rules.risk_color(facts, config)
+    if (color, reasons) == (party.risk_color, party.risk_reasons):
+        return False
+    party.risk_color, party.risk_reasons, party.risk_updated_at = color, reasons, now
+    return True
+
+
+# ---- permissions ---------------------------------------------------------------------------
+
+def _require_editor(actor) -> None:
+    if not actor.is_superuser and not rules.can_edit_parties(actor.role):
+        raise PermissionDenied("当前角色不能维护监管对象信息")
+
+
+def _require_township(actor, township) -> None:
+    """Township users keep the parties of their own township; district bodies keep all."""
+    scope = Scope.for_user(actor)
+    if scope.is_empty:
+        raise PermissionDenied("未归属机构的用户不能维护监管对象")
+    if township is not None and scope.township_region_id and township.pk != scope.township_region_id:
+        raise PermissionDenied("只能维护本乡镇（街道）的监管对象")
+
+
+def _require_risk_manager(actor) -> None:
+    if actor is not None and not actor.is_superuser and not rules.can_manage_risk(actor.role):
+        raise PermissionDenied("只有行政执法指挥中心或综合行政执法指导办可以调整信用风险评定")
+
+
+def _locked_party(actor, party_id: int) -> Party:
+    """The party, row-locked for the write, or NotFound when outside the actor's scope."""
+    queryset = selectors.visible_parties(Scope.for_user(actor)).select_for_update(of=("self",))
+    party = queryset.select_related("township").filter(pk=party_id).first()
+    if party is None:
+        raise NotFound()
+    return party
+
+
+def _normalised(value: str, validate) -> str:
+    """Identifiers stripped and upper-cased (full-width folded) when valid; as typed otherwise,
+    so that the field validator reports what is wrong."""
+    value = (value or "").strip()
+    try:
+        return validate(value) if value else ""
+    except IdentifierError:
+        return value
+
+
+def _apply(party: Party, data: Mapping[str, Any]) -> None:
+    for key, value in data.items():
+        if key not in EDITABLE_FIELDS:
+            raise ValidationError({key: ValidationError("该字段不能在此修改", code="not_editable")})
+        setattr(party, key, value)
+    party.uscc = _normalised(party.uscc, validate_uscc)
+    party.id_number = _normalised(party.id_number, validate_id_number)
+
+
+# ---- parties -------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_party(actor, data: Mapping[str, Any]) -> Party:
+    _require_editor(actor)
+    _require_township(actor, data.get("township"))
+    party = Party()
+    _apply(party, data)
+    party.full_clean()
+    config = selectors.active_risk_config()
+    assess(party, rules.PartyFacts(**recorded_facts(party, config)), config, timezone.now())
+    party.save()
+    audit.record(actor, "party.create", party, after=audit.snapshot(party, PARTY_FIELDS))
+    return party
+
+
+@transaction.atomic
+def update_party(actor, party_id: int, data: Mapping[str, Any]) -> Party:
+    party = _locked_party(actor, party_id)
+    _require_editor(actor)
+    before = audit.snapshot(party, PARTY_FIELDS)
+    _apply(party, data)
+    _require_township(actor, party.township if party.township_id else None)
+    party.full_clean()
+    config = selectors.active_risk_config()
+    assess(party, facts_for([party], config)[party.pk], config, timezone.now())
+    party.save()
+    audit.record(actor, "party.update", party, before=before, after=audit.snapshot(party, PARTY_FIELDS))
+    return party
+
+
+@transaction.atomic
+def record_credit_facts(actor, party_id: int, data: Mapping[str, Any]) -> Party:
+    """Record the counts behind a party's colour (until the cases, dispatch and inspections apps
+    provide them) and recompute the colour."""
+    _require_risk_manager(actor)
+    party = _locked_party(actor, party_id)
+    before = audit.snapshot(party, PARTY_FIELDS)
+    for key, value in data.items():
+        if key not in FACT_FIELDS:
+            raise ValidationError({key: ValidationError("该字段不能在此修改", code="not_editable")})
+        setattr(party, key, value)
+    party.full_clean()
+    config = selectors.active_risk_config()
+    assess(party, facts_for([party], config)[party.pk], config, timezone.now())
+    party.save()
+    audit.record(actor, "party.credit_facts", party, before=before, after=audit.snapshot(party, PARTY_FIELDS))
+    return party
+
+
+@transaction.atomic
+def recompute_party_risk(actor, party_id: int) -> Party:
+    """Reassess one party. ``actor=None`` is the system (a periodic job)."""
+    _require_risk_manager(actor)
+    party = (_locked_party(actor, party_id) if actor is not None
+             else Party.objects.select_for_update().filter(pk=party_id).first())
+    if party is None:
+        raise NotFound()
+    config = selectors.active_risk_config()
+    before = audit.snapshot(party, RISK_FIELDS[:2])
+    if assess(party, facts_for([party], config)[party.pk], config, timezone.now()):
+        party.save(update_fields=[*RISK_FIELDS, "updated_at"])
+        audit.record(actor, "party.risk_color", party, before=before, after=audit.snapshot(party, RISK_FIELDS[:2]))
+    return party
+
+
+@transaction.atomic
+def recompute_all_risk(actor=None, batch_size: int = 2000) -> dict[str, Any]:
+    """Reassess every party (after the rules change, or nightly); ``actor=None`` is the system.
+    Only changed rows are written; one audit event lists the colour changes."""
+    _require_risk_manager(actor)
+    config = selectors.active_risk_config()
+    now = timezone.now()
+    counts: Counter = Counter()
+    changes: dict[str, list[str]] = {}
+    checked = 0
+    last_pk = 0
+    while True:
+        batch = list(Party.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        facts = facts_for(batch, config)
+        dirty = []
+        for party in batch:
+            old = party.risk_color
+            if assess(party, facts[party.pk], config, now):
+                dirty.append(party)
+                if party.risk_color != old:
+                    changes[str(party.pk)] = [old, party.risk_color]
+            counts[party.risk_color] += 1
+        Party.objects.bulk_update(dirty, RISK_FIELDS, batch_size=batch_size)
+        checked += len(batch)
+    summary = {"checked": checked, "counts": {c: counts[c] for c in rules.COLORS}, "changed": changes}
+    audit.record(actor, "party.risk_recompute_all", object_type="parties.Party", object_id="*", after=summary)
+    return summary
+
+
+# ---- credit rules --------------------------------------------------------------------------
+
+@transaction.atomic
+def set_risk_config(actor, data: Mapping[str, Any]) -> RiskConfig:
+    """Put new credit rules in force (the previous row is kept as history) and recolour every party."""
+    _require_risk_manager(actor)
+    if actor is None:
+        raise PermissionDenied("调整信用风险评定规则须由具体人员操作")
+    current = RiskConfig.objects.select_for_update().filter(is_active=True).first()
+    before = {name: getattr(current, name) for name in RiskConfig.FIELDS} if current else None
+    base = before or {name: RiskConfig._meta.get_field(name).get_default() for name in RiskConfig.FIELDS}
+    unknown = set(data) - set(RiskConfig.FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ValidationError({field: ValidationError("该字段不能在此修改", code="not_editable")})
+    if current is not None:
+        current.is_active = False
+        current.save(update_fields=["is_active"])
+    config = RiskConfig(**{**base, **data}, is_active=True,
+                        created_by=actor if isinstance(actor, get_user_model()) else None)
+    config.full_clean()
+    config.save()
+    audit.record(actor, "party.risk_config", config, before=before,
+                 after={name: getattr(config, name) for name in RiskConfig.FIELDS})
+    recompute_all_risk(actor)
+    return config
