@@ -32,6 +32,17 @@ def new_user(username: str, org: Organization | None, role: str, officer: Office
                                     role=role, officer=officer, **extra)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(request):
+    """Argon2 is deliberately slow; tests hash with MD5 unless marked ``argon2``."""
+    if request.node.get_closest_marker("argon2"):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+
+
 @pytest.fixture
 def world(db):
     district = Region.objects.create(code="330803", name="衢江区", level=Region.Level.DISTRICT)

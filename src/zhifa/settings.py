@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "zhifa.organizations",
     "zhifa.catalog",
     "zhifa.parties",
+    "zhifa.inspections",
+    "zhifa.cases",
+    "zhifa.dispatch",
     "zhifa.api",
     "zhifa.portal",
 ]

@@ -143,3 +143,12 @@ def test_user_without_organization_sees_nothing(world):
 
     orphan = User.objects.create_user("orphan", password="x" * 12)
     assert not selectors.officers(Scope.for_user(orphan)).exists()
+
+
+@pytest.mark.argon2
+def test_passwords_are_hashed_with_argon2(db):
+    from zhifa.organizations.models import User
+
+    user = User.objects.create_user("argon", password="correct-horse-battery")
+    assert user.password.startswith("argon2$")
+    assert user.check_password("correct-horse-battery")

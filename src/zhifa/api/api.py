@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -69,10 +72,12 @@ def _http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
-from zhifa.catalog.api import router as catalog_router  # noqa: E402
-from zhifa.organizations.api import router as organizations_router  # noqa: E402
-from zhifa.parties.api import router as parties_router  # noqa: E402
+def _mount_app_routers() -> None:
+    """Each app with ``api_prefix`` on its AppConfig contributes the ``router`` of its api.py."""
+    for config in apps.get_app_configs():
+        prefix = getattr(config, "api_prefix", None)
+        if prefix is not None:
+            api.add_router(prefix, import_module(f"{config.name}.api").router)
 
-api.add_router("/", organizations_router)
-api.add_router("/catalog", catalog_router)
-api.add_router("/parties", parties_router)
+
+_mount_app_routers()

@@ -5,3 +5,5 @@ class CatalogConfig(AppConfig):
     name = "zhifa.catalog"
     label = "catalog"
     verbose_name = "执法事项"
+    api_prefix = "/catalog"
+    nav = [("事项清单", "catalog:item_list")]

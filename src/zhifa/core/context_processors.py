@@ -1,5 +1,6 @@
 """What every page shows: the platform name and the navigation the user's role may open."""
 
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -26,13 +27,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    items = [
-        ("首页", reverse("home")),
-        ("执法人员", reverse("organizations:officer_list")),
-        ("机构", reverse("organizations:organization_tree")),
-        ("事项清单", reverse("catalog:item_list")),
-        ("监管对象", reverse("parties:party_list")),
-    ]
+    items = [("首页", reverse("home"))]
+    # Each app declares its own entries: ``nav = [(label, url name), ...]`` on its AppConfig.
+    for config in apps.get_app_configs():
+        items += [(label, reverse(name)) for label, name in getattr(config, "nav", ())]
     if user.is_staff:
         items.append(("后台管理", reverse("admin:index")))
     context["nav_items"] = [{"label": label, "url": url, "active": _is_active(request.path, url)}

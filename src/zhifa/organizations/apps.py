@@ -5,3 +5,5 @@ class OrganizationsConfig(AppConfig):
     name = "zhifa.organizations"
     label = "organizations"
     verbose_name = "执法力量"
+    api_prefix = "/"
+    nav = [("执法人员", "organizations:officer_list"), ("机构", "organizations:organization_tree")]

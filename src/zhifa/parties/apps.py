@@ -5,3 +5,5 @@ class PartiesConfig(AppConfig):
     name = "zhifa.parties"
     label = "parties"
     verbose_name = "监管对象"
+    api_prefix = "/parties"
+    nav = [("监管对象", "parties:party_list")]
