@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zhifa.catalog",
     "zhifa.parties",
     "zhifa.inspections",
+    "zhifa.discretion",
     "zhifa.cases",
     "zhifa.dispatch",
     "zhifa.api",

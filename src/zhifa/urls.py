@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalog/", include("zhifa.catalog.urls")),
     path("parties/", include("zhifa.parties.urls")),
     path("inspections/", include("zhifa.inspections.urls")),
+    path("discretion/", include("zhifa.discretion.urls")),
     path("cases/", include("zhifa.cases.urls")),
     path("dispatch/", include("zhifa.dispatch.urls")),
     path("public/", include("zhifa.portal.urls")),

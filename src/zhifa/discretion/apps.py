@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DiscretionConfig(AppConfig):
+    name = "zhifa.discretion"
+    label = "discretion"
+    verbose_name = "裁量基准"
+    api_prefix = "/discretion"
