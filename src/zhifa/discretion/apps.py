@@ -6,3 +6,4 @@ class DiscretionConfig(AppConfig):
     label = "discretion"
     verbose_name = "裁量基准"
     api_prefix = "/discretion"
+    nav = [("裁量基准", "discretion:baseline_list")]
