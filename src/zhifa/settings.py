@@ -158,6 +158,7 @@ CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks ar
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.verify_audit_chain", "schedule": crontab(hour=2, minute=30)},
+    "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
     "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
 }
 

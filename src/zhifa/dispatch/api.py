@@ -1,3 +1,300 @@
-from ninja import Router
+"""Dispatch endpoints: incident intake for other platforms (基层治理四平台, 12345 热线) with
+``Idempotency-Key``, the loop's actions, and an Open311 GeoReport v2 compatible intake."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zhifa.catalog.models import Domain, EnforcementItem
+from zhifa.organizations.models import Organization
+
+from . import rules, selectors, services
+from .models import Incident
 
 router = Router(tags=["指挥调度"])
+
+
+class IncidentIn(Schema):
+    source: str
+    external_id: str = ""
+    title: str = ""
+    text: str = ""
+    lat: Decimal | None = None
+    lng: Decimal | None = None
+    address: str = ""
+    priority: str = rules.NORMAL
+    reporter_name: str = ""
+    reporter_phone: str = ""
+
+
+class SuggestionOut(Schema):
+    item_id: int
+    code: str
+    name: str
+    score: float
+
+
+class IncidentOut(Schema):
+    id: int
+    tracking_code: str
+    source: str
+    external_id: str
+    title: str
+    text: str
+    lat: Decimal | None
+    lng: Decimal | None
+    address: str
+    township_id: int | None
+    township_name: str | None
+    state: str
+    state_label: str
+    priority: str
+    suggestions: list[SuggestionOut]
+    item_code: str | None
+    suggested_org_id: int | None
+    responsible_org_id: int | None
+    routing_note: str
+    reported_at: dt.datetime
+    due_at: dt.datetime | None
+    overdue: bool
+    escalated: bool
+    satisfaction: int | None
+    reporter_phone: str
+
+    @staticmethod
+    def resolve_township_name(obj):
+        return obj.township.name if obj.township_id else None
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return rules.STATE_LABELS[obj.state]
+
+    @staticmethod
+    def resolve_item_code(obj):
+        return obj.item.code if obj.item_id else None
+
+    @staticmethod
+    def resolve_reporter_phone(obj):
+        return obj.masked_phone
+
+
+class ActionIn(Schema):
+    organization_id: int | None = None
+    reason: str = ""
+    reply: str = ""
+    satisfaction: int | None = None
+    item_code: str | None = None
+    priority: str | None = None
+
+
+class IncidentFilters(Schema):
+    state: str | None = None
+    township_id: int | None = None
+    source: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+
+
+class DuplicateOut(Schema):
+    id: int
+    tracking_code: str
+    similarity: float
+    distance_m: float
+
+
+def _lookup(model, field: str, **where):
+    obj = model.objects.filter(**where).first()
+    if obj is None:
+        raise ValidationError({field: ValidationError("所选记录不存在", code="does_not_exist")})
+    return obj
+
+
+@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 409: dict}, summary="推送事件（支持 Idempotency-Key）")
+def push_incident(request, payload: IncidentIn):
+    """Push an incident. The same push twice (same ``Idempotency-Key`` and body, or the same
+    ``source`` + ``external_id``) returns the first incident with 200; a replayed key with a
+    different body is refused with 409 ``idempotency_conflict``."""
+    data = payload.dict()
+    for key in ("lat", "lng"):
+        data[key] = None if data[key] is None else str(data[key])
+    incident, created = services.report_incident(request.auth, data, idempotency_key=request.headers.get("Idempotency-Key"))
+    return Status(201 if created else 200, selectors.incident_detail_any(incident.pk))
+
+
+@router.get("/incidents", response=list[IncidentOut], summary="事件列表")
+@paginate(PageNumberPagination, page_size=50)
+def list_incidents(request, filters: Query[IncidentFilters]):
+    return selectors.incidents(selectors.scope_of(request.auth), **filters.dict())
+
+
+@router.get("/incidents/{incident_id}", response=IncidentOut, summary="事件详情")
+def get_incident(request, incident_id: int):
+    return selectors.incident_detail(selectors.scope_of(request.auth), incident_id)
+
+
+@router.post("/incidents/{incident_id}/actions/{action}", response=IncidentOut, summary="闭环操作：交办、签收、退回、转办、处置、反馈、评价、办结、重办")
+def act(request, incident_id: int, action: str, payload: ActionIn):
+    org = _lookup(Organization, "organization_id", pk=payload.organization_id) if payload.organization_id else None
+    item = _lookup(EnforcementItem, "item_code", code=payload.item_code) if payload.item_code else None
+    services.transition(request.auth, incident_id, action, organization=org, reason=payload.reason, reply=payload.reply,
+                        satisfaction=payload.satisfaction, item=item, priority=payload.priority)
+    return selectors.incident_detail(selectors.scope_of(request.auth), incident_id)
+
+
+@router.get("/incidents/{incident_id}/duplicates", response=list[DuplicateOut], summary="疑似重复事件（200 米内、内容相似）")
+def duplicates(request, incident_id: int):
+    incident = selectors.incident_detail(selectors.scope_of(request.auth), incident_id)
+    return [{"id": o.pk, "tracking_code": o.tracking_code, "similarity": s, "distance_m": d}
+            for o, s, d in selectors.possible_duplicates(incident)]
+
+
+class DisputeIn(Schema):
+    other_org_id: int
+    reason: str
+
+
+class DecisionIn(Schema):
+    decided_org_id: int
+    decision: str
+
+
+class AnswerIn(Schema):
+    reason: str
+
+
+class DisputeOut(Schema):
+    id: int
+    incident_id: int
+    raised_by_id: int
+    other_org_id: int
+    raised_reason: str
+    other_reason: str
+    state: str
+    deadline: dt.date
+    decided_org_id: int | None
+    decision: str
+    decided_at: dt.datetime | None
+
+
+class ReferralIn(Schema):
+    to_org_id: int
+    reason: str
+    incident_id: int | None = None
+    case_ref: str = ""
+
+
+class ReceiptIn(Schema):
+    receipt: str = ""
+
+
+class ReferralOut(Schema):
+    id: int
+    from_org_id: int
+    to_org_id: int
+    incident_id: int | None
+    case_ref: str
+    reason: str
+    state: str
+    sent_at: dt.datetime
+    due_on: dt.date
+    received_at: dt.datetime | None
+    receipt: str
+
+
+@router.post("/incidents/{incident_id}/disputes", response={201: DisputeOut}, summary="提出执法争议（推诿扯皮）")
+def raise_dispute(request, incident_id: int, payload: DisputeIn):
+    other = _lookup(Organization, "other_org_id", pk=payload.other_org_id)
+    return Status(201, services.raise_dispute(request.auth, incident_id, other, payload.reason))
+
+
+@router.post("/disputes/{dispute_id}/answer", response=DisputeOut, summary="对方单位陈述理由")
+def answer_dispute(request, dispute_id: int, payload: AnswerIn):
+    return services.answer_dispute(request.auth, dispute_id, payload.reason)
+
+
+@router.post("/disputes/{dispute_id}/decision", response=DisputeOut, summary="执法指导办裁定（有约束力）")
+def decide_dispute(request, dispute_id: int, payload: DecisionIn):
+    org = _lookup(Organization, "decided_org_id", pk=payload.decided_org_id)
+    return services.decide_dispute(request.auth, dispute_id, org, payload.decision)
+
+
+@router.post("/referrals", response={201: ReferralOut}, summary="线索移送")
+def refer(request, payload: ReferralIn):
+    to_org = _lookup(Organization, "to_org_id", pk=payload.to_org_id)
+    return Status(201, services.refer(request.auth, to_org=to_org, reason=payload.reason,
+                                      incident_id=payload.incident_id, case_ref=payload.case_ref))
+
+
+@router.post("/referrals/{referral_id}/receipt", response=ReferralOut, summary="接收移送线索并回执")
+def receive(request, referral_id: int, payload: ReceiptIn):
+    return services.receive_referral(request.auth, referral_id, payload.receipt)
+
+
+# ---- Open311 GeoReport v2 -----------------------------------------------------------------------
+# Services are the catalog's domains (service_code = domain code). Errors keep the platform's
+# {code, message, field} shape rather than GeoReport's [{code, description}].
+
+def _service(domain: Domain) -> dict:
+    return {"service_code": domain.code, "service_name": domain.name, "description": f"{domain.name}领域的问题",
+            "metadata": False, "type": "realtime", "keywords": "", "group": "行政执法"}
+
+
+@router.get("/open311/services.json", summary="Open311：服务列表（执法领域）")
+def open311_services(request):
+    return [_service(d) for d in Domain.objects.order_by("sort_order", "code")]
+
+
+def _open311_body(request) -> dict:
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            raise ValidationError({"__all__": ValidationError("请求体不是合法的 JSON", code="invalid_json")}) from None
+        return body if isinstance(body, dict) else {}
+    form = request.POST if request.POST else QueryDict(request.body)
+    return {key: form.get(key) for key in form}
+
+
+@router.post("/open311/requests.json", response={201: list[dict], 200: list[dict]}, summary="Open311：提交诉求")
+def open311_create(request):
+    body = _open311_body(request)
+    code = (body.get("service_code") or "").strip()
+    domain = Domain.objects.filter(code=code).first()
+    if domain is None:
+        raise ValidationError({"service_code": ValidationError(f"未知的 service_code“{code}”", code="unknown_service")})
+    name = " ".join(filter(None, (body.get("last_name"), body.get("first_name")))).strip()
+    data = {
+        "source": rules.COMPLAINT, "external_id": body.get("service_request_id") or "",
+        "title": domain.name, "text": body.get("description") or "", "lat": body.get("lat"), "lng": body.get("long"),
+        "address": body.get("address_string") or "", "reporter_name": name, "reporter_phone": body.get("phone") or "",
+        "reporter_email": body.get("email") or "",
+    }
+    incident, created = services.report_incident(request.auth, data, idempotency_key=request.headers.get("Idempotency-Key"))
+    row = {"service_request_id": incident.tracking_code, "service_notice": "已受理，请凭查询码查询办理进度",
+           "account_id": None}
+    return Status(201 if created else 200, [row])
+
+
+@router.get("/open311/requests/{code}.json", summary="Open311：查询诉求")
+def open311_get(request, code: str):
+    incident = selectors.by_tracking_code(selectors.scope_of(request.auth), code)
+    status = "closed" if incident.state in rules.FINISHED_STATES else "open"
+    return [{
+        "service_request_id": incident.tracking_code, "status": status,
+        "status_notes": rules.STATE_LABELS[incident.state] + (f"：{incident.reply}" if incident.reply else ""),
+        "service_name": incident.item.domain.name if incident.item_id else incident.title,
+        "service_code": incident.item.domain.code if incident.item_id else None,
+        "description": incident.text, "agency_responsible": "",
+        "requested_datetime": incident.reported_at.isoformat(), "updated_datetime": None,
+        "expected_datetime": incident.due_at.isoformat() if incident.due_at else None,
+        "address": incident.address, "lat": float(incident.lat) if incident.lat is not None else None,
+        "long": float(incident.lng) if incident.lng is not None else None,
+    }]
+
+
+__all__ = ["router", "Incident"]

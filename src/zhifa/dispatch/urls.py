@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dispatch"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.report, name="report"),
+    path("my/", views.my_tasks, name="my_tasks"),
+    path("incidents/<int:incident_id>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<int:incident_id>/act/<str:action>/", views.act, name="act"),
+    path("incidents/<int:incident_id>/disputes/", views.raise_dispute, name="raise_dispute"),
+    path("incidents/<int:incident_id>/disputes/<int:dispute_id>/decision/", views.decide_dispute, name="decide_dispute"),
+    path("incidents/<int:incident_id>/merge/<int:into_id>/", views.merge, name="merge"),
+]

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from zhifa.catalog.demo import load_demo_catalog
 from zhifa.discretion.demo import load_demo_discretion
+from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             catalog = load_demo_catalog()
             baselines = load_demo_discretion()
             parties = load_demo_parties(options["seed"])
+            incidents = load_demo_incidents(options["seed"])
         elapsed = time.perf_counter() - started
         c = result.counts
         self.stdout.write(self.style.SUCCESS(f"已载入衢江区演示数据（{elapsed:.1f} 秒，种子 {options['seed']}）"))
@@ -52,7 +54,7 @@ class Command(BaseCommand):
             f"{demo.EXPIRING_WITHIN} 天内到期 {c['certificates_expiring']}、暂扣 {c['certificates_suspended']}；"
             f"尚未领证 {c['without_certificate']}\n"
             f"  账号 {c['users']}  接口密钥 {c['api_keys']}\n"
-            f"  执法事项 {len(catalog.items.created)}（认领 {catalog.claims}）  裁量基准 {baselines['baselines']}（柔性清单 {baselines['entries']}）  监管对象 {parties}"
+            f"  执法事项 {len(catalog.items.created)}（认领 {catalog.claims}）  裁量基准 {baselines['baselines']}（柔性清单 {baselines['entries']}）  监管对象 {parties}  事件 {incidents}"
         )
         self._print_logins(result.logins)
         self.stdout.write(f"\n12345 热线接口密钥（只显示这一次）：{result.api_key}")
