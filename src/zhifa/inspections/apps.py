@@ -6,3 +6,14 @@ class InspectionsConfig(AppConfig):
     label = "inspections"
     verbose_name = "检查"
     api_prefix = "/inspections"
+    nav = [("检查计划", "inspections:plan_list"), ("综合查一次", "inspections:visit_list"),
+           ("检查记录", "inspections:record_list")]
+
+    def ready(self):
+        from zhifa.catalog.references import register_open_reference_checker
+        from zhifa.parties.services import register_facts_provider
+
+        from . import selectors
+
+        register_open_reference_checker(selectors.open_plan_references)
+        register_facts_provider(selectors.failed_inspection_facts)

@@ -344,3 +344,57 @@ def draw_officers(
     (国办发〔2015〕58号: 随机选派执法检查人员). The rules are those of :func:`staff_visit`."""
     return staff_visit(domains, officers, random.Random(seed), day=day, party_id=party_id,
                        previous_inspectors=previous_inspectors, recusals=recusals)
+
+
+# --------------------------------------------------------------------------------------------
+# Plans, records and ratings — checks used by the services
+# --------------------------------------------------------------------------------------------
+
+COLORS = ("green", "blue", "yellow", "red")
+PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "na"
+CHECK_RESULTS = (PASS, FAIL, NOT_APPLICABLE)
+
+#: Who plans inspections and runs draws for their department.
+PLAN_MANAGERS = frozenset({"department_admin", "township_leader", "guidance_office"})
+#: Who plans the joint inspections (综合查一次) across departments: the district's coordinators.
+JOINT_PLANNERS = frozenset({"guidance_office", "command_center"})
+#: Who records inspections.
+RECORDERS = frozenset({"officer", "department_admin", "township_leader"})
+
+#: 重复检查: the same party inspected by different departments within this many days outside a
+#: joint inspection (the reform's "进一次门、查多项事" aims to avoid it).
+REPEATED_INSPECTION_DAYS = 30
+
+
+def ratio_errors(ratios: Mapping) -> dict[str, str]:
+    """Errors of a per-colour sampling ratio mapping: known colours only, each 0–1, at least one > 0."""
+    errors = {}
+    if not isinstance(ratios, Mapping):
+        return {"ratios": "抽查比例应为各风险颜色对应的比例"}
+    for color, value in ratios.items():
+        if color not in COLORS:
+            errors[color] = f"未知的风险颜色“{color}”"
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            errors[color] = f"“{color}”的抽查比例应在0到1之间"
+    if not errors and not any(ratios.get(c, 0) > 0 for c in COLORS):
+        errors["ratios"] = "至少一种风险颜色的抽查比例应大于0"
+    return errors
+
+
+def intervals_overlap(a_start, a_end, b_start, b_end) -> bool:
+    """Half-open intervals [start, end) overlap."""
+    return a_start < b_end and b_start < a_end
+
+
+def officer_refusal(officer: OfficerInfo, day: dt.date) -> str | None:
+    """Why an officer may not be one of the inspecting officers on ``day`` (行政处罚法 第四十二条、
+    第五十五条: 执法人员不少于两人并持有执法证件; auxiliary staff never enforce), or None."""
+    if officer.auxiliary:
+        return f"{officer.name}是执法辅助人员，不能作为检查人员（行政处罚法第四十二条）"
+    if not officer.certified_on(day):
+        return f"{officer.name}在{day.isoformat()}没有有效的行政执法证（行政处罚法第五十五条）"
+    return None
+
+
+def may_rate(rating) -> bool:
+    return isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5

@@ -1,0 +1,260 @@
+"""Reads of the inspections app, each scoped to the user (core.scopes). Plans, tasks and records
+belong to their department; township users also see what concerns parties of their township."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+
+from zhifa.core.errors import NotFound
+from zhifa.core.scopes import Scope
+from zhifa.organizations.models import Certificate, Officer
+from zhifa.parties.models import Party
+
+from . import rules
+from .models import (
+    ActionCode,
+    ChecklistResult,
+    InspectionPlan,
+    InspectionRecord,
+    InspectionTask,
+    JointInspection,
+    RandomDraw,
+)
+
+
+def visible_plans(scope: Scope) -> QuerySet[InspectionPlan]:
+    return scope.filter(InspectionPlan.objects.all(), "department")
+
+
+def plans(scope: Scope, *, state: str | None = None, department_id: int | None = None,
+          q: str | None = None) -> QuerySet[InspectionPlan]:
+    qs = visible_plans(scope).select_related("department").annotate(
+        item_count=Count("items", distinct=True), task_count=Count("tasks", distinct=True))
+    if state:
+        qs = qs.filter(state=state)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if q:
+        qs = qs.filter(name__contains=q.strip())
+    return qs.order_by("-period_start", "-pk")
+
+
+def plan_detail(scope: Scope, plan_id: int) -> InspectionPlan:
+    plan = (visible_plans(scope).select_related("department").prefetch_related("items__domain")
+            .filter(pk=plan_id).first())
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def draw_of(scope: Scope, plan_id: int) -> RandomDraw:
+    draw = (RandomDraw.objects.filter(plan__in=visible_plans(scope), plan_id=plan_id).select_related("plan", "plan__department")
+            .first())
+    if draw is None:
+        raise NotFound()
+    return draw
+
+
+def published_draw(plan_id: int) -> RandomDraw:
+    """一公开: a published draw, for anyone."""
+    draw = (RandomDraw.objects.filter(plan_id=plan_id, published_at__isnull=False)
+            .select_related("plan", "plan__department").first())
+    if draw is None:
+        raise NotFound()
+    return draw
+
+
+def draw_rows(draw: RandomDraw) -> list[tuple[Party, list[Officer]]]:
+    """The drawn parties with their drawn officers, in draw order (two queries)."""
+    party_ids = draw.result["parties"]
+    parties = Party.objects.in_bulk(party_ids)
+    officer_ids = {oid for ids in draw.result["officers"].values() for oid in ids}
+    officers = Officer.objects.select_related("organization").in_bulk(list(officer_ids))
+    return [(parties[pid], [officers[oid] for oid in draw.result["officers"][str(pid)]]) for pid in party_ids
+            if pid in parties]
+
+
+def visible_tasks(scope: Scope) -> QuerySet[InspectionTask]:
+    return scope.filter(InspectionTask.objects.all(), "department", "party__township")
+
+
+def visible_visits(scope: Scope) -> QuerySet[JointInspection]:
+    if scope.everything:
+        return JointInspection.objects.all()
+    return JointInspection.objects.filter(Exists(visible_tasks(scope).filter(visit=OuterRef("pk"))))
+
+
+def visits(scope: Scope, *, state: str | None = None, day_from: dt.date | None = None,
+           q: str | None = None) -> QuerySet[JointInspection]:
+    qs = visible_visits(scope).select_related("party", "party__township").annotate(
+        task_count=Count("tasks", distinct=True),
+        department_count=Count("tasks__department", distinct=True),
+    ).prefetch_related(Prefetch("tasks", queryset=InspectionTask.objects.select_related("department")))
+    if state:
+        qs = qs.filter(state=state)
+    if day_from:
+        qs = qs.filter(day__gte=day_from)
+    if q:
+        qs = qs.filter(party__name__contains=q.strip())
+    return qs.order_by("day", "pk")
+
+
+def visit_detail(scope: Scope, visit_id: int) -> JointInspection:
+    visit = (visible_visits(scope).select_related("party", "anchor_task")
+             .prefetch_related(Prefetch("tasks", queryset=InspectionTask.objects.select_related("department", "plan")
+                                        .prefetch_related("plan__items__checklist")),
+                               "officers").filter(pk=visit_id).first())
+    if visit is None:
+        raise NotFound()
+    return visit
+
+
+def visible_records(scope: Scope) -> QuerySet[InspectionRecord]:
+    """Records of the scope's departments or townships, and records of joint visits one of the
+    scope's departments took part in (shared work, DESIGN.md "Data scope")."""
+    if scope.everything:
+        return InspectionRecord.objects.all()
+    shared = Exists(visible_tasks(scope).filter(visit=OuterRef("visit_id")))
+    return InspectionRecord.objects.filter(scope.q("department", "party__township") | shared)
+
+
+def records(scope: Scope, *, party_id: int | None = None, outcome: str | None = None,
+            q: str | None = None) -> QuerySet[InspectionRecord]:
+    qs = visible_records(scope).select_related("party", "department").prefetch_related("officers")
+    if party_id:
+        qs = qs.filter(party_id=party_id)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if q:
+        qs = qs.filter(party__name__contains=q.strip())
+    return qs.order_by("-started_at", "-pk")
+
+
+def record_detail(scope: Scope, record_id: int) -> InspectionRecord:
+    record = (visible_records(scope).select_related("party", "department", "visit", "task")
+              .prefetch_related("officers", "attachments", "rectifications",
+                                Prefetch("checklist_results", queryset=ChecklistResult.objects.select_related("entry__item")))
+              .filter(pk=record_id).first())
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def repeated_inspections(scope: Scope, days: int = rules.REPEATED_INSPECTION_DAYS) -> QuerySet[Party]:
+    """重复检查: parties inspected by different departments within ``days`` days of each other,
+    on separate visits (a joint inspection holds one record, so two records are two trips)."""
+    window = dt.timedelta(days=days)
+    other = InspectionRecord.objects.filter(
+        party=OuterRef("party"),
+        started_at__gte=ExpressionWrapper(OuterRef("started_at") - Value(window), output_field=DateTimeField()),
+        started_at__lte=ExpressionWrapper(OuterRef("started_at") + Value(window), output_field=DateTimeField()),
+    ).exclude(department=OuterRef("department"))
+    repeated = visible_records(scope).filter(Exists(other))
+    return (Party.objects.filter(Exists(repeated.filter(party=OuterRef("pk"))))
+            .annotate(repeated_records=Count("inspection_records", filter=Q(inspection_records__in=repeated), distinct=True))
+            .select_related("township").order_by("name", "pk"))
+
+
+# ---- indicators (one SQL aggregate each) ----
+
+@dataclass(frozen=True)
+class VisitIndicators:
+    tasks: int
+    visits: int
+    saved: int
+
+
+def department_indicators(scope: Scope) -> QuerySet:
+    """Per department: tasks, tasks scheduled into visits, visits taken part in, and visits saved
+    (its tasks that rode along on a visit anchored by another task — ``rules.Plan``)."""
+    return (visible_tasks(scope).values("department_id", "department__name")
+            .annotate(tasks=Count("pk"),
+                      scheduled=Count("pk", filter=Q(visit__isnull=False)),
+                      visits=Count("visit", distinct=True),
+                      saved=Count("pk", filter=Q(visit__isnull=False) & ~Q(visit__anchor_task_id=F("pk"))))
+            .order_by("department__name"))
+
+
+def district_indicators(scope: Scope) -> VisitIndicators:
+    """Scheduled tasks, visits, and visits saved (tasks − visits) in the scope."""
+    row = visible_tasks(scope).filter(visit__isnull=False).aggregate(
+        tasks=Count("pk"), visits=Count("visit", distinct=True))
+    return VisitIndicators(tasks=row["tasks"], visits=row["visits"], saved=row["tasks"] - row["visits"])
+
+
+# ---- the public action-code page ----
+
+@dataclass(frozen=True)
+class PublicInspector:
+    name: str
+    certificate_number: str
+    organization: str
+
+
+@dataclass(frozen=True)
+class PublicCode:
+    code: ActionCode
+    party_name: str
+    day: dt.date
+    departments: list[str]
+    items: list[str]
+    inspectors: list[PublicInspector]
+    rateable: bool
+
+
+def public_code(code: ActionCode) -> PublicCode:
+    """What the party sees: who inspects (name, certificate number, body — never ID numbers or
+    phone numbers), for which items, and whether it may rate now."""
+    if code.visit_id:
+        visit = JointInspection.objects.select_related("party").get(pk=code.visit_id)
+        tasks = list(visit.tasks.select_related("department", "plan"))
+        officers = list(visit.officers.select_related("organization").order_by("pk"))
+        party, day = visit.party, visit.day
+        record_exists = InspectionRecord.objects.filter(visit=visit).exists()
+    else:
+        record = InspectionRecord.objects.select_related("party", "task__plan", "department").get(pk=code.record_id)
+        tasks = [record.task] if record.task_id else []
+        officers = list(record.officers.select_related("organization").order_by("pk"))
+        party, day = record.party, record.started_at.date()
+        record_exists = True
+    items = sorted({item.name for t in tasks for item in t.plan.items.all()})
+    numbers = {}
+    for cert in Certificate.objects.valid_on(day).filter(officer__in=officers).order_by("officer_id", "-valid_to"):
+        numbers.setdefault(cert.officer_id, cert.number)
+    return PublicCode(
+        code=code, party_name=party.name, day=day, departments=sorted({t.department.name for t in tasks}), items=items,
+        inspectors=[PublicInspector(o.name, numbers.get(o.pk, "—"), o.organization.name) for o in officers],
+        rateable=record_exists and code.rating is None,
+    )
+
+
+# ---- what other apps ask of inspections (registered in apps.py) ----
+
+def open_plan_references(item_id: int) -> int:
+    """Plans with tasks still to do that check this item: the catalog keeps the item until they finish."""
+    open_tasks = InspectionTask.objects.filter(plan=OuterRef("pk"), state__in=[InspectionTask.State.OPEN,
+                                                                              InspectionTask.State.SCHEDULED])
+    return InspectionPlan.objects.filter(items=item_id).filter(
+        Q(state=InspectionPlan.State.DRAFT) | Exists(open_tasks)).count()
+
+
+def failed_inspection_facts(party_ids: list[int], since: dt.date) -> dict[int, dict]:
+    """Credit facts for 企业四色管理: inspections since ``since`` that found a problem, for every party
+    inspected on the platform in that window (parties not inspected here keep their recorded count)."""
+    rows = (InspectionRecord.objects.filter(party_id__in=party_ids, started_at__date__gte=since)
+            .values("party_id").annotate(failed=Count("pk", filter=~Q(outcome=InspectionRecord.Outcome.NO_ISSUE))))
+    return {row["party_id"]: {"failed_inspections": row["failed"]} for row in rows}
