@@ -403,3 +403,18 @@ def test_second_draw_rotates_away_from_the_last_inspectors(world, insp, planned)
     assert draw.inputs["previous"][party] == sorted(o.pk for o in insp.gas[:2])
     assert not set(draw.result["officers"][party]) & {o.pk for o in insp.gas[:2]}
     assert services.verify_draw(draw).ok
+
+
+def test_finding_becomes_an_incident_once(world, insp, planned):
+    """The dispatch app registers the "incident" hand-off: one incident per record."""
+    from zhifa.dispatch.models import Incident
+
+    record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2], outcome="incident_suggested",
+                                                                   findings="占用消防通道堆放杂物")).record
+    record = services.hand_off(insp.gas_user, record.pk, "incident")
+    incident = Incident.objects.get()
+    assert record.handoff_kind == "incident" and record.handoff_ref == incident.tracking_code
+    assert (incident.source, incident.text) == ("inspection_finding", "占用消防通道堆放杂物")
+    with pytest.raises(DomainError) as exc:
+        services.hand_off(insp.gas_user, record.pk, "incident")
+    assert exc.value.code == "already_handed_off" and Incident.objects.count() == 1

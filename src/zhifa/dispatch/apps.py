@@ -10,8 +10,10 @@ class DispatchConfig(AppConfig):
 
     def ready(self):
         from zhifa.catalog.references import register_open_reference_checker
+        from zhifa.inspections.handoffs import register_handoff
 
         register_open_reference_checker(_open_incidents_citing)
+        register_handoff("incident", _incident_from_inspection, label="转事件")
 
 
 def _open_incidents_citing(item_id: int) -> int:
@@ -19,3 +21,19 @@ def _open_incidents_citing(item_id: int) -> int:
     from .models import Incident
 
     return Incident.objects.filter(item_id=item_id, state__in=rules.OPEN_STATES).count()
+
+
+def _incident_from_inspection(actor, record) -> str:
+    """An inspection finding becomes an incident of source ``inspection_finding``; the external
+    id is the record, so handing the same record off twice gives one incident."""
+    from .services import report_incident
+
+    party = record.party
+    incident, _ = report_incident(actor, {
+        "source": "inspection_finding",
+        "external_id": f"inspection-record-{record.pk}",
+        "title": f"检查发现：{party.name}",
+        "text": record.findings or "检查发现问题，需交办处置",
+        "address": party.address,
+    })
+    return incident.tracking_code
