@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.browsing import browser, desktop, phone  # noqa: F401  (shared browser fixtures)
 from zhifa.core.validators import make_id_number
 from zhifa.organizations.models import Certificate, Officer, Organization, Region, User
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -166,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
 ZHIFA_DISTRICT_CODE = os.environ.get("ZHIFA_DISTRICT_CODE", "330803")
 # The address the public reaches the portal at (QR codes); empty: the address of the request.
 ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
+# Case procedure settings that local rules fix, as JSON: e.g. the hearing thresholds for "较大数额"
+# (行政处罚法 第六十三条), {"hearing_thresholds": {...}}. Empty: every fine is treated as
+# hearing-eligible (the safe side). See zhifa.cases.services.case_config().
+ZHIFA_CASE_CONFIG = json.loads(os.environ.get("ZHIFA_CASE_CONFIG", "{}"))
 # The public credential-check link an officer shows (亮证) stays valid this long.
 ZHIFA_CREDENTIAL_TOKEN_MAX_AGE = int(os.environ.get("ZHIFA_CREDENTIAL_TOKEN_MAX_AGE", str(24 * 3600)))
 

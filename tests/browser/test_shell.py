@@ -4,9 +4,8 @@ import re
 
 import pytest
 
+from tests.browsing import PHONE, screenshot
 from zhifa.organizations.credentials import issue_token
-
-from .conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, browser, phone, screenshot  # noqa: F401  (fixtures)
+from tests.browsing import PHONE, screenshot
 from tests.discretion.conftest import DAY, STALL_LEVELS
 from zhifa.discretion import rules, services
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, browser, phone, screenshot  # noqa: F401  (fixtures)
+from tests.browsing import PHONE, screenshot
 from tests.inspections.conftest import DAY, plan_data
 from zhifa.inspections import services
 from zhifa.inspections.models import InspectionRecord, JointInspection

@@ -1,4 +1,5 @@
-"""Browser journeys: Playwright driving Debian's Chromium against a live server.
+"""Browser journeys: Playwright driving Debian's Chromium against a live server. The fixtures are
+registered once, in tests/conftest.py, so every journey shares one Playwright instance.
 
 Screenshots go to ``test-artifacts/`` so a person can look at what the pages showed.
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM = os.environ.get("ZHIFA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google's services; the machine has no network.
 CHROMIUM_ARGS = [

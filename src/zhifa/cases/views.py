@@ -1,0 +1,223 @@
+"""Case pages: list, case file, transitions, evidence, documents and the phone form 现场办案.
+Views parse, call one service or selector and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhifa.catalog.models import EnforcementItem
+from zhifa.core.errors import DomainError, NotFound, validation_error_items
+from zhifa.core.scopes import Scope
+from zhifa.core.selectors import audit_trail
+from zhifa.core.web import service_view
+from zhifa.organizations.models import Officer
+from zhifa.parties.models import Party
+
+from . import rules, selectors, services
+from .deadlines import case_deadlines
+from .facts import build_facts
+from .forms import CaseFilterForm, EvidenceForm, OnSpotForm
+from .models import Case, Document
+
+PAGE_SIZE = 50
+#: Actions whose form asks for an amount (the penalty intended or decided).
+PENALTY_FIELD = {"notify": "penalties_intended", "decide": "penalties_decided", "decide_on_spot": "penalties_decided"}
+#: Payment actions go through ``services.record_payment`` (amount, surcharge, receipt).
+PAYMENT_ACTIONS = {"pay", "pay_part", "collect_on_spot"}
+
+
+@service_view
+def case_list(request):
+    filters = CaseFilterForm(request.GET)
+    filters.is_valid()
+    data = getattr(filters, "cleaned_data", {})
+    cases = selectors.case_list(request.user, state=data.get("state", ""), q=data.get("q", ""))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"filters": filters, "page": page})
+
+
+@service_view
+def case_detail(request, case_id: int):
+    case = selectors.case_detail(request.user, case_id)
+    config = services.case_config()
+    today = services.today()
+    facts = build_facts(case, {"as_of": today})
+    actions, blocked = [], []
+    probe = facts.replace(**{f: today for f in rules.ACTION_DATE_FIELD.values() if getattr(facts, f) is None})
+    for (state, action) in rules.TRANSITIONS:
+        if state != case.state:
+            continue
+        result = rules.check(case.state, action, probe, config)
+        if result.allowed:
+            actions.append({"value": action.value, "label": rules.ACTION_LABELS[action],
+                            "penalty_field": PENALTY_FIELD.get(action.value),
+                            "payment": action.value in PAYMENT_ACTIONS,
+                            "receipt": action == rules.Action.COLLECT_ON_SPOT})
+        else:
+            blocked.append({"label": rules.ACTION_LABELS[action], "reasons": [r.message for r in result.refusals]})
+    documents = list(case.documents.all())
+    trail = audit_trail([("cases.Case", [case.pk])], 30)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "facts": facts, "actions": actions, "blocked": blocked, "today": today,
+        "deadlines": case_deadlines(facts, config.calendar, config, today=today),
+        "events": case.events.all(), "evidence": case.evidence.all(), "documents": documents,
+        "document_kinds": Document.Kind.choices, "evidence_form": EvidenceForm(), "trail": trail,
+        "decided": [(rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_decided],
+    })
+
+
+def _errors(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(i["message"] for i in validation_error_items(exc))
+    return exc.message
+
+
+@service_view
+@require_POST
+def case_transition(request, case_id: int):
+    action = request.POST.get("action", "")
+    data: dict = {}
+    date_field = rules.ACTION_DATE_FIELD.get(action) if action in rules.Action.__members__.values() else None
+    if request.POST.get("date"):
+        try:
+            data[date_field or "as_of"] = dt.date.fromisoformat(request.POST["date"])
+        except ValueError:
+            messages.error(request, "日期格式不正确")
+            return redirect("cases:detail", case_id)
+    if PENALTY_FIELD.get(action) and request.POST.get("amount"):
+        try:
+            amount = Decimal(request.POST["amount"])
+        except InvalidOperation:
+            messages.error(request, "金额格式不正确")
+            return redirect("cases:detail", case_id)
+        data[PENALTY_FIELD[action]] = [{"kind": "fine", "amount": str(amount)}]
+        if action == "notify":
+            data["notice_contents"] = ["penalty", "facts", "reasons", "basis", "rights", "hearing_right"]
+    version = request.POST.get("version")
+    if action in PAYMENT_ACTIONS:
+        return _payment(request, case_id, action)
+    try:
+        services.transition(request.user, case_id, action, data,
+                            expected_version=int(version) if version and version.isdigit() else None,
+                            note=request.POST.get("note", ""))
+        messages.success(request, f"已{rules.ACTION_LABELS.get(action, action)}")
+    except (DomainError, ValidationError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, _errors(exc))
+    return redirect("cases:detail", case_id)
+
+
+def _payment(request, case_id: int, action: str):
+    try:
+        amount = Decimal(request.POST.get("amount") or "0")
+        paid_on = dt.date.fromisoformat(request.POST.get("date") or services.today().isoformat())
+    except (InvalidOperation, ValueError):
+        messages.error(request, "金额或日期格式不正确")
+        return redirect("cases:detail", case_id)
+    channel = "on_spot" if action == "collect_on_spot" else "bank"
+    try:
+        payment = services.record_payment(request.user, case_id, amount, paid_on, channel,
+                                          request.POST.get("receipt_number", ""))
+        messages.success(request, f"已登记缴款{payment.amount}元" + (f"（含加处罚款{payment.surcharge}元）" if payment.surcharge else ""))
+    except (DomainError, ValidationError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, _errors(exc))
+    return redirect("cases:detail", case_id)
+
+
+@service_view
+@require_POST
+def case_add_evidence(request, case_id: int):
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            services.add_evidence(request.user, case_id, {"kind": form.cleaned_data["kind"],
+                                                          "description": form.cleaned_data["description"]},
+                                  content=upload.read() if upload else None, filename=upload.name if upload else "evidence.bin")
+            messages.success(request, "证据已登记")
+        except (DomainError, ValidationError) as exc:
+            if isinstance(exc, NotFound):
+                raise
+            messages.error(request, _errors(exc))
+    else:
+        messages.error(request, "请填写证据种类和说明")
+    return redirect("cases:detail", case_id)
+
+
+@service_view
+@require_POST
+def case_issue_document(request, case_id: int):
+    try:
+        document = services.issue_document(request.user, case_id, request.POST.get("kind", ""))
+        messages.success(request, f"已出具{document.number}")
+    except (DomainError, ValidationError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, _errors(exc))
+    return redirect("cases:detail", case_id)
+
+
+@service_view
+def document_pdf(request, document_id: int):
+    document = Document.objects.filter(pk=document_id).select_related("case").first()
+    if document is None:
+        raise NotFound()
+    selectors.case_detail(request.user, document.case_id)  # scope check: NotFound outside
+    return FileResponse(document.file.open("rb"), content_type="application/pdf",
+                        filename=f"{document.number}.pdf")
+
+
+@service_view
+def open_on_spot(request):
+    user = request.user
+    scope = Scope.for_user(user)
+    parties = Party.objects.all() if scope.everything or not scope.township_region_id else \
+        Party.objects.filter(township_id=scope.township_region_id)
+    officers = scope.filter(Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT))
+    if user.officer_id:
+        officers = officers.exclude(pk=user.officer_id)
+    form = OnSpotForm(request.POST or None, parties=parties.order_by("name"),
+                      items=EnforcementItem.objects.filter(kind="penalty", status="in_force").order_by("code"),
+                      officers=officers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        on_spot = data["on_spot"]
+        try:
+            case = services.open_case(user, {
+                "party": data["party"], "item": data["item"], "act_date": data["act_date"], "summary": data["summary"],
+                "discovery_date": services.today(),
+                "procedure": rules.Procedure.SUMMARY if on_spot else rules.Procedure.GENERAL,
+                "officers": [o for o in (user.officer, data["second_officer"]) if o is not None],
+            })
+            if on_spot:
+                penalty = {"kind": data["penalty"]}
+                if data["penalty"] == "fine":
+                    penalty["amount"] = str(data.get("amount") or 0)
+                try:
+                    services.transition(user, case.pk, "decide_on_spot", {
+                        "facts_clear": True, "penalties_decided": [penalty], "decision_date": services.today()})
+                    messages.success(request, "已当场作出行政处罚决定")
+                except DomainError as exc:
+                    messages.error(request, f"案件已登记，但不能当场处罚：{exc.message}")
+            return redirect("cases:detail", case.pk)
+        except (DomainError, ValidationError) as exc:
+            if isinstance(exc, ValidationError):
+                from zhifa.organizations.forms import add_service_errors
+                add_service_errors(form, exc)
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "cases/open_on_spot.html", {"form": form})
+
+
+__all__ = ["Case"]
