@@ -230,17 +230,40 @@ def transition(actor, case_id: int, action: str, data: dict[str, Any] | None = N
         action = rules.Action(action)
     except ValueError:
         raise ValidationError({"action": ValidationError("未知的办案操作", code="unknown_action")}) from None
-    data = clean_data(dict(data or {}))
+    data = dict(data or {})
+    # The discretion facts and the reason for deviating are not case facts of the statute rules.
+    discretion = {"circumstances": data.pop("circumstances", None) or {},
+                  "reason": str(data.pop("deviation_reason", "") or "")}
+    data = clean_data(data)
     if "amount_paid" in data:
         raise ValidationError({"amount_paid": ValidationError("缴款请通过“登记缴款”办理，已缴金额由缴款记录计算",
                                                               code="use_record_payment")})
     case = _locked_case(actor, case_id)
     if expected_version is not None and expected_version != case.version:
         raise DomainError("case_version_conflict", f"案件已被他人修改（当前版本{case.version}），请刷新后重试", "version")
-    return _apply(actor, case, action, data, note)
+    return _apply(actor, case, action, data, note, discretion=discretion)
 
 
-def _apply(actor, case: Case, action: rules.Action, data: dict[str, Any], note: str = "") -> Case:
+def _discretion_check(case: Case, facts: rules.CaseFacts, circumstances: dict, reason: str) -> tuple[bool, str]:
+    """A decision follows the discretion baseline in force when the case was filed (国办发〔2022〕27号;
+    行政处罚法第三十四条): a fine outside the recommended range needs a written reason and forces legal
+    review (第五十八条). Returns (needs legal review, what to record); items without a baseline pass."""
+    from zhifa.discretion import rules as discretion_rules
+    from zhifa.discretion import selectors as discretion_selectors
+    from zhifa.discretion.services import recommend_for
+
+    filed_on = case.filing_date or today()
+    if discretion_selectors.baseline_in_force(case.item, filed_on) is None:
+        return False, ""
+    recommendation = recommend_for(case.item, circumstances, filed_on)
+    result = discretion_rules.deviation_check(recommendation, rules.fine_total(facts.penalties_decided), reason)
+    if not result.allowed:
+        raise DomainError(result.code, result.message, "penalties_decided")
+    return result.needs_legal_review, f"裁量基准：{result.message}" + (f"；偏离理由：{reason}" if reason else "")
+
+
+def _apply(actor, case: Case, action: rules.Action, data: dict[str, Any], note: str = "", *,
+           discretion: dict | None = None) -> Case:
     from .facts import apply_facts
 
     if action in (rules.Action.FILE, rules.Action.DECIDE, rules.Action.DECIDE_ON_SPOT):
@@ -253,6 +276,14 @@ def _apply(actor, case: Case, action: rules.Action, data: dict[str, Any], note: 
     if not date_field and "as_of" not in data:
         data["as_of"] = today()
     facts = build_facts(case, data)
+    if action == rules.Action.DECIDE and rules.fine_total(facts.penalties_decided) > 0:
+        discretion = discretion or {}
+        needs_review, remark = _discretion_check(case, facts, discretion.get("circumstances") or {},
+                                                 discretion.get("reason", ""))
+        if needs_review and not facts.review_required_by_law:
+            data["review_required_by_law"] = True  # the guard of 第五十八条 then requires a passed review
+            facts = build_facts(case, data)
+        note = "；".join(filter(None, (note, remark)))
     result = rules.check(case.state, action, facts, case_config())
     if not result.allowed:
         raise CaseRefused(result.refusals)
