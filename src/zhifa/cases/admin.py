@@ -3,18 +3,9 @@ that each one is checked against the law and audited."""
 
 from django.contrib import admin
 
+from zhifa.core.admin import ReadOnlyInline
+
 from .models import Case, CaseEvent, CaseOfficer, Document, Evidence, Payment, RemedyOutcome
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OfficerInline(ReadOnlyInline):

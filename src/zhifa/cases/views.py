@@ -41,7 +41,9 @@ def case_list(request):
     data = getattr(filters, "cleaned_data", {})
     cases = selectors.case_list(request.user, state=data.get("state", ""), q=data.get("q", ""))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {"filters": filters, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"filters": filters, "page": page, "query": query.urlencode()})
 
 
 @service_view

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from zhifa.core.admin import ReadOnlyInline
+
 from .models import CatalogRevision, Claim, Domain, EnforcementItem, ItemHistory, LegalBasis, RevisionChange
 
 
@@ -13,17 +15,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
         return False
 
 
