@@ -101,3 +101,10 @@ def test_payment_from_the_page_records_the_surcharge(login, cw):
     assert "加处罚款450.00元" in response.content.decode()
     case.refresh_from_db()
     assert case.state == "partly_paid" and case.payments.get().surcharge == 450
+
+
+def test_case_form_opened_from_an_inspection_finding_is_prefilled(cw, login):
+    response = login(cw.user).get("/cases/on-spot/", {"party": cw.firm.pk, "summary": "占用消防通道堆放杂物"})
+    content = response.content.decode()
+    assert f'<option value="{cw.firm.pk}" selected>' in content
+    assert "占用消防通道堆放杂物" in content

@@ -189,7 +189,9 @@ def open_on_spot(request):
     officers = scope.filter(Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT))
     if user.officer_id:
         officers = officers.exclude(pk=user.officer_id)
-    form = OnSpotForm(request.POST or None, parties=parties.order_by("name"),
+    # Opened from an inspection finding: the party and the facts come prefilled.
+    initial = {"party": request.GET.get("party"), "summary": request.GET.get("summary", "")}
+    form = OnSpotForm(request.POST or None, initial=initial, parties=parties.order_by("name"),
                       items=EnforcementItem.objects.filter(kind="penalty", status="in_force").order_by("code"),
                       officers=officers)
     if request.method == "POST" and form.is_valid():
