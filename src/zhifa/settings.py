@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "zhifa.discretion",
     "zhifa.cases",
     "zhifa.dispatch",
+    "zhifa.supervision",
+    "zhifa.cockpit",
     "zhifa.api",
     "zhifa.portal",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("discretion/", include("zhifa.discretion.urls")),
     path("cases/", include("zhifa.cases.urls")),
     path("dispatch/", include("zhifa.dispatch.urls")),
+    path("supervision/", include("zhifa.supervision.urls")),
+    path("cockpit/", include("zhifa.cockpit.urls")),
     path("public/", include("zhifa.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

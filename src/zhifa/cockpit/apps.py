@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CockpitConfig(AppConfig):
+    name = "zhifa.cockpit"
+    label = "cockpit"
+    verbose_name = "驾驶舱"
+    api_prefix = "/cockpit"
