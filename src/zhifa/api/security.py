@@ -22,8 +22,3 @@ class ApiKeyAuth(APIKeyHeader):
             return None
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
         return api_key
-
-
-def actor_of(request):
-    """The user or API key the request acts as."""
-    return request.auth

@@ -16,8 +16,7 @@ from .models import Incident, IncidentEvent, JurisdictionDispute, Referral
 
 
 def scope_of(actor) -> Scope:
-    if actor.__class__.__name__ == "ApiKey":
-        return Scope.for_organization(actor.organization)
+    """Users and API keys alike: a key acts for its organisation in its role."""
     return Scope.for_user(actor)
 
 

@@ -188,7 +188,7 @@ def _winner(caller, key, fingerprint, clean) -> Incident:
 # ---- the closed loop ------------------------------------------------------------------------
 
 def _locked(actor, incident_id: int) -> Incident:
-    scope = Scope.for_user(actor) if actor.__class__.__name__ != "ApiKey" else Scope.for_organization(actor.organization)
+    scope = Scope.for_user(actor)
     incident = (scope.filter(Incident.objects.select_for_update(of=("self",)), "responsible_org", "township")
                 .select_related("item__domain", "responsible_org").filter(pk=incident_id).first())
     if incident is None:
