@@ -20,6 +20,7 @@ from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Officer
 from zhifa.parties.models import Party
+from zhifa.portal.rules import may_publish
 
 from . import rules, selectors, services
 from .deadlines import case_deadlines
@@ -73,6 +74,22 @@ def case_detail(request, case_id: int):
         "events": case.events.all(), "evidence": case.evidence.all(), "documents": documents,
         "document_kinds": Document.Kind.choices, "evidence_form": EvidenceForm(), "trail": trail,
         "decided": [(rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_decided],
+        "may_publish": may_publish(request.user.role, request.user.is_superuser),
+    })
+
+
+@service_view
+def case_timeline(request, case_id: int):
+    """The case on a phone: where it stands, what is due, every step so far, and evidence
+    taken with the phone's camera (行政处罚法第四十六条、第四十七条)."""
+    case = selectors.case_detail(request.user, case_id)
+    config = services.case_config()
+    today = services.today()
+    facts = build_facts(case, {"as_of": today})
+    deadlines = [d for d in case_deadlines(facts, config.calendar, config, today=today) if d.met_on is None]
+    return render(request, "cases/case_timeline.html", {
+        "case": case, "events": list(case.events.all()), "evidence": list(case.evidence.all()),
+        "deadlines": deadlines[:4], "evidence_kinds": EvidenceForm().fields["kind"].choices,
     })
 
 
@@ -154,6 +171,8 @@ def case_add_evidence(request, case_id: int):
             messages.error(request, _errors(exc))
     else:
         messages.error(request, "请填写证据种类和说明")
+    if request.POST.get("next") == "timeline":
+        return redirect("cases:timeline", case_id)
     return redirect("cases:detail", case_id)
 
 
