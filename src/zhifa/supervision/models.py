@@ -194,6 +194,9 @@ class ReviewScore(models.Model):
         verbose_name_plural = "评查得分"
         constraints = [models.UniqueConstraint(fields=["review", "item"], name="reviewscore_once")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.points}"
+
 
 # ---- 四维考评 ----
 

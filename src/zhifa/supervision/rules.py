@@ -40,9 +40,10 @@ TRANSITIONS = {
     "assign": ({RAISED, ASSIGNED}, ASSIGNED),
     "explain": ({RAISED, ASSIGNED}, EXPLAINED),
     "correct": ({RAISED, ASSIGNED}, CORRECTED),
+    "return": ({EXPLAINED, CORRECTED}, ASSIGNED),
     "close": ({EXPLAINED, CORRECTED}, CLOSED),
 }
-ACTION_LABELS = {"assign": "交办", "explain": "说明情况", "correct": "整改完毕", "close": "关闭"}
+ACTION_LABELS = {"assign": "交办", "explain": "说明情况", "correct": "整改完毕", "return": "退回重新说明", "close": "关闭"}
 
 
 def next_state(state: str, action: str) -> str | None:
@@ -74,3 +75,188 @@ def extension_days(extensions: Any) -> int:
 
 # ---- 行政处罚法第四十二条、第五十五条: at least two certified officers ----
 MIN_OFFICERS = 2
+
+
+# ---- 不予处罚比例异常: an officer's share of no-penalty outcomes far above peers ----
+# Policy: 国办发〔2022〕27号 (规范行使行政裁量权, 防止畸轻畸重) and 行政处罚法第三十三条 (no penalty only in
+# the listed circumstances). A statistical screen, not a finding of wrongdoing: the supervisor reads
+# the cases. Thresholds are configuration.
+@dataclass(frozen=True)
+class OutlierConfig:
+    min_cases: int = 10  # an officer needs at least this many concluded cases to be compared
+    min_peers: int = 3  # and at least this many peers (same body) with enough cases
+    z_threshold: float = 2.0  # share at least this many peer standard deviations above the peer mean
+    min_ratio: float = 2.0  # and at least this multiple of the peer share (guards tiny deviations)
+    lookback_days: int = 365
+
+
+@dataclass(frozen=True)
+class OutlierRow:
+    key: Any  # the officer id
+    group: Any  # the body compared within
+    total: int
+    no_penalty: int
+
+    @property
+    def share(self) -> float:
+        return self.no_penalty / self.total if self.total else 0.0
+
+
+def share_outliers(rows: list[OutlierRow], config: OutlierConfig = OutlierConfig()) -> list[tuple[OutlierRow, dict]]:
+    """Rows whose no-penalty share is far above the peers of their group (leave-one-out: the peer
+    mean and deviation exclude the officer), with the numbers that made them stand out."""
+    by_group: dict[Any, list[OutlierRow]] = {}
+    for row in rows:
+        if row.total >= config.min_cases:
+            by_group.setdefault(row.group, []).append(row)
+    out = []
+    for members in by_group.values():
+        if len(members) < config.min_peers + 1:
+            continue
+        for row in members:
+            peers = [m for m in members if m is not row]
+            shares = [m.share for m in peers]
+            mean = sum(shares) / len(shares)
+            sd = (sum((s - mean) ** 2 for s in shares) / len(shares)) ** 0.5
+            pooled = sum(m.no_penalty for m in peers) / sum(m.total for m in peers)
+            z = (row.share - mean) / sd if sd > 0 else (float("inf") if row.share > mean else 0.0)
+            ratio = row.share / pooled if pooled > 0 else (float("inf") if row.share > 0 else 0.0)
+            if z >= config.z_threshold and ratio >= config.min_ratio:
+                out.append((row, {"share": round(row.share, 4), "peer_share": round(pooled, 4),
+                                  "peer_mean": round(mean, 4), "peer_sd": round(sd, 4),
+                                  "z": None if z == float("inf") else round(z, 2),
+                                  "ratio": None if ratio == float("inf") else round(ratio, 2),
+                                  "cases": row.total, "no_penalty": row.no_penalty, "peers": len(peers)}))
+    return out
+
+
+# ---- 执法建议/通报: the receiving body replies within a number of working days ----
+NOTICE_REPLY_WORKING_DAYS = 10
+
+
+# ---- 案卷评查 ----
+def check_points(points: Any, max_points: Any) -> str | None:
+    """Why a score is not acceptable (code), or None: points within 0..max of the item."""
+    from decimal import Decimal, InvalidOperation
+    try:
+        value = Decimal(str(points))
+    except (InvalidOperation, ValueError):
+        return "points_invalid"
+    if not value.is_finite() or value < 0 or value > Decimal(str(max_points)):
+        return "points_out_of_range"
+    return None
+
+
+def stratified_sample(population: dict[Any, list[int]], seed: str, *, share: float | None = None,
+                      per_body: int = 1) -> dict[Any, list[int]]:
+    """Random selection of closed case ids, stratified by body: from each body ``share`` of its
+    cases (rounded up) but at least ``per_body`` (or all it has). Reproducible: the same seed and
+    population give the same selection (ids are sorted before drawing)."""
+    import hashlib
+    import math
+    import random
+
+    chosen: dict[Any, list[int]] = {}
+    for body in sorted(population, key=str):
+        ids = sorted(set(population[body]))
+        want = max(per_body, math.ceil(len(ids) * share) if share else 0)
+        want = min(want, len(ids))
+        rng = random.Random(int(hashlib.sha256(f"{seed}:{body}".encode()).hexdigest(), 16))
+        chosen[body] = sorted(rng.sample(ids, want)) if want else []
+    return chosen
+
+
+# ---- 四维考评 ----
+ENFORCEMENT_POST_MIN_WEIGHT = 50  # 浙江“大综合一体化”：执法岗位考评权重不低于50%
+METRIC_LABELS = {
+    "cases": "办理案件数", "incidents_on_time": "事件按时办结率", "inspections": "参与检查数",
+    "review_score": "案卷评查平均得分率", "satisfaction": "群众满意度",
+}
+COUNT_METRICS = frozenset({"cases", "inspections"})
+DEFAULT_TARGETS = {"cases": 6, "inspections": 20}
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    name: str
+    weight: int
+    enforcement_post: bool
+    metrics: tuple[str, ...]
+
+
+def check_weights(dimensions: list[DimensionSpec]) -> tuple[str, str] | None:
+    """(code, message) when the weights are not acceptable: each dimension has a positive weight and
+    known metrics, the weights sum to 100 and the enforcement post weighs at least 50%."""
+    if not dimensions:
+        return "dimensions_required", "请至少设置一个考评维度"
+    for d in dimensions:
+        if d.weight <= 0:
+            return "weight_not_positive", f"维度“{d.name}”的权重须大于0"
+        unknown = [m for m in d.metrics if m not in METRIC_LABELS]
+        if not d.metrics or unknown:
+            return "metric_unknown", f"维度“{d.name}”的数据指标无效：{'、'.join(unknown) or '未设置'}"
+    total = sum(d.weight for d in dimensions)
+    if total != 100:
+        return "weights_not_100", f"各维度权重之和须为100%，当前为{total}%"
+    post = sum(d.weight for d in dimensions if d.enforcement_post)
+    if post < ENFORCEMENT_POST_MIN_WEIGHT:
+        return "enforcement_post_below_50", f"执法岗位维度权重须不低于{ENFORCEMENT_POST_MIN_WEIGHT}%，当前为{post}%"
+    return None
+
+
+def metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]) -> tuple[float | None, str]:
+    """One metric on a 0..100 scale and how it was derived; None when there is no data to judge."""
+    label = METRIC_LABELS[metric]
+    if metric in COUNT_METRICS:
+        n = int(data.get(metric) or 0)
+        target = float(targets.get(metric) or DEFAULT_TARGETS[metric])
+        score = min(100.0, 100.0 * n / target)
+        return score, f"{label}{n}件，满分标准{target:g}件，得{score:.1f}分"
+    if metric == "incidents_on_time":
+        total, on_time = int(data.get("incidents") or 0), int(data.get("incidents_on_time") or 0)
+        if not total:
+            return None, f"{label}：本期无反馈的事件"
+        score = 100.0 * on_time / total
+        return score, f"{label}：按时{on_time}件/共{total}件，得{score:.1f}分"
+    if metric == "review_score":
+        got, full, n = float(data.get("review_points") or 0), float(data.get("review_max") or 0), int(data.get("reviews") or 0)
+        if not full:
+            return None, f"{label}：本期无已评查案卷"
+        score = 100.0 * got / full
+        return score, f"{label}：{n}卷共得{got:g}分/满分{full:g}分，得{score:.1f}分"
+    if metric == "satisfaction":
+        n, avg = int(data.get("rated") or 0), data.get("satisfaction_avg")
+        if not n or avg is None:
+            return None, f"{label}：本期无群众评价"
+        score = (float(avg) - 1) / 4 * 100  # 1..5 → 0..100
+        return score, f"{label}：{n}次评价平均{float(avg):.2f}分（1–5分），折合{score:.1f}分"
+    raise ValueError(metric)
+
+
+def appraise(dimensions: list[DimensionSpec], data: dict[str, Any], targets: dict[str, Any] | None = None,
+             neutral: float = 80.0) -> tuple[float, list[dict]]:
+    """Total (0..100) and per dimension the score, its weight and the reasons. A dimension scores the
+    mean of its metrics that have data; with none it scores ``neutral`` (stated in the reasons)."""
+    targets = targets or {}
+    total = 0.0
+    out = []
+    for d in dimensions:
+        scored, reasons = [], []
+        for metric in d.metrics:
+            score, reason = metric_score(metric, data, targets)
+            reasons.append(reason)
+            if score is not None:
+                scored.append(score)
+        if scored:
+            value = sum(scored) / len(scored)
+            if len(scored) > 1:
+                reasons.append(f"取{len(scored)}项指标平均，得{value:.1f}分")
+        else:
+            value = float(neutral)
+            reasons.append(f"本期无可计分数据，按基准分{neutral:g}分计")
+        weighted = value * d.weight / 100
+        reasons.append(f"权重{d.weight}%，计入总分{weighted:.2f}分")
+        total += weighted
+        out.append({"name": d.name, "weight": d.weight, "enforcement_post": d.enforcement_post,
+                    "score": round(value, 2), "weighted": round(weighted, 2), "reasons": reasons})
+    return round(total, 2), out

@@ -1,0 +1,544 @@
+"""Every write of the supervision app: sweeps that raise alerts, the alert loop (assign →
+explain/correct → close), recommendations / circulars, case file review and appraisal. Each one
+transactional, permission-checked and audited.
+
+Sweeps: at most one open alert per rule and subject (a partial unique index). A full sweep that no
+longer finds an open alert's condition stamps ``cleared_at`` — it does not close the alert: closing
+needs a supervisor and an explanation (监督留痕). When a closed alert's condition recurs, a new alert
+is raised and linked to the previous one (``Alert.previous``)."""
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zhifa.core import audit
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core.scopes import Scope
+from zhifa.organizations.models import Organization, User
+
+from . import rules
+from .models import (
+    Alert,
+    AppraisalDimension,
+    AppraisalResult,
+    AppraisalScheme,
+    Notice,
+    Review,
+    ReviewBatch,
+    ReviewScore,
+    ScoreItem,
+    ScoreSheet,
+)
+from .rules_registry import RULES, rules_watching
+
+log = logging.getLogger(__name__)
+
+SUPERVISING_ROLES = frozenset({User.Role.GUIDANCE_OFFICE, User.Role.SUPERVISOR})
+#: Roles of a responsible body that may explain or report the correction of its own alerts.
+RESPONDING_ROLES = frozenset({User.Role.TOWNSHIP_LEADER, User.Role.DEPARTMENT_ADMIN})
+BATCH = 5000
+
+
+def is_supervisor(user) -> bool:
+    return user is not None and (user.is_superuser or getattr(user, "role", None) in SUPERVISING_ROLES)
+
+
+def _require_supervisor(user) -> None:
+    if not is_supervisor(user):
+        raise PermissionDenied("仅执法指导办和监督人员可以办理监督预警")
+
+
+# ---------------------------------------------------------------------------------------------
+# sweeps
+# ---------------------------------------------------------------------------------------------
+
+def _lock_rule(code: str) -> None:
+    """Serialise runs of one rule (a beat sweep and an event run at the same time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"supervision.rule.{code}"])
+
+
+def _chunks(values: list, size: int = BATCH):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+@transaction.atomic
+def apply_findings(code: str, findings: list, now: dt.datetime, *, full: bool) -> dict[str, int]:
+    """Raise alerts for new findings of one rule, refresh the open ones found again, and (in a full
+    sweep) stamp ``cleared_at`` on open alerts no longer found. Returns the counts."""
+    rule = RULES[code]
+    _lock_rule(code)
+    open_alerts = Alert.objects.filter(rule_code=code, state__in=sorted(rules.OPEN_STATES))
+    subjects = {(f.subject_type, f.subject_id) for f in findings}
+    if full:
+        existing = dict(((t, s), pk) for t, s, pk in open_alerts.values_list("subject_type", "subject_id", "pk"))
+    else:
+        ids = sorted({f.subject_id for f in findings})
+        existing = {}
+        for part in _chunks(ids):
+            existing.update(((t, s), pk) for t, s, pk in
+                            open_alerts.filter(subject_id__in=part).values_list("subject_type", "subject_id", "pk"))
+    new_findings = [f for f in findings if (f.subject_type, f.subject_id) not in existing]
+    previous = {}
+    if new_findings:
+        new_ids = sorted({f.subject_id for f in new_findings})
+        for part in _chunks(new_ids):
+            previous.update(((t, s), pk) for t, s, pk in
+                            Alert.objects.filter(rule_code=code, state=rules.CLOSED, subject_id__in=part)
+                            .values("subject_type", "subject_id").annotate(last=Max("pk"))
+                            .values_list("subject_type", "subject_id", "last"))
+    fresh, done = [], set()
+    for f in new_findings:
+        key = (f.subject_type, f.subject_id)
+        if key in done:
+            continue
+        done.add(key)
+        fresh.append(Alert(rule_code=code, subject_type=f.subject_type, subject_id=f.subject_id,
+                           organization_id=f.organization_id, severity=rule.severity, message=f.message[:500],
+                           details=audit.jsonable(f.details), raised_at=now, last_seen_at=now,
+                           previous_id=previous.get(key)))
+    Alert.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    seen = [pk for key, pk in existing.items() if key in subjects]
+    for part in _chunks(seen):
+        Alert.objects.filter(pk__in=part).update(last_seen_at=now, cleared_at=None)
+    cleared = 0
+    if full:
+        gone = [pk for key, pk in existing.items() if key not in subjects]
+        for part in _chunks(gone):
+            cleared += Alert.objects.filter(pk__in=part, cleared_at__isnull=True).update(cleared_at=now)
+    counts = {"findings": len(subjects), "raised": len(fresh), "seen": len(seen), "cleared": cleared}
+    if fresh or cleared:
+        audit.record(None, "supervision.sweep", object_type="supervision.AlertRule", object_id=code,
+                     after={**counts, "full": full}, legal_basis=rule.basis)
+    return counts
+
+
+def sweep(now: dt.datetime | None = None, rule_codes: list[str] | None = None) -> dict[str, int]:
+    """Run the rules over all data (the periodic sweep). Idempotent. Returns new alerts per rule;
+    each rule commits on its own, so one slow rule does not hold the others."""
+    now = now or timezone.now()
+    codes = rule_codes or list(RULES)
+    unknown = [c for c in codes if c not in RULES]
+    if unknown:
+        raise DomainError("unknown_rule", f"未知的预警规则：{'、'.join(unknown)}", "rule_codes")
+    return {code: apply_findings(code, RULES[code].find(now), now, full=True)["raised"] for code in codes}
+
+
+def run_for(model: str, ids, now: dt.datetime | None = None) -> dict[str, int]:
+    """Event run: the rules watching ``model`` ("case", "incident") over the changed ``ids`` only."""
+    now = now or timezone.now()
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    return {rule.code: apply_findings(rule.code, rule.find(now, ids=ids), now, full=False)["raised"]
+            for rule in rules_watching(model)}
+
+
+# ---------------------------------------------------------------------------------------------
+# the alert loop
+# ---------------------------------------------------------------------------------------------
+
+def responsible_supervisor(alert: Alert) -> User | None:
+    """The supervisor of the responsible body (nearest up its tree), else of the guidance office,
+    else a guidance office user."""
+    users = User.objects.filter(is_active=True)
+    if alert.organization_id:
+        org = alert.organization
+        chain = [int(x) for x in org.path.strip("/").split("/") if x] if org.path else [org.pk]
+        found = {u.organization_id: u for u in users.filter(role=User.Role.SUPERVISOR, organization_id__in=chain)
+                 .order_by("pk")}
+        for org_id in reversed(chain):
+            if org_id in found:
+                return found[org_id]
+    guidance = users.filter(organization__kind=Organization.Kind.GUIDANCE_OFFICE)
+    return (guidance.filter(role=User.Role.SUPERVISOR).order_by("pk").first()
+            or guidance.filter(role=User.Role.GUIDANCE_OFFICE).order_by("pk").first())
+
+
+def _alert_for(user, alert_id: int) -> Alert:
+    alert = Scope.for_user(user).filter(Alert.objects.select_for_update(of=("self",))).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def _move(user, alert: Alert, action: str, **after) -> Alert:
+    target = rules.next_state(alert.state, action)
+    if target is None:
+        if action == "close":
+            raise DomainError("explanation_required", "关闭预警前须先说明情况或完成整改", "explanation")
+        raise DomainError("invalid_transition",
+                          f"当前状态“{rules.STATE_LABELS[alert.state]}”不能{rules.ACTION_LABELS[action]}")
+    before = {"state": alert.state}
+    alert.state = target
+    if target == rules.CLOSED:
+        alert.closed_at = timezone.now()
+    alert.save()
+    audit.record(user, f"supervision.alert.{action}", alert, before=before, after={"state": target, **after},
+                 legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "")
+    return alert
+
+
+@transaction.atomic
+def assign(user, alert_id: int, assignee_id: int | None = None) -> Alert:
+    """交办 the alert to a supervisor; by default the one responsible for its body."""
+    _require_supervisor(user)
+    alert = _alert_for(user, alert_id)
+    if assignee_id:
+        assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
+    else:
+        assignee = responsible_supervisor(alert)
+    if assignee is None or not is_supervisor(assignee):
+        raise ValidationError({"assignee": ValidationError("只能交办给执法指导办或监督人员", code="assignee_not_supervisor")})
+    alert.assignee = assignee
+    return _move(user, alert, "assign", assignee=assignee.pk)
+
+
+def _may_respond(user, alert: Alert) -> bool:
+    if is_supervisor(user):
+        return True
+    return (getattr(user, "role", None) in RESPONDING_ROLES and alert.organization is not None
+            and Scope.for_user(user).covers_organization(alert.organization))
+
+
+@transaction.atomic
+def explain(user, alert_id: int, explanation: str, *, corrected: bool = False) -> Alert:
+    """说明情况 (or 整改完毕 with ``corrected``): by a supervisor or the responsible body; the text is
+    required either way."""
+    alert = _alert_for(user, alert_id)
+    if not _may_respond(user, alert):
+        raise PermissionDenied("仅监督人员或责任单位负责人可以说明情况或报告整改")
+    text = (explanation or "").strip()
+    if not text:
+        raise ValidationError({"explanation": ValidationError("请填写情况说明或整改情况", code="explanation_required")})
+    action = "correct" if corrected else "explain"
+    if rules.next_state(alert.state, action) is None:
+        return _move(user, alert, action)  # raises
+    alert.explanation = text
+    return _move(user, alert, action, explanation=text)
+
+
+@transaction.atomic
+def send_back(user, alert_id: int, reason: str) -> Alert:
+    """退回: the explanation does not satisfy the supervisor; the alert goes back to assigned."""
+    _require_supervisor(user)
+    alert = _alert_for(user, alert_id)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ValidationError("请填写退回理由", code="reason_required")})
+    return _move(user, alert, "return", reason=reason.strip())
+
+
+@transaction.atomic
+def close(user, alert_id: int, remark: str = "") -> Alert:
+    """关闭: refused unless the alert was explained or corrected."""
+    _require_supervisor(user)
+    alert = _alert_for(user, alert_id)
+    if alert.state in (rules.RAISED, rules.ASSIGNED) or not alert.explanation.strip():
+        raise DomainError("explanation_required", "关闭预警前须先说明情况或完成整改", "explanation")
+    return _move(user, alert, "close", remark=(remark or "").strip())
+
+
+# ---------------------------------------------------------------------------------------------
+# recommendations and circulars
+# ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def send_notice(user, data: dict) -> Notice:
+    """执法建议 / 执法通报: only the guidance office sends them, to a body; reply due in working days."""
+    from zhifa.core.calendars import district_calendar
+
+    if not (user.is_superuser or (user.role == User.Role.GUIDANCE_OFFICE and user.organization
+                                  and user.organization.kind == Organization.Kind.GUIDANCE_OFFICE)):
+        raise PermissionDenied("仅执法指导办可以发送执法建议或执法通报")
+    errors = {}
+    kind = data.get("kind")
+    if kind not in Notice.Kind.values:
+        errors["kind"] = ValidationError("请选择执法建议或执法通报", code="invalid_kind")
+    to_org = data.get("to_org")
+    if not isinstance(to_org, Organization):
+        to_org = Organization.objects.filter(pk=to_org).first() if str(to_org or "").isdigit() else None
+    if to_org is None:
+        errors["to_org"] = ValidationError("请选择接收单位", code="required")
+    for name, label in (("title", "标题"), ("body", "正文")):
+        if not (data.get(name) or "").strip():
+            errors[name] = ValidationError(f"请填写{label}", code="required")
+    alert = data.get("alert")
+    if alert not in (None, "") and not isinstance(alert, Alert):
+        alert = Alert.objects.filter(pk=alert).first() if str(alert).isdigit() else None
+        if alert is None:
+            errors["alert"] = ValidationError("相关预警不存在", code="alert_not_found")
+    days = int(data.get("reply_working_days") or rules.NOTICE_REPLY_WORKING_DAYS)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    notice = Notice.objects.create(kind=kind, to_org=to_org, title=data["title"].strip(), body=data["body"].strip(),
+                                   alert=alert or None, sent_by=user, sent_at=now,
+                                   reply_due=district_calendar().add_working_days(timezone.localdate(now), days))
+    audit.record(user, "supervision.notice.send", notice,
+                 after={"kind": kind, "to_org": to_org.pk, "title": notice.title, "alert": getattr(alert, "pk", None),
+                        "reply_due": notice.reply_due})
+    return notice
+
+
+def _notice_for_receiver(user, notice_id: int) -> Notice:
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("to_org").filter(pk=notice_id).first()
+    if notice is None or not Scope.for_user(user).covers_organization(notice.to_org):
+        raise NotFound()
+    if not (user.is_superuser or (user.organization_id and notice.to_org.path.startswith(user.organization.path))):
+        raise PermissionDenied("仅接收单位可以签收或回复")
+    return notice
+
+
+@transaction.atomic
+def acknowledge_notice(user, notice_id: int) -> Notice:
+    notice = _notice_for_receiver(user, notice_id)
+    if notice.state != Notice.State.SENT:
+        raise DomainError("already_acknowledged", "该通知已签收")
+    notice.state, notice.acknowledged_at, notice.acknowledged_by = Notice.State.ACKNOWLEDGED, timezone.now(), user
+    notice.save()
+    audit.record(user, "supervision.notice.acknowledge", notice, after={"state": notice.state})
+    return notice
+
+
+@transaction.atomic
+def reply_notice(user, notice_id: int, reply: str) -> Notice:
+    notice = _notice_for_receiver(user, notice_id)
+    if notice.state == Notice.State.REPLIED:
+        raise DomainError("already_replied", "该通知已回复")
+    if not (reply or "").strip():
+        raise ValidationError({"reply": ValidationError("请填写回复内容", code="required")})
+    now = timezone.now()
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at, notice.acknowledged_by = now, user
+    notice.state, notice.reply, notice.replied_at, notice.replied_by = Notice.State.REPLIED, reply.strip(), now, user
+    notice.save()
+    audit.record(user, "supervision.notice.reply", notice,
+                 after={"state": notice.state, "reply": notice.reply,
+                        "late": bool(notice.reply_due and timezone.localdate(now) > notice.reply_due)})
+    return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# case file review (案卷评查)
+# ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_sheet(user, name: str, items: list[dict]) -> ScoreSheet:
+    """A new scoring sheet, or the next version of a sheet of that name (a used sheet is frozen)."""
+    _require_supervisor(user)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ValidationError("请填写评查表名称", code="required")})
+    if not items:
+        raise ValidationError({"items": ValidationError("请至少设置一个评查项目", code="items_required")})
+    for i, item in enumerate(items):
+        if not (item.get("text") or "").strip():
+            raise ValidationError({"items": ValidationError(f"第{i + 1}项缺少评查内容", code="required")})
+        if rules.check_points(item.get("max_points"), 1000) or Decimal(str(item["max_points"])) <= 0:
+            raise ValidationError({"items": ValidationError(f"第{i + 1}项分值无效", code="points_invalid")})
+    last = ScoreSheet.objects.filter(name=name).order_by("-version").first()
+    if last:
+        ScoreSheet.objects.filter(name=name).update(is_active=False)
+    sheet = ScoreSheet.objects.create(name=name, version=(last.version + 1) if last else 1)
+    ScoreItem.objects.bulk_create([ScoreItem(sheet=sheet, order=i + 1, category=(it.get("category") or "")[:50],
+                                             text=it["text"].strip()[:300], max_points=Decimal(str(it["max_points"])),
+                                             basis=(it.get("basis") or "")[:200]) for i, it in enumerate(items)])
+    audit.record(user, "supervision.sheet.create", sheet, after={"name": name, "version": sheet.version,
+                                                                 "items": len(items)})
+    return sheet
+
+
+REVIEWABLE_STATES = ("closed", "archived")
+
+
+@transaction.atomic
+def draw_reviews(user, *, sheet_id: int, period_start: dt.date, period_end: dt.date, seed: str = "",
+                 share: float | None = 0.1, per_body: int = 1, title: str = "",
+                 organization_ids: list[int] | None = None) -> ReviewBatch:
+    """Random selection of closed/archived cases (closing date in the period), stratified by body;
+    reproducible from the seed, which is recorded with the population size and the result."""
+    import secrets
+
+    from zhifa.cases.models import Case, CaseEvent
+
+    _require_supervisor(user)
+    sheet = ScoreSheet.objects.filter(pk=sheet_id).first()
+    if sheet is None or not sheet.items.exists():
+        raise ValidationError({"sheet": ValidationError("请选择有评查项目的评查表", code="sheet_required")})
+    if period_end < period_start:
+        raise ValidationError({"period_end": ValidationError("结束日期不能早于开始日期", code="period_invalid")})
+    if share is not None and not (0 < share <= 1):
+        raise ValidationError({"share": ValidationError("抽取比例须在0到1之间", code="share_invalid")})
+    seed = (seed or "").strip() or secrets.token_hex(8)
+    closed = CaseEvent.objects.filter(action="close", on__gte=period_start, on__lte=period_end).values("case_id")
+    qs = Case.objects.filter(state__in=REVIEWABLE_STATES, pk__in=closed)
+    if organization_ids:
+        qs = qs.filter(organization_id__in=organization_ids)
+    population: dict[int, list[int]] = {}
+    for pk, org_id in qs.values_list("pk", "organization_id").iterator(chunk_size=BATCH):
+        population.setdefault(org_id, []).append(pk)
+    chosen = rules.stratified_sample(population, seed, share=share, per_body=per_body)
+    batch = ReviewBatch.objects.create(
+        title=(title or f"{period_start:%Y年%m月}—{period_end:%Y年%m月}案卷评查").strip()[:100], sheet=sheet, seed=seed,
+        period_start=period_start, period_end=period_end, share=Decimal(str(share)) if share else None,
+        per_body=per_body, population=sum(len(v) for v in population.values()),
+        strata={str(org): {"population": len(population[org]), "chosen": ids} for org, ids in chosen.items()},
+        created_by=user)
+    max_total = sum((i.max_points for i in sheet.items.all()), Decimal(0))
+    Review.objects.bulk_create([Review(batch=batch, case_id=pk, organization_id=org, max_total=max_total)
+                                for org, ids in chosen.items() for pk in ids])
+    if not sheet.frozen:
+        sheet.frozen = True
+        sheet.save(update_fields=["frozen"])
+    audit.record(user, "supervision.review.draw", batch,
+                 after={"seed": seed, "population": batch.population, "share": share, "per_body": per_body,
+                        "chosen": {str(k): v for k, v in chosen.items()}, "sheet": sheet.pk},
+                 legal_basis="行政执法案卷评查：随机抽取已结案案卷")
+    return batch
+
+
+def handled_case(user, case_id: int) -> bool:
+    """Whether ``user`` handled the case: their linked officer is one of its officers, or they
+    created it or acted on it."""
+    from zhifa.cases.models import Case, CaseEvent, CaseOfficer
+
+    if user.officer_id and CaseOfficer.objects.filter(case_id=case_id, officer_id=user.officer_id).exists():
+        return True
+    return (Case.objects.filter(pk=case_id, created_by=user).exists()
+            or CaseEvent.objects.filter(case_id=case_id, actor=user).exists())
+
+
+@transaction.atomic
+def assign_reviewer(user, review_id: int, reviewer_id: int) -> Review:
+    _require_supervisor(user)
+    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    if review is None:
+        raise NotFound()
+    reviewer = User.objects.filter(pk=reviewer_id, is_active=True).first()
+    if reviewer is None:
+        raise ValidationError({"reviewer": ValidationError("评查人不存在", code="reviewer_not_found")})
+    if handled_case(reviewer, review.case_id):
+        raise DomainError("reviewer_conflict", "评查人不得评查本人承办的案件", "reviewer")
+    review.reviewer = reviewer
+    review.save(update_fields=["reviewer"])
+    audit.record(user, "supervision.review.assign", review, after={"reviewer": reviewer.pk, "case": review.case_id})
+    return review
+
+
+@transaction.atomic
+def score_review(user, review_id: int, points: dict, comments: str = "", notes: dict | None = None) -> Review:
+    """Score a case file: every item of the sheet within 0..its maximum. Refused for a reviewer
+    who handled the case (``reviewer_conflict``) and for anyone but the assigned reviewer."""
+    review = Review.objects.select_for_update(of=("self",)).select_related("batch__sheet").filter(pk=review_id).first()
+    if review is None:
+        raise NotFound()
+    if handled_case(user, review.case_id):
+        raise DomainError("reviewer_conflict", "评查人不得评查本人承办的案件", "reviewer")
+    if review.reviewer_id and review.reviewer_id != user.pk:
+        raise PermissionDenied("仅指定的评查人可以评分")
+    if not review.reviewer_id and not is_supervisor(user):
+        raise PermissionDenied("仅监督人员可以评查案卷")
+    items = list(review.batch.sheet.items.all())
+    notes = notes or {}
+    errors, rows, total = {}, [], Decimal(0)
+    for item in items:
+        value = points.get(item.pk, points.get(str(item.pk)))
+        if value in (None, ""):
+            errors[f"item_{item.pk}"] = ValidationError(f"请为“{item.text}”评分", code="required")
+            continue
+        problem = rules.check_points(value, item.max_points)
+        if problem:
+            errors[f"item_{item.pk}"] = ValidationError(f"“{item.text}”得分须在0到{item.max_points}之间", code=problem)
+            continue
+        value = Decimal(str(value))
+        total += value
+        rows.append(ReviewScore(review=review, item=item, points=value,
+                                note=str(notes.get(item.pk, notes.get(str(item.pk), "")) or "")[:300]))
+    if errors:
+        raise ValidationError(errors)
+    before = {"state": review.state, "total": review.total}
+    ReviewScore.objects.filter(review=review).delete()
+    ReviewScore.objects.bulk_create(rows)
+    review.total, review.state, review.scored_at = total, Review.State.SCORED, timezone.now()
+    review.comments = (comments or "").strip()
+    review.reviewer = review.reviewer or user
+    review.save()
+    audit.record(user, "supervision.review.score", review, before=before,
+                 after={"state": review.state, "total": total, "points": {str(r.item_id): r.points for r in rows}})
+    return review
+
+
+# ---------------------------------------------------------------------------------------------
+# appraisal (四维考评)
+# ---------------------------------------------------------------------------------------------
+
+def _specs(dimensions: list[dict]) -> list[rules.DimensionSpec]:
+    try:
+        return [rules.DimensionSpec(str(d.get("name") or "").strip() or f"维度{i + 1}", int(d.get("weight") or 0),
+                                    bool(d.get("enforcement_post")), tuple(d.get("metrics") or ()))
+                for i, d in enumerate(dimensions)]
+    except (TypeError, ValueError):
+        raise ValidationError({"dimensions": ValidationError("权重须为整数", code="weight_invalid")}) from None
+
+
+@transaction.atomic
+def create_scheme(user, name: str, dimensions: list[dict], targets: dict | None = None,
+                  neutral_score: float = 80) -> AppraisalScheme:
+    """A weighted appraisal scheme: weights sum to 100 and the enforcement post weighs ≥ 50%."""
+    _require_supervisor(user)
+    if not (name or "").strip():
+        raise ValidationError({"name": ValidationError("请填写方案名称", code="required")})
+    specs = _specs(dimensions)
+    problem = rules.check_weights(specs)
+    if problem:
+        raise DomainError(problem[0], problem[1], "dimensions")
+    scheme = AppraisalScheme.objects.create(name=name.strip(), targets=targets or dict(rules.DEFAULT_TARGETS),
+                                            neutral_score=Decimal(str(neutral_score)), created_by=user)
+    AppraisalDimension.objects.bulk_create([AppraisalDimension(scheme=scheme, order=i + 1, name=s.name, weight=s.weight,
+                                                               enforcement_post=s.enforcement_post, metrics=list(s.metrics))
+                                            for i, s in enumerate(specs)])
+    audit.record(user, "supervision.scheme.create", scheme,
+                 after={"name": scheme.name, "dimensions": [vars(s) | {"metrics": list(s.metrics)} for s in specs]},
+                 legal_basis="“大综合一体化”乡镇执法人员四维考评：执法岗位考评权重不低于50%")
+    return scheme
+
+
+@transaction.atomic
+def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: dt.date) -> int:
+    """Score every township staff member for the period from the platform's data (one aggregate
+    query per metric, ``selectors.appraisal_data``); replaces earlier results of the same period."""
+    from . import selectors
+
+    if user is not None:
+        _require_supervisor(user)
+    scheme = AppraisalScheme.objects.filter(pk=scheme_id).prefetch_related("dimensions").first()
+    if scheme is None:
+        raise NotFound()
+    if period_end < period_start:
+        raise ValidationError({"period_end": ValidationError("结束日期不能早于开始日期", code="period_invalid")})
+    specs = [rules.DimensionSpec(d.name, d.weight, d.enforcement_post, tuple(d.metrics)) for d in scheme.dimensions.all()]
+    problem = rules.check_weights(specs)
+    if problem:
+        raise DomainError(problem[0], problem[1], "dimensions")
+    staff = selectors.township_staff()
+    data = selectors.appraisal_data([o.pk for o in staff], period_start, period_end)
+    now = timezone.now()
+    results = []
+    for officer in staff:
+        total, dims = rules.appraise(specs, data.get(officer.pk, {}), scheme.targets, float(scheme.neutral_score))
+        results.append(AppraisalResult(scheme=scheme, officer=officer, organization_id=officer.appraising_org_id,
+                                       period_start=period_start, period_end=period_end,
+                                       total=Decimal(str(total)), dimensions=dims, computed_at=now))
+    AppraisalResult.objects.filter(scheme=scheme, period_start=period_start, period_end=period_end).delete()
+    AppraisalResult.objects.bulk_create(results, batch_size=2000)
+    audit.record(user, "supervision.appraisal.compute", scheme,
+                 after={"period_start": period_start, "period_end": period_end, "officers": len(results)})
+    return len(results)
+
