@@ -6,3 +6,4 @@ class CockpitConfig(AppConfig):
     label = "cockpit"
     verbose_name = "驾驶舱"
     api_prefix = "/cockpit"
+    nav = [("驾驶舱", "cockpit:index")]

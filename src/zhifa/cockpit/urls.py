@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cockpit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("indicators.pdf", views.indicators_pdf, name="indicators_pdf"),
+    path("d/<str:key>/", views.drilldown, name="drilldown"),
+]
