@@ -437,7 +437,7 @@ def _aggregate(ctx: Context, source_name: str, keys, **extra) -> dict:
 class Figure:
     key: str
     label: str
-    value: Decimal | int
+    value: Decimal | int | None  # None: nothing to measure yet
     unit: str = ""  # "%" for a share (value is a fraction 0..1), else the noun of a count
     goal: Decimal | None = None
     meets_goal: bool | None = None
@@ -450,12 +450,14 @@ class Figure:
         return self.unit == "%"
 
     @property
-    def number(self) -> Decimal | int:
+    def number(self) -> Decimal | int | None:
         """The figure as shown (a share in percent)."""
+        if self.value is None:
+            return None
         return (Decimal(self.value) * 100).quantize(Decimal("0.1")) if self.is_rate else self.value
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "value": float(self.number) if self.is_rate else self.value,
+        return {"key": self.key, "label": self.label, "value": float(self.number) if self.is_rate and self.value is not None else self.value,
                 "unit": self.unit, "goal": float(self.goal * 100) if self.goal is not None else None,
                 "meets_goal": self.meets_goal, "drilldown": self.drilldown, "count": self.count, "detail": self.detail}
 
@@ -514,8 +516,9 @@ def _breakdown_dict(b: Breakdown) -> list[dict]:
     return [{"id": pk, "name": name, **values} for pk, name, values in b.rows]
 
 
-def _share(part: int, whole: int) -> Decimal:
-    return Decimal(0) if not whole else (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+def _share(part: int, whole: int) -> Decimal | None:
+    """None when nothing was counted: a share of nothing is shown as "—", neither met nor missed."""
+    return None if not whole else (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
 def _rate(key, label, rate, drill, count, detail) -> Figure:
@@ -538,6 +541,7 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
     inc = _aggregate(ctx, "incidents", [k for k, m in MEASURES.items() if m.source == "incidents"],
                      satisfaction=Avg("satisfaction"))
     n.update({k: v for k, v in inc.items() if k != "satisfaction"})
+    online = _share(n["cases_concluded"] - n["cases_offline"], n["cases_concluded"])
     replied = n["incidents_on_time"] + n["incidents_late"]
     decided = n["cases_on_time"] + n["cases_late"]
 
@@ -567,8 +571,8 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
             count("staff_total", "在岗执法人员"),
         ]),
         ("平台使用", [
-            Figure("cases_online_share", "案件全程网办率", _share(n["cases_concluded"] - n["cases_offline"], n["cases_concluded"]),
-                   "%", Decimal(1), n["cases_offline"] == 0, "cases_offline", n["cases_offline"],
+            Figure("cases_online_share", "案件全程网办率", online, "%", Decimal(1),
+                   None if online is None else n["cases_offline"] == 0, "cases_offline", n["cases_offline"],
                    f"{n['cases_offline']} / {n['cases_concluded']} 件已决定案件的决定书未在平台出具"),
         ]),
         ("综合查一次", [
@@ -583,7 +587,7 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
             Figure("incidents_on_time_share", "事件按期反馈率", _share(n["incidents_on_time"], replied), "%",
                    drilldown="incidents_late", count=n["incidents_late"], detail=f"{n['incidents_late']} / {replied} 件超期反馈"),
             count("incidents_overdue", "当前超期事件"),
-            Figure("satisfaction", "群众满意度（1–5 分）", Decimal(inc["satisfaction"] or 0).quantize(Decimal("0.01")), "分",
+            Figure("satisfaction", "群众满意度（1–5 分）", None if inc["satisfaction"] is None else Decimal(inc["satisfaction"]).quantize(Decimal("0.01")), "分",
                    drilldown="incidents_rated", count=n["incidents_rated"], detail=f"{n['incidents_rated']} 件已评价"),
         ]),
         ("案件办理", [
