@@ -6,7 +6,7 @@ class SupervisionConfig(AppConfig):
     label = "supervision"
     verbose_name = "监督预警"
     api_prefix = "/supervision"
-    _nav = [("监督预警", "supervision:alerts"), ("执法建议/通报", "supervision:notices"),
+    nav = [("监督预警", "supervision:alerts"), ("执法建议/通报", "supervision:notices"),
            ("案卷评查", "supervision:reviews"), ("四维考评", "supervision:appraisals")]
 
     def ready(self) -> None:

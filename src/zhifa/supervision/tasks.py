@@ -1,5 +1,5 @@
-"""Celery tasks of supervision. Schedule ``supervision.sweep_alerts`` in CELERY_BEAT_SCHEDULE
-(e.g. hourly); sweeps are idempotent, so a retry or an overlap raises nothing twice."""
+"""Celery tasks of supervision. ``supervision.sweep_alerts`` runs from CELERY_BEAT_SCHEDULE;
+sweeps are idempotent, so a retry or an overlap raises nothing twice."""
 
 import datetime as dt
 
@@ -8,7 +8,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="supervision.sweep_alerts")
+@shared_task(name="supervision.sweep_alerts", acks_late=True)
 def sweep_alerts(now: str | None = None, rule_codes: list[str] | None = None) -> dict[str, int]:
     """Run the alert rules. ``now`` (ISO datetime) replaces the current time, for catching up or testing."""
     return services.sweep(dt.datetime.fromisoformat(now) if now else None, rule_codes)
+
+
+@shared_task(name="supervision.run_for", acks_late=True)
+def run_for(model: str, ids: list[int]) -> dict[str, int]:
+    """The rules watching ``model`` over the given ids (an event run queued by another process)."""
+    return services.run_for(model, ids)
