@@ -106,6 +106,8 @@ class Case(models.Model):
             models.Index(fields=["organization", "state"]),
             models.Index(fields=["item", "state"]),
             models.Index(fields=["party", "act_key"]),
+            # The list's order (newest first): a page is read from the index, no sort of the table.
+            models.Index(fields=["-created_at", "-id"], name="case_recent"),
         ]
         constraints = [models.CheckConstraint(condition=Q(decided_fine__gte=0), name="case_fine_not_negative")]
 

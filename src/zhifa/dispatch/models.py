@@ -74,6 +74,7 @@ class Incident(models.Model):
             models.Index(fields=["source", "reported_at"], name="incident_source"),
             models.Index(fields=["due_at"], condition=Q(state__in=sorted(rules.WORKING_STATES)), name="incident_working_due"),
             models.Index(fields=["overdue", "state"], name="incident_overdue"),
+            models.Index(fields=["-reported_at", "-id"], name="incident_recent"),  # the list's order
         ]
 
     def __str__(self) -> str:

@@ -154,7 +154,8 @@ class InspectionRecord(models.Model):
         ordering = ["-started_at", "-pk"]
         verbose_name = "检查记录"
         verbose_name_plural = "检查记录"
-        indexes = [models.Index(fields=["party", "started_at"]), models.Index(fields=["department", "started_at"])]
+        indexes = [models.Index(fields=["party", "started_at"]), models.Index(fields=["department", "started_at"]),
+                   models.Index(fields=["-started_at", "-id"], name="record_recent")]  # the list's order
         constraints = [
             models.CheckConstraint(condition=Q(ended_at__gt=F("started_at")), name="record_times_ordered"),
             models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False), name="record_visit_or_task"),
