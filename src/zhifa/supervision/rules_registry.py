@@ -10,7 +10,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from zhifa.cases.models import FINED_STATES, Case, CaseEvent, CaseOfficer
@@ -329,36 +341,31 @@ POST_DECISION_ACTIONS = frozenset({f"case.{a.value}" for a in (
           watches="case")
 def edited_after_decision(now: dt.datetime, ids: Ids = None) -> list[Finding]:
     """Audit events on a decided case, dated after the decision day (Asia/Shanghai), whose action
-    is not one of ``POST_DECISION_ACTIONS`` — e.g. evidence added or officers changed afterwards."""
-    qs = Case.objects.filter(decision_date__isnull=False)
-    qs = _only(qs, ids).values_list("pk", "organization_id", "number", "decision_date")
-    cases = {pk: (org, number, decided) for pk, org, number, decided in qs.iterator(chunk_size=CHUNK)}
-    if not cases:
-        return []
-    events = (AuditEvent.objects.filter(object_type="cases.Case").exclude(action__in=sorted(POST_DECISION_ACTIONS))
-              .values_list("object_id", "action", "at"))
-    if ids is not None:
-        events = events.filter(object_id__in=[str(pk) for pk in cases])
-    else:
-        earliest = min(decided for _, _, decided in cases.values())
-        events = events.filter(at__gte=timezone.make_aware(dt.datetime.combine(earliest, dt.time())))
-    late: dict[int, list[tuple[str, dt.datetime]]] = {}
-    for object_id, action, at in events.iterator(chunk_size=CHUNK):
-        try:
+    is not one of ``POST_DECISION_ACTIONS`` — e.g. evidence added or officers changed afterwards.
+    One indexed lookup per decided case (``AuditEvent(object_type, object_id)``)."""
+    late = (AuditEvent.objects.filter(object_type="cases.Case", object_id=Cast(OuterRef("pk"), CharField()),
+                                      at__date__gt=OuterRef("decision_date"))
+            .exclude(action__in=sorted(POST_DECISION_ACTIONS)))
+    qs = _only(Case.objects.filter(decision_date__isnull=False), ids).filter(Exists(late))
+    cases = {pk: (org, number, decided) for pk, org, number, decided in
+             qs.values_list("pk", "organization_id", "number", "decision_date").iterator(chunk_size=CHUNK)}
+    edits: dict[int, list[tuple[str, dt.datetime]]] = {}
+    keys = [str(pk) for pk in cases]
+    for i in range(0, len(keys), CHUNK):
+        rows = (AuditEvent.objects.filter(object_type="cases.Case", object_id__in=keys[i:i + CHUNK])
+                .exclude(action__in=sorted(POST_DECISION_ACTIONS)).values_list("object_id", "action", "at"))
+        for object_id, action, at in rows:
             pk = int(object_id)
-        except ValueError:
-            continue
-        row = cases.get(pk)
-        if row and timezone.localtime(at).date() > row[2]:
-            late.setdefault(pk, []).append((action, at))
+            if timezone.localtime(at).date() > cases[pk][2]:
+                edits.setdefault(pk, []).append((action, at))
     out = []
-    for pk, edits in late.items():
+    for pk, found in edits.items():
         org, number, decided = cases[pk]
-        actions = sorted({a for a, _ in edits})
+        actions = sorted({a for a, _ in found})
         out.append(Finding("cases.Case", pk, org,
-                           f"案件{number or pk}在{decided.isoformat()}作出决定后仍有{len(edits)}次修改（{'、'.join(actions)}）",
+                           f"案件{number or pk}在{decided.isoformat()}作出决定后仍有{len(found)}次修改（{'、'.join(actions)}）",
                            {"decision_date": decided.isoformat(), "actions": actions,
-                            "last_at": max(at for _, at in edits).isoformat()}))
+                            "last_at": max(at for _, at in found).isoformat()}))
     return out
 
 
