@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import DomainError, NotFound, validation_error_items
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
@@ -41,6 +42,11 @@ def case_list(request):
     filters.is_valid()
     data = getattr(filters, "cleaned_data", {})
     cases = selectors.case_list(request.user, state=data.get("state", ""), q=data.get("q", ""))
+    if wants_xlsx(request):
+        return xlsx_response("案件", "行政处罚案件", ["案件编号", "当事人", "执法事项", "办案机关", "程序", "状态", "立案日期",
+                                              "决定日期", "罚款金额（元）"], (
+            [c.number, c.party.name, c.item.name, c.organization.name, c.get_procedure_display(), c.get_state_display(),
+             c.filing_date, c.decision_date, c.decided_fine] for c in cases.iterator(chunk_size=500)))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import DomainError, PermissionDenied
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Region
@@ -37,13 +38,20 @@ def _error_text(exc: Exception) -> str:
 def item_list(request):
     filters = ItemFilterForm(request.GET, selectors.township_regions())
     selector_filters = filters.selector_filters()
-    page = Paginator(selectors.items(**selector_filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    items = selectors.items(**selector_filters)
+    list_name = selector_filters["list_name"]
+    list_label = selectors.LIST_LABELS.get(list_name, selectors.LIST_LABELS["master"])
+    if wants_xlsx(request):
+        return xlsx_response(list_label, list_label, ["事项编码", "事项名称", "类别", "领域", "实施主体", "认领单位"], (
+            [item.code, item.name, item.get_kind_display(), item.domain.name, item.get_enforcing_body_display(),
+             "、".join(claim.organization.name for claim in item.claims.all()) or "未认领"]
+            for item in items.iterator(chunk_size=500)))
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    list_name = selector_filters["list_name"]
     return render(request, "catalog/item_list.html", {
         "filters": filters, "page": page, "query": query.urlencode(),
-        "list_label": selectors.LIST_LABELS.get(list_name, selectors.LIST_LABELS["master"]),
+        "list_label": list_label,
         "lists": selectors.LIST_LABELS,
     })
 

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import DomainError, PermissionDenied
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
 
@@ -28,7 +29,13 @@ PAGE_SIZE = 50
 @service_view
 def baseline_list(request):
     filters = BaselineFilterForm(request.GET)
-    page = Paginator(selectors.baselines(**filters.selector_filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    baselines = selectors.baselines(**filters.selector_filters())
+    if wants_xlsx(request):
+        return xlsx_response("裁量基准", "行政裁量权基准", ["事项编码", "事项名称", "版本", "状态", "施行日期", "废止日期", "法定幅度",
+                                                "情节档次"], (
+            [b.item.code, b.item.name, b.version, b.get_status_display(), b.effective_from, b.effective_to, str(b.statutory),
+             b.level_count] for b in baselines.iterator(chunk_size=500)))
+    page = Paginator(baselines, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "discretion/baseline_list.html", {
@@ -89,7 +96,13 @@ def baseline_export(request):
 @service_view
 def entry_list(request):
     filters = EntryFilterForm(request.GET)
-    page = Paginator(selectors.flexible_entries(**filters.selector_filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = selectors.flexible_entries(**filters.selector_filters())
+    if wants_xlsx(request):
+        return xlsx_response("柔性执法清单", "柔性执法清单", ["清单", "事项编码", "事项名称", "情形", "适用条件", "法律依据", "施行日期",
+                                                "废止日期", "首违不罚"], (
+            [e.get_kind_display(), e.item.code, e.item.name, e.title, e.conditions_text, e.legal_basis, e.effective_from,
+             e.effective_to, "是" if e.first_offence_waiver else ""] for e in entries.iterator(chunk_size=500)))
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "discretion/entry_list.html", {

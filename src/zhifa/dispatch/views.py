@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Organization
@@ -35,7 +36,15 @@ def _assignable():
 def queue(request):
     scope = Scope.for_user(request.user)
     filters = IncidentFilterForm(request.GET, selectors.townships())
-    page = Paginator(selectors.incidents(scope, **filters.selector_filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    incidents = selectors.incidents(scope, **filters.selector_filters())
+    if wants_xlsx(request):
+        # The reporter's name and phone stay out of the download.
+        return xlsx_response("事件", "事件指挥调度", ["查询码", "标题", "内容", "来源", "乡镇（街道）", "地址", "承办单位", "状态",
+                                                "登记时间", "办理期限", "超期"], (
+            [i.tracking_code, i.title, i.text, i.get_source_display(), i.township.name if i.township_id else "", i.address,
+             i.responsible_org.name if i.responsible_org_id else "", i.get_state_display(), i.reported_at, i.due_at,
+             "是" if i.overdue else "否"] for i in incidents.iterator(chunk_size=500)))
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "dispatch/queue.html", {

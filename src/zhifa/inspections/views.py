@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.web import public_url, service_view
 from zhifa.organizations.credentials import qr_svg
@@ -46,7 +47,12 @@ def _page(request, queryset):
 def plan_list(request):
     scope = Scope.for_user(request.user)
     filters = PlanFilterForm(request.GET)
-    page, query = _page(request, selectors.plans(scope, **filters.selector_filters()))
+    plans = selectors.plans(scope, **filters.selector_filters())
+    if wants_xlsx(request):
+        return xlsx_response("检查计划", "监管执法计划", ["计划", "执法部门", "计划开始", "计划结束", "事项", "任务", "状态"], (
+            [p.name, p.department.name, p.period_start, p.period_end, p.item_count, p.task_count, p.get_state_display()]
+            for p in plans.iterator(chunk_size=500)))
+    page, query = _page(request, plans)
     indicators = selectors.district_indicators(scope)
     return render(request, "inspections/plan_list.html", {"filters": filters, "page": page, "query": query,
                                                           "indicators": indicators})
@@ -97,7 +103,12 @@ def plan_publish(request, plan_id: int):
 def visit_list(request):
     scope = Scope.for_user(request.user)
     filters = VisitFilterForm(request.GET)
-    page, query = _page(request, selectors.visits(scope, **filters.selector_filters()))
+    visits = selectors.visits(scope, **filters.selector_filters())
+    if wants_xlsx(request):
+        return xlsx_response("综合查一次", "综合查一次", ["检查对象", "乡镇（街道）", "日期", "部门", "任务数", "状态"], (
+            [v.party.name, v.party.township.name, v.day, "、".join(t.department.name for t in v.tasks.all()),
+             v.task_count, v.get_state_display()] for v in visits.iterator(chunk_size=500)))
+    page, query = _page(request, visits)
     return render(request, "inspections/visit_list.html", {
         "filters": filters, "page": page, "query": query, "may_record": _may_record(request.user),
         "departments": selectors.department_indicators(scope), "indicators": selectors.district_indicators(scope),
@@ -161,7 +172,12 @@ def record_list(request):
     scope = Scope.for_user(request.user)
     filters = VisitFilterForm(request.GET)
     q = filters.cleaned_data.get("q") if filters.is_valid() else None
-    page, query = _page(request, selectors.records(scope, q=q))
+    records = selectors.records(scope, q=q)
+    if wants_xlsx(request):
+        return xlsx_response("检查记录", "检查记录", ["检查对象", "部门", "开始时间", "结束时间", "检查人员", "处理结果"], (
+            [r.party.name, r.department.name, r.started_at, r.ended_at, "、".join(o.name for o in r.officers.all()),
+             r.get_outcome_display()] for r in records.iterator(chunk_size=500)))
+    page, query = _page(request, records)
     return render(request, "inspections/record_list.html", {"filters": filters, "page": page, "query": query})
 
 

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import PermissionDenied
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.selectors import audit_trail
 from zhifa.core.validators import mask_id_number
@@ -47,11 +48,24 @@ def _may_post_officers(user) -> bool:
     return user.is_superuser or rules.can_post_officers(user.role)
 
 
+OFFICER_HEADER = ["姓名", "工号", "机构", "岗位类别", "下沉乡镇", "证件状态", "在岗"]
+
+
+def _officer_row(officer) -> list:
+    certificate = ("持有效执法证" if officer.has_valid_certificate else
+                   "辅助人员不持证" if officer.is_auxiliary else "无有效执法证")
+    return [officer.name, officer.employee_no, officer.organization.name, officer.get_kind_display(),
+            officer.posted_to.name if officer.posted_to_id else "", certificate, "在岗" if officer.is_active else "离岗"]
+
+
 @service_view
 def officer_list(request):
     scope = Scope.for_user(request.user)
     filters = OfficerFilterForm(request.GET, selectors.organizations(scope))
-    page = Paginator(selectors.officers(scope, **filters.selector_filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    officers = selectors.officers(scope, **filters.selector_filters())
+    if wants_xlsx(request):
+        return xlsx_response("执法人员", "执法人员名册", OFFICER_HEADER, (_officer_row(o) for o in officers.iterator(chunk_size=500)))
+    page = Paginator(officers, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "organizations/officer_list.html", {

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from zhifa.core.errors import NotFound
+from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.models import AuditEvent
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import mask_id_number
@@ -43,7 +44,13 @@ def _townships(scope: Scope):
 def party_list(request):
     scope = Scope.for_user(request.user)
     filters = PartyFilterForm(request.GET, _townships(scope))
-    page = Paginator(selectors.parties(scope, **filters.selector_filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    parties = selectors.parties(scope, **filters.selector_filters())
+    if wants_xlsx(request):
+        # No ID numbers in the download: persons are identified by name and township only.
+        return xlsx_response("监管对象", "监管对象", ["名称", "类型", "统一社会信用代码", "乡镇（街道）", "行业", "风险等级"], (
+            [p.name, p.get_kind_display(), p.uscc, p.township.name, p.get_industry_display(), p.get_risk_color_display()]
+            for p in parties.iterator(chunk_size=500)))
+    page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
     for party in page:
         party.badge = BADGE[party.risk_color]
     query = request.GET.copy()
