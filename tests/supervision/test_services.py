@@ -289,3 +289,12 @@ def test_appraisal_from_platform_data_with_reasons(sv):
     assert b.dimensions[2]["score"] == 80 and "基准分" in b.dimensions[2]["reasons"][-2]
     # a township sees its own staff only
     assert {r.officer_id for r in selectors.appraisal_results(Scope.for_user(sv.world.leader_b))} == {sv.world.officer_b.pk}
+
+
+def test_beat_task_sweeps(sv, settings):
+    from zhifa.supervision.tasks import sweep_alerts
+
+    assert settings.CELERY_BEAT_SCHEDULE["supervision-sweep-alerts"]["task"] == "supervision.sweep_alerts"
+    case = make_case(sv, state="investigating", officers=[sv.world.officer_a])
+    result = sweep_alerts.apply(kwargs={"now": NOW.isoformat(), "rule_codes": ["officer_alone"]}).get()
+    assert result == {"officer_alone": 1} and ("officer_alone", case.pk) in open_alerts()
