@@ -59,5 +59,15 @@ def test_cockpit_on_a_wall_screen(transactional_db, live_server, world, browser)
         columns = page.evaluate("getComputedStyle(document.querySelector('.cockpit-figures')).gridTemplateColumns")
         assert len(columns.split()) == 6
         screenshot(page, "cockpit-wall")
+        # a snapshot: a new incident shows once 刷新 is pressed
+        total = page.locator("[data-figure='incidents_total']")
+        before = int(total.get_attribute("data-value"))
+        add_incident(world.shangfang, world.bureau)  # the bureau's own incident: in bureau_admin's scope
+        page.reload()
+        assert int(total.get_attribute("data-value")) == before
+        assert "数据更新于" in page.locator(".cockpit-stamp").inner_text()
+        page.get_by_role("button", name="刷新").click()
+        page.wait_for_selector("text=驾驶舱数据已更新")
+        assert int(total.get_attribute("data-value")) == before + 1
     finally:
         context.close()

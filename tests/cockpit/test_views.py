@@ -50,12 +50,20 @@ def test_page_shows_every_figure_with_its_value(client, world, command):
     assert 'id="cockpit-data"' in html
 
 
-def test_figures_change_at_once_after_a_write(client, world, command):
+def test_figures_change_after_a_write_once_refreshed(client, world, command):
+    """The page shows its scope's snapshot, stamped with its time; 刷新 recomputes it at once."""
     client.force_login(command)
-    before = figures_of(client.get("/cockpit/").content.decode())
+    html = client.get("/cockpit/").content.decode()
+    assert "数据更新于" in html and "（每5分钟更新）" in html and 'action="/cockpit/refresh/"' in html
+    before = figures_of(html)
     add_incident(world.xiachuan, world.team_b)
     add_case(world.team_b, world.xiachuan, state="decided")
-    after = figures_of(client.get("/cockpit/").content.decode())
+    assert figures_of(client.get("/cockpit/").content.decode()) == before  # a snapshot, not live
+    response = client.post("/cockpit/refresh/")
+    assert response.status_code == 302 and response["Location"] == "/cockpit/"
+    page = client.get("/cockpit/").content.decode()
+    assert "驾驶舱数据已更新" in page
+    after = figures_of(page)
     assert int(after["incidents_total"]) == int(before["incidents_total"]) + 1
     assert int(after["cases_decided"]) == int(before["cases_decided"]) + 1
 

@@ -487,6 +487,9 @@ class Cockpit:
     townships: Breakdown
     departments: Breakdown
     trend: dict
+    counts: dict[str, int] = field(default_factory=dict)  # every measure's count (the drill-downs' sizes)
+    computed_at: dt.datetime | None = None  # when the snapshot shown was computed
+    duration_ms: int | None = None
 
     @property
     def figures(self) -> dict[str, Figure]:
@@ -510,6 +513,46 @@ class Cockpit:
             "townships": _breakdown_dict(self.townships), "departments": _breakdown_dict(self.departments),
             "trend": self.trend,
         }
+
+
+    def to_json(self) -> dict:
+        """Everything, losslessly, for a ``Snapshot`` (decimals as strings)."""
+        return {
+            "today": self.today.isoformat(), "scoped": self.scoped,
+            "groups": [[title, [_figure_json(f) for f in figures]] for title, figures in self.groups],
+            "townships": _breakdown_json(self.townships), "departments": _breakdown_json(self.departments),
+            "trend": self.trend, "counts": self.counts,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, computed_at: dt.datetime | None = None, duration_ms: int | None = None) -> Cockpit:
+        return cls(
+            today=dt.date.fromisoformat(data["today"]), scoped=data["scoped"],
+            groups=[(title, [Figure(**{**f, "value": _undecimal(f["value"]), "goal": _undecimal(f["goal"])})
+                             for f in figures]) for title, figures in data["groups"]],
+            townships=_breakdown_from(data["townships"]), departments=_breakdown_from(data["departments"]),
+            trend=data["trend"], counts=data["counts"], computed_at=computed_at, duration_ms=duration_ms)
+
+
+def _decimal(value):
+    return {"decimal": str(value)} if isinstance(value, Decimal) else value
+
+
+def _undecimal(value):
+    return Decimal(value["decimal"]) if isinstance(value, dict) else value
+
+
+def _figure_json(f: Figure) -> dict:
+    return {"key": f.key, "label": f.label, "value": _decimal(f.value), "unit": f.unit, "goal": _decimal(f.goal),
+            "meets_goal": f.meets_goal, "drilldown": f.drilldown, "count": f.count, "detail": f.detail}
+
+
+def _breakdown_json(b: Breakdown) -> dict:
+    return {"dimension": b.dimension, "keys": list(b.keys), "rows": [[pk, name, values] for pk, name, values in b.rows]}
+
+
+def _breakdown_from(data: dict) -> Breakdown:
+    return Breakdown(data["dimension"], tuple(data["keys"]), [(pk, name, values) for pk, name, values in data["rows"]])
 
 
 def _breakdown_dict(b: Breakdown) -> list[dict]:
@@ -607,7 +650,7 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
         ]))
     return Cockpit(today=today, scoped=not scope.everything, groups=groups,
                    townships=breakdown(ctx, "township"), departments=breakdown(ctx, "department"),
-                   trend=monthly_trend(ctx))
+                   trend=monthly_trend(ctx), counts=n)
 
 
 # ---- breakdowns by township and department ----
@@ -695,3 +738,36 @@ def monthly_trend(ctx: Context) -> dict:
     share = [float(_share(a, a + b) * 100) if a + b else None for a, b in zip(on_time, late, strict=True)]
     return {"months": labels, "series": series, "incidents_on_time_share": share}
 
+
+
+# ---- snapshots: what the page, the PDF and the JSON API read ----
+
+#: How often the beat schedule refreshes the snapshots (shown on the page).
+REFRESH_MINUTES = 5
+#: ``viewed_at`` is written at most this often, so reading stays one query.
+VIEW_STAMP_INTERVAL = dt.timedelta(hours=1)
+
+
+def scope_key(scope: Scope) -> str:
+    """A stable key of a data scope: ``district``, or the organisation subtree and township."""
+    if scope.everything:
+        return "district"
+    return f"org:{scope.org_path or ''}|town:{scope.township_region_id or ''}"
+
+
+def snapshot(scope: Scope) -> Cockpit:
+    """The newest snapshot of ``scope``: one indexed query. The first look at a scope computes it
+    live once and stores it; after that the ``cockpit.refresh_snapshots`` task and the 刷新 button
+    keep it fresh."""
+    from .models import Snapshot
+
+    row = Snapshot.objects.filter(scope_key=scope_key(scope)).only(
+        "computed_at", "duration_ms", "data", "viewed_at").first()
+    now = timezone.now()
+    if row is None:
+        from . import services
+
+        row = services.refresh(scope, wait=True, viewed_at=now)
+    elif row.viewed_at is None or row.viewed_at < now - VIEW_STAMP_INTERVAL:
+        Snapshot.objects.filter(pk=row.pk).update(viewed_at=now)
+    return Cockpit.from_json(row.data, row.computed_at, row.duration_ms)

@@ -1,24 +1,38 @@
-"""Cockpit pages: the indicators, the drill-downs behind them, and their exports. Thin: each view
-calls one selector and renders it."""
+"""Cockpit pages: the indicators (from the scope's snapshot), the refresh button, the live
+drill-downs behind them, and their exports. Thin: each view calls one selector or service."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
 
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
 
-from . import selectors
+from . import selectors, services
 
 PAGE_SIZE = 50
 
 
 @service_view
 def index(request):
-    cockpit = selectors.indicators(Scope.for_user(request.user))
-    return render(request, "cockpit/index.html", {"cockpit": cockpit, "data": cockpit.as_dict()})
+    cockpit = selectors.snapshot(Scope.for_user(request.user))
+    return render(request, "cockpit/index.html", {"cockpit": cockpit, "data": cockpit.as_dict(),
+                                                  "refresh_minutes": selectors.REFRESH_MINUTES})
+
+
+@require_POST
+@service_view
+def refresh(request):
+    """刷新: recompute the user's scope now (at most once every few seconds per scope)."""
+    if services.refresh_by_hand(Scope.for_user(request.user)):
+        messages.success(request, "驾驶舱数据已更新。")
+    else:
+        messages.info(request, f"数据刚刚更新过，请 {services.MANUAL_INTERVAL.seconds} 秒后再试。")
+    return redirect("cockpit:index")
 
 
 def indicators_pdf_bytes(cockpit) -> bytes:
@@ -29,7 +43,7 @@ def indicators_pdf_bytes(cockpit) -> bytes:
 
 @service_view
 def indicators_pdf(request):
-    cockpit = selectors.indicators(Scope.for_user(request.user))
+    cockpit = selectors.snapshot(Scope.for_user(request.user))
     response = HttpResponse(indicators_pdf_bytes(cockpit), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="cockpit-indicators-{cockpit.today:%Y%m%d}.pdf"'
     return response
