@@ -3,12 +3,12 @@ midnight, Asia/Shanghai) in the beat schedule."""
 
 import datetime as dt
 
-from celery import shared_task
+from zhifa.celery import background_task
 
 from . import services
 
 
-@shared_task(name="catalog.apply_due_revisions")
+@background_task("catalog.apply_due_revisions")
 def apply_due_revisions(today: str | None = None) -> dict[int, str]:
     """Apply the approved revisions whose effective date has come (idempotent). ``today``
     (YYYY-MM-DD) replaces the current date, for catching up or testing."""

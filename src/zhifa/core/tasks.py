@@ -2,14 +2,14 @@
 
 import logging
 
-from celery import shared_task
+from zhifa.celery import background_task
 
 from .audit import verify_chain
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="core.verify_audit_chain")
+@background_task("core.verify_audit_chain")
 def verify_audit_chain() -> dict:
     """Walk the chain and log the first broken link. Read-only, so safe to retry or run twice."""
     checked, broken = verify_chain()

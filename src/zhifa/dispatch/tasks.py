@@ -3,12 +3,12 @@ schedule; it is idempotent."""
 
 import datetime as dt
 
-from celery import shared_task
+from zhifa.celery import background_task
 
 from . import services
 
 
-@shared_task(name="dispatch.sweep_deadlines")
+@background_task("dispatch.sweep_deadlines")
 def sweep_deadlines(now: str | None = None) -> dict[str, int]:
     """Mark overdue and escalated incidents. ``now`` (ISO datetime) replaces the current time."""
     return services.sweep_deadlines(dt.datetime.fromisoformat(now) if now else None)
