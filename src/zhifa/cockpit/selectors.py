@@ -20,7 +20,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import (
-    Avg,
     Count,
     DateField,
     Exists,
@@ -30,6 +29,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Substr, TruncMonth
@@ -76,8 +76,11 @@ class _ExtensionDays(Func):
         return f"(SELECT COALESCE(SUM(json_extract(e.value, '$.days')), 0) FROM json_each({column}) e)", params
 
     def as_postgresql(self, compiler, connection, **extra):
+        # Most cases have no extension: skip the per-row subquery for an empty list.
         column, params = compiler.compile(self.source_expressions[0])
-        return f"(SELECT COALESCE(SUM((e->>'days')::int), 0) FROM jsonb_array_elements({column}) e)", params
+        return (f"(CASE WHEN {column} IS NULL OR {column} = '[]'::jsonb THEN 0 ELSE "
+                f"(SELECT COALESCE(SUM((e->>'days')::int), 0) FROM jsonb_array_elements({column}) e) END)",
+                [*params, *params, *params])
 
 
 class _DaysBetween(Func):
@@ -576,14 +579,21 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
     cat = catalog.indicators(today)
     base = discretion.indicator(today)
     staff = organizations.staffing_indicators(scope)
-    n = {}
-    for name in ("items", "officers", "tasks", "records", "cases", "alerts"):
+    n: dict[str, int] = {}
+    groups_of: dict[str, list[dict]] = {}
+    for name in ("items", "officers", "tasks", "records", "cases", "alerts", "incidents"):
         keys = [k for k, m in MEASURES.items() if m.source == name and _available(k)]
-        if keys:
+        if not keys:
+            continue
+        if SOURCES[name].township is None:
             n.update(_aggregate(ctx, name, keys))
-    inc = _aggregate(ctx, "incidents", [k for k, m in MEASURES.items() if m.source == "incidents"],
-                     satisfaction=Avg("satisfaction"))
-    n.update({k: v for k, v in inc.items() if k != "satisfaction"})
+            continue
+        extra = {"satisfaction_sum": Sum("satisfaction")} if name == "incidents" else {}
+        groups_of[name] = _grouped(ctx, name, keys, **extra)
+        n.update({k: sum(row[k] for row in groups_of[name]) for k in keys})
+    rated_sum = sum(row["satisfaction_sum"] or 0 for row in groups_of.get("incidents", ()))
+    satisfaction = (Decimal(rated_sum) / Decimal(n["incidents_rated"])).quantize(Decimal("0.01")) \
+        if n.get("incidents_rated") else None
     online = _share(n["cases_concluded"] - n["cases_offline"], n["cases_concluded"])
     replied = n["incidents_on_time"] + n["incidents_late"]
     decided = n["cases_on_time"] + n["cases_late"]
@@ -630,7 +640,7 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
             Figure("incidents_on_time_share", "事件按期反馈率", _share(n["incidents_on_time"], replied), "%",
                    drilldown="incidents_late", count=n["incidents_late"], detail=f"{n['incidents_late']} / {replied} 件超期反馈"),
             count("incidents_overdue", "当前超期事件"),
-            Figure("satisfaction", "群众满意度（1–5 分）", None if inc["satisfaction"] is None else Decimal(inc["satisfaction"]).quantize(Decimal("0.01")), "分",
+            Figure("satisfaction", "群众满意度（1–5 分）", satisfaction, "分",
                    drilldown="incidents_rated", count=n["incidents_rated"], detail=f"{n['incidents_rated']} 件已评价"),
         ]),
         ("案件办理", [
@@ -649,7 +659,7 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
             count("alerts_raised", "已产生预警"), count("alerts_open", "未关闭预警"), count("alerts_closed", "已关闭预警"),
         ]))
     return Cockpit(today=today, scoped=not scope.everything, groups=groups,
-                   townships=breakdown(ctx, "township"), departments=breakdown(ctx, "department"),
+                   townships=_breakdown_of(groups_of, "township"), departments=_breakdown_of(groups_of, "department"),
                    trend=monthly_trend(ctx), counts=n)
 
 
@@ -661,6 +671,33 @@ def _group_expr(source: Source, dimension: str):
     if source.org_field is None:
         return None
     return Substr(f"{source.org_field}__path", 1, DEPARTMENT_PATH_LENGTH)
+
+
+def _grouped(ctx: Context, source_name: str, keys, **extra) -> list[dict]:
+    """One scan of a source for its totals and both breakdowns: the measures' counts grouped by
+    (township, department). NULL groups are kept, so the rows add up to the totals."""
+    source = SOURCES[source_name]
+    dims = {"by_township": source.township}
+    if source.org_field is not None:
+        dims["by_department"] = _group_expr(source, "department")
+    qs = source.rows(ctx.scope).order_by().values(**dims)
+    return list(qs.annotate(**{k: Count("pk", filter=MEASURES[k].condition(ctx)) for k in keys}, **extra))
+
+
+def _breakdown_of(groups_of: dict[str, list[dict]], dimension: str) -> Breakdown:
+    """Counts of ``BREAKDOWN_KEYS`` per township (Region) or per department (a body directly
+    under the district government, with its subtree), summed from the grouped scans."""
+    keys = tuple(k for k in BREAKDOWN_KEYS if _available(k))
+    table: dict[object, dict[str, int]] = {}
+    for name in dict.fromkeys(MEASURES[k].source for k in keys):
+        mine = [k for k in keys if MEASURES[k].source == name]
+        for row in groups_of.get(name, ()):
+            group = row.get(f"by_{dimension}")
+            if group is not None:
+                cell = table.setdefault(group, {})
+                for k in mine:
+                    cell[k] = cell.get(k, 0) + row[k]
+    return _breakdown_rows(dimension, keys, table)
 
 
 def breakdown(ctx: Context, dimension: str) -> Breakdown:
@@ -679,6 +716,10 @@ def breakdown(ctx: Context, dimension: str) -> Breakdown:
         for row in grouped:
             if row["group"] is not None:
                 table.setdefault(row["group"], {}).update({k: row[k] for k in mine})
+    return _breakdown_rows(dimension, keys, table)
+
+
+def _breakdown_rows(dimension: str, keys: tuple[str, ...], table: dict[object, dict[str, int]]) -> Breakdown:
     if dimension == "township":
         places = {r.pk: (r.pk, r.name) for r in organizations.township_regions().filter(pk__in=list(table))}
         order = sorted(places, key=lambda pk: places[pk][1])
