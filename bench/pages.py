@@ -8,7 +8,8 @@ Each page is loaded ``--runs`` times (after one warm-up load) through Django's t
 logged-in user: p50 and p95 of the wall time of the whole request (view, SQL, template), the number
 of queries of one load, and the summed time of those queries as the database driver saw them
 (``CaptureQueriesContext``), so slow SQL and slow Python can be told apart. The goal is p95 under
-300 ms at province scale.
+300 ms at province scale. The cockpit pages read a stored snapshot; ``--refresh N`` also times the
+snapshot refresh (the live computation of every figure) for a few scopes.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--user", default="command", help="user name to log in as (default: the command centre)")
     parser.add_argument("--only", default="", help="only pages whose name or path contains this text")
+    parser.add_argument("--refresh", type=int, default=0, metavar="N",
+                        help="also time N refreshes of the cockpit snapshot per scope (writes the snapshots)")
     args = parser.parse_args()
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -120,7 +123,35 @@ def main() -> int:
         print(f"{name:<28} {path:<42} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['queries']:>8} "
               f"{result['sql']:>8.1f}{mark}")
     print(f"\n{slow} page(s) over {GOAL_MS} ms at p95")
+    if args.refresh:
+        refresh_times(user, args.refresh)
     return 0
+
+
+def refresh_times(user, runs: int) -> None:
+    """How long the snapshot refresh (the live computation the beat task and 刷新 run) takes per
+    scope: the district, the user's scope, a township team's and a department's."""
+    from zhifa.cockpit import selectors, services
+    from zhifa.core.scopes import Scope
+    from zhifa.organizations.models import Organization
+
+    scopes = {"district": Scope(everything=True), f"user {user.username}": Scope.for_user(user)}
+    team = Organization.objects.filter(kind="township_team").order_by("path").first()
+    department = Organization.objects.filter(kind="professional_department").order_by("path").first()
+    for label, org in (("township team", team), ("department", department)):
+        if org is not None:
+            scopes[f"{label} {org.name}"] = Scope(org_path=org.path,
+                                                  township_region_id=org.region_id if org.region.is_township else None)
+    print(f"\n{'snapshot refresh (scope)':<44} {'key':<36} {'best ms':>8} {'p50 ms':>8} {'queries':>8}")
+    for label, scope in scopes.items():
+        times = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                services.refresh(scope, wait=True)
+                times.append((time.perf_counter() - started) * 1000)
+        print(f"{label:<44} {selectors.scope_key(scope)[:36]:<36} {min(times):>8.0f} {statistics.median(times):>8.0f} "
+              f"{len(captured):>8}")
 
 
 if __name__ == "__main__":
