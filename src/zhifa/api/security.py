@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 
 from django.utils import timezone
 from ninja.security import APIKeyHeader
 
 from .models import ApiKey, hash_key
+
+#: ``last_used_at`` is refreshed at most this often: writing it on every request would turn each
+#: read into a write, and concurrent requests of one integration would queue on that row's lock.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -17,8 +22,12 @@ class ApiKeyAuth(APIKeyHeader):
         if not key or not key.startswith("zf_") or key.count("_") < 2:
             return None
         prefix = key.split("_", 2)[1]
+        # One indexed lookup and one SHA-256: no slow password hasher runs per request.
         api_key = ApiKey.objects.select_related("organization", "organization__region").filter(prefix=prefix, is_active=True).first()
         if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(key)):
             return None
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+            api_key.last_used_at = now
         return api_key
