@@ -126,6 +126,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHIFA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHIFA_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "zhifa.core.web.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
@@ -135,6 +136,12 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_SECURE = _env_bool("ZHIFA_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Behind nginx: how many reverse proxies append to X-Forwarded-For (zhifa.core.web.client_address),
+# and whether the proxy terminates HTTPS (then it must set X-Forwarded-Proto, see deploy/nginx.conf).
+ZHIFA_PROXY_COUNT = int(os.environ.get("ZHIFA_PROXY_COUNT", "0"))
+if SESSION_COOKIE_SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("ZHIFA_HSTS_SECONDS", "31536000"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

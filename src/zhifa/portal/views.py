@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
-from zhifa.core.web import service_view
+from zhifa.core.web import client_address, service_view
 from zhifa.discretion.rules import ENTRY_LABELS
 from zhifa.dispatch import rules as dispatch_rules
 from zhifa.dispatch import selectors as dispatch_selectors
@@ -85,10 +85,6 @@ def draw_list(request):
 
 # ---- reports from the public -------------------------------------------------------------------
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _add_errors(form, exc: ValidationError) -> None:
     for field, errors in exc.error_dict.items():
         if field in ("lat", "lng"):
@@ -101,7 +97,7 @@ def report(request):
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            incident = services.submit_report(form.cleaned_data, client=client_address(request),
+            incident = services.submit_report(form.cleaned_data, client=client_address(request) or "unknown",
                                               photo=form.cleaned_data.get("photo"))
         except ValidationError as exc:
             _add_errors(form, exc)
