@@ -108,3 +108,14 @@ def test_case_form_opened_from_an_inspection_finding_is_prefilled(cw, login):
     content = response.content.decode()
     assert f'<option value="{cw.firm.pk}" selected>' in content
     assert "占用消防通道堆放杂物" in content
+
+
+def test_evidence_file_downloads_only_within_scope(login, cw, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = open_general(cw)
+    evidence = services.add_evidence(cw.user, case.pk, {"kind": "audiovisual", "description": "执法记录仪视频"}, b"video")
+    url = f"/cases/{case.pk}/evidence/{evidence.pk}/file/"
+    assert url in login(cw.user).get(f"/cases/{case.pk}/").content.decode()
+    response = login(cw.user).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"video"
+    assert login(cw.user_b).get(url).status_code == 404  # another township's case

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.inspections.conftest import DAY, plan_data
-from tests.inspections.test_services import record_data
+from tests.inspections.test_services import gas_plan, planned, record_data, two_departments  # noqa: F401  (fixtures)
 from zhifa.inspections import services
 from zhifa.inspections.models import ActionCode, InspectionRecord, JointInspection
 
@@ -76,3 +76,18 @@ def test_public_code_page_shows_no_personal_data_and_takes_one_rating(client, wo
     assert "已评价：5 星" in again.content.decode()
     assert ActionCode.objects.get(pk=visit.action_code.pk).rating == 5
     assert client.get(reverse("inspections:public_code", args=["forged-token"])).status_code == 404
+
+
+def test_attachment_downloads_only_within_scope(client, world, insp, planned, settings, tmp_path):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2])).record
+    attachment = services.add_attachment(insp.gas_user, record.pk, SimpleUploadedFile("现场.jpg", b"photo-bytes"))
+    url = reverse("inspections:attachment_file", args=[record.pk, attachment.pk])
+    client.force_login(insp.gas_user)
+    assert url in client.get(reverse("inspections:record_detail", args=[record.pk])).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"photo-bytes"
+    client.force_login(world.leader_b)  # another township: the record is not theirs
+    assert client.get(url).status_code == 404

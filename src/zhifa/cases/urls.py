@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:case_id>/evidence/", views.case_add_evidence, name="add_evidence"),
     path("<int:case_id>/documents/", views.case_issue_document, name="issue_document"),
     path("documents/<int:document_id>.pdf", views.document_pdf, name="document_pdf"),
+    path("<int:case_id>/evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
 ]

@@ -206,6 +206,16 @@ def document_pdf(request, document_id: int):
 
 
 @service_view
+def evidence_file(request, case_id: int, evidence_id: int):
+    """An evidence file, only to users who may see the case (files are never served directly)."""
+    case = selectors.case_detail(request.user, case_id)  # scope check: NotFound outside
+    evidence = case.evidence.filter(pk=evidence_id).exclude(file="").first()
+    if evidence is None:
+        raise NotFound()
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])
+
+
+@service_view
 def open_on_spot(request):
     user = request.user
     scope = Scope.for_user(user)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("visits/<int:visit_id>/record/", views.visit_record, name="visit_record"),
     path("records/", views.record_list, name="record_list"),
     path("records/<int:record_id>/", views.record_detail, name="record_detail"),
+    path("records/<int:record_id>/attachments/<int:attachment_id>/", views.attachment_file, name="attachment_file"),
     path("records/<int:record_id>/handoff/", views.record_handoff, name="record_handoff"),
     path("records/<int:record_id>/rectification/", views.record_rectification, name="record_rectification"),
     path("public/code/<str:token>/", views.public_code, name="public_code"),

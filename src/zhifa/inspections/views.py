@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -195,6 +195,16 @@ def _render_record(request, record_id: int, rectification_form=None):
 @service_view
 def record_detail(request, record_id: int):
     return _render_record(request, record_id)
+
+
+@service_view
+def attachment_file(request, record_id: int, attachment_id: int):
+    """A record's attachment, only to users who may see the record (files are never served directly)."""
+    record = selectors.record_detail(Scope.for_user(request.user), record_id)
+    attachment = next((a for a in record.attachments.all() if a.pk == attachment_id), None)
+    if attachment is None:
+        raise NotFound()
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 @service_view
