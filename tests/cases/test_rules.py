@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import deque
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -434,7 +434,8 @@ def test_surcharge_never_exceeds_the_fine(amount, days):
     surcharge = late_surcharge(amount, due, due + dt.timedelta(days=days))
     assert 0 <= surcharge <= amount
     if days > 0 and amount * Decimal("0.03") * days <= amount:
-        assert surcharge == (amount * Decimal("0.03") * days).quantize(Decimal("0.01"))
+        # Money is rounded 四舍五入 to the fen (half up), as on a payment notice: 19.50 × 3% = 0.585 → 0.59.
+        assert surcharge == (amount * Decimal("0.03") * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @given(fines_st, st.integers(min_value=-30, max_value=2000), st.integers(min_value=0, max_value=100))
@@ -657,3 +658,9 @@ def test_citations():
     assert not ref_matches("行政处罚法:45", "行政处罚法:4") and not ref_matches("行政处罚法:45", "行政处罚法:45.2")
     assert rules._cn(10) == "十" and rules._cn(85) == "八十五" and rules._cn(101) == "一百零一"
     assert rules._cn(110) == "一百一十"
+
+
+def test_surcharge_rounds_half_up_to_the_fen():
+    # 行政处罚法第七十二条: 3% of 19.50 a day is 0.585, charged as 0.59 (四舍五入), not 0.58.
+    due = D(2026, 1, 1)
+    assert late_surcharge(Decimal("19.50"), due, due + dt.timedelta(days=1)) == Decimal("0.59")
