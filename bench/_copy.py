@@ -23,10 +23,11 @@ NOW = dt.datetime.now(dt.UTC)
 class Progress:
     """A one-line progress bar on stderr (updated at most five times a second)."""
 
-    def __init__(self, label: str, total: int, stream=sys.stderr):
-        self.label, self.total, self.done, self.stream = label, max(total, 1), 0, stream
+    def __init__(self, label: str, total: int, stream=None):
+        # Looked up now, not at import: the stream may have been replaced since (pytest's capture).
+        self.label, self.total, self.done, self.stream = label, max(total, 1), 0, stream or sys.stderr
         self.started = self.shown = time.perf_counter()
-        self.interactive = stream.isatty()
+        self.interactive = self.stream.isatty()
 
     def update(self, n: int = 1) -> None:
         self.done += n

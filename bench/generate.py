@@ -218,8 +218,8 @@ def _weighted_table(shares) -> list:
 # ---------------------------------------------------------------------------------------------
 
 class Generator:
-    def __init__(self, scale: Scale, seed: int, stream=sys.stdout):
-        self.scale, self.seed, self.out = scale, seed, stream
+    def __init__(self, scale: Scale, seed: int, stream=None):
+        self.scale, self.seed, self.out = scale, seed, stream or sys.stdout
         self.rng = random.Random(seed)
         self.today = timezone.localdate()
         self.now = timezone.now().replace(microsecond=0)
