@@ -8,37 +8,57 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from zhifa.api.labels import choice_label
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import NotFound
 from zhifa.parties.models import Party
 
 from . import selectors, services
-from .models import Document
+from .models import Case, Document
 
 router = Router(tags=["办案"])
+_state_label = choice_label(Case, "state")
 
 
 class CaseOut(Schema):
     id: int
     number: str
     organization_id: int
-    organization_name: str = Field(alias="organization.name")
+    organization_name: str
     party_id: int
-    party_name: str = Field(alias="party.name")
+    party_name: str
     item_id: int
-    item_code: str = Field(alias="item.code")
+    item_code: str
     procedure: str
     state: str
-    state_label: str = Field(alias="get_state_display")
+    state_label: str
     act_date: dt.date | None
     filing_date: dt.date | None
     decision_date: dt.date | None
     decided_fine: Decimal
     amount_paid: Decimal
     version: int
+
+    # Resolvers rather than dotted aliases and get_state_display: same values, half the
+    # serialisation time of a list page (zhifa.api.labels).
+    @staticmethod
+    def resolve_organization_name(obj):
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_party_name(obj):
+        return obj.party.name
+
+    @staticmethod
+    def resolve_item_code(obj):
+        return obj.item.code
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return _state_label(obj.state)
 
 
 class EventOut(Schema):
@@ -130,25 +150,31 @@ def create_case(request, payload: CaseIn):
     case = services.open_case(request.auth, {
         "party": party, "item": item, "act_date": payload.act_date, "discovery_date": payload.discovery_date,
         "summary": payload.summary, "procedure": payload.procedure, "officers": payload.officer_ids})
-    return Status(201, selectors.case_detail(request.auth, case.pk))
+    return Status(201, selectors.case_record(request.auth, case.pk))
+
+
+#: The columns CaseOut reads: a case row carries long texts and JSON the list does not show.
+CASE_LIST_FIELDS = ("id", "number", "organization_id", "organization__name", "party_id", "party__name", "item_id",
+                    "item__code", "procedure", "state", "act_date", "filing_date", "decision_date", "decided_fine",
+                    "amount_paid", "version")
 
 
 @router.get("", response=list[CaseOut], summary="案件列表")
 @paginate(PageNumberPagination, page_size=50)
 def list_cases(request, filters: Query[CaseFilters]):
-    return selectors.case_list(request.auth, state=filters.state, q=filters.q)
+    return selectors.case_list(request.auth, state=filters.state, q=filters.q).only(*CASE_LIST_FIELDS)
 
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="案件详情")
 def get_case(request, case_id: int):
-    return selectors.case_detail(request.auth, case_id)
+    return selectors.case_record(request.auth, case_id)
 
 
 @router.post("/{case_id}/transition", response=CaseDetailOut, summary="办理案件（状态变更）")
 def post_transition(request, case_id: int, payload: TransitionIn):
     services.transition(request.auth, case_id, payload.action, payload.data,
                         expected_version=payload.expected_version, note=payload.note)
-    return selectors.case_detail(request.auth, case_id)
+    return selectors.case_record(request.auth, case_id)
 
 
 @router.post("/{case_id}/evidence", response={201: EvidenceOut}, summary="登记证据")

@@ -37,3 +37,15 @@ def case_detail(user, case_id: int, scope: Scope | None = None) -> Case:
     if case is None:
         raise NotFound()
     return case
+
+
+def case_record(user, case_id: int, scope: Scope | None = None) -> Case:
+    """The case with what the API's case detail shows (events, documents, evidence): four
+    queries, where ``case_detail`` also loads the officers, certificates, payments, remedies and
+    legal bases the case page shows."""
+    scope = scope or Scope.for_user(user)
+    case = (scope.filter(Case.objects.all()).select_related("organization", "party", "item")
+            .prefetch_related("events", "evidence", "documents").filter(pk=case_id).first())
+    if case is None:
+        raise NotFound()
+    return case

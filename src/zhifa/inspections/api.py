@@ -113,9 +113,9 @@ class RecordOut(Schema):
     visit_id: int | None
     task_id: int | None
     party_id: int
-    party_name: str = Field(alias="party.name")
+    party_name: str
     department_id: int
-    department_name: str = Field(alias="department.name")
+    department_name: str
     officer_ids: list[int]
     started_at: dt.datetime
     ended_at: dt.datetime
@@ -128,6 +128,15 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_officer_ids(obj) -> list[int]:
         return sorted(o.pk for o in obj.officers.all())
+
+    # Resolvers rather than dotted aliases: same values, faster lists (zhifa.api.labels).
+    @staticmethod
+    def resolve_party_name(obj) -> str:
+        return obj.party.name
+
+    @staticmethod
+    def resolve_department_name(obj) -> str:
+        return obj.department.name
 
 
 class RecordFilters(Schema):
@@ -246,10 +255,15 @@ def list_visits(request, state: str | None = None):
     return selectors.visits(_scope(request), state=state)
 
 
+#: The columns RecordOut reads (officers come from the selector's prefetch).
+RECORD_LIST_FIELDS = ("id", "visit_id", "task_id", "party_id", "party__name", "department_id", "department__name",
+                      "started_at", "ended_at", "outcome", "findings", "warnings", "handoff_kind", "handoff_ref")
+
+
 @router.get("/records", response=list[RecordOut], summary="检查记录列表")
 @paginate(PageNumberPagination, page_size=50)
 def list_records(request, filters: Query[RecordFilters]):
-    return selectors.records(_scope(request), **filters.dict())
+    return selectors.records(_scope(request), **filters.dict()).only(*RECORD_LIST_FIELDS)
 
 
 @router.post("/records", response={201: RecordOut}, summary="填写检查记录")

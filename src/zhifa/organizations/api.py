@@ -49,10 +49,15 @@ class OfficerOut(Schema):
     employee_no: str
     kind: str
     organization_id: int
-    organization_name: str = Field(alias="organization.name")
+    organization_name: str
     posted_to_id: int | None
     is_active: bool
     has_valid_certificate: bool
+
+    # A resolver rather than a dotted alias: same value, faster lists (zhifa.api.labels).
+    @staticmethod
+    def resolve_organization_name(obj) -> str:
+        return obj.organization.name
 
 
 class OfficerDetailOut(OfficerOut):
