@@ -1,16 +1,26 @@
 #!/usr/bin/env python
 """Load test of the API's main list, detail and write endpoints against a real server.
 
-    DATABASE_URL=postgres://... python bench/load.py [--users 50] [--seconds 15] [--workers 5] [--only cases]
+    DATABASE_URL=postgres://... python bench/load.py [--users 50] [--think 1.0] [--seconds 20]
+        [--workers 5] [--worker-class sync|gthread] [--threads 4] [--modes single,users,saturation] [--only cases]
 
-Starts gunicorn (``--workers`` sync workers) serving zhifa on a loopback port over the database
+Starts gunicorn (``--workers`` workers, DEBUG off) serving zhifa on a loopback port over the database
 at DATABASE_URL (fill it first with ``bench/generate.py``), creates an API key for the command
-centre, and for each endpoint runs ``wrk`` (Debian package ``wrk``) with ``--users`` connections.
-It prints p50 / p95 / p99 latency and throughput per endpoint and, beside them, the time of the
-same SQL run directly with psycopg (the statements are captured once with Django's
-CaptureQueriesContext), so the framework's share is visible as a ratio.
+centre, and measures every endpoint with ``wrk`` (Debian package ``wrk``) in three ways:
 
-Targets (DESIGN.md / issue 10): list and detail p95 < 100 ms at 50 users on a 2-core machine.
+* **1 user** – one connection, no think time: the latency of a request on its own (service time);
+* **50 users** – ``--users`` connections, each a simulated officer who sends a request, waits for
+  the answer and then thinks ``--think`` seconds (uniformly 0.5–1.5 × that, so users do not click
+  in step) before the next one — a closed loop like a busy office clicking through lists. wrk's
+  latency is measured from sending the request, so the think time is not in it. This is the
+  target measurement: list and detail p95 < 100 ms (DESIGN.md / issue 10);
+* **saturation** – the same connections with no think time: the highest throughput the server
+  reaches and the latency at that throughput (by Little's law, latency = users / throughput).
+
+Beside each endpoint: the time of the same SQL run directly with psycopg (the statements are
+captured once with Django's CaptureQueriesContext), and the ratio of the 1-user latency to it, so
+the framework's share is visible. The load average before and after is printed: numbers taken
+while other jobs run on the same cores are lower bounds.
 """
 
 from __future__ import annotations
@@ -53,7 +63,18 @@ TARGET_P95_MS = 100
 
 WRK_SCRIPT = r"""
 local method, body, path_base = os.getenv("WRK_METHOD") or "GET", os.getenv("WRK_BODY"), os.getenv("WRK_PATH")
+local think_ms = tonumber(os.getenv("WRK_THINK_MS") or "0")
 local counter = 0
+init = function(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6) + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
+end
+if think_ms > 0 then
+  -- wrk calls delay() before every request of a connection, the first included (so users start
+  -- staggered); latency is timed from the moment the request is sent, after the think time.
+  delay = function()
+    return math.floor(think_ms * (0.5 + math.random()))
+  end
+end
 request = function()
   counter = counter + 1
   local headers = {["X-API-Key"] = os.getenv("WRK_KEY"), ["Content-Type"] = "application/json"}
@@ -133,13 +154,15 @@ def raw_sql_ms(path: str, key: str, repeat: int = 5) -> tuple[float, int]:
     return statistics.median(timings), len(statements)
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_DEBUG": "0",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    server = subprocess.Popen([gunicorn, "zhifa.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(workers), "--log-level", "warning", "--backlog", "2048"], env=env,
-                              start_new_session=True)
+    command = [gunicorn, "zhifa.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--worker-class", worker_class, "--log-level", "warning", "--backlog", "2048"]
+    if worker_class == "gthread":
+        command += ["--threads", str(threads)]
+    server = subprocess.Popen(command, env=env, start_new_session=True)
     for _ in range(300):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
@@ -150,9 +173,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def run_wrk(port: int, path: str, key: str, users: int, seconds: int, body: str | None, script: str) -> dict:
+def run_wrk(port: int, path: str, key: str, users: int, seconds: int, body: str | None, script: str,
+            think_ms: int = 0) -> dict:
     env = {**os.environ, "WRK_KEY": key, "WRK_PATH": path, "WRK_METHOD": "POST" if body else "GET",
-           "WRK_BODY": body or ""}
+           "WRK_BODY": body or "", "WRK_THINK_MS": str(think_ms)}
     threads = min(2, users)
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(users), "-d", f"{seconds}s", "--timeout", "10s", "-s",
                           script, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, env=env,
@@ -161,13 +185,29 @@ def run_wrk(port: int, path: str, key: str, users: int, seconds: int, body: str 
     return json.loads(line.removeprefix("RESULT "))
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _cols(r: dict | None) -> str:
+    if r is None or not r["requests"]:  # not measured, or no request finished within the run
+        return f"{'-':>7}{'-':>7}{'-':>7}{'-':>6}"
+    return f"{r['p50']:>7.1f}{r['p95']:>7.1f}{r['p99']:>7.1f}{r['requests'] / r['seconds']:>6.0f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--think", type=float, default=1.0, help="mean think time of a simulated user, seconds")
+    parser.add_argument("--seconds", type=int, default=20, help="length of the 50-users and saturation runs")
+    parser.add_argument("--single-seconds", type=int, default=5, help="length of the 1-user run")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker with --worker-class gthread")
+    parser.add_argument("--modes", default="single,users,saturation")
     parser.add_argument("--only", default="", help="run endpoints whose name contains this text")
     args = parser.parse_args(argv)
+    modes = {m.strip() for m in args.modes.split(",") if m.strip()}
     if connection.vendor != "postgresql":
         print("load.py needs PostgreSQL (DATABASE_URL=postgres://…) filled by bench/generate.py", file=sys.stderr)
         return 2
@@ -179,39 +219,56 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [e for e in endpoints() if args.only in e[0]]
     sizes = {"cases": Case.objects.count(), "incidents": Incident.objects.count(),
              "inspection records": InspectionRecord.objects.count(), "parties": Party.objects.count()}
-    print(f"load: {args.users} users, {args.seconds}s per endpoint, gunicorn {args.workers} sync workers, "
+    workers = f"{args.workers} {args.worker_class} workers" + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+    print(f"load: gunicorn {workers} (DEBUG off), {os.cpu_count()} cores; "
           + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    print(f"1 user: {args.single_seconds}s; {args.users} users: think {args.think:g}s (0.5–1.5×), {args.seconds}s; "
+          f"saturation: {args.users} connections, no think time, {args.seconds}s")
+    print(f"load average before: {load_average()}", flush=True)
     raw = {name: raw_sql_ms(path, key) for name, kind, path, body in chosen if kind != "write"}
     connection.close()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_SCRIPT)
         script = f.name
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.worker_class, args.threads)
     results = []
     try:
         for name, kind, path, body in chosen:
             run_wrk(port, path, key, min(args.users, 10), 2, body, script)  # warm every worker
-            results.append((name, kind, run_wrk(port, path, key, args.users, args.seconds, body, script)))
+            single = run_wrk(port, path, key, 1, args.single_seconds, body, script) if "single" in modes else None
+            users = (run_wrk(port, path, key, args.users, args.seconds, body, script, int(args.think * 1000))
+                     if "users" in modes else None)
+            saturation = run_wrk(port, path, key, args.users, args.seconds, body, script) if "saturation" in modes else None
+            results.append((name, kind, single, users, saturation))
+            print(f"  measured {name}", file=sys.stderr, flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         os.unlink(script)
-    print(f"\n{'endpoint':<30}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'req/s':>8}{'errors':>7}"
-          f"{'SQL ms':>8}{'queries':>8}{'p50/SQL':>8}  target")
+    print(f"load average after: {load_average()}")
+    print(f"\n{'':<30}{'1 user':>7}{'| ' + str(args.users) + ' users, think ' + format(args.think, 'g') + ' s':^27}"
+          f"{'| saturation (no think)':^27}")
+    print(f"{'endpoint':<30}{'p50':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>6}"
+          f"{'errors':>7}{'SQL ms':>7}{'queries':>8}{'1u/SQL':>7}  target (50 users)")
     missed = []
-    for name, kind, r in results:
+    for name, kind, single, users, saturation in results:
         sql_ms, n = raw.get(name, (None, 0))
-        ratio = f"{r['p50'] / sql_ms:.1f}" if sql_ms else "-"
+        ratio = f"{single['p50'] / sql_ms:.1f}" if sql_ms and single and single["requests"] else "-"
+        errors = sum(r["errors"] for r in (single, users, saturation) if r)
         target = TARGET_P95_MS if kind in ("list", "detail") else None
-        verdict = "" if target is None else ("ok" if r["p95"] < target else "MISSED")
+        verdict = ""
+        if target is not None and users is not None:
+            verdict = "ok" if users["p95"] < target else "MISSED"
         if verdict == "MISSED":
             missed.append(name)
-        print(f"{name:<30}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}{r['requests'] / r['seconds']:>8.0f}"
-              f"{r['errors']:>7}{(f'{sql_ms:.1f}' if sql_ms else '-'):>8}{n or '-':>8}{ratio:>8}  "
-              f"{'p95<' + str(target) + ' ' + verdict if target else ''}")
-    print("\nSQL ms: the endpoint's captured statements run once, in order, straight through psycopg (median of 5).")
+        print(f"{name:<30}{(format(single['p50'], '.1f') if single and single['requests'] else '-'):>7}"
+              f"{_cols(users)}{_cols(saturation)}"
+              f"{errors:>7}{(f'{sql_ms:.1f}' if sql_ms else '-'):>7}{n or '-':>8}{ratio:>7}  "
+              f"{'p95<' + str(target) + ' ' + verdict if target and verdict else ''}")
+    print("\nlatencies in ms. SQL ms: the endpoint's captured statements run once, in order, straight through psycopg "
+          "(median of 5); 1u/SQL: 1-user p50 over that.")
     if missed:
-        print("missed the p95 target: " + ", ".join(missed))
+        print("missed the p95 target at " + f"{args.users} users: " + ", ".join(missed))
     return 0
 
 
