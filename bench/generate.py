@@ -401,7 +401,9 @@ class Generator:
                     if not auxiliary:
                         roll = rng.random()
                         if i < 2 or roll >= 0.1:  # the first two of each body hold a valid certificate
-                            start = self.today - dt.timedelta(days=rng.randrange(30, 1700))
+                            # Held since before the oldest generated case (cases go back ~750 days), so
+                            # only the planted uncertified officers raise the supervision alert.
+                            start = self.today - dt.timedelta(days=rng.randrange(760, 1700))
                             end, status = start + dt.timedelta(days=5 * 365), "active"
                             if roll < 0.13 and i >= 2:
                                 end = self.today + dt.timedelta(days=rng.randrange(1, 60))  # expiring
@@ -780,12 +782,31 @@ class Generator:
 
     kinds = {"cases.Case": 1, "dispatch.Incident": 2, "inspections.InspectionRecord": 3}
 
+    def add_certificate_history(self, days_back: int = 760) -> None:
+        """Officers renew their certificates every five years. A current certificate issued after
+        the oldest generated case gets its predecessor, so a case filed two years ago by an officer
+        renewed last spring is not flagged as handled without a valid certificate; only the planted
+        uncertified officers are."""
+        cutoff = self.today - dt.timedelta(days=days_back)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('organizations_certificate', 'id'), "
+                           "(SELECT coalesce(max(id), 1) FROM organizations_certificate))")
+            cursor.execute(
+                "INSERT INTO organizations_certificate (officer_id, number, domains, issuer, valid_from, valid_to, status) "
+                "SELECT officer_id, number || '-R', domains, issuer, (valid_from - interval '5 years')::date, "
+                "valid_from - 1, status FROM organizations_certificate c "
+                "WHERE status = 'active' AND valid_from > %s "
+                "AND NOT EXISTS (SELECT 1 FROM organizations_certificate p WHERE p.number = c.number || '-R')",
+                [cutoff])
+            self.counts["certificate history"] = (cursor.rowcount, 0.0)
+
     # -- all ---------------------------------------------------------------------------------------
 
     def run(self, parties: int, inspections: int, cases: int, incidents: int, audit_events: int) -> None:
         self.districts = [self.home_district()]
         with transaction.atomic():
             self.add_districts()
+            self.add_certificate_history()
         steps = [(self.add_parties, parties), (self.add_inspections, inspections), (self.add_cases, cases),
                  (self.add_incidents, incidents), (self.add_audit, audit_events)]
         for step, n in steps:
