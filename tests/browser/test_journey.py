@@ -57,7 +57,10 @@ def _log_in(page, live_server, username: str) -> None:
 
 
 def _cockpit(page, live_server, name: str) -> dict[str, float]:
+    """The cockpit shows a snapshot (refreshed every five minutes); 刷新 recomputes it now."""
     page.goto(f"{live_server.url}/cockpit/")
+    page.get_by_role("button", name="刷新").click()
+    page.wait_for_selector("text=驾驶舱数据已更新")
     values = {}
     for key in FIGURES:
         element = page.locator(f'[data-figure="{key}"]').first
@@ -81,7 +84,11 @@ def _act(page, action: str, **fields) -> None:
 
 
 @pytest.fixture
-def journey(cw):
+def journey(cw, monkeypatch):
+    from zhifa.cockpit import services as cockpit_services
+
+    # The journeys read the cockpit twice within seconds; the button's anti-hammering pause is not under test.
+    monkeypatch.setattr(cockpit_services, "MANUAL_INTERVAL", dt.timedelta(0))
     cache.clear()  # the portal's per-address report limit counts in the cache
     world = cw.world
     command = new_user("command_center", world.root, User.Role.COMMAND_CENTER)
