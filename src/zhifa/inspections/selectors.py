@@ -21,6 +21,7 @@ from django.db.models import (
 
 from zhifa.core.errors import NotFound
 from zhifa.core.scopes import Scope
+from zhifa.core.sql import SubqueryCount
 from zhifa.organizations.models import Certificate, Officer
 from zhifa.parties.models import Party
 
@@ -100,9 +101,12 @@ def visible_visits(scope: Scope) -> QuerySet[JointInspection]:
 
 def visits(scope: Scope, *, state: str | None = None, day_from: dt.date | None = None,
            q: str | None = None) -> QuerySet[JointInspection]:
+    # Correlated counts, not a GROUP BY over every visit: with ORDER BY … LIMIT PostgreSQL
+    # evaluates them for the page's rows only.
+    tasks = InspectionTask.objects.filter(visit=OuterRef("pk"))
     qs = visible_visits(scope).select_related("party", "party__township").annotate(
-        task_count=Count("tasks", distinct=True),
-        department_count=Count("tasks__department", distinct=True),
+        task_count=SubqueryCount(tasks.values("pk")),
+        department_count=SubqueryCount(tasks.order_by().values("department_id").distinct()),
     ).prefetch_related(Prefetch("tasks", queryset=InspectionTask.objects.select_related("department")))
     if state:
         qs = qs.filter(state=state)
@@ -154,9 +158,12 @@ def record_detail(scope: Scope, record_id: int) -> InspectionRecord:
     return record
 
 
-def repeated_inspections(scope: Scope, days: int = rules.REPEATED_INSPECTION_DAYS) -> QuerySet[Party]:
+def repeated_inspections(scope: Scope, days: int = rules.REPEATED_INSPECTION_DAYS,
+                         since: dt.datetime | None = None) -> QuerySet[Party]:
     """重复检查: parties inspected by different departments within ``days`` days of each other,
-    on separate visits (a joint inspection holds one record, so two records are two trips)."""
+    on separate visits (a joint inspection holds one record, so two records are two trips).
+    ``since`` limits it to records from then on (a page shows the recent ones; the supervision
+    rule looks at all)."""
     window = dt.timedelta(days=days)
     other = InspectionRecord.objects.filter(
         party=OuterRef("party"),
@@ -164,6 +171,8 @@ def repeated_inspections(scope: Scope, days: int = rules.REPEATED_INSPECTION_DAY
         started_at__lte=ExpressionWrapper(OuterRef("started_at") + Value(window), output_field=DateTimeField()),
     ).exclude(department=OuterRef("department"))
     repeated = visible_records(scope).filter(Exists(other))
+    if since is not None:
+        repeated = repeated.filter(started_at__gte=since)
     return (Party.objects.filter(Exists(repeated.filter(party=OuterRef("pk"))))
             .annotate(repeated_records=Count("inspection_records", filter=Q(inspection_records__in=repeated), distinct=True))
             .select_related("township").order_by("name", "pk"))

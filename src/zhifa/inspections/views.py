@@ -3,6 +3,8 @@ public pages (行政行为码, published draw results). Views parse, call one se
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -99,6 +101,10 @@ def plan_publish(request, plan_id: int):
     return redirect("inspections:plan_detail", plan_id=plan_id)
 
 
+#: The visit list's 重复检查 panel looks this far back; the supervision rule covers all records.
+REPEATED_PANEL_PERIOD = dt.timedelta(days=90)
+
+
 @service_view
 def visit_list(request):
     scope = Scope.for_user(request.user)
@@ -112,7 +118,7 @@ def visit_list(request):
     return render(request, "inspections/visit_list.html", {
         "filters": filters, "page": page, "query": query, "may_record": _may_record(request.user),
         "departments": selectors.department_indicators(scope), "indicators": selectors.district_indicators(scope),
-        "repeated": selectors.repeated_inspections(scope)[:20],
+        "repeated": selectors.repeated_inspections(scope, since=timezone.now() - REPEATED_PANEL_PERIOD)[:20],
     })
 
 
