@@ -112,3 +112,24 @@ def test_dispute_raised_and_decided_on_the_incident_page(client, world, command,
                 {"decided_org": world.bureau.pk, "decision": "主干道由执法局承办"})
     incident.refresh_from_db()
     assert incident.responsible_org == world.bureau
+
+
+def test_referral_page_lists_both_sides_lets_the_receiver_confirm_and_exports(client, world, command, catalog):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    incident, _ = services.report_incident(command.user, report_data())
+    referral = services.refer(world.user_a, to_org=command.market, reason="涉及食品安全", incident_id=incident.pk)
+    client.force_login(world.user_a)  # the sending township sees it, without a receive form
+    html = client.get("/dispatch/referrals/").content.decode()
+    assert "涉及食品安全" in html and f"/dispatch/referrals/{referral.pk}/receive/" not in html
+    rows = list(load_workbook(BytesIO(client.get("/dispatch/referrals/?format=xlsx").content)).active.values)
+    assert rows[2][0] == world.user_a.organization.name and rows[2][4] == "涉及食品安全"
+    client.force_login(world.leader_b)  # another township: neither side
+    assert "涉及食品安全" not in client.get("/dispatch/referrals/").content.decode()
+    client.force_login(command.market_officer)
+    assert f"/dispatch/referrals/{referral.pk}/receive/" in client.get("/dispatch/referrals/").content.decode()
+    client.post(f"/dispatch/referrals/{referral.pk}/receive/", {"receipt": "已接收"})
+    referral.refresh_from_db()
+    assert referral.state == "received" and referral.receipt == "已接收"

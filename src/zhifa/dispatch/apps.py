@@ -6,7 +6,7 @@ class DispatchConfig(AppConfig):
     label = "dispatch"
     verbose_name = "指挥调度"
     api_prefix = "/dispatch"
-    nav = [("指挥调度", "dispatch:queue"), ("我的任务", "dispatch:my_tasks")]
+    nav = [("指挥调度", "dispatch:queue"), ("我的任务", "dispatch:my_tasks"), ("移送与争议", "dispatch:referral_list")]
 
     def ready(self):
         from zhifa.catalog.references import register_open_reference_checker

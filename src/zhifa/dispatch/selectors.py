@@ -118,6 +118,17 @@ def possible_duplicates(incident: Incident, *, radius_m: float = rules.DUPLICATE
     return sorted(found, key=lambda row: (-row[1], row[2]))
 
 
+def referrals(scope: Scope, state: str | None = None) -> QuerySet[Referral]:
+    """Referrals (移送) the scope's bodies sent or received — shared between the two sides."""
+    qs = Referral.objects.select_related("from_org", "to_org", "incident")
+    if not scope.everything:
+        prefix = scope.org_path or "-"
+        qs = qs.filter(Q(from_org__path__startswith=prefix) | Q(to_org__path__startswith=prefix))
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-sent_at", "-pk")
+
+
 def disputes(scope: Scope, state: str | None = None) -> QuerySet[JurisdictionDispute]:
     qs = JurisdictionDispute.objects.select_related("incident", "raised_by", "other_org", "decided_org")
     if not scope.everything:

@@ -17,6 +17,7 @@ from zhifa.organizations.models import Organization
 
 from . import rules, selectors, services
 from .forms import ActionForm, IncidentFilterForm, ReportForm
+from .models import Referral
 
 PAGE_SIZE = 50
 #: Actions shown as buttons, in loop order, with the fields each one needs.
@@ -175,3 +176,42 @@ def decide_dispute(request, incident_id: int, dispute_id: int):
     else:
         messages.success(request, f"已裁定由{decided.name}承办")
     return redirect("dispatch:incident_detail", incident_id=incident_id)
+
+
+@service_view
+def referral_list(request):
+    """移送与管辖争议: what the user's bodies sent, received and dispute, in one place."""
+    scope = Scope.for_user(request.user)
+    state = request.GET.get("state") or None
+    if state not in (None, *Referral.State.values):
+        state = None
+    referrals = selectors.referrals(scope, state)
+    if wants_xlsx(request):
+        return xlsx_response("线索移送", "线索移送", ["移送单位", "接收单位", "事件查询码", "案件编号", "移送理由", "状态",
+                                              "移送时间", "接收期限", "接收时间", "回执"], (
+            [r.from_org.name, r.to_org.name, r.incident.tracking_code if r.incident_id else "", r.case_ref, r.reason,
+             r.get_state_display(), r.sent_at, r.due_on, r.received_at, r.receipt] for r in referrals.iterator(chunk_size=500)))
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    org = getattr(request.user, "organization", None)
+    for referral in page:  # the receiving side confirms receipt (services.receive_referral checks it again)
+        referral.receivable = (referral.state == Referral.State.SENT and org is not None
+                               and referral.to_org.path.startswith(org.path))
+    return render(request, "dispatch/referral_list.html", {
+        "page": page, "state": state or "", "states": Referral.State.choices,
+        "query": f"state={state}" if state else "",
+        "disputes": selectors.disputes(scope).order_by("-raised_at", "-pk")[:50],
+    })
+
+
+@service_view
+@require_POST
+def referral_receive(request, referral_id: int):
+    try:
+        services.receive_referral(request.user, referral_id, request.POST.get("receipt", ""))
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已接收移送线索")
+    return redirect("dispatch:referral_list")
