@@ -2,11 +2,19 @@
 """Load test of the API's main list, detail and write endpoints against a real server.
 
     DATABASE_URL=postgres://... python bench/load.py [--users 50] [--think 1.0] [--seconds 20]
-        [--workers 5] [--worker-class sync|gthread] [--threads 4] [--modes single,users,saturation] [--only cases]
+        [--workers 5] [--worker-class gthread|sync] [--threads 4] [--modes single,users,saturation] [--only cases]
+        [--proxy nginx|none]
 
-Starts gunicorn (``--workers`` workers, DEBUG off) serving zhifa on a loopback port over the database
+Starts gunicorn (``--workers`` workers of ``--threads`` threads, DEBUG off, as deployed) serving zhifa on a loopback port over the database
 at DATABASE_URL (fill it first with ``bench/generate.py``), creates an API key for the command
-centre, and measures every endpoint with ``wrk`` (Debian package ``wrk``) in three ways:
+centre, and measures every endpoint with ``wrk`` (Debian package ``wrk``) in three ways. Sync workers
+do not keep connections alive: wrk reconnects at once and a sync worker then waits on the idle new
+connection through the user's think time, so without nginx buffering in front they queue requests
+behind thinking users (measured: p95 650 ms at 40 req/s) — hence gthread by default. A gthread
+worker likewise hands a *new* connection to a thread that waits for its first request, and wrk opens
+its connections a think time before the first request; so, as deployed (``deploy/nginx.conf``), the
+load goes through nginx (``--proxy nginx``, Debian package ``nginx-light``), which accepts the
+clients and passes only complete requests to gunicorn over kept-alive upstream connections.
 
 * **1 user** – one connection, no think time: the latency of a request on its own (service time);
 * **50 users** – ``--users`` connections, each a simulated officer who sends a request, waits for
@@ -173,6 +181,50 @@ def start_server(port: int, workers: int, worker_class: str, threads: int) -> su
     raise SystemExit("gunicorn did not start")
 
 
+NGINX_CONF = """
+daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream zhifa_web {{ server 127.0.0.1:{upstream}; keepalive 32; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://zhifa_web;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(port: int, upstream: int, directory: str) -> subprocess.Popen:
+    """nginx in front of gunicorn on ``port``, proxying as deploy/nginx.conf does (no TLS on loopback)."""
+    conf = Path(directory) / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=directory, port=port, upstream=upstream))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    proxy = subprocess.Popen([nginx, "-p", directory, "-c", str(conf), "-e", "stderr"], start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+            return proxy
+        except Exception:
+            time.sleep(0.1)
+    proxy.kill()
+    raise SystemExit("nginx did not start")
+
+
 def run_wrk(port: int, path: str, key: str, users: int, seconds: int, body: str | None, script: str,
             think_ms: int = 0) -> dict:
     env = {**os.environ, "WRK_KEY": key, "WRK_PATH": path, "WRK_METHOD": "POST" if body else "GET",
@@ -202,10 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=20, help="length of the 50-users and saturation runs")
     parser.add_argument("--single-seconds", type=int, default=5, help="length of the 1-user run")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread",
+                        help="gthread as deployed (deploy/systemd/zhifa-web.service); sync workers need nginx in front")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker with --worker-class gthread")
     parser.add_argument("--modes", default="single,users,saturation")
     parser.add_argument("--only", default="", help="run endpoints whose name contains this text")
+    parser.add_argument("--proxy", choices=["nginx", "none"], default="nginx",
+                        help="send the load through nginx as deployed, or straight to gunicorn")
     args = parser.parse_args(argv)
     modes = {m.strip() for m in args.modes.split(",") if m.strip()}
     if connection.vendor != "postgresql":
@@ -214,13 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     if not shutil.which("wrk"):
         print("load.py needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
+    if args.proxy == "nginx" and not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        print("load.py needs nginx (apt-get install nginx-light) or --proxy none", file=sys.stderr)
+        return 2
     key = api_key()
     port = free_port()
     chosen = [e for e in endpoints() if args.only in e[0]]
     sizes = {"cases": Case.objects.count(), "incidents": Incident.objects.count(),
              "inspection records": InspectionRecord.objects.count(), "parties": Party.objects.count()}
     workers = f"{args.workers} {args.worker_class} workers" + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
-    print(f"load: gunicorn {workers} (DEBUG off), {os.cpu_count()} cores; "
+    front = "nginx → " if args.proxy == "nginx" else ""
+    print(f"load: {front}gunicorn {workers} (DEBUG off), {os.cpu_count()} cores; "
           + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
     print(f"1 user: {args.single_seconds}s; {args.users} users: think {args.think:g}s (0.5–1.5×), {args.seconds}s; "
           f"saturation: {args.users} connections, no think time, {args.seconds}s")
@@ -230,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_SCRIPT)
         script = f.name
-    server = start_server(port, args.workers, args.worker_class, args.threads)
+    upstream = free_port() if args.proxy == "nginx" else port
+    server = start_server(upstream, args.workers, args.worker_class, args.threads)
+    proxy_dir = tempfile.mkdtemp(prefix="zhifa-nginx-")
+    proxy = start_nginx(port, upstream, proxy_dir) if args.proxy == "nginx" else None
     results = []
     try:
         for name, kind, path, body in chosen:
@@ -242,8 +304,11 @@ def main(argv: list[str] | None = None) -> int:
             results.append((name, kind, single, users, saturation))
             print(f"  measured {name}", file=sys.stderr, flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (proxy, server):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+        shutil.rmtree(proxy_dir, ignore_errors=True)
         os.unlink(script)
     print(f"load average after: {load_average()}")
     print(f"\n{'':<30}{'1 user':>7}{'| ' + str(args.users) + ' users, think ' + format(args.think, 'g') + ' s':^27}"
