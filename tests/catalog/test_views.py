@@ -116,3 +116,21 @@ def test_public_pages_need_no_login_and_show_no_internal_fields(client, catalog)
     for html in (professional, key):
         for internal in ("不合格食品", "液化气", "高频", "高需", "高综合", "基础库", "自选库", "认领", "退出登录"):
             assert internal not in html, internal
+
+
+def test_public_list_searches_and_downloads_the_whole_list(client, catalog):
+    key = _text(client.get("/catalog/public/key-supervision/", {"q": "燃气"}))
+    assert "对燃气经营者安全生产的行政检查" in key and "对生产经营不符合食品安全标准的食品的行政处罚" not in key
+    assert "含“燃气”的共 1 项" in key
+    assert "暂无公示事项" in _text(client.get("/catalog/public/key-supervision/", {"q": "不存在的事项"}))
+    response = client.get("/catalog/public/professional/", {"format": "xlsx"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("事项编码", "事项名称")
+    assert [r[1] for r in rows[2:]] == ["对生产经营不符合食品安全标准的食品的行政处罚"]
+    assert "第一百二十四条" in rows[2][4] and rows[2][7] == "市场监督管理局"
+    assert "对未取得食品经营许可" not in str(rows)  # not published yet

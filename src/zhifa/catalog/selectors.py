@@ -199,21 +199,23 @@ def township_regions() -> QuerySet[Region]:
 
 # ---- public lists (portal) ----
 
-def _public(qs: QuerySet[EnforcementItem], today: dt.date | None) -> QuerySet[EnforcementItem]:
+def _public(qs: QuerySet[EnforcementItem], today: dt.date | None, search: str = "") -> QuerySet[EnforcementItem]:
     today = today or timezone.localdate()
     district_claims = Claim.objects.filter(level=rules.DISTRICT_LEVEL).select_related("organization")
-    return qs.filter(published_on__lte=today).prefetch_related(
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    return qs.filter(published_on__lte=today).select_related("domain", "regulator").prefetch_related(
         Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("order", "pk")),
         Prefetch("claims", queryset=district_claims, to_attr="district_claims"),
     ).order_by("domain__sort_order", "code")
 
 
-def public_professional_list(today: dt.date | None = None) -> QuerySet[EnforcementItem]:
-    return _public(professional_list(), today)
+def public_professional_list(today: dt.date | None = None, search: str = "") -> QuerySet[EnforcementItem]:
+    return _public(professional_list(), today, search)
 
 
-def public_key_supervision_list(today: dt.date | None = None) -> QuerySet[EnforcementItem]:
-    return _public(key_supervision_list(), today)
+def public_key_supervision_list(today: dt.date | None = None, search: str = "") -> QuerySet[EnforcementItem]:
+    return _public(key_supervision_list(), today, search)
 
 
 # ---- history ----

@@ -184,7 +184,30 @@ PUBLIC_LISTS = {
 
 @cache_control(public=True, max_age=300)
 def public_list(request, list_name: str):
+    """A published list, 50 items a page with a keyword search, or the whole list as .xlsx."""
     title, selector, intro = PUBLIC_LISTS[list_name]
+    search = request.GET.get("q", "").strip()[:100]
+    items = selector(search=search)
+    if wants_xlsx(request):
+        return xlsx_response(title, title, ["事项编码", "事项名称", "类别", "执法领域", "实施依据", "处罚种类", "罚款幅度",
+                                            "实施主体", "监管主体"], (_public_row(item) for item in items))
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "catalog/public_list.html", {
-        "title": title, "intro": intro, "items": selector(), "today": timezone.localdate(),
+        "title": title, "intro": intro, "page": page, "search": search, "query": query.urlencode(),
+        "today": timezone.localdate(),
     })
+
+
+def _public_row(item) -> list:
+    fine = ""
+    if item.fine_min is not None or item.fine_max is not None:
+        fine = f"{item.fine_min if item.fine_min is not None else ''}–{item.fine_max if item.fine_max is not None else ''} 元"
+    return [
+        item.code, item.name, item.get_kind_display(), item.domain.name,
+        "；".join(f"《{b.law}》{b.article}{b.clause}" for b in item.legal_bases.all()),
+        "、".join(item.penalty_type_labels), " ".join(x for x in (fine, item.fine_note) if x),
+        "、".join(claim.organization.name for claim in item.district_claims) or item.get_enforcing_body_display(),
+        item.regulator.name if item.regulator else "",
+    ]
