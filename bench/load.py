@@ -170,15 +170,19 @@ def start_server(port: int, workers: int, worker_class: str, threads: int) -> su
                "--worker-class", worker_class, "--log-level", "warning", "--backlog", "2048"]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
-    server = subprocess.Popen(command, env=env, start_new_session=True)
-    for _ in range(300):
+    return _answering(subprocess.Popen(command, env=env, start_new_session=True), port, "gunicorn")
+
+
+def _answering(process: subprocess.Popen, port: int, name: str, tries: int = 300) -> subprocess.Popen:
+    """``process`` once it answers on ``port`` (within ``tries`` tenths of a second)."""
+    for _ in range(tries):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
-            return server
+            return process
         except Exception:
             time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    process.kill()
+    raise SystemExit(f"{name} did not start")
 
 
 NGINX_CONF = """
@@ -215,14 +219,7 @@ def start_nginx(port: int, upstream: int, directory: str) -> subprocess.Popen:
     conf.write_text(NGINX_CONF.format(dir=directory, port=port, upstream=upstream))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     proxy = subprocess.Popen([nginx, "-p", directory, "-c", str(conf), "-e", "stderr"], start_new_session=True)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
-            return proxy
-        except Exception:
-            time.sleep(0.1)
-    proxy.kill()
-    raise SystemExit("nginx did not start")
+    return _answering(proxy, port, "nginx", tries=100)
 
 
 def run_wrk(port: int, path: str, key: str, users: int, seconds: int, body: str | None, script: str,

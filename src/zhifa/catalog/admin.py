@@ -2,20 +2,9 @@
 
 from django.contrib import admin
 
-from zhifa.core.admin import ReadOnlyInline
+from zhifa.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import CatalogRevision, Claim, Domain, EnforcementItem, ItemHistory, LegalBasis, RevisionChange
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LegalBasisInline(ReadOnlyInline):
