@@ -409,7 +409,8 @@ class Generator:
                                 end = self.today + dt.timedelta(days=rng.randrange(1, 60))  # expiring
                             body.officers.append(officer_id)
                         else:
-                            start = self.today - dt.timedelta(days=rng.randrange(1830, 2500))
+                            # Expired before the oldest generated case, so every case of theirs raises the alert.
+                            start = self.today - dt.timedelta(days=rng.randrange(2600, 3300))
                             end = start + dt.timedelta(days=5 * 365)
                             status = "suspended" if roll < 0.03 else "active"  # expired or suspended
                             if status == "suspended":
@@ -636,11 +637,12 @@ class Generator:
                               days.get("decide") or days.get("decide_on_spot"), days.get("serve") or days.get("decide_on_spot"),
                               paid, payment_day, json.dumps(extra, ensure_ascii=False), created, created))
                 officers = self._two_officers(body, d, rng, anomaly=0.005)
+                acted = state != "registered"  # the officer rules look at cases acted on: filed onwards
                 if rng.random() < 0.003:
                     officers = officers[:1]
-                    anomalies["officer_alone"] += 1
-                if any(o in body.uncertified for o in officers):
-                    anomalies["officer_uncertified"] += 1
+                    anomalies["officer_alone"] += acted
+                if acted and days.get("file"):
+                    anomalies["officer_uncertified"] += sum(o in body.uncertified for o in officers)
                 for n, officer in enumerate(officers):
                     links.append((link_id, case_id, officer, "lead" if n == 0 else "assist", False))
                     link_id += 1
