@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, found by FORM_RENDERER below
     "axes",
     "zhifa.core",
     "zhifa.organizations",
@@ -75,6 +76,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "zhifa.urls"
+# Form widgets render through TEMPLATES, so src/zhifa/templates/django/forms/ can override them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "zhifa.wsgi.application"
 
 TEMPLATES = [
@@ -99,6 +102,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("ZHIFA_PG_JIT", "0") != "1":
+    # PostgreSQL's JIT compiles any query its planner costs high (a count over a province's cases)
+    # and spent 140 ms compiling for a 150 ms page query; pages need answers in milliseconds.
+    # ZHIFA_PG_JIT=1 leaves the server's setting (e.g. for a reporting replica).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 
