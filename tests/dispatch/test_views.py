@@ -133,3 +133,16 @@ def test_referral_page_lists_both_sides_lets_the_receiver_confirm_and_exports(cl
     client.post(f"/dispatch/referrals/{referral.pk}/receive/", {"receipt": "已接收"})
     referral.refresh_from_db()
     assert referral.state == "received" and referral.receipt == "已接收"
+
+
+def test_township_counts_cover_open_incidents_by_township_name(world, command, catalog):
+    from zhifa.core.scopes import Scope
+    from zhifa.dispatch import selectors
+
+    made = _incidents(command, 3)
+    Incident.objects.filter(pk=made[0].pk).update(overdue=True)  # as the overdue sweep marks it
+    Incident.objects.filter(pk=made[1].pk).update(state="closed")
+    [row] = selectors.township_counts(Scope(everything=True))
+    assert (row["township__name"], row["open"], row["overdue"]) == ("上方镇", 2, 1)
+    Incident.objects.filter(pk__in=[m.pk for m in made]).update(state="closed")
+    assert selectors.township_counts(Scope(everything=True)) == []  # nothing open: no row

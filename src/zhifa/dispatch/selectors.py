@@ -51,11 +51,17 @@ def state_counts(scope: Scope) -> list[tuple[str, str, int]]:
 
 
 def township_counts(scope: Scope) -> list[dict]:
-    """Per township: open and overdue incidents, one aggregate query."""
-    return list(visible_incidents(scope).filter(township__isnull=False).values("township_id", "township__name")
-                .annotate(open=Count("pk", filter=Q(state__in=rules.OPEN_STATES)),
-                          overdue=Count("pk", filter=Q(overdue=True, state__in=rules.WORKING_STATES)))
-                .order_by("township__name"))
+    """Per township with open incidents: open and overdue ones, by township name. Aggregated over
+    the open incidents by township id, then named (grouping every incident by name sorted a
+    province's 300,000 rows)."""
+    rows = list(visible_incidents(scope).filter(township__isnull=False, state__in=rules.OPEN_STATES)
+                .values("township_id")
+                .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(overdue=True, state__in=rules.WORKING_STATES)))
+                .order_by())
+    names = dict(Region.objects.filter(pk__in=[r["township_id"] for r in rows]).values_list("pk", "name"))
+    for row in rows:
+        row["township__name"] = names[row["township_id"]]
+    return sorted(rows, key=lambda r: (r["township__name"], r["township_id"]))
 
 
 def incident_detail(scope: Scope, incident_id: int) -> Incident:
