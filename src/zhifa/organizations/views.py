@@ -61,7 +61,7 @@ def _officer_row(officer) -> list:
 @service_view
 def officer_list(request):
     scope = Scope.for_user(request.user)
-    filters = OfficerFilterForm(request.GET, selectors.organizations(scope))
+    filters = OfficerFilterForm(request.GET, selectors.organization_choices(scope))
     officers = selectors.officers(scope, **filters.selector_filters())
     if wants_xlsx(request):
         return xlsx_response("执法人员", "执法人员名册", OFFICER_HEADER, (_officer_row(o) for o in officers.iterator(chunk_size=500)))
@@ -157,7 +157,7 @@ def rotate_credential(request, officer_id: int):
 def officer_create(request):
     if not _may_manage_roster(request.user):
         raise PermissionDenied("只有部门管理员、乡镇（街道）领导或执法指导办可以新增执法人员")
-    organizations = selectors.organizations(Scope.for_user(request.user))
+    organizations = selectors.organization_choices(Scope.for_user(request.user))
     form = OfficerForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
         try:
