@@ -122,3 +122,17 @@ def test_open_a_case_over_the_api(client, cw, key_a):
     assert missing.status_code == 422 and missing.json()["field"] == "party_id"
     future = _post(client, "/api/v1/cases", key_a, {**body, "act_date": "2999-01-01"})
     assert future.status_code == 422 and future.json()["code"] == "future_date"
+
+
+def test_list_count_is_exact_up_to_the_cap_then_estimated(client, cw, key_a, monkeypatch):
+    from zhifa.core import sql
+
+    for _ in range(3):
+        open_general(cw)
+    body = client.get("/api/v1/cases", HTTP_X_API_KEY=key_a).json()
+    assert (body["count"], body["count_exact"]) == (3, True) and len(body["items"]) == 3
+    monkeypatch.setattr(sql, "COUNT_CAP", 3)
+    assert client.get("/api/v1/cases", HTTP_X_API_KEY=key_a).json()["count_exact"] is True  # 3 rows: still exact
+    monkeypatch.setattr(sql, "COUNT_CAP", 2)
+    body = client.get("/api/v1/cases", HTTP_X_API_KEY=key_a).json()
+    assert body["count_exact"] is False and body["count"] >= 3 and len(body["items"]) == 3  # the page is whole

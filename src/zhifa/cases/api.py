@@ -9,9 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhifa.api.labels import choice_label
+from zhifa.api.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import NotFound
 from zhifa.parties.models import Party
@@ -160,7 +161,7 @@ CASE_LIST_FIELDS = ("id", "number", "organization_id", "organization__name", "pa
 
 
 @router.get("", response=list[CaseOut], summary="案件列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_cases(request, filters: Query[CaseFilters]):
     return selectors.case_list(request.auth, state=filters.state, q=filters.q).only(*CASE_LIST_FIELDS)
 

@@ -6,7 +6,9 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from zhifa.api.pagination import Pagination
 
 from . import search, selectors
 
@@ -161,7 +163,7 @@ def _rate(rate: selectors.Rate) -> dict:
 
 
 @router.get("/items", response=list[ItemOut], summary="执法事项（按清单和条件筛选）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_items(request, filters: Query[ItemFilters]):
     data = filters.dict()
     region = None

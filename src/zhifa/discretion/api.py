@@ -7,8 +7,9 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa.api.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
 
 from . import rules, selectors, services
@@ -144,7 +145,7 @@ def _range(r: rules.PenaltyRange) -> dict:
 
 
 @router.get("/baselines", response=list[BaselineOut], summary="裁量基准（各事项各版本）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_baselines(request, filters: Query[BaselineFilters]):
     return selectors.baselines(**filters.dict()).prefetch_related("levels")
 
@@ -155,7 +156,7 @@ def get_baseline(request, baseline_id: int):
 
 
 @router.get("/lists", response=list[EntryOut], summary="不予处罚、减轻、从轻、免予强制、告知承诺清单及首违不罚")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_entries(request, filters: Query[EntryFilters]):
     return selectors.flexible_entries(filters.kind, q=filters.q, on_date=filters.on_date)
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa.api.pagination import Pagination
 from zhifa.catalog.models import Domain, EnforcementItem
 from zhifa.organizations.models import Organization
 
@@ -135,7 +136,7 @@ INCIDENT_LIST_FIELDS = (
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="事件列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_incidents(request, filters: Query[IncidentFilters]):
     return selectors.incidents(selectors.scope_of(request.auth), **filters.dict()).only(*INCIDENT_LIST_FIELDS)
 

@@ -5,8 +5,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa.api.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Organization
@@ -193,7 +194,7 @@ def _scope(request) -> Scope:
 
 
 @router.get("/plans", response=list[PlanOut], summary="检查计划列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_plans(request, filters: Query[PlanFilters]):
     return selectors.plans(_scope(request), **filters.dict())
 
@@ -250,7 +251,7 @@ def plan_joint(request):
 
 
 @router.get("/visits", response=list[VisitOut], summary="综合查一次（检查安排）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_visits(request, state: str | None = None):
     return selectors.visits(_scope(request), state=state)
 
@@ -261,7 +262,7 @@ RECORD_LIST_FIELDS = ("id", "visit_id", "task_id", "party_id", "party__name", "d
 
 
 @router.get("/records", response=list[RecordOut], summary="检查记录列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_records(request, filters: Query[RecordFilters]):
     return selectors.records(_scope(request), **filters.dict()).only(*RECORD_LIST_FIELDS)
 

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa.api.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import selectors, services
@@ -145,7 +146,7 @@ def list_organizations(request):
 
 
 @router.get("/officers", response=list[OfficerOut], summary="执法人员列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_officers(request, filters: Query[OfficerFilters]):
     return selectors.officers(_scope(request), **filters.dict())
 

@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhifa.api.labels import choice_label
+from zhifa.api.pagination import Pagination
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import mask_id_number
 from zhifa.organizations.models import Region
@@ -99,7 +100,7 @@ PARTY_LIST_FIELDS = ("id", "kind", "name", "uscc", "id_number", "representative"
 
 
 @router.get("", response=list[PartyOut], summary="监管对象列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_parties(request, filters: Query[PartyFilters]):
     return selectors.parties(_scope(request), **filters.dict()).only(*PARTY_LIST_FIELDS)
 

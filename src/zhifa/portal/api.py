@@ -5,8 +5,9 @@ import datetime as dt
 
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa.api.pagination import Pagination
 from zhifa.core.errors import NotFound
 from zhifa.dispatch import rules as dispatch_rules
 
@@ -40,7 +41,7 @@ class DecisionFilters(Schema):
 
 
 @router.get("/decisions", response=list[DecisionOut], auth=None, summary="公开的行政处罚决定")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_decisions(request, filters: Query[DecisionFilters]):
     return selectors.published_decisions(**filters.dict())
 

@@ -3,8 +3,9 @@
 import datetime as dt
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from zhifa.api.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import rules, selectors, services
@@ -84,7 +85,7 @@ def list_rules(request):
 
 
 @router.get("/alerts", response=list[AlertOut], summary="监督预警列表")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_alerts(request, filters: Query[AlertFilters]):
     return selectors.alert_list(Scope.for_user(request.auth), **filters.dict())
 

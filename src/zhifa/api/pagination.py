@@ -1,0 +1,26 @@
+"""The pagination of every API list: 50 a page, ``{"items": [...], "count": N, "count_exact": true}``."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+from zhifa.core.sql import capped_count
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination whose count is exact up to ``core.sql.COUNT_CAP`` rows and an
+    estimate beyond (``count_exact`` false), so a province-wide list does not count 500,000 rows
+    for every page."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="rows in the list; an estimate when count_exact is false")
+        count_exact: bool = Field(description="false when the list has over 10,000 rows and count is estimated")
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: PageNumberPagination.Input, request, **params: Any):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        count, exact = capped_count(queryset) if isinstance(queryset, QuerySet) else (len(queryset), True)
+        return {"items": queryset[offset: offset + page_size], "count": count, "count_exact": exact}
