@@ -3,7 +3,7 @@ that each one is checked against the law and audited."""
 
 from django.contrib import admin
 
-from zhifa.core.admin import ReadOnlyInline
+from zhifa.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Case, CaseEvent, CaseOfficer, Document, Evidence, Payment, RemedyOutcome
 
@@ -33,17 +33,8 @@ class RemedyInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ("number", "organization", "party", "item", "procedure", "state", "decided_fine")
     list_filter = ("state", "procedure")
     search_fields = ("number", "party__name")
     inlines = [OfficerInline, EventInline, EvidenceInline, DocumentInline, PaymentInline, RemedyInline]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
