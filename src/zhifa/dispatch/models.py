@@ -75,6 +75,8 @@ class Incident(models.Model):
             models.Index(fields=["due_at"], condition=Q(state__in=sorted(rules.WORKING_STATES)), name="incident_working_due"),
             models.Index(fields=["overdue", "state"], name="incident_overdue"),
             models.Index(fields=["-reported_at", "-id"], name="incident_recent"),  # the list's order
+            # ?overdue=true in list order (overdue incidents are older: 54,000 rows skipped otherwise)
+            models.Index(fields=["-reported_at", "-id"], condition=Q(overdue=True), name="incident_overdue_recent"),
         ]
 
     def __str__(self) -> str:
