@@ -46,5 +46,9 @@ class ApiKey(models.Model):
     is_superuser = False
     officer_id = None
 
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset({self.role})
+
     def get_username(self) -> str:
         return f"apikey:{self.name}"

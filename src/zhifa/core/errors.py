@@ -17,10 +17,14 @@ class DomainError(Exception):
 
 
 class PermissionDenied(DomainError):
+    """403. ``roles`` names the roles that hold the refused permission (the API returns them)."""
+
     status = 403
 
-    def __init__(self, message: str = "无权执行此操作", code: str = "permission_denied"):
+    def __init__(self, message: str = "无权执行此操作", code: str = "permission_denied",
+                 roles: list[str] | None = None):
         super().__init__(code, message)
+        self.roles = roles or []
 
 
 class NotFound(DomainError):

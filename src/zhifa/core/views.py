@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from zhifa.core import access
 from zhifa.core.scopes import Scope
 from zhifa.organizations import rules, selectors
 
@@ -20,5 +21,5 @@ def home(request):
         "min_certified": rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP,
         "sees_townships": scope.everything or scope.township_region_id is not None,
         "short_townships": list(selectors.townships_short_of_certified(scope)),
-        "can_manage_roster": request.user.is_superuser or rules.can_manage_roster(request.user.role),
+        "can_manage_roster": access.can(request.user, "organizations.manage_roster"),
     })

@@ -67,6 +67,10 @@ class Organization(models.Model):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     headcount = models.PositiveIntegerField("编制数", default=0)
     is_enforcement_body = models.BooleanField("是否执法主体", default=False, help_text="可以自己的名义作出行政处罚")
+    #: 行政强制法第十三条、第五十三条: a body with its own power of compulsory execution executes its
+    #: decisions itself; only bodies without it apply to a court.
+    compulsory_execution_power = models.BooleanField(
+        "具有行政强制执行权", default=False, help_text="法律授权本机关自行强制执行；否则申请人民法院强制执行（行政强制法第五十三条）")
     is_active = models.BooleanField("在用", default=True)
 
     class Meta:
@@ -89,6 +93,21 @@ class Organization(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this organisation, read from ``path``."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def body(self) -> Organization:
+        """The enforcement body (执法主体) this organisation acts for: itself or its nearest ancestor
+        that may decide in its own name (an internal unit such as 法制科 acts for its bureau)."""
+        if self.is_enforcement_body:
+            return self
+        ancestors = {o.pk: o for o in Organization.objects.filter(pk__in=self.ancestor_ids(), is_enforcement_body=True)}
+        for pk in reversed(self.ancestor_ids()):
+            if pk in ancestors:
+                return ancestors[pk]
+        return self
 
 
 class Officer(models.Model):
@@ -115,6 +134,8 @@ class Officer(models.Model):
     )
     posted_since = models.DateField("下沉日期", null=True, blank=True)
     legal_qualified = models.BooleanField("通过国家统一法律职业资格考试", default=False)
+    #: 行政处罚法第五十八条第二款: staff doing legal review for the first time hold this certificate.
+    legal_qualification_number = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
     is_active = models.BooleanField("在岗", default=True)
     credential_nonce = models.PositiveIntegerField(default=0, editable=False, help_text="递增即作废已签发的亮证二维码")
 
@@ -181,7 +202,9 @@ class Certificate(models.Model):
 
 
 class User(AbstractUser):
-    """A person who logs in and acts for one organisation in one role."""
+    """A person who logs in and acts for one organisation. ``role`` is his main role (it chooses
+    his landing page); further roles in the same organisation come from ``RoleGrant`` rows (a
+    bureau head is also a certified officer). ``roles`` is the set he holds."""
 
     class Role(models.TextChoices):
         COMMAND_CENTER = "command_center", "指挥中心"
@@ -189,6 +212,7 @@ class User(AbstractUser):
         DEPARTMENT_ADMIN = "department_admin", "部门管理员"
         TOWNSHIP_LEADER = "township_leader", "乡镇（街道）领导"
         OFFICER = "officer", "执法人员"
+        HEAD = "head", "机关负责人"
         LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
         SUPERVISOR = "supervisor", "监督人员"
 
@@ -203,3 +227,65 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The main role and every role granted and not revoked (read once per request)."""
+        cached = getattr(self, "_roles", None)
+        if cached is None:
+            granted = RoleGrant.objects.filter(user_id=self.pk, revoked_at__isnull=True).values_list("role", flat=True) \
+                if self.pk else ()
+            cached = self._roles = frozenset({self.role, *granted})
+        return cached
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_roles", None)
+
+
+class RoleGrant(models.Model):
+    """A further role of a user in his organisation, granted and revoked by an administrator and
+    audited (a bureau head who is also a certified officer holds ``officer`` and ``head``)."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("角色", max_length=30, choices=User.Role.choices)
+    granted_by = models.ForeignKey(User, verbose_name="授予人", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(User, verbose_name="撤销人", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "角色授予"
+        verbose_name_plural = "角色授予"
+        constraints = [models.UniqueConstraint(fields=["user", "role"], condition=Q(revoked_at__isnull=True),
+                                               name="role_grant_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
+
+class Delegation(models.Model):
+    """The head of a body delegates named approvals to a deputy (分管负责人). A deputy acts only
+    for the approvals named here, only for the body, and only in the period."""
+
+    organization = models.ForeignKey(Organization, verbose_name="机关", on_delete=models.PROTECT,
+                                     related_name="delegations")
+    deputy = models.ForeignKey(User, verbose_name="受委托的负责人", on_delete=models.PROTECT, related_name="delegations")
+    permissions = models.JSONField("委托的审批事项", default=list, help_text="权限名称，如 cases.approve_filing")
+    granted_by = models.ForeignKey(User, verbose_name="委托人", on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("截止日期", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审批委托"
+        verbose_name_plural = "审批委托"
+        ordering = ["organization", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}→{self.deputy_id}"
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -11,20 +11,6 @@ TOWNSHIP_STAFF_SHARE_GOAL = Decimal("0.60")
 # so a township with fewer than two certified officers cannot act on its own.
 MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP = 2
 
-# Who may change the roster. Everyone else reads it within their scope.
-ROSTER_MANAGERS = frozenset({"department_admin", "township_leader", "guidance_office"})
-# Who may post (下沉) a district officer to a township.
-POSTING_MANAGERS = frozenset({"department_admin", "guidance_office"})
-
-
-def can_manage_roster(role: str) -> bool:
-    return role in ROSTER_MANAGERS
-
-
-def can_post_officers(role: str) -> bool:
-    return role in POSTING_MANAGERS
-
-
 def share(part: int, whole: int) -> Decimal:
     """A ratio rounded to four places; zero when there is nothing to divide."""
     if whole == 0:

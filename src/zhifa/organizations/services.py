@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.core import audit
+from zhifa.core import access, audit
 from zhifa.core.errors import NotFound, PermissionDenied
 from zhifa.core.scopes import Scope
 
@@ -24,10 +24,7 @@ EDITABLE_OFFICER_FIELDS = ("name", "gender", "id_number", "employee_no", "phone"
 
 
 def _require_roster_manager(actor, organization: Organization) -> None:
-    if not actor.is_superuser and not rules.can_manage_roster(actor.role):
-        raise PermissionDenied("只有部门管理员、乡镇（街道）领导或执法指导办可以维护执法人员")
-    if not Scope.for_user(actor).covers_organization(organization):
-        raise PermissionDenied("不能维护本机构以外的执法人员")
+    access.require(actor, "organizations.manage_roster", organization)
 
 
 def _locked_officer(actor, officer_id: int) -> Officer:
@@ -110,10 +107,7 @@ def set_certificate_status(actor, certificate_id: int, status: str) -> Certifica
 def post_officer(actor, officer_id: int, region: Region | None, since: dt.date | None = None) -> Officer:
     """下沉: post a district officer to a township (or end the posting with ``region=None``)."""
     officer = _locked_officer(actor, officer_id)
-    if not actor.is_superuser and not rules.can_post_officers(actor.role):
-        raise PermissionDenied("只有部门管理员或执法指导办可以安排人员下沉")
-    if not Scope.for_user(actor).covers_organization(officer.organization):
-        raise PermissionDenied("不能安排本机构以外的人员下沉")
+    access.require(actor, "organizations.post_officer", officer.organization)
     if region is not None and not region.is_township:
         raise ValidationError({"posted_to": ValidationError(
             f"“{region.name}”不是乡镇（街道），只能下沉到乡镇（街道）", code="posting_not_township")})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from zhifa.core.errors import PermissionDenied
+from zhifa.core import access
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.selectors import audit_trail
@@ -41,11 +41,11 @@ ACTION_LABELS = {
 
 
 def _may_manage_roster(user) -> bool:
-    return user.is_superuser or rules.can_manage_roster(user.role)
+    return access.can(user, "organizations.manage_roster")
 
 
 def _may_post_officers(user) -> bool:
-    return user.is_superuser or rules.can_post_officers(user.role)
+    return access.can(user, "organizations.post_officer")
 
 
 OFFICER_HEADER = ["姓名", "工号", "机构", "岗位类别", "下沉乡镇", "证件状态", "在岗"]
@@ -155,8 +155,7 @@ def rotate_credential(request, officer_id: int):
 
 @service_view
 def officer_create(request):
-    if not _may_manage_roster(request.user):
-        raise PermissionDenied("只有部门管理员、乡镇（街道）领导或执法指导办可以新增执法人员")
+    access.require(request.user, "organizations.manage_roster")
     organizations = selectors.organization_choices(Scope.for_user(request.user))
     form = OfficerForm(request.POST or None, organizations=organizations)
     if request.method == "POST" and form.is_valid():
