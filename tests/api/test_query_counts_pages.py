@@ -17,7 +17,7 @@ from zhifa.organizations.models import User
 
 #: The main staff list pages (cases, the incident queue, inspection records, officers, parties,
 #: the catalog) and the view modules whose PAGE_SIZE they page by.
-PAGES = [("cases:list", "zhifa.cases.views"), ("dispatch:queue", "zhifa.dispatch.views"),
+PAGES = [("cases:list", "zhifa.cases.views.pages"), ("dispatch:queue", "zhifa.dispatch.views"),
          ("inspections:record_list", "zhifa.inspections.views"), ("organizations:officer_list", "zhifa.organizations.views"),
          ("parties:party_list", "zhifa.parties.views"), ("catalog:item_list", "zhifa.catalog.views")]
 

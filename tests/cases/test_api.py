@@ -38,13 +38,22 @@ def test_list_and_detail_are_scoped(client, cw, key_a, key_b):
     assert detail["party_name"] == cw.firm.name and detail["events"][0]["to_state"] == "registered"
 
 
-def test_transition_endpoint_moves_the_case_and_refuses_with_the_article(client, cw, key_a):
+@pytest.fixture
+def head_key_a(world):
+    return ApiKey.generate("上方镇负责人", world.team_a, "head")[1]
+
+
+def test_transition_endpoint_moves_the_case_and_refuses_with_the_article(client, cw, key_a, head_key_a):
     case = open_general(cw)
-    response = _post(client, f"/api/v1/cases/{case.pk}/transition", key_a,
+    officer = _post(client, f"/api/v1/cases/{case.pk}/transition", key_a,
+                    {"action": "file", "data": {"filing_date": "2026-02-05"}, "expected_version": case.version})
+    # 行政处罚法第五十四条: filing is the head's act; the refusal names the role that holds it
+    assert officer.status_code == 403 and officer.json()["roles"] == ["head"]
+    response = _post(client, f"/api/v1/cases/{case.pk}/transition", head_key_a,
                      {"action": "file", "data": {"filing_date": "2026-02-05"}, "expected_version": case.version})
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "filed" and response.json()["version"] == case.version + 1
-    refused = _post(client, f"/api/v1/cases/{case.pk}/transition", key_a,
+    refused = _post(client, f"/api/v1/cases/{case.pk}/transition", head_key_a,
                     {"action": "decide", "data": {"decision_date": "2026-03-10"}})
     assert refused.status_code == 400
     assert refused.json()["code"] == "transition_not_allowed" and "行政处罚法" in refused.json()["message"]
@@ -101,7 +110,7 @@ def test_payment_endpoint_and_amount_paid_not_settable_by_transition(client, cw,
     from tests.cases.conftest import run_to_notified
 
     case = run_to_notified(cw, open_general(cw))
-    services.transition(cw.user, case.pk, "decide", {"decision_date": "2026-03-10",
+    services.transition(cw.head, case.pk, "decide", {"decision_date": "2026-03-10",
                                                     "penalties_decided": [{"kind": "fine", "amount": "5000"}]})
     services.transition(cw.user, case.pk, "serve", {"service_date": "2026-03-12"})
     cheat = _post(client, f"/api/v1/cases/{case.pk}/transition", key_a,

@@ -29,7 +29,7 @@ def with_baseline(cw):
 
 
 def _decide(cw, case, amount, **extra):
-    return services.transition(cw.user, case.pk, "decide", {
+    return services.transition(cw.head, case.pk, "decide", {
         "decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": "fine", "amount": amount}],
         "circumstances": SMALL_CASE, **extra})
 
@@ -68,7 +68,13 @@ def test_deviation_with_a_reason_passes_after_legal_review(with_baseline):
     cw = with_baseline
     case = run_to_notified(cw, open_general(cw), fine="5000")
     services.transition(cw.user, case.pk, "submit_legal_review", {"as_of": dt.date(2026, 3, 9)})
-    case = _decide(cw, case, "5000", deviation_reason="多次劝导拒不改正，影响恶劣", legal_review_passed=True)
+    # the review is the reviewer's recorded act (第五十八条), never a flag in the decision request
+    review = case.legal_reviews.get()
+    services.record_review(cw.reviewer, review.pk, {
+        "result": "passed", "opinion": "偏离裁量基准理由充分", "as_of": dt.date(2026, 3, 9),
+        "checklist": dict.fromkeys(("authority", "officers", "facts", "evidence", "procedure", "basis", "documents",
+                                    "crime"), True)})
+    case = _decide(cw, case, "5000", deviation_reason="多次劝导拒不改正，影响恶劣")
     assert case.state == "decided"
     note = CaseEvent.objects.get(case=case, action="decide").note
     assert "偏离理由：多次劝导拒不改正" in note

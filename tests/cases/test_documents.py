@@ -53,7 +53,7 @@ def test_notice_pdf_offers_a_hearing_for_a_larger_fine(cw):
 
 def test_decision_pdf_has_the_contents_of_article_59(cw):
     case = run_to_notified(cw, open_general(cw))
-    services.transition(cw.user, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10),
+    services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10),
                                                     "penalties_decided": [{"kind": "fine", "amount": "5000"}]})
     document = services.issue_document(cw.user, case.pk, "decision")
     text = _text(document)

@@ -193,6 +193,17 @@ GUARD_CASES = [
          BASE.replace(no_penalty_ground=NoPenaltyGround.MENTAL_INCAPACITY), DECIDED_ON, "行政处罚法:31"),
     case(rules.guard_nothing_outstanding, SERVED.replace(amount_paid=Decimal("5000"), payment_date=D(2026, 3, 20)),
          D(2026, 4, 20), SERVED.replace(amount_paid=Decimal("4999")), D(2026, 3, 20), "行政处罚法:67"),
+    # art. 54: filing ≥ discovery ≥ act
+    case(rules.guard_filing_after_discovery, BASE, D(2026, 2, 2), BASE, D(2026, 2, 1), "行政处罚法:54"),
+    # art. 30: aged 16 on the act, range 1,000–10,000: 5,500 (the middle) is lighter, 5,501 is not
+    case(rules.guard_mandatory_mitigation,
+         BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(5500),)), DECIDED_ON,
+         BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(5501),)), DECIDED_ON, "行政处罚法:30"),
+    # art. 67: no payment before the decision was served (Thu 12 Mar)
+    case(rules.guard_payment_after_service, SERVED, D(2026, 3, 12), SERVED, D(2026, 3, 11), "行政处罚法:67"),
+    # 行政强制法 art. 53: a body with its own execution power does not apply to the court
+    case(rules.guard_no_own_execution_power, SERVED, D(2026, 9, 16), SERVED.replace(own_execution_power=True),
+         D(2026, 9, 16), "行政强制法:53"),
 ]
 
 FLAG_CASES = [

@@ -30,7 +30,7 @@ def _snapshot(case_id):
 def test_full_general_procedure_is_recorded_with_articles(cw):
     case = run_to_notified(cw, open_general(cw))
     assert case.state == "notified" and case.procedure == "general"
-    case = services.transition(cw.user, case.pk, "decide", DECIDE)
+    case = services.transition(cw.head, case.pk, "decide", DECIDE)
     assert case.state == "decided" and case.decided_fine == Decimal("5000")
     case = services.transition(cw.user, case.pk, "serve", {"service_date": dt.date(2026, 3, 12)})
     payment = services.record_payment(cw.user, case.pk, Decimal("5000"), dt.date(2026, 3, 20))
@@ -49,7 +49,7 @@ def test_refused_transition_names_article_and_writes_nothing(cw):
     before = _snapshot(case.pk)
     # decided on 3 Mar: the statement-and-defence period (until Thu 5 Mar) is still running, art. 45
     with pytest.raises(DomainError) as exc:
-        services.transition(cw.user, case.pk, "decide", {**DECIDE, "decision_date": dt.date(2026, 3, 3)})
+        services.transition(cw.head, case.pk, "decide", {**DECIDE, "decision_date": dt.date(2026, 3, 3)})
     assert any("第四十五条" in r.message or "第六十四条" in r.message for r in exc.value.refusals)
     assert "第" in exc.value.message and exc.value.article in exc.value.message
     assert _snapshot(case.pk) == before
@@ -57,7 +57,7 @@ def test_refused_transition_names_article_and_writes_nothing(cw):
 
 def test_decision_defaults_to_the_notified_penalty(cw):
     case = run_to_notified(cw, open_general(cw), fine="6000")
-    case = services.transition(cw.user, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10)})
+    case = services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10)})
     assert case.decided_fine == Decimal("6000") and case.penalties_decided == [{"kind": "fine", "amount": "6000"}]
 
 
@@ -65,7 +65,7 @@ def test_out_of_order_transition_refused(cw):
     case = open_general(cw)
     before = _snapshot(case.pk)
     with pytest.raises(DomainError) as exc:
-        services.transition(cw.user, case.pk, "decide", DECIDE)
+        services.transition(cw.head, case.pk, "decide", DECIDE)
     assert exc.value.code == "transition_not_allowed"
     assert _snapshot(case.pk) == before
     with pytest.raises(DomainError) as exc:
@@ -95,14 +95,14 @@ def test_fine_outside_the_items_statutory_range_refused(cw):
     case = run_to_notified(cw, open_general(cw), fine="5000")
     before = _snapshot(case.pk)
     with pytest.raises(DomainError) as exc:
-        services.transition(cw.user, case.pk, "decide", {**DECIDE, "penalties_decided": [{"kind": "fine", "amount": "500"}]})
+        services.transition(cw.head, case.pk, "decide", {**DECIDE, "penalties_decided": [{"kind": "fine", "amount": "500"}]})
     assert "fine_below_minimum" in [r.code for r in exc.value.refusals]
     assert _snapshot(case.pk) == before
 
 
 def test_version_conflict_refused(cw):
     case = open_general(cw)
-    services.transition(cw.user, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)}, expected_version=case.version)
+    services.transition(cw.head, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)}, expected_version=case.version)
     with pytest.raises(DomainError) as exc:
         services.transition(cw.user, case.pk, "start_investigation", {"as_of": dt.date(2026, 2, 6)},
                             expected_version=case.version)
@@ -126,7 +126,7 @@ def test_auxiliary_officer_cannot_be_an_enforcing_officer(cw):
         services.assign_officer(cw.user, case.pk, cw.aux.pk)
     assert exc.value.code == "auxiliary_officer"
     services.assign_officer(cw.user, case.pk, cw.aux.pk, assisting=True)  # may assist
-    services.transition(cw.user, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)})
+    services.transition(cw.head, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)})
     with pytest.raises(DomainError) as exc:  # one officer + an assistant is not two officers (art. 42)
         services.transition(cw.user, case.pk, "start_investigation", {"as_of": dt.date(2026, 2, 6)})
     assert exc.value.code == "too_few_officers" and "第四十二条" in exc.value.message
@@ -134,16 +134,16 @@ def test_auxiliary_officer_cannot_be_an_enforcing_officer(cw):
 
 def test_no_double_fine_for_the_same_act(cw):
     first = run_to_notified(cw, open_general(cw))
-    services.transition(cw.user, first.pk, "decide", DECIDE)
+    services.transition(cw.head, first.pk, "decide", DECIDE)
     second = run_to_notified(cw, open_general(cw))
     assert second.act_key == first.act_key
     with pytest.raises(DomainError) as exc:
-        services.transition(cw.user, second.pk, "decide", DECIDE)
+        services.transition(cw.head, second.pk, "decide", DECIDE)
     double = [r for r in exc.value.refusals if r.code == "double_fine"]
     assert double and "第二十九条" in double[0].message
     # a different act date is another act
     third = run_to_notified(cw, open_general(cw, act_date=dt.date(2026, 1, 21)))
-    assert services.transition(cw.user, third.pk, "decide", DECIDE).state == "decided"
+    assert services.transition(cw.head, third.pk, "decide", DECIDE).state == "decided"
 
 
 def test_township_team_sees_only_its_cases(cw):
@@ -180,7 +180,8 @@ def test_item_not_in_force_at_the_act_refused(cw):
 
 def test_summary_case_on_the_spot_and_on_spot_collection(cw):
     case = services.open_case(cw.user, {"party": cw.person, "item": new_item(cw.domain, "T2", fine_max="200"),
-                                        "act_date": dt.date(2026, 3, 10), "procedure": "summary",
+                                        "act_date": dt.date(2026, 3, 10), "discovery_date": dt.date(2026, 3, 10),
+                                        "procedure": "summary",
                                         "officers": [cw.world.officer_a, cw.second]})
     case = services.transition(cw.user, case.pk, "decide_on_spot", {
         "decision_date": dt.date(2026, 3, 10), "facts_clear": True, "penalties_decided": [{"kind": "fine", "amount": "50"}]})
@@ -192,7 +193,7 @@ def test_summary_case_on_the_spot_and_on_spot_collection(cw):
 
 def test_late_payment_carries_the_surcharge(cw):
     case = run_to_notified(cw, open_general(cw))
-    services.transition(cw.user, case.pk, "decide", DECIDE)
+    services.transition(cw.head, case.pk, "decide", DECIDE)
     services.transition(cw.user, case.pk, "serve", {"service_date": dt.date(2026, 3, 12)})
     # due 27 Mar; paid 30 Mar: 3 days × 3% × 5,000 = 450 (行政处罚法第七十二条)
     payment = services.record_payment(cw.user, case.pk, Decimal("5000"), dt.date(2026, 3, 30))
@@ -219,7 +220,8 @@ def test_evidence_keeps_its_hash(cw):
 
 
 def test_remedy_pending_is_a_fact(cw):
-    case = open_general(cw)
+    case = run_to_notified(cw, open_general(cw))
+    services.transition(cw.head, case.pk, "decide", DECIDE)
     services.record_remedy(cw.user, case.pk, {"kind": "reconsideration", "filed_on": dt.date(2026, 4, 1)})
     case.refresh_from_db()
     assert case.extra_facts["review_or_litigation_pending"] is True

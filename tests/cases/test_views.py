@@ -42,13 +42,23 @@ def test_case_file_page_shows_timeline_deadlines_and_actions(login, cw, settings
 
 
 def test_transition_from_the_page_and_refusal_message(login, cw):
+    """The officer asks for filing (立案审批), the head approves it from his inbox (第五十四条); a step
+    the case is not ready for is not offered and its reason is shown with the article."""
     case = open_general(cw)
     client = login(cw.user)
-    response = client.post(f"/cases/{case.pk}/transition/", {"action": "file", "date": "2026-02-05",
-                                                              "version": case.version}, follow=True)
-    assert Case.objects.get(pk=case.pk).state == "filed"
-    response = client.post(f"/cases/{case.pk}/transition/", {"action": "serve", "date": "2026-03-12"}, follow=True)
-    assert "第六十一条" in response.content.decode()
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "提请立案审批" in page and 'action="/cases/%d/act/file/"' % case.pk not in page
+    client.post(f"/cases/{case.pk}/act/request-filing/", {"request-filing-reason_for_request": "现场核实属实"},
+                follow=True)
+    assert Case.objects.get(pk=case.pk).state == "registered"
+    approval = case.approvals.get(status="pending")
+    inbox = login(cw.head).get("/cases/approvals/").content.decode()
+    assert "立案审批" in inbox and case.number in inbox
+    login(cw.head).post(f"/cases/approvals/{approval.pk}/decide/", {"decision": "approve", "as_of": "2026-02-05"})
+    case.refresh_from_db()
+    assert case.state == "filed" and case.filing_date == dt.date(2026, 2, 5)
+    refused = login(cw.user).post(f"/cases/{case.pk}/act/serve/", {"serve-service_date": "2026-03-12"}, follow=True)
+    assert "当前不能办理此项" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).state == "filed"
 
 
@@ -93,11 +103,11 @@ def test_list_page_query_count_does_not_grow_with_cases(login, cw):
 
 def test_payment_from_the_page_records_the_surcharge(login, cw):
     case = run_to_notified(cw, open_general(cw))
-    services.transition(cw.user, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10),
+    services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10),
                                                     "penalties_decided": [{"kind": "fine", "amount": "5000"}]})
     services.transition(cw.user, case.pk, "serve", {"service_date": dt.date(2026, 3, 12)})
-    response = login(cw.user).post(f"/cases/{case.pk}/transition/", {"action": "pay_part", "amount": "5000",
-                                                                      "date": "2026-03-30"}, follow=True)
+    response = login(cw.user).post(f"/cases/{case.pk}/act/payment/", {
+        "payment-amount": "5000", "payment-paid_on": "2026-03-30", "payment-channel": "bank"}, follow=True)
     assert "加处罚款450.00元" in response.content.decode()
     case.refresh_from_db()
     assert case.state == "partly_paid" and case.payments.get().surcharge == 450

@@ -102,7 +102,7 @@ def test_withdrawal_needs_a_reason_hides_the_decision_and_publishes_the_reason(c
 def test_a_revoked_decision_is_due_for_withdrawal_within_three_working_days(cw, reviewer):
     from zhifa.core.scopes import Scope
 
-    case = decide_on_spot(cw, cw.person)
+    case = decide_on_spot(cw, cw.person, day=dt.date(2026, 3, 2))  # a remedy is filed after the decision
     publication = services.publish_decision(reviewer, case.pk)
     case_services.record_remedy(cw.user, case.pk, {"kind": "reconsideration", "filed_on": dt.date(2026, 3, 2),
                                                    "outcome": "revoked", "decided_on": dt.date(2026, 3, 6)})

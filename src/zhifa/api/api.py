@@ -13,7 +13,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import SessionAuth
 
-from zhifa.core.errors import DomainError, validation_error_items
+from zhifa.core.audit import record_refusal
+from zhifa.core.errors import DomainError, PermissionDenied, validation_error_items
 
 from .security import ApiKeyAuth
 
@@ -36,7 +37,14 @@ def error_response(request, status: int, code: str, message: str, field: str | N
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    return error_response(request, exc.status, exc.code, exc.message, exc.field)
+    body = {"code": exc.code, "message": exc.message, "field": exc.field}
+    if isinstance(exc, PermissionDenied):
+        body["roles"] = exc.roles
+        record_refusal(getattr(request, "auth", None), request.path, exc)
+    refusals = getattr(exc, "refusals", None)
+    if refusals:
+        body["refusals"] = [{"code": r.code, "message": r.message, "article": r.article} for r in refusals]
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(DjangoValidationError)

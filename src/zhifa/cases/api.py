@@ -13,9 +13,7 @@ from ninja.pagination import paginate
 
 from zhifa.api.labels import choice_label
 from zhifa.api.pagination import Pagination
-from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import NotFound
-from zhifa.parties.models import Party
 
 from . import selectors, services
 from .models import Case, Document
@@ -140,17 +138,12 @@ class CaseIn(Schema):
 
 @router.post("", response={201: CaseDetailOut}, summary="案源登记（立案前）")
 def create_case(request, payload: CaseIn):
-    party = Party.objects.filter(pk=payload.party_id).first()
-    item = EnforcementItem.objects.filter(pk=payload.item_id).first()
-    if party is None:
-        raise ValidationError({"party_id": ValidationError("当事人不存在", code="does_not_exist")})
-    if item is None:
-        raise ValidationError({"item_id": ValidationError("执法事项不存在", code="does_not_exist")})
     if payload.procedure not in ("general", "summary"):
         raise ValidationError({"procedure": ValidationError("程序应为 general 或 summary", code="invalid_choice")})
     case = services.open_case(request.auth, {
-        "party": party, "item": item, "act_date": payload.act_date, "discovery_date": payload.discovery_date,
-        "summary": payload.summary, "procedure": payload.procedure, "officers": payload.officer_ids})
+        "party_id": payload.party_id, "item_id": payload.item_id, "act_date": payload.act_date,
+        "discovery_date": payload.discovery_date, "summary": payload.summary, "procedure": payload.procedure,
+        "officer_ids": payload.officer_ids})
     return Status(201, selectors.case_record(request.auth, case.pk))
 
 
@@ -219,5 +212,129 @@ def get_document_pdf(request, document_id: int):
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         raise NotFound()
-    selectors.case_detail(request.auth, document.case_id)
+    selectors.case_record(request.auth, document.case_id)  # NotFound outside the actor's scope
     return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
+
+
+# ---- acts of authority ---------------------------------------------------------------------------
+
+class ApprovalOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    status: str
+    proposal: dict[str, Any]
+    reason: str
+    requested_at: dt.datetime
+    decided_on: dt.date | None
+    opinion: str
+
+
+class ApprovalIn(Schema):
+    kind: str
+    data: dict[str, Any] = {}
+    reason: str = ""
+
+
+class ApprovalDecisionIn(Schema):
+    approve: bool
+    opinion: str = ""
+    as_of: dt.date | None = None
+
+
+@router.post("/{case_id}/approvals", response={201: ApprovalOut}, summary="提请负责人审批（立案、决定、暂缓分期…）")
+def post_approval(request, case_id: int, payload: ApprovalIn):
+    return Status(201, services.request_approval(request.auth, case_id, payload.kind, payload.data,
+                                                 reason=payload.reason))
+
+
+@router.get("/approvals/inbox", response=list[ApprovalOut], summary="负责人审批待办")
+def get_inbox(request):
+    return selectors.approvals_inbox(request.auth)
+
+
+@router.post("/approvals/{approval_id}/decision", response=ApprovalOut, summary="负责人批准或退回")
+def post_approval_decision(request, approval_id: int, payload: ApprovalDecisionIn):
+    return services.decide_approval(request.auth, approval_id, payload.dict())
+
+
+class ReviewOut(Schema):
+    id: int
+    case_id: int
+    status: str
+    result: str
+    submitted_on: dt.date
+    due_on: dt.date
+    reviewer_id: int | None
+    opinion: str
+    checklist: dict[str, Any]
+
+
+class ReviewResultIn(Schema):
+    result: str
+    opinion: str
+    checklist: dict[str, bool] = {}
+    as_of: dt.date | None = None
+
+
+class AssignIn(Schema):
+    reviewer_id: int
+
+
+@router.get("/reviews/queue", response=list[ReviewOut], summary="法制审核待办")
+def get_review_queue(request, mine: bool = False):
+    return list(selectors.review_queue(request.auth, mine=mine))
+
+
+@router.post("/reviews/{review_id}/claim", response=ReviewOut, summary="认领法制审核")
+def post_review_claim(request, review_id: int):
+    return services.claim_review(request.auth, review_id)
+
+
+@router.post("/reviews/{review_id}/assign", response=ReviewOut, summary="分配法制审核")
+def post_review_assign(request, review_id: int, payload: AssignIn):
+    return services.assign_review(request.auth, review_id, payload.dict())
+
+
+@router.post("/reviews/{review_id}/result", response=ReviewOut, summary="提交法制审核意见")
+def post_review_result(request, review_id: int, payload: ReviewResultIn):
+    return services.record_review(request.auth, review_id, payload.dict())
+
+
+class RecordIn(Schema):
+    data: dict[str, Any] = {}
+    document_base64: str = ""
+    filename: str = "document.pdf"
+
+
+def _document(payload: RecordIn) -> bytes | None:
+    if not payload.document_base64:
+        return None
+    try:
+        return base64.b64decode(payload.document_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"document_base64": ValidationError("文件内容不是有效的 Base64", code="invalid_base64")}) from None
+
+
+RECORDS = {
+    "findings": services.record_findings, "defence": services.record_defence,
+    "defence-review": services.review_defence, "hearing": services.schedule_hearing,
+    "remedies": services.record_remedy,
+}
+RECORDS_WITH_DOCUMENT = {"waivers": services.record_waiver, "consents": services.record_consent,
+                         "court-rulings": services.record_court_ruling}
+
+
+@router.post("/{case_id}/records/{kind}", response=CaseDetailOut,
+             summary="登记（调查结论 findings、陈述申辩 defence、复核 defence-review、听证通知 hearing、复议诉讼 remedies、"
+                     "放弃陈述申辩 waivers、电子送达确认 consents、法院裁定 court-rulings）")
+def post_record(request, case_id: int, kind: str, payload: RecordIn):
+    if kind in RECORDS:
+        if payload.document_base64:
+            raise ValidationError({"document_base64": ValidationError("此项登记不接受文件", code="extra_forbidden")})
+        RECORDS[kind](request.auth, case_id, payload.data)
+    elif kind in RECORDS_WITH_DOCUMENT:
+        RECORDS_WITH_DOCUMENT[kind](request.auth, case_id, payload.data, _document(payload), payload.filename)
+    else:
+        raise NotFound()
+    return selectors.case_record(request.auth, case_id)

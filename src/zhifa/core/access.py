@@ -131,18 +131,23 @@ def visible_to(actor, source) -> QuerySet:
     return fn(actor, queryset)
 
 
-def get_visible(actor, source, pk: Any, *, field: str = "pk"):
-    """The row with ``pk`` if the actor may see it; ``NotFound`` otherwise (also for an id of the
-    wrong type), so that an id outside the scope is never accepted and its existence never leaks."""
-    if pk is None or pk == "":
-        raise NotFound()
+def get_visible(actor, source, pk: Any, *, input_field: str | None = None, lookup: str = "pk"):
+    """The row with ``pk`` if the actor may see it, so that an id outside the scope is never
+    accepted and its existence never leaks. Otherwise ``NotFound`` (404) for an id in the URL, or a
+    422 ``ValidationError`` naming ``input_field`` for an id sent in the request body."""
+    obj = None
     if isinstance(pk, Model):
         pk = pk.pk
-    try:
-        obj = visible_to(actor, source).filter(**{field: pk}).first()
-    except (ValueError, TypeError):
-        obj = None
+    if pk is not None and pk != "":
+        try:
+            obj = visible_to(actor, source).filter(**{lookup: pk}).first()
+        except (ValueError, TypeError):
+            obj = None
     if obj is None:
+        if input_field:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({input_field: ValidationError("记录不存在或无权使用", code="does_not_exist")})
         raise NotFound()
     return obj
 

@@ -112,6 +112,16 @@ def record_many(actor, entries: list[dict[str, Any]]) -> list[AuditEvent]:
     return _append([_new_event(actor, **entry) for entry in entries]) if entries else []
 
 
+def record_refusal(actor, where: str, exc) -> None:
+    """A refused act of authority is itself recorded (who tried what, and why it was refused). Runs
+    after the service's transaction rolled back, in a transaction of its own."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return
+    with transaction.atomic():
+        record(actor, "access.refused", object_type="request", object_id=where[:64],
+               after={"code": exc.code, "message": exc.message, "roles": getattr(exc, "roles", [])})
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     seq: int

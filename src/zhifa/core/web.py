@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 
+from .audit import record_refusal
 from .errors import NotFound, PermissionDenied
 
 
@@ -23,6 +24,7 @@ def service_view(view):
         except NotFound as exc:
             raise Http404(exc.message) from None
         except PermissionDenied as exc:
+            record_refusal(request.user, request.path, exc)
             raise DjangoPermissionDenied(exc.message) from None
 
     return wrapper

@@ -212,6 +212,8 @@ def organization_specs() -> list[OrgSpec]:
         OrgSpec("water", "衢江区水利局", K.REGULATOR_DEPARTMENT, "root", d, 30, domains="sl", prefix="SL"),
         OrgSpec("culture", "衢江区文化和广电旅游体育局", K.REGULATOR_DEPARTMENT, "root", d, 30, domains="wl", prefix="WL"),
         OrgSpec("justice", "衢江区司法局", K.REGULATOR_DEPARTMENT, "root", d, 40, prefix="SF"),
+        # 区级合法性审查中心 (浙江省综合行政执法条例第二十四条): reviewers pooled for the district.
+        OrgSpec("justice:review", "衢江区行政执法合法性审查中心", K.REGULATOR_DEPARTMENT, "justice", d, 6, prefix="SC"),
     ]
     for t in TOWNSHIPS:
         specs.append(OrgSpec(f"justice:station:{t.code}", f"{t.short}司法所", K.DISPATCHED_STATION, "justice", t.code, 3,
@@ -497,6 +499,10 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("shangfang_officer", R.OFFICER, _team_key(_TOWNSHIP_BY_NAME["上方镇"]), ""),
     UserSpec("xiachuan_officer", R.OFFICER, _team_key(_TOWNSHIP_BY_NAME["峡川镇"]), ""),
     UserSpec("legal", R.LEGAL_REVIEWER, "bureau:legal", ""),
+    UserSpec("zfj_head", R.HEAD, "bureau", "王建华"),
+    UserSpec("zfj_deputy", R.OFFICER, "bureau", "周立新"),
+    UserSpec("review_lead", R.LEGAL_REVIEWER, "justice:review", "郑晓燕"),
+    UserSpec("reviewer", R.LEGAL_REVIEWER, "justice:review", "余海波"),
     UserSpec("supervisor", R.SUPERVISOR, "justice", "叶文斌"),
     UserSpec("admin", R.SUPERVISOR, "root", "系统管理员", superuser=True),
 )

@@ -134,8 +134,6 @@ class Officer(models.Model):
     )
     posted_since = models.DateField("下沉日期", null=True, blank=True)
     legal_qualified = models.BooleanField("通过国家统一法律职业资格考试", default=False)
-    #: 行政处罚法第五十八条第二款: staff doing legal review for the first time hold this certificate.
-    legal_qualification_number = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
     is_active = models.BooleanField("在岗", default=True)
     credential_nonce = models.PositiveIntegerField(default=0, editable=False, help_text="递增即作废已签发的亮证二维码")
 
@@ -220,6 +218,8 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.OFFICER)
     officer = models.OneToOneField(Officer, verbose_name="对应执法人员", null=True, blank=True, on_delete=models.SET_NULL, related_name="user")
     display_name = models.CharField("显示名", max_length=50, blank=True)
+    #: 行政处罚法第五十八条第二款: staff doing legal review for the first time hold this certificate.
+    legal_qualification_number = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
 
     class Meta:
         verbose_name = "用户"

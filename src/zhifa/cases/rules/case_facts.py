@@ -208,6 +208,11 @@ class CaseFacts:
     referral_declined_on: dt.date | None = None
     transfer_to: str = ""
 
+    # the body and the case's history
+    own_execution_power: bool = False  # 行政强制法 art. 13, 53: the body executes its decisions itself
+    mandatory_mitigation: str = ""  # a recorded art. 32 circumstance ("应当从轻或者减轻")
+    last_step_on: dt.date | None = None  # the date of the latest step already taken on the case
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "procedure", Procedure(self.procedure))
         object.__setattr__(self, "party_kind", PartyKind(self.party_kind))

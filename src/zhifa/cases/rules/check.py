@@ -9,14 +9,17 @@ from .case_facts import CaseFacts
 from .config import DEFAULT_CONFIG, CaseConfig
 from .guards_decision import (
     Guard,
+    guard_after_last_step,
     guard_certificates_valid,
     guard_collective_deliberation,
+    guard_date_not_future,
     guard_decision_within_period,
     guard_decline_reason,
     guard_defence_period_over,
     guard_defence_reviewed,
     guard_facts_clear,
     guard_filed,
+    guard_filing_after_discovery,
     guard_fine_in_range,
     guard_hearing_free,
     guard_hearing_host,
@@ -28,6 +31,7 @@ from .guards_decision import (
     guard_legal_basis,
     guard_legal_review,
     guard_limitation,
+    guard_mandatory_mitigation,
     guard_no_auxiliary_officer,
     guard_no_double_fine,
     guard_no_pending_hearing,
@@ -56,11 +60,13 @@ from .guards_execution import (
     guard_demand_served,
     guard_electronic_consent,
     guard_execution_outstanding,
+    guard_no_own_execution_power,
     guard_no_penalty_ground,
     guard_no_remedy_pending,
     guard_nothing_outstanding,
     guard_on_spot_collection,
     guard_paid_in_full,
+    guard_payment_after_service,
     guard_payment_overdue,
     guard_receipt,
     guard_referral_declined,
@@ -80,10 +86,10 @@ _MANDATORY_NO_PENALTY = (guard_not_under_14, guard_not_mentally_incapable, guard
                          guard_not_without_fault, guard_facts_clear)
 
 GUARDS: dict[Action, tuple[Guard, ...]] = {
-    A.FILE: (guard_limitation,),
+    A.FILE: (guard_filing_after_discovery, guard_limitation),
     A.DECLINE_FILING: (guard_decline_reason,),
     A.START_INVESTIGATION: (guard_filed, *_OFFICERS),
-    A.NOTIFY: (guard_intended_penalty, guard_notice_content, guard_notice_after_filing),
+    A.NOTIFY: (guard_intended_penalty, guard_notice_content, guard_notice_after_filing, *_OFFICERS),
     A.REQUEST_HEARING: (guard_hearing_right, guard_hearing_request_timely),
     A.WITHDRAW_HEARING_REQUEST: (),
     A.HOLD_HEARING: (guard_hearing_notice, guard_hearing_host, guard_hearing_free),
@@ -93,17 +99,19 @@ GUARDS: dict[Action, tuple[Guard, ...]] = {
     A.DECIDE: (*_OFFICERS, guard_notice_before_decision, guard_defence_period_over, guard_defence_reviewed,
                guard_hearing_window_over, guard_no_pending_hearing, guard_not_heavier, guard_no_double_fine,
                guard_fine_in_range, guard_legal_review, guard_collective_deliberation,
-               guard_decision_within_period, guard_limitation, guard_legal_basis, *_MANDATORY_NO_PENALTY),
+               guard_decision_within_period, guard_limitation, guard_legal_basis, guard_mandatory_mitigation,
+               *_MANDATORY_NO_PENALTY),
     A.DECIDE_NO_PENALTY: (guard_no_penalty_ground,),
     A.DECIDE_ON_SPOT: (guard_summary_procedure, guard_summary_limits, *_OFFICERS, guard_legal_basis,
-                       guard_no_double_fine, guard_fine_in_range, guard_limitation, *_MANDATORY_NO_PENALTY),
+                       guard_no_double_fine, guard_fine_in_range, guard_limitation, guard_mandatory_mitigation,
+                       *_MANDATORY_NO_PENALTY),
     A.SERVE: (guard_service_after_decision, guard_electronic_consent),
-    A.PAY: (guard_paid_in_full,),
-    A.PAY_PART: (),
+    A.PAY: (guard_payment_after_service, guard_paid_in_full),
+    A.PAY_PART: (guard_payment_after_service,),
     A.DEFER: (guard_deferral_approved,),
     A.COLLECT_ON_SPOT: (guard_on_spot_collection, guard_receipt),
     A.DEMAND_PAYMENT: (guard_payment_overdue,),
-    A.APPLY_TO_COURT: (guard_demand_served, guard_court_window, guard_no_remedy_pending, guard_execution_outstanding),
+    A.APPLY_TO_COURT: (guard_no_own_execution_power, guard_demand_served, guard_court_window, guard_no_remedy_pending, guard_execution_outstanding),
     A.REFER_CRIMINAL: (guard_suspected_crime,),
     A.RESUME: (guard_referral_declined,),
     A.TRANSFER: (guard_transfer_target,),
@@ -155,6 +163,16 @@ def action_date(action: Action | str, facts: CaseFacts) -> dt.date | None:
 # --------------------------------------------------------------------------------------------
 
 
+#: Payments follow service (guard_payment_after_service), not the latest step: a payment made
+#: before a demand was recorded is still a payment on its date.
+_ORDER_EXEMPT = frozenset({A.PAY, A.PAY_PART, A.COLLECT_ON_SPOT})
+
+
+def common_guards(action: Action) -> tuple[Guard, ...]:
+    """Guards of every action: its date is not in the future, and not before the latest step."""
+    return (guard_date_not_future,) if action in _ORDER_EXEMPT else (guard_date_not_future, guard_after_last_step)
+
+
 def check(state: State | str, action: Action | str, facts: CaseFacts,
           config: CaseConfig | None = None) -> Result:
     """May ``action`` be taken on a case in ``state`` with ``facts``? Collects every refusal."""
@@ -170,6 +188,9 @@ def check(state: State | str, action: Action | str, facts: CaseFacts,
     if on is None:
         refusals.append(_refuse("date_missing", ACTION_BASIS[action], f"缺少{ACTION_LABELS[action]}的日期"))
     else:
+        for guard in common_guards(action):
+            if (refusal := guard(facts, config, on)) is not None:
+                refusals.append(refusal)
         for guard in GUARDS[action]:
             if (refusal := guard(facts, config, on)) is not None:
                 refusals.append(refusal)

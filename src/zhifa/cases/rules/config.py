@@ -110,6 +110,14 @@ class CaseConfig:
     filing_period_basis: Ref = Ref(18, law="市场监督管理行政处罚程序规定")
     #: Deadlines turn to "warning" this many calendar days before they fall due.
     warning_days: int = 3
+    #: Art. 30, 32 ("应当从轻或者减轻"): a lighter fine lies in the lower part of the statutory range.
+    #: The law does not say how low; Zhejiang's discretion rules place 从轻 below the middle of the
+    #: range (中间值以下). The share of the range above the minimum a lighter fine may reach.
+    lighter_share: Decimal = Decimal("0.5")
+    #: Dates of acts are never after ``today`` (the district's date) nor before ``earliest_date``
+    #: (the platform's first day of records). None disables the check (pure scenarios).
+    today: Any = None
+    earliest_date: Any = None
     calendar: WorkdayCalendar = field(default=default_calendar, compare=False)
 
 

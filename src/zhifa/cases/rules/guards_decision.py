@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 from .case_facts import CaseFacts, OfficerOnCase
 from .citations import _A
@@ -381,4 +382,63 @@ def guard_summary_limits(facts: CaseFacts, config: CaseConfig, on: dt.date) -> R
         who = "公民" if citizen else "法人或者其他组织"
         return _refuse("summary_limit_exceeded", (_A(51),),
                        f"对{who}当场罚款以{limit}元以下为限，{fine}元应适用普通程序")
+    return None
+
+
+def _minor_on_act(facts: CaseFacts) -> bool:
+    act = facts.act_start_of_limitation
+    return bool(facts.party_kind == PartyKind.CITIZEN and facts.party_birth_date and act
+                and 14 <= age_on(facts.party_birth_date, act) < 18)
+
+
+def guard_mandatory_mitigation(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # Art. 30 (aged 14 to 18 on the act) and art. 32 (harm removed on own initiative, coerced,
+    # confessed, meritorious): the penalty "应当" be lighter or mitigated. A fine above the lower
+    # part of the statutory range (config.lighter_share; the maximum always) is refused.
+    reasons = []
+    refs = []
+    if _minor_on_act(facts):
+        reasons.append("当事人违法时已满十四周岁不满十八周岁")
+        refs.append(_A(30))
+    if facts.mandatory_mitigation.strip():
+        reasons.append(f"当事人有{facts.mandatory_mitigation.strip()}的情形")
+        refs.append(_A(32))
+    fine = fine_total(facts.penalties_decided)
+    rng = facts.fine_range
+    if not reasons or fine <= 0 or rng is None or rng.maximum is None:
+        return None
+    minimum = rng.minimum or 0
+    ceiling = minimum + (rng.maximum - minimum) * config.lighter_share
+    if fine > ceiling or fine >= rng.maximum:
+        return _refuse("mitigation_required", refs,
+                       f"{'；'.join(reasons)}，应当从轻或者减轻处罚：罚款不得高于{ceiling.quantize(Decimal('0.01'))}元"
+                       f"（法定幅度{minimum}–{rng.maximum}元的较低部分），拟决定{fine}元")
+    return None
+
+
+def guard_date_not_future(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # Art. 47: the record states what happened when; an act cannot be dated after today (the
+    # district's date) nor before the platform's first records.
+    if config.today is not None and on > config.today:
+        return _refuse("date_in_future", (_A(47),), f"办理日期{on}晚于今天（{config.today}）")
+    if config.earliest_date is not None and on < config.earliest_date:
+        return _refuse("date_too_early", (_A(47),), f"办理日期{on}早于可登记的最早日期{config.earliest_date}")
+    return None
+
+
+def guard_after_last_step(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # Art. 54–62: the procedure runs in order — no step is dated before the step it follows.
+    if facts.last_step_on is not None and on < facts.last_step_on:
+        return _refuse("date_before_previous_step", (_A(47), _A(54)),
+                       f"办理日期{on}早于上一办案环节的日期{facts.last_step_on}")
+    return None
+
+
+def guard_filing_after_discovery(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # Art. 54: filing follows discovery of the lead, which follows the act (filing ≥ discovery ≥ act).
+    if facts.discovery_date is not None and on < facts.discovery_date:
+        return _refuse("filing_before_discovery", (_A(54),), f"立案日期{on}早于发现日期{facts.discovery_date}")
+    if facts.act_date is not None and facts.discovery_date is not None and facts.discovery_date < facts.act_date:
+        return _refuse("discovery_before_act", (_A(36), _A(54)),
+                       f"发现日期{facts.discovery_date}早于违法行为发生日期{facts.act_date}")
     return None

@@ -20,6 +20,7 @@ from .periods import (
     hand_in_due,
     limitation_end,
     payment_due,
+    served_on,
     service_due,
 )
 from .transitions import Refusal, _refuse
@@ -239,4 +240,21 @@ def flag_hand_in_late(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refu
     due = hand_in_due(facts, config)
     if due is not None and (facts.handed_in_on or on) > due:
         return _refuse("hand_in_late", (_A(71), _A(85)), f"当场收缴的罚款应于{due}前交至行政机关")
+    return None
+
+
+def guard_payment_after_service(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # Art. 67: the fine is paid after the decision was received; a payment cannot predate service.
+    received = served_on(facts)
+    if received is not None and on < received:
+        return _refuse("payment_before_service", (_A(67),), f"缴款日期{on}早于处罚决定书送达日期{received}")
+    return None
+
+
+def guard_no_own_execution_power(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # 行政强制法 art. 13, 53: only a body without its own power of compulsory execution applies to
+    # the court; a body with that power executes its decision itself.
+    if facts.own_execution_power:
+        return _refuse("own_execution_power", (_C(13), _C(53)),
+                       "本机关依法具有行政强制执行权，应当依法自行强制执行，不申请人民法院强制执行")
     return None

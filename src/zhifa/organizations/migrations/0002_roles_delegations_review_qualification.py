@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='officer',
+            model_name='user',
             name='legal_qualification_number',
             field=models.CharField(blank=True, max_length=40, verbose_name='法律职业资格证书编号'),
         ),

@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from zhifa.cases.demo import load_demo_cases
 from zhifa.catalog.demo import load_demo_catalog
 from zhifa.discretion.demo import load_demo_discretion
 from zhifa.dispatch.demo import load_demo_incidents
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             parties = load_demo_parties(options["seed"])
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
+            cases = load_demo_cases(options["seed"], password=password)
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
         elapsed = time.perf_counter() - started
         c = result.counts
@@ -58,7 +60,7 @@ class Command(BaseCommand):
             f"{demo.EXPIRING_WITHIN} 天内到期 {c['certificates_expiring']}、暂扣 {c['certificates_suspended']}；"
             f"尚未领证 {c['without_certificate']}\n"
             f"  账号 {c['users']}  接口密钥 {c['api_keys']}\n"
-            f"  执法事项 {len(catalog.items.created)}（认领 {catalog.claims}）  裁量基准 {baselines['baselines']}（柔性清单 {baselines['entries']}）  监管对象 {parties}  事件 {incidents}\n  检查：计划 {inspections['plans']}、综合查一次 {inspections['visits']}、检查记录 {inspections['records']}"
+            f"  执法事项 {len(catalog.items.created)}（认领 {catalog.claims}）  裁量基准 {baselines['baselines']}（柔性清单 {baselines['entries']}）  监管对象 {parties}  事件 {incidents}  案件 {sum(cases.created.values())}\n  检查：计划 {inspections['plans']}、综合查一次 {inspections['visits']}、检查记录 {inspections['records']}"
         )
         self._print_logins(result.logins)
         self.stdout.write(f"\n12345 热线接口密钥（只显示这一次）：{result.api_key}")

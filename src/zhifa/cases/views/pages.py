@@ -1,10 +1,7 @@
-"""Case pages: list, case file, transitions, evidence, documents and the phone form 现场办案.
-Views parse, call one service or selector and render."""
+"""Case pages: the list, the phone timeline, evidence, documents and the phone form 现场办案.
+Views parse, call one service or selector and render; the case file page is ``case_page``."""
 
 from __future__ import annotations
-
-import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,20 +11,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhifa.catalog.models import EnforcementItem
+from zhifa.core import access
 from zhifa.core.errors import DomainError, NotFound, validation_error_items
 from zhifa.core.exports import wants_xlsx, xlsx_response
-from zhifa.core.scopes import Scope
-from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Officer
 from zhifa.parties.models import Party
-from zhifa.portal.rules import may_publish
 
-from . import rules, selectors, services
-from .deadlines import case_deadlines
-from .facts import build_facts
-from .forms import CaseFilterForm, EvidenceForm, OnSpotForm
-from .models import Case, Document
+from .. import rules, selectors, services
+from ..deadlines import case_deadlines
+from ..facts import build_facts
+from ..forms import CaseFilterForm, EvidenceForm, OnSpotForm
+from ..models import Case, Document
 
 PAGE_SIZE = 50
 #: Actions whose form asks for an amount (the penalty intended or decided).
@@ -54,37 +49,6 @@ def case_list(request):
 
 
 @service_view
-def case_detail(request, case_id: int):
-    case = selectors.case_detail(request.user, case_id)
-    config = services.case_config()
-    today = services.today()
-    facts = build_facts(case, {"as_of": today})
-    actions, blocked = [], []
-    probe = facts.replace(**{f: today for f in rules.ACTION_DATE_FIELD.values() if getattr(facts, f) is None})
-    for (state, action) in rules.TRANSITIONS:
-        if state != case.state:
-            continue
-        result = rules.check(case.state, action, probe, config)
-        if result.allowed:
-            actions.append({"value": action.value, "label": rules.ACTION_LABELS[action],
-                            "penalty_field": PENALTY_FIELD.get(action.value),
-                            "payment": action.value in PAYMENT_ACTIONS,
-                            "receipt": action == rules.Action.COLLECT_ON_SPOT})
-        else:
-            blocked.append({"label": rules.ACTION_LABELS[action], "reasons": [r.message for r in result.refusals]})
-    documents = list(case.documents.all())
-    trail = audit_trail([("cases.Case", [case.pk])], 30)
-    return render(request, "cases/case_detail.html", {
-        "case": case, "facts": facts, "actions": actions, "blocked": blocked, "today": today,
-        "deadlines": case_deadlines(facts, config.calendar, config, today=today),
-        "events": case.events.all(), "evidence": case.evidence.all(), "documents": documents,
-        "document_kinds": Document.Kind.choices, "evidence_form": EvidenceForm(), "trail": trail,
-        "decided": [(rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_decided],
-        "may_publish": may_publish(request.user.role, request.user.is_superuser),
-    })
-
-
-@service_view
 def case_timeline(request, case_id: int):
     """The case on a phone: where it stands, what is due, every step so far, and evidence
     taken with the phone's camera (行政处罚法第四十六条、第四十七条)."""
@@ -103,61 +67,6 @@ def _errors(exc) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(i["message"] for i in validation_error_items(exc))
     return exc.message
-
-
-@service_view
-@require_POST
-def case_transition(request, case_id: int):
-    action = request.POST.get("action", "")
-    data: dict = {}
-    date_field = rules.ACTION_DATE_FIELD.get(action) if action in rules.Action.__members__.values() else None
-    if request.POST.get("date"):
-        try:
-            data[date_field or "as_of"] = dt.date.fromisoformat(request.POST["date"])
-        except ValueError:
-            messages.error(request, "日期格式不正确")
-            return redirect("cases:detail", case_id)
-    if PENALTY_FIELD.get(action) and request.POST.get("amount"):
-        try:
-            amount = Decimal(request.POST["amount"])
-        except InvalidOperation:
-            messages.error(request, "金额格式不正确")
-            return redirect("cases:detail", case_id)
-        data[PENALTY_FIELD[action]] = [{"kind": "fine", "amount": str(amount)}]
-        if action == "notify":
-            data["notice_contents"] = ["penalty", "facts", "reasons", "basis", "rights", "hearing_right"]
-    version = request.POST.get("version")
-    if action in PAYMENT_ACTIONS:
-        return _payment(request, case_id, action)
-    try:
-        services.transition(request.user, case_id, action, data,
-                            expected_version=int(version) if version and version.isdigit() else None,
-                            note=request.POST.get("note", ""))
-        messages.success(request, f"已{rules.ACTION_LABELS.get(action, action)}")
-    except (DomainError, ValidationError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, _errors(exc))
-    return redirect("cases:detail", case_id)
-
-
-def _payment(request, case_id: int, action: str):
-    try:
-        amount = Decimal(request.POST.get("amount") or "0")
-        paid_on = dt.date.fromisoformat(request.POST.get("date") or services.today().isoformat())
-    except (InvalidOperation, ValueError):
-        messages.error(request, "金额或日期格式不正确")
-        return redirect("cases:detail", case_id)
-    channel = "on_spot" if action == "collect_on_spot" else "bank"
-    try:
-        payment = services.record_payment(request.user, case_id, amount, paid_on, channel,
-                                          request.POST.get("receipt_number", ""))
-        messages.success(request, f"已登记缴款{payment.amount}元" + (f"（含加处罚款{payment.surcharge}元）" if payment.surcharge else ""))
-    except (DomainError, ValidationError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, _errors(exc))
-    return redirect("cases:detail", case_id)
 
 
 @service_view
@@ -218,16 +127,18 @@ def evidence_file(request, case_id: int, evidence_id: int):
 @service_view
 def open_on_spot(request):
     user = request.user
-    scope = Scope.for_user(user)
-    parties = Party.objects.all() if scope.everything or not scope.township_region_id else \
-        Party.objects.filter(township_id=scope.township_region_id)
-    officers = scope.filter(Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT))
+    access.require(user, "cases.open", user.organization)
+    parties = access.visible_to(user, Party)
+    officers = access.visible_to(user, Officer).filter(is_active=True, kind=Officer.Kind.ENFORCEMENT)
     if user.officer_id:
         officers = officers.exclude(pk=user.officer_id)
-    # Opened from an inspection finding: the party and the facts come prefilled.
+    # Only the items the user's body holds (认领) can be the law of its case (行政处罚法第十七条).
+    items = (EnforcementItem.objects.filter(kind="penalty", status="in_force",
+                                            claims__organization_id__in=user.organization.ancestor_ids())
+             .distinct().order_by("code"))
+    # Opened from an inspection finding or an incident: the party and the facts come prefilled.
     initial = {"party": request.GET.get("party"), "summary": request.GET.get("summary", "")}
-    form = OnSpotForm(request.POST or None, initial=initial, parties=parties.order_by("name"),
-                      items=EnforcementItem.objects.filter(kind="penalty", status="in_force").order_by("code"),
+    form = OnSpotForm(request.POST or None, initial=initial, parties=parties.order_by("name"), items=items,
                       officers=officers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

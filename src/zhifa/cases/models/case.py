@@ -12,7 +12,7 @@ from zhifa.catalog.models import EnforcementItem
 from zhifa.organizations.models import Officer, Organization
 from zhifa.parties.models import Party
 
-from . import rules
+from .. import rules
 
 
 def _choices(labels: dict) -> list[tuple[str, str]]:
@@ -122,6 +122,14 @@ class Case(models.Model):
         return f"{item_id}:{party_id}:{act_date.isoformat() if act_date else '-'}"
 
     @property
+    def court_applied_on(self):
+        """行政强制法第五十三条: when the body applied to the court (kept among the extra facts)."""
+        import datetime as dt
+
+        value = self.extra_facts.get("court_applied_on")
+        return dt.date.fromisoformat(value) if value else None
+
+    @property
     def state_label(self) -> str:
         return rules.STATE_LABELS[rules.State(self.state)]
 
@@ -145,8 +153,20 @@ class CaseOfficer(models.Model):
 
 
 
+#: Labels of timeline events that record without changing the state.
+RECORD_LABELS = {
+    "": "案源登记", "assign_officer": "指派执法人员", "remove_officer": "调整执法人员（回避）",
+    "request_approval": "提请审批", "return_approval": "审批退回", "approve_remission": "批准减免加处罚款",
+    "approve_extension": "批准延长办案期限", "legal_review": "法制审核", "record_findings": "登记调查结论",
+    "record_defence": "当事人陈述申辩", "review_defence": "复核陈述申辩", "schedule_hearing": "通知听证",
+    "record_waiver": "当事人放弃陈述申辩", "record_consent": "电子送达确认", "court_ruling": "人民法院裁定",
+    "record_remedy": "行政复议/诉讼", "remedy_result": "复议/诉讼结果", "revoke_decision": "撤销处罚决定",
+    "change_decision": "变更处罚决定",
+}
+
+
 class CaseEvent(models.Model):
-    """The timeline of a case: one row per transition."""
+    """The timeline of a case: one row per step (a transition or a record)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=30, choices=ACTION_CHOICES)
@@ -164,6 +184,13 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.action}"
+
+    @property
+    def label(self) -> str:
+        try:
+            return rules.ACTION_LABELS[rules.Action(self.action)]
+        except ValueError:
+            return RECORD_LABELS.get(self.action, self.action)
 
 
 
@@ -279,11 +306,21 @@ class RemedyOutcome(models.Model):
         CHANGED = "changed", "变更"
         REVOKED = "revoked", "撤销"
         CONFIRMED_ILLEGAL = "confirmed_illegal", "确认违法"
+        ORDERED = "ordered", "责令履行"
         WITHDRAWN = "withdrawn", "撤回/驳回"
+
+    class Instance(models.TextChoices):
+        RECONSIDERATION = "reconsideration", "复议"
+        FIRST = "first", "一审"
+        SECOND = "second", "二审"
+        RETRIAL = "retrial", "再审"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remedies")
     kind = models.CharField("救济途径", max_length=20, choices=Kind.choices)
     filed_on = models.DateField("申请/起诉日期")
+    authority = models.CharField("复议机关/人民法院", max_length=100, blank=True)
+    instance = models.CharField("审级", max_length=20, choices=Instance.choices, blank=True)
+    document_number = models.CharField("决定书/判决书文号", max_length=80, blank=True)
     outcome = models.CharField("结果", max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decided_on = models.DateField("决定/裁判日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
