@@ -21,7 +21,7 @@ from .acts import (
     revoke_consent,
     schedule_hearing,
 )
-from .approvals import decide_approval, request_approval, withdraw_approval
+from .approvals import decide_approval, register_approval_kind, request_approval, withdraw_approval
 from .common import CASE_FIELDS, CaseRefused, case_config, today
 from .documents import DOCUMENT_PRECONDITIONS, DOCUMENT_WORDS, issue_document
 from .money import record_payment
@@ -41,6 +41,6 @@ __all__ = [
     "add_catalogue_entry", "add_evidence", "assign_officer", "assign_review", "case_config", "claim_review",
     "decide_approval", "issue_document", "open_case", "perform", "record_consent", "record_court_ruling",
     "record_defence", "record_findings", "record_payment", "record_remedy", "record_remedy_result", "record_review",
-    "record_waiver", "remove_officer", "request_approval", "retire_catalogue_entry", "review_defence",
+    "record_waiver", "register_approval_kind", "remove_officer", "request_approval", "retire_catalogue_entry", "review_defence",
     "revoke_consent", "save_centre", "schedule_hearing", "today", "transition", "withdraw_approval",
 ]

@@ -32,11 +32,26 @@ RECORD_COMMANDS: dict[str, type[commands.CaseCommand]] = {
 }
 
 
+#: Approvals other apps perform (先行登记保存, 查封扣押 and their extensions…): kind → (command,
+#: ``on_approved(actor, case, approval, command, on)``). Registered from those apps' ``ready``.
+_HANDLERS: dict[str, tuple[type[commands.Command], Any]] = {}
+
+
+def register_approval_kind(kind: str, command: type[commands.Command], on_approved) -> None:
+    """Let another app ask the head through this inbox: its command is the proposal, and
+    ``on_approved`` performs the act in the head's name inside the approving transaction."""
+    if kind not in Approval.Kind.values:
+        raise ValueError(f"unknown approval kind {kind}")
+    _HANDLERS[kind] = (command, on_approved)
+
+
 def proposal_command(kind: str, data: dict[str, Any] | None) -> commands.CaseCommand:
     if kind in ACTION_OF_APPROVAL:
         return command_for(ACTION_OF_APPROVAL[kind], data)
     if kind in RECORD_COMMANDS:
         return parse(RECORD_COMMANDS[kind], data)
+    if kind in _HANDLERS:
+        return parse(_HANDLERS[kind][0], data)
     raise ValidationError({"kind": ValidationError("该事项不通过本页审批", code="unknown_kind")})
 
 
@@ -130,6 +145,8 @@ def decide_approval(actor, approval_id: int, data: dict[str, Any]) -> Approval:
                  legal_basis=access.get_permission(APPROVAL_PERMISSION[approval.kind]).basis)
     if approval.kind in ACTION_OF_APPROVAL:
         perform(actor, case, ACTION_OF_APPROVAL[approval.kind], command, note=decision.opinion, approval=approval)
+    elif approval.kind in _HANDLERS:
+        _HANDLERS[approval.kind][1](actor, case, approval, command, on)
     else:
         _record_approved(actor, case, approval, command, on)
     return approval
