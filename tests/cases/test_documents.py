@@ -114,3 +114,20 @@ def test_decision_document_before_the_decision_is_refused_and_consumes_no_number
         services.issue_document(cw.user, case.pk, "decision")
     assert exc.value.code == "document_premature" and "第五十九条" in exc.value.message
     assert not DocumentCounter.objects.filter(kind="decision").exists()
+
+
+def test_summary_decision_names_the_officers_and_says_reconsideration_comes_first(cw):
+    """行政处罚法第五十二条: the officers' names and certificate numbers; 行政复议法第二十三条: an
+    on-the-spot decision is first challenged by reconsideration; no evidence claimed that was not recorded."""
+    from tests.cases.conftest import new_item
+
+    case = services.open_case(cw.user, {"party": cw.person, "item": new_item(cw.domain, "SD1", fine_max="200"),
+                                        "act_date": dt.date(2026, 3, 10), "discovery_date": dt.date(2026, 3, 10),
+                                        "procedure": "summary", "officers": [cw.world.officer_a, cw.second]})
+    services.transition(cw.user, case.pk, "decide_on_spot", {"decision_date": dt.date(2026, 3, 10),
+                                                             "penalties_decided": [{"kind": "fine", "amount": "50"}]})
+    text = _text(services.issue_document(cw.user, case.pk, "summary_decision"))
+    for officer in (cw.world.officer_a, cw.second):
+        assert officer.name in text and officer.certificates.get().number in text
+    assert "应当先依法申请行政复议" in text and "第二十三条" in text
+    assert "证据证实" not in text  # nothing was recorded, nothing is claimed

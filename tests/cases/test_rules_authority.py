@@ -88,3 +88,15 @@ def test_compulsion_law_art_69_ten_days_are_working_days():
     early = rules.guard_demand_served(facts, CONFIG, D(2026, 9, 15))  # the 10th working day
     assert early is not None and early.cites("行政强制法:69")
     assert rules.guard_demand_served(facts, CONFIG, D(2026, 9, 16)) is None
+
+
+def test_surcharge_not_counted_while_a_remedy_is_pending():
+    # 行政处罚法第七十三条第三款: 行政复议或者行政诉讼期间加处罚款不予计算.
+    # Served Thu 12 Mar, due Fri 27 Mar; a reconsideration from 30 Mar to 9 Apr (11 days) pauses it.
+    facts = SERVED.replace(remedy_periods=((D(2026, 3, 30), D(2026, 4, 9)),))
+    plain = rules.amount_due(SERVED, D(2026, 4, 10), CONFIG)
+    paused = rules.amount_due(facts, D(2026, 4, 10), CONFIG)
+    assert plain == Decimal("5000") + Decimal("2100")  # 14 days × 3% × 5,000
+    assert paused == Decimal("5000") + Decimal("450")  # only 28–29 Mar and 10 Apr count: 3 days × 150
+    pending = SERVED.replace(remedy_periods=((D(2026, 3, 28), None),))
+    assert rules.amount_due(pending, D(2026, 5, 1), CONFIG) == Decimal("5000")  # nothing while pending

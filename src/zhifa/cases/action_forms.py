@@ -40,12 +40,21 @@ LABELS = {
     "signed_on": "签署日期", "waives_statement": "放弃陈述、申辩", "waives_hearing": "放弃听证",
     "ruling_number": "裁定书文号", "ruling_date": "裁定日期", "result": "结果", "address": "电子送达地址",
     "approve": "批准", "amount": "数额（元）", "agreement": "执行协议", "days": "延长天数", "basis": "依据",
-    "revoke": "撤销处罚决定", "checklist": "审核要点",
+    "revoke": "撤销处罚决定", "checklist": "审核要点", "officer_id": "执法人员", "role": "角色",
+    "assisting": "仅协助（执法辅助人员）", "amount_paid": "已缴金额", "paid_on": "缴纳日期", "channel": "缴纳方式",
+    "receipt_number": "票据号（当场收缴时必填）", "kind": "种类", "filed_on": "申请/起诉日期", "authority": "复议机关/人民法院",
+    "instance": "审级", "outcome": "结果", "decided_on": "结果日期", "document_number": "文号", "note": "说明",
 }
 CHOICE_LABELS = {
     "service_method": commands.SERVICE_METHODS,
     "no_penalty_ground": {g.value: label for g, label in rules.NO_PENALTY_LABELS.items()},
     "conclusion": {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚", "further_investigation": "补充调查"},
+    "role": {"lead": "主办", "assist": "协办"},
+    "channel": {"bank": "指定银行", "electronic": "电子支付", "on_spot": "当场收缴"},
+    "kind": {"reconsideration": "行政复议", "litigation": "行政诉讼"},
+    "instance": {"reconsideration": "复议", "first": "一审", "second": "二审", "retrial": "再审"},
+    "outcome": {"pending": "审理中", "upheld": "维持", "changed": "变更", "revoked": "撤销", "confirmed_illegal": "确认违法",
+                "ordered": "责令履行", "withdrawn": "撤回/驳回"},
     "result": {"passed": "通过", "not_passed": "不通过", "returned": "退回补充调查", "changes": "建议修改",
                "enforce": "准予执行", "refuse": "不予执行", "concluded": "执行完毕", "terminated": "终结执行"},
 }

@@ -24,6 +24,8 @@ def document_context(document: Document, facts: rules.CaseFacts, config: rules.C
         "reconsideration_days": config.reconsideration_days,
         "litigation_months": config.litigation_months,
         "evidence": list(case.evidence.all()),
+        # 行政处罚法第五十二条、第五十五条: the officers' names and certificate numbers (assistants excluded)
+        "officers": [o for o in facts.officers if not o.assisting and o.kind != "auxiliary"],
     }
 
 

@@ -42,6 +42,7 @@ RELATED = frozenset({"party_kind", "party_birth_date", "domain", "officers", "fi
 FROM_ACTS = frozenset({"legal_review_passed", "review_required_by_law", "collective_deliberation_done",
                        "rights_waived_on", "waiver_record", "hearing_waived", "deferral_approved", "deferred_until",
                        "surcharge_remitted", "extensions", "enforcement_concluded", "review_or_litigation_pending",
+                       "remedy_periods",
                        "electronic_service_consent"})
 DERIVED = RELATED | FROM_ACTS
 FACT_NAMES = frozenset(f.name for f in dataclasses.fields(rules.CaseFacts))
@@ -171,8 +172,9 @@ def acts_of_authority(case: Case, facts: rules.CaseFacts) -> dict[str, Any]:
     out["extensions"] = tuple(extensions)
     out["enforcement_concluded"] = CourtRuling.objects.filter(
         case=case, result__in=(CourtRuling.Result.CONCLUDED, CourtRuling.Result.TERMINATED)).exists()
-    out["review_or_litigation_pending"] = RemedyOutcome.objects.filter(
-        case=case, outcome=RemedyOutcome.Outcome.PENDING).exists()
+    remedies = list(RemedyOutcome.objects.filter(case=case).values_list("filed_on", "decided_on", "outcome"))
+    out["review_or_litigation_pending"] = any(outcome == RemedyOutcome.Outcome.PENDING for _, _, outcome in remedies)
+    out["remedy_periods"] = tuple((filed, decided) for filed, decided, _ in remedies)
     served = facts.service_date or facts.as_of or dt.date.today()
     out["electronic_service_consent"] = any(
         consent.covers(served) for consent in EServiceConsent.objects.filter(

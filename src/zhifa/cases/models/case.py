@@ -56,6 +56,20 @@ class Case(models.Model):
     act_key = models.CharField("违法行为标识", max_length=100, db_index=True, editable=False)
     summary = models.TextField("违法事实", blank=True)
 
+    class Source(models.TextChoices):
+        """案源 (行政处罚法第五十四条): where the case came from."""
+
+        PATROL = "patrol", "巡查发现"
+        INCIDENT = "incident", "指挥中心交办事件"
+        INSPECTION = "inspection", "检查发现"
+        COMPLAINT = "complaint", "投诉举报"
+        REFERRAL = "referral", "其他机关移送"
+        NON_SITE = "non_site", "非现场执法（电子技术监控）"
+        OTHER = "other", "其他"
+
+    source = models.CharField("案件来源", max_length=20, choices=Source.choices, default=Source.PATROL)
+    source_ref = models.CharField("来源编号", max_length=80, blank=True, help_text="事件、检查记录、移送函或设备事件的编号")
+
     act_date = models.DateField("违法行为发生日期", null=True, blank=True)
     act_end_date = models.DateField("违法行为终了日期", null=True, blank=True)
     discovery_date = models.DateField("发现日期", null=True, blank=True)

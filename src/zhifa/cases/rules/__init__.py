@@ -184,6 +184,7 @@ from .periods import (  # noqa: F401
     late_surcharge,
     limitation_end,
     litigation_end,
+    paused_days,
     payment_due,
     reconsideration_end,
     served_on,

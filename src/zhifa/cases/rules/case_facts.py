@@ -200,6 +200,8 @@ class CaseFacts:
     demand_served_on: dt.date | None = None
     court_applied_on: dt.date | None = None
     review_or_litigation_pending: bool = False
+    #: art. 73: (filed, decided or None) of each reconsideration or lawsuit; no surcharge meanwhile
+    remedy_periods: tuple[tuple[dt.date, dt.date | None], ...] = ()
     just_cause_for_delay: bool = False
     enforcement_concluded: bool = False  # the court concluded or terminated execution
 

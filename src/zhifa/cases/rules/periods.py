@@ -225,8 +225,21 @@ def hand_in_due(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG) -> dt.dat
     return None if start is None else config.calendar.add_working_days(start, config.hand_in_working_days)
 
 
+def paused_days(facts: CaseFacts, after: dt.date, until: dt.date) -> int:
+    """Art. 73 para 3: "当事人申请行政复议或者提起行政诉讼的，加处罚款的数额在行政复议或者行政诉讼期间不予
+    计算" — the days in (after, until] during which a reconsideration or a lawsuit was pending (from
+    its filing to its result; still pending: to ``until``)."""
+    days: set[dt.date] = set()
+    for start, end in facts.remedy_periods:
+        first = max(start, after + dt.timedelta(days=1))
+        last = min(end or until, until)
+        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return len(days)
+
+
 def amount_due(facts: CaseFacts, on: dt.date, config: CaseConfig = DEFAULT_CONFIG) -> Decimal:
-    """Fine plus late surcharge minus any remitted surcharge (art. 67, 72).
+    """Fine plus late surcharge minus any remitted surcharge (art. 67, 72), the days of a pending
+    reconsideration or lawsuit not counted (art. 73).
 
     The surcharge runs until ``facts.payment_date`` (the latest payment) when that is not after
     ``on``, otherwise until ``on``.
@@ -236,6 +249,7 @@ def amount_due(facts: CaseFacts, on: dt.date, config: CaseConfig = DEFAULT_CONFI
     until = facts.payment_date if facts.payment_date is not None and facts.payment_date <= on else on
     surcharge = Decimal("0")
     if config.impose_late_surcharge and due is not None:
-        surcharge = max(late_surcharge(fine, due, until, config.late_surcharge_rate) - facts.surcharge_remitted,
+        counted = until - dt.timedelta(days=paused_days(facts, due, until)) if until > due else until
+        surcharge = max(late_surcharge(fine, due, counted, config.late_surcharge_rate) - facts.surcharge_remitted,
                         Decimal("0"))
     return fine + surcharge

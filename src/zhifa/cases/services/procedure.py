@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from pydantic import Field
 
 from zhifa.catalog.models import Claim, EnforcementItem
 from zhifa.core import access, audit
@@ -56,6 +57,8 @@ class OpenCase(commands.Command):
     officer_ids: list[commands.Id] = []
     organization_id: commands.Id | None = None
     legal_basis: commands.Text = ""
+    source: Literal["patrol", "incident", "inspection", "complaint", "referral", "non_site", "other"] = "patrol"
+    source_ref: Annotated[str, Field(max_length=80)] = ""
 
 
 def _legacy(data: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +130,7 @@ def open_case(actor, data: dict[str, Any] | OpenCase) -> Case:
         discovery_date=discovery,
         legal_basis=command.legal_basis or "；".join(f"《{b.law}》{b.article}{b.clause}" for b in item.legal_bases.all()),
         act_key=Case.make_act_key(item.pk, party.pk, command.act_date), created_by=user_of(actor),
+        source=command.source, source_ref=command.source_ref,
         number=f"{short_name(organization)}案〔{year}〕{seq}号",
     )
     case.full_clean(exclude=["act_key"])
@@ -150,7 +154,7 @@ def _add_officer(case: Case, officer: Officer, role: str, assisting: bool = Fals
 
 class AssignOfficer(commands.Command):
     officer_id: commands.Id
-    role: str = CaseOfficer.Role.ASSIST
+    role: Literal["lead", "assist"] = "assist"
     assisting: bool = False
 
 

@@ -6,7 +6,7 @@ typed and the reason, in Chinese, with its article."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +30,7 @@ from ..facts import build_facts
 from ..forms import EvidenceForm
 from ..models import Approval, Case, Document
 from ..services.money import PaymentIn
+from ..services.procedure import AssignOfficer, RemoveOfficer
 from ..services.remedies import RemedyIn
 
 _BEFORE_DECISION = {"registered", "filed", "investigating", "notified", "hearing", "heard", "legal_review",
@@ -52,6 +53,7 @@ class Step:
     primary: bool = False
     hint: str = ""
     done: Callable[[Any], str] | None = None  # the success message from the service's result
+    choices: dict[str, list] = field(default_factory=dict)  # select options of this step's own fields
 
 
 def _request(kind: str) -> Callable:
@@ -80,6 +82,11 @@ def _with_file(service) -> Callable:
     return run
 
 
+def _assign(user, case_id, data, content, filename):
+    return services.assign_officer(user, case_id, data["officer_id"], data.get("role", "assist"),
+                                   data.get("assisting", False))
+
+
 def _payment(user, case_id, data, content, filename):
     return services.record_payment(user, case_id, data["amount"], data["paid_on"], data.get("channel", "bank"),
                                    data.get("receipt_number", ""))
@@ -105,6 +112,14 @@ def available_steps(user, case: Case) -> list[Step]:
     can_handle = access.can(user, "cases.handle", case)
     if can_handle and case.state in _BEFORE_DECISION:
         steps.append(Step("findings", "登记调查结论", commands.Findings, _record(services.record_findings)))
+        on_case = [(row.officer_id, row.officer.name) for row in case.case_officers.all()]
+        others = [(o.pk, o.name) for o in access.visible_to(user, Officer).filter(is_active=True)
+                  .exclude(pk__in=[pk for pk, _ in on_case]).order_by("name")[:300]]
+        steps.append(Step("assign_officer", "增加执法人员", AssignOfficer, _assign, choices={"officer_id": others}))
+        if on_case:
+            steps.append(Step("remove_officer", "调整执法人员（回避）", RemoveOfficer,
+                              _record(services.remove_officer), choices={"officer_id": on_case},
+                              hint="行政处罚法第四十三条"))
     if can_handle and case.state in _DEFENCE:
         steps.append(Step("defence", "登记当事人陈述申辩", commands.Defence, _record(services.record_defence)))
         if case.defence_submitted and not case.defence_reviewed:
@@ -180,8 +195,9 @@ def _forms(user, case: Case, steps: list[Step], bound: dict | None, today) -> li
             form = bound["form"]
         else:
             penalty = case.penalties_decided or case.penalties_intended
-            form = form_for(step.command)(prefix=step.name, initial=_initial(step, case, today), choices=choices,
-                                          initial_penalty=penalty, omit=_omit(step))
+            form = form_for(step.command)(prefix=step.name, initial=_initial(step, case, today),
+                                          choices={**choices, **step.choices}, initial_penalty=penalty,
+                                          omit=_omit(step))
         out.append((step, form))
     return out
 
@@ -237,7 +253,8 @@ def case_act(request, case_id: int, name: str):
     if step is None:
         messages.error(request, "当前不能办理此项，或您没有此项权限（请刷新页面查看可办理的操作）")
         return redirect("cases:detail", case_id)
-    form = form_for(step.command)(request.POST, prefix=name, choices=_choices(request.user, case), omit=_omit(step))
+    form = form_for(step.command)(request.POST, prefix=name, choices={**_choices(request.user, case), **step.choices},
+                                  omit=_omit(step))
     upload = request.FILES.get(f"{name}-upload") if step.upload else None
     if form.is_valid():
         data = form.command_data()

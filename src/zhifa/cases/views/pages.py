@@ -137,7 +137,8 @@ def open_on_spot(request):
                                             claims__organization_id__in=user.organization.ancestor_ids())
              .distinct().order_by("code"))
     # Opened from an inspection finding or an incident: the party and the facts come prefilled.
-    initial = {"party": request.GET.get("party"), "summary": request.GET.get("summary", "")}
+    initial = {"party": request.GET.get("party"), "summary": request.GET.get("summary", ""),
+               "source": request.GET.get("source") or Case.Source.PATROL, "source_ref": request.GET.get("source_ref", "")}
     form = OnSpotForm(request.POST or None, initial=initial, parties=parties.order_by("name"), items=items,
                       officers=officers)
     if request.method == "POST" and form.is_valid():
@@ -149,6 +150,7 @@ def open_on_spot(request):
                 "discovery_date": services.today(),
                 "procedure": rules.Procedure.SUMMARY if on_spot else rules.Procedure.GENERAL,
                 "officers": [o for o in (user.officer, data["second_officer"]) if o is not None],
+                "source": data["source"], "source_ref": data.get("source_ref", ""),
             })
             if on_spot:
                 penalty = {"kind": data["penalty"]}
