@@ -8,6 +8,7 @@ import io
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from pypdf import PdfReader
@@ -131,3 +132,28 @@ def test_summary_decision_names_the_officers_and_says_reconsideration_comes_firs
         assert officer.name in text and officer.certificates.get().number in text
     assert "应当先依法申请行政复议" in text and "第二十三条" in text
     assert "证据证实" not in text  # nothing was recorded, nothing is claimed
+
+
+def test_inquiry_record_is_printed_for_signature_and_the_case_file_binds_everything(cw, settings, tmp_path):
+    """第四十七条: the records of the whole process, in one file for archiving and 案卷评查."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = run_to_notified(cw, open_general(cw))
+    record = services.issue_document(cw.user, case.pk, "inquiry_record", {
+        "place": "上方镇执法队询问室", "started_at": "2026-02-10T09:00", "ended_at": "2026-02-10T09:40",
+        "present": "当事人法定代表人李某", "text": "问：门店外是否摆放货物？\n答：是的，摆了三天。"})
+    text = _text(record)
+    assert "询问笔录" in text and "摆了三天" in text and "当事人（被询问人）签名" in text
+    with pytest.raises(ValidationError):  # a record needs its content
+        services.issue_document(cw.user, case.pk, "inspection_record", {"place": "门店"})
+    with pytest.raises(DomainError):  # the case file is made when the case is finished
+        services.issue_document(cw.user, case.pk, "case_file")
+    services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10)})
+    decision = services.issue_document(cw.user, case.pk, "decision")
+    services.transition(cw.user, case.pk, "serve", {"service_date": dt.date(2026, 3, 12)})
+    services.record_payment(cw.user, case.pk, "5000", dt.date(2026, 3, 20))
+    services.transition(cw.head, case.pk, "close", {"as_of": dt.date(2026, 3, 21)})
+    case_file = services.issue_document(cw.user, case.pk, "case_file")
+    text = _text(case_file)
+    for expected in ("行政处罚案卷", "卷内目录", record.number, decision.number, "摆了三天", "证据目录", "缴款记录",
+                     "结案审批", "作出行政处罚决定"):
+        assert expected in text, expected

@@ -47,7 +47,7 @@ def test_transition_from_the_page_and_refusal_message(login, cw):
     case = open_general(cw)
     client = login(cw.user)
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "提请立案审批" in page and 'action="/cases/%d/act/file/"' % case.pk not in page
+    assert "提请立案审批" in page and f'action="/cases/{case.pk}/act/file/"' not in page
     client.post(f"/cases/{case.pk}/act/request-filing/", {"request-filing-reason_for_request": "现场核实属实"},
                 follow=True)
     assert Case.objects.get(pk=case.pk).state == "registered"

@@ -250,6 +250,12 @@ class Document(models.Model):
         NO_PENALTY_DECISION = "no_penalty_decision", "不予行政处罚决定书"
         SERVICE_RECEIPT = "service_receipt", "送达回证"
         PAYMENT_DEMAND = "payment_demand", "催告书"
+        INSPECTION_RECORD = "inspection_record", "现场检查（勘验）笔录"
+        INQUIRY_RECORD = "inquiry_record", "询问笔录"
+        HEARING_RECORD = "hearing_record", "听证笔录"
+        CHANGE_DECISION = "change_decision", "变更行政处罚决定书"
+        REVOCATION_DECISION = "revocation_decision", "撤销行政处罚决定书"
+        CASE_FILE = "case_file", "案卷"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("文书种类", max_length=30, choices=Kind.choices)
@@ -258,6 +264,8 @@ class Document(models.Model):
     seq = models.PositiveIntegerField("序号")
     file = models.FileField("PDF", upload_to="cases/documents/%Y/")
     sha256 = models.CharField("SHA-256", max_length=64)
+    #: What a record (笔录) says: filled in a form, printed for signature (第四十七条、第五十五条).
+    content = models.JSONField("内容", default=dict, blank=True)
     issued_at = models.DateTimeField("出具时间")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -29,6 +29,7 @@ from ..deadlines import case_deadlines
 from ..facts import build_facts
 from ..forms import EvidenceForm
 from ..models import Approval, Case, Document
+from ..services.documents import RECORD_KINDS
 from ..services.money import PaymentIn
 from ..services.procedure import AssignOfficer, RemoveOfficer
 from ..services.remedies import RemedyIn
@@ -219,7 +220,9 @@ def render_case(request, case_id, bound: dict | None = None, status: int = 200):
         "case": case, "facts": facts, "steps": _forms(request.user, case, steps, bound, today), "blocked": blocked,
         "today": today, "deadlines": case_deadlines(facts, config.calendar, config, today=today),
         "events": case.events.all(), "evidence": case.evidence.all(), "documents": list(case.documents.all()),
-        "document_kinds": Document.Kind.choices, "evidence_form": EvidenceForm(),
+        "document_kinds": [(k, label) for k, label in Document.Kind.choices if k not in RECORD_KINDS],
+        "record_kinds": [(k, label) for k, label in Document.Kind.choices if k in RECORD_KINDS],
+        "evidence_form": EvidenceForm(),
         "trail": audit_trail([("cases.Case", [case.pk])], 30),
         "approvals": list(case.approvals.all()), "reviews": list(case.legal_reviews.all()),
         "deliberations": list(case.deliberations.all()), "waivers": list(case.waivers.all()),

@@ -23,6 +23,7 @@ from ..deadlines import case_deadlines
 from ..facts import build_facts
 from ..forms import CaseFilterForm, EvidenceForm, OnSpotForm
 from ..models import Case, Document
+from ..services.documents import RECORD_KINDS
 
 PAGE_SIZE = 50
 #: Actions whose form asks for an amount (the penalty intended or decided).
@@ -94,8 +95,12 @@ def case_add_evidence(request, case_id: int):
 @service_view
 @require_POST
 def case_issue_document(request, case_id: int):
+    kind = request.POST.get("kind", "")
+    content = None
+    if kind in RECORD_KINDS:  # a 笔录: the form's content is printed for signature
+        content = {name: request.POST.get(name) or None for name in ("place", "started_at", "ended_at", "present", "text")}
     try:
-        document = services.issue_document(request.user, case_id, request.POST.get("kind", ""))
+        document = services.issue_document(request.user, case_id, kind, content)
         messages.success(request, f"已出具{document.number}")
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, NotFound):
