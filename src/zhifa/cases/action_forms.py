@@ -131,10 +131,11 @@ class CommandForm(forms.Form):
         for row in (1, 2):
             first = row == 1
             value = initial[row - 1] if len(initial) >= row else {}
+            needed = first and required
             self.fields[f"{name}_{row}_kind"] = forms.ChoiceField(
                 label=f"{LABELS.get(name, name)}{'' if first else '（第二项，可不填）'}",
-                choices=([] if first else [("", "—")]) + PENALTY_CHOICES, required=first and required,
-                initial=value.get("kind", "fine" if first else ""))
+                choices=([] if needed else [("", "—")]) + PENALTY_CHOICES, required=needed,
+                initial=value.get("kind", "fine" if needed else ""))
             self.fields[f"{name}_{row}_amount"] = forms.DecimalField(
                 label="数额（元）", required=False, min_value=0, decimal_places=2, max_digits=14,
                 initial=value.get("amount"))
