@@ -144,3 +144,10 @@ def snapshot(obj, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
         field = obj._meta.get_field(name)
         data[name] = getattr(obj, field.attname)
     return jsonable(data)
+
+
+def record_view(actor, obj, fields: list[str] | tuple[str, ...], *, reason: str = "") -> AuditEvent:
+    """Record that ``actor`` saw the unmasked personal data ``fields`` of ``obj`` (a phone number, an
+    ID number): call it where a page or an answer shows them unmasked. The values are not copied
+    into the log, only which fields were shown."""
+    return record(actor, "personal_data.view", obj, after={"fields": sorted(fields), "reason": reason})
