@@ -187,7 +187,7 @@ MEDIA_ROOT = Path(os.environ.get("ZHIFA_MEDIA_ROOT", VAR_DIR / "media"))
 # lockouts hold across every process; local memory only in the embedded single-process demo.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    CACHES = {"default": {"BACKEND": "zhifa.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": os.environ.get("ZHIFA_CACHE_PREFIX", "zhifa")}}
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 else:
@@ -221,7 +221,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker killed mid-task: the task goes back to the queue
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker vanished (killed, machine lost) is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("ZHIFA_CELERY_VISIBILITY_TIMEOUT", "600"))}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
@@ -230,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     "anchor-audit-chain": {"task": "core.anchor_audit_chain",
                            "schedule": timedelta(minutes=ZHIFA_AUDIT_ANCHOR_MINUTES)},
     "remove-orphan-uploads": {"task": "core.remove_orphan_uploads", "schedule": crontab(minute=40)},
+    "deliver-outbox": {"task": "core.deliver_outbox", "schedule": timedelta(minutes=1)},
     "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
     "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
     "supervision-sweep-alerts": {"task": "supervision.sweep_alerts", "schedule": crontab(minute=15)},

@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -182,6 +182,18 @@ def _data_error(request, exc: DataError):
 def _integrity_error(request, exc: IntegrityError):
     log.warning("API write conflicts with a stored record: %s", exc)
     return error_response(request, 409, "conflict", "与现有记录冲突（重复或仍被引用）")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc):
+    # The database is restarting or failing over: nothing was stored; the caller should retry
+    # (with the same Idempotency-Key, so a push that did arrive is not stored twice).
+    log.warning("API request met an unavailable database: %s", exc)
+    response = error_response(request, 503, "service_unavailable", "数据库暂时不可用，请稍后重试（未保存）",
+                              request_id=current_request_id())
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Exception)

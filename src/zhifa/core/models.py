@@ -71,3 +71,24 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (a Celery task to send) written in the same transaction as the change that
+    causes it, so neither is lost without the other: sent after commit, and again by the periodic
+    ``core.deliver_outbox`` while the broker was unreachable (zhifa.core.outbox)."""
+
+    task = models.CharField("任务", max_length=100)
+    kwargs = models.JSONField("参数", default=dict)
+    created_at = models.DateTimeField("写入时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField("发送次数", default=0)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "待发送任务"
+        verbose_name_plural = "待发送任务"
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -38,3 +38,29 @@ def anchor_audit_chain() -> dict:
 def remove_orphan_uploads() -> dict:
     """Delete uploads whose transaction never committed and files no row names. Idempotent."""
     return uploads.remove_orphans()
+
+
+@background_task("core.deliver_outbox")
+def deliver_outbox() -> dict:
+    """Send side effects whose first sending failed (broker away). Idempotent."""
+    from . import outbox
+
+    return outbox.deliver()
+
+
+@background_task("core.fault_drill_write")
+def fault_drill_write(key: str, seconds: float = 0.0) -> str:
+    """Used by deploy/fault-drill.py only: after ``seconds`` append one audit event named ``key``
+    unless it is there already — idempotent under the chain lock, so a redelivered task does not
+    write twice."""
+    from django.db import transaction
+
+    from . import audit
+    from .models import AuditEvent
+
+    time.sleep(seconds)
+    with transaction.atomic():
+        audit._lock_chain()
+        if not AuditEvent.objects.filter(action="drill.write", object_id=key).exists():
+            audit.record(None, "drill.write", object_type="drill", object_id=key)
+    return key
