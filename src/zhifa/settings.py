@@ -222,7 +222,15 @@ CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks ar
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker killed mid-task: the task goes back to the queue
 # A task whose worker vanished (killed, machine lost) is delivered again after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("ZHIFA_CELERY_VISIBILITY_TIMEOUT", "600"))}
+# Workers look for such tasks every ZHIFA_CELERY_RESTORE_INTERVAL seconds; a broker that vanishes
+# without closing the connection is noticed after socket_timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("ZHIFA_CELERY_VISIBILITY_TIMEOUT", "600")),
+    "unacked_restore_interval": int(os.environ.get("ZHIFA_CELERY_RESTORE_INTERVAL", "30")),
+    "unacked_restore_throttle": 1,
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
