@@ -206,6 +206,9 @@ STORAGES = {
 # The audit anchor (zhifa.core.anchor): the chain head, signed with HMAC-SHA256 under a key from
 # the environment (never the database), appended to a file the application only appends to —
 # on another volume, or shipped to object storage with retention (docs/operations.md).
+# Audit chains: events of organisation o go to chain o % N, each chain appended under its own lock
+# (zhifa.core.audit). 1 = one chain for everything; a province sets e.g. 16.
+ZHIFA_AUDIT_CHAINS = int(os.environ.get("ZHIFA_AUDIT_CHAINS", "1"))
 ZHIFA_AUDIT_ANCHOR_KEY = os.environ.get("ZHIFA_AUDIT_ANCHOR_KEY", "")
 ZHIFA_AUDIT_ANCHOR_OLD_KEYS = [k for k in os.environ.get("ZHIFA_AUDIT_ANCHOR_OLD_KEYS", "").split(",") if k]
 ZHIFA_AUDIT_ANCHOR_PATH = Path(os.environ.get("ZHIFA_AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.jsonl"))

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 
-from .audit import canonical_json, verify_chain
+from .audit import canonical_json, district_head, heads, verify_chain
 from .models import AuditEvent
 
 
@@ -58,8 +59,10 @@ def export(reason: str = "scheduled") -> dict:
     key = settings.ZHIFA_AUDIT_ANCHOR_KEY
     if not key:
         raise AnchorKeyMissing("ZHIFA_AUDIT_ANCHOR_KEY is not set: cannot sign an audit anchor")
-    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-    record = {"seq": last.seq if last else 0, "hash": last.hash if last else "",
+    chain_heads = heads()
+    first = chain_heads[0] if chain_heads and chain_heads[0][0] == 0 else (0, 0, "")
+    record = {"seq": first[1], "hash": first[2], "heads": [list(h) for h in chain_heads],
+              "head": district_head(chain_heads),
               "at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"), "reason": reason[:100],
               "key_id": key_id(key)}
     record["signature"] = _sign(key, record)
@@ -116,15 +119,24 @@ def verify(path: Path | None = None) -> tuple[int, list[Problem]]:
     problems = [Problem(broken.seq, broken.reason)] if broken else []
     anchors, anchor_problems = read(path)
     problems.extend(anchor_problems)
-    last = AuditEvent.objects.order_by("-seq").only("seq").first()
-    last_seq = last.seq if last else 0
-    wanted = {a["seq"]: a for a in anchors if a["seq"]}
-    stored = dict(AuditEvent.objects.filter(seq__in=list(wanted)).values_list("seq", "hash"))
-    for seq, anchor in sorted(wanted.items()):
-        if seq > last_seq:
-            problems.append(Problem(seq, f"链尾被删除：{anchor['at']} 导出的锚点在第 {seq} 条，现在链只到第 {last_seq} 条"))
-        elif stored.get(seq) != anchor["hash"]:
-            problems.append(Problem(seq, f"链被重算：第 {seq} 条的哈希与 {anchor['at']} 导出的锚点不符"))
+    wanted: dict[tuple[int, int], dict] = {}
+    for anchor in anchors:
+        for chain, seq, hash_ in anchor.get("heads") or [[0, anchor["seq"], anchor["hash"]]]:
+            if seq:
+                wanted[(chain, seq)] = {**anchor, "hash": hash_}
+    last = dict(AuditEvent.objects.values_list("chain").annotate(Max("seq")))
+    stored = {}
+    for chain in {c for c, _ in wanted}:
+        seqs = [s for c, s in wanted if c == chain]
+        stored.update({(chain, s): h for s, h in AuditEvent.objects.filter(chain=chain, seq__in=seqs)
+                       .values_list("seq", "hash")})
+    for (chain, seq), anchor in sorted(wanted.items()):
+        label = f"第 {chain} 链第 {seq} 条" if chain else f"第 {seq} 条"
+        if seq > last.get(chain, 0):
+            problems.append(Problem(seq, f"链尾被删除：{anchor['at']} 导出的锚点在{label}，"
+                                         f"现在链只到第 {last.get(chain, 0)} 条"))
+        elif stored.get((chain, seq)) != anchor["hash"]:
+            problems.append(Problem(seq, f"链被重算：{label}的哈希与 {anchor['at']} 导出的锚点不符"))
     return checked, problems
 
 

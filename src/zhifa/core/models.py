@@ -20,7 +20,8 @@ class AuditEvent(models.Model):
     outlives any change to the people and bodies it names.
     """
 
-    seq = models.BigIntegerField("序号", unique=True)
+    chain = models.PositiveSmallIntegerField("链", default=0)
+    seq = models.BigIntegerField("序号")
     at = models.DateTimeField("时间")
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
     actor_name = models.CharField("操作人", max_length=150, blank=True)
@@ -39,13 +40,15 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["chain", "seq"]
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="core_auditevent_chain_seq")]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        chain = f"{self.chain}/" if self.chain else ""
+        return f"#{chain}{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
