@@ -46,6 +46,7 @@ def test_metrics_expose_latency_per_view_and_the_platform_gauges(client, db, set
     assert "django_http_requests_latency_seconds_by_view_method" in text
     assert "django_http_responses_total_by_status_view_method" in text
     assert "zhifa_audit_anchor_age_seconds +Inf" in text
+    assert "zhifa_outbox_pending 0.0" in text
     assert "zhifa_celery_queue_depth" in text or not settings.CELERY_BROKER_URL
 
 

@@ -69,6 +69,16 @@ class _LiveCollector:
             queue = GaugeMetricFamily("zhifa_celery_queue_depth", "Tasks waiting in the Celery queue")
             queue.add_metric([], depth)
             yield queue
+        try:
+            from . import outbox
+
+            pending = outbox.pending_count()
+        except Exception:  # noqa: BLE001 - nor because the database is
+            pending = None
+        if pending is not None:
+            family = GaugeMetricFamily("zhifa_outbox_pending", "Side effects not yet handed to the broker")
+            family.add_metric([], pending)
+            yield family
 
 
 _collector = _LiveCollector()
