@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ["generate", "load", "alert_sweep", "pages", "planning", "routing_eval", "catalog_import"]
-NEEDS_DB = {"generate", "load", "alert_sweep", "pages", "routing_eval", "catalog_import"}
+BENCHES = ["generate", "load", "audit_append", "alert_sweep", "pages", "planning", "routing_eval", "catalog_import"]
+NEEDS_DB = {"generate", "load", "audit_append", "alert_sweep", "pages", "routing_eval", "catalog_import"}
 
 
 def start_services() -> tuple[subprocess.Popen, dict[str, str]]:

@@ -8,9 +8,11 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import JsonResponse, QueryDict
 
-from .context import current_request_id, reset_request_id, set_request_id
+from .context import current_request_id, set_request_id
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +27,17 @@ class RequestIdMiddleware:
         given = "".join(ch for ch in (request.headers.get("X-Request-ID") or "")[:64] if ch.isalnum() or ch in "-_.")
         request_id = given or uuid.uuid4().hex
         request.request_id = request_id
-        token = set_request_id(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            reset_request_id(token)
+        # Kept until the response is finished (request_finished clears it), so that Django's own
+        # log line of a 4xx/5xx, written after the middleware returned, carries it too.
+        set_request_id(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+@receiver(request_finished, dispatch_uid="zhifa.core.clear_request_id")
+def _clear_request_id(sender, **kwargs):
+    set_request_id(None)
 
 
 #: Default messages of the error statuses the guard turns into JSON.
