@@ -54,6 +54,12 @@ def queue_depth() -> int | None:
 class _LiveCollector:
     """Values read at scrape time."""
 
+    def describe(self):
+        # Names only: registering the collector must not query the database or Redis.
+        yield GaugeMetricFamily("zhifa_audit_anchor_age_seconds", "Seconds since the last audit anchor was written")
+        yield GaugeMetricFamily("zhifa_celery_queue_depth", "Tasks waiting in the Celery queue")
+        yield GaugeMetricFamily("zhifa_outbox_pending", "Side effects not yet handed to the broker")
+
     def collect(self):
         from . import anchor
 
