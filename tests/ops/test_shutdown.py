@@ -44,14 +44,24 @@ def _gone(ports: dict[str, int], within: float) -> bool:
     return False
 
 
+def _kill(server) -> None:
+    """After a failed assertion: leave nothing running."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
 def test_ctrl_c_stops_dev_pg_and_its_servers_within_seconds():
     server, ports = _start_dev_pg()
-    assert set(ports) == {"DATABASE_URL", "REDIS_URL"} and all(_listening(p) for p in ports.values())
-    started = time.monotonic()
-    os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-    server.wait(timeout=15)
-    assert time.monotonic() - started < 15
-    assert _gone(ports, 5)
+    try:
+        assert set(ports) == {"DATABASE_URL", "REDIS_URL"} and all(_listening(p) for p in ports.values())
+        started = time.monotonic()
+        os.killpg(server.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        server.wait(timeout=15)
+        assert time.monotonic() - started < 15
+        assert _gone(ports, 5)
+    finally:
+        _kill(server)
 
 
 def test_bench_teardown_stops_dev_pg_within_seconds():
@@ -61,10 +71,13 @@ def test_bench_teardown_stops_dev_pg_within_seconds():
     finally:
         sys.path.pop(0)
     server, ports = _start_dev_pg()
-    started = time.monotonic()
-    run.stop_services(server)
-    assert time.monotonic() - started < 15
-    assert _gone(ports, 5)
+    try:
+        started = time.monotonic()
+        run.stop_services(server)
+        assert time.monotonic() - started < 15
+        assert _gone(ports, 5)
+    finally:
+        _kill(server)
 
 
 def test_bench_exits_zero_when_its_benchmarks_ran():
