@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ["generate", "load", "alert_sweep", "pages", "planning", "routing_eval", "catalog_import"]
-NEEDS_DB = {"generate", "load", "alert_sweep", "pages", "routing_eval", "catalog_import"}
+BENCHES = ["generate", "load", "audit_append", "alert_sweep", "pages", "planning", "routing_eval", "catalog_import"]
+NEEDS_DB = {"generate", "load", "audit_append", "alert_sweep", "pages", "routing_eval", "catalog_import"}
 
 
 def start_services() -> tuple[subprocess.Popen, dict[str, str]]:
@@ -33,6 +33,28 @@ def start_services() -> tuple[subprocess.Popen, dict[str, str]]:
         if "psql:" in line:
             break
     return server, env
+
+
+def stop_services(server: subprocess.Popen) -> None:
+    """Stop ``./dev pg`` and everything it started, within seconds. Only ``dev`` gets the signal:
+    its exit trap stops PostgreSQL at once (immediate mode) and Redis; a signal to the whole group
+    would start PostgreSQL's own fast shutdown, whose checkpoint takes minutes on a large database.
+    Whatever is still running after 30 s is killed."""
+    import signal
+
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        print("--- ./dev pg did not stop within 30 s; killing its processes", flush=True)
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # leftovers of the session, if any
+    except ProcessLookupError:
+        pass
+    server.wait(timeout=10)
+    if server.stdout is not None:
+        server.stdout.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             timings.append((name, rc, time.perf_counter() - started))
     finally:
         if server is not None:
-            os.killpg(server.pid, 2)
-            server.wait(timeout=60)
+            stop_services(server)
     print("\nbenchmark           status   seconds")
     for name, rc, seconds in timings:
         print(f"{name:<20}{'ok' if rc == 0 else f'rc={rc}':<9}{seconds:>7.1f}")

@@ -44,6 +44,15 @@ def fast_password_hasher(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache is shared (Redis in tests): counters of one test must not limit the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     district = Region.objects.create(code="330803", name="衢江区", level=Region.Level.DISTRICT)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",  # its widget templates, found by FORM_RENDERER below
     "axes",
+    "django_prometheus",
     "zhifa.core",
     "zhifa.organizations",
     "zhifa.catalog",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,7 +74,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhifa.core.middleware.RequestIdMiddleware",
+    "zhifa.core.middleware.ApiGuardMiddleware",
+    "zhifa.core.limits.LoginGuardMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "zhifa.urls"
@@ -107,6 +112,14 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("ZHI
     # and spent 140 ms compiling for a 150 ms page query; pages need answers in milliseconds.
     # ZHIFA_PG_JIT=1 leaves the server's setting (e.g. for a reporting replica).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded demo: WAL lets readers work while one writer writes, and a writer waits up to
+    # 20 s for the lock (BEGIN IMMEDIATE) instead of answering "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 
@@ -134,6 +147,11 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("ZHIFA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZHIFA_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Beyond that pair (zhifa.core.limits.LoginGuardMiddleware, in the shared cache): one account
+# locked after this many failures from any addresses, one address after this many failures on
+# any accounts (password spraying), both for the cool-off time.
+ZHIFA_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("ZHIFA_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+ZHIFA_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("ZHIFA_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_CLIENT_IP_CALLABLE = "zhifa.core.web.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
@@ -165,6 +183,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("ZHIFA_MEDIA_ROOT", VAR_DIR / "media"))
 
+# Shared cache: Redis when REDIS_URL is set (production, tests), so rate limits and login
+# lockouts hold across every process; local memory only in the embedded single-process demo.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "zhifa.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("ZHIFA_CACHE_PREFIX", "zhifa")}}
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Limits of what a request may carry. API bodies over ZHIFA_API_MAX_BODY_BYTES get 413 JSON;
+# uploaded files are checked by zhifa.core.uploads (size, type from the bytes).
+ZHIFA_API_MAX_BODY_BYTES = int(os.environ.get("ZHIFA_API_MAX_BODY_BYTES", str(1024 * 1024)))
+ZHIFA_UPLOAD_MAX_BYTES = int(os.environ.get("ZHIFA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(ZHIFA_API_MAX_BODY_BYTES, 2621440)
+STORAGES = {
+    "default": {"BACKEND": "zhifa.core.uploads.AfterCommitStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The audit anchor (zhifa.core.anchor): the chain head, signed with HMAC-SHA256 under a key from
+# the environment (never the database), appended to a file the application only appends to —
+# on another volume, or shipped to object storage with retention (docs/operations.md).
+# Audit chains: events of organisation o go to chain o % N, each chain appended under its own lock
+# (zhifa.core.audit). 1 = one chain for everything; a province sets e.g. 16.
+ZHIFA_AUDIT_CHAINS = int(os.environ.get("ZHIFA_AUDIT_CHAINS", "1"))
+ZHIFA_AUDIT_ANCHOR_KEY = os.environ.get("ZHIFA_AUDIT_ANCHOR_KEY", "")
+ZHIFA_AUDIT_ANCHOR_OLD_KEYS = [k for k in os.environ.get("ZHIFA_AUDIT_ANCHOR_OLD_KEYS", "").split(",") if k]
+ZHIFA_AUDIT_ANCHOR_PATH = Path(os.environ.get("ZHIFA_AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.jsonl"))
+ZHIFA_AUDIT_ANCHOR_MINUTES = int(os.environ.get("ZHIFA_AUDIT_ANCHOR_MINUTES", "10"))
+
 # Background work: Celery with Redis; with no broker configured, tasks run eagerly in-process
 # (the embedded zero-setup default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -174,8 +223,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker killed mid-task: the task goes back to the queue
+# A task whose worker vanished (killed, machine lost) is delivered again after this many seconds.
+# Workers look for such tasks every ZHIFA_CELERY_RESTORE_INTERVAL seconds; a broker that vanishes
+# without closing the connection is noticed after socket_timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("ZHIFA_CELERY_VISIBILITY_TIMEOUT", "600")),
+    "unacked_restore_interval": int(os.environ.get("ZHIFA_CELERY_RESTORE_INTERVAL", "30")),
+    "unacked_restore_throttle": 1,
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.verify_audit_chain", "schedule": crontab(hour=2, minute=30)},
+    "anchor-audit-chain": {"task": "core.anchor_audit_chain",
+                           "schedule": timedelta(minutes=ZHIFA_AUDIT_ANCHOR_MINUTES)},
+    "remove-orphan-uploads": {"task": "core.remove_orphan_uploads", "schedule": crontab(minute=40)},
+    "deliver-outbox": {"task": "core.deliver_outbox", "schedule": timedelta(minutes=1)},
     "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
     "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
     "supervision-sweep-alerts": {"task": "supervision.sweep_alerts", "schedule": crontab(minute=15)},
@@ -193,9 +260,20 @@ ZHIFA_CASE_CONFIG = json.loads(os.environ.get("ZHIFA_CASE_CONFIG", "{}"))
 # The public credential-check link an officer shows (亮证) stays valid this long.
 ZHIFA_CREDENTIAL_TOKEN_MAX_AGE = int(os.environ.get("ZHIFA_CREDENTIAL_TOKEN_MAX_AGE", str(24 * 3600)))
 
+# Logs: one JSON object a line (ZHIFA_LOG_FORMAT=json, the default outside DEBUG) carrying the
+# request id that the audit log records, so a log line and an audit event meet on request_id.
+ZHIFA_LOG_FORMAT = os.environ.get("ZHIFA_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "zhifa.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": ZHIFA_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHIFA_LOG_LEVEL", "WARNING")},
 }

@@ -20,5 +20,8 @@ urlpatterns = [
     path("cockpit/", include("zhifa.cockpit.urls")),
     path("public/", include("zhifa.portal.urls")),
     path("api/v1/", api.urls),
+    path("api-keys/", include("zhifa.api.urls")),
     path("admin/", admin.site.urls),
+    path("", include("zhifa.core.urls")),  # /healthz, /readyz
+    path("", include("django_prometheus.urls")),  # /metrics (nginx keeps it internal)
 ]

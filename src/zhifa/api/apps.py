@@ -5,3 +5,6 @@ class ApiConfig(AppConfig):
     name = "zhifa.api"
     label = "api"
     verbose_name = "接口"
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (who manages API keys)

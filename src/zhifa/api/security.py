@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 from ninja.security import APIKeyHeader
 
-from .models import ApiKey, hash_key
+from zhifa.core.errors import PermissionDenied
+
+from .models import SCOPES, ApiKey, hash_key
 
 #: ``last_used_at`` is refreshed at most this often: writing it on every request would turn each
 #: read into a write, and concurrent requests of one integration would queue on that row's lock.
@@ -27,6 +29,11 @@ class ApiKeyAuth(APIKeyHeader):
         if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(key)):
             return None
         now = timezone.now()
+        if not api_key.usable(now):
+            return None  # expired or revoked: 401, like an unknown key
+        if not api_key.allows(request.method):
+            granted = "、".join(SCOPES[s] for s in (api_key.scopes or []) if s in SCOPES) or "无"
+            raise PermissionDenied(f"该接口密钥的权限范围（{granted}）不含此操作", code="scope_denied")
         if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
             ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
             api_key.last_used_at = now

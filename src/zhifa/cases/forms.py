@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from zhifa.catalog.models import EnforcementItem
+from zhifa.core import uploads
+from zhifa.core.uploads import UploadField
 from zhifa.organizations.models import Officer
 from zhifa.parties.models import Party
 
@@ -46,4 +48,4 @@ class OnSpotForm(forms.Form):
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label="证据种类", choices=Evidence.Kind.choices)
     description = forms.CharField(label="证据说明", widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label="文件", required=False)
+    file = UploadField(label="文件", required=False, kinds=uploads.EVIDENCE)

@@ -144,7 +144,7 @@ class TownshipIndicatorOut(Schema):
     unclaimed: int
 
 
-class IndicatorsOut(Schema):
+class CatalogIndicatorsOut(Schema):
     items: int
     penalties: int
     coverage: RateOut
@@ -188,7 +188,7 @@ def search_items(request, q: str, limit: int = Query(10, ge=1, le=50)):
             for item, score in search.search_items(q, limit)]
 
 
-@router.get("/indicators", response=IndicatorsOut, summary="清单指标（整体、分领域、分乡镇）")
+@router.get("/indicators", response=CatalogIndicatorsOut, summary="清单指标（整体、分领域、分乡镇）")
 def indicators(request):
     ind = selectors.indicators()
     return {

@@ -20,7 +20,8 @@ class AuditEvent(models.Model):
     outlives any change to the people and bodies it names.
     """
 
-    seq = models.BigIntegerField("序号", unique=True)
+    chain = models.PositiveSmallIntegerField("链", default=0)
+    seq = models.BigIntegerField("序号")
     at = models.DateTimeField("时间")
     actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
     actor_name = models.CharField("操作人", max_length=150, blank=True)
@@ -39,13 +40,15 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["chain", "seq"]
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="core_auditevent_chain_seq")]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        chain = f"{self.chain}/" if self.chain else ""
+        return f"#{chain}{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -71,3 +74,24 @@ class HolidayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (a Celery task to send) written in the same transaction as the change that
+    causes it, so neither is lost without the other: sent after commit, and again by the periodic
+    ``core.deliver_outbox`` while the broker was unreachable (zhifa.core.outbox)."""
+
+    task = models.CharField("任务", max_length=100)
+    kwargs = models.JSONField("参数", default=dict)
+    created_at = models.DateTimeField("写入时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField("发送次数", default=0)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "待发送任务"
+        verbose_name_plural = "待发送任务"
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -17,4 +17,4 @@ def audit_trail(objects: Iterable[tuple[str, Iterable]], limit: int = 50) -> Que
         ids = [str(i) for i in ids]
         if ids:
             condition |= Q(object_type=object_type, object_id__in=ids)
-    return AuditEvent.objects.filter(condition).order_by("-seq")[:limit]
+    return AuditEvent.objects.filter(condition).order_by("-id")[:limit]  # insertion order, across chains

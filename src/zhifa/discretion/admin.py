@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from zhifa.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import CircumstanceLevel, DiscretionBaseline, FlexibleListEntry
 
 
-class LevelInline(admin.TabularInline):
+class LevelInline(ReadOnlyInline):
     model = CircumstanceLevel
-    extra = 0
 
 
 @admin.register(DiscretionBaseline)
-class DiscretionBaselineAdmin(admin.ModelAdmin):
-    """Read-mostly: baselines are written through the services (validated, audited)."""
+class DiscretionBaselineAdmin(ReadOnlyAdmin):
+    """Read-only: baselines are written through the services (validated, audited)."""
 
     list_display = ("item", "version", "status", "effective_from", "effective_to", "published_on")
     list_filter = ("status",)
@@ -18,16 +19,10 @@ class DiscretionBaselineAdmin(admin.ModelAdmin):
     raw_id_fields = ("item", "created_by", "approved_by")
     inlines = [LevelInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FlexibleListEntry)
-class FlexibleListEntryAdmin(admin.ModelAdmin):
+class FlexibleListEntryAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "item", "first_offence_waiver", "effective_from", "effective_to")
     list_filter = ("kind", "first_offence_waiver")
     search_fields = ("title", "item__code", "item__name")
     raw_id_fields = ("item", "created_by")
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from zhifa.catalog.models import Domain
+from zhifa.core.uploads import UploadField
 
 from . import rules
 from .models import STATUS_LABELS
@@ -74,5 +75,5 @@ class RecommendForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = UploadField(label="Excel 文件（.xlsx）", kinds=("xlsx",))
     dry_run = forms.BooleanField(label="仅检查，不导入", required=False)

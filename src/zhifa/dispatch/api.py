@@ -264,7 +264,13 @@ def _open311_body(request) -> dict:
             body = json.loads(request.body or b"{}")
         except ValueError:
             raise ValidationError({"__all__": ValidationError("请求体不是合法的 JSON", code="invalid_json")}) from None
-        return body if isinstance(body, dict) else {}
+        if not isinstance(body, dict):
+            raise ValidationError({"__all__": ValidationError("请求体须是 JSON 对象", code="invalid_json")})
+        for key, value in body.items():
+            if isinstance(value, dict | list):
+                raise ValidationError({key: ValidationError("应为文本或数字", code="invalid_type")})
+        # GeoReport fields are text: a number or a boolean sent for one is read as its text.
+        return {key: None if value is None else str(value) for key, value in body.items()}
     form = request.POST if request.POST else QueryDict(request.body)
     return {key: form.get(key) for key in form}
 

@@ -161,7 +161,7 @@ class DepartmentIndicatorOut(Schema):
     saved: int
 
 
-class IndicatorsOut(Schema):
+class InspectionIndicatorsOut(Schema):
     tasks: int
     visits: int
     saved: int
@@ -280,7 +280,7 @@ def get_record(request, record_id: int):
     return selectors.record_detail(_scope(request), record_id)
 
 
-@router.get("/indicators", response=IndicatorsOut, summary="综合查一次指标：任务数、上门次数、减少上门次数")
+@router.get("/indicators", response=InspectionIndicatorsOut, summary="综合查一次指标：任务数、上门次数、减少上门次数")
 def indicators(request):
     scope = _scope(request)
     district = selectors.district_indicators(scope)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from zhifa.core.uploads import UploadField
+
 from .models import InspectionPlan, InspectionRecord, JointInspection
 
 
@@ -43,7 +45,7 @@ class RecordForm(forms.Form):
     officer_ids = forms.MultipleChoiceField(label="检查人员（至少两名持证人员）", widget=forms.CheckboxSelectMultiple)
     findings = forms.CharField(label="检查情况", widget=forms.Textarea(attrs={"rows": 4}), required=False)
     outcome = forms.ChoiceField(label="处理结果", choices=InspectionRecord.Outcome.choices)
-    photo = forms.FileField(label="现场照片", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    photo = UploadField(label="现场照片", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
     def __init__(self, *args, officers=(), **kwargs):
         super().__init__(*args, **kwargs)

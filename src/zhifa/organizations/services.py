@@ -133,3 +133,42 @@ def rotate_credential(actor, officer_id: int) -> Officer:
     officer.save(update_fields=["credential_nonce"])
     audit.record(actor, "officer.credential_rotate", officer, after={"credential_nonce": officer.credential_nonce})
     return officer
+
+
+# ---- roles granted beside the main role (RoleGrant), audited ----------------------------------
+
+@transaction.atomic
+def grant_role(actor, user_id: int, role: str):
+    """Grant ``role`` to a user of the actor's scope; granting a role held already changes nothing."""
+    from .models import RoleGrant, User
+
+    user = access.get_visible(actor, User, user_id)
+    access.require(actor, "organizations.grant_role", user)
+    if role not in User.Role.values:
+        raise ValidationError({"role": ValidationError("未知角色", code="invalid_choice")})
+    grant = RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).first()
+    if grant is None and user.role != role:
+        grant = RoleGrant.objects.create(user=user, role=role,
+                                         granted_by=actor if isinstance(actor, User) else None)
+        audit.record(actor, "role.grant", grant, organization=user.organization,
+                     after={"user": user.pk, "username": user.get_username(), "role": role})
+    user.forget_roles()
+    return grant
+
+
+@transaction.atomic
+def revoke_role(actor, user_id: int, role: str):
+    from .models import RoleGrant, User
+
+    user = access.get_visible(actor, User, user_id)
+    access.require(actor, "organizations.grant_role", user)
+    grant = RoleGrant.objects.select_for_update().filter(user=user, role=role, revoked_at__isnull=True).first()
+    if grant is None:
+        raise NotFound("该用户没有这一授予的角色")
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor if isinstance(actor, User) else None
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(actor, "role.revoke", grant, organization=user.organization,
+                 before={"user": user.pk, "role": role}, after={"revoked_at": grant.revoked_at})
+    user.forget_roles()
+    return grant

@@ -88,7 +88,7 @@ class ProgressOut(Schema):
 
 @router.post("/reports", response={201: ReportOut}, auth=None, summary="公众上报问题（无照片）")
 def create_report(request, payload: ReportIn):
-    incident = services.submit_report(payload.dict(), client=client_address(request))
+    incident = services.submit_report(payload.dict(), client=client_address(request) or "unknown")
     return Status(201, {"tracking_code": incident.tracking_code, "message": "已受理，请凭查询码查询办理进度"})
 
 
