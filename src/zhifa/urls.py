@@ -18,6 +18,7 @@ urlpatterns = [
     path("dispatch/", include("zhifa.dispatch.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
     path("cockpit/", include("zhifa.cockpit.urls")),
+    path("calendar/", include("zhifa.core.calendar_urls")),
     path("public/", include("zhifa.portal.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("zhifa.api.urls")),

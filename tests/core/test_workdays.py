@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhifa.core import workdays
+from zhifa.core import holidays, workdays
 from zhifa.core.workdays import (
     ADMINISTRATIVE_COMPULSION,
     ADMINISTRATIVE_PENALTY,
@@ -70,12 +70,50 @@ def test_national_day_2026():
     assert add_working_days(D(2026, 9, 30), 4) == D(2026, 10, 12)  # Sun 11 is a rest day
 
 
-def test_years_without_data_fall_back_to_monday_to_friday():
-    assert is_workday(D(2027, 1, 1))  # a Friday: no holiday data for 2027 yet
+def test_years_without_data_fall_back_to_the_statutory_holidays():
+    """Outside the package's years the law decides: 《全国年节及纪念日放假办法》第二条 (国务院令
+    第795号) makes 1 January a holiday, and Saturdays and Sundays stay days off. 1 January 2027 was
+    counted as a working day while the fallback was plain Monday–Friday."""
+    assert not is_workday(D(2027, 1, 1))  # a Friday, 元旦
     assert not is_workday(D(2027, 1, 2))  # Saturday
     assert not is_workday(D(2027, 1, 3))  # Sunday
-    assert add_working_days(D(2027, 1, 1), 1) == D(2027, 1, 4)
+    assert is_workday(D(2027, 1, 4))
+    assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
     assert is_workday(D(2003, 12, 31)) and not is_workday(D(2003, 12, 27))
+    assert not is_workday(D(2003, 10, 1))  # 国庆节 under the 1999 text (国务院令第270号)
+
+
+def test_order_of_truth_entry_then_package_then_law():
+    """An entry beats everything; the package's notice beats the law's presumption; the law (第二条
+    and 第六条 of 《全国年节及纪念日放假办法》) decides the years the package does not know."""
+    # the package knows 2012: its notice put the 端午 substitute on Friday 22 June, not Monday 25
+    assert holidays.is_computed_workday(D(2012, 6, 22)) and not is_workday(D(2012, 6, 22))
+    assert not holidays.is_computed_workday(D(2012, 6, 25)) and is_workday(D(2012, 6, 25))
+    # 2027 is unknown to the package: 正月初一 falls on Saturday 6 February, 初三 on Monday 8,
+    # and the presumed substitutes are Tuesday 9 and Wednesday 10
+    assert [is_workday(D(2027, 2, day)) for day in range(4, 13)] == [
+        True, False, False, False, False, False, False, True, True]
+    # an entry wins over both: a make-up Saturday, and a notice that moves a substitute
+    cal = WorkdayCalendar({D(2027, 2, 20): True, D(2027, 2, 10): True, D(2012, 6, 25): False})
+    assert cal.is_workday(D(2027, 2, 20)) and cal.is_workday(D(2027, 2, 10))
+    assert not cal.is_workday(D(2012, 6, 25))
+    assert cal.add_working_days(D(2027, 2, 4), 1) == D(2027, 2, 10)
+    assert add_working_days(D(2027, 2, 4), 1) == D(2027, 2, 11)
+
+
+def test_package_years_and_days():
+    assert workdays.package_knows(2026) and not workdays.package_knows(2027)
+    assert workdays.package_days(2027) == {}
+    days = workdays.package_days(2026)
+    assert days[D(2026, 2, 14)] == (True, "春节")  # a make-up Saturday
+    assert days[D(2026, 2, 16)] == (False, "春节")
+    assert days[D(2026, 10, 1)] == (False, "国庆节")
+    assert D(2026, 3, 7) not in days  # an ordinary Saturday
+
+
+@given(st.dates(min_value=D(2027, 1, 1), max_value=D(2060, 12, 31)))
+def test_years_the_package_does_not_know_follow_the_law(d):
+    assert is_workday(d) == holidays.is_computed_workday(d) == workdays.official_is_workday(d)
 
 
 def test_overrides_take_precedence():

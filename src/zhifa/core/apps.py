@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_save
 
-        from . import checks, fieldguard, metrics, security_events  # noqa: F401  (system checks, signal receivers)
+        from . import access_rules, checks, fieldguard, metrics, security_events  # noqa: F401  (permissions, checks, receivers)
 
         pre_save.connect(fieldguard.guard_before_save, dispatch_uid="zhifa.core.fieldguard")
         metrics.register_live_collector()

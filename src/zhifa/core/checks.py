@@ -1,7 +1,7 @@
 """Django system checks of the platform's own settings (``ZHIFA_*``): a wrong value stops
 ``manage.py check``/``migrate``/``runserver`` at start-up with a message naming the variable,
 instead of failing on the first request that reads it. ``check --deploy`` adds what production
-must have (the audit anchor key)."""
+must have (the audit anchor key). The calendar check warns while a year's holiday notice is missing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 
 
 def _positive_int(name: str, errors: list, *, zero_ok: bool = False) -> None:
@@ -48,7 +49,7 @@ def platform_settings(app_configs=None, **kwargs):
     if path is not None and path.parent.exists() and path.parent.is_file():
         errors.append(Error(f"ZHIFA_AUDIT_ANCHOR_PATH's folder {path.parent} is a file", id="zhifa.E012"))
     if getattr(settings, "ZHIFA_API_MAX_BODY_BYTES", 0) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        errors.append(Warning("ZHIFA_API_MAX_BODY_BYTES is above DATA_UPLOAD_MAX_MEMORY_SIZE", id="zhifa.W001"))
+        errors.append(Warning("ZHIFA_API_MAX_BODY_BYTES is above DATA_UPLOAD_MAX_MEMORY_SIZE", id="zhifa.W002"))
     return errors
 
 
@@ -63,3 +64,26 @@ def production_settings(app_configs=None, **kwargs):
         errors.append(Warning("No shared cache (REDIS_URL): rate limits and lockouts are per process",
                               id="zhifa.W101"))
     return errors
+
+
+
+@register("zhifa")
+def calendar_announcement_check(app_configs=None, **kwargs):
+    """zhifa.W001: the State Council's holiday notice for an awaited year (this year, and from
+    1 December the next) is neither in the ``chinese_calendar`` package nor entered."""
+    if app_configs is not None and not any(config.label == "core" for config in app_configs):
+        return []
+    from .calendars import missing_announcements
+
+    try:
+        missing = missing_announcements()
+    except (DatabaseError, RuntimeError):
+        # No database yet (before the first migrate), or none allowed in this process (Celery
+        # runs the checks when it loads the tasks): a warning must not stop the start-up.
+        return []
+    return [Warning(
+        f"{year}年的节假日安排尚未录入：该年的调休和补班未计入工作日，法定期限按法定节日和周末推算。",
+        hint=(f"执法指导办或系统管理员在“节假日安排”页面（/calendar/{year}/）导入国务院办公厅关于{year}年"
+              "部分节假日安排的通知，或升级 chinesecalendar 包。"),
+        id="zhifa.W001",
+    ) for year in missing]

@@ -24,11 +24,19 @@ Two ways of counting a period appear in the laws the platform enforces:
 Sources: the text of 行政处罚法 art. 85 and 民事诉讼法 art. 85 was checked against secondary
 reproductions of the official texts, not against the 国家法律法规数据库 itself.
 
-Holiday data comes from the ``chinese_calendar`` package (PyPI ``chinesecalendar``), which ships
-the State Council's annual holiday notices — only for the years it knows (2004–2026 in 1.11.0);
-for other years it raises ``NotImplementedError`` and we fall back to Monday–Friday. Keep the
-package up to date each December when the next year's notice is published, and record local or
-late changes as overrides (``date → is working day``), which always win.
+Which days are off, in this order of truth:
+
+1. **An administrator's entry** (``overrides``: ``date → is working day``; the district keeps them
+   in ``zhifa.core.models.HolidayOverride`` and enters each year's State Council notice there)
+   always wins.
+2. **The ``chinese_calendar`` package** (PyPI ``chinesecalendar``) ships the State Council's yearly
+   notices (国务院办公厅关于部分节假日安排的通知) — only for the years it knows (2004–2026 in
+   1.11.0); for other years it raises ``NotImplementedError``.
+3. **The law** for every other year: the festival days of 《全国年节及纪念日放假办法》第二条 (as
+   revised by 国务院令第795号 in 2024) with their presumed article-6 substitutes, computed with the
+   lunar calendar in :mod:`zhifa.core.holidays`, and Saturdays and Sundays off. The bridging days
+   and make-up working days of the yearly notice cannot be computed: until the notice is entered
+   (or the package updated) such a year is counted without them.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 import chinese_calendar
+
+from . import holidays
 
 __all__ = [
     "ADMINISTRATIVE_PENALTY",
@@ -53,6 +63,9 @@ __all__ = [
     "month_deadline",
     "statutory_days",
     "is_working_day_period",
+    "package_knows",
+    "package_days",
+    "official_is_workday",
 ]
 
 #: 《行政处罚法》(2021) 第八十五条: "二日""三日""五日""七日" are working days.
@@ -68,11 +81,11 @@ def _as_date(d: dt.date) -> dt.date:
 
 
 class WorkdayCalendar:
-    """Working days = official calendar (``chinese_calendar``) + overrides.
+    """Working days = overrides, else the ``chinese_calendar`` package, else the law.
 
     ``overrides`` maps a date to ``True`` (a working day) or ``False`` (a rest day) and takes
-    precedence over everything else. Outside the years ``chinese_calendar`` knows, Monday to
-    Friday are working days.
+    precedence over everything else. Outside the years ``chinese_calendar`` knows, the statutory
+    holidays computed by :mod:`zhifa.core.holidays` and Saturdays and Sundays are days off.
     """
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
@@ -88,7 +101,7 @@ class WorkdayCalendar:
         override = self.overrides.get(d)
         if override is not None:
             return override
-        return _official_is_workday(d)
+        return official_is_workday(d)
 
     def next_workday(self, d: dt.date) -> dt.date:
         """``d`` itself if it is a working day, otherwise the first working day after it."""
@@ -196,11 +209,47 @@ def _days(first: dt.date, stop: dt.date):
         d += one
 
 
-def _official_is_workday(d: dt.date) -> bool:
+def official_is_workday(d: dt.date) -> bool:
+    """Whether ``d`` is a working day without the district's entries: the package's data for the
+    years it knows, otherwise the law (:func:`zhifa.core.holidays.is_computed_workday`)."""
     try:
         return chinese_calendar.is_workday(d)
     except NotImplementedError:
-        return d.weekday() < 5
+        return holidays.is_computed_workday(d)
+
+
+def package_knows(year: int) -> bool:
+    """Whether the ``chinese_calendar`` package carries the State Council's notice for ``year``."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def package_days(year: int) -> dict[dt.date, tuple[bool, str]]:
+    """``{date: (is working day, holiday name)}`` of the days in ``year`` the package treats
+    differently from Monday–Friday: holidays on weekdays and make-up working days on weekends.
+    Empty for a year the package does not know."""
+    if not package_knows(year):
+        return {}
+    days = {}
+    for d in _days(dt.date(year, 1, 1), dt.date(year + 1, 1, 1)):
+        working = chinese_calendar.is_workday(d)
+        if working != (d.weekday() < 5):
+            name = chinese_calendar.get_holiday_detail(d)[1]
+            days[d] = (working, _PACKAGE_NAMES.get(name, name or ""))
+    return days
+
+
+#: The package names its holidays in English.
+_PACKAGE_NAMES = {
+    "New Year's Day": holidays.NEW_YEAR, "Spring Festival": holidays.SPRING_FESTIVAL,
+    "Tomb-sweeping Day": holidays.QINGMING, "Labour Day": holidays.LABOUR_DAY,
+    "Dragon Boat Festival": holidays.DRAGON_BOAT, "Mid-autumn Festival": holidays.MID_AUTUMN,
+    "National Day": holidays.NATIONAL_DAY,
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
 
 
 #: Calendar without overrides, used by the module-level helpers.
