@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhifa.cockpit",
     "zhifa.api",
     "zhifa.portal",
+    "zhifa.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,8 @@
 """``load_demo``: create the 衢江区 demo district — roster (``zhifa.organizations.demo``), enforcement
-item catalog (``zhifa.catalog.demo``) and parties (``zhifa.parties.demo``)."""
+item catalog (``zhifa.catalog.demo``) and parties (``zhifa.parties.demo``).
+
+The command lives in the ``demo`` app, the one place that knows every app: each app keeps its
+own loader in its ``demo.py``, and ``handle`` calls them in order, in one transaction."""
 
 from __future__ import annotations
 
