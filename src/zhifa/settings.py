@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhifa.cockpit",
     "zhifa.api",
     "zhifa.portal",
+    "zhifa.web",
     "zhifa.demo",
 ]
 
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhifa.core.middleware.RequestIdMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhifa.web.middleware.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "zhifa.urls"
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhifa.core.context_processors.navigation",
+                "zhifa.web.context_processors.navigation",
             ],
         },
     },

@@ -5,3 +5,4 @@ class ApiConfig(AppConfig):
     name = "zhifa.api"
     label = "api"
     verbose_name = "接口"
+    audit_labels = {"api_key.create": "签发接口密钥"}
