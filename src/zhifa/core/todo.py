@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -100,6 +100,7 @@ class Section:
     note: str = ""  # one line under the title (the rule behind the list, the article)
     action_url: str = ""  # a button next to the title ("登记事件", "现场办案")
     action_label: str = ""
+    failed: bool = False  # the provider raised; the section says it could not load
 
     def earliest_due(self) -> dt.date | None:
         dues = [i.due_date for i in self.items if i.due_date is not None]
@@ -114,7 +115,6 @@ class _Registration:
     role: str
     order: int
     provider: Provider
-    name: str = field(default="")
 
 
 _REGISTRY: list[_Registration] = []
@@ -122,9 +122,8 @@ _REGISTRY: list[_Registration] = []
 
 def register(role: str, provider: Provider, *, order: int = 100) -> Provider:
     """Add ``provider`` to the landing page of ``role`` (registering the same one twice is a no-op)."""
-    name = f"{provider.__module__}.{provider.__qualname__}"
-    if not any(r.role == role and r.name == name for r in _REGISTRY):
-        _REGISTRY.append(_Registration(role, order, provider, name))
+    if not any(r.role == role and r.provider is provider for r in _REGISTRY):
+        _REGISTRY.append(_Registration(role, order, provider))
     return provider
 
 
@@ -160,14 +159,6 @@ class RoleDesk:
         return sum(s.count for s in self.sections)
 
 
-@dataclass(frozen=True)
-class Failed:
-    """A provider that raised: the page still renders, naming the section that could not load."""
-
-    key: str
-    title: str
-
-
 def ordered_roles(user) -> list[str]:
     """The roles the user holds, his main role first, then the others in a fixed order."""
     held = access.roles_of(user)
@@ -193,7 +184,8 @@ def desks_for(user, today: dt.date | None = None, roles: Iterable[str] | None = 
                 if settings.DEBUG:
                     raise
                 log.exception("to-do provider %s failed", fn.__qualname__)
-                section = Section(key=f"failed-{fn.__name__}", title="本栏暂时无法加载", note="请稍后刷新或联系管理员")
+                section = Section(key=f"failed-{fn.__name__}", title="本栏暂时无法加载", note="请稍后刷新或联系管理员",
+                                  empty="", failed=True)
             if section is not None:
                 sections.append(section)
         if sections:
@@ -203,11 +195,14 @@ def desks_for(user, today: dt.date | None = None, roles: Iterable[str] | None = 
 
 def arrange(sections: list[Section]) -> list[Section]:
     """Work waiting first — the section with the nearest deadline leading — then the dashboards
-    (figures), then the sections with nothing to do; each group keeps the registration order."""
+    (figures), then the sections with nothing to do; each group keeps the registration order. A
+    section that failed to load leads, so that it is noticed."""
     far = dt.date.max
 
     def key(pair):
         position, section = pair
+        if section.failed:
+            return (-1, far, position)
         if section.count and section.items:
             return (0, section.earliest_due() or far, position)
         if section.figures:

@@ -68,9 +68,10 @@ def sortable_fields(queryset: QuerySet) -> dict[str, str]:
 def _sortable(model) -> dict[str, str]:
     out = {}
     for f in model._meta.concrete_fields:
-        if isinstance(f, _UNSORTABLE) or f.name == "id":
+        label = str(f.verbose_name)
+        if isinstance(f, _UNSORTABLE) or f.name == "id" or label.isascii():  # no Chinese label: no column
             continue
-        out.setdefault(str(f.verbose_name), f.name)
+        out.setdefault(label, f.name)
     return out
 
 
