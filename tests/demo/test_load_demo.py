@@ -30,3 +30,22 @@ def test_core_imports_no_domain_app():
                 if app not in CORE_MAY_IMPORT and not line.lstrip().startswith("#"):
                     offenders.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_every_demo_login_finds_work_waiting(db):
+    """DESIGN.md, "Demo data": work waiting in every role's queue — the demo officers have visits,
+    incidents and cases of their own the moment they sign in."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from zhifa.core import todo
+    from zhifa.organizations.models import User
+
+    call_command("load_demo", stdout=io.StringIO())
+    for username in ("shangfang_officer", "xiachuan_officer"):
+        user = User.objects.get(username=username)
+        [desk] = todo.desks_for(user, timezone.localdate())
+        counts = {s.key: s.count for s in desk.sections}
+        assert counts["my-incidents"] >= 3 and counts["my-cases"] >= 2 and counts["inspections"] >= 1, (username, counts)

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from zhifa.catalog.demo import load_demo_catalog
+from zhifa.demo.queues import load_demo_queues
 from zhifa.discretion.demo import load_demo_discretion
 from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             parties = load_demo_parties(options["seed"])
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
+            load_demo_queues(options["seed"])  # work waiting for the demo logins themselves
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
         elapsed = time.perf_counter() - started
         c = result.counts

@@ -1,0 +1,127 @@
+"""Work waiting in the demo logins' own queues (DESIGN.md, "Demo data": every role's queue holds
+something), so that each landing page (待办) shows real work the moment one signs in.
+
+Runs last in ``load_demo``, after every app's own loader: the demo officers are put on planned
+visits and rectification re-checks of their township, get incidents assigned to their team, and
+open cases of their own — through the apps' services, so timelines, deadlines and audit rows are
+real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+
+from django.db.models import Q
+from django.utils import timezone
+
+from zhifa.cases import services as case_services
+from zhifa.catalog.models import EnforcementItem
+from zhifa.dispatch import rules as dispatch_rules
+from zhifa.dispatch import services as dispatch_services
+from zhifa.dispatch.past_incidents import PAST_INCIDENTS
+from zhifa.inspections.models import JointInspection, RectificationOrder
+from zhifa.organizations.demo import USERS
+from zhifa.organizations.models import Officer, User
+from zhifa.parties.models import Party
+
+VISITS_PER_OFFICER = 3
+INCIDENTS_PER_OFFICER = 3
+CASE_FACTS = ("在店门外占道经营，经劝导仍未改正", "擅自在门店外墙设置户外广告", "未按规定分类投放生活垃圾")
+
+
+def load_demo_queues(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    dispatcher = User.objects.filter(role=User.Role.COMMAND_CENTER, is_active=True).order_by("pk").first()
+    counts: Counter[str] = Counter()
+    officers = [s.username for s in USERS if s.role == User.Role.OFFICER]
+    for user in User.objects.filter(username__in=officers, officer__isnull=False).select_related(
+            "organization__region", "officer").order_by("username"):
+        rng = random.Random(f"{seed}-queue-{user.username}")
+        counts["visits"] += _join_visits(user, today)
+        counts["rectifications"] += _join_rectifications(user)
+        if dispatcher is not None:
+            counts["incidents"] += _assign_incidents(dispatcher, user, rng)
+        counts["cases"] += _open_cases(user, rng, today)
+    return dict(counts)
+
+
+def _township(user):
+    region = user.organization.region
+    return region if region.is_township else None
+
+
+def _join_visits(user, today: dt.date) -> int:
+    """The officer joins the next planned visits in his township (and their tasks)."""
+    township = _township(user)
+    if township is None:
+        return 0
+    visits = list(JointInspection.objects.filter(state=JointInspection.State.PLANNED, party__township=township,
+                                                 day__gte=today).order_by("day", "pk")[:VISITS_PER_OFFICER])
+    for visit in visits:
+        visit.officers.add(user.officer)
+        for task in visit.tasks.all():
+            task.officers.add(user.officer)
+    return len(visits)
+
+
+def _join_rectifications(user) -> int:
+    """The officer re-checks the open rectification orders of his township's records."""
+    township = _township(user)
+    if township is None:
+        return 0
+    orders = list(RectificationOrder.objects.filter(state=RectificationOrder.State.OPEN,
+                                                    record__party__township=township).select_related("record"))
+    for order in orders:
+        order.record.officers.add(user.officer)
+    return len(orders)
+
+
+def _assign_incidents(dispatcher, user, rng: random.Random) -> int:
+    """Incidents reported in his township and assigned to his team; he has accepted the first."""
+    township = _township(user)
+    if township is None:
+        return 0
+    centre = dispatch_rules.TOWNSHIP_CENTRES.get(township.name, (28.97, 118.95))
+    made = 0
+    for n in range(INCIDENTS_PER_OFFICER):
+        _, text = rng.choice(PAST_INCIDENTS)
+        incident, created = dispatch_services.report_incident(dispatcher, {
+            "source": rng.choice((dispatch_rules.HOTLINE, dispatch_rules.GRASSROOTS, dispatch_rules.PATROL)),
+            "external_id": f"DEMO-QUEUE-{user.username}-{n}", "text": text,
+            "address": f"{township.name}{rng.choice(('老街', '新街', '菜场路', '文化广场'))}",
+            "lat": f"{centre[0] + rng.uniform(-0.005, 0.005):.6f}", "lng": f"{centre[1] + rng.uniform(-0.005, 0.005):.6f}",
+            "reporter_name": rng.choice("王李张刘陈") + "先生", "reporter_phone": f"138{rng.randrange(10**8):08d}",
+        })
+        if not created:
+            continue
+        dispatch_services.transition(dispatcher, incident.pk, "assign", organization=user.organization)
+        if n == 0:
+            dispatch_services.transition(user, incident.pk, "accept")
+        made += 1
+    return made
+
+
+def _open_cases(user, rng: random.Random, today: dt.date) -> int:
+    """Two cases of the officer with a certified colleague: one waiting to be filed, one filed and
+    under investigation."""
+    township = _township(user)
+    colleague = (Officer.objects.filter(organization=user.organization, kind=Officer.Kind.ENFORCEMENT, is_active=True)
+                 .exclude(pk=user.officer_id).order_by("pk").first())
+    items = list(EnforcementItem.objects.filter(kind="penalty", status="in_force", township_library="base")
+                 .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today)).order_by("code")[:10])
+    parties = list(Party.objects.filter(township=township).order_by("pk")[:20]) if township else []
+    if colleague is None or not items or not parties:
+        return 0
+    made = 0
+    for n, steps in enumerate(([], ["file", "start_investigation"])):
+        case = case_services.open_case(user, {
+            "party": rng.choice(parties), "item": rng.choice(items), "act_date": today, "discovery_date": today,
+            "summary": rng.choice(CASE_FACTS), "officers": [user.officer, colleague],
+        })
+        for step in steps:
+            data = {"filing_date": today} if step == "file" else {"as_of": today, "facts_clear": True}
+            case_services.transition(user, case.pk, step, data)
+        made += 1
+    return made
