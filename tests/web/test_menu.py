@@ -37,7 +37,9 @@ def test_an_administrator_sees_every_group_and_still_at_most_eight(world):
     groups, _ = menu_for(admin, "/")
     assert len(groups) == len(nav.GROUPS) <= nav.MAX_TOP_LEVEL
     links = _all_links(admin)
-    assert "现场办案" in links and "事件调度" in links and "案卷评查" in links
+    assert "事件调度" in links and "案卷评查" in links and "清单动态调整" in links
+    # acts only an officer performs (he has no officer record): not offered
+    assert "现场办案" not in links and "我的亮证码" not in links
 
 
 def test_an_officer_sees_his_work_and_not_the_command_centre_or_supervision(world):

@@ -21,7 +21,8 @@ class CasesConfig(AppConfig):
     nav = [
         Entry("案件", "cases:list", "cases", order=10, roles=(
             OFFICER, HEAD, LEGAL_REVIEWER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR)),
-        Entry("现场办案", "cases:open_on_spot", "cases", order=20, roles=(OFFICER,), phone=3, phone_label="办案"),
+        Entry("现场办案", "cases:open_on_spot", "cases", order=20, roles=(OFFICER,), phone=3, phone_label="办案",
+              admin=False),
     ]
 
     def audit_labels(self) -> dict[str, str]:

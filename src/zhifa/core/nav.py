@@ -5,7 +5,8 @@
 
 The top bar shows at most the eight task groups of :data:`GROUPS`, each holding the entries the
 user may use: an entry names the roles that use it (none: every signed-in user) and, optionally, an
-access-policy permission (``access.can``). ``phone`` places an entry in the officer's bottom bar on
+access-policy permission (``access.can``). Administrators see every entry but those marked
+``admin=False`` (acts only an officer performs: 现场办案, 亮证). ``phone`` places an entry in the officer's bottom bar on
 a phone (1 = leftmost). The ``web`` app assembles the menu for each request.
 
 A plain ``(label, url name)`` pair is still accepted: it joins the app's ``nav_group`` and is shown
@@ -44,6 +45,7 @@ class Entry:
     phone: int = 0  # position in the officer's bottom bar on a phone (0: not there)
     phone_label: str = ""  # a shorter label for the bottom bar
     query: str = ""  # appended to the URL, e.g. "?state=open"
+    admin: bool = True  # administrators see it whatever its roles (not for acts needing an officer)
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))

@@ -4,7 +4,8 @@ something), so that each landing page (待办) shows real work the moment one si
 Runs last in ``load_demo``, after every app's own loader: the demo officers are put on planned
 visits and rectification re-checks of their township, get incidents assigned to their team, and
 open cases of their own — through the apps' services, so timelines, deadlines and audit rows are
-real.
+real. The comprehensive bureau gets a case waiting for its head's approval and one in legal
+review.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def load_demo_queues(seed: int = 2026, today: dt.date | None = None) -> dict[str
         if dispatcher is not None:
             counts["incidents"] += _assign_incidents(dispatcher, user, rng)
         counts["cases"] += _open_cases(user, rng, today)
+    counts["cases"] += _body_cases(random.Random(f"{seed}-queue-body"), today)
     return dict(counts)
 
 
@@ -53,12 +55,16 @@ def _township(user):
 
 
 def _join_visits(user, today: dt.date) -> int:
-    """The officer joins the next planned visits in his township (and their tasks)."""
+    """The officer joins the planned visits of his township (and their tasks), and the district's
+    next ones when his township has too few."""
     township = _township(user)
     if township is None:
         return 0
-    visits = list(JointInspection.objects.filter(state=JointInspection.State.PLANNED, party__township=township,
-                                                 day__gte=today).order_by("day", "pk")[:VISITS_PER_OFFICER])
+    planned = JointInspection.objects.filter(state=JointInspection.State.PLANNED)
+    visits = list(planned.filter(party__township=township).order_by("day", "pk")[:VISITS_PER_OFFICER])
+    if len(visits) < VISITS_PER_OFFICER:
+        visits += list(planned.filter(day__gte=today).exclude(pk__in=[v.pk for v in visits])
+                       .order_by("day", "pk")[:VISITS_PER_OFFICER - len(visits)])
     for visit in visits:
         visit.officers.add(user.officer)
         for task in visit.tasks.all():
@@ -103,25 +109,71 @@ def _assign_incidents(dispatcher, user, rng: random.Random) -> int:
     return made
 
 
+def _covering(officers, item, today: dt.date) -> list:
+    """The officers holding a certificate valid today that covers the item's domain (art. 42)."""
+    domain = item.domain.name
+    return [o for o in officers if any(c.is_valid_on(today) and domain in c.domains for c in o.certificates.all())]
+
+
+def _items(today: dt.date, **kind) -> list[EnforcementItem]:
+    return list(EnforcementItem.objects.filter(kind="penalty", status="in_force", **kind)
+                .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today))
+                .select_related("domain").order_by("code")[:20])
+
+
+def _open(actor, officers, item, party, rng, today, steps) -> None:
+    case = case_services.open_case(actor, {
+        "party": party, "item": item, "act_date": today, "discovery_date": today,
+        "summary": rng.choice(CASE_FACTS), "officers": officers,
+    })
+    for step in steps:
+        case_services.transition(actor, case.pk, step, STEP_DATA[step](today))
+
+
+STEP_DATA = {
+    "file": lambda today: {"filing_date": today},
+    "start_investigation": lambda today: {"as_of": today, "facts_clear": True},
+    "notify": lambda today: {"notice_date": today, "penalties_intended": [{"kind": "fine", "amount": "2000"}],
+                             "notice_contents": ["penalty", "facts", "reasons", "basis", "rights", "hearing_right"]},
+    "submit_legal_review": lambda today: {"as_of": today},
+}
+
+
 def _open_cases(user, rng: random.Random, today: dt.date) -> int:
     """Two cases of the officer with a certified colleague: one waiting to be filed, one filed and
     under investigation."""
     township = _township(user)
-    colleague = (Officer.objects.filter(organization=user.organization, kind=Officer.Kind.ENFORCEMENT, is_active=True)
-                 .exclude(pk=user.officer_id).order_by("pk").first())
-    items = list(EnforcementItem.objects.filter(kind="penalty", status="in_force", township_library="base")
-                 .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today)).order_by("code")[:10])
+    team = list(Officer.objects.filter(organization=user.organization, kind=Officer.Kind.ENFORCEMENT, is_active=True)
+                .prefetch_related("certificates").order_by("pk"))
+    me = next((o for o in team if o.pk == user.officer_id), None)
     parties = list(Party.objects.filter(township=township).order_by("pk")[:20]) if township else []
-    if colleague is None or not items or not parties:
-        return 0
     made = 0
-    for n, steps in enumerate(([], ["file", "start_investigation"])):
-        case = case_services.open_case(user, {
-            "party": rng.choice(parties), "item": rng.choice(items), "act_date": today, "discovery_date": today,
-            "summary": rng.choice(CASE_FACTS), "officers": [user.officer, colleague],
-        })
-        for step in steps:
-            data = {"filing_date": today} if step == "file" else {"as_of": today, "facts_clear": True}
-            case_services.transition(user, case.pk, step, data)
-        made += 1
+    for steps in ([], ["file", "start_investigation"]):
+        for item in _items(today, township_library="base"):
+            colleagues = [o for o in _covering(team, item, today) if o.pk != user.officer_id]
+            if me is not None and _covering([me], item, today) and colleagues and parties:
+                _open(user, [me, colleagues[0]], item, rng.choice(parties), rng, today, steps)
+                made += 1
+                break
+    return made
+
+
+def _body_cases(rng: random.Random, today: dt.date) -> int:
+    """Cases of the comprehensive bureau for its head and legal reviewers: one registered, waiting
+    for the head's approval to file (art. 54), one submitted for legal review (art. 58)."""
+    admin = next((User.objects.filter(username=s.username).select_related("organization").first()
+                  for s in USERS if s.role == User.Role.DEPARTMENT_ADMIN), None)
+    if admin is None or admin.organization is None:
+        return 0
+    staff = list(Officer.objects.filter(organization__path__startswith=admin.organization.path, is_active=True,
+                                        kind=Officer.Kind.ENFORCEMENT).prefetch_related("certificates").order_by("pk"))
+    parties = list(Party.objects.order_by("pk")[:20])
+    made = 0
+    for steps in ([], ["file", "start_investigation", "notify", "submit_legal_review"]):
+        for item in _items(today, enforcing_body="comprehensive"):
+            officers = _covering(staff, item, today)[:2]
+            if len(officers) == 2 and parties:
+                _open(admin, officers, item, rng.choice(parties), rng, today, steps)
+                made += 1
+                break
     return made

@@ -24,7 +24,7 @@ class OrganizationsConfig(AppConfig):
         Entry("机构与编制", "organizations:organization_tree", "roster", order=20, roles=(
             DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER)),
         Entry("我的亮证码", "organizations:my_credential", "roster", order=30, roles=(OFFICER,), phone=4,
-              phone_label="亮证"),
+              phone_label="亮证", admin=False),
     ]
     audit_labels = {
         "officer.create": "新增执法人员", "officer.update": "修改人员信息", "officer.post": "下沉到乡镇（街道）",
