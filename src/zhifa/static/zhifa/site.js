@@ -195,6 +195,7 @@
         send(action, entries).then(show, function () {
           // No answer at all: the connection is gone. Keep the form's content and retry later.
           return keep({ action: action, entries: entries, page: window.location.pathname, at: Date.now() }).then(function () {
+            form.reset();  // kept: a second press would send it twice
             buttons.forEach(function (b) { b.disabled = false; });
             say("网络连接中断：材料已暂存在本机，恢复网络后自动上传，请勿重复提交", "warn");
           });
