@@ -100,3 +100,22 @@ def test_a_photo_taken_while_offline_is_sent_when_the_connection_returns(
     evidence = Evidence.objects.get(case=case)
     assert evidence.description == "占道经营现场照片" and evidence.file.name.endswith(".jpg")
     screenshot(page, "officer-phone-upload-sent")
+
+
+def test_a_photo_sent_online_shows_the_servers_answer_like_a_plain_form(transactional_db, live_server, cw,
+                                                                        officer_phone, tmp_path):
+    case = open_general(cw)
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"1" * 1024)
+    page = officer_phone
+    _log_in(page, live_server, "officer_a")
+    page.goto(f"{live_server.url}/cases/{case.pk}/timeline/")
+    form = page.locator("form.evidence-form")
+    form.locator("textarea[name=description]").fill("现场照片")
+    form.locator("input[type=file]").set_input_files(str(photo))
+    form.locator("button[type=submit]").click()
+    page.get_by_text("证据已登记").first.wait_for()  # the message of the page the redirect led to
+    assert page.url.endswith(f"/cases/{case.pk}/timeline/")
+    assert page.get_by_text("现场照片").first.is_visible()
+    page.locator(".phone-bar").get_by_text("待办").click()  # the page shown in place works as any other
+    page.wait_for_url(f"{live_server.url}/")

@@ -60,19 +60,24 @@
   }
 
   /* ---- 3. menus ---- */
+  function openMenus() {
+    return Array.prototype.slice.call(document.querySelectorAll(".nav__menu[open], .nav__user[open]"));
+  }
+
   function menus() {
-    var menus = document.querySelectorAll(".nav__menu, .nav__user");
-    menus.forEach(function (menu) {
+    document.querySelectorAll(".nav__menu, .nav__user").forEach(function (menu) {
       menu.addEventListener("toggle", function () {
-        if (!menu.open) return;
-        menus.forEach(function (other) { if (other !== menu) other.open = false; });
+        if (menu.open) openMenus().forEach(function (other) { if (other !== menu) other.open = false; });
       });
     });
+  }
+
+  function closeMenusOutside() {
     document.addEventListener("click", function (event) {
-      menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+      openMenus().forEach(function (menu) { if (!menu.contains(event.target)) menu.open = false; });
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") menus.forEach(function (menu) { menu.open = false; });
+      if (event.key === "Escape") openMenus().forEach(function (menu) { menu.open = false; });
     });
   }
 
@@ -147,14 +152,21 @@
   }
 
   function show(response) {
-    // The server answered: follow its redirect (its message was shown to the background request,
-    // so the next page says so itself), or show the page it returned (a refusal, with the errors).
-    if (response.redirected) {
-      try { sessionStorage.setItem("zhifa-upload-done", "1"); } catch (e) { /* private window */ }
-      window.location.assign(response.url);
-      return;
-    }
-    return response.text().then(function (html) { document.open(); document.write(html); document.close(); });
+    // The server answered: show the page it sent, as a normal form submission would — the page
+    // a redirect led to (with its message: "证据已登记"), or the form again with its errors.
+    return response.text().then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      var have = Array.prototype.map.call(document.head.querySelectorAll("style, link[rel=stylesheet]"),
+                                          function (e) { return e.outerHTML; });
+      next.head.querySelectorAll("style, link[rel=stylesheet]").forEach(function (e) {
+        if (have.indexOf(e.outerHTML) === -1) document.head.appendChild(document.adoptNode(e));
+      });
+      document.title = next.title;
+      history.pushState({ zhifa: "upload" }, "", response.url);
+      document.body.replaceWith(document.adoptNode(next.body));
+      window.scrollTo(0, 0);
+      enhance();
+    });
   }
 
   var flushing = false;
@@ -192,7 +204,10 @@
         var buttons = form.querySelectorAll("button, input[type=submit]");
         buttons.forEach(function (b) { b.disabled = true; });
         say("正在上传……", "info");
-        send(action, entries).then(show, function () {
+        send(action, entries).then(function (response) {
+          say("", "info");
+          return show(response);
+        }, function () {
           // No answer at all: the connection is gone. Keep the form's content and retry later.
           return keep({ action: action, entries: entries, page: window.location.pathname, at: Date.now() }).then(function () {
             form.reset();  // kept: a second press would send it twice
@@ -202,20 +217,28 @@
         });
       });
     });
-    try {
-      if (sessionStorage.getItem("zhifa-upload-done")) { sessionStorage.removeItem("zhifa-upload-done"); say("材料已上传", "good"); }
-    } catch (e) { /* private window */ }
-    if (window.zhifaUploadRetry) return;  // a page written over this one keeps the first loop
-    window.zhifaUploadRetry = true;
+  }
+
+  function retryLoop() {
     window.addEventListener("online", flush);
+    // A page shown in place after an upload has its own address in the history: going back
+    // loads the page that was there.
+    window.addEventListener("popstate", function () { window.location.reload(); });
     setInterval(flush, RETRY_MS);
     flush();
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function enhance() {
+    statusBox = null;
     sortableHeaders();
     autoSubmit();
     menus();
     uploads();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance();
+    closeMenusOutside();
+    retryLoop();
   });
 })();
