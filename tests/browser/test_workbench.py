@@ -160,3 +160,24 @@ def test_no_menu_page_shows_template_text_or_an_english_error(transactional_db, 
             context.close()
     assert visited > 50
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1440, 2560])
+def test_the_fullest_menu_stays_one_row_from_1024_to_2560(transactional_db, live_server, browser, world, width):
+    """The administrator sees all eight groups, the longest menu there is."""
+    User.objects.create_user("root", password=demo.DEFAULT_PASSWORD, organization=world.root, role=User.Role.SUPERVISOR,
+                             is_superuser=True, is_staff=True, display_name="系统管理员")
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        _log_in(page, live_server.url, "root")
+        assert page.locator(".nav__items > li").count() == MAX_TOP_LEVEL
+        assert page.locator(".topbar").bounding_box()["height"] <= HEADER_MAX_PX
+        centres = page.eval_on_selector_all(".brand, .nav__items > li, .nav__user", """els => els.map(e => {
+            const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })""")
+        assert max(centres) - min(centres) <= 8
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator(".nav__menu summary", has_text="办案").click()  # a group opens as a drop-down
+        assert page.locator(".nav__menu[open] .nav__submenu").get_by_text("案件").is_visible()
+    finally:
+        context.close()

@@ -100,3 +100,10 @@ def test_account_pages_need_login(client, db):
     for url in ("/account/", "/account/password/"):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_sessions_that_ended_without_a_sign_out_are_forgotten_at_the_next_sign_in(world):
+    UserSession.objects.create(user=world.leader_a, session_key="expired-long-ago")
+    _signed_in(world)
+    assert list(UserSession.objects.filter(user=world.leader_a).values_list("session_key", flat=True)) != []
+    assert not UserSession.objects.filter(session_key="expired-long-ago").exists()

@@ -1,7 +1,8 @@
 """Work waiting in the demo logins' own queues (DESIGN.md, "Demo data": every role's queue holds
 something), so that each landing page (待办) shows real work the moment one signs in.
 
-Runs last in ``load_demo``, after every app's own loader: the demo officers are put on planned
+Runs in ``load_demo`` after the apps' own loaders (and before the supervision sweep, which then
+looks at this work too): the demo officers are put on planned
 visits and rectification re-checks of their township, get incidents assigned to their team, and
 open cases of their own — through the apps' services, so timelines, deadlines and audit rows are
 real. The comprehensive bureau gets a case waiting for its head's approval and one in legal

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from zhifa.core import audit
@@ -32,6 +33,15 @@ def _noted(sender, request, user, **kwargs) -> None:
     UserSession.objects.update_or_create(session_key=key, defaults={
         "user": user, "address": client_address(request),
         "user_agent": request.headers.get("User-Agent", "")[:300]})
+    _drop_ended(user)
+
+
+def _drop_ended(user) -> None:
+    """Forget the user's sessions that ended without a sign-out (expired, cleared)."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return
+    live = Session.objects.filter(session_key=OuterRef("session_key"), expire_date__gt=timezone.now())
+    UserSession.objects.filter(user=user).exclude(Exists(live)).delete()
 
 
 def _forgotten(sender, request, user, **kwargs) -> None:
