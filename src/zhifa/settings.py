@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zhifa.cockpit",
     "zhifa.api",
     "zhifa.portal",
+    "zhifa.web",
+    "zhifa.demo",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "zhifa.core.limits.LoginGuardMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "zhifa.web.middleware.MethodNotAllowedPage",
 ]
 
 ROOT_URLCONF = "zhifa.urls"
@@ -95,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhifa.core.context_processors.navigation",
+                "zhifa.web.context_processors.navigation",
             ],
         },
     },

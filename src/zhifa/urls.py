@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhifa.api.api import api
-from zhifa.core import views as core_views
+from zhifa.web import views as web_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("zhifa.web.urls")),
     path("org/", include("zhifa.organizations.urls")),
     path("catalog/", include("zhifa.catalog.urls")),
     path("parties/", include("zhifa.parties.urls")),

@@ -36,7 +36,9 @@ def test_township_officer_works_on_a_phone(transactional_db, live_server, world,
 
     phone.get_by_text("甲镇队员").first.click()
     phone.wait_for_url(re.compile(r"/org/officers/\d+/$"))
-    assert phone.locator("svg").first.is_visible()  # the 亮证 QR code
+    # The 亮证 QR code is the officer's own: his township leader sees that it exists, not the code.
+    assert phone.get_by_text("亮证二维码只向执法人员本人显示").is_visible()
+    assert phone.locator(".credential__qr svg").count() == 0
     assert world.officer_a.id_number not in phone.content()  # masked
     assert _fits_the_phone(phone)
     screenshot(phone, "shell-officer-detail-phone")

@@ -161,18 +161,25 @@ def test_officer_list_is_paginated_by_50(login, world, make_officer):
 
 # ---- officer detail ----
 
-def test_detail_masks_id_number_and_shows_qr_and_certificates(login, world):
+def test_detail_masks_id_number_and_shows_certificates_but_not_another_officers_qr(login, world):
     html = _text(login(world.leader_a).get(f"/org/officers/{world.officer_a.pk}/"))
     assert world.officer_a.id_number not in html
     assert mask_id_number(world.officer_a.id_number) in html
     assert world.officer_a.certificates.get().number in html
+    # 亮证: a code shown by anyone but the officer would let him pass for the officer.
+    assert "<svg" not in html and "/public/credential/" not in html
+    assert "亮证二维码只向执法人员本人显示" in html
+
+
+def test_detail_shows_the_officer_his_own_qr(login, world):
+    html = _text(login(world.user_a).get(f"/org/officers/{world.officer_a.pk}/"))
     assert "<svg" in html and "/public/credential/" in html
 
 
 def test_detail_qr_link_opens_the_public_check(login, world):
-    html = _text(login(world.leader_a).get(f"/org/officers/{world.officer_a.pk}/"))
+    html = _text(login(world.user_a).get(f"/org/officers/{world.officer_a.pk}/"))
     url = re.search(r'href="(http://testserver/public/credential/[^"]+/)"', html).group(1)
-    client = login(world.leader_a)
+    client = login(world.user_a)
     client.logout()
     response = client.get(url)
     assert response.status_code == 200 and "甲镇队员" in _text(response)

@@ -5,6 +5,7 @@ class ApiConfig(AppConfig):
     name = "zhifa.api"
     label = "api"
     verbose_name = "接口"
+    audit_labels = {"api_key.create": "签发接口密钥"}
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (who manages API keys)

@@ -1,12 +1,39 @@
 from django.apps import AppConfig
 
+from zhifa.core.nav import (
+    COMMAND_CENTER,
+    DEPARTMENT_ADMIN,
+    GUIDANCE_OFFICE,
+    OFFICER,
+    SUPERVISOR,
+    TOWNSHIP_LEADER,
+    Entry,
+)
+
 
 class DispatchConfig(AppConfig):
     name = "zhifa.dispatch"
     label = "dispatch"
     verbose_name = "指挥调度"
     api_prefix = "/dispatch"
-    nav = [("指挥调度", "dispatch:queue"), ("我的任务", "dispatch:my_tasks"), ("移送与争议", "dispatch:referral_list")]
+    nav_group = "dispatch"
+    nav = [
+        Entry("事件调度", "dispatch:queue", "dispatch", order=10, roles=(
+            COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN)),
+        Entry("我的任务", "dispatch:my_tasks", "dispatch", order=20, roles=(OFFICER, TOWNSHIP_LEADER, DEPARTMENT_ADMIN),
+              phone=2, phone_label="任务"),
+        Entry("移送与争议", "dispatch:referral_list", "dispatch", order=30, roles=(
+            COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN)),
+    ]
+
+    def audit_labels(self) -> dict[str, str]:
+        """Labels of this app's audit actions, shown in every audit trail instead of the codes."""
+        from . import rules
+
+        return {**{f"incident.{action}": label for action, label in rules.ACTION_LABELS.items()},
+                "incident.report": "登记事件", "incident.merge": "合并为重复事件", "incident.dispute_decided": "争议裁定改派",
+                "referral.send": "移送线索", "referral.receive": "接收移送线索", "dispute.raise": "提出执法争议",
+                "dispute.answer": "答复执法争议", "dispute.decide": "裁定执法争议"}
 
     def ready(self):
         from zhifa.catalog.references import register_open_reference_checker

@@ -1,12 +1,36 @@
 from django.apps import AppConfig
 
+from zhifa.core.nav import (
+    COMMAND_CENTER,
+    DEPARTMENT_ADMIN,
+    GUIDANCE_OFFICE,
+    HEAD,
+    OFFICER,
+    SUPERVISOR,
+    TOWNSHIP_LEADER,
+    Entry,
+)
+
 
 class OrganizationsConfig(AppConfig):
     name = "zhifa.organizations"
     label = "organizations"
     verbose_name = "执法力量"
     api_prefix = "/"
-    nav = [("执法人员", "organizations:officer_list"), ("机构", "organizations:organization_tree")]
+    nav_group = "roster"
+    nav = [
+        Entry("执法人员", "organizations:officer_list", "roster", order=10, roles=(
+            DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER)),
+        Entry("机构与编制", "organizations:organization_tree", "roster", order=20, roles=(
+            DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER)),
+        Entry("我的亮证码", "organizations:my_credential", "roster", order=30, roles=(OFFICER,), phone=4,
+              phone_label="亮证", admin=False),
+    ]
+    audit_labels = {
+        "officer.create": "新增执法人员", "officer.update": "修改人员信息", "officer.post": "下沉到乡镇（街道）",
+        "officer.unpost": "结束下沉", "officer.credential_rotate": "作废亮证二维码", "certificate.create": "登记执法证",
+        "certificate.status": "变更执法证状态", "demo.load": "载入演示数据",
+    }
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (registers the roster's permissions)

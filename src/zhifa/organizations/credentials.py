@@ -1,5 +1,8 @@
 """亮证执法: the officer's QR code points to a public page signed with an expiring token.
 
+Only the officer himself is given his code (``credential_of``): a code shown by anyone else would
+let that person pass for him until it expires. Every other viewer is refused.
+
 The token carries the officer id and the officer's credential nonce, signed with the site key
 (django.core.signing, HMAC-SHA256). It expires after ZHIFA_CREDENTIAL_TOKEN_MAX_AGE seconds, and
 rotating the nonce revokes every token issued before.
@@ -14,6 +17,8 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+
+from zhifa.core.errors import PermissionDenied
 
 from .models import Certificate, Officer
 
@@ -50,6 +55,38 @@ def read_token(token: str, max_age: int | None = None) -> TokenClaims:
         return TokenClaims(officer_id=int(data["o"]), nonce=int(data["n"]))
     except (KeyError, TypeError, ValueError):
         raise CredentialRefused("credential_forged", "二维码无效：内容不完整") from None
+
+
+def own_officer(user) -> Officer:
+    """The officer record of the signed-in user; refused when he is not an officer on duty."""
+    officer = getattr(user, "officer", None) if getattr(user, "officer_id", None) else None
+    if officer is None:
+        raise PermissionDenied("亮证二维码只发给执法人员本人：您的账号没有对应的执法人员")
+    if not officer.is_active:
+        raise PermissionDenied("您已不在执法岗位，不能出示亮证二维码")
+    return officer
+
+
+def may_show(user, officer) -> bool:
+    """Whether ``user`` may be given ``officer``'s code: only the officer himself."""
+    return officer is not None and getattr(user, "officer_id", None) == officer.pk and officer.is_active
+
+
+@dataclass(frozen=True)
+class CredentialCode:
+    officer: Officer
+    url: str
+    svg: str
+    hours: int
+
+
+def credential_of(user, officer, build_url) -> CredentialCode:
+    """The officer's QR code, for himself only (``PermissionDenied`` for any other viewer).
+    ``build_url(token)`` makes the public address the code points to."""
+    if not may_show(user, officer):
+        raise PermissionDenied("亮证二维码只能由执法人员本人出示，其他人不能查看或下载")
+    url = build_url(issue_token(officer))
+    return CredentialCode(officer, url, qr_svg(url), settings.ZHIFA_CREDENTIAL_TOKEN_MAX_AGE // 3600)
 
 
 def qr_svg(url: str, scale: int = 4) -> str:

@@ -10,5 +10,7 @@ urlpatterns = [
     path("officers/<int:officer_id>/certificates/", views.add_certificate, name="add_certificate"),
     path("officers/<int:officer_id>/posting/", views.post_officer, name="post_officer"),
     path("officers/<int:officer_id>/credential/rotate/", views.rotate_credential, name="rotate_credential"),
+    path("officers/<int:officer_id>/credential/", views.officer_credential, name="officer_credential"),
+    path("credential/", views.my_credential, name="my_credential"),
     path("tree/", views.organization_tree, name="organization_tree"),
 ]

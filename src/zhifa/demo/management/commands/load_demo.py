@@ -1,5 +1,8 @@
 """``load_demo``: create the 衢江区 demo district — roster (``zhifa.organizations.demo``), enforcement
-item catalog (``zhifa.catalog.demo``) and parties (``zhifa.parties.demo``)."""
+item catalog (``zhifa.catalog.demo``) and parties (``zhifa.parties.demo``).
+
+The command lives in the ``demo`` app, the one place that knows every app: each app keeps its
+own loader in its ``demo.py``, and ``handle`` calls them in order, in one transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.db import transaction
 
 from zhifa.cases.demo import load_demo_cases
 from zhifa.catalog.demo import load_demo_catalog
+from zhifa.demo.queues import load_demo_queues
 from zhifa.discretion.demo import load_demo_discretion
 from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
@@ -48,6 +52,7 @@ class Command(BaseCommand):
             parties = load_demo_parties(options["seed"])
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
+            load_demo_queues(options["seed"])  # work waiting for the demo logins themselves
             cases = load_demo_cases(options["seed"], password=password)
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
         elapsed = time.perf_counter() - started

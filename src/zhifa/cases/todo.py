@@ -1,0 +1,147 @@
+"""Cases' part of the landing pages (待办).
+
+* the officer's own open cases, by their next statutory deadline (``deadlines.case_deadlines``);
+* the township's open cases, likewise;
+* the legal reviewer's queue and the head's approvals inbox.
+
+The last two read the case state today. When the review and approval records (``LegalReview``,
+``Approval``) exist, re-point :func:`legal_review_queue` and :func:`approvals_inbox` at them:
+nothing else on the landing page depends on how they find their cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from zhifa.core import todo
+from zhifa.core.scopes import Scope
+from zhifa.organizations.models import Certificate
+
+from . import rules, services
+from .deadlines import Deadline, case_deadlines
+from .facts import build_facts
+from .models import OPEN_STATES, Case, CaseOfficer
+
+#: At most this many open cases get their deadlines computed for one section (each costs a few
+#: queries); the oldest first, as they are the nearest to their deadlines.
+MAX_COMPUTED = 40
+
+S = rules.State
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases the user may see: the access policy's, or the user's scope until cases registers one."""
+    return todo.visible(user, Case, lambda qs: Scope.for_user(user).filter(qs))
+
+
+def _with_facts(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("party", "item__domain", "organization").prefetch_related(
+        Prefetch("case_officers", CaseOfficer.objects.select_related("officer").prefetch_related(
+            Prefetch("officer__certificates", Certificate.objects.all()))),
+        "item__legal_bases")
+
+
+def next_deadline(case: Case, today: dt.date, config=None, names: Iterable[str] | None = None) -> Deadline | None:
+    """The case's nearest deadline not yet met that the authority must meet (the party's own
+    periods are left out); ``names`` keeps only those deadlines (e.g. "decision")."""
+    config = config or services.case_config()
+    facts = build_facts(case, {"as_of": today})
+    pending = [d for d in case_deadlines(facts, config.calendar, config, today=today)
+               if d.met_on is None and not d.party and (names is None or d.name in names)]
+    return min(pending, key=lambda d: d.due, default=None)
+
+
+def _case_items(cases: Iterable[Case], today: dt.date, names: Iterable[str] | None = None) -> list[todo.Item]:
+    config = services.case_config()
+    names = tuple(names) if names is not None else None
+    items = []
+    for case in cases:
+        deadline = next_deadline(case, today, config, names)
+        items.append(todo.Item(
+            title=f"{case.number or '案件' + str(case.pk)} {case.party.name}",
+            url=reverse("cases:detail", args=[case.pk]),
+            due=deadline.due if deadline else None,
+            detail=f"{deadline.label}（{deadline.article}）" if deadline else case.item.name,
+            badge=case.get_state_display(),
+        ))
+    far = dt.date.max
+    return sorted(items, key=lambda i: (i.due_date or far, i.title))
+
+
+def _section(key: str, title: str, qs: QuerySet[Case], today: dt.date, *, names=None, **extra) -> todo.Section:
+    count = qs.count()
+    rows = list(_with_facts(qs.order_by("created_at", "pk"))[:MAX_COMPUTED]) if count else []
+    return todo.Section(key, title, count=count, items=_case_items(rows, today, names)[:todo.SHOWN], **extra)
+
+
+@todo.provider("officer", order=30)
+def my_cases(user, today):
+    """The open cases the officer handles, by the next deadline the law sets (行政处罚法第六十条 etc.)."""
+    officer_id = getattr(user, "officer_id", None)
+    if officer_id is None:
+        return None
+    qs = visible_cases(user).filter(state__in=OPEN_STATES, case_officers__officer_id=officer_id).distinct()
+    return _section("my-cases", "我承办的案件", qs, today, more_url=reverse("cases:list"),
+                    empty="没有在办案件", note="按下一个法定期限排列：立案、作出决定、送达、缴款……",
+                    action_url=reverse("cases:open_on_spot"), action_label="现场办案")
+
+
+@todo.provider("township_leader", order=20)
+def township_cases(user, today):
+    qs = visible_cases(user).filter(state__in=OPEN_STATES)
+    return _section("township-cases", "本乡镇（街道）在办案件", qs, today, more_url=reverse("cases:list"),
+                    empty="没有在办案件", note="按下一个法定期限排列")
+
+
+# --------------------------------------------------------------------------------------------
+# Legal review queue and the head's approvals inbox. Today both read the case state; point them
+# at the review and approval records when those exist.
+# --------------------------------------------------------------------------------------------
+
+def legal_review_cases(user) -> QuerySet[Case]:
+    """Cases submitted for legal review (法制审核, 行政处罚法第五十八条) and not yet reviewed."""
+    return visible_cases(user).filter(state=S.LEGAL_REVIEW.value, legal_review_passed=False)
+
+
+def filing_approval_cases(user) -> QuerySet[Case]:
+    """Cases registered in the general procedure waiting for the head's approval to file
+    (立案须经行政机关负责人批准, 行政处罚法第五十四条)."""
+    return visible_cases(user).filter(state=S.REGISTERED.value, procedure=rules.Procedure.GENERAL.value)
+
+
+def decision_cases(user) -> QuerySet[Case]:
+    """Cases ready for the head's decision (行政处罚法第五十七条): heard, deliberated, or reviewed
+    and passed."""
+    qs = visible_cases(user)
+    return (qs.filter(state__in=(S.HEARD.value, S.DELIBERATION.value))
+            | qs.filter(state=S.LEGAL_REVIEW.value, legal_review_passed=True))
+
+
+@todo.provider("legal_reviewer", order=10)
+def legal_review_queue(user, today):
+    return _section("legal-review", "待法制审核", legal_review_cases(user), today, names=("decision",),
+                    more_url=reverse("cases:list") + f"?state={S.LEGAL_REVIEW.value}", empty="没有待审核的案件",
+                    note="重大执法决定须经法制审核（行政处罚法第五十八条），按作出决定的期限排列")
+
+
+@todo.provider("head", order=10)
+def approvals_inbox(user, today):
+    """One inbox: filing approvals (by the filing deadline) and decisions (by the decision deadline)."""
+    filing = filing_approval_cases(user)
+    deciding = decision_cases(user)
+    a = _section("approve-filing", "", filing, today, names=("filing",))
+    b = _section("approve-decision", "", deciding, today, names=("decision",))
+    far = dt.date.max
+    items = sorted([*(_tag(i, "待批准立案") for i in a.items), *(_tag(i, "待作出决定") for i in b.items)],
+                   key=lambda i: (i.due_date or far, i.title))[:todo.SHOWN]
+    return todo.Section("approvals", "待审批", count=a.count + b.count, items=items,
+                        more_url=reverse("cases:list"), empty="没有待审批的事项",
+                        note="立案（第五十四条）与处罚决定（第五十七条）由行政机关负责人批准")
+
+
+def _tag(item: todo.Item, kind: str) -> todo.Item:
+    return todo.Item(item.title, item.url, item.due, f"{kind} · {item.detail}", item.badge, item.level)

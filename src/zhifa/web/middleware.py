@@ -1,0 +1,18 @@
+"""A Chinese page for the bare 405 Django answers a GET on a form's address (a reload after a
+refused submission, a bookmarked action). The API answers for itself."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+
+class MethodNotAllowedPage:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            response.content = render_to_string("405.html", request=request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
