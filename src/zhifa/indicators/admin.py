@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from zhifa.core.admin import ReadOnlyAdmin
+
+from .models import LibraryImport, ProvincialItem, PublicationLimit
+
+for model in (LibraryImport, ProvincialItem, PublicationLimit):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -1,0 +1,101 @@
+"""Typed inputs for the writes of supervision, training, indicators and reports.
+
+Each write service takes one ``Command`` (a pydantic model, the same type the API takes as its
+body): fields typed and bounded once, unknown fields refused. ``parse`` turns a form's POST or an
+import row into a command, and every problem into a Django ``ValidationError`` naming the field
+and the rule in Chinese — the pages show it beside the field, the API as ``{code, message, field}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Schema
+from pydantic import ConfigDict
+from pydantic import ValidationError as SchemaError
+
+#: Form fields that are not data (the CSRF token, the button pressed).
+FORM_NOISE = frozenset({"csrfmiddlewaretoken", "action", "submit"})
+
+
+class Command(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @classmethod
+    def parse(cls, data: Any = None, **values):
+        """The command from a mapping (a dict, or a form's QueryDict: lists become their values
+        where the field is a list) plus ``values``; a ``ValidationError`` naming each bad field."""
+        raw: dict[str, Any] = {}
+        if data is not None:
+            getlist = getattr(data, "getlist", None)
+            for key in data:
+                if key in FORM_NOISE:
+                    continue
+                if getlist is not None and _is_list(cls, key):
+                    raw[key] = [v for v in getlist(key) if v != ""]
+                else:
+                    value = data[key]
+                    raw[key] = None if value == "" and _optional(cls, key) else value
+        raw.update(values)
+        try:
+            return cls.model_validate(raw)
+        except SchemaError as exc:
+            raise to_validation_error(cls, exc) from None
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        info = cls.model_fields.get(name)
+        return (info.title if info is not None and info.title else name)
+
+
+def _is_list(cls, name: str) -> bool:
+    info = cls.model_fields.get(name)
+    return info is not None and getattr(info.annotation, "__origin__", None) in (list, tuple)
+
+
+def _optional(cls, name: str) -> bool:
+    info = cls.model_fields.get(name)
+    return info is not None and not info.is_required()
+
+
+MESSAGES = {
+    "missing": "请填写{label}",
+    "string_too_short": "请填写{label}",
+    "too_short": "请至少填写一项{label}",
+    "string_too_long": "{label}不能超过{max_length}个字",
+    "int_parsing": "{label}须为整数", "int_type": "{label}须为整数", "int_from_float": "{label}须为整数",
+    "float_parsing": "{label}须为数字", "decimal_parsing": "{label}须为数字", "decimal_type": "{label}须为数字",
+    "decimal_max_places": "{label}最多{decimal_places}位小数",
+    "greater_than_equal": "{label}不能小于{ge}", "less_than_equal": "{label}不能大于{le}",
+    "greater_than": "{label}须大于{gt}", "less_than": "{label}须小于{lt}",
+    "date_parsing": "{label}须为日期（年-月-日）", "date_from_datetime_parsing": "{label}须为日期（年-月-日）",
+    "date_type": "{label}须为日期（年-月-日）", "datetime_parsing": "{label}须为日期时间",
+    "datetime_from_date_parsing": "{label}须为日期时间",
+    "bool_parsing": "{label}须为“是”或“否”", "literal_error": "{label}的取值无效", "enum": "{label}的取值无效",
+    "extra_forbidden": "不认识的字段“{field}”", "list_type": "{label}须为列表",
+}
+
+
+def to_validation_error(cls, exc: SchemaError) -> ValidationError:
+    errors: dict[str, list[ValidationError]] = {}
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        field = loc[0] if loc else "__all__"
+        kind = error.get("type", "value_error")
+        context = dict(error.get("ctx") or {})
+        if kind == "value_error":
+            message = str(context.get("error") or error.get("msg", "")).removeprefix("Value error, ")
+        else:
+            template = MESSAGES.get(kind, "{label}无效")
+            message = template.format(label=cls.label(field), field=field, **{k: v for k, v in context.items()
+                                                                           if isinstance(v, (int, float, str))})
+        errors.setdefault(field, []).append(ValidationError(message, code=kind))
+    return ValidationError(errors)
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """``{field: message}`` for a form page."""
+    if hasattr(exc, "error_dict"):
+        return {name: "；".join(e.messages) for name, e in exc.error_dict.items()}
+    return {"__all__": "；".join(exc.messages)}

@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from zhifa.core.admin import ReadOnlyAdmin
+
+from .models import Attendance, Course, Exam, ExamScore, LegalExamCandidate, Support, TrainingPlan
+
+for model in (TrainingPlan, Course, Attendance, Exam, ExamScore, LegalExamCandidate, Support):
+    admin.site.register(model, ReadOnlyAdmin)
