@@ -7,3 +7,6 @@ class CockpitConfig(AppConfig):
     verbose_name = "驾驶舱"
     api_prefix = "/cockpit"
     nav = [("驾驶舱", "cockpit:index")]
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers the cockpit's permissions)
