@@ -8,6 +8,7 @@ and the rule in Chinese — the pages show it beside the field, the API as ``{co
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,7 +37,7 @@ class Command(Schema):
                     raw[key] = [v for v in getlist(key) if v != ""]
                 else:
                     value = data[key]
-                    raw[key] = None if value == "" and _optional(cls, key) else value
+                    raw[key] = None if value == "" and _nullable(cls, key) else value
         raw.update(values)
         try:
             return cls.model_validate(raw)
@@ -54,9 +55,10 @@ def _is_list(cls, name: str) -> bool:
     return info is not None and getattr(info.annotation, "__origin__", None) in (list, tuple)
 
 
-def _optional(cls, name: str) -> bool:
+def _nullable(cls, name: str) -> bool:
+    """An empty form field means "none" for a field that may be None (an optional number or date)."""
     info = cls.model_fields.get(name)
-    return info is not None and not info.is_required()
+    return info is not None and type(None) in typing.get_args(info.annotation)
 
 
 MESSAGES = {
@@ -72,7 +74,8 @@ MESSAGES = {
     "date_parsing": "{label}须为日期（年-月-日）", "date_from_datetime_parsing": "{label}须为日期（年-月-日）",
     "date_type": "{label}须为日期（年-月-日）", "datetime_parsing": "{label}须为日期时间",
     "datetime_from_date_parsing": "{label}须为日期时间",
-    "bool_parsing": "{label}须为“是”或“否”", "literal_error": "{label}的取值无效", "enum": "{label}的取值无效",
+    "bool_parsing": "{label}须为“是”或“否”", "string_type": "{label}须为文字", "dict_type": "{label}格式不正确",
+    "string_pattern_mismatch": "{label}的取值无效", "literal_error": "{label}的取值无效", "enum": "{label}的取值无效",
     "extra_forbidden": "不认识的字段“{field}”", "list_type": "{label}须为列表",
 }
 

@@ -14,6 +14,7 @@ from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
+from zhifa.reports.demo import load as load_demo_assurance
 from zhifa.supervision.demo import load as load_demo_supervision
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
+            load_demo_assurance()  # provincial library, training, body appraisal, 执法评议, consultations
         elapsed = time.perf_counter() - started
         c = result.counts
         self.stdout.write(self.style.SUCCESS(f"已载入衢江区演示数据（{elapsed:.1f} 秒，种子 {options['seed']}）"))
