@@ -100,5 +100,5 @@ def to_validation_error(cls, exc: SchemaError) -> ValidationError:
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """``{field: message}`` for a form page."""
     if hasattr(exc, "error_dict"):
-        return {name: "；".join(e.messages) for name, e in exc.error_dict.items()}
+        return {name: "；".join(messages) for name, messages in exc.message_dict.items()}
     return {"__all__": "；".join(exc.messages)}

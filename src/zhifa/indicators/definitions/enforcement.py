@@ -125,7 +125,10 @@ def reviewed_cases(scope, period):
 
 
 def ground(value: NoPenaltyGround) -> Q:
-    return Q(state__in=CONCLUDED_STATES, extra_facts__no_penalty_ground=value.value)
+    """Not penalised on this ground. An ``EXISTS`` (never NULL), so that its negation — the rows not
+    counted — keeps the cases whose facts have no ground at all."""
+    return Q(Exists(Case.objects.filter(pk=OuterRef("pk"), state__in=CONCLUDED_STATES,
+                                        extra_facts__no_penalty_ground=value.value)))
 
 
 def decided_cases_by(scope, period):
