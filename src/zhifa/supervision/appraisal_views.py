@@ -40,7 +40,7 @@ def bodies(request):
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            errors = {exc.field or "__all__": exc.message}
+            errors = {exc.field or "form": exc.message}
         else:
             messages.success(request, f"已完成{result.organization.name}{result.year}年度考评")
             return redirect("supervision:body_appraisal", result.pk)

@@ -28,7 +28,7 @@ def _errors(exc) -> dict:
     if isinstance(exc, DomainError):
         if exc.status in (403, 404):
             raise exc
-        return {exc.field or "__all__": exc.message}
+        return {exc.field or "form": exc.message}
     return field_errors(exc)
 
 

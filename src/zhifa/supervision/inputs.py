@@ -98,7 +98,8 @@ def to_validation_error(cls, exc: SchemaError) -> ValidationError:
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
-    """``{field: message}`` for a form page."""
+    """``{field: message}`` for a form page; errors of no field under ``form`` (templates cannot
+    read ``__all__``)."""
     if hasattr(exc, "error_dict"):
-        return {name: "；".join(messages) for name, messages in exc.message_dict.items()}
-    return {"__all__": "；".join(exc.messages)}
+        return {("form" if name == "__all__" else name): "；".join(messages) for name, messages in exc.message_dict.items()}
+    return {"form": "；".join(exc.messages)}

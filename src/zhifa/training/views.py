@@ -35,7 +35,7 @@ def _submit(request, command_type, service, **values):
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
-        return None, {exc.field or "__all__": exc.message}, request.POST
+        return None, {exc.field or "form": exc.message}, request.POST
 
 
 def _bodies(user):
