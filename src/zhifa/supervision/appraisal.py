@@ -136,9 +136,9 @@ def body_data(body: Organization, year: int, today: dt.date | None = None) -> di
 
 
 def appraisable_bodies():
-    """The bodies the district appraises: departments directly under the district government and
-    the township teams (enforcement bodies)."""
-    return Organization.objects.filter(is_active=True, is_enforcement_body=True).select_related("region").order_by("path")
+    """The bodies the district appraises: its enforcement bodies and the township teams."""
+    return (Organization.objects.filter(Q(is_enforcement_body=True) | Q(kind=Organization.Kind.TOWNSHIP_TEAM),
+                                        is_active=True).select_related("region").order_by("path"))
 
 
 @transaction.atomic

@@ -88,7 +88,9 @@ def create_campaign(actor, cmd: CampaignInput) -> EvaluationCampaign:
     access.require(actor, "supervision.evaluate")
     if cmd.period_end < cmd.period_start:
         raise ValidationError({"period_end": ValidationError("评议期止不能早于评议期起", code="period_invalid")})
-    departments = list(Organization.objects.filter(pk__in=cmd.departments, is_active=True, is_enforcement_body=True))
+    from .appraisal import appraisable_bodies
+
+    departments = list(appraisable_bodies().filter(pk__in=cmd.departments))
     if len(departments) != len(set(cmd.departments)):
         raise ValidationError({"departments": ValidationError("被评议单位须为在用的执法主体", code="department_invalid")})
     questions = [q.strip() for q in cmd.questions if q.strip()]

@@ -12,9 +12,9 @@ from django.utils import timezone
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.web import service_view
-from zhifa.organizations.models import Organization
 
 from . import evaluation, rules, selectors
+from .appraisal import appraisable_bodies
 from .inputs import field_errors
 
 ACTIONS = {
@@ -47,7 +47,7 @@ def campaigns(request):
     today = timezone.localdate()
     return render(request, "supervision/campaigns.html", {
         "campaigns": selectors.campaigns(request.user), "errors": errors, "values": values, "today": today,
-        "departments": Organization.objects.filter(is_active=True, is_enforcement_body=True).order_by("path"),
+        "departments": appraisable_bodies(),
         "may_evaluate": access.can(request.user, "supervision.evaluate"), "questions": rules.DEFAULT_QUESTIONS})
 
 

@@ -80,6 +80,16 @@ MESSAGES = {
 }
 
 
+class _Values(dict):
+    """Formatting values of a message; a missing one reads as empty rather than failing."""
+
+    def __missing__(self, key):
+        return ""
+
+    def __or__(self, other):
+        return _Values({**self, **other})
+
+
 def to_validation_error(cls, exc: SchemaError) -> ValidationError:
     errors: dict[str, list[ValidationError]] = {}
     for error in exc.errors():
@@ -91,8 +101,8 @@ def to_validation_error(cls, exc: SchemaError) -> ValidationError:
             message = str(context.get("error") or error.get("msg", "")).removeprefix("Value error, ")
         else:
             template = MESSAGES.get(kind, "{label}无效")
-            message = template.format(label=cls.label(field), field=field, **{k: v for k, v in context.items()
-                                                                           if isinstance(v, (int, float, str))})
+            values = _Values({k: v for k, v in context.items() if not isinstance(v, BaseException)})
+            message = template.format_map(values | {"label": cls.label(field), "field": field})
         errors.setdefault(field, []).append(ValidationError(message, code=kind))
     return ValidationError(errors)
 
