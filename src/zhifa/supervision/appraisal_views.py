@@ -58,7 +58,9 @@ def body_appraisal(request, appraisal_id: int):
     if request.method == "POST":
         values = request.POST
         try:
-            cmd = appraisal.ManualScoreInput.parse(request.POST, appraisal=result.pk)
+            data = request.POST.copy()
+            data.pop("evidence", None)  # an empty file field arrives as a form field
+            cmd = appraisal.ManualScoreInput.parse(data, appraisal=result.pk)
             appraisal.add_manual_score(request.user, cmd, request.FILES.get("evidence"))
         except ValidationError as exc:
             errors = field_errors(exc)

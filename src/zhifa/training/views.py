@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -39,9 +40,12 @@ def _submit(request, command_type, service, **values):
 
 
 def _bodies(user):
-    """Bodies the user may keep training records for."""
-    return [o for o in access.visible_to(user, Organization).filter(is_active=True).order_by("path")
-            if access.can(user, "training.manage", o) and (o.is_enforcement_body or o.kind == o.Kind.GUIDANCE_OFFICE)]
+    """Bodies the user may keep training records for: enforcement bodies and township teams (and
+    the guidance office's own) within his scope."""
+    kinds = (Organization.Kind.TOWNSHIP_TEAM, Organization.Kind.GUIDANCE_OFFICE)
+    candidates = access.visible_to(user, Organization).filter(Q(is_enforcement_body=True) | Q(kind__in=kinds),
+                                                              is_active=True).order_by("path")
+    return [o for o in candidates if access.can(user, "training.manage", o)]
 
 
 @service_view
