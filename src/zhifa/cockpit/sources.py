@@ -6,8 +6,7 @@ condition)`` over its source, its drill-down the source filtered by the same con
 always agree. Conditions that are also reform indicators (下沉, 全程网办) are the indicators' own,
 from ``zhifa.indicators.definitions``: defined once.
 
-Also: the art. 60 decision period in SQL (90 days from filing plus approved extensions, the last
-day rolled forward off rest days — 行政处罚法 art. 60; 民事诉讼法 art. 85).
+The art. 60 decision period (on time / late) is the indicators' ``decision_period``.
 """
 
 from __future__ import annotations
@@ -17,9 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from zhifa.cases import selectors as cases
@@ -30,6 +28,7 @@ from zhifa.dispatch import rules as dispatch_rules
 from zhifa.dispatch import selectors as dispatch
 from zhifa.indicators.definitions import enforcement as enforcement_indicators
 from zhifa.indicators.definitions import staff as staff_indicators
+from zhifa.indicators.definitions.decision_period import DecisionPeriod, decided_with_filing
 from zhifa.inspections import selectors as inspections
 from zhifa.organizations.models import Officer, Organization
 
@@ -46,43 +45,6 @@ def alert_model():
     return Alert
 
 
-# ---- SQL helpers for the art. 60 decision period ----
-
-class _ExtensionDays(Func):
-    """Sum of ``days`` over the JSON list ``Case.extensions`` (approved extensions, art. 60)."""
-
-    output_field = IntegerField()
-
-    def as_sql(self, compiler, connection, **extra):  # SQLite (the embedded default)
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"(SELECT COALESCE(SUM(json_extract(e.value, '$.days')), 0) FROM json_each({column}) e)", params
-
-    def as_postgresql(self, compiler, connection, **extra):
-        # Most cases have no extension: skip the per-row subquery for an empty list.
-        column, params = compiler.compile(self.source_expressions[0])
-        return (f"(CASE WHEN {column} IS NULL OR {column} = '[]'::jsonb THEN 0 ELSE "
-                f"(SELECT COALESCE(SUM((e->>'days')::int), 0) FROM jsonb_array_elements({column}) e) END)",
-                [*params, *params, *params])
-
-
-class _DaysBetween(Func):
-    """Calendar days from the first date to the second."""
-
-    output_field = IntegerField()
-
-    def as_sql(self, compiler, connection, **extra):
-        (a, pa), (b, pb) = (compiler.compile(e) for e in self.source_expressions)
-        return f"CAST(julianday({b}) - julianday({a}) AS INTEGER)", pa + pb
-
-    def as_postgresql(self, compiler, connection, **extra):
-        (a, pa), (b, pb) = (compiler.compile(e) for e in self.source_expressions)
-        return f"({b} - {a})", pa + pb
-
-
-#: The deadline rolls forward off rest days (民事诉讼法 art. 85); no run of rest days is longer.
-ROLL_FORWARD_MAX_DAYS = 15
-
-
 # ---- context: what the conditions need ----
 
 @dataclass
@@ -91,43 +53,16 @@ class Context:
     today: dt.date
 
     @cached_property
-    def case_config(self):
-        from zhifa.cases.services import case_config
-
-        return case_config()
-
-    def _elapsed(self):
-        return _DaysBetween(F("filing_date"), F("decision_date"))
-
-    def _allowed(self):
-        return Value(self.case_config.decision_days) + _ExtensionDays(F("extensions"))
-
-    @cached_property
-    def late_borderline_ids(self) -> list[int]:
-        """Decided cases past 90 days (+ extensions) but within a roll-forward of it: the working-day
-        calendar decides whether the last day had rolled forward past the decision (art. 60)."""
-        calendar = self.case_config.calendar
-        rows = (cases.case_list(None, scope=self.scope).filter(_decided_with_filing(), self._past_decision_days())
-                .annotate(elapsed=self._elapsed(), allowed=self._allowed())
-                .filter(elapsed__gt=F("allowed"), elapsed__lte=F("allowed") + ROLL_FORWARD_MAX_DAYS)
-                .values_list("pk", "filing_date", "decision_date", "allowed").order_by())
-        return [pk for pk, filed, decided, allowed in rows if decided > calendar.calendar_deadline(filed, allowed)]
+    def period(self) -> DecisionPeriod:
+        """The art. 60 decision period, as the indicators define it."""
+        return DecisionPeriod(self.scope, self.today)
 
     def case_late(self) -> Q:
-        """Decided after the art. 60 period: 90 calendar days from filing plus approved extensions,
-        the last day rolled forward off rest days (行政处罚法 art. 60; 民事诉讼法 art. 85)."""
-        sure = GreaterThan(self._elapsed(), self._allowed() + ROLL_FORWARD_MAX_DAYS)
-        return _decided_with_filing() & self._past_decision_days() & (Q(sure) | Q(pk__in=self.late_borderline_ids))
-
-    def _past_decision_days(self) -> Q:
-        """More than 90 days from filing to decision: implied by lateness (extensions only add days),
-        and cheap — the expression index ``case_decision_elapsed`` finds these few cases without
-        summing every case's extensions (a province's 300,000 decided cases)."""
-        return Q(GreaterThan(self._elapsed(), Value(self.case_config.decision_days)))
+        """Decided after the art. 60 period (``zhifa.indicators.definitions.decision_period``)."""
+        return self.period.late()
 
 
-def _decided_with_filing() -> Q:
-    return Q(state__in=FINED_STATES, decision_date__isnull=False, filing_date__isnull=False)
+_decided_with_filing = decided_with_filing
 
 
 # ---- sources: the scoped querysets of the apps ----

@@ -12,9 +12,9 @@ from django.utils import timezone
 from pydantic import Field
 
 from zhifa.catalog.rules import ITEM_CODE
+from zhifa.commands import Command
 from zhifa.core import access, audit
 from zhifa.organizations.models import Organization
-from zhifa.supervision.inputs import Command
 
 from .models import LibraryImport, ProvincialItem, PublicationLimit
 

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from zhifa.commands import field_errors
 from zhifa.core import access
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
-from zhifa.supervision.inputs import field_errors
 
 from . import selectors, services
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zhifa.core.scopes import Scope
+from zhifa.indicators import charts
 from zhifa.indicators import selectors as indicators
 from zhifa.indicators.definitions import AVERAGE, COUNT, GROUPS, INDICATORS, RATE, Measurement, Period
-
-from . import charts
 
 DISTRICT = Scope(everything=True)
 YEARS_BACK = 3  # an annual report compares with this many years before

@@ -17,10 +17,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from pydantic import Field
 
+from zhifa.commands import Command
 from zhifa.core import access, audit
 from zhifa.core.exports import workbook_bytes
 from zhifa.indicators.definitions import INDICATORS, Period
-from zhifa.supervision.inputs import Command
 
 from . import content as report_content
 from .models import ReportRun

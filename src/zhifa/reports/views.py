@@ -11,9 +11,9 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from zhifa.commands import field_errors
 from zhifa.core import access
 from zhifa.core.web import service_view
-from zhifa.supervision.inputs import field_errors
 
 from . import selectors, services
 

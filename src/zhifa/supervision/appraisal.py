@@ -23,13 +23,13 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 from pydantic import Field
 
+from zhifa.commands import Command
 from zhifa.core import access, audit
 from zhifa.core.errors import DomainError
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Organization
 
 from . import rules, selectors
-from .inputs import Command
 from .models import AppraisalDimension, AppraisalScheme, BodyAppraisal, ManualScore, Review
 
 BASIS = "方案 三（五）3：将综合行政执法工作单列考核，纳入区对部门、区对乡镇（街道）的年度目标责任制考核"
@@ -89,10 +89,10 @@ def create_body_scheme(actor, cmd: BodySchemeInput) -> AppraisalScheme:
 
 def body_data(body: Organization, year: int, today: dt.date | None = None) -> dict:
     """The platform's numbers of a body (with its units) for a year: one aggregate query per
-    source. Timeliness is the cockpit's art. 60 condition; training is ``zhifa.training``'s."""
+    source. Timeliness is the indicators' art. 60 decision period; training is ``zhifa.training``'s."""
     from zhifa.cases.models import Case
-    from zhifa.cockpit.sources import Context
     from zhifa.dispatch.models import Incident
+    from zhifa.indicators.definitions.decision_period import DecisionPeriod
     from zhifa.indicators.definitions.enforcement import CONCLUDED_STATES
     from zhifa.training.selectors import training_compliance
 
@@ -102,14 +102,14 @@ def body_data(body: Organization, year: int, today: dt.date | None = None) -> di
     start_at = timezone.make_aware(dt.datetime(year, 1, 1))
     end_at = timezone.make_aware(dt.datetime(year + 1, 1, 1))
     scope = Scope(org_path=body.path)
-    ctx = Context(scope, today or timezone.localdate())
+    period = DecisionPeriod(scope, today or timezone.localdate())
     out: dict = {}
     cases = Case.objects.filter(organization__path__startswith=body.path)
     out.update(cases.aggregate(
         cases=Count("pk", filter=Q(filing_date__gte=start, filing_date__lte=end)),
         cases_decided=Count("pk", filter=Q(decision_date__gte=start, decision_date__lte=end, state__in=CONCLUDED_STATES,
                                            filing_date__isnull=False)),
-        cases_late=Count("pk", filter=Q(decision_date__gte=start, decision_date__lte=end) & ctx.case_late())))
+        cases_late=Count("pk", filter=Q(decision_date__gte=start, decision_date__lte=end) & period.late())))
     out["cases_on_time"] = out["cases_decided"] - out["cases_late"]
     reviews = Review.objects.filter(state=Review.State.SCORED, organization__path__startswith=body.path,
                                     scored_at__gte=start_at, scored_at__lt=end_at)

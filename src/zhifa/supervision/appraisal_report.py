@@ -22,7 +22,7 @@ def officer_results(appraisal: BodyAppraisal):
 
 
 def context(appraisal: BodyAppraisal) -> dict:
-    from zhifa.reports.charts import bar_chart
+    from zhifa.indicators.charts import bar_chart
 
     years = trend(appraisal.organization, appraisal.scheme)
     chart = bar_chart([str(a.year) for a in years], [float(a.total) for a in years], title="历年总分", width=560,

@@ -12,12 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from zhifa.commands import field_errors
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.web import service_view
 
 from . import appraisal, appraisal_report, rules, selectors
-from .inputs import field_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

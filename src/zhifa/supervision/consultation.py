@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import Field
 
+from zhifa.commands import Command
 from zhifa.core import access, audit
 from zhifa.core.errors import DomainError
 from zhifa.organizations.models import Organization
 
-from .inputs import Command
 from .models import Consultation
 
 BASIS = "方案 三（六）2：双向案件咨询制度"

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from zhifa.commands import field_errors
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Organization
 
 from . import consultation, rules, selectors
-from .inputs import field_errors
 from .models import Consultation
 
 

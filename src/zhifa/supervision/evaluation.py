@@ -20,12 +20,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import Field
 
+from zhifa.commands import Command
 from zhifa.core import access, audit
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.organizations.models import Organization
 
 from . import rules
-from .inputs import Command
 from .models import Answer, EvaluationCampaign, ExpertReview, Finding, Invitation
 
 BASIS = "方案 三（六）2：建立行政执法评议机制，组织对各部门执法工作进行评议"

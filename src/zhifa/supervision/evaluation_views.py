@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from zhifa.commands import field_errors
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.web import service_view
 
 from . import evaluation, rules, selectors
 from .appraisal import appraisable_bodies
-from .inputs import field_errors
 
 ACTIONS = {
     "invite": (evaluation.InviteInput, evaluation.invite, "已发送评议问卷"),

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import Field
 
+from zhifa.commands import Command
 from zhifa.core import access, audit
 from zhifa.organizations.models import Officer, Organization
-from zhifa.supervision.inputs import Command
 
 from . import rules, selectors
 from .models import Attendance, Course, Exam, ExamScore, LegalExamCandidate, Support, TrainingPlan

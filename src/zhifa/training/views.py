@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from zhifa.commands import field_errors
 from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Officer, Organization
-from zhifa.supervision.inputs import field_errors
 
 from . import rules, selectors, services
 

@@ -1,5 +1,6 @@
-"""Small SVG charts for the reports, drawn on the server so that WeasyPrint embeds them in the PDF
-(no browser, no image files). Pure functions: numbers in, SVG text out."""
+"""Small SVG charts of indicator figures for the reports and the appraisal reports, drawn on the
+server so that WeasyPrint embeds them in the PDF (no browser, no image files). Pure functions:
+numbers in, SVG text out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Typed inputs for the writes of supervision, training, indicators and reports.
+"""Typed commands: the one input a write service takes (used by training, indicators, supervision
+and reports; beside ``zhifa.celery.background_task``, a helper shared by apps).
 
 Each write service takes one ``Command`` (a pydantic model, the same type the API takes as its
 body): fields typed and bounded once, unknown fields refused. ``parse`` turns a form's POST or an
