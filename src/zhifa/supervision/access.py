@@ -66,6 +66,30 @@ def receives(actor, notice) -> bool:
     return org is not None and notice is not None and notice.to_org.path.startswith(org.path)
 
 
+def holders(permission: str):
+    """Active users holding a role that holds ``permission`` (their main role or a granted one)."""
+    from django.db.models import Q
+
+    roles = sorted(access.get_permission(permission).roles)
+    granted = Q(role_grants__role__in=roles, role_grants__revoked_at__isnull=True)
+    return User.objects.filter(Q(role__in=roles) | granted, is_active=True).distinct().order_by("username")
+
+
+def responsible_supervisor(org: Organization | None) -> User | None:
+    """Whom an alert about ``org`` goes to by default: a supervisor of the body or its nearest
+    parent, else a supervisor of the guidance office, else a guidance office user."""
+    users = User.objects.filter(is_active=True)
+    if org is not None:
+        chain = org.ancestor_ids() if org.path else [org.pk]
+        found = {u.organization_id: u for u in users.filter(role=R.SUPERVISOR, organization_id__in=chain).order_by("pk")}
+        for org_id in reversed(chain):
+            if org_id in found:
+                return found[org_id]
+    guidance = users.filter(organization__kind=Organization.Kind.GUIDANCE_OFFICE)
+    return guidance.filter(role=R.SUPERVISOR).order_by("pk").first() or guidance.filter(
+        role=R.GUIDANCE_OFFICE).order_by("pk").first()
+
+
 def _scoped(field: str, region_field: str | None = None):
     def visible(actor, queryset):
         return Scope.for_user(actor).filter(queryset, field, region_field)

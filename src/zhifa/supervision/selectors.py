@@ -11,6 +11,7 @@ from zhifa.core.errors import NotFound
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Officer, Organization, User
 
+from . import access as supervision_access
 from .models import (
     Alert,
     AppraisalResult,
@@ -126,21 +127,14 @@ def review_results_by_officer(scope: Scope, batch_id: int | None = None) -> list
     return [{**r, "rate": (r["points"] / r["full"] * 100) if r["full"] else None} for r in rows]
 
 
-def holders(permission: str) -> QuerySet[User]:
-    """Active users holding a role that holds ``permission`` (main role or a granted one)."""
-    roles = sorted(access.get_permission(permission).roles)
-    granted = Q(role_grants__role__in=roles, role_grants__revoked_at__isnull=True)
-    return User.objects.filter(Q(role__in=roles) | granted, is_active=True).distinct().order_by("username")
-
-
 def reviewers() -> QuerySet[User]:
     """Who may be assigned a case file to score."""
-    return holders("supervision.score_file")
+    return supervision_access.holders("supervision.score_file")
 
 
 def supervisors() -> QuerySet[User]:
     """Who may be assigned an alert."""
-    return holders("supervision.handle_alert")
+    return supervision_access.holders("supervision.handle_alert")
 
 
 # ---- appraisal ----

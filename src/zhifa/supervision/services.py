@@ -144,20 +144,11 @@ def run_for(model: str, ids, now: dt.datetime | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------
 
 def responsible_supervisor(alert: Alert) -> User | None:
-    """The supervisor of the responsible body (nearest up its tree), else of the guidance office,
-    else a guidance office user."""
-    users = User.objects.filter(is_active=True)
-    if alert.organization_id:
-        org = alert.organization
-        chain = [int(x) for x in org.path.strip("/").split("/") if x] if org.path else [org.pk]
-        found = {u.organization_id: u for u in users.filter(role=User.Role.SUPERVISOR, organization_id__in=chain)
-                 .order_by("pk")}
-        for org_id in reversed(chain):
-            if org_id in found:
-                return found[org_id]
-    guidance = users.filter(organization__kind=Organization.Kind.GUIDANCE_OFFICE)
-    return (guidance.filter(role=User.Role.SUPERVISOR).order_by("pk").first()
-            or guidance.filter(role=User.Role.GUIDANCE_OFFICE).order_by("pk").first())
+    """The supervisor of the responsible body (nearest up its tree), else of the guidance office
+    (``access.responsible_supervisor``)."""
+    from .access import responsible_supervisor as find
+
+    return find(alert.organization)
 
 
 def _alert_for(user, alert_id: int) -> Alert:
@@ -191,7 +182,7 @@ def assign(user, alert_id: int, assignee_id: int | None = None) -> Alert:
         assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
     else:
         assignee = responsible_supervisor(alert)
-    if assignee is None or not access.has_role(assignee, *access.get_permission("supervision.handle_alert").roles):
+    if assignee is None or not access.can(assignee, "supervision.handle_alert"):
         raise ValidationError({"assignee": ValidationError("只能交办给执法指导办或监督人员", code="assignee_not_supervisor")})
     alert.assignee = assignee
     return _move(user, alert, "assign", assignee=assignee.pk)
