@@ -1,3 +1,5 @@
+"""The cockpit app's configuration: its menu entry, API prefix and permissions."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Addresses of the cockpit: the screen, its fragment, the tables, refresh, PDF, drill-downs."""
+
 from django.urls import path
 
 from . import views

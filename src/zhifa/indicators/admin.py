@@ -1,3 +1,5 @@
+"""Read-only admin of the provincial library and the publication time limits."""
+
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin

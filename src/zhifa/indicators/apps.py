@@ -1,3 +1,5 @@
+"""The indicators app's configuration: menu entry, API prefix, permissions."""
+
 from django.apps import AppConfig
 
 

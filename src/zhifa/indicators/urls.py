@@ -1,3 +1,5 @@
+"""Addresses of the indicators: the page, the provincial library, each drill-down."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""Read-only admin of the report runs."""
+
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin

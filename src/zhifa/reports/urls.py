@@ -1,3 +1,5 @@
+"""Addresses of the reports: the list and request form, a report, its progress and files."""
+
 from django.urls import path
 
 from . import views

@@ -1,3 +1,5 @@
+"""The supervision app's configuration: menu entries, API prefix, permissions, event runs."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""Addresses of supervision: alerts, notices, reviews, appraisals, 执法评议, the public
+questionnaire and consultations."""
+
 from django.urls import path
 
 from . import appraisal_views, consultation_views, evaluation_views, views

@@ -1,3 +1,5 @@
+"""Addresses of training: plans, a plan, a course, hours, qualification, support teams."""
+
 from django.urls import path
 
 from . import views
