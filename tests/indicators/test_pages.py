@@ -114,3 +114,19 @@ def test_quotes_are_the_plans_own_words():
     for indicator in INDICATORS:
         if indicator.quote:
             assert any(indicator.quote in t for t in texts), indicator.key
+
+
+def test_a_department_sets_its_own_publication_limit(client, world):
+    from zhifa.indicators.models import PublicationLimit
+
+    client.force_login(world.guidance_user)
+    response = client.post("/indicators/library/", {"action": "limit", "organization": world.bureau.pk,
+                                                     "working_days": "0", "basis": ""})
+    html = response.content.decode()
+    assert "公开时限（工作日）不能小于1" in html and "请填写依据" in html and not PublicationLimit.objects.exists()
+    client.post("/indicators/library/", {"action": "limit", "organization": world.bureau.pk, "working_days": "20",
+                                         "basis": "市场监管部门规定"})
+    assert PublicationLimit.objects.get().working_days == 20
+    client.force_login(world.leader_a)
+    assert client.post("/indicators/library/", {"action": "limit", "organization": world.bureau.pk,
+                                                "working_days": "5", "basis": "x"}).status_code == 403

@@ -94,3 +94,16 @@ def library() -> QuerySet[ProvincialItem]:
 
 def library_imports() -> QuerySet[LibraryImport]:
     return LibraryImport.objects.select_related("imported_by").order_by("-imported_at", "-pk")
+
+
+def publication_limits():
+    from .models import PublicationLimit
+
+    return PublicationLimit.objects.select_related("organization").order_by("organization__path")
+
+
+def departments():
+    """Bodies that may set their own publication time limit: the enforcement bodies."""
+    from zhifa.organizations.models import Organization
+
+    return Organization.objects.filter(is_active=True, is_enforcement_body=True).order_by("path")

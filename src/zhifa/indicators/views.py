@@ -59,7 +59,15 @@ def drilldown(request, key: str, part: str):
 @service_view
 def library(request):
     errors = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "limit":
+        try:
+            row = services.set_publication_limit(request.user, services.PublicationLimitInput.parse(request.POST))
+        except ValidationError as exc:
+            errors = field_errors(exc)
+        else:
+            messages.success(request, f"已设定{row.organization.name}的处罚决定公开时限为{row.working_days}个工作日")
+            return redirect("indicators:library")
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         try:
             if upload is None:
@@ -77,4 +85,6 @@ def library(request):
     page = Paginator(selectors.library(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "indicators/library.html", {
         "page": page, "imports": selectors.library_imports()[:10], "errors": errors, "query": "",
-        "may_import": access.can(request.user, "indicators.import_library")})
+        "may_import": access.can(request.user, "indicators.import_library"), "limits": selectors.publication_limits(),
+        "may_set_limit": access.can(request.user, "indicators.set_publication_limit"),
+        "departments": selectors.departments()})
