@@ -154,3 +154,18 @@ def test_pages(client, world):
     assert client.get(f"/training/plans/{plan.pk}/").status_code == 404
     hours = client.get("/api/v1/training/hours").json()
     assert {h["name"] for h in hours} == {"乙镇队员"}
+
+
+def test_api_takes_the_same_typed_commands(client, world):
+    client.force_login(world.leader_a)
+    body = {"organization": world.team_a.pk, "year": YEAR, "title": "方案", "syllabus": "大纲"}
+    response = client.post("/api/v1/training/plans", {**body, "colour": "red"}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "colour"
+    response = client.post("/api/v1/training/plans", {**body, "required_hours": 30}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "required_hours"
+    created = client.post("/api/v1/training/plans", body, content_type="application/json")
+    assert created.status_code == 201
+    assert [p["id"] for p in client.get("/api/v1/training/plans").json()] == [created.json()["id"]]
+    client.force_login(world.leader_b)
+    other = client.post("/api/v1/training/plans", {**body, "year": YEAR - 1}, content_type="application/json")
+    assert other.status_code == 403

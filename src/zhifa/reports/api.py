@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import selectors, services
 
@@ -23,7 +23,7 @@ class RunOut(Schema):
 
 @router.post("/", response={202: RunOut}, summary="生成月度或年度改革报告（后台生成，查询进度）")
 def request_report(request, payload: services.ReportInput):
-    return 202, services.request_report(request.auth, payload)
+    return Status(202, services.request_report(request.auth, payload))
 
 
 @router.get("/{run_id}", response=RunOut, summary="报告生成进度")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import selectors, services
 
@@ -54,24 +54,24 @@ def hours(request, year: int | None = None):
 
 @router.post("/plans", response={201: CreatedOut}, summary="制定年度培训方案")
 def create_plan(request, payload: services.PlanInput):
-    return 201, {"id": services.create_plan(request.auth, payload).pk}
+    return Status(201, {"id": services.create_plan(request.auth, payload).pk})
 
 
 @router.post("/courses", response={201: CreatedOut}, summary="添加培训课程")
 def add_course(request, payload: services.CourseInput):
-    return 201, {"id": services.add_course(request.auth, payload).pk}
+    return Status(201, {"id": services.add_course(request.auth, payload).pk})
 
 
 @router.post("/attendance", response={201: list[int]}, summary="登记参训")
 def attendance(request, payload: services.AttendanceInput):
-    return 201, [row.pk for row in services.record_attendance(request.auth, payload)]
+    return Status(201, [row.pk for row in services.record_attendance(request.auth, payload)])
 
 
 @router.post("/exams", response={201: CreatedOut}, summary="添加考试")
 def create_exam(request, payload: services.ExamInput):
-    return 201, {"id": services.create_exam(request.auth, payload).pk}
+    return Status(201, {"id": services.create_exam(request.auth, payload).pk})
 
 
 @router.post("/scores", response={201: list[int]}, summary="登记考试成绩")
 def scores(request, payload: services.ScoresInput):
-    return 201, [row.pk for row in services.record_scores(request.auth, payload)]
+    return Status(201, [row.pk for row in services.record_scores(request.auth, payload)])
