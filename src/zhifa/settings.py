@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.dispatch",
     "zhifa.supervision",
+    "zhifa.training",
+    "zhifa.indicators",
+    "zhifa.reports",
     "zhifa.cockpit",
     "zhifa.api",
     "zhifa.portal",
@@ -260,6 +263,9 @@ ZHIFA_PUBLIC_BASE_URL = os.environ.get("ZHIFA_PUBLIC_BASE_URL", "")
 # (行政处罚法 第六十三条), {"hearing_thresholds": {...}}. Empty: every fine is treated as
 # hearing-eligible (the safe side). See zhifa.cases.services.case_config().
 ZHIFA_CASE_CONFIG = json.loads(os.environ.get("ZHIFA_CASE_CONFIG", "{}"))
+# GeoJSON FeatureCollection of the township boundaries for the cockpit's map (features carry the
+# township's 区划代码 as ``code`` or its ``name``); empty: a schematic grid of townships.
+ZHIFA_TOWNSHIP_GEOJSON = os.environ.get("ZHIFA_TOWNSHIP_GEOJSON", "")
 # The public credential-check link an officer shows (亮证) stays valid this long.
 ZHIFA_CREDENTIAL_TOKEN_MAX_AGE = int(os.environ.get("ZHIFA_CREDENTIAL_TOKEN_MAX_AGE", str(24 * 3600)))
 

@@ -27,7 +27,7 @@ def _all_counts_agree(scope):
     for key, value in counts.items():
         assert selectors.drilldown(key, scope).count() == value, key
     services.refresh(scope)
-    cockpit = selectors.snapshot(scope)
+    cockpit = services.snapshot(scope)
     assert cockpit.counts == counts
     assert cockpit.as_dict() == selectors.indicators(scope).as_dict()  # the snapshot loses nothing
     for f in cockpit.figures.values():

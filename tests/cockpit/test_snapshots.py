@@ -105,8 +105,8 @@ def test_two_refreshes_of_one_scope_never_run_at_once(world):
 
 def test_task_refreshes_the_district_and_recently_viewed_scopes(world):
     scope_a, scope_b = Scope.for_user(world.leader_a), Scope.for_user(world.leader_b)
-    selectors.snapshot(scope_a)
-    selectors.snapshot(scope_b)
+    services.snapshot(scope_a)
+    services.snapshot(scope_b)
     Snapshot.objects.filter(scope_key=selectors.scope_key(scope_b)).update(
         viewed_at=timezone.now() - dt.timedelta(days=services.VIEWED_DAYS + 1))
     add_incident(world.shangfang, world.team_a)
@@ -114,17 +114,17 @@ def test_task_refreshes_the_district_and_recently_viewed_scopes(world):
     result = tasks.refresh_snapshots.apply().get()
     assert set(result) == {"district", selectors.scope_key(scope_a)}
     assert all(isinstance(ms, int) for ms in result.values())
-    assert selectors.snapshot(scope_a).counts["incidents_total"] == 1
+    assert services.snapshot(scope_a).counts["incidents_total"] == 1
     stale = Snapshot.objects.get(scope_key=selectors.scope_key(scope_b))
     assert stale.data["counts"]["incidents_total"] == 0  # not viewed lately: left as it was
-    assert selectors.snapshot(DISTRICT).counts["incidents_total"] == 2
+    assert services.snapshot(DISTRICT).counts["incidents_total"] == 2
     again = tasks.refresh_snapshots.apply().get()  # idempotent
     assert set(again) == set(result) and Snapshot.objects.count() == 3
     # looking at township B again puts it back on the task's list
-    assert selectors.snapshot(scope_b).counts["incidents_total"] == 0
+    assert services.snapshot(scope_b).counts["incidents_total"] == 0
     assert selectors.scope_key(scope_b) in tasks.refresh_snapshots.apply().get()
-    assert selectors.snapshot(scope_b).counts["incidents_total"] == 1
-    assert selectors.snapshot(DISTRICT).counts == selectors.counts(DISTRICT)
+    assert services.snapshot(scope_b).counts["incidents_total"] == 1
+    assert services.snapshot(DISTRICT).counts == selectors.counts(DISTRICT)
 
 
 def test_refresh_button_recomputes_and_is_rate_limited_per_scope(client, world, command):
@@ -172,14 +172,14 @@ def test_a_township_snapshot_holds_only_its_own_records(world):
     add_case(world.team_b, world.xiachuan, state="decided")
     scope_a, scope_b = Scope.for_user(world.leader_a), Scope.for_user(world.leader_b)
     assert selectors.scope_key(scope_a) != selectors.scope_key(scope_b)
-    a, b = selectors.snapshot(scope_a), selectors.snapshot(scope_b)
+    a, b = services.snapshot(scope_a), services.snapshot(scope_b)
     assert (a.counts["incidents_total"], a.counts["cases_total"]) == (3, 0)
     assert (b.counts["incidents_total"], b.counts["cases_total"]) == (1, 1)
     assert [name for _, name, _ in a.townships.rows] == ["上方镇"]
     assert [name for _, name, _ in b.townships.rows] == ["峡川镇"]
     assert sum(a.trend["series"]["incidents_total"]) == 3
     # the district's snapshot is another row, with everything
-    assert selectors.snapshot(DISTRICT).counts["incidents_total"] == 4
+    assert services.snapshot(DISTRICT).counts["incidents_total"] == 4
     assert Snapshot.objects.count() == 3
     _all_counts_agree(scope_a)
     _all_counts_agree(scope_b)

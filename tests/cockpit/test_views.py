@@ -54,7 +54,7 @@ def test_figures_change_after_a_write_once_refreshed(client, world, command):
     """The page shows its scope's snapshot, stamped with its time; 刷新 recomputes it at once."""
     client.force_login(command)
     html = client.get("/cockpit/").content.decode()
-    assert "数据更新于" in html and "（每5分钟更新）" in html and 'action="/cockpit/refresh/"' in html
+    assert "数据时间" in html and "每60秒自动刷新" in html and 'action="/cockpit/refresh/"' in html
     before = figures_of(html)
     add_incident(world.xiachuan, world.team_b)
     add_case(world.team_b, world.xiachuan, state="decided")

@@ -29,6 +29,8 @@ def sv(world):
         firm=add_party(world.shangfang, name="上方某某餐饮有限公司"),
         second=new_officer(world.team_a, name="甲镇队员二"),
         supervisor=new_user("supervisor", world.guidance, User.Role.SUPERVISOR),
+        #: the second pair of eyes a high-severity alert's closing needs
+        supervisor2=new_user("supervisor2", world.guidance, User.Role.SUPERVISOR),
         guidance=world.guidance_user,
     )
 

@@ -47,9 +47,18 @@ def test_close_without_explanation_on_the_page(client, sv, alert):
     response = client.post(reverse("supervision:alert_action", args=[alert.pk, "close"]), follow=True)
     assert "关闭预警前须先说明情况或完成整改" in response.content.decode()
     client.post(reverse("supervision:alert_action", args=[alert.pk, "explain"]), {"explanation": "已补派人员"})
+    response = client.post(reverse("supervision:alert_action", args=[alert.pk, "close"]), follow=True)
+    alert.refresh_from_db()
+    # officer_alone is a high-severity alert: the first supervisor only asks to close it
+    assert alert.state == "explained" and alert.close_requested_by == sv.supervisor
+    page = response.content.decode()
+    assert "已申请关闭，待另一名监督人员确认" in page and "须由另一名监督人员确认" in page
+    assert "确认关闭" not in page  # the asker cannot confirm his own request
+    client.force_login(sv.supervisor2)
+    assert "确认关闭" in client.get(reverse("supervision:alert_detail", args=[alert.pk])).content.decode()
     client.post(reverse("supervision:alert_action", args=[alert.pk, "close"]))
     alert.refresh_from_db()
-    assert alert.state == "closed"
+    assert alert.state == "closed" and alert.closed_by == sv.supervisor2
 
 
 def test_other_township_gets_404(client, sv, alert):

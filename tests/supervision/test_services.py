@@ -50,6 +50,7 @@ def test_recurrence_after_close_raises_a_linked_alert(sv):
     alert = Alert.objects.get()
     services.explain(sv.supervisor, alert.pk, "已补充一名执法人员")
     services.close(sv.supervisor, alert.pk)
+    services.close(sv.supervisor2, alert.pk)  # high severity: a second supervisor confirms
     services.sweep(NOW, ["officer_alone"])
     again = Alert.objects.exclude(pk=alert.pk).get()
     assert again.subject_id == alone.pk and again.previous_id == alert.pk and again.state == rules.RAISED
@@ -101,11 +102,13 @@ def test_loop_assign_explain_close(sv, alert):
     assert alert.state == rules.ASSIGNED and alert.assignee == sv.supervisor
     services.explain(sv.world.leader_a, alert.pk, "案件已补派执法人员", corrected=True)
     services.close(sv.supervisor, alert.pk, "核实无误")
+    services.close(sv.supervisor2, alert.pk, "同意关闭")  # high severity: a second supervisor confirms
     alert.refresh_from_db()
     assert alert.state == rules.CLOSED and alert.closed_at
     actions = list(AuditEvent.objects.filter(object_type="supervision.Alert", object_id=str(alert.pk))
                    .values_list("action", flat=True))
-    assert actions == ["supervision.alert.assign", "supervision.alert.correct", "supervision.alert.close"]
+    assert actions == ["supervision.alert.assign", "supervision.alert.correct", "supervision.alert.close_request",
+                       "supervision.alert.close"]
 
 
 def test_close_without_explanation_refused(sv, alert):

@@ -1,3 +1,5 @@
+"""The cockpit app's configuration: its menu entry, API prefix and permissions."""
+
 from django.apps import AppConfig
 
 from zhifa.core.nav import (
@@ -19,3 +21,6 @@ class CockpitConfig(AppConfig):
     nav_group = "cockpit"
     nav = [Entry("驾驶舱", "cockpit:index", "cockpit", roles=(
         COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, HEAD, DEPARTMENT_ADMIN))]
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers the cockpit's permissions)

@@ -1,4 +1,5 @@
-"""Writes of the cockpit: computing and storing snapshots (docs/decisions/0003-cockpit-snapshots.md).
+"""Writes of the cockpit: computing and storing snapshots (docs/decisions/0003-cockpit-snapshots.md),
+and handing the page figures no older than a minute (``current``).
 
 A snapshot is derived data — recomputable at any time from the records, which are audited where
 they are written — so storing one is not an audited action. Two computations of one scope never
@@ -76,6 +77,29 @@ def refresh_by_hand(scope: Scope) -> bool:
     refresh(scope, wait=True)
     rows.filter(requested_at__isnull=True).update(requested_at=now)
     return True
+
+
+def snapshot(scope: Scope) -> selectors.Cockpit:
+    """The newest snapshot of ``scope``; the first look at a scope computes it live once and stores
+    it. Stamps ``viewed_at`` at most once an hour (so the refresh task keeps the scope warm)."""
+    row = selectors.stored(scope)
+    now = timezone.now()
+    if row is None:
+        row = refresh(scope, wait=True, viewed_at=now)
+    elif row.viewed_at is None or row.viewed_at < now - selectors.VIEW_STAMP_INTERVAL:
+        Snapshot.objects.filter(pk=row.pk).update(viewed_at=now)
+    return selectors.as_cockpit(row)
+
+
+def current(scope: Scope, max_age: int | None = None) -> selectors.Cockpit:
+    """Figures no older than ``max_age`` seconds (``selectors.LIVE_SECONDS``, the page's refresh
+    interval): the stored snapshot while it is that fresh, else computed now. Viewers of one scope
+    share one computation (the scope's lock); a viewer who waited reuses the result."""
+    max_age = selectors.LIVE_SECONDS if max_age is None else max_age
+    cockpit = snapshot(scope)
+    if cockpit.computed_at is not None and cockpit.computed_at >= timezone.now() - dt.timedelta(seconds=max_age):
+        return cockpit
+    return selectors.as_cockpit(refresh(scope, wait=True))
 
 
 def scope_of(row: Snapshot) -> Scope:

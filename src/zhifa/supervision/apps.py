@@ -1,6 +1,17 @@
+"""The supervision app's configuration: menu entries, API prefix, permissions, event runs."""
+
 from django.apps import AppConfig
 
-from zhifa.core.nav import DEPARTMENT_ADMIN, GUIDANCE_OFFICE, HEAD, SUPERVISOR, TOWNSHIP_LEADER, Entry
+from zhifa.core.nav import (
+    DEPARTMENT_ADMIN,
+    GUIDANCE_OFFICE,
+    HEAD,
+    LEGAL_REVIEWER,
+    OFFICER,
+    SUPERVISOR,
+    TOWNSHIP_LEADER,
+    Entry,
+)
 
 
 class SupervisionConfig(AppConfig):
@@ -17,6 +28,9 @@ class SupervisionConfig(AppConfig):
         Entry("案卷评查", "supervision:reviews", "supervise", order=30, roles=(SUPERVISOR, GUIDANCE_OFFICE)),
         Entry("四维考评", "supervision:appraisals", "supervise", order=40, roles=(
             SUPERVISOR, GUIDANCE_OFFICE, TOWNSHIP_LEADER)),
+        Entry("执法评议", "supervision:campaigns", "supervise", order=50, roles=(SUPERVISOR, GUIDANCE_OFFICE)),
+        Entry("案件咨询", "supervision:consultations", "supervise", order=60, roles=(
+            OFFICER, LEGAL_REVIEWER, SUPERVISOR, GUIDANCE_OFFICE, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD)),
     ]
     audit_labels = {
         "supervision.sweep": "预警规则巡查", "supervision.notice.send": "发送执法建议/通报",
@@ -27,6 +41,6 @@ class SupervisionConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from . import events
+        from . import access, events  # noqa: F401  (access registers supervision's permissions)
 
         events.connect()

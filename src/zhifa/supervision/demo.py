@@ -52,3 +52,102 @@ def load(now: dt.datetime | None = None) -> dict:
         out["reviews"] = batch.reviews.count()
     out["appraised"] = services.compute_appraisal(actor, scheme.pk, start, today)
     return out
+
+
+# ---- 单位考评, 执法评议, 双向案件咨询 ----
+
+BODY_SCHEME_NAME = "综合行政执法工作单列考核（部门、乡镇）"
+BODY_DIMENSIONS = [
+    {"name": "办案质效", "weight": 30, "metrics": ["cases", "case_timeliness", "review_score"]},
+    {"name": "事件处置", "weight": 25, "metrics": ["incident_timeliness", "complaints"]},
+    {"name": "群众评价", "weight": 20, "metrics": ["satisfaction", "evaluation"]},
+    {"name": "队伍建设", "weight": 25, "metrics": ["training"]},
+]
+#: A small PDF standing in for a scanned commendation (the evidence of a manual item).
+EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+                b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def load_assurance(now: dt.datetime | None = None) -> dict:
+    """The body appraisal of this year (and last, for the trend), an 执法评议 campaign with answers
+    and findings, and consultations. Idempotent: nothing is written twice."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhifa.organizations.models import Organization
+
+    from . import appraisal, consultation, evaluation
+    from .models import BodyAppraisal, Consultation, EvaluationCampaign
+
+    now = now or timezone.now()
+    year = timezone.localdate(now).year
+    supervisor = User.objects.filter(role=User.Role.SUPERVISOR, is_superuser=False).order_by("pk").first()
+    guidance = User.objects.filter(role=User.Role.GUIDANCE_OFFICE).order_by("pk").first()
+    actor = supervisor or guidance
+    out = {"appraised": 0, "invitations": 0, "findings": 0, "consultations": 0}
+    if actor is None:
+        return out
+    bodies = [o for o in (Organization.objects.filter(kind="comprehensive_bureau", is_enforcement_body=True).first(),
+                          Organization.objects.filter(kind="township_team", region__name="上方镇").first(),
+                          Organization.objects.filter(kind="township_team", region__name="峡川镇").first(),
+                          Organization.objects.filter(kind="professional_department", name__contains="市场").first())
+              if o is not None]
+    if not BodyAppraisal.objects.exists():
+        scheme = (AppraisalScheme.objects.filter(name=BODY_SCHEME_NAME).first()
+                  or appraisal.create_body_scheme(actor, appraisal.BodySchemeInput.parse(
+                      {"name": BODY_SCHEME_NAME, "dimensions": BODY_DIMENSIONS, "targets": {"cases": 30}})))
+        officers = AppraisalScheme.objects.filter(name=SCHEME_NAME).first()
+        for body in bodies:
+            for y in (year - 1, year):
+                result = appraisal.appraise_body(actor, appraisal.BodyAppraisalInput.parse({
+                    "scheme": scheme.pk, "organization": body.pk, "year": y,
+                    "officer_scheme": officers.pk if officers and y == year else None}))
+                out["appraised"] += 1
+        township = bodies[1] if len(bodies) > 1 else bodies[0]
+        result = BodyAppraisal.objects.get(scheme=scheme, organization=township, year=year)
+        appraisal.add_manual_score(actor, appraisal.ManualScoreInput.parse({
+            "appraisal": result.pk, "title": "获市级“枫桥式”基层执法队伍称号", "points": "3",
+            "note": "市综合执法局通报表扬"}), SimpleUploadedFile("表彰通报.pdf", EVIDENCE_PDF, "application/pdf"))
+    if not EvaluationCampaign.objects.exists() and bodies:
+        campaign = evaluation.create_campaign(actor, evaluation.CampaignInput.parse({
+            "title": f"{year}年度行政执法评议", "year": year, "period_start": dt.date(year, 1, 1).isoformat(),
+            "period_end": timezone.localdate(now).isoformat(), "departments": [b.pk for b in bodies]}))
+        invitations = evaluation.invite(actor, evaluation.InviteInput.parse({"campaign": campaign.pk,
+                                                                             "per_department": 8}))
+        out["invitations"] = len(invitations)
+        for i, invitation in enumerate(invitations[: len(invitations) // 2]):
+            scores = {str(q): 5 - (i + q) % 3 for q in range(len(campaign.questions))}
+            answer = evaluation.AnswerInput.parse({"scores": scores, "comment": "执法人员出示证件，态度文明" if i % 2 else ""})
+            if i % 3 == 0:
+                evaluation.answer_by_phone(actor, invitation.pk, answer)
+            else:
+                evaluation.answer_by_link(invitation.token, answer)
+        due = timezone.localdate(now) + dt.timedelta(days=30)
+        texts = {0: "部分检查记录未上传现场照片，全过程记录不完整", 1: "个别当事人反映检查前未告知检查依据"}
+        for i, body in enumerate(bodies[:2]):
+            evaluation.add_finding(actor, evaluation.FindingInput.parse({
+                "campaign": campaign.pk, "organization": body.pk, "source": "questionnaire" if i else "other",
+                "text": texts[i], "due_on": due.isoformat()}))
+            out["findings"] += 1
+        evaluation.sample_case_files(actor, evaluation.SampleInput.parse({"campaign": campaign.pk, "per_department": 2}))
+    if not Consultation.objects.exists() and len(bodies) > 1:
+        team, bureau = bodies[1], bodies[0]
+        first = consultation.ask(actor if guidance is None else guidance, consultation.ConsultationInput.parse({
+            "direction": "outgoing", "organization": team.pk, "counterpart": "public_security",
+            "counterpart_name": "衢州市公安局衢江分局", "counterpart_contact": "法制大队 李警官",
+            "question": "辖区内发现有人在河道内非法采砂，采砂量初步估算超过500立方米，是否达到非法采矿罪立案追诉标准？",
+            "asked_at": (now - dt.timedelta(days=6)).isoformat()}))
+        consultation.answer(guidance or actor, consultation.AnswerConsultationInput.parse({
+            "consultation": first.pk, "conclusion": "suspected_crime", "answered_by": "衢江分局法制大队 李警官",
+            "answer": "按估算数量已可能达到立案追诉标准，建议固定现场证据、委托价格认定后依法移送。",
+            "answered_at": (now - dt.timedelta(days=4)).isoformat()}))
+        consultation.ask(guidance or actor, consultation.ConsultationInput.parse({
+            "direction": "incoming", "organization": bureau.pk, "counterpart": "procuratorate",
+            "counterpart_name": "衢州市衢江区人民检察院", "counterpart_contact": "第四检察部 陈检察官",
+            "question": "某餐饮企业油烟直排被多次投诉，行政处罚后是否仍在违法经营？请提供处罚及整改情况。",
+            "asked_at": (now - dt.timedelta(days=2)).isoformat()}))
+        consultation.ask(guidance or actor, consultation.ConsultationInput.parse({
+            "direction": "outgoing", "organization": team.pk, "counterpart": "procuratorate",
+            "counterpart_name": "衢州市衢江区人民检察院", "question": "擅自占用林地建房案件是否涉嫌非法占用农用地罪，请予研判。",
+            "asked_at": (now - dt.timedelta(days=1)).isoformat()}))
+        out["consultations"] = 3
+    return out

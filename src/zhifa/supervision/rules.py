@@ -234,7 +234,7 @@ def metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]) -> 
 
 
 def appraise(dimensions: list[DimensionSpec], data: dict[str, Any], targets: dict[str, Any] | None = None,
-             neutral: float = 80.0) -> tuple[float, list[dict]]:
+             neutral: float = 80.0, scorer=None) -> tuple[float, list[dict]]:
     """Total (0..100) and per dimension the score, its weight and the reasons. A dimension scores the
     mean of its metrics that have data; with none it scores ``neutral`` (stated in the reasons)."""
     targets = targets or {}
@@ -243,7 +243,7 @@ def appraise(dimensions: list[DimensionSpec], data: dict[str, Any], targets: dic
     for d in dimensions:
         scored, reasons = [], []
         for metric in d.metrics:
-            score, reason = metric_score(metric, data, targets)
+            score, reason = (scorer or metric_score)(metric, data, targets)
             reasons.append(reason)
             if score is not None:
                 scored.append(score)
@@ -260,3 +260,158 @@ def appraise(dimensions: list[DimensionSpec], data: dict[str, Any], targets: dic
         out.append({"name": d.name, "weight": d.weight, "enforcement_post": d.enforcement_post,
                     "score": round(value, 2), "weighted": round(weighted, 2), "reasons": reasons})
     return round(total, 2), out
+
+
+# ---- four eyes (监督留痕): a high-severity alert is closed by two different supervisors ----
+FOUR_EYES_SEVERITIES = frozenset({Severity.HIGH})
+
+
+def needs_second_supervisor(severity: str) -> bool:
+    return severity in FOUR_EYES_SEVERITIES
+
+
+def close_step(severity: str, requested_by: int | None, actor: int) -> str:
+    """What a supervisor's "close" does: ``close`` (low/medium, or the second of two supervisors),
+    ``request`` (the first of two), or ``same_person`` (the requester cannot confirm his own)."""
+    if not needs_second_supervisor(severity):
+        return "close"
+    if requested_by is None:
+        return "request"
+    return "same_person" if requested_by == actor else "close"
+
+
+# ---- 单位考评 (方案 三（五）3: 综合行政执法工作单列考核) ----
+BODY_METRIC_LABELS = {
+    "cases": "办理案件数", "case_timeliness": "案件按期决定率", "review_score": "案卷评查得分率",
+    "incident_timeliness": "事件按期反馈率", "complaints": "投诉举报办结率", "satisfaction": "群众满意度",
+    "training": "培训学时达标率", "evaluation": "执法评议满意度",
+}
+BODY_COUNT_METRICS = frozenset({"cases"})
+DEFAULT_BODY_TARGETS = {"cases": 50}
+#: A manual item adds or takes off at most this many points, and needs evidence.
+MANUAL_POINTS_LIMIT = 10
+EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd")
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    suffix = filename[dot:].lower() if dot >= 0 else ""
+    return suffix if suffix in EVIDENCE_SUFFIXES else ".bin"
+
+
+def check_evidence(filename: str, size: int) -> str | None:
+    """Why an evidence file is refused, or None."""
+    if size <= 0:
+        return "佐证材料为空"
+    if size > EVIDENCE_MAX_BYTES:
+        return f"佐证材料不能超过{EVIDENCE_MAX_BYTES // (1024 * 1024)}MB"
+    if evidence_suffix(filename) == ".bin":
+        return f"佐证材料须为 {'、'.join(s.lstrip('.') for s in EVIDENCE_SUFFIXES)} 文件"
+    return None
+
+
+def check_body_weights(dimensions: list[DimensionSpec]) -> tuple[str, str] | None:
+    """A body scheme: positive weights over known metrics, summing to 100."""
+    if not dimensions:
+        return "dimensions_required", "请至少设置一个考评维度"
+    for d in dimensions:
+        if d.weight <= 0:
+            return "weight_not_positive", f"维度“{d.name}”的权重须大于0"
+        unknown = [m for m in d.metrics if m not in BODY_METRIC_LABELS]
+        if not d.metrics or unknown:
+            return "metric_unknown", f"维度“{d.name}”的数据指标无效：{'、'.join(unknown) or '未设置'}"
+    total = sum(d.weight for d in dimensions)
+    if total != 100:
+        return "weights_not_100", f"各维度权重之和须为100%，当前为{total}%"
+    return None
+
+
+def _ratio(label: str, part: int, whole: int, noun: str) -> tuple[float | None, str]:
+    if not whole:
+        return None, f"{label}：本期无{noun}"
+    score = 100.0 * part / whole
+    return score, f"{label}：{part}/{whole}，得{score:.1f}分"
+
+
+def body_metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]) -> tuple[float | None, str]:
+    """One body metric on a 0..100 scale and how it was derived; None when there is no data."""
+    label = BODY_METRIC_LABELS[metric]
+    if metric == "cases":
+        n = int(data.get("cases") or 0)
+        target = float(targets.get("cases") or DEFAULT_BODY_TARGETS["cases"])
+        score = min(100.0, 100.0 * n / target)
+        return score, f"{label}{n}件，满分标准{target:g}件，得{score:.1f}分"
+    if metric == "case_timeliness":
+        return _ratio(label, int(data.get("cases_on_time") or 0), int(data.get("cases_decided") or 0), "作出决定的案件")
+    if metric == "review_score":
+        got, full = float(data.get("review_points") or 0), float(data.get("review_max") or 0)
+        if not full:
+            return None, f"{label}：本期无已评查案卷"
+        score = 100.0 * got / full
+        return score, f"{label}：{int(data.get('reviews') or 0)}卷得{got:g}/{full:g}分，得{score:.1f}分"
+    if metric == "incident_timeliness":
+        return _ratio(label, int(data.get("incidents_on_time") or 0), int(data.get("incidents_replied") or 0),
+                      "反馈的事件")
+    if metric == "complaints":
+        return _ratio(label, int(data.get("complaints_closed") or 0), int(data.get("complaints") or 0), "投诉举报")
+    if metric == "satisfaction":
+        n, avg = int(data.get("rated") or 0), data.get("satisfaction_avg")
+        if not n or avg is None:
+            return None, f"{label}：本期无群众评价"
+        score = (float(avg) - 1) / 4 * 100
+        return score, f"{label}：{n}次评价平均{float(avg):.2f}分（1–5分），折合{score:.1f}分"
+    if metric == "training":
+        return _ratio(label, int(data.get("trained") or 0), int(data.get("officers") or 0), "在岗执法人员")
+    if metric == "evaluation":
+        n, avg = int(data.get("answers") or 0), data.get("evaluation_avg")
+        if not n or avg is None:
+            return None, f"{label}：本期无评议答复"
+        score = (float(avg) - 1) / 4 * 100
+        return score, f"{label}：{n}份问卷平均{float(avg):.2f}分（1–5分），折合{score:.1f}分"
+    raise ValueError(metric)
+
+
+# ---- 执法评议 ----
+SUBJECT_LABELS = {"inspection": "接受检查", "case": "受到行政处罚"}
+FINDING_SOURCE_LABELS = {"questionnaire": "问卷评议", "expert": "专家评议案卷", "other": "其他"}
+DEFAULT_QUESTIONS = [
+    "执法人员是否出示执法证件、表明身份",
+    "执法程序是否规范，是否告知陈述、申辩等权利",
+    "执法人员态度是否文明、公正",
+    "处理结果是否合法、合理，说明是否清楚",
+    "检查或办案是否干扰正常生产经营",
+]
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+def check_answers(questions: list[str], scores: dict) -> tuple[dict[str, int], str | None]:
+    """Every question answered with a whole score 1..5: (the scores by question index, or why not)."""
+    out: dict[str, int] = {}
+    for i, question in enumerate(questions):
+        raw = scores.get(str(i), scores.get(i))
+        try:
+            value = int(str(raw))
+        except (TypeError, ValueError):
+            return out, f"请为第{i + 1}题“{question}”打分"
+        if not SCORE_MIN <= value <= SCORE_MAX:
+            return out, f"第{i + 1}题的评分须在{SCORE_MIN}到{SCORE_MAX}分之间"
+        out[str(i)] = value
+    extra = [k for k in scores if str(k) not in out]
+    if extra:
+        return out, "问卷中没有这些题目：" + "、".join(str(k) for k in extra)
+    return out, None
+
+
+# ---- 双向案件咨询 ----
+CONCLUSION_LABELS = {"suspected_crime": "涉嫌犯罪，建议移送", "not_crime": "不构成犯罪，行政处理",
+                     "more_evidence": "需补充证据后再研判"}
+
+#: The platform numbers behind a body's line, as the report names them.
+BODY_DATA_LABELS = {
+    "cases": "立案数", "cases_decided": "作出决定的案件", "cases_late": "超期决定的案件", "cases_on_time": "按期决定的案件",
+    "review_points": "案卷评查得分", "review_max": "案卷评查满分", "reviews": "评查案卷数",
+    "incidents_replied": "反馈的事件", "incidents_on_time": "按期反馈的事件", "complaints": "投诉举报",
+    "complaints_closed": "办结的投诉举报", "rated": "群众评价次数", "satisfaction_avg": "群众满意度（1–5）",
+    "officers": "执法人员", "trained": "培训学时达标人数", "answers": "评议问卷答复", "evaluation_avg": "评议满意度（1–5）",
+}

@@ -2,14 +2,30 @@
 
 import datetime as dt
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from zhifa.core import access
 from zhifa.core.errors import NotFound
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Officer, Organization, User
 
-from .models import Alert, AppraisalResult, AppraisalScheme, Notice, Review, ReviewBatch
+from . import access as supervision_access
+from .models import (
+    Alert,
+    AppraisalResult,
+    AppraisalScheme,
+    BodyAppraisal,
+    Consultation,
+    EvaluationCampaign,
+    ExpertReview,
+    Finding,
+    Invitation,
+    Notice,
+    Review,
+    ReviewBatch,
+)
 
 
 def visible_alerts(scope: Scope) -> QuerySet[Alert]:
@@ -38,7 +54,7 @@ def alert_counts(qs: QuerySet[Alert]) -> list[dict]:
 
 
 def get_alert(scope: Scope, alert_id: int) -> Alert:
-    alert = visible_alerts(scope).select_related("previous").filter(pk=alert_id).first()
+    alert = visible_alerts(scope).select_related("previous", "close_requested_by", "closed_by").filter(pk=alert_id).first()
     if alert is None:
         raise NotFound()
     return alert
@@ -112,7 +128,13 @@ def review_results_by_officer(scope: Scope, batch_id: int | None = None) -> list
 
 
 def reviewers() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, role__in=("supervisor", "guidance_office", "legal_reviewer")).order_by("username")
+    """Who may be assigned a case file to score."""
+    return supervision_access.holders("supervision.score_file")
+
+
+def supervisors() -> QuerySet[User]:
+    """Who may be assigned an alert."""
+    return supervision_access.holders("supervision.handle_alert")
 
 
 # ---- appraisal ----
@@ -128,6 +150,18 @@ def township_staff() -> list[Officer]:
           .annotate(appraising_org_id=Coalesce("posted_team", "organization_id"))
           .order_by("pk"))
     return list(qs.select_related("organization"))
+
+
+def body_staff(body: Organization) -> list[Officer]:
+    """The officers a body appraises (方案 三（五）3: 部门、乡镇（街道）对执法队员): a township team its
+    township staff (its own and those posted to its township); a department its own enforcement
+    officers who are not posted to a township (those are appraised there)."""
+    if body.kind == Organization.Kind.TOWNSHIP_TEAM:
+        return [o for o in township_staff() if o.appraising_org_id == body.pk]
+    qs = (Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT, posted_to__isnull=True,
+                                 organization__path__startswith=body.path)
+          .annotate(appraising_org_id=Value(body.pk)).select_related("organization").order_by("pk"))
+    return list(qs)
 
 
 def appraisal_data(officer_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict]:
@@ -187,3 +221,93 @@ def get_result(scope: Scope, result_id: int) -> AppraisalResult:
     if result is None:
         raise NotFound()
     return result
+
+
+# ---- 单位考评 ----
+
+def body_schemes() -> QuerySet[AppraisalScheme]:
+    return AppraisalScheme.objects.filter(level=AppraisalScheme.Level.BODY, is_active=True).prefetch_related("dimensions")
+
+
+def officer_schemes() -> QuerySet[AppraisalScheme]:
+    return AppraisalScheme.objects.filter(level=AppraisalScheme.Level.OFFICER, is_active=True).prefetch_related(
+        "dimensions")
+
+
+def body_appraisals(actor, year: int | None = None) -> QuerySet[BodyAppraisal]:
+    qs = access.visible_to(actor, BodyAppraisal).select_related("organization", "scheme")
+    return (qs.filter(year=year) if year else qs).order_by("-year", "-total", "organization__path")
+
+
+def get_body_appraisal(actor, appraisal_id) -> BodyAppraisal:
+    return access.get_visible(actor, BodyAppraisal.objects.select_related("organization", "scheme"), appraisal_id)
+
+
+# ---- 执法评议 ----
+
+def campaigns(actor) -> QuerySet[EvaluationCampaign]:
+    return access.visible_to(actor, EvaluationCampaign).annotate(
+        invited=Count("invitations", distinct=True), answered=Count("invitations__answer", distinct=True))
+
+
+def get_campaign(actor, campaign_id) -> EvaluationCampaign:
+    return access.get_visible(actor, EvaluationCampaign.objects.prefetch_related("departments"), campaign_id)
+
+
+def campaign_results(actor, campaign: EvaluationCampaign) -> list[dict]:
+    """Per department: questionnaires sent and answered, the mean answer (1–5, and 0–100), expert
+    reviews done and their mean score, findings open and verified — aggregates, one query each."""
+    visible = access.visible_to(actor, Invitation).filter(campaign=campaign)
+    answers = {r["organization_id"]: r for r in visible.order_by().values("organization_id").annotate(
+        invited=Count("pk"), answered=Count("answer"), mean=Avg("answer__mean"))}
+    experts = {r["organization_id"]: r for r in access.visible_to(actor, ExpertReview).filter(campaign=campaign)
+               .order_by().values("organization_id").annotate(sampled=Count("pk"), reviewed=Count("score"),
+                                                             score=Avg("score"))}
+    findings = {r["organization_id"]: r for r in access.visible_to(actor, Finding).filter(campaign=campaign)
+                .order_by().values("organization_id").annotate(
+                    total=Count("pk"), open=Count("pk", filter=~Q(state=Finding.State.VERIFIED)),
+                    overdue=Count("pk", filter=Q(state=Finding.State.OPEN, due_on__lt=timezone.localdate())))}
+    scope = Scope.for_user(actor)
+    rows = []
+    for department in campaign.departments.order_by("path"):
+        if not scope.covers_organization(department):
+            continue
+        a, e, f = answers.get(department.pk, {}), experts.get(department.pk, {}), findings.get(department.pk, {})
+        mean = a.get("mean")
+        rows.append({"organization": department, "invited": a.get("invited", 0), "answered": a.get("answered", 0),
+                     "mean": mean, "satisfaction": None if mean is None else round((float(mean) - 1) / 4 * 100, 1),
+                     "sampled": e.get("sampled", 0), "reviewed": e.get("reviewed", 0), "expert_score": e.get("score"),
+                     "findings": f.get("total", 0), "open": f.get("open", 0), "overdue": f.get("overdue", 0)})
+    return rows
+
+
+def invitations(actor, campaign: EvaluationCampaign) -> QuerySet[Invitation]:
+    return (access.visible_to(actor, Invitation).filter(campaign=campaign)
+            .select_related("organization", "party", "answer").order_by("organization__path", "pk"))
+
+
+def expert_reviews(actor, campaign: EvaluationCampaign) -> QuerySet[ExpertReview]:
+    return (access.visible_to(actor, ExpertReview).filter(campaign=campaign)
+            .select_related("organization", "case").order_by("organization__path", "pk"))
+
+
+def findings(actor, campaign: EvaluationCampaign | None = None) -> QuerySet[Finding]:
+    qs = access.visible_to(actor, Finding).select_related("organization", "campaign")
+    return qs.filter(campaign=campaign) if campaign is not None else qs
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The public's questionnaire page: the invitation its link names (no account)."""
+    return (Invitation.objects.select_related("campaign", "organization").filter(token=token or "").first()
+            if token else None)
+
+
+# ---- 双向案件咨询 ----
+
+def consultations(actor) -> QuerySet[Consultation]:
+    return access.visible_to(actor, Consultation).select_related("organization", "case", "recorded_by")
+
+
+def get_consultation(actor, consultation_id) -> Consultation:
+    return access.get_visible(actor, Consultation.objects.select_related("organization", "case", "recorded_by"),
+                              consultation_id)

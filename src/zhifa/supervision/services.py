@@ -1,6 +1,8 @@
-"""Every write of the supervision app: sweeps that raise alerts, the alert loop (assign →
-explain/correct → close), recommendations / circulars, case file review and appraisal. Each one
-transactional, permission-checked and audited.
+"""Writes of the supervision app: sweeps that raise alerts, the alert loop (assign →
+explain/correct → close, two supervisors for a high-severity close), recommendations / circulars,
+case file review and the officers' appraisal (四维考评). Each one transactional, permission-checked
+through the access policy (``supervision/access.py``) and audited. The body appraisal, 执法评议
+and 双向案件咨询 have their own modules (``appraisal``, ``evaluation``, ``consultation``).
 
 Sweeps: at most one open alert per rule and subject (a partial unique index). A full sweep that no
 longer finds an open alert's condition stamps ``cleared_at`` — it does not close the alert: closing
@@ -16,9 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhifa.core import audit
+from zhifa.core import access, audit
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
-from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Organization, User
 
 from . import rules
@@ -38,19 +39,16 @@ from .rules_registry import RULES, rules_watching
 
 log = logging.getLogger(__name__)
 
-SUPERVISING_ROLES = frozenset({User.Role.GUIDANCE_OFFICE, User.Role.SUPERVISOR})
-#: Roles of a responsible body that may explain or report the correction of its own alerts.
-RESPONDING_ROLES = frozenset({User.Role.TOWNSHIP_LEADER, User.Role.DEPARTMENT_ADMIN})
 BATCH = 5000
 
 
 def is_supervisor(user) -> bool:
-    return user is not None and (user.is_superuser or getattr(user, "role", None) in SUPERVISING_ROLES)
+    """Holds the supervision of alerts (``supervision.handle_alert``)."""
+    return user is not None and access.can(user, "supervision.handle_alert")
 
 
-def _require_supervisor(user) -> None:
-    if not is_supervisor(user):
-        raise PermissionDenied("仅执法指导办和监督人员可以办理监督预警")
+def _require_supervisor(user, permission: str = "supervision.handle_alert") -> None:
+    access.require(user, permission)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,30 +144,18 @@ def run_for(model: str, ids, now: dt.datetime | None = None) -> dict[str, int]:
 # ---------------------------------------------------------------------------------------------
 
 def responsible_supervisor(alert: Alert) -> User | None:
-    """The supervisor of the responsible body (nearest up its tree), else of the guidance office,
-    else a guidance office user."""
-    users = User.objects.filter(is_active=True)
-    if alert.organization_id:
-        org = alert.organization
-        chain = [int(x) for x in org.path.strip("/").split("/") if x] if org.path else [org.pk]
-        found = {u.organization_id: u for u in users.filter(role=User.Role.SUPERVISOR, organization_id__in=chain)
-                 .order_by("pk")}
-        for org_id in reversed(chain):
-            if org_id in found:
-                return found[org_id]
-    guidance = users.filter(organization__kind=Organization.Kind.GUIDANCE_OFFICE)
-    return (guidance.filter(role=User.Role.SUPERVISOR).order_by("pk").first()
-            or guidance.filter(role=User.Role.GUIDANCE_OFFICE).order_by("pk").first())
+    """The supervisor of the responsible body (nearest up its tree), else of the guidance office
+    (``access.responsible_supervisor``)."""
+    from .access import responsible_supervisor as find
+
+    return find(alert.organization)
 
 
 def _alert_for(user, alert_id: int) -> Alert:
-    alert = Scope.for_user(user).filter(Alert.objects.select_for_update(of=("self",))).filter(pk=alert_id).first()
-    if alert is None:
-        raise NotFound()
-    return alert
+    return access.get_visible(user, Alert.objects.select_for_update(of=("self",)), alert_id)
 
 
-def _move(user, alert: Alert, action: str, **after) -> Alert:
+def _move(user, alert: Alert, action: str, audit_action: str | None = None, **after) -> Alert:
     target = rules.next_state(alert.state, action)
     if target is None:
         if action == "close":
@@ -179,9 +165,10 @@ def _move(user, alert: Alert, action: str, **after) -> Alert:
     before = {"state": alert.state}
     alert.state = target
     if target == rules.CLOSED:
-        alert.closed_at = timezone.now()
+        alert.closed_at, alert.closed_by = timezone.now(), user
     alert.save()
-    audit.record(user, f"supervision.alert.{action}", alert, before=before, after={"state": target, **after},
+    audit.record(user, audit_action or f"supervision.alert.{action}", alert, before=before,
+                 after={"state": target, **after},
                  legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "")
     return alert
 
@@ -195,17 +182,14 @@ def assign(user, alert_id: int, assignee_id: int | None = None) -> Alert:
         assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
     else:
         assignee = responsible_supervisor(alert)
-    if assignee is None or not is_supervisor(assignee):
+    if assignee is None or not access.can(assignee, "supervision.handle_alert"):
         raise ValidationError({"assignee": ValidationError("只能交办给执法指导办或监督人员", code="assignee_not_supervisor")})
     alert.assignee = assignee
     return _move(user, alert, "assign", assignee=assignee.pk)
 
 
 def _may_respond(user, alert: Alert) -> bool:
-    if is_supervisor(user):
-        return True
-    return (getattr(user, "role", None) in RESPONDING_ROLES and alert.organization is not None
-            and Scope.for_user(user).covers_organization(alert.organization))
+    return access.can(user, "supervision.respond_alert", alert)
 
 
 @transaction.atomic
@@ -213,8 +197,7 @@ def explain(user, alert_id: int, explanation: str, *, corrected: bool = False) -
     """说明情况 (or 整改完毕 with ``corrected``): by a supervisor or the responsible body; the text is
     required either way."""
     alert = _alert_for(user, alert_id)
-    if not _may_respond(user, alert):
-        raise PermissionDenied("仅监督人员或责任单位负责人可以说明情况或报告整改")
+    access.require(user, "supervision.respond_alert", alert)
     text = (explanation or "").strip()
     if not text:
         raise ValidationError({"explanation": ValidationError("请填写情况说明或整改情况", code="explanation_required")})
@@ -232,17 +215,31 @@ def send_back(user, alert_id: int, reason: str) -> Alert:
     alert = _alert_for(user, alert_id)
     if not (reason or "").strip():
         raise ValidationError({"reason": ValidationError("请填写退回理由", code="reason_required")})
+    alert.close_requested_by, alert.close_requested_at, alert.close_remark = None, None, ""
     return _move(user, alert, "return", reason=reason.strip())
 
 
 @transaction.atomic
 def close(user, alert_id: int, remark: str = "") -> Alert:
-    """关闭: refused unless the alert was explained or corrected."""
+    """关闭: refused unless the alert was explained or corrected. A high-severity alert takes two
+    supervisors (four eyes): the first asks to close (the alert stays open, marked as asked), a
+    second, different supervisor confirms; the asker cannot confirm his own request."""
     _require_supervisor(user)
     alert = _alert_for(user, alert_id)
     if alert.state in (rules.RAISED, rules.ASSIGNED) or not alert.explanation.strip():
         raise DomainError("explanation_required", "关闭预警前须先说明情况或完成整改", "explanation")
-    return _move(user, alert, "close", remark=(remark or "").strip())
+    remark = (remark or "").strip()[:500]
+    step = rules.close_step(alert.severity, alert.close_requested_by_id, user.pk)
+    if step == "same_person":
+        raise DomainError("four_eyes_required", "严重等级预警须由另一名监督人员确认关闭", "closed_by")
+    if step == "request":
+        alert.close_requested_by, alert.close_requested_at, alert.close_remark = user, timezone.now(), remark
+        alert.save(update_fields=["close_requested_by", "close_requested_at", "close_remark"])
+        audit.record(user, "supervision.alert.close_request", alert, after={"state": alert.state, "remark": remark},
+                     legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "")
+        return alert
+    requested_by = alert.close_requested_by_id
+    return _move(user, alert, "close", remark=remark, **({"requested_by": requested_by} if requested_by else {}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,9 +251,7 @@ def send_notice(user, data: dict) -> Notice:
     """执法建议 / 执法通报: only the guidance office sends them, to a body; reply due in working days."""
     from zhifa.core.calendars import district_calendar
 
-    if not (user.is_superuser or (user.role == User.Role.GUIDANCE_OFFICE and user.organization
-                                  and user.organization.kind == Organization.Kind.GUIDANCE_OFFICE)):
-        raise PermissionDenied("仅执法指导办可以发送执法建议或执法通报")
+    access.require(user, "supervision.send_notice")
     errors = {}
     kind = data.get("kind")
     if kind not in Notice.Kind.values:
@@ -288,11 +283,8 @@ def send_notice(user, data: dict) -> Notice:
 
 
 def _notice_for_receiver(user, notice_id: int) -> Notice:
-    notice = Notice.objects.select_for_update(of=("self",)).select_related("to_org").filter(pk=notice_id).first()
-    if notice is None or not Scope.for_user(user).covers_organization(notice.to_org):
-        raise NotFound()
-    if not (user.is_superuser or (user.organization_id and notice.to_org.path.startswith(user.organization.path))):
-        raise PermissionDenied("仅接收单位可以签收或回复")
+    notice = access.get_visible(user, Notice.objects.select_for_update(of=("self",)).select_related("to_org"), notice_id)
+    access.require(user, "supervision.receive_notice", notice)
     return notice
 
 
@@ -332,7 +324,7 @@ def reply_notice(user, notice_id: int, reply: str) -> Notice:
 @transaction.atomic
 def create_sheet(user, name: str, items: list[dict]) -> ScoreSheet:
     """A new scoring sheet, or the next version of a sheet of that name (a used sheet is frozen)."""
-    _require_supervisor(user)
+    _require_supervisor(user, "supervision.review_files")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ValidationError("请填写评查表名称", code="required")})
@@ -368,7 +360,7 @@ def draw_reviews(user, *, sheet_id: int, period_start: dt.date, period_end: dt.d
 
     from zhifa.cases.models import Case, CaseEvent
 
-    _require_supervisor(user)
+    _require_supervisor(user, "supervision.review_files")
     sheet = ScoreSheet.objects.filter(pk=sheet_id).first()
     if sheet is None or not sheet.items.exists():
         raise ValidationError({"sheet": ValidationError("请选择有评查项目的评查表", code="sheet_required")})
@@ -417,7 +409,7 @@ def handled_case(user, case_id: int) -> bool:
 
 @transaction.atomic
 def assign_reviewer(user, review_id: int, reviewer_id: int) -> Review:
-    _require_supervisor(user)
+    _require_supervisor(user, "supervision.review_files")
     review = Review.objects.select_for_update().filter(pk=review_id).first()
     if review is None:
         raise NotFound()
@@ -443,8 +435,8 @@ def score_review(user, review_id: int, points: dict, comments: str = "", notes: 
         raise DomainError("reviewer_conflict", "评查人不得评查本人承办的案件", "reviewer")
     if review.reviewer_id and review.reviewer_id != user.pk:
         raise PermissionDenied("仅指定的评查人可以评分")
-    if not review.reviewer_id and not is_supervisor(user):
-        raise PermissionDenied("仅监督人员可以评查案卷")
+    if not review.reviewer_id:
+        _require_supervisor(user, "supervision.review_files")
     items = list(review.batch.sheet.items.all())
     notes = notes or {}
     errors, rows, total = {}, [], Decimal(0)
@@ -492,7 +484,7 @@ def _specs(dimensions: list[dict]) -> list[rules.DimensionSpec]:
 def create_scheme(user, name: str, dimensions: list[dict], targets: dict | None = None,
                   neutral_score: float = 80) -> AppraisalScheme:
     """A weighted appraisal scheme: weights sum to 100 and the enforcement post weighs ≥ 50%."""
-    _require_supervisor(user)
+    _require_supervisor(user, "supervision.appraise")
     if not (name or "").strip():
         raise ValidationError({"name": ValidationError("请填写方案名称", code="required")})
     specs = _specs(dimensions)
@@ -511,14 +503,18 @@ def create_scheme(user, name: str, dimensions: list[dict], targets: dict | None 
 
 
 @transaction.atomic
-def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: dt.date) -> int:
+def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: dt.date,
+                      organization_id: int | None = None) -> int:
     """Score every township staff member for the period from the platform's data (one aggregate
-    query per metric, ``selectors.appraisal_data``); replaces earlier results of the same period."""
+    query per metric, ``selectors.appraisal_data``) — or, with ``organization_id``, the officers that
+    body appraises (a township team its township staff, a department its own officers); replaces
+    earlier results of the same period and body."""
     from . import selectors
 
     if user is not None:
-        _require_supervisor(user)
-    scheme = AppraisalScheme.objects.filter(pk=scheme_id).prefetch_related("dimensions").first()
+        _require_supervisor(user, "supervision.appraise")
+    scheme = AppraisalScheme.objects.filter(pk=scheme_id, level=AppraisalScheme.Level.OFFICER).prefetch_related(
+        "dimensions").first()
     if scheme is None:
         raise NotFound()
     if period_end < period_start:
@@ -527,7 +523,9 @@ def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: d
     problem = rules.check_weights(specs)
     if problem:
         raise DomainError(problem[0], problem[1], "dimensions")
-    staff = selectors.township_staff()
+    body = access.get_visible(user, Organization, organization_id) if organization_id and user is not None else (
+        Organization.objects.filter(pk=organization_id).first() if organization_id else None)
+    staff = selectors.body_staff(body) if body is not None else selectors.township_staff()
     data = selectors.appraisal_data([o.pk for o in staff], period_start, period_end)
     now = timezone.now()
     results = []
@@ -536,9 +534,13 @@ def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: d
         results.append(AppraisalResult(scheme=scheme, officer=officer, organization_id=officer.appraising_org_id,
                                        period_start=period_start, period_end=period_end,
                                        total=Decimal(str(total)), dimensions=dims, computed_at=now))
-    AppraisalResult.objects.filter(scheme=scheme, period_start=period_start, period_end=period_end).delete()
+    earlier = AppraisalResult.objects.filter(scheme=scheme, period_start=period_start, period_end=period_end)
+    if body is not None:
+        earlier = earlier.filter(officer_id__in=[o.pk for o in staff])
+    earlier.delete()
     AppraisalResult.objects.bulk_create(results, batch_size=2000)
     audit.record(user, "supervision.appraisal.compute", scheme,
-                 after={"period_start": period_start, "period_end": period_end, "officers": len(results)})
+                 after={"period_start": period_start, "period_end": period_end, "officers": len(results),
+                        "organization": getattr(body, "pk", None)})
     return len(results)
 

@@ -1,6 +1,9 @@
+"""Addresses of supervision: alerts, notices, reviews, appraisals, 执法评议, the public
+questionnaire and consultations."""
+
 from django.urls import path
 
-from . import views
+from . import appraisal_views, consultation_views, evaluation_views, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -15,4 +18,14 @@ urlpatterns = [
     path("reviews/<int:review_id>/", views.review_detail, name="review_detail"),
     path("appraisals/", views.appraisals, name="appraisals"),
     path("appraisals/<int:result_id>/", views.appraisal_detail, name="appraisal_detail"),
+    path("appraisals/bodies/", appraisal_views.bodies, name="body_appraisals"),
+    path("appraisals/bodies/<int:appraisal_id>/", appraisal_views.body_appraisal, name="body_appraisal"),
+    path("appraisals/bodies/<int:appraisal_id>/report.<str:fmt>", appraisal_views.body_appraisal_report,
+         name="body_appraisal_report"),
+    path("evaluation/", evaluation_views.campaigns, name="campaigns"),
+    path("evaluation/<int:campaign_id>/", evaluation_views.campaign, name="campaign"),
+    path("evaluation/findings/", evaluation_views.findings, name="findings"),
+    path("survey/<str:token>/", evaluation_views.survey, name="survey"),
+    path("consultations/", consultation_views.consultations, name="consultations"),
+    path("consultations/<int:consultation_id>/", consultation_views.consultation_detail, name="consultation"),
 ]

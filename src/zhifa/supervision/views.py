@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhifa.core import access
 from zhifa.core.errors import DomainError
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
@@ -73,7 +74,14 @@ def _alert_actions(user, alert: Alert) -> list[tuple[str, str]]:
             continue
         if action in ("assign", "return", "close") and not supervisor:
             continue
-        out.append((action, rules.ACTION_LABELS[action]))
+        label = rules.ACTION_LABELS[action]
+        if action == "close":
+            step = rules.close_step(alert.severity, alert.close_requested_by_id, user.pk)
+            if step == "same_person":
+                continue  # his own request waits for another supervisor
+            if rules.needs_second_supervisor(alert.severity):
+                label = "确认关闭" if step == "close" else "申请关闭（须另一名监督人员确认）"
+        out.append((action, label))
     return out
 
 
@@ -84,9 +92,9 @@ def alert_detail(request, alert_id: int):
         "alert": alert, "rule": RULES.get(alert.rule_code), "actions": _alert_actions(request.user, alert),
         "subject": selectors.subject_link(alert), "trail": audit_trail([("supervision.Alert", [alert.pk])]),
         "notices": list(alert.notices.select_related("to_org")),
-        "supervisors": selectors.reviewers().filter(role__in=("supervisor", "guidance_office")),
+        "supervisors": selectors.supervisors(),
         "responsible": services.responsible_supervisor(alert),
-        "may_send_notice": request.user.is_superuser or request.user.role == "guidance_office",
+        "may_send_notice": access.can(request.user, "supervision.send_notice"),
     })
 
 
@@ -101,7 +109,10 @@ def alert_action(request, alert_id: int, action: str):
         elif action == "return":
             services.send_back(request.user, alert_id, request.POST.get("reason", ""))
         elif action == "close":
-            services.close(request.user, alert_id, request.POST.get("reason", ""))
+            alert = services.close(request.user, alert_id, request.POST.get("reason", ""))
+            if alert.state != rules.CLOSED:
+                messages.success(request, "已申请关闭，待另一名监督人员确认")
+                return redirect("supervision:alert_detail", alert_id)
         else:
             raise DomainError("unknown_action", "未知操作")
     except (DomainError, ValidationError) as exc:
@@ -124,7 +135,7 @@ def notices(request):
             for n in qs.iterator(chunk_size=500)))
     page, query = _page(request, qs)
     return render(request, "supervision/notices.html", {
-        "page": page, "query": query, "may_send": request.user.is_superuser or request.user.role == "guidance_office"})
+        "page": page, "query": query, "may_send": access.can(request.user, "supervision.send_notice")})
 
 
 @service_view
@@ -164,8 +175,7 @@ def notice_detail(request, notice_id: int):
         else:
             messages.success(request, "已办理")
         return redirect("supervision:notice_detail", notice_id)
-    receiver = request.user.is_superuser or (request.user.organization_id and
-                                             notice.to_org.path.startswith(request.user.organization.path))
+    receiver = access.can(request.user, "supervision.receive_notice", notice)
     return render(request, "supervision/notice_detail.html", {
         "notice": notice, "receiver": receiver and notice.state != Notice.State.REPLIED,
         "trail": audit_trail([("supervision.Notice", [notice.pk])])})
@@ -194,7 +204,7 @@ def reviews(request):
     mine = selectors.reviews(Scope(everything=True)).filter(reviewer=request.user, state=Review.State.PENDING)
     return render(request, "supervision/reviews.html", {
         "batches": selectors.review_batches()[:50], "form": form, "sheets": sheets, "mine": mine[:50],
-        "may_draw": services.is_supervisor(request.user),
+        "may_draw": access.can(request.user, "supervision.review_files"),
         "by_body": selectors.review_results_by_body(scope)})
 
 
@@ -222,14 +232,14 @@ def review_batch(request, batch_id: int):
              r.total, r.max_total, r.comments] for r in items))
     return render(request, "supervision/review_batch.html", {
         "batch": batch, "reviews": items, "reviewers": selectors.reviewers(),
-        "may_assign": services.is_supervisor(request.user), "query": "",
+        "may_assign": access.can(request.user, "supervision.review_files"), "query": "",
         "by_body": selectors.review_results_by_body(scope, batch_id),
         "by_officer": selectors.review_results_by_officer(scope, batch_id)})
 
 
 @service_view
 def review_detail(request, review_id: int):
-    review = selectors.get_review(Scope(everything=True) if services.is_supervisor(request.user) or
+    review = selectors.get_review(Scope(everything=True) if access.can(request.user, "supervision.review_files") or
                                   Review.objects.filter(pk=review_id, reviewer=request.user).exists()
                                   else Scope.for_user(request.user), review_id)
     items = list(review.batch.sheet.items.all())
@@ -263,7 +273,7 @@ def review_detail(request, review_id: int):
 @service_view
 def appraisals(request):
     scope = Scope.for_user(request.user)
-    schemes = selectors.schemes().filter(is_active=True)
+    schemes = selectors.officer_schemes()
     form = ComputeForm(request.POST or None, schemes=schemes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -289,7 +299,7 @@ def appraisals(request):
     page, query = _page(request, results)
     return render(request, "supervision/appraisals.html", {
         "page": page, "query": query, "form": form, "schemes": schemes,
-        "may_compute": services.is_supervisor(request.user), "metric_labels": rules.METRIC_LABELS})
+        "may_compute": access.can(request.user, "supervision.appraise"), "metric_labels": rules.METRIC_LABELS})
 
 
 @service_view

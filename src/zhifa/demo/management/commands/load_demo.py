@@ -19,6 +19,7 @@ from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
+from zhifa.reports.demo import load as load_demo_assurance
 from zhifa.supervision.demo import load as load_demo_supervision
 
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             load_demo_queues(options["seed"])  # work waiting for the demo logins themselves
             cases = load_demo_cases(options["seed"], password=password)
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
+            load_demo_assurance()  # provincial library, training, body appraisal, 执法评议, consultations
         elapsed = time.perf_counter() - started
         c = result.counts
         self.stdout.write(self.style.SUCCESS(f"已载入衢江区演示数据（{elapsed:.1f} 秒，种子 {options['seed']}）"))

@@ -1,0 +1,1 @@
+"""改革指标: the reform's indicators defined once as code (docs/indicators.md)."""

@@ -1,0 +1,1 @@
+"""改革报告: monthly and annual reports of the reform, built in the background."""

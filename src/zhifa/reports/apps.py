@@ -1,0 +1,16 @@
+"""The reports app's configuration: menu entry, API prefix, permissions."""
+
+from django.apps import AppConfig
+
+from zhifa.core.nav import COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, Entry
+
+
+class ReportsConfig(AppConfig):
+    name = "zhifa.reports"
+    label = "reports"
+    verbose_name = "改革报告"
+    api_prefix = "/reports"
+    nav = [Entry("改革报告", "reports:list", "supervise", order=70, roles=(GUIDANCE_OFFICE, COMMAND_CENTER, SUPERVISOR))]
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers the permissions of the reports)
