@@ -177,6 +177,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.verify_audit_chain", "schedule": crontab(hour=2, minute=30)},
     "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
+    "dispatch-retrain-router": {"task": "dispatch.retrain_router", "schedule": crontab(hour=3, minute=10)},
     "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
     "supervision-sweep-alerts": {"task": "supervision.sweep_alerts", "schedule": crontab(minute=15)},
     "cockpit-refresh-snapshots": {"task": "cockpit.refresh_snapshots", "schedule": crontab(minute="*/5")},

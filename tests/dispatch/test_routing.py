@@ -34,19 +34,3 @@ def test_responsible_body_by_list_and_claim(world, command, catalog):
     assert routing.responsible_for(optional, world.shangfang)[0] == world.bureau
     TownshipItemChoice.objects.create(region=world.shangfang, item=optional)
     assert routing.responsible_for(optional, world.shangfang)[0] == world.team_a
-
-
-def test_closed_incidents_teach_the_router(world, command, catalog):
-    from tests.dispatch.conftest import report_data
-    from zhifa.dispatch import services
-
-    text = "咕噜咕噜坊夜里乱哄哄"  # words the catalog does not know
-    assert routing.suggest(text) == [] or routing.suggest(text)[0].code != "330208021000"
-    incident, _ = services.report_incident(command.user, report_data(text=text))
-    item = EnforcementItem.objects.get(code="330208021000")
-    incident.item, incident.state = item, "closed"
-    from django.utils import timezone
-    incident.closed_at = timezone.now()
-    incident.save()
-    routing.invalidate()
-    assert routing.suggest(text)[0].code == "330208021000"

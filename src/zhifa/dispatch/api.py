@@ -66,6 +66,10 @@ class IncidentOut(Schema):
     escalated: bool
     satisfaction: int | None
     reporter_phone: str
+    needs_triage: bool
+    triage_reason: str
+    routing_confidence: float | None
+    routing_model: str
 
     @staticmethod
     def resolve_township_name(obj):
@@ -88,7 +92,7 @@ class ActionIn(Schema):
     organization_id: int | None = None
     reason: str = ""
     reply: str = ""
-    satisfaction: int | None = None
+    satisfaction: int | None = None  # refused: the reporter rates on the tracking page
     item_code: str | None = None
     priority: str | None = None
 
@@ -132,7 +136,7 @@ INCIDENT_LIST_FIELDS = (
     "id", "tracking_code", "source", "external_id", "title", "text", "lat", "lng", "address", "township_id",
     "township__name", "state", "priority", "suggestions", "item_id", "item__code", "suggested_org_id",
     "responsible_org_id", "routing_note", "reported_at", "due_at", "overdue", "escalated", "satisfaction",
-    "reporter_phone")
+    "reporter_phone", "needs_triage", "triage_reason", "routing_confidence", "routing_model")
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="事件列表")

@@ -12,6 +12,8 @@ class DispatchConfig(AppConfig):
         from zhifa.catalog.references import register_open_reference_checker
         from zhifa.inspections.handoffs import register_handoff
 
+        from . import access  # noqa: F401  (registers the dispatch permissions)
+
         register_open_reference_checker(_open_incidents_citing)
         register_handoff("incident", _incident_from_inspection, label="转事件")
 
