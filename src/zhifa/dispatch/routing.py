@@ -182,8 +182,15 @@ def _active_version() -> str:
 
 def current() -> tuple[RoutingModel | None, dict[str, tuple[int, str]]]:
     """The model in use and the items in force it may suggest (code → (id, name))."""
-    token = CatalogVersion.objects.values_list("token", flat=True).first() or ""
-    active = _active_version()
+    from django.db.models import Subquery
+
+    from .models import RoutingModelVersion
+
+    # One query for both: the catalog's version token and the version of the model in use.
+    row = (CatalogVersion.objects.annotate(active=Subquery(RoutingModelVersion.objects.filter(active=True)
+                                                              .values("version")[:1]))
+           .values_list("token", "active").first())
+    token, active = (row[0] or "", row[1] or "") if row else ("", _active_version())
     with _lock:
         if _cache.get("key") == (token, active):
             return _cache["model"], _cache["items"]

@@ -26,8 +26,10 @@ import hashlib
 import io
 import pickle
 import re
+import unicodedata
 import warnings
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -50,10 +52,43 @@ def _normalise(text: str) -> str:
     return NOT_TEXT.sub(" ", text or "")
 
 
-def _pinyin(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
+_SYLLABLES: dict[str, str] = {}
 
-    return " | ".join(" ".join(lazy_pinyin(run, style=Style.NORMAL)) for run in HAN_RUN.findall(text or ""))
+
+def _syllable(ch: str) -> str:
+    """The toneless pinyin of a character's first reading (pypinyin's table; a dictionary
+    lookup, not pypinyin's phrase-aware conversion: 20× faster, and a polyphone read the same way
+    in training and at use is all a feature needs)."""
+    syllable = _SYLLABLES.get(ch)
+    if syllable is None:
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        raw = (pinyin_dict.get(ord(ch)) or "").split(",")[0]
+        syllable = "".join(c for c in unicodedata.normalize("NFD", raw) if not unicodedata.combining(c))
+        _SYLLABLES[ch] = syllable
+    return syllable
+
+
+def _pinyin(text: str) -> str:
+    return " | ".join(" ".join(_syllable(ch) for ch in run) for run in HAN_RUN.findall(text or ""))
+
+
+def _tfidf(vectorizer, analyzer, texts: Sequence[str]):
+    """``vectorizer.transform(texts)`` (sublinear tf × idf, l2-normalised) without scikit-learn's
+    per-call input checks — a third of the routing time for one text."""
+    vocabulary, idf = vectorizer.vocabulary_, vectorizer.idf_
+    indptr, indices, values = [0], [], []
+    for text in texts:
+        counts = Counter(j for term in analyzer(text) if (j := vocabulary.get(term)) is not None)
+        if counts:
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[cols]
+            weights /= np.sqrt((weights * weights).sum())
+            order = np.argsort(cols)
+            indices.extend(cols[order].tolist())
+            values.extend(weights[order].tolist())
+        indptr.append(len(indices))
+    return sp.csr_matrix((values, indices, indptr), shape=(len(texts), len(vocabulary)))
 
 
 @dataclass(frozen=True)
@@ -95,7 +130,7 @@ def reason_for(abstain: bool, none_top: bool) -> str:
 class Metrics:
     """Figures of a model on a labelled split. A text naming two problems counts as right at top 1
     when the first suggestion is one of them (each must be dispatched; ``top1_main`` asks for the
-    main one), and at top 3 when its main problem is among the three."""
+    main one), and at top 3 when one of them is among the three."""
 
     n: int = 0
     top1: float = 0.0
@@ -154,7 +189,11 @@ class RoutingModel:
         return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.codes)))
 
     def features(self, texts: Sequence[str]):
-        return sp.hstack([self.chars.transform(texts), self.pinyin.transform(texts), self._catalog(texts)]).tocsr()
+        analyzers = self.__dict__.get("_analyzers")
+        if analyzers is None:
+            analyzers = self._analyzers = (self.chars.build_analyzer(), self.pinyin.build_analyzer())
+        return sp.hstack([_tfidf(self.chars, analyzers[0], texts), _tfidf(self.pinyin, analyzers[1], texts),
+                          self._catalog(texts)], format="csr")
 
     # ---- training ---------------------------------------------------------------------------------
 
@@ -269,8 +308,8 @@ class RoutingModel:
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.pop("_weights", None)
-        state.pop("_intercept", None)
+        for transient in ("_weights", "_intercept", "_analyzers"):
+            state.pop(transient, None)
         return state
 
     def __setstate__(self, state):
@@ -284,7 +323,7 @@ def measure(examples: Sequence[tuple[str, tuple[str, ...]]], predictions: Sequen
     if matchable:
         m.top1 = _share(p.top in codes for codes, p in matchable)
         m.top1_main = _share(p.top == codes[0] for codes, p in matchable)
-        m.top3 = _share(codes[0] in [c.code for c in p.candidates[:3]] for codes, p in matchable)
+        m.top3 = _share(any(c.code in codes for c in p.candidates[:3]) for codes, p in matchable)
         routed = [(codes, p) for codes, p in matchable if not p.abstain]
         m.routed = len(routed) / len(matchable)
         m.routed_accuracy = _share(p.top in codes for codes, p in routed) if routed else 0.0

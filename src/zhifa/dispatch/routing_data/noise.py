@@ -153,3 +153,4 @@ def dialect(text: str, rng: random.Random, *, held_out: bool, rate: float = 0.7)
 
 def particle(rng: random.Random, *, held_out: bool) -> str:
     return rng.choice(PARTICLES if held_out else PARTICLES[:SHARED_PARTICLES])
+
