@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervision/", include("zhifa.supervision.urls")),
     path("cockpit/", include("zhifa.cockpit.urls")),
     path("public/", include("zhifa.portal.urls")),
+    path("integrations/", include("zhifa.integrations.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

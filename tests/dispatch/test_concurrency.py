@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import threading
 
-import pytest
 from django.db import connection, connections
 from django.test import Client
 

@@ -34,3 +34,23 @@ def listen(listener: Listener) -> Listener:
 def emit(incident, event: str, **details) -> None:
     for listener in list(_listeners):
         listener(incident, event, details)
+
+
+#: The status a sender sees for each state of the loop (webhooks and Open311 answer alike).
+STATE_EVENTS = {"reported": ACCEPTED, "assigned": ASSIGNED, "accepted": ASSIGNED, "handling": ASSIGNED,
+                "replied": HANDLED, "evaluated": HANDLED, "closed": CLOSED, "returned": RETURNED, "merged": CLOSED}
+
+
+def status_of(incident) -> dict:
+    """What the platforms that sent ``incident`` are told about it now: the status event, its
+    label, the Open311 ``open``/``closed``, notes and the time of the last change."""
+    event = STATE_EVENTS.get(incident.state, ACCEPTED)
+    if event == CLOSED and incident.satisfaction is not None:
+        event = RATED
+    notes = EVENT_LABELS[event]
+    if incident.state in ("replied", "evaluated", "closed") and incident.reply:
+        notes += f"：{incident.reply}"
+    if incident.state == "merged":
+        notes = "与其他同一问题合并办理"
+    return {"event": event, "label": EVENT_LABELS[event], "open311_status": "closed" if event in (CLOSED, RATED) else "open",
+            "notes": notes, "updated_at": getattr(incident, "updated_at", None) or incident.reported_at}

@@ -66,6 +66,7 @@ class Incident(models.Model):
     rated_at = models.DateTimeField("群众评价时间", null=True, blank=True)
     rating_comment = models.CharField("群众评价意见", max_length=500, blank=True)
     citizen_reopened_at = models.DateTimeField("群众申请重办时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
@@ -90,6 +91,7 @@ class Incident(models.Model):
             # the command centre's triage queue: abstained incidents still waiting
             models.Index(fields=["reported_at"], condition=Q(needs_triage=True, state="reported"), name="incident_triage"),
             models.Index(fields=["caller", "-id"], condition=~Q(caller=""), name="incident_caller"),
+            models.Index(fields=["updated_at", "id"], name="incident_updated"),  # incremental exports
         ]
 
     def __str__(self) -> str:

@@ -79,7 +79,8 @@ def incident_detail(scope: Scope, incident_id: int) -> Incident:
 
 
 def by_tracking_code(scope: Scope, code: str) -> Incident:
-    incident = visible_incidents(scope).select_related("item__domain").filter(tracking_code=code).first()
+    incident = (visible_incidents(scope).select_related("item__domain", "responsible_org")
+                .filter(tracking_code=(code or "").strip().upper()).first())
     if incident is None:
         raise NotFound()
     return incident

@@ -497,7 +497,7 @@ def rate(code: str, score: int | None, comment: str = "", *, now: dt.datetime | 
     before = _snapshot(incident)
     actor = PublicChannel()
     incident.satisfaction, incident.rated_at, incident.rating_comment = score, now, (comment or "").strip()[:500]
-    incident.save(update_fields=["satisfaction", "rated_at", "rating_comment"])
+    incident.save(update_fields=["satisfaction", "rated_at", "rating_comment", "updated_at"])
     _event(incident, actor, "rate", incident.state, f"满意度 {score} 分" + (f"：{incident.rating_comment}" if incident.rating_comment else ""), at=now)
     audit.record(actor, "incident.rate", incident, before=before, after=_snapshot(incident))
     if rules.dissatisfied(score):
@@ -519,7 +519,7 @@ def citizen_reopen(code: str, reason: str, *, now: dt.datetime | None = None) ->
         _raise(refusal)
     now = now or timezone.now()
     incident.citizen_reopened_at = now
-    incident.save(update_fields=["citizen_reopened_at"])
+    incident.save(update_fields=["citizen_reopened_at", "updated_at"])
     HandlingCheck.objects.filter(incident=incident, state=HandlingCheck.State.OPEN).update(
         state=HandlingCheck.State.REOPENED, finished_at=now, result="报告人申请重新办理")
     return transition(PublicChannel(), incident.pk, "reopen", reason=f"报告人反映问题未解决：{reason.strip()}", now=now)
@@ -624,7 +624,7 @@ def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                 setattr(incident, flag, True)
                 if flag == "escalated":
                     incident.overdue = True
-                incident.save(update_fields=["overdue", "escalated"])
+                incident.save(update_fields=["overdue", "escalated", "updated_at"])
                 _event(incident, None, action, incident.state, at=now)
                 audit.record(None, f"incident.{action}", incident, before=before, after=_snapshot(incident))
             counts[flag] = len(due)
