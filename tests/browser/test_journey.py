@@ -79,7 +79,7 @@ def _act(page, action: str, **fields) -> None:
             control.select_option(value)
         else:
             control.fill(value)
-    form.get_by_role("button").click()
+    form.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
 

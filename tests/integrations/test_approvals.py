@@ -47,7 +47,7 @@ def test_an_approval_creates_a_check_for_the_supervising_department(client, worl
     check = PostApprovalCheck.objects.get()
     assert check.organization == command.market and body["check"]["organization"] == command.market.name
     assert check.deadline == timezone.localdate() - dt.timedelta(days=2) + dt.timedelta(days=30)  # 市场监管: 30 days
-    again = _post(client, _approval())  # a new signature, the same approval: one approval
+    again = _post(client, _approval(), timestamp=int(time.time()) + 1)  # a new signature, the same approval: one approval
     assert again.status_code == 200 and again.json()["id"] == body["id"] and LicenceApproval.objects.count() == 1
     assert AuditEvent.objects.filter(action="approval.receive").count() == 1
     shorter = _post(client, _approval(approval_id="SP2026-0002", check_within_days=10, item_code="330216012000",

@@ -33,6 +33,9 @@ PATHS: list[tuple[list[str], int]] = [
     (["assign", "return"], 5),
     (["assign", "transfer"], 3),
 ]
+#: Calls the router should not place with confidence (they wait in the command centre's triage queue).
+OFF_CATALOG = ("小区门口的路灯坏了一个多月没人修", "想咨询一下医保异地报销怎么办", "楼上邻居家漏水到我家，协商不成",
+               "公交车站离小区太远，希望增设站点", "老板拖欠两个月工资不给")
 SOURCES = [rules.HOTLINE] * 5 + [rules.GRASSROOTS] * 3 + [rules.PATROL] * 2 + [rules.COMPLAINT, rules.NON_SITE,
                                                                               rules.INSPECTION]
 
@@ -51,6 +54,8 @@ def load_demo_incidents(seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.
         rng = random.Random(f"{seed}-{n}")  # one stream per incident: a re-run recreates nothing
         township = rng.choice(townships)
         _, text = rng.choice(PAST_INCIDENTS)
+        if rng.random() < 0.05:  # calls about things no enforcement item covers: the triage queue
+            text = rng.choice(OFF_CATALOG)
         centre = rules.TOWNSHIP_CENTRES.get(township.name, (28.97, 118.95))
         lat, lng = centre[0] + rng.uniform(-0.01, 0.01), centre[1] + rng.uniform(-0.01, 0.01)
         at = now - dt.timedelta(days=rng.uniform(0, DAYS_BACK))

@@ -12,6 +12,7 @@ from zhifa.catalog.demo import load_demo_catalog
 from zhifa.discretion.demo import load_demo_discretion
 from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
+from zhifa.integrations.demo import load_demo_approvals
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
 from zhifa.supervision.demo import load as load_demo_supervision
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             parties = load_demo_parties(options["seed"])
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
+            load_demo_approvals(options["seed"])  # 审管联动: approvals and their post-approval checks
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
         elapsed = time.perf_counter() - started
         c = result.counts
