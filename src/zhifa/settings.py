@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhifa.portal",
     "zhifa.web",
     "zhifa.demo",
+    "zhifa.integrations",
 ]
 
 MIDDLEWARE = [
@@ -250,10 +251,16 @@ CELERY_BEAT_SCHEDULE = {
     "remove-orphan-uploads": {"task": "core.remove_orphan_uploads", "schedule": crontab(minute=40)},
     "deliver-outbox": {"task": "core.deliver_outbox", "schedule": timedelta(minutes=1)},
     "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
+    "dispatch-retrain-router": {"task": "dispatch.retrain_router", "schedule": crontab(hour=3, minute=10)},
+    "integrations-flush-outbox": {"task": "integrations.flush_outbox", "schedule": crontab(minute="*")},
     "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
     "supervision-sweep-alerts": {"task": "supervision.sweep_alerts", "schedule": crontab(minute=15)},
     "cockpit-refresh-snapshots": {"task": "cockpit.refresh_snapshots", "schedule": crontab(minute="*/5")},
 }
+
+# How status callbacks are sent: "celery" (workers; the default with a broker), "thread" (in the
+# background of the web process; the default without one) or "manual" (only by flush; tests).
+ZHIFA_WEBHOOK_MODE = os.environ.get("ZHIFA_WEBHOOK_MODE", "")
 
 # The district the platform serves; names documents and the default region.
 ZHIFA_DISTRICT_CODE = os.environ.get("ZHIFA_DISTRICT_CODE", "330803")

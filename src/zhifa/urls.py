@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/", include("zhifa.training.urls")),
     path("reports/", include("zhifa.reports.urls")),
     path("public/", include("zhifa.portal.urls")),
+    path("integrations/", include("zhifa.integrations.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("zhifa.api.urls")),
     path("admin/", admin.site.urls),

@@ -79,7 +79,7 @@ def _act(page, action: str, **fields) -> None:
             control.select_option(value)
         else:
             control.fill(value)
-    form.get_by_role("button").click()
+    form.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -143,9 +143,9 @@ def test_citizen_report_is_dispatched_handled_on_a_phone_and_tracked(transaction
     assert world.user_a.username not in phone.content()
     _phone_ok(phone, "tracking-replied-phone")
 
-    # 5. The command centre rates and closes it; the cockpit moves.
+    # 5. The command centre checks the reply and closes it (the reporter rates it himself); the cockpit moves.
     desktop.goto(f"{live_server.url}/dispatch/incidents/{incident.pk}/")
-    _act(desktop, "evaluate", satisfaction="5")
+    _act(desktop, "evaluate")
     _act(desktop, "close")
     assert desktop.get_by_text("已办结").first.is_visible()
     after = _cockpit(desktop, live_server, "cockpit-after-incident")

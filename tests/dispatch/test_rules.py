@@ -36,10 +36,6 @@ def test_skipping_a_step_is_refused(state, action):
     ("transfer", {"state": "assigned", "reason": "x", "has_org": False}, "responsible_org_required"),
     ("reopen", {"state": "closed"}, "reason_required"),
     ("reply", {"state": "handling", "reply": ""}, "reply_required"),
-    ("evaluate", {"state": "replied", "satisfaction": 0}, "satisfaction_out_of_range"),
-    ("evaluate", {"state": "replied", "satisfaction": 6}, "satisfaction_out_of_range"),
-    ("evaluate", {"state": "replied"}, "satisfaction_out_of_range"),
-    ("close", {"state": "evaluated", "last_satisfaction": 2}, "dissatisfied_cannot_close"),
 ])
 def test_guards_name_their_reason(action, kwargs, code):
     refusal = rules.action_refusal(action, **kwargs)
@@ -47,8 +43,8 @@ def test_guards_name_their_reason(action, kwargs, code):
 
 
 def test_guards_let_a_complete_action_through():
-    assert rules.action_refusal("evaluate", state="replied", satisfaction=5) is None
-    assert rules.action_refusal("close", state="evaluated", last_satisfaction=3) is None
+    assert rules.action_refusal("evaluate", state="replied") is None  # the command centre checks the reply
+    assert rules.action_refusal("close", state="evaluated") is None
     assert rules.action_refusal("return", state="assigned", reason="不属于本镇清单") is None
 
 
@@ -115,3 +111,39 @@ def test_distance_and_similarity():
 def test_phone_masking():
     assert rules.mask_phone("13812345678") == "138****5678"
     assert rules.mask_phone("123") == "***"
+
+
+CLOSED_AT = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(("kwargs", "code"), [
+    ({"state": "replied", "score": 5, "closed_at": None, "rated_at": None}, "not_closed"),
+    ({"state": "closed", "score": 0, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
+    ({"state": "closed", "score": 6, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
+    ({"state": "closed", "score": None, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
+    ({"state": "closed", "score": True, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
+    ({"state": "closed", "score": 4, "closed_at": CLOSED_AT, "rated_at": CLOSED_AT + dt.timedelta(hours=1)},
+     "already_rated"),
+])
+def test_the_reporter_rates_once_per_closure_from_one_to_five(kwargs, code):
+    # 闭环管理：办结后由群众评价满意度（1–5 分），每次办结评价一次
+    refusal = rules.rating_refusal(**kwargs)
+    assert refusal is not None and refusal.code == code and refusal.field == "satisfaction"
+
+
+def test_a_rating_after_a_second_closure_counts_again_and_two_or_less_is_dissatisfied():
+    assert rules.rating_refusal(state="closed", score=3, closed_at=CLOSED_AT,
+                                rated_at=CLOSED_AT - dt.timedelta(days=3)) is None
+    assert rules.dissatisfied(2) and rules.dissatisfied(1) and not rules.dissatisfied(3)
+
+
+@pytest.mark.parametrize(("kwargs", "code"), [
+    ({"state": "replied", "reason": "没修好", "already": False}, "not_closed"),
+    ({"state": "closed", "reason": "  ", "already": False}, "reason_required"),
+    ({"state": "closed", "reason": "没修好", "already": True}, "already_reopened"),
+    ({"state": "closed", "reason": "长" * 501, "already": False}, "reason_too_long"),
+])
+def test_the_reporter_may_ask_once_with_a_reason_to_reopen(kwargs, code):
+    refusal = rules.citizen_reopen_refusal(**kwargs)
+    assert refusal is not None and refusal.code == code
+    assert rules.citizen_reopen_refusal(state="closed", reason="摊贩又回来了", already=False) is None

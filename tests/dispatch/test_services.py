@@ -10,7 +10,7 @@ from tests.dispatch.conftest import report_data
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.models import AuditEvent
 from zhifa.dispatch import selectors, services
-from zhifa.dispatch.models import IdempotencyKey, Incident, IncidentEvent
+from zhifa.dispatch.models import HandlingCheck, IdempotencyKey, Incident, IncidentEvent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -76,7 +76,10 @@ def test_the_whole_loop_is_worked_by_the_right_people_and_audited(world, command
     assert incident.responsible_org == world.team_a and incident.due_at is not None
     for action, kwargs in (("accept", {}), ("handle", {}), ("reply", {"reply": "已劝离摊贩并宣传教育"})):
         services.transition(world.user_a, incident.pk, action, **kwargs)
-    services.transition(command.user, incident.pk, "evaluate", satisfaction=5)
+    with pytest.raises(DomainError) as exc:  # satisfaction is the reporter's to give, not the command centre's
+        services.transition(command.user, incident.pk, "evaluate", satisfaction=5)
+    assert exc.value.code == "rated_by_reporter" and exc.value.field == "satisfaction"
+    services.transition(command.user, incident.pk, "evaluate")
     closed = services.transition(command.user, incident.pk, "close")
     assert closed.state == "closed" and closed.closed_at is not None
     actions = list(IncidentEvent.objects.filter(incident=incident).values_list("action", flat=True))
@@ -116,16 +119,51 @@ def test_return_needs_a_reason_and_a_refused_step_changes_nothing(world, command
     assert returned.state == "returned" and returned.due_at is None
 
 
-def test_a_dissatisfied_reporter_blocks_closing_until_reopened(world, command, catalog):
+def _closed(world, command):
     incident = _assigned(world, command)
     services.transition(world.user_a, incident.pk, "accept")
     services.transition(world.user_a, incident.pk, "reply", reply="已处理")
-    services.transition(command.user, incident.pk, "evaluate", satisfaction=1)
+    services.transition(command.user, incident.pk, "evaluate")
+    return services.transition(command.user, incident.pk, "close")
+
+
+def test_a_dissatisfied_reporter_sends_the_incident_to_the_command_centres_check(world, command, catalog):
+    incident = _closed(world, command)
+    rated = services.rate(incident.tracking_code.lower(), 1, "摊贩第二天又回来了")
+    assert rated.satisfaction == 1 and rated.rated_at is not None and rated.state == "closed"
+    check = HandlingCheck.objects.get(incident=incident)
+    assert check.state == "open" and check.rating == 1 and check.comment == "摊贩第二天又回来了"
+    assert list(selectors.open_checks(command.user)) == [check]
+    assert list(selectors.open_checks(world.leader_b)) == []  # another township sees none of it
     with pytest.raises(DomainError) as exc:
-        services.transition(command.user, incident.pk, "close")
-    assert exc.value.code == "dissatisfied_cannot_close"
-    reopened = services.transition(command.user, incident.pk, "reopen", reason="摊贩又回来了")
-    assert reopened.state == "assigned" and reopened.satisfaction is None
+        services.rate(incident.tracking_code, 5)
+    assert exc.value.code == "already_rated"
+    with pytest.raises(PermissionDenied):
+        services.finish_check(world.user_a, check.pk, reopen=True, result="x")
+    done = services.finish_check(command.user, check.pk, reopen=True, result="经回访核实，摊贩仍在")
+    incident.refresh_from_db()
+    assert done.state == "reopened" and incident.state == "assigned" and incident.responsible_org == world.team_a
+    assert AuditEvent.objects.filter(action="incident.check_finished", object_id=str(incident.pk)).exists()
+
+
+def test_a_good_rating_opens_no_check_and_the_reporter_may_reopen_once(world, command, catalog):
+    incident = _closed(world, command)
+    services.rate(incident.tracking_code, 4)
+    assert not HandlingCheck.objects.exists()
+    reopened = services.citizen_reopen(incident.tracking_code, "晚上又来摆摊了")
+    assert reopened.state == "assigned" and reopened.citizen_reopened_at is not None and reopened.due_at is not None
+    event = IncidentEvent.objects.filter(incident=incident, action="reopen").get()
+    assert "报告人反映问题未解决" in event.note and event.actor_name == "公众（门户网站）"
+    for action, kwargs in (("accept", {}), ("reply", {"reply": "已再次处理"})):
+        services.transition(world.user_a, incident.pk, action, **kwargs)
+    services.transition(command.user, incident.pk, "evaluate")
+    services.transition(command.user, incident.pk, "close")
+    services.rate(incident.tracking_code, 2)  # a new closure may be rated again
+    with pytest.raises(DomainError) as exc:
+        services.citizen_reopen(incident.tracking_code, "还是没解决")
+    assert exc.value.code == "already_reopened"
+    with pytest.raises(NotFound):
+        services.rate("QJNOSUCH00", 5)
 
 
 def test_deadline_overdue_and_escalation_across_the_national_day_holiday(world, command, catalog):

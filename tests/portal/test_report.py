@@ -111,3 +111,42 @@ def test_api_report_and_progress_without_login(client, world):
 @pytest.mark.parametrize("count, refused", [(0, False), (rules.REPORT_LIMIT - 1, False), (rules.REPORT_LIMIT, True)])
 def test_rate_limit_rule(count, refused):
     assert rules.over_limit(count) is refused
+
+
+def _closed_from_the_portal(client, world):
+    client.post("/public/report/", GOOD)
+    incident = Incident.objects.get()
+    command = new_user("command", world.root, User.Role.COMMAND_CENTER)
+    dispatch_services.transition(command, incident.pk, "assign", organization=world.team_a)
+    dispatch_services.transition(world.user_a, incident.pk, "accept")
+    dispatch_services.transition(world.user_a, incident.pk, "reply", reply="已劝离占道经营者")
+    dispatch_services.transition(command, incident.pk, "evaluate")
+    dispatch_services.transition(command, incident.pk, "close")
+    return incident
+
+
+def test_the_reporter_rates_a_closed_incident_on_the_tracking_page(client, world):
+    incident = _closed_from_the_portal(client, world)
+    page = client.get(f"/public/track/{incident.tracking_code}/").content.decode()
+    assert "评价办理结果" in page and "申请重新办理" in page
+    refused = client.post(f"/public/track/{incident.tracking_code}/rate/", {"satisfaction": "9"})
+    assert refused.status_code == 400 and "满意度须为 1–5 分" in refused.content.decode()
+    response = client.post(f"/public/track/{incident.tracking_code}/rate/", {"satisfaction": "1", "comment": "还在摆"})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.satisfaction == 1 and incident.rating_comment == "还在摆"
+    page = client.get(f"/public/track/{incident.tracking_code}/").content.decode()
+    assert "您的评价：1 分" in page and "评价办理结果" not in page and "13800001234" not in page
+    assert incident.checks.get().state == "open"  # the command centre checks the handling
+
+
+def test_the_reporter_reopens_once_with_a_reason(client, world):
+    incident = _closed_from_the_portal(client, world)
+    refused = client.post(f"/public/track/{incident.tracking_code}/reopen/", {"reason": " "})
+    assert refused.status_code == 400 and "请说明问题为什么没有解决" in refused.content.decode()
+    assert client.post(f"/public/track/{incident.tracking_code}/reopen/", {"reason": "晚上又来了"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.state == "assigned" and incident.citizen_reopened_at is not None
+    page = client.get(f"/public/track/{incident.tracking_code}/").content.decode()
+    assert "重新办理" in page and "申请重新办理（限一次）" not in page
+    assert client.post("/public/track/QJNOSUCH00/rate/", {"satisfaction": "5"}).status_code == 404

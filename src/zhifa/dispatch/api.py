@@ -14,7 +14,7 @@ from zhifa.api.pagination import Pagination
 from zhifa.catalog.models import Domain, EnforcementItem
 from zhifa.organizations.models import Organization
 
-from . import rules, selectors, services
+from . import events, rules, selectors, services
 from .models import Incident
 
 router = Router(tags=["指挥调度"])
@@ -66,6 +66,10 @@ class IncidentOut(Schema):
     escalated: bool
     satisfaction: int | None
     reporter_phone: str
+    needs_triage: bool
+    triage_reason: str
+    routing_confidence: float | None
+    routing_model: str
 
     @staticmethod
     def resolve_township_name(obj):
@@ -88,7 +92,7 @@ class ActionIn(Schema):
     organization_id: int | None = None
     reason: str = ""
     reply: str = ""
-    satisfaction: int | None = None
+    satisfaction: int | None = None  # refused: the reporter rates on the tracking page
     item_code: str | None = None
     priority: str | None = None
 
@@ -132,7 +136,7 @@ INCIDENT_LIST_FIELDS = (
     "id", "tracking_code", "source", "external_id", "title", "text", "lat", "lng", "address", "township_id",
     "township__name", "state", "priority", "suggestions", "item_id", "item__code", "suggested_org_id",
     "responsible_org_id", "routing_note", "reported_at", "due_at", "overdue", "escalated", "satisfaction",
-    "reporter_phone")
+    "reporter_phone", "needs_triage", "triage_reason", "routing_confidence", "routing_model")
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="事件列表")
@@ -295,21 +299,43 @@ def open311_create(request):
     return Status(201 if created else 200, [row])
 
 
-@router.get("/open311/requests/{code}.json", summary="Open311：查询诉求")
-def open311_get(request, code: str):
-    incident = selectors.by_tracking_code(selectors.scope_of(request.auth), code)
-    status = "closed" if incident.state in rules.FINISHED_STATES else "open"
-    return [{
-        "service_request_id": incident.tracking_code, "status": status,
-        "status_notes": rules.STATE_LABELS[incident.state] + (f"：{incident.reply}" if incident.reply else ""),
-        "service_name": incident.item.domain.name if incident.item_id else incident.title,
+def _open311_status(incident) -> dict:
+    status = events.status_of(incident)
+    return {
+        "service_request_id": incident.tracking_code, "status": status["open311_status"],
+        "status_notes": status["notes"],
+        "service_name": incident.item.domain.name if incident.item_id else (incident.title or "其他"),
         "service_code": incident.item.domain.code if incident.item_id else None,
-        "description": incident.text, "agency_responsible": "",
-        "requested_datetime": incident.reported_at.isoformat(), "updated_datetime": None,
+        "description": incident.text,
+        "agency_responsible": incident.responsible_org.name if incident.responsible_org_id else "",
+        "requested_datetime": incident.reported_at.isoformat(), "updated_datetime": status["updated_at"].isoformat(),
         "expected_datetime": incident.due_at.isoformat() if incident.due_at else None,
         "address": incident.address, "lat": float(incident.lat) if incident.lat is not None else None,
         "long": float(incident.lng) if incident.lng is not None else None,
-    }]
+    }
+
+
+@router.get("/open311/requests/{code}.json", summary="Open311：查询诉求")
+def open311_get(request, code: str):
+    """The status of one request, from the same data the status webhooks send."""
+    return [_open311_status(selectors.by_tracking_code(selectors.scope_of(request.auth), code))]
+
+
+class Open311Query(Schema):
+    service_request_id: str = ""
+
+
+@router.get("/open311/requests.json", summary="Open311：批量查询诉求状态")
+def open311_list(request, query: Query[Open311Query]):
+    """GeoReport v2 ``GET requests.json?service_request_id=a,b``: up to 100 of the caller's
+    requests by id; ids the caller may not see are left out."""
+    codes = [c.strip().upper() for c in query.service_request_id.split(",") if c.strip()][:100]
+    if not codes:
+        raise ValidationError({"service_request_id": ValidationError("请提供 service_request_id（逗号分隔）",
+                                                                     code="required")})
+    rows = (selectors.visible_incidents(selectors.scope_of(request.auth)).filter(tracking_code__in=codes)
+            .select_related("item__domain", "responsible_org"))
+    return [_open311_status(incident) for incident in rows]
 
 
 __all__ = ["router", "Incident"]

@@ -24,6 +24,10 @@ class DispatchConfig(AppConfig):
               phone=2, phone_label="任务"),
         Entry("移送与争议", "dispatch:referral_list", "dispatch", order=30, roles=(
             COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN)),
+        Entry("人工分拣", "dispatch:triage", "dispatch", order=15, roles=(COMMAND_CENTER,)),
+        Entry("办结核查", "dispatch:checks", "dispatch", order=40, roles=(COMMAND_CENTER,)),
+        Entry("发现上报", "dispatch:find", "dispatch", order=25, roles=(OFFICER,)),
+        Entry("分拣模型", "dispatch:routing", "dispatch", order=50, roles=(COMMAND_CENTER, GUIDANCE_OFFICE)),
     ]
 
     def audit_labels(self) -> dict[str, str]:
@@ -38,6 +42,8 @@ class DispatchConfig(AppConfig):
     def ready(self):
         from zhifa.catalog.references import register_open_reference_checker
         from zhifa.inspections.handoffs import register_handoff
+
+        from . import access  # noqa: F401  (registers the dispatch permissions)
 
         register_open_reference_checker(_open_incidents_citing)
         register_handoff("incident", _incident_from_inspection, label="转事件")

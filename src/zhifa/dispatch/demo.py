@@ -33,6 +33,9 @@ PATHS: list[tuple[list[str], int]] = [
     (["assign", "return"], 5),
     (["assign", "transfer"], 3),
 ]
+#: Calls the router should not place with confidence (they wait in the command centre's triage queue).
+OFF_CATALOG = ("小区门口的路灯坏了一个多月没人修", "想咨询一下医保异地报销怎么办", "楼上邻居家漏水到我家，协商不成",
+               "公交车站离小区太远，希望增设站点", "老板拖欠两个月工资不给")
 SOURCES = [rules.HOTLINE] * 5 + [rules.GRASSROOTS] * 3 + [rules.PATROL] * 2 + [rules.COMPLAINT, rules.NON_SITE,
                                                                               rules.INSPECTION]
 
@@ -51,6 +54,8 @@ def load_demo_incidents(seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.
         rng = random.Random(f"{seed}-{n}")  # one stream per incident: a re-run recreates nothing
         township = rng.choice(townships)
         _, text = rng.choice(PAST_INCIDENTS)
+        if rng.random() < 0.05:  # calls about things no enforcement item covers: the triage queue
+            text = rng.choice(OFF_CATALOG)
         centre = rules.TOWNSHIP_CENTRES.get(township.name, (28.97, 118.95))
         lat, lng = centre[0] + rng.uniform(-0.01, 0.01), centre[1] + rng.uniform(-0.01, 0.01)
         at = now - dt.timedelta(days=rng.uniform(0, DAYS_BACK))
@@ -81,11 +86,12 @@ def load_demo_incidents(seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.
                 kwargs["organization"] = target
             if action == "reply":
                 kwargs["reply"] = "已到现场核实处置，责令当事人立即整改，已整改到位"
-            if action == "evaluate":
-                kwargs["satisfaction"] = rng.choices([5, 4, 3, 2], weights=[6, 3, 1, 1])[0]
-            if action == "close" and incident.satisfaction is not None and incident.satisfaction <= rules.DISSATISFIED_AT_MOST:
-                break
             incident = services.transition(actor, incident.pk, action, **kwargs)
+            if action == "close" and rng.random() < 0.8:  # most reporters rate the handling on the tracking page
+                at += dt.timedelta(hours=rng.uniform(1, 48))
+                if at < now:
+                    incident = services.rate(incident.tracking_code, rng.choices([5, 4, 3, 2, 1], weights=[6, 3, 1, 1, 1])[0],
+                                             now=at)
     services.sweep_deadlines(now)
     routing.invalidate()
     return created

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from zhifa.catalog import rules as catalog_rules
+from zhifa.catalog.models import EnforcementItem
 from zhifa.organizations.models import Organization, Region
 
 from . import rules
@@ -33,19 +35,46 @@ class IncidentFilterForm(forms.Form):
                 "overdue": {"1": True, "0": False}.get(data.get("overdue") or "")}
 
 
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.domain.name} · {obj.name}"
+
+
+def penalty_items():
+    return (EnforcementItem.objects.in_force().filter(kind=catalog_rules.PENALTY).select_related("domain")
+            .order_by("domain__sort_order", "code"))
+
+
 class ActionForm(forms.Form):
     """One loop action; which fields matter depends on the action (the service checks)."""
 
+    item = ItemChoiceField(label="执法事项", queryset=EnforcementItem.objects.none(), required=False,
+                           empty_label="（按推荐）")
     organization = forms.ModelChoiceField(label="承办单位", queryset=Organization.objects.none(), required=False,
-                                          empty_label="（按建议）")
+                                          empty_label="（按事项自动确定）")
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reply = forms.CharField(label="处置结果", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    satisfaction = forms.TypedChoiceField(label="满意度", required=False, coerce=int, empty_value=None,
-                                          choices=[("", "—")] + [(str(n), f"{n} 分") for n in range(5, 0, -1)])
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        self.fields["item"].queryset = penalty_items()
+
+
+class FindingForm(forms.Form):
+    """发现上报: what an officer found, where, with photos (read from ``request.FILES``)."""
+
+    text = forms.CharField(label="发现的问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    address = forms.CharField(label="地点", max_length=300, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": "如：上方镇新街菜场门口"}))
+    lat = forms.CharField(required=False, widget=forms.HiddenInput())
+    lng = forms.CharField(required=False, widget=forms.HiddenInput())
+    priority = forms.ChoiceField(label="紧急程度", choices=list(rules.PRIORITY_LABELS.items()), initial=rules.NORMAL)
+    key = forms.CharField(widget=forms.HiddenInput(), max_length=64)
+
+
+class CheckForm(forms.Form):
+    result = forms.CharField(label="核查结论", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReportForm(forms.Form):

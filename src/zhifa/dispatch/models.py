@@ -56,6 +56,17 @@ class Incident(models.Model):
     merged_into = models.ForeignKey("self", verbose_name="合并到", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged")
     created_by = models.CharField("登记人", max_length=150, blank=True)
+    #: Who pushed it (``apikey:<id>`` or ``user:<id>``): the only caller a duplicate push is
+    #: answered with this incident, and the one its status feedback goes back to.
+    caller = models.CharField("推送方", max_length=40, blank=True)
+    routing_model = models.CharField("推荐模型版本", max_length=40, blank=True)
+    routing_confidence = models.FloatField("推荐置信度", null=True, blank=True)
+    needs_triage = models.BooleanField("待人工分拣", default=False)
+    triage_reason = models.CharField("人工分拣原因", max_length=200, blank=True)
+    rated_at = models.DateTimeField("群众评价时间", null=True, blank=True)
+    rating_comment = models.CharField("群众评价意见", max_length=500, blank=True)
+    citizen_reopened_at = models.DateTimeField("群众申请重办时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
@@ -77,6 +88,10 @@ class Incident(models.Model):
             models.Index(fields=["-reported_at", "-id"], name="incident_recent"),  # the list's order
             # ?overdue=true in list order (overdue incidents are older: 54,000 rows skipped otherwise)
             models.Index(fields=["-reported_at", "-id"], condition=Q(overdue=True), name="incident_overdue_recent"),
+            # the command centre's triage queue: abstained incidents still waiting
+            models.Index(fields=["reported_at"], condition=Q(needs_triage=True, state="reported"), name="incident_triage"),
+            models.Index(fields=["caller", "-id"], condition=~Q(caller=""), name="incident_caller"),
+            models.Index(fields=["updated_at", "id"], name="incident_updated"),  # incremental exports
         ]
 
     def __str__(self) -> str:
@@ -126,13 +141,18 @@ class IncidentEvent(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """An ``Idempotency-Key`` header seen from one caller: a replay with the same body returns
-    the same incident; with another body it is refused (409)."""
+    """A claim on a push: an ``Idempotency-Key`` header from one caller (``caller`` =
+    ``apikey:<id>`` / ``user:<id>``), or a source platform's own id (``caller`` =
+    ``source:<source>``, ``key`` = external id). The row is inserted first with ON CONFLICT DO
+    NOTHING, so of two identical pushes at the same instant one wins the row and creates the
+    incident, and the other waits for it and answers with the winner's incident. A replayed key
+    with another body is refused (409)."""
 
     key = models.CharField(max_length=200)
-    caller = models.CharField(max_length=200, help_text="apikey:<id> 或 user:<id>")
+    caller = models.CharField(max_length=200, help_text="apikey:<id>、user:<id> 或 source:<来源>")
     body_hash = models.CharField(max_length=64)
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    claim = models.CharField(max_length=32, default="", help_text="写入本行的请求的随机标识")
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -201,3 +221,128 @@ class JurisdictionDispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.raised_by} / {self.other_org}"
+
+
+def incident_photo_path(instance, filename: str) -> str:
+    suffix = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}.get(instance.image_format, ".jpg")
+    return f"dispatch/photos/{instance.incident_id}/{instance.stage}-{instance.sha256[:16]}{suffix}"
+
+
+class IncidentPhoto(models.Model):
+    """A photo of an incident: taken by the officer who found the problem (发现上报) or with the
+    handling body's feedback (反馈). Fixed by its SHA-256; stored only once the incident is saved."""
+
+    class Stage(models.TextChoices):
+        REPORT = "report", "上报照片"
+        FEEDBACK = "feedback", "处置照片"
+
+    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField("环节", max_length=10, choices=Stage.choices)
+    file = models.FileField("照片", upload_to=incident_photo_path)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    image_format = models.CharField("格式", max_length=10)
+    size = models.PositiveIntegerField("字节数")
+    uploaded_by = models.CharField("上传人", max_length=150)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "事件照片"
+        verbose_name_plural = "事件照片"
+        constraints = [models.UniqueConstraint(fields=["incident", "stage", "sha256"], name="incident_photo_once")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.get_stage_display()}"
+
+
+class HandlingCheck(models.Model):
+    """办理情况核查: a reporter rated the handling 1–2 of 5; the command centre checks how the
+    incident was handled and either confirms it or reopens it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待核查"
+        CONFIRMED = "confirmed", "核查属实，办理无误"
+        REOPENED = "reopened", "已重新交办"
+
+    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="checks")
+    rating = models.PositiveSmallIntegerField("群众评分")
+    comment = models.CharField("群众意见", max_length=500, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField("提出时间")
+    finished_at = models.DateTimeField("核查完成时间", null=True, blank=True)
+    finished_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    result = models.TextField("核查结论", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "办理情况核查"
+        verbose_name_plural = "办理情况核查"
+        indexes = [models.Index(fields=["state", "created_at"], name="handling_check_state")]
+        constraints = [models.UniqueConstraint(fields=["incident"], condition=Q(state="open"), name="handling_check_one_open")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.rating} 分"
+
+
+class RoutingModelVersion(models.Model):
+    """One trained routing model (``routing_model.RoutingModel``), its figures on the fixed test
+    split, and whether it is the one in use. Kept after it is replaced: the figures over time."""
+
+    version = models.CharField("版本", max_length=40, unique=True)
+    created_at = models.DateTimeField("训练时间")
+    active = models.BooleanField("在用", default=False)
+    adopted = models.BooleanField("已采用", default=False, help_text="测试集上不差于当时在用的模型")
+    trained_on = models.PositiveIntegerField("训练样本数", default=0)
+    examples = models.PositiveIntegerField("其中指挥中心纠正样本", default=0)
+    threshold = models.FloatField("自动派单置信度阈值", default=0.5)
+    metrics = models.JSONField("测试集指标", default=dict, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    blob = models.BinaryField("模型", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "事项推荐模型"
+        verbose_name_plural = "事项推荐模型"
+        constraints = [models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="routing_model_one_active")]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class RoutingExample(models.Model):
+    """A labelled example from the command centre: the text of an incident and the item (and
+    body) a dispatcher gave it — a confirmation, a correction of the suggestion, a triage of an
+    incident the router was unsure of, or a reassignment. The router retrains on these."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", "确认推荐"
+        CORRECTION = "correction", "纠正推荐"
+        TRIAGE = "triage", "人工分拣"
+        REASSIGNMENT = "reassignment", "转办改派"
+
+    incident = models.ForeignKey(Incident, verbose_name="事件", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="routing_examples")
+    text = models.TextField("诉求内容")
+    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="+")
+    suggested_code = models.CharField("原推荐事项编码", max_length=60, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="承办单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    suggested_org = models.ForeignKey(Organization, verbose_name="原建议承办单位", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=15, choices=Kind.choices)
+    model_version = models.CharField("推荐模型版本", max_length=40, blank=True)
+    created_at = models.DateTimeField("时间")
+    created_by = models.CharField("操作人", max_length=150)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "事项推荐样本"
+        verbose_name_plural = "事项推荐样本"
+        indexes = [models.Index(fields=["created_at"], name="routing_example_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item_id}"
+
+    @property
+    def suggestion_right(self) -> bool:
+        return self.suggested_code == self.item.code

@@ -38,13 +38,9 @@ FINISHED_STATES = frozenset({EVALUATED, CLOSED, MERGED})
 URGENT, NORMAL = "urgent", "normal"
 PRIORITY_LABELS = {URGENT: "紧急", NORMAL: "一般"}
 
-# Roles (organizations.models.User.Role values).
-COMMAND_CENTER_ROLE, GUIDANCE_ROLE = "command_center", "guidance_office"
-DISPATCHERS = frozenset({COMMAND_CENTER_ROLE})
-#: Who works an incident assigned to their body.
-HANDLERS = frozenset({"officer", "township_leader", "department_admin"})
-#: Who may push incidents in (integrations act as officers of the platform that pushes).
-REPORTERS = frozenset({COMMAND_CENTER_ROLE, "officer", "township_leader", "department_admin", GUIDANCE_ROLE})
+#: The command centre's role (organizations.models.User.Role value): the public intake acts in it.
+#: Who may do what is declared in ``access.py``.
+COMMAND_CENTER_ROLE = "command_center"
 
 
 @dataclass(frozen=True)
@@ -74,6 +70,7 @@ ACTION_LABELS = {
     "report": "登记事件", "assign": "交办", "accept": "签收", "return": "退回", "transfer": "转办",
     "handle": "开始处置", "reply": "反馈处置结果", "evaluate": "评价", "close": "办结", "reopen": "重新办理",
     "merge": "合并为重复事件", "overdue": "已超期", "escalate": "超期升级督办", "dispute_decided": "争议裁定改派",
+    "rate": "报告人评价",
 }
 #: Who performs each action: the command centre dispatches and closes; the assigned body works.
 ACTION_ROLES: dict[str, str] = {
@@ -83,8 +80,8 @@ ACTION_ROLES: dict[str, str] = {
 }
 
 SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
-#: At or below this a reporter is dissatisfied: the incident may not be closed, only reopened
-#: (闭环管理: 不满意的事件重新交办).
+#: At or below this a reporter is dissatisfied: the command centre checks how the incident was
+#: handled (闭环管理: 群众不满意的事件须核查办理情况).
 DISSATISFIED_AT_MOST = 2
 
 
@@ -98,9 +95,8 @@ def next_state(state: str, action: str) -> str | Refusal:
     return target
 
 
-def action_refusal(action: str, *, state: str, reason: str = "", satisfaction: int | None = None,
-                   reply: str = "", same_org: bool = False, has_org: bool = True,
-                   last_satisfaction: int | None = None) -> Refusal | None:
+def action_refusal(action: str, *, state: str, reason: str = "", reply: str = "", same_org: bool = False,
+                   has_org: bool = True) -> Refusal | None:
     """Every guard of one action: the transition, then the action's own requirements."""
     target = next_state(state, action)
     if isinstance(target, Refusal):
@@ -114,11 +110,34 @@ def action_refusal(action: str, *, state: str, reason: str = "", satisfaction: i
         return Refusal("reason_required", f"{ACTION_LABELS[action]}须填写理由", "reason")
     if action == "reply" and not reply.strip():
         return Refusal("reply_required", "请填写处置结果", "reply")
-    if action == "evaluate":
-        if satisfaction is None or not SATISFACTION_MIN <= satisfaction <= SATISFACTION_MAX:
-            return Refusal("satisfaction_out_of_range", "满意度须为 1–5 分", "satisfaction")
-    if action == "close" and last_satisfaction is not None and last_satisfaction <= DISSATISFIED_AT_MOST:
-        return Refusal("dissatisfied_cannot_close", "报告人不满意（2 分及以下）的事件不能办结，请重新交办", "satisfaction")
+    return None
+
+
+def dissatisfied(score: int) -> bool:
+    return score <= DISSATISFIED_AT_MOST
+
+
+def rating_refusal(*, state: str, score, closed_at, rated_at) -> Refusal | None:
+    """The reporter rates once per closure, 1–5, after the incident is closed (办结后由群众评价)."""
+    if state != CLOSED or closed_at is None:
+        return Refusal("not_closed", "事件办结后才能评价", "satisfaction")
+    if rated_at is not None and rated_at >= closed_at:
+        return Refusal("already_rated", "您已评价过本次办理结果", "satisfaction")
+    if not isinstance(score, int) or isinstance(score, bool) or not SATISFACTION_MIN <= score <= SATISFACTION_MAX:
+        return Refusal("satisfaction_out_of_range", "满意度须为 1–5 分", "satisfaction")
+    return None
+
+
+def citizen_reopen_refusal(*, state: str, reason: str, already: bool) -> Refusal | None:
+    """The reporter may ask once, with a reason, to reopen a closed incident ("问题没有解决")."""
+    if state != CLOSED:
+        return Refusal("not_closed", "事件办结后才能申请重新办理", "reason")
+    if already:
+        return Refusal("already_reopened", "每件事件只能申请一次重新办理；如仍有问题请拨打 12345", "reason")
+    if not (reason or "").strip():
+        return Refusal("reason_required", "请说明问题为什么没有解决", "reason")
+    if len(reason) > 500:
+        return Refusal("reason_too_long", "说明不能超过 500 字", "reason")
     return None
 
 

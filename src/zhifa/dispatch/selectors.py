@@ -79,7 +79,8 @@ def incident_detail(scope: Scope, incident_id: int) -> Incident:
 
 
 def by_tracking_code(scope: Scope, code: str) -> Incident:
-    incident = visible_incidents(scope).select_related("item__domain").filter(tracking_code=code).first()
+    incident = (visible_incidents(scope).select_related("item__domain", "responsible_org")
+                .filter(tracking_code=(code or "").strip().upper()).first())
     if incident is None:
         raise NotFound()
     return incident
@@ -145,3 +146,50 @@ def disputes(scope: Scope, state: str | None = None) -> QuerySet[JurisdictionDis
 def incident_detail_any(incident_id: int) -> Incident:
     """The incident a caller has just pushed (or replayed), whatever its scope: the caller sent it."""
     return Incident.objects.select_related("township", "item").get(pk=incident_id)
+
+
+# ---- triage, checks, routing figures ----------------------------------------------------------
+
+def triage_queue(actor) -> QuerySet[Incident]:
+    """Incidents the router was unsure of, still waiting for the command centre, oldest first."""
+    from zhifa.core import access
+
+    return (access.visible_to(actor, Incident).filter(needs_triage=True, state=rules.REPORTED)
+            .select_related("township").order_by("reported_at", "pk"))
+
+
+def open_checks(actor) -> QuerySet:
+    """Low-rated incidents whose handling the command centre has to check, oldest first."""
+    from zhifa.core import access
+
+    from .models import HandlingCheck
+
+    return (access.visible_to(actor, HandlingCheck).filter(state=HandlingCheck.State.OPEN)
+            .select_related("incident__responsible_org", "incident__township").order_by("created_at", "pk"))
+
+
+def routing_versions(limit: int = 24) -> list:
+    from .models import RoutingModelVersion
+
+    return list(RoutingModelVersion.objects.defer("blob").order_by("-created_at", "-pk")[:limit])
+
+
+def live_accuracy(since=None) -> dict:
+    """How often the router's first suggestion was the item the command centre chose, per month
+    and per domain, from the labelled examples dispatchers left (confirmations and corrections)."""
+    from django.db.models import F
+    from django.db.models.functions import TruncMonth
+
+    from .models import RoutingExample
+
+    rows = RoutingExample.objects.exclude(suggested_code="")
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    right = Count("pk", filter=Q(suggested_code=F("item__code")))
+    months = list(rows.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk"), right=right)
+                  .order_by("month"))
+    domains = list(rows.values("item__domain__name").annotate(n=Count("pk"), right=right).order_by("item__domain__name"))
+    for row in months + domains:
+        row["accuracy"] = row["right"] / row["n"] if row["n"] else None
+    return {"months": months, "domains": domains, "total": sum(r["n"] for r in months),
+            "right": sum(r["right"] for r in months)}

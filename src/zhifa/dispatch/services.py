@@ -1,7 +1,12 @@
 """Every write of command and dispatch: transactional, permission-checked, row-locked and audited.
 
-Incidents enter through ``report_incident`` (pages, the API, Open311, demo) and move through the
-closed loop with ``transition``; ``sweep_deadlines`` marks overdue and escalated ones.
+Incidents enter through ``report_incident`` (pages, the API, Open311, the portal, demo) and move
+through the closed loop with ``transition``; ``sweep_deadlines`` marks overdue and escalated ones.
+The reporter rates the handling (``rate``) and may ask once for it to be reopened
+(``citizen_reopen``); a low rating opens a ``HandlingCheck`` for the command centre. Every
+assignment or correction by the command centre is kept as a ``RoutingExample``; the router
+retrains on them (``retrain_router``). Listeners of ``events`` (status feedback to the platforms
+that sent incidents) are told of each step inside the same transaction.
 """
 
 from __future__ import annotations
@@ -15,26 +20,38 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa.catalog.models import EnforcementItem
-from zhifa.core import audit
+from zhifa.core import access, audit
 from zhifa.core.calendars import district_calendar
-from zhifa.core.errors import DomainError, NotFound, PermissionDenied
-from zhifa.core.scopes import Scope
+from zhifa.core.errors import DomainError, NotFound
 from zhifa.organizations.models import Organization
 
-from . import routing, rules
-from .models import IdempotencyKey, Incident, IncidentEvent, JurisdictionDispute, Referral
+from . import events, routing, rules
+from .models import (
+    HandlingCheck,
+    IdempotencyKey,
+    Incident,
+    IncidentEvent,
+    IncidentPhoto,
+    JurisdictionDispute,
+    Referral,
+    RoutingExample,
+    RoutingModelVersion,
+)
+from .photos import Photo, clean_photos
 
 INCIDENT_FIELDS = ("source", "external_id", "title", "text", "lat", "lng", "address", "township", "priority", "item",
                    "responsible_org", "state", "due_at", "escalate_at", "overdue", "escalated", "satisfaction",
-                   "merged_into")
+                   "merged_into", "needs_triage")
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #: Days the receiving body has to acknowledge a referral, and the guidance office to decide a dispute.
 REFERRAL_RECEIPT_WORKING_DAYS = 3
 DISPUTE_DECISION_WORKING_DAYS = 5
+MAX_KEY_LENGTH = 200
 
 
 class IdempotencyConflict(DomainError):
@@ -43,6 +60,33 @@ class IdempotencyConflict(DomainError):
     def __init__(self):
         super().__init__("idempotency_conflict",
                          "该 Idempotency-Key 已用于内容不同的推送；请为新的事件使用新的 Idempotency-Key", "Idempotency-Key")
+
+
+class ExternalIdTaken(DomainError):
+    """Another platform (or body) already pushed an incident with this source and external id;
+    the incident itself is not shown to anyone but its sender."""
+
+    status = 409
+
+    def __init__(self):
+        super().__init__("external_id_taken", "该来源编号已由其他推送方使用，请核对 source 与 external_id", "external_id")
+
+
+class PublicChannel:
+    """The actor of what the public does without an account: reports on the portal (the command
+    centre's public intake), ratings and reopen requests on the tracking page."""
+
+    pk = None
+    is_superuser = False
+    is_authenticated = False
+    role = rules.COMMAND_CENTER_ROLE
+    organization = None
+
+    def get_username(self) -> str:
+        return "公众（门户网站）"
+
+    def __str__(self) -> str:
+        return self.get_username()
 
 
 def _tz():
@@ -58,8 +102,39 @@ def _raise(refusal: rules.Refusal):
 
 
 def caller_key(actor) -> str:
+    if isinstance(actor, PublicChannel):
+        return "public"
     kind = "apikey" if actor.__class__.__name__ == "ApiKey" else "user"
     return f"{kind}:{getattr(actor, 'pk', '')}"
+
+
+def _caller_organization_id(caller: str) -> int | None:
+    kind, _, pk = caller.partition(":")
+    if not pk.isdigit():
+        return None
+    if kind == "apikey":
+        from zhifa.api.models import ApiKey
+
+        return ApiKey.objects.filter(pk=int(pk)).values_list("organization_id", flat=True).first()
+    if kind == "user":
+        from zhifa.organizations.models import User
+
+        return User.objects.filter(pk=int(pk)).values_list("organization_id", flat=True).first()
+    return None
+
+
+def sent_by(actor, incident: Incident) -> bool:
+    """Whether ``actor`` is the credential that pushed ``incident``, or acts for the same body."""
+    if isinstance(actor, PublicChannel):
+        return False
+    mine = caller_key(actor)
+    if incident.caller:
+        if incident.caller == mine:
+            return True
+        org_id = getattr(actor, "organization_id", None)
+        return org_id is not None and org_id == _caller_organization_id(incident.caller)
+    # pushed before the caller was recorded: whoever may see it
+    return access.visible_to(actor, Incident).filter(pk=incident.pk).exists()
 
 
 def body_hash(data: dict[str, Any]) -> str:
@@ -75,9 +150,12 @@ def _decimal(data: dict, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        return Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         raise _field_error(field, "invalid_coordinate", "坐标应为十进制数字") from None
+    if not number.is_finite():
+        raise _field_error(field, "invalid_coordinate", "坐标应为十进制数字")
+    return number
 
 
 def clean_report(data: dict[str, Any]) -> dict[str, Any]:
@@ -93,8 +171,14 @@ def clean_report(data: dict[str, Any]) -> dict[str, Any]:
     text = (data.get("text") or "").strip()
     title = (data.get("title") or "").strip()[:200]
     address = (data.get("address") or "").strip()[:300]
-    lat, lng = _decimal(data, "lat"), _decimal(data, "lng")
-    if (lat is None) != (lng is None):
+    try:
+        lat, lng = _decimal(data, "lat"), _decimal(data, "lng")
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        lat = lng = None
+    if "lat" in errors or "lng" in errors:
+        pass
+    elif (lat is None) != (lng is None):
         errors["lat" if lat is None else "lng"] = ValidationError("经纬度须同时提供", code="coordinates_incomplete")
     elif lat is not None and rules.outside_district(lat, lng):
         errors["lat"] = ValidationError(
@@ -120,91 +204,150 @@ def _event(incident: Incident, actor, action: str, from_state: str, note: str = 
     return IncidentEvent.objects.create(
         incident=incident, at=at or timezone.now(), action=action, from_state=from_state, to_state=incident.state,
         actor_name=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else "系统"),
-        organization=org, note=note)
+        organization=org, note=note[:2000])
 
 
 def _snapshot(incident: Incident) -> dict:
     return audit.snapshot(incident, INCIDENT_FIELDS)
 
 
+# ---- intake ---------------------------------------------------------------------------------
+
+def _claim(caller: str, key: str, fingerprint: str, token: str) -> bool:
+    """Insert the claim row (ON CONFLICT DO NOTHING); True when this request's row is the one
+    stored. A concurrent claim of the same row waits here until its transaction ends."""
+    IdempotencyKey.objects.bulk_create([IdempotencyKey(caller=caller, key=key, body_hash=fingerprint, claim=token)],
+                                       ignore_conflicts=True)
+    stored = IdempotencyKey.objects.filter(caller=caller, key=key).values_list("claim", flat=True).first()
+    return stored == token
+
+
+def _duplicate(actor, caller: str, key: str, fingerprint: str, source: str) -> Incident:
+    """The incident a duplicate push is answered with, or a refusal."""
+    row = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=key).first()
+    if caller.startswith("source:"):
+        incident = row.incident if row is not None and row.incident_id else \
+            Incident.objects.filter(source=source, external_id=key).first()
+        if incident is None:
+            raise DomainError("push_in_progress", "相同的推送正在处理，请稍后重试", "external_id")
+        if not sent_by(actor, incident):
+            raise ExternalIdTaken()
+        return incident
+    if row is None or row.body_hash != fingerprint:
+        raise IdempotencyConflict()
+    if row.incident is None:
+        raise DomainError("push_in_progress", "相同的推送正在处理，请稍后重试", "Idempotency-Key")
+    return row.incident
+
+
 @transaction.atomic
 def report_incident(actor, data: dict[str, Any], *, idempotency_key: str | None = None,
-                    now: dt.datetime | None = None) -> tuple[Incident, bool]:
+                    now: dt.datetime | None = None, photos: list[Photo] = ()) -> tuple[Incident, bool]:
     """Register an incident; returns (incident, created). The same push twice gives one incident:
-    a replayed ``idempotency_key`` with the same body, or the same ``source`` + ``external_id``,
-    returns the first one; a replayed key with another body is refused (409)."""
-    if not (actor.is_superuser or actor.role in rules.REPORTERS):
-        raise PermissionDenied("无权登记事件")
+    a replayed ``idempotency_key`` with the same body, or the same ``source`` + ``external_id``
+    from the same sender, returns the first one; a replayed key with another body is refused
+    (409), and an external id another sender used is refused without showing its incident (409).
+    Under concurrency the database decides: the claim rows are inserted first with ON CONFLICT
+    DO NOTHING, the loser waits for the winner and answers with its incident."""
+    if not isinstance(actor, PublicChannel):
+        access.require(actor, "dispatch.report")
+    key = idempotency_key.strip() if idempotency_key is not None else None
+    if idempotency_key is not None and (not key or len(key) > MAX_KEY_LENGTH or "\x00" in key):
+        raise _field_error("Idempotency-Key", "invalid_idempotency_key", f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个字符")
     fingerprint = body_hash(data)
     caller = caller_key(actor)
-    if idempotency_key:
-        seen = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=idempotency_key).first()
-        if seen is not None:
+    if key:
+        seen = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=key).first()
+        if seen is not None and seen.incident_id:
             if seen.body_hash != fingerprint:
                 raise IdempotencyConflict()
             return seen.incident, False
     clean = clean_report(data)
+    token = secrets.token_hex(16)
+    claims = [(caller, key)] if key else []
     if clean["external_id"]:
-        existing = Incident.objects.filter(source=clean["source"], external_id=clean["external_id"]).first()
-        if existing is not None:
-            _remember_key(caller, idempotency_key, fingerprint, existing)
-            return existing, False
+        claims.append((f"source:{clean['source']}", clean["external_id"]))
+        legacy = Incident.objects.filter(source=clean["source"], external_id=clean["external_id"]).first()
+        if legacy is not None:  # pushed before claims were kept
+            answer = _duplicate(actor, claims[-1][0], clean["external_id"], fingerprint, clean["source"])
+            IdempotencyKey.objects.filter(claim=token).update(incident=answer)
+            return answer, False
+    for claim_caller, claim_key in claims:
+        if not _claim(claim_caller, claim_key, fingerprint, token):
+            answer = _duplicate(actor, claim_caller, claim_key, fingerprint, clean["source"])
+            IdempotencyKey.objects.filter(claim=token).update(incident=answer)
+            return answer, False
     now = now or timezone.now()
     township = routing.locate(clean["address"], clean["lat"], clean["lng"])
-    suggestions = routing.suggest(" ".join(filter(None, (clean["title"], clean["text"]))))
-    item = EnforcementItem.objects.select_related("domain").filter(pk=suggestions[0].item_id).first() if suggestions else None
+    routed = routing.route(" ".join(filter(None, (clean["title"], clean["text"]))))
+    top = routed.suggestions[0] if routed.suggestions and not routed.abstain else None
+    item = EnforcementItem.objects.select_related("domain").filter(pk=top.item_id).first() if top else None
     suggested_org, note = routing.responsible_for(item, township) if item else (None, "")
-    incident = Incident(**clean, township=township, suggestions=[s.as_dict() for s in suggestions], item=item,
+    incident = Incident(**clean, township=township, suggestions=[s.as_dict() for s in routed.suggestions], item=item,
                         suggested_org=suggested_org, routing_note=note, reported_at=now,
-                        tracking_code=new_tracking_code(), created_by=actor.get_username())
+                        tracking_code=new_tracking_code(), created_by=actor.get_username(), caller=caller,
+                        routing_model=routed.model_version, routing_confidence=routed.confidence,
+                        needs_triage=routed.abstain, triage_reason=routed.triage_reason)
     try:
         with transaction.atomic():
             incident.save()
-            _remember_key(caller, idempotency_key, fingerprint, incident)
     except IntegrityError:
-        # A concurrent push with the same key or external id won the race: return its incident.
-        return _winner(caller, idempotency_key, fingerprint, clean), False
+        if not clean["external_id"]:
+            raise
+        answer = _duplicate(actor, f"source:{clean['source']}", clean["external_id"], fingerprint, clean["source"])
+        return answer, False
+    IdempotencyKey.objects.filter(claim=token).update(incident=incident)
+    _save_photos(incident, photos, IncidentPhoto.Stage.REPORT, actor)
     _event(incident, actor, "report", "", note=rules.SOURCE_LABELS[incident.source], at=now)
     audit.record(actor, "incident.report", incident, after=_snapshot(incident))
+    events.emit(incident, events.ACCEPTED)
     return incident, True
 
 
-def _remember_key(caller: str, key: str | None, fingerprint: str, incident: Incident) -> None:
-    if key:
-        IdempotencyKey.objects.get_or_create(caller=caller, key=key,
-                                             defaults={"body_hash": fingerprint, "incident": incident})
+def _save_photos(incident: Incident, photos: list[Photo], stage: str, actor) -> list[IncidentPhoto]:
+    """Rows now, files after the commit: a refused or rolled-back write leaves no file behind."""
+    from .models import incident_photo_path
+
+    saved = []
+    for photo in photos:
+        if IncidentPhoto.objects.filter(incident=incident, stage=stage, sha256=photo.sha256).exists():
+            continue
+        row = IncidentPhoto(incident=incident, stage=stage, sha256=photo.sha256, image_format=photo.image_format,
+                            size=len(photo.content), uploaded_by=actor.get_username())
+        row.file.name = incident_photo_path(row, "")
+        row.save()
+        saved.append(row)
+        transaction.on_commit(lambda name=row.file.name, content=photo.content, storage=row.file.storage:
+                              storage.exists(name) or storage.save(name, ContentFile(content)))
+    return saved
 
 
-def _winner(caller, key, fingerprint, clean) -> Incident:
-    if key:
-        seen = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=key).first()
-        if seen is not None:
-            if seen.body_hash != fingerprint:
-                raise IdempotencyConflict()
-            return seen.incident
-    return Incident.objects.get(source=clean["source"], external_id=clean["external_id"])
-
-
+@transaction.atomic
+def report_finding(actor, data: dict[str, Any], uploads=(), *, idempotency_key: str | None = None) -> tuple[Incident, bool]:
+    """发现上报: an officer reports a problem he found in the field (source 巡查发现) with photos
+    and his location; it enters the command centre's loop like any other incident. The form
+    sends a key of its own, so a submission retried after a lost connection gives one incident."""
+    access.require(actor, "dispatch.report_finding")
+    photos = clean_photos(uploads)
+    return report_incident(actor, {**data, "source": rules.PATROL}, idempotency_key=idempotency_key, photos=photos)
 # ---- the closed loop ------------------------------------------------------------------------
 
 def _locked(actor, incident_id: int) -> Incident:
-    scope = Scope.for_user(actor)
-    incident = (scope.filter(Incident.objects.select_for_update(of=("self",)), "responsible_org", "township")
-                .select_related("item__domain", "responsible_org").filter(pk=incident_id).first())
+    rows = Incident.objects.select_for_update(of=("self",))
+    incident = ((rows if isinstance(actor, PublicChannel) else access.visible_to(actor, rows))
+                .select_related("item__domain", "responsible_org", "township").filter(pk=incident_id).first())
     if incident is None:
         raise NotFound()
     return incident
 
 
+def _permission_for(action: str) -> str:
+    return "dispatch.dispatch" if rules.ACTION_ROLES.get(action) == "dispatcher" else "dispatch.handle"
+
+
 def may_act(actor, incident: Incident, action: str) -> bool:
     """Whether ``actor`` performs ``action`` on ``incident`` (dispatcher or the assigned body)."""
-    if actor.is_superuser:
-        return True
-    if rules.ACTION_ROLES.get(action) == "dispatcher":
-        return actor.role in rules.DISPATCHERS
-    org = getattr(actor, "organization", None)
-    return (actor.role in rules.HANDLERS and org is not None and incident.responsible_org is not None
-            and incident.responsible_org.path.startswith(org.path))
+    return access.can(actor, _permission_for(action), incident)
 
 
 def _set_deadline(incident: Incident, start: dt.datetime) -> None:
@@ -217,23 +360,51 @@ def _set_deadline(incident: Incident, start: dt.datetime) -> None:
     incident.overdue = incident.escalated = False
 
 
+def _learn(actor, incident: Incident, action: str, previous_item: EnforcementItem | None, now: dt.datetime) -> None:
+    """Keep the dispatcher's choice as a labelled example for the router."""
+    if incident.item_id is None or not (incident.text or incident.title).strip():
+        return
+    suggested = (incident.suggestions or [{}])[0].get("code", "") if incident.suggestions else ""
+    if action == "transfer":
+        kind = RoutingExample.Kind.REASSIGNMENT
+    elif incident.needs_triage:
+        kind = RoutingExample.Kind.TRIAGE
+    elif incident.item.code != suggested or (incident.suggested_org_id and incident.responsible_org_id != incident.suggested_org_id):
+        kind = RoutingExample.Kind.CORRECTION
+    else:
+        kind = RoutingExample.Kind.CONFIRMATION
+    RoutingExample.objects.create(
+        incident=incident, text=" ".join(filter(None, (incident.title, incident.text)))[:5000], item=incident.item,
+        suggested_code=suggested, organization=incident.responsible_org, suggested_org_id=incident.suggested_org_id,
+        kind=kind, model_version=incident.routing_model, created_at=now, created_by=actor.get_username())
+
+
 @transaction.atomic
 def transition(actor, incident_id: int, action: str, *, organization: Organization | None = None, reason: str = "",
                reply: str = "", satisfaction: int | None = None, item: EnforcementItem | None = None,
-               priority: str | None = None, now: dt.datetime | None = None) -> Incident:
-    """One step of the loop. ``organization`` for assign/transfer; ``reason`` for return, transfer
-    and reopen; ``reply`` for reply; ``satisfaction`` (1–5) for evaluate."""
+               priority: str | None = None, now: dt.datetime | None = None, photos: list[Photo] = ()) -> Incident:
+    """One step of the loop. ``organization`` for assign/transfer (by default the body the item
+    calls for); ``item`` corrects the enforcement item; ``reason`` for return, transfer and
+    reopen; ``reply`` (and ``photos``) for reply. Satisfaction is the reporter's to give
+    (``rate``), not the command centre's."""
     incident = _locked(actor, incident_id)
     if action not in rules.TRANSITIONS or action == "merge":
         raise DomainError("unknown_action", f"未知操作“{action}”")
-    if not may_act(actor, incident, action):
-        raise PermissionDenied(f"无权对该事件执行“{rules.ACTION_LABELS[action]}”")
+    if not isinstance(actor, PublicChannel):
+        access.require(actor, _permission_for(action), incident)
+    if satisfaction is not None:
+        raise DomainError("rated_by_reporter", "满意度由报告人在办理进度查询页自行评价，指挥中心不再代为录入", "satisfaction")
+    if photos and action != "reply":
+        raise DomainError("photos_with_reply_only", "照片随处置反馈上传", "photos")
+    previous_item = incident.item
+    if item is not None and action in ("assign", "transfer") and item.pk != incident.item_id and organization is None:
+        organization, _ = routing.responsible_for(item, incident.township)
     if action == "assign" and organization is None:
         organization = incident.suggested_org
     refusal = rules.action_refusal(
-        action, state=incident.state, reason=reason, satisfaction=satisfaction, reply=reply,
+        action, state=incident.state, reason=reason, reply=reply,
         same_org=organization is not None and organization.pk == incident.responsible_org_id,
-        has_org=organization is not None, last_satisfaction=incident.satisfaction)
+        has_org=organization is not None)
     if refusal:
         _raise(refusal)
     if priority is not None and priority not in rules.PRIORITY_LABELS:
@@ -260,23 +431,27 @@ def transition(actor, incident_id: int, action: str, *, organization: Organizati
     if action == "reply":
         incident.reply, incident.replied_at, note = reply.strip(), now, reply.strip()
     if action == "evaluate":
-        incident.satisfaction, note = satisfaction, f"满意度 {satisfaction} 分"
+        note = reason or "指挥中心审核处置结果"
     if action == "close":
         incident.closed_at = now
     if action == "reopen":
-        incident.satisfaction = None
         incident.closed_at = None
+    if action in ("assign", "transfer"):
+        _learn(actor, incident, action, previous_item, now)
+        incident.needs_triage = False
     incident.save()
+    _save_photos(incident, photos, IncidentPhoto.Stage.FEEDBACK, actor)
     _event(incident, actor, action, from_state, note, at=now)
     audit.record(actor, f"incident.{action}", incident, before=before, after=_snapshot(incident))
+    if action in events.ACTION_EVENTS:
+        events.emit(incident, events.ACTION_EVENTS[action], note=note)
     return incident
 
 
 @transaction.atomic
 def merge_duplicate(actor, incident_id: int, into_id: int) -> Incident:
     """Close ``incident_id`` as a duplicate of ``into_id``: one problem is worked once."""
-    if not (actor.is_superuser or actor.role in rules.DISPATCHERS):
-        raise PermissionDenied("只有指挥中心可以合并重复事件")
+    access.require(actor, "dispatch.merge")
     if incident_id == into_id:
         raise DomainError("merge_into_self", "不能把事件合并到它自己", "into")
     ids = sorted([incident_id, into_id])  # lock in a fixed order: two merges never deadlock
@@ -290,11 +465,148 @@ def merge_duplicate(actor, incident_id: int, into_id: int) -> Incident:
     before = _snapshot(incident)
     from_state = incident.state
     incident.state, incident.merged_into, incident.closed_at = rules.MERGED, target, timezone.now()
-    incident.overdue = incident.escalated = False
+    incident.overdue = incident.escalated = incident.needs_triage = False
     incident.save()
     _event(incident, actor, "merge", from_state, f"合并到 {target.tracking_code}")
     audit.record(actor, "incident.merge", incident, before=before, after=_snapshot(incident))
+    events.emit(incident, events.CLOSED, note=f"与 {target.tracking_code} 合并办理")
     return incident
+
+
+# ---- the reporter's word: rating, reopening; the command centre's check ------------------------
+
+def _tracked_for_update(code: str) -> Incident:
+    code = (code or "").strip().upper()
+    incident = (Incident.objects.select_for_update(of=("self",)).select_related("responsible_org", "item__domain", "township")
+                .filter(tracking_code=code).first() if code else None)
+    if incident is None:
+        raise NotFound("查询码不存在，请核对后重新输入")
+    return incident
+
+
+@transaction.atomic
+def rate(code: str, score: int | None, comment: str = "", *, now: dt.datetime | None = None) -> Incident:
+    """The reporter rates the handling of a closed incident on the tracking page (1–5), once per
+    closure. A rating of 2 or less opens a check of the handling by the command centre."""
+    incident = _tracked_for_update(code)
+    refusal = rules.rating_refusal(state=incident.state, score=score, closed_at=incident.closed_at,
+                                   rated_at=incident.rated_at)
+    if refusal:
+        _raise(refusal)
+    now = now or timezone.now()
+    before = _snapshot(incident)
+    actor = PublicChannel()
+    incident.satisfaction, incident.rated_at, incident.rating_comment = score, now, (comment or "").strip()[:500]
+    incident.save(update_fields=["satisfaction", "rated_at", "rating_comment", "updated_at"])
+    _event(incident, actor, "rate", incident.state, f"满意度 {score} 分" + (f"：{incident.rating_comment}" if incident.rating_comment else ""), at=now)
+    audit.record(actor, "incident.rate", incident, before=before, after=_snapshot(incident))
+    if rules.dissatisfied(score):
+        HandlingCheck.objects.get_or_create(incident=incident, state=HandlingCheck.State.OPEN, defaults={
+            "rating": score, "comment": incident.rating_comment, "created_at": now})
+        audit.record(actor, "incident.check_requested", incident, after={"rating": score})
+    events.emit(incident, events.RATED, satisfaction=score)
+    return incident
+
+
+@transaction.atomic
+def citizen_reopen(code: str, reason: str, *, now: dt.datetime | None = None) -> Incident:
+    """The reporter says the problem is not fixed: once per incident, with a reason, the closed
+    incident goes back to the body that handled it with a new deadline."""
+    incident = _tracked_for_update(code)
+    refusal = rules.citizen_reopen_refusal(state=incident.state, reason=reason,
+                                           already=incident.citizen_reopened_at is not None)
+    if refusal:
+        _raise(refusal)
+    now = now or timezone.now()
+    incident.citizen_reopened_at = now
+    incident.save(update_fields=["citizen_reopened_at", "updated_at"])
+    HandlingCheck.objects.filter(incident=incident, state=HandlingCheck.State.OPEN).update(
+        state=HandlingCheck.State.REOPENED, finished_at=now, result="报告人申请重新办理")
+    return transition(PublicChannel(), incident.pk, "reopen", reason=f"报告人反映问题未解决：{reason.strip()}", now=now)
+
+
+@transaction.atomic
+def finish_check(actor, check_id: int, *, reopen: bool, result: str) -> HandlingCheck:
+    """The command centre's conclusion on a low-rated incident: the handling was right
+    (confirmed), or it was not and the incident goes back to work (reopened)."""
+    check = access.get_visible(actor, HandlingCheck.objects.select_for_update(of=("self",)), check_id)
+    access.require(actor, "dispatch.check_handling", check.incident)
+    if check.state != HandlingCheck.State.OPEN:
+        raise DomainError("check_finished", "该核查已完成")
+    if not (result or "").strip():
+        raise _field_error("result", "result_required", "请填写核查结论")
+    now = timezone.now()
+    if reopen:
+        transition(actor, check.incident_id, "reopen", reason=f"满意度核查：{result.strip()}", now=now)
+    check.state = HandlingCheck.State.REOPENED if reopen else HandlingCheck.State.CONFIRMED
+    check.finished_at, check.finished_by, check.result = now, actor, result.strip()
+    check.save()
+    audit.record(actor, "incident.check_finished", check.incident, after={"check": check.pk, "state": check.state,
+                                                                          "result": check.result})
+    return check
+
+
+def reveal_phone(actor, incident_id: int) -> str:
+    """The reporter's full phone number, for the body handling the incident or the command centre
+    to call back; every view is audited (个人信息保护法: access only where the work needs it)."""
+    incident = access.get_visible(actor, Incident.objects.select_related("responsible_org"), incident_id)
+    access.require(actor, "dispatch.view_phone", incident)
+    with transaction.atomic():
+        audit.record(actor, "incident.view_phone", incident, after={"field": "reporter_phone"},
+                     legal_basis="《个人信息保护法》第六条、第十条：为回访处置所必需")
+    return incident.reporter_phone
+
+
+# ---- learning from the command centre ------------------------------------------------------------
+
+def retrain_router(now: dt.datetime | None = None) -> RoutingModelVersion:
+    """Retrain the router on the generated set plus every labelled example the command centre
+    made, evaluate it on the fixed test split, and put it in use only if it is not worse there
+    than the model in use. Either way the new version and its figures are kept. The version is a
+    fingerprint of what it learns from: with nothing new since the last run, nothing is trained
+    and that version is returned (a second run changes nothing)."""
+    now = now or timezone.now()
+    items = routing.catalog_items()
+    if not items:
+        raise DomainError("empty_catalog", "执法事项目录中没有处罚事项，无法训练")
+    codes = {i.code for i in items}
+    examples = [(t, c) for t, c in RoutingExample.objects.filter(item__code__in=codes)
+                .values_list("text", "item__code").order_by("pk")]
+    version = "r-" + routing.fingerprint(routing.baseline_fingerprint(items), examples)
+    existing = RoutingModelVersion.objects.filter(version=version).first()
+    if existing is not None:
+        return existing
+    current, _ = routing.current()
+    with transaction.atomic():
+        if current is not None and not RoutingModelVersion.objects.filter(version=current.version).exists():
+            _record_version(current, items, now - dt.timedelta(seconds=1), active=False, adopted=True,
+                            note="基线模型：由生成的标注集训练", examples=0)
+    model = routing.cached_model(items, examples, version=version)
+    mine = routing.evaluation(model, items)
+    theirs = routing.evaluation(current, items) if current is not None else None
+    adopted = mine["overall"].not_worse_than(theirs["overall"].as_dict() if theirs else None)
+    note = ("测试集上不差于在用模型，已启用" if adopted else
+            f"测试集首选正确率 {mine['overall'].top1:.1%}，在用模型 {theirs['overall'].top1:.1%}，未启用")
+    with transaction.atomic():
+        if adopted:
+            RoutingModelVersion.objects.filter(active=True).update(active=False)
+        row = _record_version(model, items, now, active=adopted, adopted=adopted, note=note, examples=len(examples),
+                              evaluation=mine)
+        audit.record(None, "routing_model.train", row, after={"version": row.version, "adopted": adopted,
+                                                              "top1": mine["overall"].top1, "examples": len(examples)})
+    routing.invalidate()
+    return row
+
+
+def _record_version(model, items, now, *, active: bool, adopted: bool, note: str, examples: int,
+                    evaluation: dict | None = None) -> RoutingModelVersion:
+    evaluation = evaluation or routing.evaluation(model, items)
+    metrics = {**evaluation["overall"].as_dict(), "domains": {d: m.as_dict() for d, m in evaluation["domains"].items()},
+               "kinds": {k: m.as_dict() for k, m in evaluation["kinds"].items()}}
+    return RoutingModelVersion.objects.create(
+        version=model.version, created_at=now, active=active, adopted=adopted, trained_on=model.trained_on,
+        examples=examples, threshold=model.threshold, metrics=metrics, note=note[:300],
+        blob=model.dumps() if active else None)
 
 
 def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
@@ -312,7 +624,7 @@ def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                 setattr(incident, flag, True)
                 if flag == "escalated":
                     incident.overdue = True
-                incident.save(update_fields=["overdue", "escalated"])
+                incident.save(update_fields=["overdue", "escalated", "updated_at"])
                 _event(incident, None, action, incident.state, at=now)
                 audit.record(None, f"incident.{action}", incident, before=before, after=_snapshot(incident))
             counts[flag] = len(due)
@@ -324,9 +636,10 @@ def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def refer(actor, *, to_org: Organization, reason: str, incident_id: int | None = None, case_ref: str = "") -> Referral:
     """线索移送: the actor's body passes a lead to the body that has the power."""
+    access.require(actor, "dispatch.refer")
     org = getattr(actor, "organization", None)
-    if org is None or not (actor.is_superuser or actor.role in rules.HANDLERS | rules.DISPATCHERS):
-        raise PermissionDenied("无权移送线索")
+    if org is None:
+        raise DomainError("organization_required", "移送须以本单位名义进行，当前账号未关联单位")
     if to_org.pk == org.pk:
         raise _field_error("to_org", "referral_same_org", "不能移送给本单位")
     if not reason.strip():
@@ -363,8 +676,7 @@ def receive_referral(actor, referral_id: int, receipt: str) -> Referral:
 def raise_dispute(actor, incident_id: int, other_org: Organization, reason: str) -> JurisdictionDispute:
     """The assigned body says another body must act. The incident stays with it until decided."""
     incident = _locked(actor, incident_id)
-    if not may_act(actor, incident, "accept"):
-        raise PermissionDenied("只有承办单位可以就该事件提出执法争议")
+    access.require(actor, "dispatch.raise_dispute", incident)
     if incident.state not in rules.WORKING_STATES:
         raise DomainError("dispute_not_in_work", "只有办理中的事件可以提出执法争议")
     if not reason.strip():
@@ -400,8 +712,7 @@ def answer_dispute(actor, dispute_id: int, reason: str) -> JurisdictionDispute:
 def decide_dispute(actor, dispute_id: int, decided_org: Organization, decision: str) -> JurisdictionDispute:
     """The guidance office decides; the decision binds: the incident goes to the decided body
     with a new deadline, and both the decision and the reassignment are audited."""
-    if not (actor.is_superuser or actor.role == rules.GUIDANCE_ROLE):
-        raise PermissionDenied("执法争议由综合行政执法指导办公室裁定")
+    access.require(actor, "dispatch.decide_dispute")
     dispute = JurisdictionDispute.objects.select_for_update().filter(pk=dispute_id).first()
     if dispute is None:
         raise NotFound()
@@ -424,4 +735,5 @@ def decide_dispute(actor, dispute_id: int, decided_org: Organization, decision: 
     incident.save()
     _event(incident, actor, "dispute_decided", from_state, f"裁定由{decided_org.name}承办：{dispute.decision}", at=now)
     audit.record(actor, "incident.dispute_decided", incident, before=before, after=_snapshot(incident))
+    events.emit(incident, events.ASSIGNED, note=f"裁定由{decided_org.name}承办")
     return dispute

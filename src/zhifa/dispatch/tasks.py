@@ -1,5 +1,6 @@
-"""Celery tasks of dispatch. Schedule ``dispatch.sweep_deadlines`` every 10 minutes in the beat
-schedule; it is idempotent."""
+"""Celery tasks of dispatch. ``dispatch.sweep_deadlines`` runs every 10 minutes (idempotent);
+``dispatch.retrain_router`` nightly: it retrains the router on the command centre's labelled
+examples and puts the new model in use only if it is not worse on the fixed test split."""
 
 import datetime as dt
 
@@ -12,3 +13,11 @@ from . import services
 def sweep_deadlines(now: str | None = None) -> dict[str, int]:
     """Mark overdue and escalated incidents. ``now`` (ISO datetime) replaces the current time."""
     return services.sweep_deadlines(dt.datetime.fromisoformat(now) if now else None)
+
+
+@background_task("dispatch.retrain_router", time_limit=1800, soft_time_limit=1700)
+def retrain_router(now: str | None = None) -> dict:
+    """Retrain, evaluate on the test split, adopt if not worse. Safe to run twice: the second run
+    trains another version and keeps the better or equal one in use."""
+    row = services.retrain_router(dt.datetime.fromisoformat(now) if now else None)
+    return {"version": row.version, "adopted": row.adopted, "top1": row.metrics.get("top1")}

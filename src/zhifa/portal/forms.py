@@ -46,3 +46,16 @@ class TrackForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label="撤回理由（将公开）", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    """The reporter's rating of a closed incident (满意度 1–5)."""
+
+    satisfaction = forms.TypedChoiceField(label="满意度", coerce=int, choices=[(str(n), f"{n} 分") for n in range(5, 0, -1)],
+                                          widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见（可不填）", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="问题为什么没有解决", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

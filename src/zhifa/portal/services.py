@@ -129,21 +129,9 @@ def withdraw_decision(actor, publication_id: int, reason: str) -> PublishedDecis
 
 # ---- reports from the public -------------------------------------------------------------------
 
-class PortalReporter:
+class PortalReporter(dispatch_services.PublicChannel):
     """The actor of reports sent on the portal: the public channel of the command centre's
     统一受理 (incidents from citizens are received by the command centre, then dispatched)."""
-
-    pk = None
-    is_superuser = False
-    is_authenticated = False
-    role = dispatch_rules.COMMAND_CENTER_ROLE
-    organization = None
-
-    def get_username(self) -> str:
-        return "公众（门户网站）"
-
-    def __str__(self) -> str:
-        return self.get_username()
 
 
 class RateLimited(DomainError):

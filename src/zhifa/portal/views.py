@@ -23,10 +23,11 @@ from zhifa.core.web import client_address, service_view
 from zhifa.discretion.rules import ENTRY_LABELS
 from zhifa.dispatch import rules as dispatch_rules
 from zhifa.dispatch import selectors as dispatch_selectors
+from zhifa.dispatch import services as dispatch_services
 from zhifa.organizations.credentials import check_credential
 
 from . import rules, selectors, services
-from .forms import DecisionSearchForm, ReportForm, TrackForm, WithdrawForm
+from .forms import DecisionSearchForm, RatingForm, ReopenForm, ReportForm, TrackForm, WithdrawForm
 
 PAGE_SIZE = 30
 # Expired codes are gone for good (410); forged, revoked or unknown ones are bad requests (400).
@@ -123,7 +124,7 @@ def track(request):
 
 #: Timeline steps a reporter sees; internal steps (escalation, merges' internals) are summarised.
 PUBLIC_ACTIONS = {"report", "assign", "accept", "handle", "reply", "evaluate", "close", "reopen", "transfer", "return",
-                  "merge", "dispute_decided"}
+                  "merge", "dispute_decided", "rate"}
 
 
 @never_cache
@@ -134,15 +135,60 @@ def track_code(request, code: str):
         form = TrackForm(initial={"code": code})
         return _noindex(render(request, "portal/track.html", {"form": form, "incident": None, "missing": exc.message},
                                status=404))
-    events = [{"at": e.at, "label": dispatch_rules.ACTION_LABELS.get(e.action, e.action),
-               "org": e.organization.name if e.organization_id else "",
-               "state": dispatch_rules.STATE_LABELS.get(e.to_state, "")}
-              for e in incident.events.all() if e.action in PUBLIC_ACTIONS]
+    events = _public_events(incident)
+    return _track_page(request, incident, events)
+
+
+def _track_page(request, incident, events, *, rating_error: str = "", reopen_error: str = "", status: int = 200):
     finished = incident.state in dispatch_rules.FINISHED_STATES or incident.state == dispatch_rules.REPLIED
+    closed = incident.state == dispatch_rules.CLOSED
+    may_rate = closed and not (incident.rated_at and incident.closed_at and incident.rated_at >= incident.closed_at)
     return _noindex(render(request, "portal/track.html", {
         "form": TrackForm(initial={"code": incident.tracking_code}), "incident": incident, "events": events,
         "state_label": dispatch_rules.STATE_LABELS[incident.state], "finished": finished,
-    }))
+        "may_rate": may_rate, "may_reopen": closed and incident.citizen_reopened_at is None,
+        "rating_form": RatingForm(request.POST if rating_error else None), "reopen_form": ReopenForm(),
+        "rating_error": rating_error, "reopen_error": reopen_error, "scores": range(5, 0, -1),
+    }, status=status))
+
+
+def _public_events(incident):
+    return [{"at": e.at, "label": dispatch_rules.ACTION_LABELS.get(e.action, e.action),
+             "org": e.organization.name if e.organization_id else "",
+             "state": dispatch_rules.STATE_LABELS.get(e.to_state, "")}
+            for e in incident.events.all() if e.action in PUBLIC_ACTIONS]
+
+
+@never_cache
+@require_POST
+def rate(request, code: str):
+    """The reporter rates the handling of a closed incident (1–5) on the tracking page."""
+    form = RatingForm(request.POST)
+    try:
+        score = form.cleaned_data["satisfaction"] if form.is_valid() else None
+        incident = dispatch_services.rate(code, score, form.cleaned_data.get("comment", "") if form.is_valid() else "")
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        incident = selectors.tracked_incident(code)
+        return _track_page(request, incident, _public_events(incident), rating_error=exc.message, status=400)
+    messages.success(request, "感谢您的评价" + ("，指挥中心将核查办理情况" if incident.satisfaction <= 2 else ""))
+    return redirect("portal:track_code", code=incident.tracking_code)
+
+
+@never_cache
+@require_POST
+def reopen(request, code: str):
+    """The reporter says the problem is not fixed: once, with a reason."""
+    try:
+        incident = dispatch_services.citizen_reopen(code, request.POST.get("reason", ""))
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        incident = selectors.tracked_incident(code)
+        return _track_page(request, incident, _public_events(incident), reopen_error=exc.message, status=400)
+    messages.success(request, "已申请重新办理，承办单位将重新处置")
+    return redirect("portal:track_code", code=incident.tracking_code)
 
 
 # ---- staff: publishing decisions, photos of public reports ---------------------------------------
