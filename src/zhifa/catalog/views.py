@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from zhifa.core import access
 from zhifa.core.errors import DomainError, PermissionDenied
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.selectors import audit_trail
@@ -78,10 +79,7 @@ def _default_township(user) -> Region | None:
 
 
 def _may_choose_for(user, region: Region) -> bool:
-    if user.is_superuser:
-        return True
-    org = getattr(user, "organization", None)
-    return user.role in rules.TOWNSHIP_CHOOSERS and org is not None and org.region_id == region.pk
+    return access.can(user, "catalog.choose", region)
 
 
 @service_view
@@ -152,7 +150,7 @@ def revision_detail(request, revision_id: int):
     user = request.user
     return render(request, "catalog/revision_detail.html", {
         "revision": revision, "changes": list(revision.changes.all()),
-        "may_approve": revision.state == rules.DRAFT and rules.may_approve_revision(user)
+        "may_approve": revision.state == rules.DRAFT and access.can(user, "catalog.review")
         and revision.proposed_by_id != user.pk,
     })
 
