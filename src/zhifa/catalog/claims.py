@@ -17,7 +17,7 @@ from zhifa.core import access, audit
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.organizations.models import Organization, Region
 
-from . import rules
+from . import rules, services
 from .models import Claim, EnforcementItem, TownshipItemChoice
 from .references import open_reference_count
 
@@ -68,7 +68,7 @@ def create_claim(actor, item: EnforcementItem, organization: Organization) -> Cl
             f"该事项在{rules.CLAIM_LEVEL_LABELS[level]}已由{holder.organization.name}认领，同一层级只能有一个认领单位",
             code="already_claimed")})
     claim = Claim(item=item, organization=organization, level=level, region=region,
-                  claimed_by=actor if getattr(actor, "pk", None) else None)
+                  claimed_by=services.person(actor))
     try:
         with transaction.atomic():  # the unique constraints are the guard against a concurrent claim
             claim.save()
@@ -151,7 +151,7 @@ def choose_optional_item(actor, item_id: int, region: Region | None = None) -> T
         raise ValidationError({"item": ValidationError(refusal[1], code=refusal[0])})
     if TownshipItemChoice.objects.filter(item=item, region=region).exists():
         raise ValidationError({"item": ValidationError(f"{region.name}已选择该事项", code="already_chosen")})
-    choice = TownshipItemChoice.objects.create(item=item, region=region, chosen_by=actor)
+    choice = TownshipItemChoice.objects.create(item=item, region=region, chosen_by=services.person(actor))
     audit.record(actor, "township_choice.add", choice, after={"region": region.pk, "item": item.pk, "code": item.code},
                  legal_basis="行政处罚法第二十四条")
     team = township_team(region)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from zhifa.core import access, audit
 from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.models import AuditEvent
 from zhifa.organizations.models import Organization
 
 from . import rules, services
@@ -130,7 +131,7 @@ def propose_revision(actor, data: dict[str, Any], changes: list[dict], *, source
     revision = CatalogRevision.objects.create(
         title=text(data["title"]), reason=reason, law=text(data.get("law")).strip("《》"),
         document_number=text(data.get("document_number")), effective_on=effective_on,
-        note=text(data.get("note")), proposed_by=actor if getattr(actor, "pk", None) else None, transfer_to=transfer_to,
+        note=text(data.get("note")), proposed_by=services.person(actor), transfer_to=transfer_to,
     )
     RevisionChange.objects.bulk_create(RevisionChange(revision=revision, order=n, action=action, item_code=code, content=content)
                                        for n, (action, code, content) in enumerate(parsed, 1))
@@ -206,6 +207,14 @@ def _locked_draft(revision_id: int) -> CatalogRevision:
     return revision
 
 
+def _proposed_by(revision: CatalogRevision, actor) -> bool:
+    """Whether ``actor`` proposed the revision (a user, or an API key named in the audit log)."""
+    if services.person(actor) is not None:
+        return revision.proposed_by_id == actor.pk
+    return AuditEvent.objects.filter(action="revision.propose", object_type="catalog.CatalogRevision",
+                                     object_id=str(revision.pk), actor_name=actor.get_username()).exists()
+
+
 @transaction.atomic
 def approve_revision(actor, revision_id: int, *, today: dt.date | None = None,
                      effective_on: dt.date | None = None) -> CatalogRevision:
@@ -214,7 +223,7 @@ def approve_revision(actor, revision_id: int, *, today: dt.date | None = None,
     task does on that date). Nobody approves their own proposal."""
     access.require(actor, "catalog.review")
     revision = _locked_draft(revision_id)
-    if revision.proposed_by_id == actor.pk:
+    if _proposed_by(revision, actor):
         raise DomainError("approver_is_proposer", "提出人不能审批自己提出的调整", "approved_by")
     today = today or timezone.localdate()
     before = audit.snapshot(revision, REVISION_FIELDS)
@@ -222,7 +231,7 @@ def approve_revision(actor, revision_id: int, *, today: dt.date | None = None,
         if effective_on < today:
             raise DomainError("effective_on_past", "审核时改定的生效日期不能早于今天", "effective_on")
         revision.effective_on = effective_on
-    revision.state, revision.approved_by, revision.approved_at = rules.APPROVED, actor, timezone.now()
+    revision.state, revision.approved_by, revision.approved_at = rules.APPROVED, services.person(actor), timezone.now()
     revision.save(update_fields=["state", "approved_by", "approved_at", "effective_on"])
     audit.record(actor, "revision.approve", revision, before=before, after=audit.snapshot(revision, REVISION_FIELDS),
                  legal_basis=revision.legal_basis)
@@ -241,7 +250,7 @@ def reject_revision(actor, revision_id: int, reason: str) -> CatalogRevision:
         raise ValidationError({"reason": ValidationError("请写明退回理由", code="required")})
     before = audit.snapshot(revision, REVISION_FIELDS)
     revision.state, revision.rejected_by, revision.rejected_at, revision.reject_reason = (
-        rules.REJECTED, actor, timezone.now(), reason[:2000])
+        rules.REJECTED, services.person(actor), timezone.now(), reason[:2000])
     revision.save(update_fields=["state", "rejected_by", "rejected_at", "reject_reason"])
     audit.record(actor, "revision.reject", revision, before=before, after=audit.snapshot(revision, REVISION_FIELDS))
     return revision

@@ -39,6 +39,14 @@ from .validation import validate_row as validate_item_row
 __all__ = ["ROW_KEYS", "FLAGS", "CleanRow", "Lookups", "clean_item_row", "validate_item_row"]
 
 
+def person(actor):
+    """The user behind an actor, for the "by whom" columns; None for the system or an API key (the
+    audit log names the key)."""
+    from zhifa.organizations.models import User
+
+    return actor if isinstance(actor, User) else None
+
+
 def require_manager(actor) -> None:
     """The catalog is kept by the 执法指导办 (``catalog.manage``); ``None`` is the system."""
     if actor is not None:
