@@ -21,7 +21,7 @@ from zhifa.catalog import excel, imports, selectors, services
 from zhifa.catalog.models import CatalogImport, CatalogRevision, Claim, EnforcementItem, ItemTransfer
 from zhifa.catalog.references import register_open_reference_checker, unregister_open_reference_checker
 from zhifa.core import access
-from zhifa.core.errors import DomainError, PermissionDenied
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.models import AuditEvent
 from zhifa.organizations.models import Organization, User
 
@@ -117,7 +117,7 @@ def test_an_unchanged_file_proposes_nothing(catalog, world, orgs):
 def test_imports_are_seen_by_the_uploading_body_and_the_guidance_office(catalog, world, orgs):
     check = imports.check_file(orgs.market_admin, upload(bad_file()))
     assert access.get_visible(world.guidance_user, CatalogImport, check.pk) == check
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         access.get_visible(world.bureau_admin, CatalogImport, check.pk)
 
 
