@@ -6,7 +6,7 @@ class InspectionsConfig(AppConfig):
     label = "inspections"
     verbose_name = "检查"
     api_prefix = "/inspections"
-    nav = [("检查计划", "inspections:plan_list"), ("综合查一次", "inspections:visit_list"),
+    nav = [("我的检查", "inspections:my_work"), ("检查计划", "inspections:plan_list"), ("综合查一次", "inspections:visit_list"),
            ("检查记录", "inspections:record_list")]
 
     def ready(self):
@@ -17,3 +17,4 @@ class InspectionsConfig(AppConfig):
 
         register_open_reference_checker(selectors.open_plan_references)
         register_facts_provider(selectors.failed_inspection_facts)
+        from . import access  # noqa: F401  (registers the inspections' permissions)

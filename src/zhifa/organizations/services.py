@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.core import access, audit
-from zhifa.core.errors import NotFound, PermissionDenied
+from zhifa.core.errors import NotFound
 from zhifa.core.scopes import Scope
 
 from . import rules
