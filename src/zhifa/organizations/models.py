@@ -1,4 +1,5 @@
-"""Regions, enforcement bodies, officers, certificates, postings and the people who log in."""
+"""Regions, enforcement bodies, officers, certificates, postings, the stations covering each
+township (1+X) and the people who log in."""
 
 from __future__ import annotations
 
@@ -174,6 +175,8 @@ class Certificate(models.Model):
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField("状态变更理由", max_length=300, blank=True)
+    status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -289,3 +292,23 @@ class Delegation(models.Model):
 
     def active_on(self, day: dt.date) -> bool:
         return self.revoked_at is None and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class StationCoverage(models.Model):
+    """1+X: a dispatched station (综合执法中队, 市场监管所, 自然资源所, 司法所 …) covers a township. The
+    plan (三.(二)3) unifies the stations' areas so that they share each township's jurisdiction
+    and act together under the township's lead; a station may cover several townships."""
+
+    station = models.ForeignKey(Organization, verbose_name="派驻站所", on_delete=models.PROTECT, related_name="coverages")
+    region = models.ForeignKey(Region, verbose_name="覆盖乡镇（街道）", on_delete=models.PROTECT, related_name="station_coverages")
+    since = models.DateField("起始日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "派驻站所覆盖"
+        verbose_name_plural = "派驻站所覆盖"
+        ordering = ["region", "station__path"]
+        constraints = [models.UniqueConstraint(fields=["station", "region"], name="station_covers_region_once")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}→{self.region_id}"
