@@ -264,3 +264,16 @@ def test_department_admin_may_propose_but_not_review(catalog, world, orgs):
     assert access.can(orgs.market_admin, "catalog.propose") and not access.can(orgs.market_admin, "catalog.review")
     township = new_user("leader_c", world.team_a, User.Role.TOWNSHIP_LEADER)
     assert not access.can(township, "catalog.propose")
+
+
+def test_the_guidance_office_imports_a_whole_file_in_one_call(client, catalog, world, orgs, keys):
+    checked = client.post("/api/v1/catalog/import.xlsx?dry_run=true", {"file": upload(excel.export_workbook(MARKET_ROWS))},
+                          HTTP_X_API_KEY=keys["guidance"])
+    assert checked.status_code == 200 and checked.json()["ok"] and checked.json()["created"] == 2
+    assert not EnforcementItem.objects.filter(code="M1").exists()
+    done = client.post("/api/v1/catalog/import.xlsx?dry_run=false", {"file": upload(excel.export_workbook(MARKET_ROWS))},
+                       HTTP_X_API_KEY=keys["guidance"])
+    assert done.json()["created"] == 2 and EnforcementItem.objects.get(code="M1").published_on == TODAY
+    refused = client.post("/api/v1/catalog/import.xlsx?dry_run=true", {"file": upload(bad_file())},
+                          HTTP_X_API_KEY=keys["market"])
+    assert refused.status_code == 403

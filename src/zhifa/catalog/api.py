@@ -425,6 +425,27 @@ def check_import(request, file: File[UploadedFile]):
     return Status(201, imports.check_file(request.auth, file))
 
 
+class DirectImportOut(Schema):
+    ok: bool
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[dict]
+
+
+@router.post("/import.xlsx", response=DirectImportOut, summary="一步导入 Excel（执法指导办；dry_run=true 只检查）")
+def import_directly(request, file: File[UploadedFile], dry_run: bool = True):
+    """For the 执法指导办's scripts: check (``dry_run``) or import a whole file at once, all rows or none."""
+    data = file.read(imports.MAX_BYTES + 1)
+    if len(data) > imports.MAX_BYTES:
+        raise ValidationError({"file": ValidationError("文件不能超过 10 MB", code="file_too_large")})
+    result = excel.import_items(request.auth, data, dry_run=dry_run, publish=True)
+    return {"ok": result.ok, "dry_run": result.dry_run, "rows": result.rows, "created": result.created,
+            "updated": result.updated, "unchanged": result.unchanged, "errors": result.errors}
+
+
 @router.get("/imports/{import_id}", response=ImportOut, summary="导入检查结果")
 def get_import(request, import_id: int):
     return access.get_visible(request.auth, CatalogImport, import_id)

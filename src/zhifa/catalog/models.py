@@ -3,6 +3,9 @@ choices, claims, revisions, transfers of items between bodies (划转), imports 
 
 The lists of the reform (master, comprehensive, professional, township, inspection, key
 supervision) are never stored: they are queries over these rows (``selectors``).
+
+Articles: 行政处罚法第三十八条 (an item rests on a legal basis), 第二十四条 (township libraries); plan
+三.(一) (the master, comprehensive and professional lists, claims, dynamic revision).
 """
 
 from __future__ import annotations

@@ -103,8 +103,10 @@ def _change_errors(changes: list[dict], lookups: Lookups, transfer_to: Organizat
 def propose_revision(actor, data: dict[str, Any], changes: list[dict], *, source: str = "") -> CatalogRevision:
     """A draft change set: ``data`` has title, reason, law, document_number, effective_on, note and
     optionally transfer_to (an Organization); each change ``{"action": add|change|retire,
-    "item_code", "content": row}``. Every error of every change is reported; nothing is saved then."""
-    access.require(actor, "catalog.propose")
+    "item_code", "content": row}``. Every error of every change is reported; nothing is saved then.
+    ``actor=None`` is the system (the demo loader writing the catalog's history)."""
+    if actor is not None:
+        access.require(actor, "catalog.propose")
     errors: dict[str, ValidationError] = {}
     for key in sorted(set(data) - set(REVISION_KEYS)):
         errors[key] = ValidationError(f"未知字段“{key}”", code="unknown_field")
@@ -209,6 +211,8 @@ def _locked_draft(revision_id: int) -> CatalogRevision:
 
 def _proposed_by(revision: CatalogRevision, actor) -> bool:
     """Whether ``actor`` proposed the revision (a user, or an API key named in the audit log)."""
+    if actor is None:
+        return False
     if services.person(actor) is not None:
         return revision.proposed_by_id == actor.pk
     return AuditEvent.objects.filter(action="revision.propose", object_type="catalog.CatalogRevision",
@@ -220,8 +224,9 @@ def approve_revision(actor, revision_id: int, *, today: dt.date | None = None,
                      effective_on: dt.date | None = None) -> CatalogRevision:
     """审核通过: approve a draft and set its effective date (the proposer's unless the reviewer
     names a later one); when that date has come, apply and publish it at once (otherwise the daily
-    task does on that date). Nobody approves their own proposal."""
-    access.require(actor, "catalog.review")
+    task does on that date). Nobody approves their own proposal. ``actor=None`` is the system."""
+    if actor is not None:
+        access.require(actor, "catalog.review")
     revision = _locked_draft(revision_id)
     if _proposed_by(revision, actor):
         raise DomainError("approver_is_proposer", "提出人不能审批自己提出的调整", "approved_by")

@@ -4,7 +4,10 @@ enforcement lists (不予处罚 / 减轻 / 从轻 / 免予强制 / 告知承诺,
 A baseline is versioned per item: draft → in force → superseded. A case keeps the version in
 force on the day it was filed (``selectors.baseline_in_force``). A list entry is drafted, reviewed
 and published (draft → published), and revised by a new version that supersedes it from its date;
-only published entries (and superseded ones, for the days they were in force) apply to cases."""
+only published entries (and superseded ones, for the days they were in force) apply to cases.
+
+Articles: 行政处罚法第三十二条、第三十三条、第三十四条; 行政强制法第十六条; 国办发〔2022〕27号.
+"""
 
 from __future__ import annotations
 

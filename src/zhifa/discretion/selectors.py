@@ -1,6 +1,9 @@
 """Reads of baselines and flexible lists. Baselines and lists are published rules of the district
 (行政处罚法第三十四条), so every logged-in user reads all of them; the public pages read only the
-published entries in force."""
+published entries in force.
+
+Articles: 行政处罚法第三十四条 (published baselines), 第三十七条 (the rule in force at the time of the act).
+"""
 
 from __future__ import annotations
 

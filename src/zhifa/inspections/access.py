@@ -26,6 +26,7 @@ from .models import (
     JointInspection,
     RandomDraw,
     RectificationOrder,
+    assigned_officer_ids,
 )
 
 R = User.Role
@@ -46,11 +47,10 @@ def _tasks_of(obj) -> list:
 
 
 def drawn_officer_ids(obj) -> set[int]:
-    """The officers drawn for a visit or a task (the visit's are those of all its tasks)."""
-    if isinstance(obj, JointInspection):
-        return set(obj.officers.values_list("pk", flat=True))
-    if isinstance(obj, InspectionTask):
-        return set(obj.officers.values_list("pk", flat=True))
+    """The inspectors of a visit or a task: those drawn (a visit's are those of all its tasks),
+    with the recorded changes (``InspectorChange``) applied."""
+    if isinstance(obj, JointInspection | InspectionTask):
+        return assigned_officer_ids(obj)
     return set()
 
 

@@ -348,6 +348,30 @@ def verify_rectification(request, order_id: int, payload: VerifyRectificationIn)
     return services.verify_rectification(request.auth, order_id, note=payload.note)
 
 
+class AssignIn(Strict):
+    officer_id: int
+    replaces_id: int
+    reason: str
+
+
+class AssignedOut(Schema):
+    officer_id: int
+    replaces_id: int
+    reason: str
+
+
+@router.post("/visits/{visit_id}/officers", response=AssignedOut, summary="调整综合查一次的检查人员（写明理由）")
+def assign_visit_officer(request, visit_id: int, payload: AssignIn):
+    services.assign_officer(request.auth, visit_id=visit_id, **payload.dict())
+    return payload.dict()
+
+
+@router.post("/tasks/{task_id}/officers", response=AssignedOut, summary="调整检查任务的检查人员（写明理由）")
+def assign_task_officer(request, task_id: int, payload: AssignIn):
+    services.assign_officer(request.auth, task_id=task_id, **payload.dict())
+    return payload.dict()
+
+
 @router.post("/joint-inspections/plan", response=JointPlanOut, summary="统筹安排综合查一次")
 def plan_joint(request):
     result = services.plan_joint_inspections(request.auth)

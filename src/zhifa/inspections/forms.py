@@ -153,3 +153,20 @@ class VerifyRectificationForm(forms.Form):
 
 class ReportForm(forms.Form):
     report = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class AssignOfficerForm(forms.Form):
+    """调整检查人员: which drawn inspector is replaced, by whom, why."""
+
+    replaces = forms.ModelChoiceField(label="被替换的抽取人员", queryset=None, empty_label="请选择")
+    officer = forms.ModelChoiceField(label="替补人员", queryset=None, empty_label="请选择")
+    reason = forms.CharField(label="理由", max_length=300)
+
+    def __init__(self, *args, drawn, substitutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        from zhifa.organizations.models import Officer
+
+        self.fields["replaces"].queryset = Officer.objects.filter(pk__in=[o.pk for o in drawn]) \
+            if isinstance(drawn, list) else drawn
+        self.fields["officer"].queryset = Officer.objects.filter(pk__in=[o.pk for o in substitutes]) \
+            if isinstance(substitutes, list) else substitutes

@@ -1,6 +1,9 @@
 """Data of the inspections app: plans, random draws (双随机) with their commitments and re-draws,
 tasks, visits (综合查一次), records (planned or with a recorded cause), attachments, rectification
-orders and action codes (行政行为码)."""
+orders and action codes (行政行为码).
+
+Articles: 国办发〔2015〕58号 (双随机、一公开); 行政处罚法第四十二条、第五十五条 (inspecting officers).
+"""
 
 from __future__ import annotations
 
@@ -302,3 +305,35 @@ class ActionCode(models.Model):
 
     def __str__(self) -> str:
         return f"行政行为码 #{self.pk}"
+
+
+class InspectorChange(models.Model):
+    """调整检查人员: a drawn inspector who cannot come, replaced before the inspection, with the
+    reason. The draw stays as it was drawn and published; the change is recorded beside it."""
+
+    visit = models.ForeignKey(JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    task = models.ForeignKey(InspectionTask, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    replaced = models.ForeignKey(Officer, verbose_name="被替换人员", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(Officer, verbose_name="替补人员", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=300)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = "检查人员调整"
+        verbose_name_plural = "检查人员调整"
+        constraints = [models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False),
+                                              name="inspector_change_target")]
+
+    def __str__(self) -> str:
+        return f"{self.replaced_id}→{self.officer_id}"
+
+
+def assigned_officer_ids(target) -> set[int]:
+    """The inspectors of a visit or task now: the drawn ones, with the recorded changes applied."""
+    ids = set(target.officers.values_list("pk", flat=True))
+    for change in target.changes.order_by("changed_at", "pk"):
+        ids.discard(change.replaced_id)
+        ids.add(change.officer_id)
+    return ids

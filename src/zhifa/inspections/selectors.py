@@ -1,5 +1,8 @@
 """Reads of the inspections app, each scoped to the user (core.scopes). Plans, tasks and records
-belong to their department; township users also see what concerns parties of their township."""
+belong to their department; township users also see what concerns parties of their township.
+
+Articles: 国办发〔2015〕58号 (published draws); 行政处罚法第四十二条 (the officers shown on the action code).
+"""
 
 from __future__ import annotations
 

@@ -40,6 +40,7 @@ from .models import (
     ChecklistResult,
     InspectionRecord,
     InspectionTask,
+    InspectorChange,
     JointInspection,
     RectificationOrder,
 )
@@ -448,6 +449,52 @@ def rate_action_code(token: str, rating: int, comment: str = "") -> ActionCode:
     audit.record(None, "inspection.rating", code, after={"rating": rating, "comment": code.comment})
     return code
 
+
+
+# ---------------------------------------------------------------------------------------------
+# 调整检查人员: a drawn inspector who cannot come is replaced before the visit
+# ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def assign_officer(actor, *, officer_id: int, replaces_id: int, reason: str, visit_id: int | None = None,
+                   task_id: int | None = None) -> Officer:
+    """Replace a drawn inspector of a visit or a task before the inspection, with the reason: the
+    substitute is a certified officer of one of its departments, not the party's last inspector
+    holding a certificate valid on the visit's day (行政处罚法第四十二条、第五十五条). The draw itself
+    stays as drawn and published; the replacement is recorded beside it and audited."""
+    if bool(visit_id) == bool(task_id):
+        raise _err("visit", "请选择一次综合查一次或一项检查任务（二者选一）", "visit_or_task")
+    if visit_id:
+        target = access.get_visible(actor, JointInspection.objects.select_for_update(), visit_id)
+        if target.state != JointInspection.State.PLANNED:
+            raise DomainError("visit_not_planned", "只能为待检查的综合查一次调整人员", "visit")
+        tasks, day = list(target.tasks.exclude(state=InspectionTask.State.CANCELLED).select_related("department")), target.day
+    else:
+        target = access.get_visible(actor, InspectionTask.objects.select_for_update(), task_id)
+        if target.state != InspectionTask.State.OPEN or target.visit_id:
+            raise DomainError("task_not_open", "只能为未安排、未检查的任务调整人员", "task")
+        tasks, day = [target], max(target.window_start, timezone.localdate())
+    access.require(actor, "inspections.record", target)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise _err("reason", "请写明调整检查人员的理由（至少4个字）", "required")
+    drawn = drawn_officer_ids(target)
+    if replaces_id not in drawn:
+        raise _err("replaces", "被替换的人员不是本次检查的检查人员", "not_drawn")
+    if officer_id in drawn:
+        raise _err("officer", "该人员已是本次检查的检查人员", "already_drawn")
+    officer = Officer.objects.filter(pk=officer_id, organization__in=[t.department_id for t in tasks]).first()
+    if officer is None:
+        raise _err("officer", "替补人员应为本次检查所属部门的执法人员", "officer_not_of_department")
+    refusal = rules.officer_refusal(_officer_infos([officer.pk])[0], day)
+    if refusal:
+        raise _err("officer", refusal, "officer_not_certified")
+    InspectorChange.objects.create(visit=target if visit_id else None, task=target if task_id else None,
+                                   replaced_id=replaces_id, officer=officer, reason=reason[:300], changed_by=_user(actor))
+    audit.record(actor, "inspection.assign_officer", target, legal_basis=OFFICERS_BASIS, before={"officers": sorted(drawn)},
+                 after={"officers": sorted(drawn - {replaces_id} | {officer.pk}), "replaces": replaces_id,
+                        "officer": officer.pk, "reason": reason})
+    return officer
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from zhifa.parties.selectors import visible_parties
 
 from . import handoffs, selectors, services
 from .forms import (
+    AssignOfficerForm,
     CauseRecordForm,
     RatingForm,
     RecordForm,
@@ -42,7 +43,7 @@ from .forms import (
     VerifyRectificationForm,
     VisitFilterForm,
 )
-from .models import InspectionTask, JointInspection
+from .models import InspectionTask, JointInspection, assigned_officer_ids
 from .plan_views import (
     plan_detail,
     plan_draw,
@@ -138,7 +139,7 @@ def _substitutes(tasks, drawn: list[Officer]) -> list[Officer]:
 def _record_page(request, target, tasks, data_key: str):
     """The phone form of a visit or a task: the drawn inspectors ticked, substitutes offered."""
     access.require(request.user, "inspections.record", target)
-    officers = list(target.officers.all())
+    officers = list(Officer.objects.filter(pk__in=assigned_officer_ids(target)).order_by("pk"))
     lines = _checklist(tasks)
     initial = {"officer_ids": [str(o.pk) for o in officers],
                "started_at": timezone.localtime().replace(second=0, microsecond=0), "outcome": "no_issue"}
@@ -167,7 +168,9 @@ def _record_page(request, target, tasks, data_key: str):
     code = getattr(target, "action_code", None) if isinstance(target, JointInspection) else None
     token = services.action_code_token(code) if code is not None else None
     code_url = public_url(request, reverse("inspections:public_code", args=[token])) if token else None
+    substitutes = _substitutes(tasks, officers)
     return render(request, "inspections/record_form.html", {
+        "assign_form": AssignOfficerForm(drawn=officers, substitutes=substitutes), "changes": list(target.changes.all()),
         "visit": target if isinstance(target, JointInspection) else None,
         "task": target if isinstance(target, InspectionTask) else None, "party": target.party, "tasks": tasks,
         "form": form, "lines": [(item, entry, chosen.get(str(entry.pk), "")) for item, entry in lines],
@@ -367,3 +370,23 @@ def public_code(request, token: str):
                                                                 "report_form": report_form})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@service_view
+@require_POST
+def assign_officer(request, kind: str, target_id: int):
+    """调整检查人员 before the inspection: a drawn inspector replaced, with the reason."""
+    form = AssignOfficerForm(request.POST, drawn=Officer.objects.all(), substitutes=Officer.objects.all())
+    back = ("inspections:visit_record", "visit_id") if kind == "visit" else ("inspections:task_record", "task_id")
+    if not form.is_valid():
+        messages.error(request, "请选择被替换人员、替补人员并写明理由")
+    else:
+        try:
+            officer = services.assign_officer(
+                request.user, officer_id=form.cleaned_data["officer"].pk, replaces_id=form.cleaned_data["replaces"].pk,
+                reason=form.cleaned_data["reason"], **{f"{kind}_id": target_id})
+        except (ValidationError, DomainError) as exc:
+            messages.error(request, _refusal(exc))
+        else:
+            messages.success(request, f"已调整检查人员：{officer.name}")
+    return redirect(back[0], **{back[1]: target_id})

@@ -8,7 +8,16 @@ from django.utils import timezone
 from zhifa.core import access
 from zhifa.core.scopes import Scope
 
-from .models import Certificate, Delegation, Officer, Organization, RoleGrant, StationCoverage, User
+from .models import (
+    Certificate,
+    Delegation,
+    JurisdictionArea,
+    Officer,
+    Organization,
+    RoleGrant,
+    StationCoverage,
+    User,
+)
 
 R = User.Role
 access.register_roles(dict(User.Role.choices))
@@ -110,8 +119,9 @@ def township_or_station_in_scope(actor, coverage) -> bool:
 
 
 @access.register_visibility(StationCoverage)
-def _coverages(actor, queryset):
-    return queryset  # which stations cover which township is public knowledge
+@access.register_visibility(JurisdictionArea)
+def _public_geography(actor, queryset):
+    return queryset  # which stations cover which township, and the zones' areas, are public knowledge
 
 
 access.permission("organizations.manage_stations", "调整派驻站所覆盖的乡镇（街道）",

@@ -1,4 +1,7 @@
-"""Reads of the roster, each scoped to the user (core.scopes)."""
+"""Reads of the roster, each scoped to the user (core.scopes).
+
+Articles: 行政处罚法第四十二条、第五十五条 (two certified officers per township); plan 三.(二)3 (60% in townships).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from zhifa.core.scopes import Scope
 from zhifa.core.sql import SubqueryCount
 
 from . import rules
-from .models import Certificate, Officer, Organization, Region, StationCoverage
+from .models import Certificate, JurisdictionArea, Officer, Organization, Region, StationCoverage
 
 
 def _visible_officers(scope: Scope, today: dt.date) -> QuerySet[Officer]:
@@ -163,6 +166,7 @@ def township_force(region: Region, today: dt.date | None = None) -> dict:
         "coverages": list(StationCoverage.objects.filter(region=region).select_related("station", "station__region",
                                                                                     "station__parent")),
         "officers": officers, "certified": certified, "posted": [o for o in certified if o.posted_to_id],
+        "areas": list(JurisdictionArea.objects.filter(township=region).select_related("holder")),
         "minimum": rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP,
     }
 
@@ -170,3 +174,13 @@ def township_force(region: Region, today: dt.date | None = None) -> dict:
 def stations() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=Organization.Kind.DISPATCHED_STATION, is_active=True).select_related(
         "parent", "region").order_by("parent__path", "name")
+
+
+def jurisdiction_for(township: Region, area: str, domain: str, on: dt.date | None = None) -> Organization | None:
+    """The zone body holding enforcement of ``domain`` in a named area of a township, or None when
+    the district's own bodies hold it (the 衢江区 / 智造新城 boundary)."""
+    on = on or timezone.localdate()
+    for row in JurisdictionArea.objects.filter(township=township, name=area, since__lte=on).select_related("holder"):
+        if row.covers(domain):
+            return row.holder
+    return None

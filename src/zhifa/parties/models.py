@@ -1,4 +1,7 @@
-"""Parties (监管对象 / 当事人) and the credit rules that colour them (企业四色管理)."""
+"""Parties (监管对象 / 当事人) and the credit rules that colour them (企业四色管理).
+
+Articles: GB 32100-2015 (USCC), GB 11643-1999 (ID numbers); 国发〔2019〕5号 (risk colours, 无感监管).
+"""
 
 from __future__ import annotations
 

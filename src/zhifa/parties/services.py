@@ -1,4 +1,7 @@
-"""Every write to parties and their credit rules: transactional, permission-checked and audited."""
+"""Every write to parties and their credit rules: transactional, permission-checked and audited.
+
+Articles: 国发〔2019〕5号 (信用风险分类监管); 个人信息保护法第六条 (no more personal data than needed).
+"""
 
 from __future__ import annotations
 
