@@ -254,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-retrain-router": {"task": "dispatch.retrain_router", "schedule": crontab(hour=3, minute=10)},
     "integrations-flush-outbox": {"task": "integrations.flush_outbox", "schedule": crontab(minute="*")},
     "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
+    "parties-recompute-risk-nightly": {"task": "parties.recompute_risk", "schedule": crontab(hour=1, minute=15)},
     "supervision-sweep-alerts": {"task": "supervision.sweep_alerts", "schedule": crontab(minute=15)},
     "cockpit-refresh-snapshots": {"task": "cockpit.refresh_snapshots", "schedule": crontab(minute="*/5")},
 }

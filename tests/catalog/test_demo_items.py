@@ -125,9 +125,12 @@ def test_a_fine_without_fixed_amounts_is_explained():
             assert item["fine_note"].strip(), item["code"]
 
 
-def test_about_half_of_penalties_are_exercised_by_comprehensive_enforcement():
+def test_most_penalties_are_exercised_by_comprehensive_enforcement():
+    # The plan (三.(一)1) moves every item of fifteen departments and some of seven more to the
+    # comprehensive bureau and the townships; its goal is at least 45%. The professional
+    # departments keep the rest (市场监管、生态环境、交通运输、卫生健康、应急管理 and others).
     share = len(COMPREHENSIVE) / len(PENALTIES)
-    assert 0.45 <= share <= 0.55, share
+    assert 0.45 <= share <= 0.80, share
 
 
 def test_most_comprehensive_items_carry_a_three_high_flag():

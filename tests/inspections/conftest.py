@@ -74,3 +74,21 @@ def plan_data(department, items, **overrides) -> dict:
     data = {"department": department, "name": "2026年第一季度燃气安全双随机抽查", "period_start": DAY,
             "period_end": DAY + dt.timedelta(days=27), "ratios": {"red": 1.0, "green": 0.0}, "items": items}
     return {**data, **overrides}
+
+
+def run_draw_on(actor, plan_id, day=DAY):
+    """A draw made on ``day``. The server fixes a draw's date (nobody may choose it, so nobody can
+    steer the seed); the tests set the server's clock instead."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from zhifa.inspections import services
+
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)
+
+    with mock.patch("django.utils.timezone.localdate", localdate):
+        return services.run_draw(actor, plan_id)

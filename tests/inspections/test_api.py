@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.inspections.conftest import DAY, certified, plan_data
+from tests.inspections.conftest import DAY, certified, plan_data, run_draw_on
 from tests.inspections.test_services import at, record_data
 from zhifa.api.models import ApiKey
 from zhifa.inspections import services
@@ -51,7 +51,9 @@ def test_plan_draw_verify_through_the_api(client, world, insp, keys):
     plan_id = response.json()["id"]
     refused = _post(client, "/api/v1/inspections/plans", keys["bureau"], {**body, "item_ids": [insp.I3.pk]})
     assert refused.status_code == 422 and refused.json()["code"] == "item_not_claimed" and "I3" in refused.json()["message"]
-    drawn = _post(client, f"/api/v1/inspections/plans/{plan_id}/draw", keys["bureau"], {"day": str(DAY)})
+    chosen_day = _post(client, f"/api/v1/inspections/plans/{plan_id}/draw", keys["bureau"], {"day": str(DAY)})
+    assert chosen_day.status_code == 422  # the server fixes the draw's date: nobody chooses it, nor the seed
+    drawn = _post(client, f"/api/v1/inspections/plans/{plan_id}/draw", keys["bureau"], {})
     assert drawn.status_code == 201, drawn.content
     got = _get(client, f"/api/v1/inspections/plans/{plan_id}/draw", keys["bureau"]).json()
     assert got["seed"] == drawn.json()["seed"] and len(got["result"]["parties"]) == 3
@@ -65,14 +67,14 @@ def test_draw_shortage_is_an_error_body(client, world, insp, keys):
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1]))
     for officer in insp.gas[1:]:
         officer.certificates.update(status="revoked")
-    response = _post(client, f"/api/v1/inspections/plans/{plan.pk}/draw", keys["bureau"], {"day": str(DAY)})
+    response = _post(client, f"/api/v1/inspections/plans/{plan.pk}/draw", keys["bureau"], {})
     assert response.status_code == 400 and response.json()["code"] == "draw_shortage"
     assert not InspectionTask.objects.exists()
 
 
 def _draw_and_plan(world, insp, parties=None):
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1], ratios={"red": 1.0, "green": 1.0}))
-    services.run_draw(world.bureau_admin, plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, plan.pk, DAY)
     services.plan_joint_inspections(world.guidance_user, today=DAY)
 
 
@@ -93,7 +95,7 @@ def test_list_endpoints_query_counts_do_not_grow(client, world, insp, keys):
     from tests.parties.conftest import add_party
 
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1], ratios={"red": 1.0}))
-    services.run_draw(world.bureau_admin, plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, plan.pk, DAY)
     services.plan_joint_inspections(world.guidance_user, today=DAY)
     _record_all(insp)
     _queries(client, "/api/v1/inspections/records", keys["guidance"])  # the key's first use records its last_used_at
@@ -106,7 +108,7 @@ def test_list_endpoints_query_counts_do_not_grow(client, world, insp, keys):
     plan2 = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1], name="第二批", ratios={"red": 1.0},
                                                                period_start=DAY + dt.timedelta(days=40),
                                                                period_end=DAY + dt.timedelta(days=60)))
-    services.run_draw(world.bureau_admin, plan2.pk, day=DAY)
+    run_draw_on(world.bureau_admin, plan2.pk, DAY)
     services.plan_joint_inspections(world.guidance_user, today=DAY)
     for n, visit in enumerate(JointInspection.objects.filter(record__isnull=True).order_by("pk")):
         services.record_inspection(insp.gas_user, record_data(visit, insp.gas[:2], started_at=at(visit.day, 8 + n),

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browsing import PHONE, screenshot
-from tests.inspections.conftest import DAY, plan_data
+from tests.inspections.conftest import DAY, plan_data, run_draw_on
 from zhifa.inspections import services
 from zhifa.inspections.models import InspectionRecord, JointInspection
 
@@ -20,7 +20,7 @@ def _fits_the_phone(page) -> bool:
 def test_record_a_visit_on_a_phone(transactional_db, live_server, world, insp, phone, settings, tmp_path):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1]))
-    services.run_draw(world.bureau_admin, plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, plan.pk, DAY)
     services.plan_joint_inspections(world.guidance_user, today=DAY)
     visit = JointInspection.objects.get(party=insp.parties.red_a)
 

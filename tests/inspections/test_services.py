@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.inspections.conftest import DAY, plan_data
+from tests.inspections.conftest import DAY, plan_data, run_draw_on
 from zhifa.core.calendars import district_calendar
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.models import AuditEvent
@@ -92,7 +92,7 @@ def gas_plan(world, insp):
 
 
 def test_draw_is_reproducible_from_its_audit_event(world, insp, gas_plan):
-    draw = services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
+    draw = run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     reds = {insp.parties.red_a.pk, insp.parties.red_b.pk, insp.parties.red_x.pk}
     assert set(draw.result["parties"]) == reds  # red ratio 1.0, green 0
     tasks = list(InspectionTask.objects.filter(plan=gas_plan).prefetch_related("officers"))
@@ -112,7 +112,7 @@ def test_draw_is_reproducible_from_its_audit_event(world, insp, gas_plan):
 
 
 def test_verify_draw_detects_tampering(world, insp, gas_plan):
-    draw = services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
+    draw = run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     pid = str(draw.result["parties"][0])
     task = InspectionTask.objects.get(plan=gas_plan, party_id=int(pid))
     task.officers.set([insp.gas[0].pk, insp.expired.pk])
@@ -128,7 +128,7 @@ def test_draw_shortage_saves_nothing(world, insp, gas_plan):
     insp.gas[1].certificates.update(status="suspended")
     insp.gas[2].certificates.update(status="revoked")
     with pytest.raises(rules.DrawShortage) as exc:
-        services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
+        run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     assert exc.value.code == "draw_shortage" and exc.value.domain == "燃气管理"
     assert (exc.value.needed, exc.value.eligible) == (2, 1) and "燃气管理" in exc.value.message
     assert not RandomDraw.objects.exists() and not InspectionTask.objects.exists()
@@ -138,9 +138,9 @@ def test_draw_shortage_saves_nothing(world, insp, gas_plan):
 
 
 def test_draw_only_once_and_publish(world, insp, gas_plan):
-    services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     with pytest.raises(DomainError) as exc:
-        services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY + dt.timedelta(days=1))
+        run_draw_on(world.bureau_admin, gas_plan.pk, DAY + dt.timedelta(days=1))
     assert exc.value.code == "plan_already_drawn" and RandomDraw.objects.count() == 1
     draw = services.publish_draw(world.bureau_admin, gas_plan.pk)
     assert draw.published_at is not None and selectors.published_draw(gas_plan.pk) == draw
@@ -157,7 +157,7 @@ def test_township_team_draws_only_its_township(world, insp):
     certified(world.team_a, "燃气管理")
     certified(world.team_a, "燃气管理")
     plan = services.create_plan(world.leader_a, plan_data(world.team_a, [insp.I1]))
-    draw = services.run_draw(world.leader_a, plan.pk, day=DAY)
+    draw = run_draw_on(world.leader_a, plan.pk, DAY)
     assert set(draw.result["parties"]) == {insp.parties.red_a.pk, insp.parties.red_b.pk}
 
 
@@ -167,8 +167,8 @@ def test_township_team_draws_only_its_township(world, insp):
 def two_departments(world, insp, gas_plan):
     market_plan = services.create_plan(insp.market_admin, plan_data(insp.market_org, [insp.I2], name="食品抽查",
                                                                      ratios={"red": 1.0, "green": 0.5}))
-    services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
-    services.run_draw(insp.market_admin, market_plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
+    run_draw_on(insp.market_admin, market_plan.pk, DAY)
     return market_plan
 
 
@@ -270,9 +270,9 @@ def test_reversed_times_refused(world, insp, planned):
 
 
 def test_repeated_inspection_warned_and_listed(world, insp, gas_plan):
-    services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     market_plan = services.create_plan(insp.market_admin, plan_data(insp.market_org, [insp.I2], name="食品抽查"))
-    services.run_draw(insp.market_admin, market_plan.pk, day=DAY)
+    run_draw_on(insp.market_admin, market_plan.pk, DAY)
     party = insp.parties.red_b
     gas_task = InspectionTask.objects.get(plan=gas_plan, party=party)
     market_task = InspectionTask.objects.get(plan=market_plan, party=party)
@@ -358,7 +358,7 @@ def test_rating_once_after_the_visit(world, insp, planned):
 
 
 def test_draw_is_deterministic_for_equal_inputs(world, insp, gas_plan):
-    draw = services.run_draw(world.bureau_admin, gas_plan.pk, day=DAY)
+    draw = run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     shuffled = dict(draw.inputs)
     shuffled["officers"] = list(draw.inputs["officers"])
     random.Random(1).shuffle(shuffled["officers"])  # officer order does not matter: rules sort by id
@@ -398,7 +398,7 @@ def test_second_draw_rotates_away_from_the_last_inspectors(world, insp, planned)
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1], name="第二季度",
                                                               period_start=DAY + dt.timedelta(days=40),
                                                               period_end=DAY + dt.timedelta(days=60)))
-    draw = services.run_draw(world.bureau_admin, plan.pk, day=DAY + dt.timedelta(days=40))
+    draw = run_draw_on(world.bureau_admin, plan.pk, DAY + dt.timedelta(days=40))
     party = str(insp.parties.red_a.pk)
     assert draw.inputs["previous"][party] == sorted(o.pk for o in insp.gas[:2])
     assert not set(draw.result["officers"][party]) & {o.pk for o in insp.gas[:2]}

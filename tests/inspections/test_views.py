@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.inspections.conftest import DAY, plan_data
+from tests.inspections.conftest import DAY, plan_data, run_draw_on
 from tests.inspections.test_services import gas_plan, planned, record_data, two_departments  # noqa: F401  (fixtures)
 from zhifa.inspections import services
 from zhifa.inspections.models import ActionCode, InspectionRecord, JointInspection
@@ -17,7 +17,7 @@ from zhifa.inspections.models import ActionCode, InspectionRecord, JointInspecti
 @pytest.fixture
 def drawn(world, insp):
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1]))
-    services.run_draw(world.bureau_admin, plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, plan.pk, DAY)
     return plan
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.catalog.conftest import domains, orgs  # noqa: F401  (fixtures used by insp)
 from tests.discretion.conftest import DAY as DISCRETION_DAY
 from tests.discretion.conftest import STALL_LEVELS, items  # noqa: F401  (fixture)
-from tests.inspections.conftest import DAY, insp, plan_data  # noqa: F401  (fixture)
+from tests.inspections.conftest import DAY, insp, plan_data, run_draw_on  # noqa: F401  (fixture)
 from tests.inspections.test_services import record_data
 from tests.parties.conftest import add_party
 from tests.portal.conftest import decide_on_spot
@@ -101,7 +101,7 @@ def test_cases_and_catalog_items(client, cw):
 
 def test_inspection_plans_visits_and_records(client, world, insp):  # noqa: F811
     plan = inspection_services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1]))
-    inspection_services.run_draw(world.bureau_admin, plan.pk, day=DAY)
+    run_draw_on(world.bureau_admin, plan.pk, DAY)
     inspection_services.plan_joint_inspections(world.guidance_user, today=DAY)
     visit = JointInspection.objects.get(party=insp.parties.red_a)
     inspection_services.record_inspection(insp.gas_user, record_data(visit, list(visit.officers.all())))

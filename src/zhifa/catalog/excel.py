@@ -14,11 +14,14 @@ Two optional columns may follow (the export writes them, so that a round trip lo
 ``依据摘要`` (one paraphrase per line, in the order of the bases) and ``检查要点`` (one checklist
 point per line, inspection items only).
 
-``parse_workbook`` and ``export_workbook`` need no database. ``import_items`` checks the rows
-against the database as well and writes them through ``services.import_items``: all rows in one
-transaction, or none.
+This module only reads and writes cells: every row is checked by the one row validator
+(``validation.clean_row``, the same the item form and the API use), and its errors are reported
+with the Excel row number and the Chinese header. The file report keeps the codes of the
+template's documentation (``EXCEL_CODES``). ``import_items`` writes through
+``services.import_items``: all rows in one transaction, or none. openpyxl reads in read-only mode
+and writes in write-only mode, so a 5,000-row file stays cheap.
 
-openpyxl reads in read-only mode and writes in write-only mode, so a 5,000-row file stays cheap.
+Articles: 行政处罚法第九条、第三十八条 (penalty types, legal bases), as checked by ``validation``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from zipfile import BadZipFile
@@ -37,8 +40,18 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from . import rules
+from . import validation
 from .demo_items import DOMAINS
+from .validation import (
+    BODY_SHORT,
+    KIND_SHORT,
+    LIBRARY_SHORT,
+    PENALTY_SHORT,
+    Lookups,
+    format_basis,
+    text,
+    whole_yuan,
+)
 
 SHEET_NAME = "执法事项"
 
@@ -65,103 +78,50 @@ COLUMNS: dict[str, str] = {
 OPTIONAL_COLUMNS: dict[str, str] = {"basis_texts": "依据摘要", "checklist": "检查要点"}
 HEADERS = list(COLUMNS.values())
 ALL_HEADERS = HEADERS + list(OPTIONAL_COLUMNS.values())
-REQUIRED = ("code", "name", "kind", "domain", "legal_bases", "regulator", "enforcing_body")
-FLAGS = ("high_frequency", "high_demand", "high_comprehensiveness", "key_supervision")
+FLAGS = validation.FLAGS
 
-# Labels written by the export; the import also accepts the identifiers and the labels of ``rules``.
-KIND_LABELS = {"penalty": "行政处罚", "inspection": "行政检查", "compulsory_measure": "行政强制措施",
-               "compulsory_execution": "行政强制执行", "other": "其他"}
-BODY_LABELS = {"comprehensive": "综合执法", "professional": "专业执法", "township": "乡镇执法"}
-LIBRARY_LABELS = {"base": "基础库", "optional": "自选库", "none": "无"}
-PENALTY_LABELS = {**rules.PENALTY_TYPE_LABELS, "other": "其他行政处罚"}
-PENALTY_LABELS.pop("detention", None)  # public security only (行政处罚法 art. 9): never a catalog item's
+# Labels written by the export; the import accepts these, the identifiers and every other label.
+KIND_LABELS = KIND_SHORT
+BODY_LABELS = BODY_SHORT
+LIBRARY_LABELS = LIBRARY_SHORT
+PENALTY_LABELS = {k: v for k, v in PENALTY_SHORT.items() if k != "detention"}
 
+#: The validator's codes as the file report names them (the template's documentation uses these).
+EXCEL_CODES = {
+    "invalid_code": "bad_code", "domain_not_found": "unknown_domain", "invalid_penalty_type": "unknown_penalty_type",
+    "invalid_amount": "not_a_number", "fine_negative": "negative_amount", "fine_range_reversed": "min_greater_than_max",
+    "invalid_boolean": "bad_flag", "legal_basis_required": "required", "duplicate_in_file": "duplicate_code",
+}
+CHOICE_CODES = {"kind": "unknown_kind", "enforcing_body": "unknown_body", "township_library": "unknown_library"}
 
-def _lookup(*tables: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
-    """label or identifier -> identifier."""
-    result: dict[str, str] = {}
-    for table in tables:
-        for key, label in table.items():
-            result[key] = key
-            result[label] = key
-    result.update(extra or {})
-    return result
-
-
-_KINDS = _lookup(KIND_LABELS, rules.KIND_LABELS, extra={"行政强制": "compulsory_measure"})
-_BODIES = _lookup(BODY_LABELS, rules.ENFORCING_BODY_LABELS,
-                  extra={"综合行政执法": "comprehensive", "乡镇": "township", "乡镇（街道）执法": "township"})
-_LIBRARIES = _lookup(LIBRARY_LABELS, rules.TOWNSHIP_LIBRARY_LABELS, extra={"": "none"})
-_PENALTIES = _lookup(PENALTY_LABELS, {k: v for k, v in rules.PENALTY_TYPE_LABELS.items() if k != "detention"},
-                     extra={"其他": "other"})
-_TRUE, _FALSE = {"是", "Y", "y", "TRUE", "true", "1"}, {"否", "N", "n", "FALSE", "false", "0", ""}
-
-_NUM = "〇零一二三四五六七八九十百千"
-BASIS = re.compile(rf"^《(?P<law>[^《》]+)》\s*(?P<article>第[{_NUM}]+条(?:之[{_NUM}]+)?)"
-                   rf"\s*(?P<clause>(?:第[{_NUM}]+款)?(?:第[{_NUM}]+项)?)$")
-_BASIS_SPLIT = re.compile(r"[；;]")
-_PENALTY_SPLIT = re.compile(r"[、，,；;]")
 _LINES = re.compile(r"\r\n|\r|\n")
+
+
+def format_amount(amount: Decimal) -> str:
+    """Whole yuan without decimals ("500"), otherwise the plain decimal ("12.5")."""
+    return whole_yuan(amount)
+
+
+def parse_legal_bases(cell: str) -> list[dict[str, str]] | None:
+    """``《法》第X条第X款；《法》第Y条`` -> list of bases without text; None when a part is malformed."""
+    bases, error = validation.parse_bases(cell)
+    return None if error or not bases else bases
+
+
+def format_legal_basis(basis: dict[str, str]) -> str:
+    return format_basis(basis)
 
 
 # ---------------------------------------------------------------------------------------------
 # Parsing
 # ---------------------------------------------------------------------------------------------
 
-class _Errors(list):
-    def add(self, row: int | None, column: str, code: str, message: str) -> None:
-        self.append({"row": row, "column": column, "code": code, "message": message})
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _amount(value: Any) -> Decimal:
-    """A cell as an amount of yuan. Raises ValueError when it is not a number."""
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        try:
-            amount = Decimal(_text(value).replace(",", "").replace("，", ""))
-        except InvalidOperation as exc:
-            raise ValueError from exc
-    if not amount.is_finite():
-        raise ValueError
-    return amount
-
-
-def format_amount(amount: Decimal) -> str:
-    """Whole yuan without decimals ("500"), otherwise the plain decimal ("12.5")."""
-    if amount == amount.to_integral_value():
-        return str(int(amount))
-    return format(amount.normalize(), "f")
-
-
-def parse_legal_bases(cell: str) -> list[dict[str, str]] | None:
-    """``《法》第X条第X款；《法》第Y条`` -> list of bases without text; None when a part is malformed."""
-    bases = []
-    for part in _BASIS_SPLIT.split(cell):
-        part = part.strip()
-        if not part:
-            continue
-        match = BASIS.match(part)
-        if match is None:
-            return None
-        bases.append({"law": match["law"].strip(), "article": match["article"], "clause": match["clause"], "text": ""})
-    return bases or None
-
-
-def format_legal_basis(basis: dict[str, str]) -> str:
-    return f"《{basis['law']}》{basis['article']}{basis.get('clause') or ''}"
+def excel_error(error: dict) -> dict:
+    """A validator error with the Chinese header as column and the file report's code."""
+    column = error.get("column") or ""
+    code = CHOICE_CODES.get(column) if error["code"] == "invalid_choice" else None
+    code = code or EXCEL_CODES.get(error["code"], error["code"])
+    return {**error, "column": COLUMNS.get(column) or OPTIONAL_COLUMNS.get(column) or column, "code": code}
 
 
 @dataclass
@@ -182,207 +142,105 @@ def _open(file: Any):
     return load_workbook(file, read_only=True, data_only=True)
 
 
+def _file_error(code: str, message: str) -> ParsedSheet:
+    return ParsedSheet(errors=[{"row": None, "column": "", "code": code, "message": message}])
+
+
 def parse_sheet(file: str | Path | bytes | IO[bytes], *, domains: Iterable[str] | None = None) -> ParsedSheet:
     """Parse and check every row; see ``parse_workbook``. Keeps the Excel row number of each row."""
-    result = ParsedSheet()
-    errors = _Errors()
-    known_domains = set(domains) if domains is not None else {name for _, name in DOMAINS}
+    lookups = Lookups.offline(domains if domains is not None else (name for _, name in DOMAINS))
     try:
         workbook = _open(file)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        errors.add(None, "", "not_xlsx", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件")
-        result.errors = list(errors)
-        return result
+        return _file_error("not_xlsx", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件")
+    result = ParsedSheet()
     try:
         if SHEET_NAME in workbook.sheetnames:
             sheet = workbook[SHEET_NAME]
         elif len(workbook.sheetnames) == 1:
             sheet = workbook.worksheets[0]
         else:
-            errors.add(None, "", "missing_sheet", f"找不到名为“{SHEET_NAME}”的工作表")
-            result.errors = list(errors)
-            return result
+            return _file_error("missing_sheet", f"找不到名为“{SHEET_NAME}”的工作表")
         rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        positions = _header_positions(header, errors)
+        positions = _header_positions(next(rows, None), result.errors)
         if positions is None:
-            result.errors = list(errors)
             return result
         seen: dict[str, int] = {}
         for number, values in enumerate(rows, 2):
-            if values is None or all(_text(v) == "" for v in values):
+            if values is None or all(text(v) == "" for v in values):
                 continue
             cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
-            row = _parse_row(cells, number, known_domains, errors)
+            row = _parse_row(cells, number, lookups, result.errors)
             if row is None:
                 continue
             if row["code"] in seen:
-                errors.add(number, COLUMNS["code"], "duplicate_code",
-                           f"事项编码 {row['code']} 与第 {seen[row['code']]} 行重复")
+                result.errors.append({"row": number, "column": COLUMNS["code"], "code": "duplicate_code",
+                                      "message": f"事项编码 {row['code']} 与第 {seen[row['code']]} 行重复"})
                 continue
             seen[row["code"]] = number
             result.rows.append((number, row))
     finally:
         workbook.close()
-    result.errors = list(errors)
     return result
 
 
-def _header_positions(header: tuple | None, errors: _Errors) -> dict[str, int] | None:
+def _header_positions(header: tuple | None, errors: list[dict]) -> dict[str, int] | None:
     """row key -> column index, or None (with errors on row 1) when the header is not the template's."""
-    names = [_text(v) for v in (header or ())]
+    before = len(errors)
+
+    def err(column: str, code: str, message: str) -> None:
+        errors.append({"row": 1, "column": column, "code": code, "message": message})
+
     positions: dict[str, int] = {}
     by_header = {label: key for key, label in {**COLUMNS, **OPTIONAL_COLUMNS}.items()}
-    for index, name in enumerate(names):
+    for index, name in enumerate(text(v) for v in (header or ())):
         if not name:
             continue
         key = by_header.get(name)
         if key is None:
-            errors.add(1, name, "unknown_header", f"表头“{name}”不是执法事项模板的列")
+            err(name, "unknown_header", f"表头“{name}”不是执法事项模板的列")
         elif key in positions:
-            errors.add(1, name, "duplicate_header", f"表头“{name}”出现了不止一次")
+            err(name, "duplicate_header", f"表头“{name}”出现了不止一次")
         else:
             positions[key] = index
     for key, label in COLUMNS.items():
         if key not in positions:
-            errors.add(1, label, "missing_header", f"缺少表头“{label}”（第 1 行应为模板表头）")
-    return None if errors else positions
+            err(label, "missing_header", f"缺少表头“{label}”（第 1 行应为模板表头）")
+    return None if len(errors) > before else positions
 
 
-def _parse_row(cells: dict[str, Any], number: int, known_domains: set[str], errors: _Errors) -> dict | None:
-    """One row in the demo ``ITEMS`` format, or None when it has errors (added to ``errors``)."""
-    before = len(errors)
-
-    def err(key: str, code: str, message: str) -> None:
-        errors.add(number, COLUMNS.get(key) or OPTIONAL_COLUMNS[key], code, message)
-
-    text = {key: _text(value) for key, value in cells.items() if key not in ("fine_min", "fine_max")}
-    for key in REQUIRED:
-        if not text.get(key):
-            err(key, "required", f"请填写“{COLUMNS[key]}”")
-
-    code = text.get("code", "")
-    if code and not rules.ITEM_CODE.match(code):
-        err("code", "bad_code", "事项编码应为 4–40 位数字或字母（可含连字符）")
-
-    kind = _KINDS.get(text.get("kind", ""))
-    if text.get("kind") and kind is None:
-        err("kind", "unknown_kind", f"事项类型“{text['kind']}”应为：行政处罚、行政检查、行政强制措施")
-
-    domain = text.get("domain", "")
-    if domain and domain not in known_domains:
-        err("domain", "unknown_domain", f"执法领域“{domain}”不存在")
-
-    bases: list[dict[str, str]] = []
-    if text.get("legal_bases"):
-        parsed = parse_legal_bases(text["legal_bases"])
-        if parsed is None:
-            err("legal_bases", "bad_legal_basis",
-                "实施依据应写成“《法律法规名称》第X条”（可带“第X款第X项”），多条依据用“；”分隔")
-        else:
-            bases = parsed
-            texts = [t.strip() for t in _LINES.split(text.get("basis_texts", ""))] if text.get("basis_texts") else []
-            if len(texts) > len(bases):
-                err("basis_texts", "basis_texts_mismatch", f"依据摘要有 {len(texts)} 行，多于实施依据的 {len(bases)} 条")
-            for basis, basis_text in zip(bases, texts, strict=False):
-                basis["text"] = basis_text
-
-    penalty_types: list[str] = []
-    for label in _split_penalty_types(text.get("penalty_types", "")):
-        penalty_type = _PENALTIES.get(label)
-        if penalty_type is None:
-            err("penalty_types", "unknown_penalty_type", f"处罚种类“{label}”不是行政处罚法第九条规定的种类")
-        elif penalty_type not in penalty_types:
-            penalty_types.append(penalty_type)
-    if penalty_types and kind not in (None, rules.PENALTY):
-        err("penalty_types", "penalty_types_not_penalty", "只有行政处罚事项才填写处罚种类")
-
-    amounts: dict[str, Decimal | None] = {}
-    for key in ("fine_min", "fine_max"):
-        value = cells.get(key)
-        amounts[key] = None
-        if value is None or _text(value) == "":
-            continue
-        try:
-            amount = _amount(value)
-        except ValueError:
-            err(key, "not_a_number", f"“{COLUMNS[key]}”应为数字（单位：元），现为“{_text(value)}”")
-            continue
-        if amount < 0:
-            err(key, "negative_amount", f"“{COLUMNS[key]}”不能为负数")
-            continue
-        amounts[key] = amount
-    if amounts["fine_min"] is not None and amounts["fine_max"] is not None and amounts["fine_min"] > amounts["fine_max"]:
-        err("fine_max", "min_greater_than_max", "罚款上限不能低于罚款下限")
-    elif (amounts["fine_min"] is not None or amounts["fine_max"] is not None) and "fine" not in penalty_types \
-            and kind == rules.PENALTY:
-        err("penalty_types", "fine_type_missing", "填写了罚款金额，处罚种类中应包含“罚款”")
-
-    body = _BODIES.get(text.get("enforcing_body", ""))
-    if text.get("enforcing_body") and body is None:
-        err("enforcing_body", "unknown_body", f"执法主体类别“{text['enforcing_body']}”应为：综合执法、专业执法、乡镇执法")
-    library = _LIBRARIES.get(text.get("township_library", ""))
-    if library is None:
-        err("township_library", "unknown_library", f"乡镇库“{text['township_library']}”应为：基础库、自选库、无")
-    elif body is not None:
-        refusal = rules.library_refusal(body, library)
-        if refusal:
-            err("township_library", *refusal)
-
-    flags = {}
-    for key in FLAGS:
-        value = cells.get(key)
-        if isinstance(value, bool):
-            flags[key] = value
-        elif text.get(key, "") in _TRUE:
-            flags[key] = True
-        elif text.get(key, "") in _FALSE:
-            flags[key] = False
-        else:
-            err(key, "bad_flag", f"“{COLUMNS[key]}”应填“是”或“否”")
-
-    checklist = [line.strip() for line in _LINES.split(text.get("checklist", "")) if line.strip()]
-    if checklist and kind not in (None, rules.INSPECTION):
-        err("checklist", "checklist_not_inspection", "只有行政检查事项才填写检查要点")
-
-    if len(errors) > before:
+def _parse_row(cells: dict[str, Any], number: int, lookups: Lookups, errors: list[dict]) -> dict | None:
+    """One row in the demo data's format, or None when it has errors (added to ``errors``)."""
+    row: dict[str, Any] = {key: cells.get(key) for key in COLUMNS}
+    for key in row:
+        if key not in ("fine_min", "fine_max", *FLAGS):
+            row[key] = text(row[key])
+    extra = []
+    bases, basis_error = validation.parse_bases(row["legal_bases"])
+    if not basis_error and bases:
+        texts = [t.strip() for t in _LINES.split(text(cells.get("basis_texts")))] if text(cells.get("basis_texts")) else []
+        if len(texts) > len(bases):
+            extra.append({"row": number, "column": OPTIONAL_COLUMNS["basis_texts"], "code": "basis_texts_mismatch",
+                          "message": f"依据摘要有 {len(texts)} 行，多于实施依据的 {len(bases)} 条"})
+        for basis, basis_text in zip(bases, texts, strict=False):
+            basis["text"] = basis_text
+        row["legal_bases"] = bases
+    row["checklist"] = [line.strip() for line in _LINES.split(text(cells.get("checklist"))) if line.strip()]
+    clean, row_errors = validation.clean_row(row, number, lookups)
+    errors += [excel_error(e) for e in row_errors] + extra
+    if clean is None or extra:
         return None
-    row = {
-        "code": code,
-        "name": text["name"],
-        "kind": kind,
-        "domain": domain,
-        "legal_bases": bases,
-        "penalty_types": penalty_types,
-        "fine_min": None if amounts["fine_min"] is None else format_amount(amounts["fine_min"]),
-        "fine_max": None if amounts["fine_max"] is None else format_amount(amounts["fine_max"]),
-        "fine_note": text.get("fine_note", ""),
-        "regulator": text["regulator"],
-        "enforcing_body": body,
-        **flags,
-        "township_library": library,
-        "keywords": text.get("keywords", ""),
-    }
-    if kind == rules.INSPECTION:
-        row["checklist"] = checklist
-    return row
-
-
-def _split_penalty_types(cell: str) -> list[str]:
-    # rules' label of "other" contains "、": keep it whole (and in its place) while splitting.
-    long_other, placeholder = rules.PENALTY_TYPE_LABELS["other"], "\x00"
-    parts = [p.strip() for p in _PENALTY_SPLIT.split(cell.replace(long_other, placeholder)) if p.strip()]
-    return [long_other if p == placeholder else p for p in parts]
+    return clean.as_item()
 
 
 def parse_workbook(file: str | Path | bytes | IO[bytes], *, domains: Iterable[str] | None = None
                    ) -> tuple[list[dict], list[dict]]:
     """Read an .xlsx in the template's format.
 
-    Returns ``(rows, errors)``: ``rows`` in the format of ``demo_items.ITEMS`` (only the rows
-    without errors), ``errors`` as ``{"row", "column", "code", "message"}`` where ``row`` is the
-    row number Excel shows (the header is row 1; ``None`` for a file-level error) and ``column``
-    the Chinese header. ``domains`` are the known domain names (default: the demo ``DOMAINS``).
+    Returns ``(rows, errors)``: ``rows`` in the format of the demo data (only the rows without
+    errors), ``errors`` as ``{"row", "column", "code", "message"}`` where ``row`` is the row number
+    Excel shows (the header is row 1; ``None`` for a file-level error) and ``column`` the Chinese
+    header. ``domains`` are the known domain names (default: the demo ``DOMAINS``).
     """
     parsed = parse_sheet(file, domains=domains)
     return [row for _, row in parsed.rows], parsed.errors
@@ -404,7 +262,7 @@ def _cell_amount(value: str | None) -> int | Decimal | None:
 
 
 def export_row(item: dict) -> list[Any]:
-    """One item (``ITEMS`` format) as the values of a sheet row, in ``ALL_HEADERS`` order."""
+    """One item (demo data format) as the values of a sheet row, in ``ALL_HEADERS`` order."""
     yes_no = {True: "是", False: "否"}
     bases = item.get("legal_bases") or []
     return [
@@ -413,7 +271,7 @@ def export_row(item: dict) -> list[Any]:
         KIND_LABELS.get(item["kind"], item["kind"]),
         item["domain"],
         "；".join(format_legal_basis(b) for b in bases),
-        "、".join(PENALTY_LABELS.get(t, t) for t in item.get("penalty_types") or []),
+        "、".join(PENALTY_SHORT.get(t, t) for t in item.get("penalty_types") or []),
         _cell_amount(item.get("fine_min")),
         _cell_amount(item.get("fine_max")),
         item.get("fine_note") or "",
@@ -432,13 +290,12 @@ def _checklist_text(entry: Any) -> str:
 
 
 def export_workbook(items: Iterable[dict]) -> bytes:
-    """The items (``ITEMS`` format, e.g. ``services.item_content`` rows) as an .xlsx in the
+    """The items (demo data format, e.g. ``services.item_content`` rows) as an .xlsx in the
     template's format; ``parse_workbook`` reads it back to the same rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_NAME)
     for index, header in enumerate(ALL_HEADERS):
-        letter = sheet_column_letter(index)
-        sheet.column_dimensions[letter].width = _WIDTHS.get(header, 12)
+        sheet.column_dimensions[sheet_column_letter(index)].width = _WIDTHS.get(header, 12)
     sheet.freeze_panes = "C2"
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     header_cells = []
@@ -448,9 +305,8 @@ def export_workbook(items: Iterable[dict]) -> bytes:
         header_cells.append(cell)
     sheet.append(header_cells)
     for item in items:
-        values = export_row(item)
         row = []
-        for value in values:
+        for value in export_row(item):
             if isinstance(value, str) and "\n" in value:
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.alignment = wrap
@@ -493,20 +349,31 @@ class ImportResult:
         return not self.errors
 
 
-# services' column names (row keys) -> the sheet's headers
-_SERVICE_COLUMNS = {**COLUMNS, "checklist": OPTIONAL_COLUMNS["checklist"]}
-
-
 def _relabel(error: dict, numbers: list[int]) -> dict:
     """An error of ``services.import_items`` (rows numbered from 0) with its Excel row and header."""
     index = error.get("row")
     row = numbers[index] if isinstance(index, int) and 0 <= index < len(numbers) else None
-    return {**error, "row": row, "column": _SERVICE_COLUMNS.get(error.get("column") or "", error.get("column") or "")}
+    return {**excel_error(error), "row": row}
 
 
-def _sorted(errors: list[dict]) -> list[dict]:
+def sort_errors(errors: list[dict]) -> list[dict]:
     order = {header: n for n, header in enumerate(ALL_HEADERS)}
     return sorted(errors, key=lambda e: (e["row"] or 0, order.get(e["column"], len(order))))
+
+
+def check_parsed(actor, parsed: ParsedSheet, lookups: Lookups | None = None) -> tuple[list[dict], list[str], list[str]]:
+    """Every error of a parsed file, the database's checks of the rows that parsed included, and
+    the codes it would create and update. Writes nothing. Anyone who may propose a revision may check."""
+    from . import services
+
+    lookups = lookups or Lookups.load()
+    numbers = [number for number, _ in parsed.rows]
+    rows = [row for _, row in parsed.rows]
+    cleaned, errors = validation.clean_rows(rows, lookups, 0)
+    errors += services.database_errors(rows, cleaned, 0)
+    all_errors = sort_errors(parsed.errors + [_relabel(e, numbers) for e in errors])
+    existing = set(services.items_by_code(c.code for c in cleaned))
+    return all_errors, [c.code for c in cleaned if c.code not in existing], [c.code for c in cleaned if c.code in existing]
 
 
 def import_parsed(actor, parsed: ParsedSheet, *, dry_run: bool, publish: bool = False, lookups=None) -> ImportResult:
@@ -516,37 +383,38 @@ def import_parsed(actor, parsed: ParsedSheet, *, dry_run: bool, publish: bool = 
 
     from . import services
 
-    lookups = lookups or services.Lookups.load()
+    lookups = lookups or Lookups.load()
     numbers = [number for number, _ in parsed.rows]
     rows = [row for _, row in parsed.rows]
     result = ImportResult(dry_run=dry_run, rows=len(rows) + len({e["row"] for e in parsed.errors if (e["row"] or 0) >= 2}))
     if parsed.errors or dry_run:
         # Report every error of the file at once: the database checks of the rows that parsed too.
         check = services.import_items(actor, rows, dry_run=True, first_row=0, lookups=lookups)
-        result.errors = _sorted(parsed.errors + [_relabel(e, numbers) for e in check.errors])
+        result.errors = sort_errors(parsed.errors + [_relabel(e, numbers) for e in check.errors])
         if not result.errors:
             result.created, result.updated = len(check.created), len(check.updated)
         return result
     with transaction.atomic():
         written = services.import_items(actor, rows, dry_run=False, first_row=0, publish=publish, lookups=lookups)
-    result.errors = _sorted([_relabel(e, numbers) for e in written.errors])
+    result.errors = sort_errors([_relabel(e, numbers) for e in written.errors])
     if not result.errors:
         result.created, result.updated, result.unchanged = len(written.created), len(written.updated), len(written.unchanged)
     return result
 
 
 def import_items(actor, file: str | Path | bytes | IO[bytes], *, dry_run: bool, publish: bool = False) -> ImportResult:
-    """Import an .xlsx into the catalog.
+    """Import an .xlsx into the catalog straight away (the 执法指导办; a department's administrator
+    submits a file as a revision instead, ``imports``).
 
     Every row is checked, in the file (cells, labels, 实施依据, amounts, duplicate codes) and
     against the database (the domain and the regulator exist, the item is not repealed …).
     A dry run lists every error and what would be created or updated, and writes nothing. A
     real run refuses the whole file if there is any error, and otherwise creates or updates all
-    items in one transaction through ``services.import_items`` (audited, versioned). Only the
-    catalog's managers may import (``services`` checks the actor)."""
+    items in one transaction through ``services.import_items`` (audited, versioned)."""
     from . import services
 
-    lookups = services.Lookups.load()
+    services.require_manager(actor)
+    lookups = Lookups.load()
     domains = {domain.name for domain in lookups.domains.values()}
     parsed = parse_sheet(file, domains=domains)
     return import_parsed(actor, parsed, dry_run=dry_run, publish=publish, lookups=lookups)

@@ -1,8 +1,11 @@
 """The enforcement item catalog: domains, items with their legal bases and checklists, township
-choices, claims, revisions and the item history.
+choices, claims, revisions, transfers of items between bodies (划转), imports and the item history.
 
 The lists of the reform (master, comprehensive, professional, township, inspection, key
 supervision) are never stored: they are queries over these rows (``selectors``).
+
+Articles: 行政处罚法第三十八条 (an item rests on a legal basis), 第二十四条 (township libraries); plan
+三.(一) (the master, comprehensive and professional lists, claims, dynamic revision).
 """
 
 from __future__ import annotations
@@ -211,6 +214,14 @@ class CatalogRevision(models.Model):
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     applied_at = models.DateTimeField("生效处理时间", null=True, blank=True)
     apply_error = models.TextField("未能生效的原因", blank=True)
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="退回人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    rejected_at = models.DateTimeField("退回时间", null=True, blank=True)
+    reject_reason = models.TextField("退回理由", blank=True)
+    #: 划转: when set, applying the revision also moves the district claims of its changed items from
+    #: their current holder to this body, recorded as ``ItemTransfer`` rows with the effective date.
+    transfer_to = models.ForeignKey(Organization, verbose_name="划转至", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
 
     class Meta:
         ordering = ["-effective_on", "-pk"]
@@ -285,3 +296,70 @@ class CatalogVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class ItemTransfer(models.Model):
+    """划转: from ``effective_on`` the item is exercised by ``to_organization`` instead of
+    ``from_organization`` (e.g. the agriculture items that went to the comprehensive bureau in the
+    "1+5" reform). Cases and indicators on either side of the date are attributed through these
+    rows (``selectors.holder_on``)."""
+
+    item = models.ForeignKey(EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="transfers")
+    from_organization = models.ForeignKey(Organization, verbose_name="原实施单位", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    to_organization = models.ForeignKey(Organization, verbose_name="划入单位", on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField("划转生效日期")
+    previous_enforcing_body = models.CharField("原实施主体类别", max_length=20, blank=True,
+                                               choices=_choices(rules.ENFORCING_BODY_LABELS))
+    new_enforcing_body = models.CharField("划转后实施主体类别", max_length=20, blank=True,
+                                          choices=_choices(rules.ENFORCING_BODY_LABELS))
+    revision = models.ForeignKey(CatalogRevision, verbose_name="依据的调整", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="transfers")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "effective_on", "pk"]
+        verbose_name = "事项划转"
+        verbose_name_plural = "事项划转"
+        indexes = [models.Index(fields=["item", "effective_on"], name="transfer_item_day")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.from_organization_id}→{self.to_organization_id} {self.effective_on}"
+
+
+class CatalogImport(models.Model):
+    """One uploaded Excel file: its checked rows and every row error. A clean file is committed in
+    one step, all rows or none, either straight into the catalog (执法指导办) or as a revision for
+    review (部门管理员)."""
+
+    PREVIEWED, COMMITTED, DISCARDED = "previewed", "committed", "discarded"
+    STATE_LABELS = {PREVIEWED: "待确认", COMMITTED: "已导入", DISCARDED: "已放弃"}
+
+    file_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rows = models.JSONField("通过检查的行", default=list)
+    errors = models.JSONField("错误", default=list)
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    new_codes = models.JSONField("新增事项编码", default=list)
+    changed_codes = models.JSONField("调整事项编码", default=list)
+    state = models.CharField("状态", max_length=12, choices=_choices(STATE_LABELS), default=PREVIEWED)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(Organization, verbose_name="上传单位", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(CatalogRevision, verbose_name="生成的调整", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    committed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "清单导入"
+        verbose_name_plural = "清单导入"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

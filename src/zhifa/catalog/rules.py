@@ -1,5 +1,10 @@
-"""Pure rules of the enforcement item catalog (执法事项清单): vocabularies, who may do what,
-which claims an item needs, the indicator goals. No database here."""
+"""Pure rules of the enforcement item catalog (执法事项清单): vocabularies, which claims an item
+needs, what a revision may change, the indicator goals. No database here. Who may do what is in
+``access.py``.
+
+Articles: 行政处罚法第九条 (penalty types), 第十八条 (相对集中行政处罚权: the comprehensive list),
+第二十四条 (powers given to townships: the township libraries), 第三十八条 (no penalty without a legal
+basis); 国办发〔2018〕118号 (powers and lists published before enforcement)."""
 
 from __future__ import annotations
 
@@ -73,37 +78,6 @@ def share(part: int, whole: int) -> Decimal:
     if whole == 0:
         return Decimal("0")
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
-
-
-# ---- roles ----
-
-#: Maintain the catalog (import, direct edits) and approve revisions: the guidance office
-#: coordinates the catalog for the district.
-CATALOG_MANAGERS = frozenset({"guidance_office"})
-#: Propose a revision: the guidance office, or a department's administrator when a law of its field changes.
-REVISION_PROPOSERS = frozenset({"guidance_office", "department_admin"})
-REVISION_APPROVERS = frozenset({"guidance_office"})
-#: Claim an item for their body (认领), or withdraw a claim.
-CLAIM_MANAGERS = frozenset({"department_admin", "township_leader", "guidance_office"})
-#: Only a township's leaders choose its optional items (行政处罚法 art. 24: powers go to the
-#: townships that can take them on).
-TOWNSHIP_CHOOSERS = frozenset({"township_leader"})
-
-
-def may_manage_catalog(user) -> bool:
-    return bool(user.is_superuser or user.role in CATALOG_MANAGERS)
-
-
-def may_propose_revision(user) -> bool:
-    return bool(user.is_superuser or user.role in REVISION_PROPOSERS)
-
-
-def may_approve_revision(user) -> bool:
-    return bool(user.is_superuser or user.role in REVISION_APPROVERS)
-
-
-def may_manage_claims(user) -> bool:
-    return bool(user.is_superuser or user.role in CLAIM_MANAGERS)
 
 
 # ---- item content ----
@@ -186,8 +160,8 @@ def choice_refusal(enforcing_body: str, township_library: str, status: str) -> t
 
 # ---- revisions (动态调整) ----
 
-DRAFT, APPROVED, APPLIED = "draft", "approved", "applied"
-REVISION_STATE_LABELS = {DRAFT: "待审批", APPROVED: "已审批待生效", APPLIED: "已生效"}
+DRAFT, APPROVED, APPLIED, REJECTED = "draft", "approved", "applied", "rejected"
+REVISION_STATE_LABELS = {DRAFT: "待审批", APPROVED: "已审批待生效", APPLIED: "已生效并公示", REJECTED: "已退回"}
 REVISION_REASON_LABELS = {
     "law_made": "法律法规规章制定", "law_amended": "法律法规规章修改", "law_repealed": "法律法规规章废止",
     "other": "其他",
@@ -205,3 +179,16 @@ def in_use_message(count: int) -> str:
     """Retiring an item that open cases or other records still rely on would leave them
     without a legal basis (行政处罚法 art. 38)."""
     return f"该事项仍被 {count} 件未办结的案件或其他业务引用，办结后才能取消"
+
+
+def change_refusals(old: dict, new: dict, *, open_references: int, township_choices: int) -> list[tuple[str, str]]:
+    """(code, message) for each way a change of an item would break what relies on it: open cases,
+    inspections or incidents citing it (行政处罚法第三十八条: their legal basis must stay), and the
+    townships that chose it as an optional item (行政处罚法第二十四条)."""
+    refusals = []
+    if open_references and old.get("kind") != new.get("kind"):
+        refusals.append(("item_in_use", f"该事项仍被 {open_references} 件未办结的案件或其他业务引用，不能改变事项类别"))
+    if township_choices and old.get("township_library") == OPTIONAL and new.get("township_library") != OPTIONAL:
+        refusals.append(("item_chosen_by_townships",
+                         f"已有 {township_choices} 个乡镇（街道）选择了该自选事项，须先由乡镇退回后才能移出自选库"))
+    return refusals

@@ -30,17 +30,20 @@ from django.db.models import (
 from django.utils import timezone
 
 from zhifa.core.errors import NotFound
+from zhifa.core.scopes import Scope
 from zhifa.core.sql import SubqueryCount
-from zhifa.organizations.models import Region
+from zhifa.organizations.models import Organization, Region
 
 from . import rules, search
 from .models import (
+    CatalogImport,
     CatalogRevision,
     ChecklistEntry,
     Claim,
     Domain,
     EnforcementItem,
     ItemHistory,
+    ItemTransfer,
     LegalBasis,
     RevisionChange,
     TownshipItemChoice,
@@ -377,3 +380,96 @@ def township_indicators() -> QuerySet[Region]:
     return township_regions().annotate(
         base_items=SubqueryCount(base), chosen_items=SubqueryCount(chosen), unclaimed=SubqueryCount(unclaimed),
     ).annotate(list_size=F("base_items") + F("chosen_items"))
+
+
+# ---- claims a body could make (the 待认领 page) ----
+
+def claimable_organizations(actor) -> QuerySet[Organization]:
+    """The bodies in the actor's scope that may claim items: enforcement bodies and township teams."""
+    kinds = set().union(*rules.CLAIMING_KINDS.values())
+    qs = Organization.objects.filter(is_active=True, kind__in=kinds).filter(
+        Q(is_enforcement_body=True) | Q(kind=Organization.Kind.TOWNSHIP_TEAM)).select_related("region").order_by("path")
+    scope = Scope.for_user(actor)
+    if scope.everything:
+        return qs
+    return qs.filter(path__startswith=scope.org_path) if scope.org_path else qs.none()
+
+
+def claimable_items(organization: Organization) -> QuerySet[EnforcementItem]:
+    """Items in force this body could claim and nobody has claimed where it sits: at district level
+    the items of its kind lacking a district claim; in a township the items of the township's list
+    lacking its township claim. Its own field's items (it is their regulator) first."""
+    region = organization.region
+    qs = master_catalog()
+    if region.is_township:
+        if organization.kind not in rules.CLAIMING_KINDS[rules.TOWNSHIP]:
+            return qs.none()
+        qs = qs.filter(on_township_list(region.pk)).exclude(Exists(Claim.objects.filter(
+            item=OuterRef("pk"), level=rules.TOWNSHIP_LEVEL, region=region)))
+    else:
+        bodies = [body for body, kinds in rules.CLAIMING_KINDS.items() if organization.kind in kinds]
+        qs = qs.filter(enforcing_body__in=bodies).filter(missing_district_claim())
+    own = Case(When(regulator_id=organization.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(own_field=own).order_by("own_field", "domain__sort_order", "code")
+
+
+def claims_of(organization: Organization) -> QuerySet[Claim]:
+    return Claim.objects.filter(organization=organization).select_related("item", "item__domain", "region").order_by(
+        "item__domain__sort_order", "item__code")
+
+
+# ---- who held an item on a day (划转) ----
+
+def holder_on(item: EnforcementItem | int, day: dt.date) -> Organization | None:
+    """The body that exercised ``item`` at district level on ``day``: the giving body of the first
+    transfer after ``day``, otherwise the current district claim. Cases and indicators either side
+    of a transfer are attributed with it."""
+    item_id = getattr(item, "pk", item)
+    later = (ItemTransfer.objects.filter(item_id=item_id, effective_on__gt=day).select_related("from_organization")
+             .order_by("effective_on", "pk").first())
+    if later is not None:
+        return later.from_organization
+    claim = Claim.objects.filter(item_id=item_id, level=rules.DISTRICT_LEVEL).select_related("organization").first()
+    return claim.organization if claim is not None else None
+
+
+def transfers(organization_id: int | None = None) -> QuerySet[ItemTransfer]:
+    qs = ItemTransfer.objects.select_related("item", "item__domain", "from_organization", "to_organization", "revision")
+    if organization_id:
+        qs = qs.filter(Q(from_organization_id=organization_id) | Q(to_organization_id=organization_id))
+    return qs.order_by("-effective_on", "from_organization__name", "item__code")
+
+
+def transfer_summary() -> list[dict]:
+    """Per transfer date and giving body: how many items went to which body."""
+    return list(ItemTransfer.objects.values("effective_on", "from_organization__name", "to_organization__name",
+                                            "revision_id", "revision__document_number")
+                .annotate(items=Count("pk")).order_by("-effective_on", "from_organization__name"))
+
+
+# ---- publication ----
+
+def unpublished_items() -> QuerySet[EnforcementItem]:
+    """Items in force not yet published on the portal (公示)."""
+    return master_catalog().filter(published_on__isnull=True).order_by("domain__sort_order", "code")
+
+
+PUBLIC_LISTS = {
+    "master": ("执法目录总清单", master_catalog, "衢江区全部行政执法事项：实施依据、处罚种类与幅度、实施主体。"),
+    "comprehensive": ("综合执法清单", comprehensive_list, "由区综合行政执法局和乡镇（街道）行使的执法事项。"),
+    "professional": ("专业执法事项清单", professional_list, "由专业执法部门实施的行政执法事项。"),
+    "key_supervision": ("重点监管清单", key_supervision_list,
+                        "涉及人民群众生命健康和公共安全、实行重点监管的执法事项。"),
+    "inspection": ("行政检查清单", inspection_list, "行政检查事项及其检查要点。"),
+}
+
+
+def public_list(list_name: str, today: dt.date | None = None, search: str = "") -> QuerySet[EnforcementItem]:
+    """A published list for the portal: published, in-force items of the list."""
+    return _public(PUBLIC_LISTS[list_name][1](), today, search)
+
+
+def catalog_imports(actor) -> QuerySet[CatalogImport]:
+    from zhifa.core import access
+
+    return access.visible_to(actor, CatalogImport).select_related("uploaded_by", "organization", "revision")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from zhifa.core import access
 from zhifa.core.errors import DomainError, PermissionDenied
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.selectors import audit_trail
@@ -22,7 +23,9 @@ from zhifa.core.web import service_view
 from zhifa.organizations.models import Region
 
 from . import rules, selectors, services
-from .forms import ItemFilterForm
+from .edit_views import claim_choices
+from .forms import ItemFilterForm, RejectForm, ReviewForm
+from .validation import Lookups, clean_row, format_basis
 
 PAGE_SIZE = 50
 AUDIT_EVENTS_SHOWN = 20
@@ -49,10 +52,15 @@ def item_list(request):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    user = request.user
     return render(request, "catalog/item_list.html", {
         "filters": filters, "page": page, "query": query.urlencode(),
         "list_label": list_label,
         "lists": selectors.LIST_LABELS,
+        "may_propose": access.can(user, "catalog.propose"), "may_claim": access.can(user, "catalog.claim"),
+        "may_manage": access.can(user, "catalog.manage"),
+        "unpublished": services.unpublished_count() if access.can(user, "catalog.manage") else 0,
+        "pending_revisions": selectors.revisions(rules.DRAFT).count() if access.can(user, "catalog.review") else 0,
     })
 
 
@@ -63,10 +71,14 @@ def item_detail(request, code: str):
     history = list(item.history.all())
     events = audit_trail([("catalog.EnforcementItem", [item.pk]), ("catalog.Claim", [c.pk for c in claims])],
                          AUDIT_EVENTS_SHOWN)
+    user = request.user
     return render(request, "catalog/item_detail.html", {
-        "item": item, "claims": claims, "history": history, "events": events,
-        "revision_changes": selectors.item_revisions(code),
+        "item": item, "claims": [(c, access.can(user, "catalog.claim", c)) for c in claims], "history": history,
+        "events": events, "revision_changes": selectors.item_revisions(code),
         "needs_district_claim": rules.needs_district_claim(item.enforcing_body, item.township_library),
+        "claim_choices": claim_choices(user, item) if item.status == rules.IN_FORCE else [],
+        "may_propose": access.can(user, "catalog.propose") and item.status == rules.IN_FORCE,
+        "transfers": list(item.transfers.select_related("from_organization", "to_organization")),
     })
 
 
@@ -78,10 +90,7 @@ def _default_township(user) -> Region | None:
 
 
 def _may_choose_for(user, region: Region) -> bool:
-    if user.is_superuser:
-        return True
-    org = getattr(user, "organization", None)
-    return user.role in rules.TOWNSHIP_CHOOSERS and org is not None and org.region_id == region.pk
+    return access.can(user, "catalog.choose", region)
 
 
 @service_view
@@ -150,44 +159,55 @@ def revision_list(request):
 def revision_detail(request, revision_id: int):
     revision = selectors.revision_detail(revision_id)
     user = request.user
+    changes = list(revision.changes.all())
+    current = services.items_by_code(c.item_code for c in changes)
+    rows = [(change, revision_diff(change, current.get(change.item_code))) for change in changes]
+    may_review = revision.state == rules.DRAFT and access.can(user, "catalog.review") and revision.proposed_by_id != user.pk
     return render(request, "catalog/revision_detail.html", {
-        "revision": revision, "changes": list(revision.changes.all()),
-        "may_approve": revision.state == rules.DRAFT and rules.may_approve_revision(user)
-        and revision.proposed_by_id != user.pk,
+        "revision": revision, "rows": rows, "may_review": may_review,
+        "review_form": ReviewForm(initial={"effective_on": revision.effective_on}), "reject_form": RejectForm(),
+        "events": audit_trail([("catalog.CatalogRevision", [revision.pk])], AUDIT_EVENTS_SHOWN),
     })
 
 
-@service_view
-@require_POST
-def revision_approve(request, revision_id: int):
-    try:
-        revision = services.approve_revision(request.user, revision_id)
-    except DomainError as exc:
-        if isinstance(exc, PermissionDenied):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已审批，调整已生效" if revision.state == rules.APPLIED
-                         else f"已审批，将于 {revision.effective_on:%Y-%m-%d} 生效")
-    return redirect("catalog:revision_detail", revision_id=revision_id)
+DIFF_LABELS = {"name": "事项名称", "kind": "事项类别", "domain": "执法领域", "legal_bases": "实施依据",
+               "penalty_types": "处罚种类", "fine_min": "罚款下限", "fine_max": "罚款上限", "fine_note": "幅度说明",
+               "regulator": "监管主体", "enforcing_body": "实施主体类别", "township_library": "乡镇事项库",
+               "high_frequency": "高频", "high_demand": "高需", "high_comprehensiveness": "高综合",
+               "key_supervision": "重点监管", "keywords": "关键词", "checklist": "检查要点"}
+
+
+def revision_diff(change, item) -> list[tuple[str, str, str]]:
+    """(field label, now, after) for each field a change alters; the whole content for a new item."""
+    if change.action == rules.RETIRE:
+        return []
+    before = services.item_content(item) if item is not None else {}
+    after = Lookups.load(strict_regulator=False)
+    clean, _ = clean_row({**change.content, "code": change.item_code}, None, after)
+    new = clean.content if clean is not None else change.content
+    return [(label, _show(before.get(key)), _show(new.get(key))) for key, label in DIFF_LABELS.items()
+            if before.get(key) != new.get(key)]
+
+
+def _show(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(format_basis(v) if isinstance(v, dict) and "law" in v else
+                        (v.get("text", "") if isinstance(v, dict) else str(v)) for v in value)
+    return str(value)
 
 
 # ---- public pages (no login) ----
 
-PUBLIC_LISTS = {
-    "professional": ("专业执法事项清单", selectors.public_professional_list,
-                     "由专业执法部门实施的行政执法事项。"),
-    "key_supervision": ("重点监管清单", selectors.public_key_supervision_list,
-                        "涉及人民群众生命健康和公共安全、实行重点监管的执法事项。"),
-}
-
-
 @cache_control(public=True, max_age=300)
 def public_list(request, list_name: str):
     """A published list, 50 items a page with a keyword search, or the whole list as .xlsx."""
-    title, selector, intro = PUBLIC_LISTS[list_name]
+    title, _, intro = selectors.PUBLIC_LISTS[list_name]
     search = request.GET.get("q", "").strip()[:100]
-    items = selector(search=search)
+    items = selectors.public_list(list_name, search=search)
     if wants_xlsx(request):
         return xlsx_response(title, title, ["事项编码", "事项名称", "类别", "执法领域", "实施依据", "处罚种类", "罚款幅度",
                                             "实施主体", "监管主体"], (_public_row(item) for item in items))
@@ -196,7 +216,8 @@ def public_list(request, list_name: str):
     query.pop("page", None)
     return render(request, "catalog/public_list.html", {
         "title": title, "intro": intro, "page": page, "search": search, "query": query.urlencode(),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "list_name": list_name,
+        "lists": [(name, label) for name, (label, _, _) in selectors.PUBLIC_LISTS.items()],
     })
 
 

@@ -6,8 +6,9 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from zhifa.api.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
@@ -53,6 +54,7 @@ class BaselineOut(Schema):
 
 class EntryOut(Schema):
     id: int
+    status: str
     kind: str
     kind_label: str = Field(alias="get_kind_display")
     item_code: str = Field(alias="item.code")
@@ -182,3 +184,92 @@ def recommend(request, payload: RecommendIn):
         "entry_id": rec.entry.id if rec.entry else None, "no_compulsion": rec.no_compulsion,
         "reasons": [{"text": text, "article": article} for text, article in rec.reasons], "deviation": deviation,
     }
+
+
+# ---- upkeep: drafts by the item's department, review and publication by the 执法指导办 ----
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LevelIn(Strict):
+    name: Literal["minor", "ordinary", "serious", "grave"]
+    description: str = ""
+    conditions: dict = {}
+    range_kind: str = "fixed"
+    range_low: Decimal = Decimal("0")
+    range_high: Decimal = Decimal("0")
+    other_penalties: str = ""
+    mitigated: bool = False
+
+
+class BaselineIn(Strict):
+    item_code: str
+    effective_from: dt.date
+    levels: list[LevelIn]
+    document_number: str = ""
+    statutory_kind: str | None = None
+    statutory_low: Decimal | None = None
+    statutory_high: Decimal | None = None
+    statutory_note: str = ""
+
+
+class ApproveIn(Strict):
+    published_on: dt.date | None = None
+
+
+class EntryIn(Strict):
+    kind: Literal["no_penalty", "mitigated", "lighter", "no_compulsion", "notice_and_pledge"]
+    item_code: str
+    title: str
+    conditions_text: str
+    conditions: dict = {}
+    legal_basis: str
+    first_offence_waiver: bool = False
+    effective_from: dt.date
+
+
+class EntryRevisionIn(Strict):
+    title: str
+    conditions_text: str
+    conditions: dict = {}
+    legal_basis: str
+    first_offence_waiver: bool = False
+    effective_from: dt.date
+
+
+def _item(code: str) -> EnforcementItem:
+    item = EnforcementItem.objects.filter(code=code).first()
+    if item is None:
+        raise ValidationError({"item_code": ValidationError("事项编码不存在", code="does_not_exist")})
+    return item
+
+
+@router.post("/baselines", response={201: BaselineOut}, summary="制定裁量基准（草稿，待审核）")
+def create_baseline(request, payload: BaselineIn):
+    data = payload.dict(exclude={"item_code"})
+    data = {k: v for k, v in data.items() if v not in (None, "")}
+    baseline = services.create_baseline(request.auth, _item(payload.item_code), data)
+    return Status(201, selectors.baseline_detail(baseline.pk))
+
+
+@router.post("/baselines/{baseline_id}/approve", response=BaselineOut, summary="批准施行并公布裁量基准（执法指导办）")
+def approve_baseline(request, baseline_id: int, payload: ApproveIn):
+    services.approve_baseline(request.auth, selectors.baseline_detail(baseline_id).pk, payload.published_on)
+    return selectors.baseline_detail(baseline_id)
+
+
+@router.post("/lists", response={201: EntryOut}, summary="新增清单条目（草稿，待审核）")
+def create_entry(request, payload: EntryIn):
+    data = payload.dict(exclude={"item_code"})
+    return Status(201, services.add_list_entry(request.auth, _item(payload.item_code), data))
+
+
+@router.post("/lists/{entry_id}/revise", response={201: EntryOut}, summary="修订已公布的清单条目（新版本，待审核）")
+def revise_entry(request, entry_id: int, payload: EntryRevisionIn):
+    return Status(201, services.revise_list_entry(request.auth, entry_id, payload.dict()))
+
+
+@router.post("/lists/{entry_id}/approve", response=EntryOut, summary="审核公布清单条目（执法指导办）")
+def approve_entry(request, entry_id: int, payload: ApproveIn):
+    return services.approve_list_entry(request.auth, entry_id, payload.published_on)

@@ -24,3 +24,11 @@ class DiscretionConfig(AppConfig):
         "baseline.create": "新增裁量基准", "baseline.supersede": "修订裁量基准", "baseline.approve": "审批裁量基准",
         "flexible_entry.create": "新增柔性执法清单条目",
     }
+
+    def ready(self) -> None:
+        from zhifa.catalog.references import register_change_checker
+
+        from . import access  # noqa: F401  (registers the discretion permissions)
+        from .selectors import catalog_change_problems
+
+        register_change_checker(catalog_change_problems)

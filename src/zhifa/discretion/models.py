@@ -2,7 +2,12 @@
 enforcement lists (不予处罚 / 减轻 / 从轻 / 免予强制 / 告知承诺, with 首违不罚 entries).
 
 A baseline is versioned per item: draft → in force → superseded. A case keeps the version in
-force on the day it was filed (``selectors.baseline_in_force``)."""
+force on the day it was filed (``selectors.baseline_in_force``). A list entry is drafted, reviewed
+and published (draft → published), and revised by a new version that supersedes it from its date;
+only published entries (and superseded ones, for the days they were in force) apply to cases.
+
+Articles: 行政处罚法第三十二条、第三十三条、第三十四条; 行政强制法第十六条; 国办发〔2022〕27号.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from . import rules
 
 DRAFT, IN_FORCE, SUPERSEDED = "draft", "in_force", "superseded"
 STATUS_LABELS = {DRAFT: "草稿", IN_FORCE: "施行中", SUPERSEDED: "已被替代"}
+PUBLISHED, WITHDRAWN = "published", "withdrawn"
+ENTRY_STATUS_LABELS = {DRAFT: "待审核", PUBLISHED: "已公布", SUPERSEDED: "已被新版本替代", WITHDRAWN: "已撤回"}
 
 
 class DiscretionBaseline(models.Model):
@@ -108,6 +115,12 @@ class FlexibleListEntry(models.Model):
     effective_from = models.DateField("施行日期")
     effective_to = models.DateField("失效日期", null=True, blank=True)
     published_on = models.DateField("公布日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=list(ENTRY_STATUS_LABELS.items()), default=DRAFT)
+    supersedes = models.ForeignKey("self", verbose_name="修订的条目", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -73,22 +73,10 @@ ART34 = "行政处罚法第三十四条"
 ART58 = "行政处罚法第五十八条"
 GUIDELINE = "国办发〔2022〕27号"
 
-#: Roles that draft, approve and maintain baselines and lists (the guidance office coordinates the
-#: district's enforcement; department administrators draft for their field).
-DRAFTERS = frozenset({"guidance_office", "department_admin"})
-APPROVERS = frozenset({"guidance_office"})
 #: 国办发〔2022〕27号 asks for refined baselines of the high-frequency items: goal 100%.
 HIGH_FREQUENCY_BASELINE_GOAL = Decimal("1")
 
 ZERO = Decimal("0")
-
-
-def may_draft(user) -> bool:
-    return bool(user.is_superuser or user.role in DRAFTERS)
-
-
-def may_approve(user) -> bool:
-    return bool(user.is_superuser or user.role in APPROVERS)
 
 
 # ---- data ----

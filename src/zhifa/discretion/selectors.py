@@ -1,6 +1,9 @@
 """Reads of baselines and flexible lists. Baselines and lists are published rules of the district
 (行政处罚法第三十四条), so every logged-in user reads all of them; the public pages read only the
-published entries in force."""
+published entries in force.
+
+Articles: 行政处罚法第三十四条 (published baselines), 第三十七条 (the rule in force at the time of the act).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,15 @@ from zhifa.catalog.models import EnforcementItem
 from zhifa.core.errors import NotFound
 
 from . import rules
-from .models import IN_FORCE, SUPERSEDED, CircumstanceLevel, DiscretionBaseline, FlexibleListEntry
+from .models import (
+    DRAFT,
+    IN_FORCE,
+    PUBLISHED,
+    SUPERSEDED,
+    CircumstanceLevel,
+    DiscretionBaseline,
+    FlexibleListEntry,
+)
 
 
 def _valid_on(day: dt.date, prefix: str = "") -> Q:
@@ -39,7 +50,9 @@ def baseline_in_force(item: EnforcementItem | int, on_date: dt.date) -> Discreti
 
 
 def entries_in_force(item: EnforcementItem | int, on_date: dt.date) -> QuerySet[FlexibleListEntry]:
-    return FlexibleListEntry.objects.filter(_valid_on(on_date), item_id=getattr(item, "pk", item)).order_by("kind", "pk")
+    """The reviewed entries of the item in force on ``on_date`` (drafts never apply to a case)."""
+    return FlexibleListEntry.objects.filter(_valid_on(on_date), item_id=getattr(item, "pk", item),
+                                            status__in=(PUBLISHED, SUPERSEDED)).order_by("kind", "pk")
 
 
 def baselines(*, q: str | None = None, status: str | None = None, domain: str | None = None) -> QuerySet[DiscretionBaseline]:
@@ -76,7 +89,7 @@ def flexible_entries(kind: str | None = None, *, q: str | None = None, on_date: 
     if on_date is not None:
         qs = qs.filter(_valid_on(on_date))
     if published_only:
-        qs = qs.filter(published_on__lte=on_date or timezone.localdate())
+        qs = qs.filter(published_on__lte=on_date or timezone.localdate(), status__in=(PUBLISHED, SUPERSEDED))
     if q:
         qs = qs.filter(Q(title__contains=q) | Q(item__name__contains=q) | Q(item__code__startswith=q))
     return qs.order_by("item__domain__sort_order", "item__code", "pk")
@@ -127,3 +140,28 @@ def high_frequency_without_baseline(day: dt.date | None = None) -> QuerySet[Enfo
     return penalty_items().filter(high_frequency=True).exclude(Exists(baselines_valid_on(day).filter(item=OuterRef("pk"))))
 
 
+
+
+def draft_entries() -> QuerySet[FlexibleListEntry]:
+    """Entries waiting for review."""
+    return (FlexibleListEntry.objects.filter(status=DRAFT).select_related("item", "created_by", "supersedes")
+            .order_by("created_at", "pk"))
+
+
+def catalog_change_problems(item, old: dict, new: dict | None) -> list[tuple[str, str]]:
+    """What a change of a catalog item would break here (registered with the catalog): a published
+    list entry of an item retired or no longer a penalty; a baseline in force whose fixed statutory
+    range the new fine range no longer holds."""
+    problems = []
+    entries = FlexibleListEntry.objects.filter(item=item, status=PUBLISHED, effective_to__isnull=True).count()
+    if entries and (new is None or new.get("kind") != catalog_rules.PENALTY):
+        problems.append(("item_on_published_list", f"该事项在已公布的包容审慎监管清单中有 {entries} 个条目，须先修订或撤回清单"))
+    if new is None:
+        return problems
+    baseline = DiscretionBaseline.objects.filter(item=item, status=IN_FORCE, effective_to__isnull=True).first()
+    if baseline is not None and baseline.statutory_kind == rules.FIXED and new.get("fine_max") is not None:
+        low, high = Decimal(new.get("fine_min") or 0), Decimal(new["fine_max"])
+        if baseline.statutory_low < low or baseline.statutory_high > high:
+            problems.append(("baseline_out_of_range", f"现行裁量基准第{baseline.version}版的法定幅度"
+                             f"（{baseline.statutory}）超出调整后的罚款幅度，须先修订裁量基准"))
+    return problems

@@ -1,5 +1,9 @@
-"""Every write of the discretion app: transactional, permission-checked and audited. Also
-``recommend_for``, the read the cases app calls to get a recommendation for a case."""
+"""Every write of the discretion app: baselines (行政裁量权基准) drafted by the item's department,
+reviewed and published by the 执法指导办 with their effective date, old versions kept for acts of
+their time (行政处罚法第三十四条, 国办发〔2022〕27号); entries of the flexible lists drafted, reviewed,
+published and revised by new versions (第三十二条、第三十三条, 行政强制法第十六条). Transactional,
+permission-checked (``access.py``) and audited. Also ``recommend_for``, the read the cases app calls
+to get a recommendation for a case."""
 
 from __future__ import annotations
 
@@ -13,16 +17,24 @@ from django.utils import timezone
 
 from zhifa.catalog import rules as catalog_rules
 from zhifa.catalog.models import EnforcementItem
-from zhifa.core import audit
-from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core import access, audit
+from zhifa.core.errors import DomainError, NotFound
 
 from . import rules, selectors
-from .models import DRAFT, IN_FORCE, SUPERSEDED, CircumstanceLevel, DiscretionBaseline, FlexibleListEntry
+from .models import (
+    DRAFT,
+    IN_FORCE,
+    PUBLISHED,
+    SUPERSEDED,
+    CircumstanceLevel,
+    DiscretionBaseline,
+    FlexibleListEntry,
+)
 
 BASELINE_FIELDS = ("item", "version", "status", "effective_from", "effective_to", "statutory_kind", "statutory_low",
                    "statutory_high", "document_number", "published_on", "approved_by")
 ENTRY_FIELDS = ("kind", "item", "title", "conditions", "legal_basis", "first_offence_waiver", "version",
-                "effective_from", "effective_to", "published_on")
+                "effective_from", "effective_to", "published_on", "status", "supersedes")
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -77,9 +89,15 @@ def _raise_problems(problems: list[rules.Problem]) -> None:
     raise ValidationError(errors)
 
 
-def _require_drafter(actor) -> None:
-    if actor is not None and not rules.may_draft(actor):
-        raise PermissionDenied("只有执法指导办或部门管理员可以制定裁量基准和清单")
+def _require_drafter(actor, item=None) -> None:
+    if actor is not None:
+        access.require(actor, "discretion.draft", item)
+
+
+def _person(actor):
+    from zhifa.organizations.models import User
+
+    return actor if isinstance(actor, User) else None
 
 
 @transaction.atomic
@@ -87,10 +105,10 @@ def create_baseline(actor, item: EnforcementItem, data: dict[str, Any]) -> Discr
     """A new draft version of the item's baseline, validated in full (nothing is saved on error).
     ``data``: effective_from, levels (list of dicts), and for items without a fixed fine range
     statutory_kind / statutory_low / statutory_high / statutory_note; document_number."""
-    _require_drafter(actor)
     item = EnforcementItem.objects.select_for_update().filter(pk=item.pk).first()
     if item is None:
         raise NotFound()
+    _require_drafter(actor, item)
     if item.status != catalog_rules.IN_FORCE:
         raise DomainError("item_repealed", "该事项已废止，不能制定裁量基准", "item")
     if item.kind != catalog_rules.PENALTY:
@@ -107,7 +125,7 @@ def create_baseline(actor, item: EnforcementItem, data: dict[str, Any]) -> Discr
         item=item, version=(last.version + 1) if last else 1, status=DRAFT, effective_from=data["effective_from"],
         statutory_kind=statutory.kind, statutory_low=statutory.low, statutory_high=statutory.high,
         statutory_note=data.get("statutory_note") or item.fine_note[:300], document_number=data.get("document_number") or "",
-        created_by=actor,
+        created_by=_person(actor),
     )
     for level in levels:
         level.baseline = baseline
@@ -122,8 +140,8 @@ def create_baseline(actor, item: EnforcementItem, data: dict[str, Any]) -> Discr
 def approve_baseline(actor, baseline_id: int, published_on: dt.date | None = None) -> DiscretionBaseline:
     """Put a draft in force on its effective date and publish it (行政处罚法第三十四条). The version
     in force before it ends the day before; cases filed earlier keep that version."""
-    if actor is not None and not rules.may_approve(actor):
-        raise PermissionDenied("只有执法指导办可以批准裁量基准")
+    if actor is not None:
+        access.require(actor, "discretion.approve")
     baseline = DiscretionBaseline.objects.select_for_update().filter(pk=baseline_id).first()
     if baseline is None:
         raise NotFound()
@@ -146,7 +164,7 @@ def approve_baseline(actor, baseline_id: int, published_on: dt.date | None = Non
                      legal_basis=rules.ART34)
     before = audit.snapshot(baseline, BASELINE_FIELDS)
     baseline.status = IN_FORCE
-    baseline.approved_by = actor
+    baseline.approved_by = _person(actor)
     baseline.approved_at = timezone.now()
     baseline.published_on = published_on or timezone.localdate()
     baseline.save(update_fields=["status", "approved_by", "approved_at", "published_on"])
@@ -155,14 +173,9 @@ def approve_baseline(actor, baseline_id: int, published_on: dt.date | None = Non
     return baseline
 
 
-@transaction.atomic
-def add_list_entry(actor, item: EnforcementItem, data: dict[str, Any]) -> FlexibleListEntry:
-    """Add an entry to a flexible list. Refused for a repealed item: an entry must rest on a power
-    that exists (行政处罚法第三十八条)."""
-    _require_drafter(actor)
-    item = EnforcementItem.objects.filter(pk=item.pk).first()
-    if item is None:
-        raise NotFound()
+def _entry(actor, item: EnforcementItem, data: dict[str, Any], supersedes: FlexibleListEntry | None = None
+           ) -> FlexibleListEntry:
+    """A checked, unsaved entry (nothing saved on error)."""
     if item.status != catalog_rules.IN_FORCE:
         raise DomainError("item_repealed", "该事项已废止，不能列入清单（没有法定依据的行政处罚无效，行政处罚法第三十八条）", "item")
     kind = data.get("kind")
@@ -179,16 +192,90 @@ def add_list_entry(actor, item: EnforcementItem, data: dict[str, Any]) -> Flexib
     for field, label in (("title", "情形"), ("conditions_text", "适用条件"), ("legal_basis", "法律依据"), ("effective_from", "施行日期")):
         if not data.get(field):
             raise _field_error(field, f"请填写{label}", "required")
+    if supersedes is not None and data["effective_from"] <= supersedes.effective_from:
+        raise _field_error("effective_from", f"修订后的施行日期须晚于原条目的施行日期（{supersedes.effective_from:%Y-%m-%d}）",
+                           "effective_from_too_early")
     entry = FlexibleListEntry(
         kind=kind, item=item, title=data["title"], conditions_text=data["conditions_text"], conditions=conditions,
-        legal_basis=data["legal_basis"], first_offence_waiver=waiver, version=data.get("version") or 1,
-        effective_from=data["effective_from"], effective_to=data.get("effective_to"),
-        published_on=data.get("published_on"), created_by=actor,
+        legal_basis=data["legal_basis"], first_offence_waiver=waiver,
+        version=(supersedes.version + 1) if supersedes else data.get("version") or 1,
+        effective_from=data["effective_from"], effective_to=data.get("effective_to"), created_by=_person(actor),
+        supersedes=supersedes,
     )
-    entry.full_clean(exclude=["created_by"])
+    entry.full_clean(exclude=["created_by", "supersedes", "approved_by"])
+    return entry
+
+
+def _publish(actor, entry: FlexibleListEntry, published_on: dt.date) -> None:
+    """Publish an entry; the version it revises stops the day before the new one starts."""
+    old = entry.supersedes
+    if old is not None:
+        old = FlexibleListEntry.objects.select_for_update().get(pk=old.pk)
+        if old.status != PUBLISHED:
+            raise DomainError("entry_not_published", "被修订的条目已不在施行，不能再修订", "supersedes")
+        before = audit.snapshot(old, ENTRY_FIELDS)
+        old.status, old.effective_to = SUPERSEDED, entry.effective_from - dt.timedelta(days=1)
+        old.save(update_fields=["status", "effective_to"])
+        audit.record(actor, "flexible_entry.supersede", old, before=before, after=audit.snapshot(old, ENTRY_FIELDS),
+                     legal_basis=rules.ART34)
+    entry.status, entry.published_on = PUBLISHED, published_on
+    entry.approved_by, entry.approved_at = _person(actor), timezone.now()
+
+
+@transaction.atomic
+def add_list_entry(actor, item: EnforcementItem, data: dict[str, Any]) -> FlexibleListEntry:
+    """Add an entry to a flexible list. Drafted by the item's department and left for review; the
+    执法指导办 (or the system) may publish it at once by giving its publication date. Refused for a
+    repealed item: an entry must rest on a power that exists (行政处罚法第三十八条)."""
+    item = EnforcementItem.objects.filter(pk=item.pk).first()
+    if item is None:
+        raise NotFound()
+    _require_drafter(actor, item)
+    entry = _entry(actor, item, data)
+    published_on = data.get("published_on")
+    if published_on and (actor is None or access.can(actor, "discretion.approve")):
+        _publish(actor, entry, published_on)
     entry.save()
     audit.record(actor, "flexible_entry.create", entry, after=audit.snapshot(entry, ENTRY_FIELDS),
-                 legal_basis=rules.ART33_1 if waiver else rules.ART34)
+                 legal_basis=rules.ART33_1 if entry.first_offence_waiver else rules.ART34)
+    return entry
+
+
+@transaction.atomic
+def revise_list_entry(actor, entry_id: int, data: dict[str, Any]) -> FlexibleListEntry:
+    """修订: a new version of a published entry, a draft until reviewed; from its date it replaces
+    the old one, which stays for the days it was in force."""
+    old = FlexibleListEntry.objects.select_related("item").filter(pk=entry_id).first()
+    if old is None:
+        raise NotFound()
+    _require_drafter(actor, old.item)
+    if old.status != PUBLISHED:
+        raise DomainError("entry_not_published", "只能修订已公布施行的条目", "entry")
+    if FlexibleListEntry.objects.filter(supersedes=old, status=DRAFT).exists():
+        raise DomainError("revision_pending", "该条目已有待审核的修订", "entry")
+    entry = _entry(actor, old.item, {**data, "kind": data.get("kind") or old.kind}, supersedes=old)
+    entry.save()
+    audit.record(actor, "flexible_entry.revise", entry, before=audit.snapshot(old, ENTRY_FIELDS),
+                 after=audit.snapshot(entry, ENTRY_FIELDS), legal_basis=rules.ART34)
+    return entry
+
+
+@transaction.atomic
+def approve_list_entry(actor, entry_id: int, published_on: dt.date | None = None) -> FlexibleListEntry:
+    """审核公布: the 执法指导办 publishes a draft entry (a revision replaces its predecessor from its
+    effective date)."""
+    if actor is not None:
+        access.require(actor, "discretion.approve")
+    entry = FlexibleListEntry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound()
+    if entry.status != DRAFT:
+        raise DomainError("entry_not_draft", "只有待审核的条目可以审核公布", "status")
+    before = audit.snapshot(entry, ENTRY_FIELDS)
+    _publish(actor, entry, published_on or timezone.localdate())
+    entry.save(update_fields=["status", "published_on", "approved_by", "approved_at"])
+    audit.record(actor, "flexible_entry.approve", entry, before=before, after=audit.snapshot(entry, ENTRY_FIELDS),
+                 legal_basis=rules.ART33_1 if entry.first_offence_waiver else rules.ART34)
     return entry
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from zhifa.core import access
 from zhifa.core.errors import DomainError, PermissionDenied
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.selectors import audit_trail
@@ -40,7 +41,7 @@ def baseline_list(request):
     query.pop("page", None)
     return render(request, "discretion/baseline_list.html", {
         "filters": filters, "page": page, "query": query.urlencode(), "indicator": selectors.indicator(),
-        "missing": selectors.high_frequency_without_baseline()[:20], "may_import": rules.may_draft(request.user),
+        "missing": selectors.high_frequency_without_baseline()[:20], "may_import": access.can(request.user, "discretion.draft"),
     })
 
 
@@ -51,7 +52,8 @@ def baseline_detail(request, baseline_id: int):
         "baseline": baseline, "levels": list(baseline.levels.all()),
         "versions": selectors.item_versions(baseline.item_id),
         "entries": selectors.flexible_entries(on_date=timezone.localdate()).filter(item_id=baseline.item_id),
-        "may_approve": baseline.status == DRAFT and rules.may_approve(request.user),
+        "may_approve": baseline.status == DRAFT and access.can(request.user, "discretion.approve"),
+        "may_draft": access.can(request.user, "discretion.draft", baseline.item),
         "events": audit_trail([("discretion.DiscretionBaseline", [baseline.pk])], 20),
     })
 
@@ -72,8 +74,7 @@ def baseline_approve(request, baseline_id: int):
 
 @service_view
 def baseline_import(request):
-    if not rules.may_draft(request.user):
-        raise PermissionDenied("只有执法指导办或部门管理员可以导入裁量基准")
+    access.require(request.user, "discretion.draft")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -107,6 +108,7 @@ def entry_list(request):
     query.pop("page", None)
     return render(request, "discretion/entry_list.html", {
         "filters": filters, "page": page, "query": query.urlencode(), "kinds": rules.ENTRY_LABELS,
+        "may_draft": access.can(request.user, "discretion.draft"), "drafts": selectors.draft_entries().count(),
     })
 
 

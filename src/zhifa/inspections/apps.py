@@ -10,6 +10,7 @@ class InspectionsConfig(AppConfig):
     api_prefix = "/inspections"
     nav_group = "inspect"
     nav = [
+        Entry("我的检查", "inspections:my_work", "inspect", order=5, roles=(OFFICER,), phone=4, phone_label="检查"),
         Entry("检查计划", "inspections:plan_list", "inspect", order=10, roles=(
             DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR)),
         Entry("综合查一次", "inspections:visit_list", "inspect", order=20, roles=(
@@ -32,3 +33,4 @@ class InspectionsConfig(AppConfig):
 
         register_open_reference_checker(selectors.open_plan_references)
         register_facts_provider(selectors.failed_inspection_facts)
+        from . import access  # noqa: F401  (registers the inspections' permissions)

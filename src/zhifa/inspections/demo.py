@@ -16,7 +16,7 @@ from zhifa.catalog.models import Claim
 from zhifa.core.errors import DomainError
 from zhifa.organizations.models import Organization, User
 
-from . import services
+from . import planning, services
 from .models import InspectionPlan, InspectionRecord, JointInspection
 
 RATIOS = {"green": 0.02, "blue": 0.05, "yellow": 0.1, "red": 0.3}
@@ -64,7 +64,7 @@ def load_demo_inspections(seed, today: dt.date | None = None) -> dict[str, int]:
             counts["plans"] += 1
             try:
                 with transaction.atomic():
-                    services.run_draw(actor, plan.pk, day=start)
+                    planning.backfill_draw(plan, start)
             except DomainError:
                 counts["shortages"] += 1
                 continue

@@ -1,5 +1,9 @@
-"""Data of the inspections app: plans, random draws (双随机), tasks, visits (综合查一次), records,
-attachments, rectification orders and action codes (行政行为码)."""
+"""Data of the inspections app: plans, random draws (双随机) with their commitments and re-draws,
+tasks, visits (综合查一次), records (planned or with a recorded cause), attachments, rectification
+orders and action codes (行政行为码).
+
+Articles: 国办发〔2015〕58号 (双随机、一公开); 行政处罚法第四十二条、第五十五条 (inspecting officers).
+"""
 
 from __future__ import annotations
 
@@ -24,11 +28,20 @@ class InspectionPlan(models.Model):
 
     department = models.ForeignKey(Organization, verbose_name="执法部门", on_delete=models.PROTECT, related_name="inspection_plans")
     name = models.CharField("计划名称", max_length=200)
+    kind = models.CharField("计划类型", max_length=20, choices=list(rules.PLAN_KIND_LABELS.items()), default=rules.SPECIAL)
+    partners = models.ManyToManyField(Organization, verbose_name="联合检查部门", blank=True, related_name="joint_plans",
+                                      help_text="综合查一次：同一对象由各部门一次上门检查各自认领的事项")
+    frequencies = models.JSONField("检查频次", default=dict, blank=True,
+                                   help_text="按风险颜色：每个抽中对象在计划期内的检查次数，如 {red: 4}")
+    pool = models.JSONField("抽查对象范围", default=dict, blank=True,
+                            help_text="{industries: [...], townships: [...], include_light_touch: false}")
     period_start = models.DateField("计划开始")
     period_end = models.DateField("计划结束")
     ratios = models.JSONField("抽查比例", default=dict, help_text="按风险颜色：{green: 0.05, blue: 0.1, yellow: 0.2, red: 0.5}")
     items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", related_name="inspection_plans")
-    draw_nonce = models.CharField("抽取随机数", max_length=32, help_text="计划创建时公布，抽取时作为种子的一部分")
+    draw_nonce = models.CharField("抽取密钥", max_length=32, help_text="计划创建时生成，只公布其哈希；抽取结果公示时公开")
+    draw_commitment = models.CharField("密钥承诺（SHA-256）", max_length=64, blank=True,
+                                       help_text="计划创建时公布：抽取密钥的 SHA-256，公示后任何人可核对")
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -43,14 +56,21 @@ class InspectionPlan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def draw(self):
+        """The draw in force (the latest, not superseded by a re-draw), or None."""
+        return self.draws.filter(superseded_at__isnull=True).order_by("-round").first()
+
 
 class RandomDraw(models.Model):
     """双随机: the draw of one plan with every input needed to recompute it (``inputs``, whose
     SHA-256 is ``inputs_digest``) and its result."""
 
-    plan = models.OneToOneField(InspectionPlan, on_delete=models.PROTECT, related_name="draw")
-    draw_day = models.DateField("抽取日期")
-    nonce = models.CharField("公布的随机数", max_length=32)
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="draws")
+    round = models.PositiveSmallIntegerField("轮次", default=1)
+    draw_day = models.DateField("抽取日期", help_text="由服务器在抽取时确定")
+    nonce = models.CharField("抽取密钥", max_length=32)
+    commitment = models.CharField("密钥承诺（SHA-256）", max_length=64, blank=True)
     seed = models.CharField("种子", max_length=200)
     inputs = models.JSONField("抽取输入")
     inputs_digest = models.CharField("输入摘要", max_length=64)
@@ -60,11 +80,19 @@ class RandomDraw(models.Model):
     drawn_at = models.DateTimeField("抽取时间")
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    superseded_at = models.DateTimeField("被重新抽取时间", null=True, blank=True)
+    superseded_by = models.ForeignKey("self", verbose_name="重新抽取", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    redraw_reason = models.TextField("重新抽取理由", blank=True, help_text="本次为重新抽取时，写明为何替代上一次")
 
     class Meta:
         ordering = ["-drawn_at"]
         verbose_name = "随机抽取"
         verbose_name_plural = "随机抽取"
+        constraints = [
+            models.UniqueConstraint(fields=["plan"], condition=Q(superseded_at__isnull=True), name="draw_one_in_force"),
+            models.UniqueConstraint(fields=["plan", "round"], name="draw_unique_round"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.seed}"
@@ -77,6 +105,7 @@ class JointInspection(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", "待检查"
         DONE = "done", "已检查"
+        CANCELLED = "cancelled", "已取消（重新抽取）"
 
     party = models.ForeignKey(Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="visits")
     day = models.DateField("检查日期")
@@ -102,8 +131,11 @@ class InspectionTask(models.Model):
         OPEN = "open", "待安排"
         SCHEDULED = "scheduled", "已安排"
         DONE = "done", "已检查"
+        CANCELLED = "cancelled", "已取消（重新抽取）"
 
     plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="tasks")
+    draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
+    round = models.PositiveSmallIntegerField("第几次检查", default=1, help_text="按风险颜色的检查频次，计划期内的第几次")
     party = models.ForeignKey(Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="inspection_tasks")
     department = models.ForeignKey(Organization, verbose_name="执法部门", on_delete=models.PROTECT, related_name="inspection_tasks")
     window_start = models.DateField("窗口开始")
@@ -119,7 +151,8 @@ class InspectionTask(models.Model):
         indexes = [models.Index(fields=["state", "department"]), models.Index(fields=["party", "state"])]
         constraints = [
             models.CheckConstraint(condition=Q(window_end__gte=F("window_start")), name="task_window_ordered"),
-            models.UniqueConstraint(fields=["plan", "party"], name="task_one_per_plan_party"),
+            models.UniqueConstraint(fields=["plan", "party", "department", "round"], condition=~Q(state="cancelled"),
+                                    name="task_one_per_plan_party_round"),
         ]
 
     def __str__(self) -> str:
@@ -145,6 +178,12 @@ class InspectionRecord(models.Model):
     findings = models.TextField("检查情况", blank=True)
     outcome = models.CharField("处理结果", max_length=30, choices=Outcome.choices, default=Outcome.NO_ISSUE)
     warnings = models.JSONField("提示", default=list, blank=True)
+    cause_kind = models.CharField("检查事由", max_length=20, blank=True, choices=list(rules.CAUSE_LABELS.items()),
+                                  help_text="不在计划任务中的检查须有事由（无事不扰）")
+    cause_ref = models.CharField("事由编号或来源", max_length=100, blank=True)
+    cause_note = models.TextField("事由说明", blank=True)
+    items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", blank=True, related_name="cause_records")
+    substitutes = models.JSONField("替补人员", default=list, blank=True, help_text="未经抽取而参加检查的人员编号")
     handoff_kind = models.CharField("移交类型", max_length=30, blank=True)
     handoff_ref = models.CharField("移交编号", max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -158,7 +197,8 @@ class InspectionRecord(models.Model):
                    models.Index(fields=["-started_at", "-id"], name="record_recent")]  # the list's order
         constraints = [
             models.CheckConstraint(condition=Q(ended_at__gt=F("started_at")), name="record_times_ordered"),
-            models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False), name="record_visit_or_task"),
+            models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False) | ~Q(cause_kind=""),
+                                   name="record_planned_or_caused"),
         ]
 
     def __str__(self) -> str:
@@ -193,6 +233,8 @@ class Attachment(models.Model):
     """A photo or document of a record; ``sha256`` fixes its content at upload (全过程记录)."""
 
     record = models.ForeignKey(InspectionRecord, on_delete=models.PROTECT, related_name="attachments")
+    rectification = models.ForeignKey("RectificationOrder", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="photos", help_text="复查时拍摄的照片")
     file = models.FileField("文件", upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小")
@@ -210,7 +252,8 @@ class Attachment(models.Model):
 
 
 class RectificationOrder(models.Model):
-    """责令整改: what the party must correct, by when (working days)."""
+    """责令整改: what the party must correct, by when (working days); the party's report and the
+    officer's verification (复查) with photos."""
 
     class State(models.TextChoices):
         OPEN = "open", "整改中"
@@ -223,7 +266,12 @@ class RectificationOrder(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
+    party_report = models.TextField("当事人整改报告", blank=True)
+    reported_at = models.DateTimeField("报告时间", null=True, blank=True)
     verified_at = models.DateTimeField("复查时间", null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复查人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    verification_note = models.TextField("复查情况", blank=True)
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -257,3 +305,35 @@ class ActionCode(models.Model):
 
     def __str__(self) -> str:
         return f"行政行为码 #{self.pk}"
+
+
+class InspectorChange(models.Model):
+    """调整检查人员: a drawn inspector who cannot come, replaced before the inspection, with the
+    reason. The draw stays as it was drawn and published; the change is recorded beside it."""
+
+    visit = models.ForeignKey(JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    task = models.ForeignKey(InspectionTask, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    replaced = models.ForeignKey(Officer, verbose_name="被替换人员", on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(Officer, verbose_name="替补人员", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("理由", max_length=300)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = "检查人员调整"
+        verbose_name_plural = "检查人员调整"
+        constraints = [models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False),
+                                              name="inspector_change_target")]
+
+    def __str__(self) -> str:
+        return f"{self.replaced_id}→{self.officer_id}"
+
+
+def assigned_officer_ids(target) -> set[int]:
+    """The inspectors of a visit or task now: the drawn ones, with the recorded changes applied."""
+    ids = set(target.officers.values_list("pk", flat=True))
+    for change in target.changes.order_by("changed_at", "pk"):
+        ids.discard(change.replaced_id)
+        ids.add(change.officer_id)
+    return ids

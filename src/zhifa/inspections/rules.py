@@ -5,12 +5,21 @@
 * **Staffing a visit**: certified officers covering the domains to be checked, at least two per
   domain, with rotation and recusal (:func:`staff_visit`).
 * **双随机** draws of parties and officers, reproducible by anyone from the published inputs
-  (:func:`draw_seed`, :func:`draw_parties`, :func:`draw_officers`).
+  (:func:`draw_seed`, :func:`draw_parties`, :func:`draw_officers`), with a seed committed in
+  advance (:func:`commitment`: the hash of a secret published with the plan, the secret revealed
+  with the result) so that nobody can steer it.
+* **Plans**: the colour of a party (企业四色, 信用风险分类) sets how many of its kind are drawn and how
+  often each is inspected (:data:`DEFAULT_POOLS`, :func:`windows`); every inspection is planned or
+  has a recorded cause (:func:`inspection_refusal`, 无事不扰).
+
+Articles: 国办发〔2015〕58号 (双随机、一公开); 国发〔2019〕5号 (信用风险分类监管); 行政处罚法第四十二条、
+第五十五条 (two certified officers); 第四十三条 (recusal).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import random
 from collections import Counter, defaultdict
@@ -354,13 +363,6 @@ COLORS = ("green", "blue", "yellow", "red")
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "na"
 CHECK_RESULTS = (PASS, FAIL, NOT_APPLICABLE)
 
-#: Who plans inspections and runs draws for their department.
-PLAN_MANAGERS = frozenset({"department_admin", "township_leader", "guidance_office"})
-#: Who plans the joint inspections (综合查一次) across departments: the district's coordinators.
-JOINT_PLANNERS = frozenset({"guidance_office", "command_center"})
-#: Who records inspections.
-RECORDERS = frozenset({"officer", "department_admin", "township_leader"})
-
 #: 重复检查: the same party inspected by different departments within this many days outside a
 #: joint inspection (the reform's "进一次门、查多项事" aims to avoid it).
 REPEATED_INSPECTION_DAYS = 30
@@ -398,3 +400,74 @@ def officer_refusal(officer: OfficerInfo, day: dt.date) -> str | None:
 
 def may_rate(rating) -> bool:
     return isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5
+
+
+# --------------------------------------------------------------------------------------------
+# Commitment, plans by colour, the list an inspection must come from
+# --------------------------------------------------------------------------------------------
+
+def commitment(secret: str) -> str:
+    """The published commitment to a draw's secret: its SHA-256. Published with the plan before
+    the draw; the secret is revealed with the result, and anyone checks ``commitment(secret)``."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def round_seed(seed: str, round_no: int) -> str:
+    """The seed of a re-draw: the first draw's seed with the round, so a re-draw is as fixed in
+    advance as the first draw and cannot be chosen."""
+    return seed if round_no <= 1 else f"{seed}|第{round_no}轮"
+
+
+ANNUAL, MONTHLY, SPECIAL = "annual", "monthly", "special"
+PLAN_KIND_LABELS = {ANNUAL: "年度计划", MONTHLY: "月度计划", SPECIAL: "专项计划"}
+
+#: The colour's share of parties drawn and the inspections of each in the plan period, by plan
+#: kind: low-risk parties rarely, high-risk ones often (国发〔2019〕5号; local rules may differ — the
+#: plan form starts from these and the department sets its own).
+DEFAULT_POOLS = {
+    ANNUAL: {"green": (0.05, 1), "blue": (0.15, 1), "yellow": (0.5, 2), "red": (1.0, 4)},
+    MONTHLY: {"green": (0.01, 1), "blue": (0.03, 1), "yellow": (0.1, 1), "red": (0.3, 1)},
+    SPECIAL: {"green": (0.02, 1), "blue": (0.05, 1), "yellow": (0.1, 1), "red": (0.3, 1)},
+}
+MAX_FREQUENCY = 12
+
+
+def frequency_errors(frequencies: Mapping) -> dict[str, str]:
+    errors = {}
+    if not isinstance(frequencies, Mapping):
+        return {"frequencies": "检查频次应为各风险颜色对应的次数"}
+    for color, value in frequencies.items():
+        if color not in COLORS:
+            errors[color] = f"未知的风险颜色“{color}”"
+        elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_FREQUENCY:
+            errors[color] = f"“{color}”的检查频次应为1至{MAX_FREQUENCY}次"
+    return errors
+
+
+def windows(start: dt.date, end: dt.date, times: int) -> list[tuple[dt.date, dt.date]]:
+    """The plan period cut into ``times`` consecutive windows of (nearly) equal length, one
+    inspection in each; never more windows than days."""
+    days = (end - start).days + 1
+    times = max(1, min(times, days))
+    bounds = [start + dt.timedelta(days=days * n // times) for n in range(times + 1)]
+    return [(bounds[n], bounds[n + 1] - dt.timedelta(days=1)) for n in range(times)]
+
+
+COMPLAINT, REFERRAL, CLUE, ASSIGNED, FOLLOW_UP = "complaint", "referral", "clue", "assigned", "follow_up"
+CAUSE_LABELS = {COMPLAINT: "投诉举报", REFERRAL: "转办移送", CLUE: "违法线索", ASSIGNED: "上级交办",
+                FOLLOW_UP: "整改复查"}
+
+
+def inspection_refusal(*, planned: bool, cause_kind: str, cause_ref: str) -> tuple[str, str] | None:
+    """无事不扰: an inspection comes from a published plan or draw, or from a cause that is recorded
+    (a complaint, a referral, a clue …, with its reference); otherwise it is refused."""
+    if planned:
+        return None
+    if not cause_kind:
+        return ("inspection_outside_the_list",
+                "不得在抽查计划和检查任务之外开展检查：请从已公布的计划或抽取的任务中记录，或写明检查事由（投诉举报、转办移送、违法线索等）")
+    if cause_kind not in CAUSE_LABELS:
+        return "cause_invalid", "检查事由应为投诉举报、转办移送、违法线索、上级交办或整改复查"
+    if not cause_ref.strip():
+        return "cause_reference_required", f"请写明{CAUSE_LABELS[cause_kind]}的编号或来源（如事件编号、移送函号）"
+    return None

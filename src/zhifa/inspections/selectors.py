@@ -1,5 +1,8 @@
 """Reads of the inspections app, each scoped to the user (core.scopes). Plans, tasks and records
-belong to their department; township users also see what concerns parties of their township."""
+belong to their department; township users also see what concerns parties of their township.
+
+Articles: 国办发〔2015〕58号 (published draws); 行政处罚法第四十二条 (the officers shown on the action code).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from .models import (
     InspectionTask,
     JointInspection,
     RandomDraw,
+    RectificationOrder,
 )
 
 
@@ -63,30 +67,45 @@ def plan_detail(scope: Scope, plan_id: int) -> InspectionPlan:
 
 
 def draw_of(scope: Scope, plan_id: int) -> RandomDraw:
-    draw = (RandomDraw.objects.filter(plan__in=visible_plans(scope), plan_id=plan_id).select_related("plan", "plan__department")
-            .first())
-    if draw is None:
-        raise NotFound()
-    return draw
-
-
-def published_draw(plan_id: int) -> RandomDraw:
-    """一公开: a published draw, for anyone."""
-    draw = (RandomDraw.objects.filter(plan_id=plan_id, published_at__isnull=False)
+    """The plan's draw in force."""
+    draw = (RandomDraw.objects.filter(plan__in=visible_plans(scope), plan_id=plan_id, superseded_at__isnull=True)
             .select_related("plan", "plan__department").first())
     if draw is None:
         raise NotFound()
     return draw
 
 
+def published_draw(plan_id: int) -> RandomDraw:
+    """一公开: the plan's published draw in force, for anyone."""
+    draw = (RandomDraw.objects.filter(plan_id=plan_id, published_at__isnull=False, superseded_at__isnull=True)
+            .select_related("plan", "plan__department").first())
+    if draw is None:
+        raise NotFound()
+    return draw
+
+
+def earlier_draws(plan_id: int) -> QuerySet[RandomDraw]:
+    """The rounds a re-draw replaced, each with its reason; they stay visible."""
+    return (RandomDraw.objects.filter(plan_id=plan_id, superseded_at__isnull=False)
+            .select_related("superseded_by").order_by("round"))
+
+
+def announced_plans() -> QuerySet[InspectionPlan]:
+    """Every plan with its commitment, for the public page: the hash of the secret is published
+    before the draw, so nobody can choose the seed afterwards."""
+    return (InspectionPlan.objects.select_related("department").prefetch_related("items", "partners")
+            .order_by("-created_at", "-pk"))
+
+
 def draw_rows(draw: RandomDraw) -> list[tuple[Party, list[Officer]]]:
-    """The drawn parties with their drawn officers, in draw order (two queries)."""
+    """The drawn parties with their drawn officers (every department's), in draw order (two queries)."""
     party_ids = draw.result["parties"]
     parties = Party.objects.in_bulk(party_ids)
-    officer_ids = {oid for ids in draw.result["officers"].values() for oid in ids}
+    staffing = [draw.result["officers"], *draw.result.get("partners", {}).values()]
+    officer_ids = {oid for by_party in staffing for ids in by_party.values() for oid in ids}
     officers = Officer.objects.select_related("organization").in_bulk(list(officer_ids))
-    return [(parties[pid], [officers[oid] for oid in draw.result["officers"][str(pid)]]) for pid in party_ids
-            if pid in parties]
+    return [(parties[pid], [officers[oid] for by_party in staffing for oid in by_party.get(str(pid), [])])
+            for pid in party_ids if pid in parties]
 
 
 def visible_tasks(scope: Scope) -> QuerySet[InspectionTask]:
@@ -160,7 +179,7 @@ def records(scope: Scope, *, party_id: int | None = None, outcome: str | None = 
 
 def record_detail(scope: Scope, record_id: int) -> InspectionRecord:
     record = (visible_records(scope).select_related("party", "department", "visit", "task")
-              .prefetch_related("officers", "attachments", "rectifications",
+              .prefetch_related("officers", "attachments", "rectifications__photos", "items",
                                 Prefetch("checklist_results", queryset=ChecklistResult.objects.select_related("entry__item")))
               .filter(pk=record_id).first())
     if record is None:
@@ -283,3 +302,63 @@ def failed_inspection_facts(party_ids: list[int], since: dt.date) -> dict[int, d
     rows = (InspectionRecord.objects.filter(party_id__in=party_ids, started_at__date__gte=since)
             .values("party_id").annotate(failed=Count("pk", filter=~Q(outcome=InspectionRecord.Outcome.NO_ISSUE))))
     return {row["party_id"]: {"failed_inspections": row["failed"]} for row in rows}
+
+
+# ---- an inspector's own work (the phone's 我的检查) ----
+
+def my_work(officer_id: int | None, today: dt.date) -> dict:
+    """The open visits and unmerged tasks an officer was drawn for, from today on, soonest first."""
+    if officer_id is None:
+        return {"visits": [], "tasks": []}
+    visits = (JointInspection.objects.filter(officers=officer_id, state=JointInspection.State.PLANNED)
+              .select_related("party", "party__township").prefetch_related(
+                  Prefetch("tasks", queryset=InspectionTask.objects.select_related("department", "plan")))
+              .order_by("day", "pk"))
+    tasks = (InspectionTask.objects.filter(officers=officer_id, state=InspectionTask.State.OPEN, visit__isnull=True,
+                                           window_end__gte=today)
+             .select_related("party", "party__township", "department", "plan").order_by("window_end", "pk"))
+    return {"visits": list(visits[:100]), "tasks": list(tasks[:100])}
+
+
+def task_detail(scope: Scope, task_id: int) -> InspectionTask:
+    task = (visible_tasks(scope).select_related("party", "department", "plan")
+            .prefetch_related("officers", "plan__items__checklist").filter(pk=task_id).first())
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def overdue_rectifications(scope: Scope, today: dt.date) -> QuerySet[RectificationOrder]:
+    """Orders past their deadline and not yet verified (逾期未复查): a warning on the record pages."""
+    return (RectificationOrder.objects.filter(state=RectificationOrder.State.OPEN, deadline__lt=today,
+                                              record__in=visible_records(scope).values("pk"))
+            .select_related("record", "record__party").order_by("deadline", "pk"))
+
+
+def plan_choices(actor) -> dict:
+    """What the plan form offers: the bodies the actor may plan for, their claimed inspection items,
+    and the other enforcement bodies that may join (综合查一次)."""
+    from zhifa.catalog import rules as catalog_rules
+    from zhifa.catalog.models import EnforcementItem
+    from zhifa.organizations.models import Organization
+
+    scope = Scope.for_user(actor)
+    bodies = Organization.objects.filter(is_active=True, is_enforcement_body=True).order_by("path")
+    own = bodies if scope.everything else bodies.filter(path__startswith=scope.org_path or "-")
+    items = (EnforcementItem.objects.filter(kind=catalog_rules.INSPECTION, status=catalog_rules.IN_FORCE,
+                                            claims__organization__in=bodies).distinct()
+             .select_related("domain").order_by("domain__sort_order", "code"))
+    return {"departments": own, "partners": bodies.exclude(region__level__in=_township_levels()), "items": items}
+
+
+def _township_levels():
+    from zhifa.organizations.models import Region
+
+    return Region.TOWNSHIP_LEVELS
+
+
+def code_rectifications(code: ActionCode) -> list[RectificationOrder]:
+    """The rectification orders of the inspection an action code names (shown to the party)."""
+    records = (InspectionRecord.objects.filter(pk=code.record_id) if code.record_id
+               else InspectionRecord.objects.filter(visit_id=code.visit_id))
+    return list(RectificationOrder.objects.filter(record__in=records).order_by("deadline", "pk"))

@@ -8,7 +8,16 @@ from django.utils import timezone
 from zhifa.core import access
 from zhifa.core.scopes import Scope
 
-from .models import Certificate, Delegation, Officer, Organization, RoleGrant, User
+from .models import (
+    Certificate,
+    Delegation,
+    JurisdictionArea,
+    Officer,
+    Organization,
+    RoleGrant,
+    StationCoverage,
+    User,
+)
 
 R = User.Role
 access.register_roles(dict(User.Role.choices))
@@ -91,3 +100,30 @@ access.permission("organizations.grant_role", "授予或撤销角色", (R.DEPART
                   in_scope, refusal="只能为本机构的用户授予角色")
 access.permission("organizations.delegate", "委托审批事项", (R.HEAD,), in_scope,
                   refusal="只能委托本机关的审批事项", basis="《行政处罚法》第五十七条")
+
+
+# ---- 1+X: the stations covering a township (plan 三.(二)3) ----------------------------------
+
+@access.predicate
+def township_or_station_in_scope(actor, coverage) -> bool:
+    """The township's leaders, or the station's own department, keep a coverage; the 执法指导办 all."""
+    if coverage is None:
+        return True
+    scope = Scope.for_user(actor)
+    if scope.everything:
+        return True
+    station = getattr(coverage, "station", None)
+    region_id = getattr(coverage, "region_id", None)
+    return bool((station is not None and scope.covers_organization(station))
+                or (region_id is not None and scope.township_region_id == region_id))
+
+
+@access.register_visibility(StationCoverage)
+@access.register_visibility(JurisdictionArea)
+def _public_geography(actor, queryset):
+    return queryset  # which stations cover which township, and the zones' areas, are public knowledge
+
+
+access.permission("organizations.manage_stations", "调整派驻站所覆盖的乡镇（街道）",
+                  (R.GUIDANCE_OFFICE, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN), township_or_station_in_scope,
+                  refusal="只能调整本乡镇（街道）或本部门站所的覆盖范围", basis="统一派驻站所管辖范围（“1+X”）")

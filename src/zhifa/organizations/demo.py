@@ -40,6 +40,7 @@ from zhifa.api.models import ApiKey
 from zhifa.core import audit
 from zhifa.core.validators import make_id_number, validate_id_number
 
+from .demo_geography import build_geography
 from .models import Certificate, Officer, Organization, Region, User
 
 DEFAULT_SEED = 2026
@@ -67,10 +68,11 @@ ISSUER = "浙江省人民政府"
 #: The enforcement domains certificates name (the catalog app's ``Domain`` names).
 DOMAINS = (
     "城乡规划", "市容环境卫生", "住房和城乡建设", "园林绿化", "燃气管理", "自然资源", "生态环境",
-    "市场监管", "农业农村", "文化市场", "水利", "交通运输", "卫生健康", "应急管理",
+    "市场监管", "农业农村", "文化市场", "水利", "交通运输", "卫生健康", "应急管理", "林业", "旅游",
+    "畜牧兽医", "气象灾害防御",
 )
 _COMPREHENSIVE_EXTRA_DOMAINS = ("住房和城乡建设", "自然资源", "生态环境", "园林绿化", "燃气管理", "水利",
-                                "农业农村", "文化市场")
+                                "农业农村", "文化市场", "林业", "旅游", "畜牧兽医", "气象灾害防御")
 _FAMILY_DOMAINS = {
     "sj": ("市场监管",), "hj": ("生态环境",), "jt": ("交通运输",), "ws": ("卫生健康",), "yj": ("应急管理",),
     "zr": ("自然资源",), "zj": ("住房和城乡建设",), "ny": ("农业农村",), "sl": ("水利",), "wl": ("文化市场",),
@@ -215,6 +217,20 @@ def organization_specs() -> list[OrgSpec]:
         # 区级合法性审查中心 (浙江省综合行政执法条例第二十四条): reviewers pooled for the district.
         OrgSpec("justice:review", "衢江区行政执法合法性审查中心", K.REGULATOR_DEPARTMENT, "justice", d, 6, prefix="SC"),
     ]
+    # Departments whose enforcement went wholly to the comprehensive bureau ("1+5"): they keep their
+    # supervision (监管) and standards, and no enforcement staff.
+    specs += [OrgSpec(key, name, K.REGULATOR_DEPARTMENT, "root", d, headcount) for key, name, headcount in (
+        ("development", "衢江区发展和改革局", 40), ("economy", "衢江区经济和信息化局", 35), ("education", "衢江区教育局", 45),
+        ("science", "衢江区科学技术局", 15), ("religion", "衢江区民族宗教事务局", 10), ("meteorology", "衢江区气象局", 15),
+        ("archives", "衢江区档案局", 12), ("veterans", "衢江区退役军人事务局", 15))]
+    # 智造新城: a development zone inside the district with its own area of jurisdiction (illustrative).
+    specs.append(OrgSpec("zone", "衢州智造新城管理委员会（示意）", K.GOVERNMENT, "root", d, 60))
+    # Departments that keep part of their enforcement (the rest went to the bureau).
+    specs += [OrgSpec(key, name, K.REGULATOR_DEPARTMENT, "root", d, headcount, short, True, prefix=prefix)
+              for key, name, headcount, short, prefix in (
+                  ("police", "衢州市公安局衢江分局", 300, "衢江公", "GA"), ("civil", "衢江区民政局", 30, "衢江民", "MZ"),
+                  ("labour", "衢江区人力资源和社会保障局", 40, "衢江人社", "RS"), ("commerce", "衢江区商务局", 20, "衢江商务", "SW"),
+                  ("statistics", "衢江区统计局", 15, "衢江统计", "TJ"))]
     for t in TOWNSHIPS:
         specs.append(OrgSpec(f"justice:station:{t.code}", f"{t.short}司法所", K.DISPATCHED_STATION, "justice", t.code, 3,
                              prefix="SF"))
@@ -262,11 +278,11 @@ def district_placements() -> list[Placement]:
     """Enforcement staff working at district level."""
     return [
         Placement("bureau:legal", 3, minimum=2), Placement("bureau:guide", 2), Placement("bureau:inspect", 1.5),
-        Placement("bureau:office", 1), Placement("bureau:brigade", 6),
+        Placement("bureau:office", 1), Placement("bureau:brigade", 17.5),
         Placement("market", 10), Placement("ecology", 7), Placement("transport:team", 7), Placement("transport", 1),
         Placement("health:team", 6), Placement("emergency", 6),
-        Placement("land", 2), Placement("housing", 2), Placement("agriculture", 4), Placement("water", 1.5),
-        Placement("culture", 2),
+        # The natural resources, culture market and agriculture teams are no longer kept, and housing and
+        # water enforce no more: their officers joined the bureau (编随事走, plan 三.(二)1).
     ]
 
 
@@ -682,6 +698,7 @@ def load_demo(*, seed: int = DEFAULT_SEED, officers: int = DEFAULT_OFFICERS, pas
         regions = build_regions()
         orgs = build_organizations(regions, Counter(p.org for p in plans))
         officer_rows, certificates = build_officers(rng, plans, orgs, regions, today)
+        geography = build_geography(orgs, regions)
         linked = {plan.login: officer for plan, officer in zip(plans, officer_rows, strict=True) if plan.login}
         users = build_users(orgs, linked, password)
         _, raw_key = ApiKey.generate(HOTLINE_KEY_NAME, orgs["command"], User.Role.COMMAND_CENTER)
@@ -701,6 +718,7 @@ def load_demo(*, seed: int = DEFAULT_SEED, officers: int = DEFAULT_OFFICERS, pas
             "without_certificate": statuses[PENDING],
             "users": len(users),
             "api_keys": 1,
+            **geography,
         }
         audit.record(None, "demo.load", object_type="demo", object_id=DISTRICT[1],
                      after={**counts, "seed": seed, "today": today})

@@ -132,3 +132,23 @@ class PostingForm(forms.Form):
     def __init__(self, *args, townships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posted_to"].queryset = townships
+
+
+class CertificateStatusForm(forms.Form):
+    status = forms.ChoiceField(label="变更为", choices=[("suspended", "暂扣"), ("revoked", "注销"), ("active", "恢复有效")])
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class EndCertificateForm(forms.Form):
+    last_day = forms.DateField(label="有效至（含当日）", widget=DateInput)
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class CoverageForm(forms.Form):
+    station = forms.ModelChoiceField(label="派驻站所", queryset=None, empty_label="请选择")
+    since = forms.DateField(label="起始日期", widget=DateInput, required=False)
+
+    def __init__(self, *args, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        self.fields["station"].label_from_instance = lambda s: f"{s.parent.name if s.parent_id else ''} {s.name}（{s.region.name}）"

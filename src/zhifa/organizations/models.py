@@ -1,4 +1,8 @@
-"""Regions, enforcement bodies, officers, certificates, postings and the people who log in."""
+"""Regions, enforcement bodies, officers, certificates, postings, the stations covering each
+township (1+X) and the people who log in.
+
+Articles: 行政处罚法第四十二条、第五十五条 (certificates), plan 三.(二) (postings, 1+X, 智造新城).
+"""
 
 from __future__ import annotations
 
@@ -172,6 +176,8 @@ class Certificate(models.Model):
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField("状态变更理由", max_length=300, blank=True)
+    status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -289,3 +295,50 @@ class Delegation(models.Model):
 
     def active_on(self, day: dt.date) -> bool:
         return self.revoked_at is None and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class StationCoverage(models.Model):
+    """1+X: a dispatched station (综合执法中队, 市场监管所, 自然资源所, 司法所 …) covers a township. The
+    plan (三.(二)3) unifies the stations' areas so that they share each township's jurisdiction
+    and act together under the township's lead; a station may cover several townships."""
+
+    station = models.ForeignKey(Organization, verbose_name="派驻站所", on_delete=models.PROTECT, related_name="coverages")
+    region = models.ForeignKey(Region, verbose_name="覆盖乡镇（街道）", on_delete=models.PROTECT, related_name="station_coverages")
+    since = models.DateField("起始日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "派驻站所覆盖"
+        verbose_name_plural = "派驻站所覆盖"
+        ordering = ["region", "station__path"]
+        constraints = [models.UniqueConstraint(fields=["station", "region"], name="station_covers_region_once")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id}→{self.region_id}"
+
+
+class JurisdictionArea(models.Model):
+    """The boundary of jurisdiction between the district and a development zone inside it (衢江区 /
+    智造新城, plan 三.(二)1: 厘清衢江区和智造新城管辖范围及职责边界), as data: an area of a township whose
+    enforcement, in the listed domains (all when empty), belongs to ``holder`` from ``since``."""
+
+    zone = models.CharField("功能区", max_length=50, help_text="如“衢州智造新城”")
+    name = models.CharField("区块", max_length=100)
+    township = models.ForeignKey(Region, verbose_name="所在乡镇（街道）", on_delete=models.PROTECT,
+                                 related_name="jurisdiction_areas")
+    holder = models.ForeignKey(Organization, verbose_name="执法管辖单位", on_delete=models.PROTECT, related_name="+")
+    domains = models.JSONField("执法领域", default=list, blank=True, help_text="为空表示全部领域")
+    basis = models.CharField("依据", max_length=200)
+    since = models.DateField("起始日期")
+
+    class Meta:
+        verbose_name = "管辖区块"
+        verbose_name_plural = "管辖区块"
+        ordering = ["zone", "township", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "township", "name"], name="jurisdiction_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.name}"
+
+    def covers(self, domain: str) -> bool:
+        return not self.domains or domain in self.domains

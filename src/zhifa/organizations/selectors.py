@@ -1,4 +1,7 @@
-"""Reads of the roster, each scoped to the user (core.scopes)."""
+"""Reads of the roster, each scoped to the user (core.scopes).
+
+Articles: 行政处罚法第四十二条、第五十五条 (two certified officers per township); plan 三.(二)3 (60% in townships).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from zhifa.core.scopes import Scope
 from zhifa.core.sql import SubqueryCount
 
 from . import rules
-from .models import Certificate, Officer, Organization, Region
+from .models import Certificate, JurisdictionArea, Officer, Organization, Region, StationCoverage
 
 
 def _visible_officers(scope: Scope, today: dt.date) -> QuerySet[Officer]:
@@ -130,3 +133,54 @@ def township_certified_counts(scope: Scope, today: dt.date | None = None) -> Que
 def townships_short_of_certified(scope: Scope, today: dt.date | None = None) -> QuerySet[Region]:
     """Townships with fewer than two certified enforcement officers (行政处罚法 art. 42, 55)."""
     return township_certified_counts(scope, today).filter(certified__lt=rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP)
+
+
+# ---- the force of each township: its team, the 1+X stations, postings ----------------------
+
+def township_forces(scope: Scope, today: dt.date | None = None) -> QuerySet[Region]:
+    """Each township (in the scope) with ``certified`` (certified 执法岗 working there: its own bodies'
+    and those posted to it), ``posted`` (certified officers posted there) and ``stations`` (stations
+    covering it), in one query."""
+    today = today or timezone.localdate()
+    valid = Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk")))
+    posted = Officer.objects.filter(posted_to=OuterRef("pk"), is_active=True, kind=Officer.Kind.ENFORCEMENT).filter(valid)
+    stations = StationCoverage.objects.filter(region=OuterRef("pk")).values("pk")
+    return township_certified_counts(scope, today).annotate(
+        posted=SubqueryCount(posted.values("pk")), stations=SubqueryCount(stations))
+
+
+def township_force(region: Region, today: dt.date | None = None) -> dict:
+    """One township: its bodies, the stations covering it, and every officer working there with
+    whether he holds a valid certificate today."""
+    today = today or timezone.localdate()
+    officers = (Officer.objects.filter(Q(posted_to=region) | Q(posted_to__isnull=True, organization__region=region),
+                                       is_active=True)
+                .annotate(has_valid_certificate=Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk"))))
+                .select_related("organization").order_by("organization__path", "employee_no"))
+    officers = list(officers)
+    certified = [o for o in officers if o.kind == Officer.Kind.ENFORCEMENT and o.has_valid_certificate]
+    return {
+        "region": region,
+        "bodies": list(Organization.objects.filter(region=region, is_active=True).exclude(
+            kind=Organization.Kind.DISPATCHED_STATION).order_by("path")),
+        "coverages": list(StationCoverage.objects.filter(region=region).select_related("station", "station__region",
+                                                                                    "station__parent")),
+        "officers": officers, "certified": certified, "posted": [o for o in certified if o.posted_to_id],
+        "areas": list(JurisdictionArea.objects.filter(township=region).select_related("holder")),
+        "minimum": rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP,
+    }
+
+
+def stations() -> QuerySet[Organization]:
+    return Organization.objects.filter(kind=Organization.Kind.DISPATCHED_STATION, is_active=True).select_related(
+        "parent", "region").order_by("parent__path", "name")
+
+
+def jurisdiction_for(township: Region, area: str, domain: str, on: dt.date | None = None) -> Organization | None:
+    """The zone body holding enforcement of ``domain`` in a named area of a township, or None when
+    the district's own bodies hold it (the 衢江区 / 智造新城 boundary)."""
+    on = on or timezone.localdate()
+    for row in JurisdictionArea.objects.filter(township=township, name=area, since__lte=on).select_related("holder"):
+        if row.covers(domain):
+            return row.holder
+    return None

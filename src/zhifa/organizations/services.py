@@ -1,4 +1,12 @@
-"""Every write to the roster: transactional, permission-checked and audited."""
+"""Every write to the roster: officers, certificates (issued, suspended, revoked, ended early),
+postings (下沉) and the stations covering each township (1+X). Transactional, permission-checked
+(``access.py``) and audited with before and after.
+
+Articles: 行政处罚法第四十二条、第五十五条 (enforcement by certified officers: one whose certificate is
+suspended, revoked or ended is refused from that day by every check of a case or an inspection);
+the plan's 三.(二)3 (60% of the force in the townships, 1+X stations sharing each township's area,
+two certified 执法岗 per township).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.core import access, audit
-from zhifa.core.errors import NotFound
+from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.scopes import Scope
 
 from . import rules
-from .models import Certificate, Officer, Organization, Region
+from .models import Certificate, Officer, Organization, Region, StationCoverage
 
 OFFICER_FIELDS = ("name", "gender", "id_number", "employee_no", "phone", "kind", "organization",
                   "posted_to", "posted_since", "legal_qualified", "is_active")
-CERTIFICATE_FIELDS = ("officer", "number", "domains", "issuer", "valid_from", "valid_to", "status")
+CERTIFICATE_FIELDS = ("officer", "number", "domains", "issuer", "valid_from", "valid_to", "status", "status_reason",
+                      "status_changed_on")
 EDITABLE_OFFICER_FIELDS = ("name", "gender", "id_number", "employee_no", "phone", "kind", "organization",
                            "legal_qualified", "is_active")
 
@@ -87,19 +96,72 @@ def add_certificate(actor, officer_id: int, data: dict[str, Any]) -> Certificate
     return certificate
 
 
-@transaction.atomic
-def set_certificate_status(actor, certificate_id: int, status: str) -> Certificate:
+#: The changes a certificate's status may take: suspended and reactivated, or revoked for good.
+STATUS_CHANGES = {
+    Certificate.Status.ACTIVE: {Certificate.Status.SUSPENDED, Certificate.Status.REVOKED},
+    Certificate.Status.SUSPENDED: {Certificate.Status.ACTIVE, Certificate.Status.REVOKED},
+    Certificate.Status.REVOKED: set(),
+}
+STATUS_ACTIONS = {Certificate.Status.SUSPENDED: "暂扣", Certificate.Status.REVOKED: "注销", Certificate.Status.ACTIVE: "恢复"}
+
+
+def _locked_certificate(actor, certificate_id: int) -> Certificate:
     certificate = Certificate.objects.select_related("officer").filter(pk=certificate_id).first()
     if certificate is None:
         raise NotFound()
     _locked_officer(actor, certificate.officer_id)
     _require_roster_manager(actor, certificate.officer.organization)
+    return Certificate.objects.select_for_update().select_related("officer").get(pk=certificate_id)
+
+
+@transaction.atomic
+def set_certificate_status(actor, certificate_id: int, status: str, reason: str = "") -> Certificate:
+    """暂扣 (suspend), 注销 (revoke, final) or restore a suspended certificate, with the reason. From
+    today the officer is refused as inspector or case officer under it (行政处罚法第四十二条)."""
     if status not in Certificate.Status.values:
         raise ValidationError({"status": ValidationError("证件状态无效", code="invalid_choice")})
+    certificate = _locked_certificate(actor, certificate_id)
+    if status == certificate.status:
+        raise ValidationError({"status": ValidationError(f"执法证已是“{certificate.get_status_display()}”状态",
+                                                         code="status_unchanged")})
+    if status not in STATUS_CHANGES[certificate.status]:
+        raise DomainError("certificate_revoked", "已注销的执法证不能恢复，请登记新证", "status")
+    reason = (reason or "").strip()
+    if actor is not None and len(reason) < 2:
+        raise ValidationError({"reason": ValidationError(f"请写明{STATUS_ACTIONS[status]}执法证的理由", code="required")})
     before = audit.snapshot(certificate, CERTIFICATE_FIELDS)
-    certificate.status = status
-    certificate.save(update_fields=["status"])
-    audit.record(actor, "certificate.status", certificate, before=before, after=audit.snapshot(certificate, CERTIFICATE_FIELDS))
+    certificate.status, certificate.status_reason = status, reason[:300]
+    certificate.status_changed_on = timezone.localdate()
+    certificate.save(update_fields=["status", "status_reason", "status_changed_on"])
+    audit.record(actor, "certificate.status", certificate, before=before,
+                 after=audit.snapshot(certificate, CERTIFICATE_FIELDS), legal_basis="行政处罚法第四十二条")
+    return certificate
+
+
+@transaction.atomic
+def end_certificate(actor, certificate_id: int, last_day: dt.date, reason: str) -> Certificate:
+    """End a certificate's validity early (the officer left enforcement, changed post …): valid up to
+    and including ``last_day``, never later than it already ends nor before it began."""
+    certificate = _locked_certificate(actor, certificate_id)
+    if certificate.status == Certificate.Status.REVOKED:
+        raise DomainError("certificate_revoked", "已注销的执法证无需终止", "status")
+    if not (certificate.valid_from <= last_day < certificate.valid_to):
+        raise ValidationError({"last_day": ValidationError(
+            f"终止日期应在 {certificate.valid_from:%Y-%m-%d} 至 {certificate.valid_to:%Y-%m-%d} 之间（不含原到期日）",
+            code="last_day_out_of_range")})
+    if last_day < timezone.localdate() - dt.timedelta(days=1):
+        raise ValidationError({"last_day": ValidationError("终止日期不能早于昨天（已发生的执法行为按当时的证件认定）",
+                                                           code="last_day_backdated")})
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": ValidationError("请写明提前终止的理由", code="required")})
+    before = audit.snapshot(certificate, CERTIFICATE_FIELDS)
+    certificate.valid_to, certificate.status_reason = last_day, f"提前终止：{reason}"[:300]
+    certificate.status_changed_on = timezone.localdate()
+    certificate.full_clean()
+    certificate.save(update_fields=["valid_to", "status_reason", "status_changed_on"])
+    audit.record(actor, "certificate.end", certificate, before=before,
+                 after=audit.snapshot(certificate, CERTIFICATE_FIELDS), legal_basis="行政处罚法第四十二条")
     return certificate
 
 
@@ -172,3 +234,39 @@ def revoke_role(actor, user_id: int, role: str):
                  before={"user": user.pk, "role": role}, after={"revoked_at": grant.revoked_at})
     user.forget_roles()
     return grant
+
+
+# ---------------------------------------------------------------------------------------------
+# 1+X: stations covering townships
+# ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def cover_township(actor, station_id: int, region: Region, since: dt.date | None = None) -> StationCoverage:
+    """A station (综合执法中队, 市场监管所, 自然资源所, 司法所 …) takes on a township's area."""
+    station = access.get_visible(actor, Organization.objects.select_for_update(), station_id)
+    if station.kind != Organization.Kind.DISPATCHED_STATION:
+        raise ValidationError({"station": ValidationError(f"“{station.name}”不是派驻站所", code="not_a_station")})
+    if not region.is_township:
+        raise ValidationError({"region": ValidationError(f"“{region.name}”不是乡镇（街道）", code="not_a_township")})
+    coverage = StationCoverage(station=station, region=region, since=since or timezone.localdate())
+    access.require(actor, "organizations.manage_stations", coverage)
+    if StationCoverage.objects.filter(station=station, region=region).exists():
+        raise ValidationError({"station": ValidationError(f"{station.name}已覆盖{region.name}", code="already_covered")})
+    coverage.save()
+    audit.record(actor, "station.cover", coverage, after={"station": station.pk, "region": region.pk,
+                                                         "since": coverage.since})
+    return coverage
+
+
+@transaction.atomic
+def uncover_township(actor, coverage_id: int) -> None:
+    """A station gives up a township's area; it keeps at least the township it sits in."""
+    coverage = access.get_visible(actor, StationCoverage.objects.select_for_update().select_related("station"),
+                                  coverage_id)
+    access.require(actor, "organizations.manage_stations", coverage)
+    if coverage.region_id == coverage.station.region_id:
+        raise DomainError("station_home_township", "派驻站所不能退出其所在的乡镇（街道）", "region")
+    before = {"station": coverage.station_id, "region": coverage.region_id, "since": coverage.since}
+    pk = coverage.pk
+    coverage.delete()
+    audit.record(actor, "station.uncover", object_type="organizations.StationCoverage", object_id=pk, before=before)

@@ -35,3 +35,39 @@ class PartyFilterForm(forms.Form):
             "risk_color": data.get("risk_color") or None,
             "industry": data.get("industry") or None,
         }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RiskConfigForm(forms.ModelForm):
+    """企业四色管理的评定规则: the weight of each fact, the thresholds of the colours, the key
+    industries and the 无感监管 rule; from a date (today: at once; later: the nightly task)."""
+
+    key_industries = forms.MultipleChoiceField(label="重点监管行业", choices=Party.Industry.choices, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    effective_from = forms.DateField(label="施行日期", widget=DateInput, help_text="今天施行的立即重新评定；以后的日期由每晚的任务启用")
+
+    class Meta:
+        from .models import RiskConfig
+
+        model = RiskConfig
+        fields = ["window_months", "weight_violation", "weight_complaint", "weight_failed_inspection",
+                  "weight_key_industry", "blue_threshold", "yellow_threshold", "red_threshold", "key_industries",
+                  "light_touch", "effective_from", "note"]
+
+    def config_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class CreditFactsForm(forms.Form):
+    """The counts behind a party's colour, recorded by hand where no app provides them yet."""
+
+    violation_count_12m = forms.IntegerField(label="近期行政处罚次数", min_value=0, max_value=999)
+    complaint_count_12m = forms.IntegerField(label="近期投诉举报次数", min_value=0, max_value=999)
+    failed_inspection_count_12m = forms.IntegerField(label="近期检查发现问题次数", min_value=0, max_value=999)
+    serious_violation = forms.BooleanField(label="列入严重违法失信名单", required=False)

@@ -1,4 +1,7 @@
-"""Parties (监管对象 / 当事人) and the credit rules that colour them (企业四色管理)."""
+"""Parties (监管对象 / 当事人) and the credit rules that colour them (企业四色管理).
+
+Articles: GB 32100-2015 (USCC), GB 11643-1999 (ID numbers); 国发〔2019〕5号 (risk colours, 无感监管).
+"""
 
 from __future__ import annotations
 
@@ -58,6 +61,12 @@ class Party(models.Model):
     risk_color = models.CharField("风险等级", max_length=10, choices=RiskColor.choices, default=RiskColor.GREEN)
     risk_reasons = models.JSONField("评定理由", default=list, blank=True)
     risk_updated_at = models.DateTimeField("评定时间", null=True, blank=True)
+    risk_score = models.PositiveIntegerField("风险积分", default=0)
+    #: 无感监管: low-risk parties with a clean record, checked remotely instead of routine visits,
+    #: by the published rule of the credit rules in force (``RiskConfig.light_touch``); the reason is
+    #: shown to the party.
+    light_touch = models.BooleanField("列入无感监管名单", default=False)
+    light_touch_reason = models.CharField("无感监管说明", max_length=300, blank=True)
 
     # Facts behind the colour as recorded here, within RiskConfig.window_months (12 by default).
     # Providers registered in services.FACTS_PROVIDERS (cases, complaints, inspections) override
@@ -91,6 +100,7 @@ class Party(models.Model):
             models.Index(fields=["kind", "township"]),
             models.Index(fields=["industry", "township"]),
             models.Index(fields=["name"]),
+            models.Index(fields=["light_touch"], condition=Q(light_touch=True), name="party_light_touch"),
         ]
 
     def __str__(self) -> str:
@@ -146,14 +156,19 @@ class RiskConfig(models.Model):
     blue_threshold = models.PositiveSmallIntegerField("蓝色阈值", default=_defaults.blue_threshold)
     yellow_threshold = models.PositiveSmallIntegerField("黄色阈值", default=_defaults.yellow_threshold)
     red_threshold = models.PositiveSmallIntegerField("红色阈值", default=_defaults.red_threshold)
-    key_industries = models.JSONField("重点监管行业", default=default_key_industries)
+    key_industries = models.JSONField("重点监管行业", default=default_key_industries, blank=True)
+    light_touch = models.BooleanField("启用无感监管名单", default=_defaults.light_touch,
+                                      help_text="绿色、近期无行政处罚、投诉举报和检查发现问题、非重点监管行业的对象，以远程核查代替例行上门检查")
+    effective_from = models.DateField("施行日期", null=True, blank=True, help_text="到期由每晚的任务启用并重新评定")
+    note = models.CharField("调整说明", max_length=300, blank=True)
     is_active = models.BooleanField("现行", default=True)
+    activated_at = models.DateTimeField("启用时间", null=True, blank=True, help_text="为空且未启用的为待施行规则")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
     FIELDS = ("window_months", "weight_violation", "weight_complaint", "weight_failed_inspection", "weight_key_industry",
-              "blue_threshold", "yellow_threshold", "red_threshold", "key_industries")
+              "blue_threshold", "yellow_threshold", "red_threshold", "key_industries", "light_touch")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -174,7 +189,7 @@ class RiskConfig(models.Model):
         industries = self.key_industries
         if not isinstance(industries, list) or any(i not in Party.Industry.values for i in industries):
             errors["key_industries"] = ValidationError("重点监管行业应从行业列表中选择", code="invalid_choice")
-        values = {name: getattr(self, name) for name in self.FIELDS if name != "key_industries"}
+        values = {name: getattr(self, name) for name in self.FIELDS if name not in ("key_industries", "light_touch")}
         if all(isinstance(v, int) for v in values.values()):
             for name, message in rules.config_errors(values).items():
                 errors[name] = ValidationError(message, code="risk_config_invalid")

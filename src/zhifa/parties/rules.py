@@ -17,20 +17,6 @@ GREEN, BLUE, YELLOW, RED = "green", "blue", "yellow", "red"
 COLORS = (GREEN, BLUE, YELLOW, RED)
 COLOR_LABELS = {GREEN: "绿色（低风险）", BLUE: "蓝色（一般风险）", YELLOW: "黄色（较高风险）", RED: "红色（高风险）"}
 
-#: Who maintains party records; legal reviewers and supervisors only read them.
-PARTY_EDITORS = frozenset({"command_center", "guidance_office", "department_admin", "township_leader", "officer"})
-#: Who sets the credit rules and recorded facts, and recomputes colours.
-RISK_MANAGERS = frozenset({"command_center", "guidance_office"})
-
-
-def can_edit_parties(role: str) -> bool:
-    return role in PARTY_EDITORS
-
-
-def can_manage_risk(role: str) -> bool:
-    return role in RISK_MANAGERS
-
-
 def rank(color: str) -> int:
     """0 for green … 3 for red."""
     return COLORS.index(color)
@@ -68,6 +54,7 @@ class RiskConfig:
     yellow_threshold: int = 5
     red_threshold: int = 9
     key_industries: tuple[str, ...] = ("hazardous_chemicals", "food_production", "construction")
+    light_touch: bool = True
 
     def __post_init__(self):
         errors = config_errors(asdict(self))
@@ -131,3 +118,16 @@ def risk_color(facts: PartyFacts, config: RiskConfig | None = None) -> tuple[str
         if total >= threshold:
             return color, [*reasons, f"风险积分{total}分，达到{COLOR_LABELS[color]}标准（不低于{threshold}分）"]
     return GREEN, [*reasons, f"风险积分{total}分，低于蓝色标准（{config.blue_threshold}分），评为{COLOR_LABELS[GREEN]}"]
+
+
+def light_touch(facts: PartyFacts, config: RiskConfig, color: str) -> tuple[bool, str]:
+    """无感监管, by the published rule: a green party with no penalty, complaint or failed
+    inspection in the window, no serious violation and outside the key-supervision industries is
+    checked remotely instead of visited routinely (国发〔2019〕5号: 对信用好、风险低的市场主体，合理降低
+    抽查比例和频次; 无事不扰). Returns whether, and the reason shown to the party."""
+    if not config.light_touch or color != GREEN:
+        return False, ""
+    if facts.violations or facts.complaints or facts.failed_inspections or facts.serious_violation or facts.key_industry:
+        return False, ""
+    return True, (f"近{config.window_months}个月无行政处罚、投诉举报和检查发现问题，信用风险为绿色且不属于重点监管行业："
+                  "列入无感监管名单，以远程核查代替例行上门检查（有投诉举报或违法线索的仍依法检查）")

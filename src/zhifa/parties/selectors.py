@@ -64,3 +64,13 @@ def active_risk_config() -> rules.RiskConfig:
     """The credit rules in force: the active row, or the defaults when none was set."""
     row = active_risk_config_row()
     return row.as_rules() if row is not None else rules.RiskConfig()
+
+
+def pending_risk_configs() -> QuerySet[RiskConfig]:
+    """Credit rules set to come into force on a later date (the nightly task activates them)."""
+    return RiskConfig.objects.filter(is_active=False, activated_at__isnull=True).order_by("effective_from", "pk")
+
+
+def risk_config_history() -> QuerySet[RiskConfig]:
+    """Every version that was in force, newest first."""
+    return RiskConfig.objects.filter(activated_at__isnull=False).select_related("created_by").order_by("-activated_at", "-pk")

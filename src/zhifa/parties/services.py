@@ -1,4 +1,7 @@
-"""Every write to parties and their credit rules: transactional, permission-checked and audited."""
+"""Every write to parties and their credit rules: transactional, permission-checked and audited.
+
+Articles: 国发〔2019〕5号 (信用风险分类监管); 个人信息保护法第六条 (no more personal data than needed).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.core import audit
+from zhifa.core import access, audit
 from zhifa.core.errors import NotFound, PermissionDenied
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import IdentifierError, validate_id_number, validate_uscc
@@ -23,7 +26,8 @@ from .models import Party, RiskConfig
 
 EDITABLE_FIELDS = ("kind", "name", "uscc", "id_number", "representative", "phone", "address", "township", "industry")
 FACT_FIELDS = ("violation_count_12m", "complaint_count_12m", "failed_inspection_count_12m", "serious_violation")
-RISK_FIELDS = ("risk_color", "risk_reasons", "risk_updated_at")
+RISK_FIELDS = ("risk_color", "risk_reasons", "risk_updated_at", "risk_score", "light_touch", "light_touch_reason")
+AUDITED_RISK = ("risk_color", "risk_reasons", "risk_score", "light_touch", "light_touch_reason")
 PARTY_FIELDS = EDITABLE_FIELDS + FACT_FIELDS + ("risk_color", "risk_reasons")
 
 # ---- facts providers -----------------------------------------------------------------------
@@ -66,33 +70,35 @@ def facts_for(parties: list[Party], config: rules.RiskConfig, today: dt.date | N
 
 
 def assess(party: Party, facts: rules.PartyFacts, config: rules.RiskConfig, now: dt.datetime) -> bool:
-    """Set the party's colour and reasons (in memory; the caller saves); True when they changed."""
+    """Set the party's colour, reasons, score and 无感监管 standing (in memory; the caller saves);
+    True when anything changed."""
     color, reasons = rules.risk_color(facts, config)
-    if (color, reasons) == (party.risk_color, party.risk_reasons):
+    score = rules.score(facts, config)
+    light, light_reason = rules.light_touch(facts, config, color)
+    new = (color, reasons, score, light, light_reason)
+    if new == (party.risk_color, party.risk_reasons, party.risk_score, party.light_touch, party.light_touch_reason):
         return False
-    party.risk_color, party.risk_reasons, party.risk_updated_at = color, reasons, now
+    party.risk_color, party.risk_reasons, party.risk_score, party.light_touch, party.light_touch_reason = new
+    party.risk_updated_at = now
     return True
 
 
 # ---- permissions ---------------------------------------------------------------------------
 
 def _require_editor(actor) -> None:
-    if not actor.is_superuser and not rules.can_edit_parties(actor.role):
-        raise PermissionDenied("当前角色不能维护监管对象信息")
+    access.require(actor, "parties.edit")
 
 
 def _require_township(actor, township) -> None:
     """Township users keep the parties of their own township; district bodies keep all."""
-    scope = Scope.for_user(actor)
-    if scope.is_empty:
+    if Scope.for_user(actor).is_empty:
         raise PermissionDenied("未归属机构的用户不能维护监管对象")
-    if township is not None and scope.township_region_id and township.pk != scope.township_region_id:
-        raise PermissionDenied("只能维护本乡镇（街道）的监管对象")
+    access.require(actor, "parties.edit", Party(township=township) if township is not None else None)
 
 
 def _require_risk_manager(actor) -> None:
-    if actor is not None and not actor.is_superuser and not rules.can_manage_risk(actor.role):
-        raise PermissionDenied("只有行政执法指挥中心或综合行政执法指导办可以调整信用风险评定")
+    if actor is not None:
+        access.require(actor, "parties.manage_credit")
 
 
 def _locked_party(actor, party_id: int) -> Party:
@@ -182,10 +188,10 @@ def recompute_party_risk(actor, party_id: int) -> Party:
     if party is None:
         raise NotFound()
     config = selectors.active_risk_config()
-    before = audit.snapshot(party, RISK_FIELDS[:2])
+    before = audit.snapshot(party, AUDITED_RISK)
     if assess(party, facts_for([party], config)[party.pk], config, timezone.now()):
         party.save(update_fields=[*RISK_FIELDS, "updated_at"])
-        audit.record(actor, "party.risk_color", party, before=before, after=audit.snapshot(party, RISK_FIELDS[:2]))
+        audit.record(actor, "party.risk_color", party, before=before, after=audit.snapshot(party, AUDITED_RISK))
     return party
 
 
@@ -221,29 +227,74 @@ def recompute_all_risk(actor=None, batch_size: int = 2000) -> dict[str, Any]:
     return summary
 
 
-# ---- credit rules --------------------------------------------------------------------------
+# ---- credit rules ----
+
+CONFIG_KEYS = (*RiskConfig.FIELDS, "effective_from", "note")
+
 
 @transaction.atomic
 def set_risk_config(actor, data: Mapping[str, Any]) -> RiskConfig:
-    """Put new credit rules in force (the previous row is kept as history) and recolour every party."""
+    """New credit rules (the previous rows are kept as history). In force today: at once, and every
+    party is recoloured. With a later ``effective_from``: kept as the rules to come, put in force
+    and applied by the nightly task on that date (a later setting replaces one still to come)."""
     _require_risk_manager(actor)
     if actor is None:
         raise PermissionDenied("调整信用风险评定规则须由具体人员操作")
-    current = RiskConfig.objects.select_for_update().filter(is_active=True).first()
-    before = {name: getattr(current, name) for name in RiskConfig.FIELDS} if current else None
-    base = before or {name: RiskConfig._meta.get_field(name).get_default() for name in RiskConfig.FIELDS}
-    unknown = set(data) - set(RiskConfig.FIELDS)
+    unknown = set(data) - set(CONFIG_KEYS)
     if unknown:
         field = sorted(unknown)[0]
         raise ValidationError({field: ValidationError("该字段不能在此修改", code="not_editable")})
+    today = timezone.localdate()
+    effective_from = data.get("effective_from") or today
+    if effective_from < today:
+        raise ValidationError({"effective_from": ValidationError("施行日期不能早于今天", code="effective_from_past")})
+    current = RiskConfig.objects.select_for_update().filter(is_active=True).first()
+    before = {name: getattr(current, name) for name in RiskConfig.FIELDS} if current else None
+    base = before or {name: RiskConfig._meta.get_field(name).get_default() for name in RiskConfig.FIELDS}
+    values = {k: v for k, v in data.items() if k in RiskConfig.FIELDS}
+    user = actor if isinstance(actor, get_user_model()) else None
+    config = RiskConfig(**{**base, **values}, is_active=False, effective_from=effective_from,
+                        note=(data.get("note") or "").strip()[:300], created_by=user)
+    config.full_clean()
+    for pending in RiskConfig.objects.select_for_update().filter(is_active=False, activated_at__isnull=True):
+        audit.record(actor, "party.risk_config_replaced", pending, before={"effective_from": pending.effective_from})
+        pending.delete()
+    if effective_from > today:
+        config.save()
+        audit.record(actor, "party.risk_config_scheduled", config, before=before,
+                     after={**{name: getattr(config, name) for name in RiskConfig.FIELDS}, "effective_from": effective_from})
+        return config
     if current is not None:
         current.is_active = False
         current.save(update_fields=["is_active"])
-    config = RiskConfig(**{**base, **data}, is_active=True,
-                        created_by=actor if isinstance(actor, get_user_model()) else None)
-    config.full_clean()
+    config.is_active, config.activated_at = True, timezone.now()
     config.save()
     audit.record(actor, "party.risk_config", config, before=before,
-                 after={name: getattr(config, name) for name in RiskConfig.FIELDS})
+                 after={**{name: getattr(config, name) for name in RiskConfig.FIELDS}, "effective_from": effective_from})
     recompute_all_risk(actor)
     return config
+
+
+def nightly_recompute(today: dt.date | None = None) -> dict[str, Any]:
+    """The nightly task: put in force the credit rules whose date has come, then reassess every
+    party (the window of facts moves every day) — each change with its reasons, one audit event."""
+    today = today or timezone.localdate()
+    activated = None
+    with transaction.atomic():
+        due = (RiskConfig.objects.select_for_update().filter(is_active=False, activated_at__isnull=True,
+                                                              effective_from__lte=today).order_by("-effective_from", "-pk")
+               .first())
+        if due is not None:
+            current = RiskConfig.objects.select_for_update().filter(is_active=True).first()
+            before = {name: getattr(current, name) for name in RiskConfig.FIELDS} if current else None
+            if current is not None:
+                current.is_active = False
+                current.save(update_fields=["is_active"])
+            due.is_active, due.activated_at = True, timezone.now()
+            due.save(update_fields=["is_active", "activated_at"])
+            audit.record(None, "party.risk_config", due, before=before,
+                         after={**{name: getattr(due, name) for name in RiskConfig.FIELDS},
+                                "effective_from": due.effective_from})
+            activated = due.pk
+    summary = recompute_all_risk(None)
+    return {"activated": activated, **summary}

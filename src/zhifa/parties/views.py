@@ -1,25 +1,35 @@
-"""Party pages: the list with its filters and colour counts, and one party's detail.
-
-Each view parses its input, calls selectors and renders; scoping lives in the selectors.
-ID numbers are masked on every page (zhifa.core.validators.mask_id_number).
+"""Party pages: the list with its filters and colour counts, one party's detail with the reasons of
+its colour and its 无感监管 standing, the credit facts and a recolour by hand; the credit rules
+(企业四色管理) with their versions and the form to change them; and the public page of the rules and
+the 无感监管 list. Each view parses its input, calls a selector or one service and renders; scoping
+lives in the selectors, permissions in the services. ID numbers are masked on every page.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
 
+from zhifa.core import access
 from zhifa.core.errors import NotFound
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.models import AuditEvent
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import mask_id_number
+from zhifa.core.web import service_view
+from zhifa.organizations.forms import add_service_errors
 from zhifa.organizations.selectors import township_regions
 
-from . import rules, selectors
-from .forms import PartyFilterForm
+from . import rules, selectors, services
+from .forms import CreditFactsForm, PartyFilterForm, RiskConfigForm
+from .models import Party, RiskConfig
 
 PAGE_SIZE = 50
 AUDIT_EVENTS_SHOWN = 20
@@ -69,10 +79,91 @@ def party_detail(request, party_id: int):
     except NotFound as exc:
         raise Http404(exc.message) from None
     events = AuditEvent.objects.filter(object_type="parties.Party", object_id=str(party.pk)).order_by("-seq")[:AUDIT_EVENTS_SHOWN]
+    may_manage = access.can(request.user, "parties.manage_credit")
     return render(request, "parties/party_detail.html", {
         "party": party,
         "badge": BADGE[party.risk_color],
         "masked_id_number": mask_id_number(party.id_number) if party.id_number else "",
         "config": selectors.active_risk_config(),
         "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
+        "may_manage": may_manage,
+        "facts_form": CreditFactsForm(initial={f: getattr(party, f) for f in services.FACT_FIELDS}) if may_manage else None,
     })
+
+
+@service_view
+@require_POST
+def party_facts(request, party_id: int):
+    """Record the credit facts of a party and recolour it (the reasons follow)."""
+    form = CreditFactsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_credit_facts(request.user, party_id, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已更新信用记录并重新评定风险等级")
+    else:
+        messages.error(request, "信用记录填写有误：次数应为 0 以上的整数")
+    return redirect("parties:party_detail", party_id=party_id)
+
+
+@service_view
+@require_POST
+def party_recompute(request, party_id: int):
+    party = services.recompute_party_risk(request.user, party_id)
+    messages.success(request, f"已重新评定：{party.get_risk_color_display()}")
+    return redirect("parties:party_detail", party_id=party_id)
+
+
+@service_view
+def credit_rules(request):
+    """企业四色管理的评定规则: the rules in force, the ones to come and the earlier versions; the
+    form for those who set them."""
+    may_manage = access.can(request.user, "parties.manage_credit")
+    current = selectors.active_risk_config_row()
+    initial = ({name: getattr(current, name) for name in RiskConfig.FIELDS} if current
+               else {**{name: getattr(rules.RiskConfig(), name) for name in RiskConfig.FIELDS},
+                     "key_industries": list(rules.RiskConfig().key_industries)})
+    form = RiskConfigForm(request.POST or None, initial={**initial, "effective_from": timezone.localdate()})
+    if request.method == "POST":
+        access.require(request.user, "parties.manage_credit")
+        if form.is_valid():
+            try:
+                config = services.set_risk_config(request.user, form.config_data())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if config.is_active:
+                    messages.success(request, "新的评定规则已施行，已重新评定全部监管对象")
+                else:
+                    messages.success(request, f"新的评定规则将于 {config.effective_from:%Y-%m-%d} 由每晚的任务启用并重新评定")
+                return redirect("parties:credit_rules")
+    return render(request, "parties/credit_rules.html", {
+        "current": current, "rules": selectors.active_risk_config(), "form": form if may_manage else None,
+        "pending": selectors.pending_risk_configs(), "history": selectors.risk_config_history()[:20],
+        "counts": selectors.risk_color_counts(Scope(everything=True)) if may_manage else None,
+    })
+
+
+@service_view
+@require_POST
+def credit_recompute(request):
+    access.require(request.user, "parties.manage_credit")
+    summary = services.recompute_all_risk(request.user)
+    messages.success(request, f"已重新评定 {summary['checked']} 户，{len(summary['changed'])} 户风险等级变化")
+    return redirect("parties:credit_rules")
+
+
+# ---- public (no login) ----
+
+@cache_control(public=True, max_age=300)
+def public_credit(request):
+    """The published credit rules and the 无感监管 list (enterprises and businesses by name, with
+    the reason; persons are never listed)."""
+    light = (Party.objects.filter(light_touch=True).exclude(kind=Party.Kind.PERSON).select_related("township")
+             .order_by("township__code", "name"))
+    page = Paginator(light, 50).get_page(request.GET.get("page"))
+    return render(request, "parties/public_credit.html", {
+        "rules": selectors.active_risk_config(), "current": selectors.active_risk_config_row(), "page": page,
+        "industries": dict(Party.Industry.choices)})
