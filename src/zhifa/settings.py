@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "zhifa.inspections",
     "zhifa.discretion",
     "zhifa.cases",
+    "zhifa.measures",
     "zhifa.dispatch",
     "zhifa.supervision",
     "zhifa.cockpit",
