@@ -86,10 +86,10 @@ def test_two_certified_officers_and_a_witness_when_the_party_is_absent(cw, case)
     assert not MeasureDocument.objects.exists()  # nothing half-saved, no number taken
 
 
-def test_one_extension_approved_by_the_head_then_the_written_notice_and_release(cw, case, monkeypatch):
+def test_one_extension_approved_by_the_head_then_the_written_notice_and_release(cw, case):
     seizure = _in_force(cw, case)
-    monkeypatch.setattr("zhifa.measures.services.seizure.today", lambda: D(2026, 3, 9))
-    seizure = services.request_extension(cw.user, seizure.pk, {"days": 30, "reason": "需等待检验结果，案情复杂"})
+    seizure = services.request_extension(cw.user, seizure.pk, {"days": 30, "reason": "需等待检验结果，案情复杂",
+                                                               "requested_on": D(2026, 3, 9)})
     assert seizure.extension_approval.kind == Approval.Kind.SEIZURE_EXTENSION
     assert seizure.extension_approval.proposal == {"days": 30, "reason": "需等待检验结果，案情复杂"}
     with pytest.raises(DomainError) as exc:
@@ -101,7 +101,6 @@ def test_one_extension_approved_by_the_head_then_the_written_notice_and_release(
     with pytest.raises(DomainError) as exc:  # 第二十五条: only one extension
         services.request_extension(cw.user, seizure.pk, {"days": 5, "reason": "再次延长"})
     assert exc.value.code == "already_extended"
-    monkeypatch.undo()
     seizure = services.serve_extension_notice(cw.user, seizure.pk, {"served_on": D(2026, 3, 11)})
     assert seizure.extension_notice.number == "上方镇综合行政执法队强延字〔2026〕第1号"
     assert "2026年4月11日" in "".join(p.extract_text() for p in PdfReader(seizure.extension_notice.file.path).pages)
@@ -117,11 +116,10 @@ def test_one_extension_approved_by_the_head_then_the_written_notice_and_release(
                        "measures.release_seizure"]
 
 
-def test_the_head_cannot_approve_an_extension_after_day_thirty(cw, case, monkeypatch):
+def test_the_head_cannot_approve_an_extension_after_day_thirty(cw, case):
     seizure = _in_force(cw, case)
-    monkeypatch.setattr("zhifa.measures.services.seizure.today", lambda: D(2026, 3, 9))
-    seizure = services.request_extension(cw.user, seizure.pk, {"days": 30, "reason": "案情复杂"})
-    monkeypatch.undo()
+    seizure = services.request_extension(cw.user, seizure.pk, {"days": 30, "reason": "案情复杂",
+                                                               "requested_on": D(2026, 3, 9)})
     with pytest.raises(DomainError) as exc:
         approve(cw.head, seizure.extension_approval_id, D(2026, 3, 13))
     assert exc.value.code == "measure_expired"

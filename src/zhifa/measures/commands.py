@@ -105,6 +105,7 @@ class RequestExtension(Command):
 
     days: Annotated[int, Field(ge=1, le=30)]
     reason: Required
+    requested_on: dt.date | None = None  # today when not given
 
 
 class ExtensionNotice(Command):

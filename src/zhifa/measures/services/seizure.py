@@ -162,7 +162,11 @@ def request_extension(actor, seizure_id: int, data: dict[str, Any] | commands.Re
     record, case = locked_record(actor, Seizure, seizure_id, "measures.seize")
     if record.extension_approval is not None and record.extension_approval.status == "pending":
         raise DomainError("extension_pending", "已提请延长期限，等待负责人审批", "days")
-    raise_if(rules.extension_request_refusal(facts.seizure(record), command.days, today()))
+    on = command.requested_on or today()
+    f = facts.seizure(record)
+    raise_if(rules.first(rules.date_refusal(on, today=today(), field="requested_on", label="提请日期", after=f.executed_on,
+                                            after_label="实施日期", refs=(rules.C(25, 1),)),
+                         rules.extension_request_refusal(f, command.days, on)))
     approval = cases_services.request_approval(
         actor, case.pk, "seizure_extension", {"days": command.days, "reason": command.reason},
         reason=f"{record.get_kind_display()}（{record.decision_document.number if record.decision_document else ''}）"
@@ -170,7 +174,7 @@ def request_extension(actor, seizure_id: int, data: dict[str, Any] | commands.Re
     record.extension_approval = approval
     record.save(update_fields=["extension_approval"])
     audit.record(actor, "measures.request_extension", record, after={"days": command.days, "reason": command.reason,
-                                                                      "approval": approval.pk},
+                                                                      "requested_on": on, "approval": approval.pk},
                  legal_basis="《行政强制法》第二十五条第一款")
     return record
 

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
             cases = load_demo_cases(options["seed"], password=password)
+            __import__("zhifa.measures.demo", fromlist=["load_demo_measures"]).load_demo_measures()  # on the cases above
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
         elapsed = time.perf_counter() - started
         c = result.counts
