@@ -124,3 +124,16 @@ def test_overdue_and_shared_evidence_endpoints(client, cw, keys):
     overdue = client.get("/api/v1/measures/overdue", HTTP_X_API_KEY=keys["a"]).json()
     assert [(o["kind"], o["due"]) for o in overdue] == [("preservation", "2026-02-25")]
     assert client.get("/api/v1/measures/overdue", HTTP_X_API_KEY=keys["b"]).json() == []
+
+
+def test_paths_and_typed_bodies_are_in_the_openapi_document(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    for path in ("/api/v1/measures/cases/{case_id}", "/api/v1/measures/cases/{case_id}/seizures",
+                 "/api/v1/measures/seizures/{record_id}/extension", "/api/v1/measures/referrals/{record_id}/resume",
+                 "/api/v1/measures/cases/{case_id}/shared-evidence", "/api/v1/measures/overdue"):
+        assert path in paths, path
+    body = paths["/api/v1/measures/cases/{case_id}/seizures"]["post"]["requestBody"]["content"]["application/json"]
+    schema = spec["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert {"kind", "items", "place", "reason", "legal_basis"} <= set(schema["required"])
+    assert schema["properties"]["period_days"]["maximum"] == 30

@@ -6,7 +6,7 @@ class MeasuresConfig(AppConfig):
     label = "measures"
     verbose_name = "强制措施与移送"
     api_prefix = "/measures"
-    nav = [("强制措施与移送", "measures:index")]
+    nav = [("强制措施", "measures:index")]
 
     def ready(self) -> None:
         from zhifa.cases.facts import register_act_facts

@@ -132,14 +132,14 @@ def form_for(command: type, *, prefix: str, data=None, officers=(), organization
         elif name in CHOICES and origin is list:
             field = forms.MultipleChoiceField(label=label, choices=CHOICES[name], required=False,
                                               widget=forms.CheckboxSelectMultiple)
-        elif name in CHOICES:
+        elif name in CHOICES and (origin is typing.Literal or annotation is bool):
             field = forms.ChoiceField(label=label, choices=CHOICES[name], required=required and name != "ground")
         elif annotation is dt.datetime:
             field = forms.DateTimeField(label=label, required=required, input_formats=["%Y-%m-%dT%H:%M"], initial=now,
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                    format="%Y-%m-%dT%H:%M"))
         elif annotation is dt.date:
-            field = forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}),
+            field = forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                     initial=today)
         elif annotation is bool:
             field = forms.BooleanField(label=label, required=False, initial=info.default is True)
