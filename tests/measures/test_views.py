@@ -108,3 +108,33 @@ def test_the_index_lists_measures_in_scope_overdue_first(client, cw):
     client.force_login(cw.user_b)
     html = client.get("/measures/").content.decode()
     assert case.number not in html and "没有办理中的强制措施或移送" in html
+
+
+def test_a_referral_asked_from_the_case_page_is_pointed_out(officer_client, cw):
+    case = investigating(cw)
+    from zhifa.cases import services as cases_services
+
+    cases_services.request_approval(cw.user, case.pk, "criminal_referral", {"suspected_crime": "涉嫌非法经营罪"})
+    html = officer_client.get(f"/cases/{case.pk}/").content.decode()
+    assert "data-unlinked-referral" in html and "没有专案组、书面报告和移送时限记录" in html
+
+
+def test_the_measures_page_reads_in_a_fixed_number_of_queries(officer_client, cw, django_assert_max_num_queries):
+    case = investigating(cw)
+    for _ in range(3):
+        seizure = services.propose_seizure(cw.user, case.pk, {"kind": "seize", "items": ITEMS, "place": "店内",
+                                                              "reason": "理由", "legal_basis": "依据"})
+        approve(cw.head, seizure.approval_id, D(2026, 2, 9))
+        services.execute_seizure(cw.user, seizure.pk, {"executed_on": D(2026, 2, 10), "officer_ids": officers(cw),
+                                                       "record": "笔录"})
+    officer_client.get(f"/measures/cases/{case.pk}/")  # warm the session and caches
+    with django_assert_max_num_queries(40) as captured:
+        assert officer_client.get(f"/measures/cases/{case.pk}/").status_code == 200
+    three = len(captured.captured_queries)
+    seizure = services.propose_seizure(cw.user, case.pk, {"kind": "seize", "items": ITEMS, "place": "店内",
+                                                          "reason": "理由", "legal_basis": "依据"})
+    approve(cw.head, seizure.approval_id, D(2026, 2, 9))
+    services.execute_seizure(cw.user, seizure.pk, {"executed_on": D(2026, 2, 10), "officer_ids": officers(cw),
+                                                   "record": "笔录"})
+    with django_assert_max_num_queries(three) as captured:
+        officer_client.get(f"/measures/cases/{case.pk}/")

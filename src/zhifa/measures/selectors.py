@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhifa.cases.models import Case
+from zhifa.cases.models import Approval, Case
 from zhifa.core import access
 from zhifa.core.calendars import district_calendar
 from zhifa.core.scopes import Scope
@@ -36,8 +36,6 @@ class Entry:
     def worst(self) -> str:
         """The most urgent status of its open duties: overdue, warning or ok."""
         statuses = {d.status for d in self.deadlines if d.met is None and not d.optional}
-        statuses |= {d.status for d in self.deadlines if d.met is not None and d.status == rules.Status.OVERDUE
-                     and d.name in ("emergency_report",)}
         for status in (rules.Status.OVERDUE, rules.Status.WARNING):
             if status in statuses:
                 return status.value
@@ -59,6 +57,7 @@ class CaseMeasures:
     shared: list[SharedEvidence] = field(default_factory=list)
     documents: list[MeasureDocument] = field(default_factory=list)
     referral_pending: str = ""
+    unlinked_referrals: list = field(default_factory=list)
 
     @property
     def entries(self) -> list[Entry]:
@@ -109,16 +108,16 @@ def _items(items: list[dict]) -> str:
 
 
 def _preservations(queryset):
-    return queryset.select_related("approval", "notice", "decision_document").prefetch_related("officers")
+    return queryset.select_related("approval__decided_by", "notice", "decision_document").prefetch_related("officers")
 
 
 def _seizures(queryset):
-    return queryset.select_related("approval", "extension_approval", "decision_document", "extension_notice",
-                                   "end_document").prefetch_related("officers")
+    return queryset.select_related("approval__decided_by", "extension_approval", "decision_document",
+                                   "extension_notice", "end_document").prefetch_related("officers")
 
 
 def _referrals(queryset):
-    return queryset.select_related("approval", "letter").prefetch_related("team")
+    return queryset.select_related("approval__decided_by", "letter").prefetch_related("team")
 
 
 def case_measures(user, case: Case) -> CaseMeasures:
@@ -134,8 +133,11 @@ def case_measures(user, case: Case) -> CaseMeasures:
     out.shared = list(access.visible_to(user, SharedEvidence).filter(case=case)
                       .select_related("source_organization", "evidence"))
     out.documents = list(access.visible_to(user, MeasureDocument).filter(case=case))
-    out.referral_pending = next((rules.referral_pending(facts.referral(e.record)) for e in out.referrals
-                                 if e.record.resumed_on is None and rules.referral_pending(facts.referral(e.record))), "")
+    out.referral_pending = next(filter(None, (rules.referral_pending(facts.referral(e.record)) for e in out.referrals)), "")
+    # A referral asked for from the case page itself has no team, report or timeline here.
+    linked = [e.record.approval_id for e in out.referrals if e.record.approval_id]
+    out.unlinked_referrals = list(access.visible_to(user, Approval).filter(
+        case=case, kind=Approval.Kind.CRIMINAL_REFERRAL).exclude(status=Approval.Status.WITHDRAWN).exclude(pk__in=linked))
     return out
 
 
