@@ -47,6 +47,7 @@ def test_seizure_with_one_extension_and_release_over_the_api(client, cw, keys):
                      {"executed_on": "2026-02-10", "officer_ids": officers(cw), "record": "现场查封"})
     assert executed.status_code == 200, executed.content
     assert executed.json()["detail"]["expires_on"] == "2026-03-12"
+    assert sorted(executed.json()["detail"]["officers"]) == sorted(officers(cw))
     # the period has run out by now: an extension is refused with its article (400)
     refused = _post(client, f"/measures/seizures/{seizure_id}/extension", keys["a"], {"days": 30, "reason": "复杂"})
     assert refused.status_code == 400

@@ -84,7 +84,9 @@ def _when(value) -> str | None:
 
 def _out(entry: selectors.Entry) -> dict[str, Any]:
     record = entry.record
-    detail = jsonable({k: v for k, v in model_to_dict(record).items() if k not in ("case",)})
+    detail = {k: [o.pk for o in v] if isinstance(v, list) and v and hasattr(v[0], "pk") else v
+              for k, v in model_to_dict(record).items() if k != "case"}
+    detail = jsonable(detail)
     detail["approval_status"] = record.approval.status if getattr(record, "approval", None) else None
     return {"kind": entry.kind, "id": record.pk, "case_id": record.case_id, "label": entry.label, "stage": entry.stage,
             "stage_label": entry.stage_label, "detail": detail,
