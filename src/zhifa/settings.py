@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhifa.inspections",
     "zhifa.discretion",
     "zhifa.cases",
+    "zhifa.measures",
     "zhifa.dispatch",
     "zhifa.supervision",
     "zhifa.training",

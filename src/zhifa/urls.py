@@ -16,6 +16,7 @@ urlpatterns = [
     path("inspections/", include("zhifa.inspections.urls")),
     path("discretion/", include("zhifa.discretion.urls")),
     path("cases/", include("zhifa.cases.urls")),
+    path("measures/", include("zhifa.measures.urls")),
     path("dispatch/", include("zhifa.dispatch.urls")),
     path("supervision/", include("zhifa.supervision.urls")),
     path("cockpit/", include("zhifa.cockpit.urls")),

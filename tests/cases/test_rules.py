@@ -186,6 +186,10 @@ GUARD_CASES = [
          "行政处罚法:27"),
     case(rules.guard_referral_declined, BASE.replace(referral_declined_on=D(2026, 4, 1)), D(2026, 4, 1), BASE,
          D(2026, 4, 1), "行政处罚法:27"),
+    # 移送规定第十一条: no decision while a criminal referral of the case is under way
+    case(rules.guard_no_pending_referral, BASE, DECIDED_ON,
+         BASE.replace(criminal_referral_pending="移送涉嫌犯罪案件待负责人决定"), DECIDED_ON,
+         "行政执法机关移送涉嫌犯罪案件的规定:11"),
     case(rules.guard_transfer_target, BASE.replace(transfer_to="衢江区市场监督管理局"), DECIDED_ON, BASE, DECIDED_ON,
          "行政处罚法:22"),
     case(rules.guard_no_penalty_ground, BASE.replace(no_penalty_ground=NoPenaltyGround.MENTAL_INCAPACITY,

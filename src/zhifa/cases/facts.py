@@ -43,7 +43,7 @@ FROM_ACTS = frozenset({"legal_review_passed", "review_required_by_law", "collect
                        "rights_waived_on", "waiver_record", "hearing_waived", "deferral_approved", "deferred_until",
                        "surcharge_remitted", "extensions", "enforcement_concluded", "review_or_litigation_pending",
                        "remedy_periods",
-                       "electronic_service_consent"})
+                       "electronic_service_consent", "criminal_referral_pending"})
 DERIVED = RELATED | FROM_ACTS
 FACT_NAMES = frozenset(f.name for f in dataclasses.fields(rules.CaseFacts))
 COLUMNS = frozenset(f.name for f in Case._meta.get_fields() if getattr(f, "concrete", False)) & FACT_NAMES - RELATED
@@ -138,6 +138,16 @@ def catalogue_district_level(case: Case) -> bool:
     return any(entry.district_level for entry in catalogue_entries(case))
 
 
+#: Other apps' acts on a case that feed its facts, ``source(case) -> {fact: value}`` with facts of
+#: ``FROM_ACTS`` only (e.g. a criminal referral under way, 移送规定第十一条). Registered from their ``ready``.
+ACT_FACT_SOURCES: list = []
+
+
+def register_act_facts(source) -> None:
+    if source not in ACT_FACT_SOURCES:
+        ACT_FACT_SOURCES.append(source)
+
+
 def acts_of_authority(case: Case, facts: rules.CaseFacts) -> dict[str, Any]:
     """The facts only acts of authority create, read from their rows."""
     out: dict[str, Any] = {}
@@ -179,6 +189,8 @@ def acts_of_authority(case: Case, facts: rules.CaseFacts) -> dict[str, Any]:
     out["electronic_service_consent"] = any(
         consent.covers(served) for consent in EServiceConsent.objects.filter(
             party_id=case.party_id, organization=case.organization.body()))
+    for source in ACT_FACT_SOURCES:
+        out.update({name: value for name, value in source(case).items() if name in FROM_ACTS})
     return out
 
 

@@ -153,6 +153,7 @@ from .guards_execution import (  # noqa: F401
     guard_execution_outstanding,
     guard_no_own_execution_power,
     guard_no_penalty_ground,
+    guard_no_pending_referral,
     guard_no_remedy_pending,
     guard_nothing_outstanding,
     guard_on_spot_collection,

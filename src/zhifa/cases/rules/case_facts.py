@@ -208,6 +208,7 @@ class CaseFacts:
     # referral and transfer
     suspected_crime: str = ""
     referral_declined_on: dt.date | None = None
+    criminal_referral_pending: str = ""  # 移送规定第十一条: what of a referral is still under way (from its rows)
     transfer_to: str = ""
 
     # the body and the case's history

@@ -150,6 +150,15 @@ def guard_referral_declined(facts: CaseFacts, config: CaseConfig, on: dt.date) -
     return None
 
 
+def guard_no_pending_referral(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
+    # 行政执法机关移送涉嫌犯罪案件的规定 art. 11: a penalty never replaces a referral — no decision
+    # and no return to the administrative procedure while a referral of the case is under way.
+    if facts.criminal_referral_pending:
+        return _refuse("criminal_referral_pending", (Ref(11, law="行政执法机关移送涉嫌犯罪案件的规定"),),
+                       f"{facts.criminal_referral_pending}，不得以行政处罚代替移送")
+    return None
+
+
 def guard_transfer_target(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 22–25: jurisdiction by place, level, township assignment, first filing or designation.
     if not facts.transfer_to.strip():

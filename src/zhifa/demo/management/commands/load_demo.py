@@ -18,6 +18,7 @@ from zhifa.discretion.demo import load_demo_discretion
 from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
 from zhifa.integrations.demo import load_demo_approvals
+from zhifa.measures.demo import load_demo_measures
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
 from zhifa.reports.demo import load as load_demo_assurance
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             incidents = load_demo_incidents(options["seed"])
             load_demo_queues(options["seed"])  # work waiting for the demo logins themselves
             cases = load_demo_cases(options["seed"], password=password)
+            load_demo_measures()  # preservation, seizure and criminal referral on the cases above
             load_demo_approvals(options["seed"])  # 审管联动: approvals and their post-approval checks
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
             load_demo_assurance()  # provincial library, training, body appraisal, 执法评议, consultations
