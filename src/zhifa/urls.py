@@ -19,6 +19,8 @@ urlpatterns = [
     path("supervision/", include("zhifa.supervision.urls")),
     path("cockpit/", include("zhifa.cockpit.urls")),
     path("public/", include("zhifa.portal.urls")),
+    path("party/", include("zhifa.partyspace.urls")),
+    path("smart/", include("zhifa.smart.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
