@@ -126,3 +126,15 @@ def legal_review_passed(ps, case, on: dt.date) -> None:
     review = LegalReview.objects.get(case=case, status__in=("waiting", "in_review"))
     case_services.record_review(ps.cw.reviewer, review.pk, {"result": "passed", "opinion": "事实清楚，程序合法",
                                                             "checklist": CHECKS, "as_of": on})
+
+
+def signed_in(client, party):
+    """``client`` signed in to ``party``'s space (as after a checked code)."""
+    from zhifa.partyspace.session import sign_in
+
+    session = client.session
+    request = SimpleNamespace(session=session)
+    sign_in(request, party)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    return client

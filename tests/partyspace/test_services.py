@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import new_officer
-from tests.partyspace.conftest import decided_and_served, legal_review_passed, jpeg, notified_case, pdf, today
+from tests.partyspace.conftest import decided_and_served, jpeg, legal_review_passed, notified_case, pdf, today
 from zhifa.cases import services as case_services
 from zhifa.cases.models import Approval, Case, CaseEvent, Document, EServiceConsent, Evidence, Payment, Waiver
 from zhifa.core.errors import DomainError, NotFound

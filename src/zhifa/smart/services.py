@@ -228,6 +228,13 @@ class SignatureRefused(DomainError):
     status = 401
 
 
+class IdempotencyConflict(DomainError):
+    status = 409
+
+    def __init__(self):
+        super().__init__("idempotency_conflict", "该事件编号已推送过不同的内容；新的事件请使用新的编号", "external_id")
+
+
 class EvidenceIn(Command):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     content_type: Literal["image/jpeg", "image/png", "video/mp4", "application/pdf"]
@@ -319,7 +326,7 @@ def receive_event(device: Device, body: bytes) -> tuple[DeviceEvent, bool]:
     existing = DeviceEvent.objects.filter(device=device, external_id=command.external_id).first()
     if existing is not None:
         if existing.payload_sha256 != digest:
-            raise DomainError("idempotency_conflict", "该事件编号已推送过不同的内容；新的事件请使用新的编号", "external_id")
+            raise IdempotencyConflict()
         return existing, False
     if timezone.is_naive(command.occurred_at):
         raise ValidationError({"occurred_at": ValidationError("发生时间须带时区（如 +08:00）", code="naive_datetime")})
