@@ -147,6 +147,17 @@ def record_device_check(actor, device_id: int, data: dict[str, Any]) -> Device:
 class DeviceReviewIn(Command):
     opinion: Required
     passed: bool = True
+    reviewed_on: dt.date | None = None
+
+
+def _act_date(value: dt.date | None, field: str, not_before: dt.date | None) -> dt.date:
+    """The date of an act: today unless given; never in the future, never before the step it follows."""
+    on = value or today()
+    if on > today():
+        raise ValidationError({field: ValidationError("日期不能晚于今天", code="future_date")})
+    if not_before is not None and on < not_before:
+        raise ValidationError({field: ValidationError(f"日期不能早于{not_before}", code="date_out_of_order")})
+    return on
 
 
 @transaction.atomic
@@ -157,7 +168,8 @@ def review_device(actor, device_id: int, data: dict[str, Any]) -> Device:
     access.require(actor, "smart.review_device", device)
     device.legal_review_opinion = command.opinion
     device.legal_reviewed_by = _user(actor)
-    device.legal_reviewed_on = today() if command.passed else None
+    reviewed_on = _act_date(command.reviewed_on, "reviewed_on", device.checked_on)
+    device.legal_reviewed_on = reviewed_on if command.passed else None
     device.save(update_fields=["legal_review_opinion", "legal_reviewed_by", "legal_reviewed_on"])
     audit.record(actor, "smart.device_legal_review", device, after={"passed": command.passed, "opinion": command.opinion},
                  legal_basis=rules.ART41)
@@ -171,15 +183,22 @@ def _facts(device: Device) -> rules.DeviceFacts:
                              location=device.location, item_count=device.items.count())
 
 
+class PublishIn(Command):
+    published_on: dt.date | None = None  # the day the location was made public (today unless given)
+
+
 @transaction.atomic
-def publish_device(actor, device_id: int) -> Device:
-    """Publish the device and its location (第四十一条第一款); from today its records may be used."""
+def publish_device(actor, device_id: int, data: dict[str, Any] | None = None) -> Device:
+    """Publish the device and its location (第四十一条第一款); records from the day of publication on
+    may be used."""
+    command = parse(PublishIn, data or {})
     device = _locked_device(actor, device_id)
     access.require(actor, "smart.manage_devices", device)
     problems = rules.publish_refusals(_facts(device), today())
     if problems:
         raise DomainError("device_not_ready", "；".join(problems))
-    device.status, device.published_on = Device.Status.PUBLISHED, device.published_on or today()
+    published_on = _act_date(command.published_on, "published_on", device.legal_reviewed_on)
+    device.status, device.published_on = Device.Status.PUBLISHED, published_on
     device.save(update_fields=["status", "published_on"])
     audit.record(actor, "smart.device_publish", device, after={"published_on": device.published_on},
                  legal_basis=rules.ART41)

@@ -15,6 +15,7 @@ from zhifa.dispatch.demo import load_demo_incidents
 from zhifa.inspections.demo import load_demo_inspections
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
+from zhifa.partyspace.demo import load_demo_party_space
 from zhifa.supervision.demo import load as load_demo_supervision
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             inspections = load_demo_inspections(options["seed"])
             incidents = load_demo_incidents(options["seed"])
             cases = load_demo_cases(options["seed"], password=password)
+            load_demo_party_space(options["seed"], out=self.stdout)  # the party's space, devices, a campaign
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
         elapsed = time.perf_counter() - started
         c = result.counts
