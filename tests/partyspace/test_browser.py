@@ -61,7 +61,7 @@ def officer_signs_in(page, url, username="officer_a"):
     page.goto(f"{url}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("correct-horse-battery")
-    page.get_by_role("button", name=re.compile("登录")).click()
+    page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url(f"{url}/")
 
 

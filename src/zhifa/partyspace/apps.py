@@ -5,7 +5,6 @@ class PartyspaceConfig(AppConfig):
     name = "zhifa.partyspace"
     label = "partyspace"
     verbose_name = "当事人空间"
-    nav = [("当事人在线", "partyspace:desk")]
 
     def ready(self) -> None:
         from zhifa.core import events

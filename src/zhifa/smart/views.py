@@ -130,11 +130,11 @@ def event_list(request):
 @service_view
 def event_detail(request, event_id: int, errors: dict | None = None, status: int = 200):
     event = selectors.event(request.user, event_id)
+    q = (request.GET.get("q") or "").strip()[:50]
+    condition = Q(pk=event.party_id) | (Q(name__contains=q) | Q(uscc=q.upper()) if q else Q(pk__in=[]))
     return render(request, "smart/event_detail.html", {
         "event": event, "errors": errors or {}, "officers": services.officers_of(request.user),
-        "parties": access.visible_to(request.user, Party).filter(
-            Q(pk=event.party_id) | Q(name__contains=request.GET.get("q") or "\x00")).order_by("name")[:50],
-        "q": request.GET.get("q", ""),
+        "parties": access.visible_to(request.user, Party).filter(condition).order_by("name")[:50], "q": q,
         "may_review": access.can(request.user, "smart.review_event", event.device)}, status=status)
 
 
@@ -199,13 +199,13 @@ def campaign_list(request):
 def campaign_detail(request, campaign_id: int):
     campaign = selectors.campaign(request.user, campaign_id)
     tasks = selectors.campaign_tasks(request.user, campaign, state=request.GET.get("state") or None)
+    shown = list(tasks[:300])
+    for task in shown:  # the result form only on the tasks of the user's own body
+        task.may_record = access.can(request.user, "smart.record_campaign_result", task)
     return render(request, "smart/campaign_detail.html", {
         "campaign": campaign, "d": selectors.dashboard(campaign), "plans": selectors.plans(campaign),
-        "tasks": tasks[:300], "task_count": tasks.count(), "outcomes": CampaignTask.Outcome.choices,
-        "today": timezone.localdate(),
-        "may_manage": access.can(request.user, "smart.manage_campaign", campaign),
-        "may_record": any(access.has_role(request.user, r)
-                          for r in access.get_permission("smart.record_campaign_result").roles)})
+        "tasks": shown, "task_count": tasks.count(), "outcomes": CampaignTask.Outcome.choices,
+        "today": timezone.localdate(), "may_manage": access.can(request.user, "smart.manage_campaign", campaign)})
 
 
 @service_view
