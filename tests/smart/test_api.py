@@ -114,3 +114,11 @@ def test_events_list_and_review_over_the_api(client, sw):
     assert client.get("/api/v1/smart/device-events?status=").json() == []
     assert client.post(f"/api/v1/smart/device-events/{event_id}/discard", data=json.dumps({"reason": "x"}),
                        content_type="application/json").status_code == 404
+
+
+def test_the_push_is_described_in_the_openapi_document(client, sw):
+    client.force_login(sw.cw.user)
+    schema = client.get("/api/v1/openapi.json").json()
+    push_spec = schema["paths"]["/api/v1/smart/device-events"]["post"]
+    assert "external_id" in push_spec["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    assert "/api/v1/smart/devices/published" in schema["paths"]

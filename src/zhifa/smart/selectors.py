@@ -178,9 +178,13 @@ def visit_measures(scope: Scope, year: int) -> dict:
                  for row in records.values("party__township__name").annotate(**figures).order_by()}
     tasks = CampaignTask.objects.filter(state=CampaignTask.State.DONE, checked_on__gte=start.date(),
                                         checked_on__lt=end.date())
-    if not scope.everything:
-        tasks = tasks.filter(Q(organization__path__startswith=scope.org_path or "-")
-                             | Q(township_id=scope.township_region_id or 0))
+    if scope.is_empty:
+        tasks = tasks.none()
+    elif not scope.everything:
+        condition = Q(organization__path__startswith=scope.org_path)
+        if scope.township_region_id:
+            condition |= Q(township_id=scope.township_region_id)
+        tasks = tasks.filter(condition)
     for row in (tasks.values("campaign_id", "party_id", "checked_on", "township__name")
                 .annotate(n=Count("organization_id", distinct=True)).order_by()):
         for bucket in (total, townships.setdefault(row["township__name"], dict.fromkeys(figures, 0))):

@@ -31,7 +31,7 @@ from zhifa.core.calendars import district_calendar
 from zhifa.core.commands import Command, parse
 from zhifa.core.errors import DomainError
 from zhifa.core.validators import IdentifierError, validate_id_number, validate_uscc
-from zhifa.organizations.models import Officer, Organization, Region
+from zhifa.organizations.models import Officer, Organization, Region, User
 from zhifa.parties.models import Party
 
 from . import rules
@@ -46,7 +46,8 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _user(actor):
-    return actor if getattr(actor, "pk", None) and hasattr(actor, "is_staff") and not hasattr(actor, "party_id") else None
+    """The user for ``*_by`` columns (integrations and devices are named in the audit log only)."""
+    return actor if isinstance(actor, User) else None
 
 
 def today() -> dt.date:

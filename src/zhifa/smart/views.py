@@ -45,10 +45,12 @@ def device_list(request):
 
 
 def _device_choices(request):
-    organizations = access.visible_to(request.user, Organization).filter(is_enforcement_body=True, is_active=True)
+    organizations = access.visible_to(request.user, Organization).filter(is_active=True)
     scope = Scope.for_user(request.user)
-    if not scope.everything:
-        organizations = organizations.filter(path__startswith=scope.org_path or "-")
+    if scope.is_empty:
+        organizations = organizations.none()
+    elif not scope.everything:
+        organizations = organizations.filter(path__startswith=scope.org_path)
     return {"organizations": organizations.order_by("path"),
             "townships": Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).order_by("code"),
             "items": EnforcementItem.objects.filter(kind="penalty", status="in_force").order_by("code")[:500],
