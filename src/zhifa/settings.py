@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "zhifa.web",
     "zhifa.demo",
     "zhifa.integrations",
+    "zhifa.smart",
+    "zhifa.partyspace",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +279,15 @@ ZHIFA_CASE_CONFIG = json.loads(os.environ.get("ZHIFA_CASE_CONFIG", "{}"))
 ZHIFA_TOWNSHIP_GEOJSON = os.environ.get("ZHIFA_TOWNSHIP_GEOJSON", "")
 # The public credential-check link an officer shows (亮证) stays valid this long.
 ZHIFA_CREDENTIAL_TOKEN_MAX_AGE = int(os.environ.get("ZHIFA_CREDENTIAL_TOKEN_MAX_AGE", str(24 * 3600)))
+# The party's space (zhifa.partyspace, docs/party-space.md): the sender of sign-in codes (a dotted
+# path: an SMS gateway adapter; the console sender of the demo prints them), how long a code lives,
+# the online payment channel (the test channel only in the demo), and the minimum publication
+# period before credit repair (configuration of the credit rules; unset: none checked here).
+ZHIFA_OTP_SENDER = os.environ.get("ZHIFA_OTP_SENDER", "zhifa.partyspace.otp.ConsoleSender" if DEBUG else "")
+ZHIFA_OTP_FILE = os.environ.get("ZHIFA_OTP_FILE", "")
+ZHIFA_OTP_TTL_SECONDS = int(os.environ.get("ZHIFA_OTP_TTL_SECONDS", "300"))
+ZHIFA_PAYMENT_ADAPTER = os.environ.get("ZHIFA_PAYMENT_ADAPTER", "zhifa.partyspace.payments.TestAdapter" if DEBUG else "")
+ZHIFA_CREDIT_REPAIR_MIN_MONTHS = os.environ.get("ZHIFA_CREDIT_REPAIR_MIN_MONTHS") or None
 
 # Logs: one JSON object a line (ZHIFA_LOG_FORMAT=json, the default outside DEBUG) carrying the
 # request id that the audit log records, so a log line and an audit event meet on request_id.

@@ -26,6 +26,8 @@ urlpatterns = [
     path("reports/", include("zhifa.reports.urls")),
     path("public/", include("zhifa.portal.urls")),
     path("integrations/", include("zhifa.integrations.urls")),
+    path("party/", include("zhifa.partyspace.urls")),
+    path("smart/", include("zhifa.smart.urls")),
     path("api/v1/", api.urls),
     path("api-keys/", include("zhifa.api.urls")),
     path("admin/", admin.site.urls),

@@ -90,6 +90,9 @@ def _prefixes(path: str) -> list[str]:
 
 @access.register_visibility(Case)
 def _cases(actor, queryset):
+    party_id = getattr(actor, "party_id", None)
+    if party_id is not None and not isinstance(actor, User):
+        return queryset.filter(party_id=party_id)  # the party, signed in to its own space: its own cases
     scoped = Scope.for_user(actor).filter(queryset)
     if access.has_role(actor, R.LEGAL_REVIEWER) and isinstance(actor, User):
         return queryset.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=reviewable_cases(actor).values("pk")))

@@ -68,10 +68,11 @@ def record_findings(actor, case_id: int, data: dict[str, Any]) -> Case:
 
 
 @transaction.atomic
-def record_defence(actor, case_id: int, data: dict[str, Any]) -> Case:
-    """The party's statement and defence (第四十五条第一款): recorded, then to be checked."""
+def record_defence(actor, case_id: int, data: dict[str, Any], *, electronic_signature: str = "") -> Case:
+    """The party's statement and defence (第四十五条第一款): recorded, then to be checked — typed in by
+    an officer, or made by the party in its own space (``electronic_signature``)."""
     command = parse(commands.Defence, data)
-    case = locked_case(actor, case_id)
+    case = locked_case(actor, case_id, "cases.handle" if not electronic_signature else None)
     if case.state not in _DEFENCE_STATES:
         raise DomainError("not_notified", "告知后、决定前方可登记陈述申辩（行政处罚法第四十四条、第四十五条）")
     on = _date(command.as_of, not_before=case.notice_date)

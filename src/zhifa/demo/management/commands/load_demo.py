@@ -21,6 +21,7 @@ from zhifa.integrations.demo import load_demo_approvals
 from zhifa.measures.demo import load_demo_measures
 from zhifa.organizations import demo
 from zhifa.parties.demo import load_demo_parties
+from zhifa.partyspace.demo import load_demo_party_space
 from zhifa.reports.demo import load as load_demo_assurance
 from zhifa.supervision.demo import load as load_demo_supervision
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             cases = load_demo_cases(options["seed"], password=password)
             load_demo_measures()  # preservation, seizure and criminal referral on the cases above
             load_demo_approvals(options["seed"])  # 审管联动: approvals and their post-approval checks
+            load_demo_party_space(options["seed"], out=self.stdout)  # the party's space, devices, a campaign
             load_demo_supervision()  # sheet, appraisal scheme, one sweep of the alert rules over all of the above
             load_demo_assurance()  # provincial library, training, body appraisal, 执法评议, consultations
         elapsed = time.perf_counter() - started

@@ -1,0 +1,1 @@
+"""The party's pages (``party``) and the officers' desk (``desk``)."""
