@@ -170,7 +170,7 @@ class Campaign(models.Model):
         ordering = ["-period_start", "-id"]
         verbose_name = "专项行动与一件事"
         verbose_name_plural = "专项行动与一件事"
-        constraints = [models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="campaign_period_ordered")]
+        constraints = [models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="smart_campaign_period_ordered")]
 
     def __str__(self) -> str:
         return self.name

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0006_devices_events_and_campaigns'),
+        ('cases', '0007_document_kinds_and_record_content'),
         ('inspections', '0002_list_order_indexes'),
         ('organizations', '0002_roles_delegations_review_qualification'),
         ('parties', '0001_initial'),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0006_devices_events_and_campaigns'),
+        ('cases', '0007_document_kinds_and_record_content'),
         ('catalog', '0001_initial'),
         ('organizations', '0002_roles_delegations_review_qualification'),
         ('parties', '0001_initial'),
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='campaign_period_ordered'),
+            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='smart_campaign_period_ordered'),
         ),
         migrations.AddConstraint(
             model_name='campaignplan',
