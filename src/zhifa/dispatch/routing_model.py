@@ -231,6 +231,13 @@ class RoutingModel:
         _prune(svm)
         seen = set(svm.classes_)
         dev_pairs = [(t, c) for t, c in dev_pairs if c in seen]
+        # Calibration needs every class of the model among its labels (an item the generated set does
+        # not know is trained on its keywords only): lend it one of its training texts.
+        present = {c for _, c in dev_pairs}
+        first = {}
+        for t, c in pairs:
+            first.setdefault(c, t)
+        dev_pairs += [(first[c], c) for c in sorted(seen - present) if c in first]
         calibrated = CalibratedClassifierCV(FrozenEstimator(svm), method="temperature", cv=None, ensemble=False)
         with warnings.catch_warnings():  # the frozen model is not refitted: folds with few members do not matter
             warnings.simplefilter("ignore", UserWarning)
