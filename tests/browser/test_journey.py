@@ -176,13 +176,20 @@ def test_officer_files_and_decides_cases_on_a_phone_and_the_cockpit_counts_them(
         phone.wait_for_url(re.compile(r"/cases/\d+/$"))
         return int(re.search(r"/cases/(\d+)/$", phone.url).group(1))
 
-    # General procedure: register, then 立案 from the case page (行政处罚法第五十四条).
+    # General procedure: register, then ask the head to file it (行政处罚法第五十四条: 立案 is the
+    # head's approval, not the officer's own act).
     filed = open_case(on_spot=False)
-    phone.locator('form:has(input[name="action"][value="file"])').get_by_role("button", name="立案").click()
+    box = phone.locator("#step-request-filing")
+    if not box.evaluate("e => e.open"):
+        box.locator("summary").click()
+    box.get_by_label("提请理由", exact=True).fill("巡查发现乱扔垃圾，符合立案条件")
+    box.locator('button[type="submit"]').click()
     phone.wait_for_load_state()
-    assert phone.get_by_text("已立案").first.is_visible()
-    assert Case.objects.get(pk=filed).state == "filed"
-    screenshot(phone, "journey-case-filed-phone")
+    assert not phone.locator(".message--error").count()
+    case = Case.objects.get(pk=filed)
+    assert case.state == "registered"
+    assert [(a.kind, a.status) for a in case.approvals.all()] == [("filing", "pending")]
+    screenshot(phone, "journey-case-filing-requested-phone")
 
     # Summary procedure: decided on the spot (行政处罚法第五十一条), then the phone timeline with a camera field.
     decided = open_case(on_spot=True)

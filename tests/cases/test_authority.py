@@ -162,8 +162,11 @@ def test_legal_review_by_the_reviewer_then_the_head_decides(cw):
 
 
 def test_an_investigator_cannot_review_his_own_case(cw, submitted):
-    investigator = new_user("investigator_reviewer", cw.world.team_a, R.LEGAL_REVIEWER, cw.world.officer_a,
-                            legal_qualification_number="A1")
+    # The lead investigator's own login also holds the reviewer's role (a granted second role).
+    investigator = User.objects.get(officer=cw.world.officer_a)
+    User.objects.filter(pk=investigator.pk).update(legal_qualification_number="A1")
+    RoleGrant.objects.create(user=investigator, role=R.LEGAL_REVIEWER)
+    investigator = User.objects.get(pk=investigator.pk)
     review = submitted.legal_reviews.get()
     with pytest.raises(PermissionDenied) as exc:
         services.claim_review(investigator, review.pk)

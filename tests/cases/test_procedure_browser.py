@@ -95,7 +95,8 @@ def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_
                                                           tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     host = new_officer(cw.world.team_a, name="听证主持人")
-    case = _opened(cw, 75)
+    # A citizen fined 10,000 元: a 较大数额 fine, so the party may ask for a hearing (第六十三条).
+    case = _opened(cw, 75, party=cw.person)
     t = dt.date.today()
 
     def d(days: int) -> str:
@@ -110,7 +111,7 @@ def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_
         desk.login("head_a").approve("立案审批", t - dt.timedelta(days=74))
         desk.login("officer_a").case(case).step("start_investigation", {"办理日期": d(73)})
         desk.step("notify", {"告知日期": d(60), "违法事实清楚、证据确凿": True, "@penalties_intended_1_kind": "fine",
-                             "@penalties_intended_1_amount": "5000"})
+                             "@penalties_intended_1_amount": "10000"})
         desk.step("request_hearing", {"当事人申请听证日期": d(58)})
         desk.step("hearing", {"听证通知日期": d(57), "听证日期": d(44), "听证地点": "上方镇执法队听证室",
                               "听证主持人（非本案调查人员）": host.pk})
@@ -132,16 +133,16 @@ def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_
         # the heads deliberate; the decision follows their conclusion
         desk.login("head_a").case(case).step("deliberate", {
             "办理日期": d(38), "主持人": cw.head.pk, "@participant_ids": [cw.head.pk, cw.deputy.pk],
-            "讨论记录": "同意给予罚款5000元", "讨论结论": "penalty",
-            "@penalties_1_kind": "fine", "@penalties_1_amount": "5000"})
-        desk.login("officer_a").case(case).step("request-decision", {"提请理由": "集体讨论决定罚款5000元"})
+            "讨论记录": "同意给予罚款10000元", "讨论结论": "penalty",
+            "@penalties_1_kind": "fine", "@penalties_1_amount": "10000"})
+        desk.login("officer_a").case(case).step("request-decision", {"提请理由": "集体讨论决定罚款10000元"})
         desk.login("head_a").approve("行政处罚决定审批", t - dt.timedelta(days=37))
         desk.login("officer_a").case(case).step("serve", {"送达日期": d(36), "送达方式": "direct"})
-        desk.step("payment", {"数额（元）": "2000", "缴纳日期": d(30)})
+        desk.step("payment", {"数额（元）": "4000", "缴纳日期": d(30)})
         desk.step("request-deferral", {"暂缓（分期）至": (t + dt.timedelta(days=30)).isoformat(), "当事人申请日期": d(29),
                                        "提请理由": "当事人经营困难，申请暂缓缴纳"})
         desk.login("head_a").approve("暂缓或分期缴纳罚款审批", t - dt.timedelta(days=28))
-        desk.login("officer_a").case(case).step("payment", {"数额（元）": "3000", "缴纳日期": d(5)})
+        desk.login("officer_a").case(case).step("payment", {"数额（元）": "6000", "缴纳日期": d(5)})
         desk.step("request-closing", {"提请理由": "罚款已缴清"})
         desk.login("head_a").approve("结案审批", t - dt.timedelta(days=4))
         desk.login("officer_a").case(case).step("archive", {"办理日期": d(3)})
@@ -154,7 +155,7 @@ def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_
 
     _in_a_thread(journey)
     case.refresh_from_db()
-    assert case.state == "archived" and case.amount_paid == 5000
+    assert case.state == "archived" and case.amount_paid == 10000
     assert case.legal_reviews.get().result == "passed" and case.deliberations.count() == 1
     assert [a.kind for a in case.approvals.order_by("id")] == ["filing", "decision", "deferral", "closing"]
     assert Document.objects.get(case=case, kind="case_file").sha256

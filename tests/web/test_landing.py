@@ -118,12 +118,12 @@ def test_township_leader_lands_on_the_township_dashboard(client, world, command,
 def test_legal_reviewer_lands_on_the_review_queue(client, cw):
     case = run_to_notified(cw, open_general(cw))
     case_services.transition(cw.user, case.pk, "submit_legal_review", {"as_of": dt.date(2026, 3, 9)})
-    reviewer = new_user("legal_a", cw.world.team_a, User.Role.LEGAL_REVIEWER)
-    html = _landing(client, reviewer)
-    assert _roles(html) == ["legal_reviewer"]
+    review = case.legal_reviews.get()
+    html = _landing(client, cw.reviewer)
+    assert "legal_reviewer" in _roles(html)
     section = _section(html, "legal-review")
-    assert _count(html, "legal-review") == 1 and f'href="/cases/{case.pk}/"' in section
-    assert "作出处罚决定" in section  # by the decision deadline (art. 60)
+    assert _count(html, "legal-review") == 1 and f'href="/cases/reviews/{review.pk}/"' in section
+    assert review.due_on.isoformat() in section or f"{review.due_on.month}月{review.due_on.day}日" in section
 
 
 def test_legal_reviewer_of_another_body_does_not_see_it(client, cw):
@@ -135,17 +135,23 @@ def test_legal_reviewer_of_another_body_does_not_see_it(client, cw):
 
 def test_a_head_of_a_body_lands_on_the_approvals_inbox(client, cw):
     registered = open_general(cw)
-    head = new_user("head_a", cw.world.team_a, User.Role.HEAD)
-    html = _landing(client, head)
+    approval = case_services.request_approval(cw.user, registered.pk, "filing", {}, reason="线索属实")
+    html = _landing(client, cw.head)
     assert _roles(html) == ["head"]
     section = _section(html, "approvals")
-    assert f'href="/cases/{registered.pk}/"' in section and "待批准立案" in section
+    assert f'href="/cases/approvals/#approval-{approval.pk}"' in section and "立案审批" in section
+
+
+def test_a_head_of_another_body_sees_no_approval_of_it(client, cw):
+    case_services.request_approval(cw.user, open_general(cw).pk, "filing", {})
+    head_b = new_user("head_b_landing", cw.world.team_b, User.Role.HEAD)
+    assert _count(_landing(client, head_b), "approvals") == 0
 
 
 def test_a_user_with_several_roles_sees_the_sections_of_each(client, cw):
     RoleGrant.objects.create(user=cw.user, role=User.Role.HEAD)
     cw.user.forget_roles()
-    open_general(cw)
+    case_services.request_approval(cw.user, open_general(cw).pk, "filing", {})
     html = _landing(client, cw.user)
     assert _roles(html) == ["officer", "head"]  # his main role first
     assert "my-cases" in html and "approvals" in html

@@ -11,8 +11,8 @@ from django.http import FileResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa.api.labels import choice_label
-from zhifa.api.pagination import Pagination
+from zhifa.core.labels import choice_label
+from zhifa.core.pagination import Pagination
 from zhifa.core.errors import NotFound
 
 from . import selectors, services
@@ -42,7 +42,7 @@ class CaseOut(Schema):
     version: int
 
     # Resolvers rather than dotted aliases and get_state_display: same values, half the
-    # serialisation time of a list page (zhifa.api.labels).
+    # serialisation time of a list page (zhifa.core.labels).
     @staticmethod
     def resolve_organization_name(obj):
         return obj.organization.name

@@ -31,7 +31,7 @@ class OnSpotForm(forms.Form):
     on_spot = forms.BooleanField(label="当场作出处罚决定（简易程序）", required=False)
     penalty = forms.ChoiceField(label="处罚种类", choices=[("warning", "警告"), ("fine", "罚款")], initial="fine")
     amount = forms.DecimalField(label="罚款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2)
-    source = forms.ChoiceField(label="案件来源", choices=Case.Source.choices, initial=Case.Source.PATROL)
+    source = forms.ChoiceField(label="案件来源", choices=Case.Source.choices, initial=Case.Source.PATROL, required=False)
     source_ref = forms.CharField(label="来源编号", required=False, max_length=80,
                                  help_text="事件编号、检查记录编号或移送函文号")
 

@@ -2,11 +2,8 @@
 
 * the officer's own open cases, by their next statutory deadline (``deadlines.case_deadlines``);
 * the township's open cases, likewise;
-* the legal reviewer's queue and the head's approvals inbox.
-
-The last two read the case state today. When the review and approval records (``LegalReview``,
-``Approval``) exist, re-point :func:`legal_review_queue` and :func:`approvals_inbox` at them:
-nothing else on the landing page depends on how they find their cases.
+* the legal reviewer's queue and the head's approvals inbox, read from the review and approval
+  records (the same selectors as their own pages).
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ from zhifa.core import todo
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Certificate
 
-from . import rules, services
+from . import rules, selectors, services
 from .deadlines import Deadline, case_deadlines
 from .facts import build_facts
 from .models import OPEN_STATES, Case, CaseOfficer
@@ -98,50 +95,34 @@ def township_cases(user, today):
 
 
 # --------------------------------------------------------------------------------------------
-# Legal review queue and the head's approvals inbox. Today both read the case state; point them
-# at the review and approval records when those exist.
+# Legal review queue and the head's approvals inbox: the review and approval records themselves
+# (``LegalReview``, ``Approval``), as on their own pages.
 # --------------------------------------------------------------------------------------------
-
-def legal_review_cases(user) -> QuerySet[Case]:
-    """Cases submitted for legal review (法制审核, 行政处罚法第五十八条) and not yet reviewed."""
-    return visible_cases(user).filter(state=S.LEGAL_REVIEW.value, legal_review_passed=False)
-
-
-def filing_approval_cases(user) -> QuerySet[Case]:
-    """Cases registered in the general procedure waiting for the head's approval to file
-    (立案须经行政机关负责人批准, 行政处罚法第五十四条)."""
-    return visible_cases(user).filter(state=S.REGISTERED.value, procedure=rules.Procedure.GENERAL.value)
-
-
-def decision_cases(user) -> QuerySet[Case]:
-    """Cases ready for the head's decision (行政处罚法第五十七条): heard, deliberated, or reviewed
-    and passed."""
-    qs = visible_cases(user)
-    return (qs.filter(state__in=(S.HEARD.value, S.DELIBERATION.value))
-            | qs.filter(state=S.LEGAL_REVIEW.value, legal_review_passed=True))
-
 
 @todo.provider("legal_reviewer", order=10)
 def legal_review_queue(user, today):
-    return _section("legal-review", "待法制审核", legal_review_cases(user), today, names=("decision",),
-                    more_url=reverse("cases:list") + f"?state={S.LEGAL_REVIEW.value}", empty="没有待审核的案件",
-                    note="重大执法决定须经法制审核（行政处罚法第五十八条），按作出决定的期限排列")
+    """Reviews waiting or in hand, the nearest review due date first (行政处罚法第五十八条)."""
+    reviews = selectors.review_queue(user)
+    count = reviews.count()
+    items = [todo.Item(
+        title=f"{r.case.number or '案件' + str(r.case_id)} {r.case.party.name}",
+        url=reverse("cases:review_detail", args=[r.pk]), due=r.due_on,
+        detail=f"{r.case.organization.name} · {r.case.item.name}",
+        badge=r.get_status_display() + (f" · {r.reviewer.get_full_name() or r.reviewer.username}" if r.reviewer else ""),
+    ) for r in reviews[:todo.SHOWN]]
+    return todo.Section("legal-review", "待法制审核", count=count, items=items, more_url=reverse("cases:reviews"),
+                        empty="没有待审核的案件", note="重大执法决定须经法制审核（行政处罚法第五十八条），按审核期限排列")
 
 
 @todo.provider("head", order=10)
 def approvals_inbox(user, today):
-    """One inbox: filing approvals (by the filing deadline) and decisions (by the decision deadline)."""
-    filing = filing_approval_cases(user)
-    deciding = decision_cases(user)
-    a = _section("approve-filing", "", filing, today, names=("filing",))
-    b = _section("approve-decision", "", deciding, today, names=("decision",))
-    far = dt.date.max
-    items = sorted([*(_tag(i, "待批准立案") for i in a.items), *(_tag(i, "待作出决定") for i in b.items)],
-                   key=lambda i: (i.due_date or far, i.title))[:todo.SHOWN]
-    return todo.Section("approvals", "待审批", count=a.count + b.count, items=items,
-                        more_url=reverse("cases:list"), empty="没有待审批的事项",
-                        note="立案（第五十四条）与处罚决定（第五十七条）由行政机关负责人批准")
-
-
-def _tag(item: todo.Item, kind: str) -> todo.Item:
-    return todo.Item(item.title, item.url, item.due, f"{kind} · {item.detail}", item.badge, item.level)
+    """Approvals the head (or his delegate) may give, the oldest request first (第五十四条、第五十七条 …)."""
+    pending = selectors.approvals_inbox(user)
+    items = [todo.Item(
+        title=f"{a.case.number or '案件' + str(a.case_id)} {a.case.party.name}",
+        url=reverse("cases:approvals") + f"#approval-{a.pk}", due=None,
+        detail=f"{a.get_kind_display()} · {a.case.item.name}",
+        badge=f"提请人 {a.requested_by.get_full_name() or a.requested_by.username}" if a.requested_by else "",
+    ) for a in pending[:todo.SHOWN]]
+    return todo.Section("approvals", "待审批", count=len(pending), items=items, more_url=reverse("cases:approvals"),
+                        empty="没有待审批的事项", note="立案、处罚决定、延期、结案等由行政机关负责人批准")

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from zhifa.api.pagination import Pagination
+from zhifa.core.pagination import Pagination
 from zhifa.core import access
 from zhifa.organizations.models import Organization
 

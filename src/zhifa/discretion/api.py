@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from zhifa.api.pagination import Pagination
+from zhifa.core.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
 
 from . import rules, selectors, services

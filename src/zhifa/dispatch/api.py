@@ -10,7 +10,7 @@ from django.http import QueryDict
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa.api.pagination import Pagination
+from zhifa.core.pagination import Pagination
 from zhifa.catalog.models import Domain, EnforcementItem
 from zhifa.organizations.models import Organization
 

@@ -36,7 +36,8 @@ from .routing_model import NONE, RoutingModel, fingerprint
 log = logging.getLogger(__name__)
 
 #: What a change of the training code or data changes (the baseline's fingerprint).
-SOURCES = ("routing_model.py", "routing_data/generator.py", "routing_data/phrases.py", "routing_data/noise.py")
+SOURCES = ("routing_model.py", "routing_data/generator.py", "routing_data/phrases.py", "routing_data/phrases.txt",
+           "routing_data/noise.py")
 
 
 @dataclass(frozen=True)

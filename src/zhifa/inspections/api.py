@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from zhifa.api.pagination import Pagination
+from zhifa.core.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core import access
 from zhifa.core.scopes import Scope
@@ -200,7 +200,7 @@ class RecordOut(Schema):
     def resolve_officer_ids(obj) -> list[int]:
         return sorted(o.pk for o in obj.officers.all())
 
-    # Resolvers rather than dotted aliases: same values, faster lists (zhifa.api.labels).
+    # Resolvers rather than dotted aliases: same values, faster lists (zhifa.core.labels).
     @staticmethod
     def resolve_party_name(obj) -> str:
         return obj.party.name

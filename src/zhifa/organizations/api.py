@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa.api.pagination import Pagination
+from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import selectors, services
@@ -55,7 +55,7 @@ class OfficerOut(Schema):
     is_active: bool
     has_valid_certificate: bool
 
-    # A resolver rather than a dotted alias: same value, faster lists (zhifa.api.labels).
+    # A resolver rather than a dotted alias: same value, faster lists (zhifa.core.labels).
     @staticmethod
     def resolve_organization_name(obj) -> str:
         return obj.organization.name

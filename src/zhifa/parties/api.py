@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa.api.labels import choice_label
-from zhifa.api.pagination import Pagination
+from zhifa.core.labels import choice_label
+from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import mask_id_number
 from zhifa.organizations.models import Region
@@ -42,7 +42,7 @@ class PartyOut(Schema):
         return mask_id_number(obj.id_number) if obj.id_number else ""
 
     # Resolvers rather than dotted aliases and get_*_display: same values, faster lists
-    # (zhifa.api.labels).
+    # (zhifa.core.labels).
     @staticmethod
     def resolve_kind_label(obj) -> str:
         return _kind_label(obj.kind)

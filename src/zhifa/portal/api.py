@@ -7,8 +7,8 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa.api.pagination import Pagination
 from zhifa.core.errors import NotFound
+from zhifa.core.pagination import Pagination
 from zhifa.dispatch import rules as dispatch_rules
 
 from . import selectors, services

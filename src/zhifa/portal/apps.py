@@ -12,3 +12,6 @@ class PortalConfig(AppConfig):
     nav = [Entry("处罚决定公开", "portal:staff_decisions", "cases", order=40, roles=(
         HEAD, LEGAL_REVIEWER, DEPARTMENT_ADMIN, GUIDANCE_OFFICE, SUPERVISOR))]
     audit_labels = {"decision.publish": "公开处罚决定", "decision.withdraw": "撤回公开的处罚决定"}
+
+    def ready(self) -> None:
+        from . import access  # noqa: F401  (registers who publishes decisions)

@@ -88,10 +88,6 @@ def must_withdraw(outcomes: Iterable[str]) -> bool:
     return any(outcome in WITHDRAW_OUTCOMES for outcome in outcomes)
 
 
-def may_publish(role: str, is_superuser: bool = False) -> bool:
-    return is_superuser or role in PUBLISHER_ROLES
-
-
 def over_limit(count: int, limit: int = REPORT_LIMIT) -> bool:
     """Whether one more report from an address that sent ``count`` in the window is refused."""
     return count >= limit

@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from zhifa.cases import rules as case_rules
 from zhifa.cases.models import FINED_STATES, Case, Document
-from zhifa.core import audit
+from zhifa.core import access, audit
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.scopes import Scope
 from zhifa.dispatch import rules as dispatch_rules
 from zhifa.dispatch import services as dispatch_services
 
 from . import rules
+from .access import PUBLISH
 from .models import PublicReport, PublishedDecision
 
 DECISION_KINDS = (Document.Kind.DECISION, Document.Kind.SUMMARY_DECISION)
@@ -83,7 +84,7 @@ def _locked_case(actor, case_id: int) -> Case:
 def publish_decision(actor, case_id: int) -> PublishedDecision:
     """公开 a decided penalty case of the actor's body (行政处罚法第四十八条第一款). Only a legal
     reviewer or department admin whose scope covers the deciding body; only decided cases; once."""
-    if not rules.may_publish(getattr(actor, "role", ""), actor.is_superuser):
+    if not access.can(actor, PUBLISH):
         raise PermissionDenied("只有法制审核人员或部门管理员可以公开行政处罚决定")
     case = _locked_case(actor, case_id)
     if case.state not in FINED_STATES or case.decision_date is None:
@@ -108,7 +109,7 @@ def publish_decision(actor, case_id: int) -> PublishedDecision:
 @transaction.atomic
 def withdraw_decision(actor, publication_id: int, reason: str) -> PublishedDecision:
     """撤回 a published decision and publish the reason (行政处罚法第四十八条第二款)."""
-    if not rules.may_publish(getattr(actor, "role", ""), actor.is_superuser):
+    if not access.can(actor, PUBLISH):
         raise PermissionDenied("只有法制审核人员或部门管理员可以撤回公开的行政处罚决定")
     publication = (PublishedDecision.objects.select_for_update(of=("self",)).select_related("case__organization")
                    .filter(pk=publication_id).first())

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
+from zhifa.core import access
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
@@ -26,7 +27,8 @@ from zhifa.dispatch import selectors as dispatch_selectors
 from zhifa.dispatch import services as dispatch_services
 from zhifa.organizations.credentials import check_credential
 
-from . import rules, selectors, services
+from . import selectors, services
+from .access import PUBLISH
 from .forms import DecisionSearchForm, RatingForm, ReopenForm, ReportForm, TrackForm, WithdrawForm
 
 PAGE_SIZE = 30
@@ -207,7 +209,7 @@ def staff_decisions(request):
     query.pop("page", None)
     return render(request, "portal/staff_decisions.html", {
         "page": page, "query": query.urlencode(), "published": request.GET.get("published", ""),
-        "may_publish": rules.may_publish(request.user.role, request.user.is_superuser),
+        "may_publish": access.can(request.user, PUBLISH),
         "due": selectors.withdrawals_due(scope, timezone.localdate()), "withdraw_form": WithdrawForm(),
     })
 

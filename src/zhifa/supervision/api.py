@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from zhifa.api.pagination import Pagination
+from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import rules, selectors, services

@@ -20,7 +20,6 @@ from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Officer, User
-from zhifa.portal.rules import may_publish
 
 from .. import commands, rules, selectors, services
 from ..access import APPROVAL_FOR_ACTION, action_permission
@@ -229,7 +228,7 @@ def render_case(request, case_id, bound: dict | None = None, status: int = 200):
         "rulings": list(case.court_rulings.all()), "remedies": list(case.remedies.all()),
         "decided": [(rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_decided],
         "intended": [(rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_intended],
-        "may_publish": may_publish(request.user.role, request.user.is_superuser),
+        "may_publish": access.can(request.user, "portal.publish"),
         "may_handle": access.can(request.user, "cases.handle", case),
     }, status=status)
 

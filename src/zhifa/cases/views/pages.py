@@ -155,7 +155,7 @@ def open_on_spot(request):
                 "discovery_date": services.today(),
                 "procedure": rules.Procedure.SUMMARY if on_spot else rules.Procedure.GENERAL,
                 "officers": [o for o in (user.officer, data["second_officer"]) if o is not None],
-                "source": data["source"], "source_ref": data.get("source_ref", ""),
+                "source": data["source"] or Case.Source.PATROL, "source_ref": data.get("source_ref", ""),
             })
             if on_spot:
                 penalty = {"kind": data["penalty"]}
