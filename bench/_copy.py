@@ -40,7 +40,9 @@ class Progress:
         share = min(self.done / self.total, 1.0)
         bar = "#" * int(share * 30)
         rate = self.done / max(now - self.started, 1e-9)
-        self.stream.write(f"\r  {self.label:<28} [{bar:<30}] {share:6.1%} {self.done:>11,} rows {rate:>10,.0f}/s{end}")
+        self.stream.write(
+            f"\r  {self.label:<28} [{bar:<30}] {share:6.1%} {self.done:>11,} rows {rate:>10,.0f}/s{end}"
+        )
         self.stream.flush()
 
     def close(self) -> float:
@@ -79,13 +81,18 @@ class Table:
 
     def next_id(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("SELECT COALESCE(MAX(id), 0) + 1 FROM {}").format(sql.Identifier(self.name)).as_string())
+            cursor.execute(
+                sql.SQL("SELECT COALESCE(MAX(id), 0) + 1 FROM {}")
+                .format(sql.Identifier(self.name))
+                .as_string()
+            )
             return cursor.fetchone()[0]
 
     def copy(self, rows: Iterable[tuple], progress: Progress | None = None) -> int:
         """COPY ``rows`` (tuples of the given columns) into the table; returns the row count."""
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(self.name), sql.SQL(", ").join(map(sql.Identifier, self.columns)))
+            sql.Identifier(self.name), sql.SQL(", ").join(map(sql.Identifier, self.columns))
+        )
         defaults, count = self.defaults, 0
         with connection.cursor() as wrapper:
             raw = wrapper.cursor  # the psycopg cursor under Django's wrapper
@@ -103,8 +110,13 @@ class Table:
     def reset_sequence(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                sql.SQL("SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {}))")
-                .format(sql.Identifier(self.name)).as_string(), [self.name])
+                sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {}))"
+                )
+                .format(sql.Identifier(self.name))
+                .as_string(),
+                [self.name],
+            )
 
 
 def through(model: type[models.Model], field: str) -> type[models.Model]:

@@ -34,8 +34,18 @@ from zhifa.supervision.rules_registry import RULES  # noqa: E402
 
 
 def table_sizes() -> dict[str, int]:
-    names = ["cases_case", "cases_caseofficer", "cases_caseevent", "dispatch_incident", "inspections_inspectionrecord",
-             "core_auditevent", "organizations_officer", "organizations_certificate", "parties_party", "supervision_alert"]
+    names = [
+        "cases_case",
+        "cases_caseofficer",
+        "cases_caseevent",
+        "dispatch_incident",
+        "inspections_inspectionrecord",
+        "core_auditevent",
+        "organizations_officer",
+        "organizations_certificate",
+        "parties_party",
+        "supervision_alert",
+    ]
     out = {}
     with connection.cursor() as cursor:
         for name in names:
@@ -57,8 +67,11 @@ def run(codes: list[str], find_only: bool) -> float:
             counts = services.apply_findings(code, findings, now, full=True)
         t2 = time.perf_counter()
         total += t2 - t0
-        print(f"{code:<24} {len(findings):>9} {t1 - t0:>8.2f} {counts['raised']!s:>8} {counts['cleared']!s:>8} "
-              f"{t2 - t1:>8.2f}", flush=True)
+        print(
+            f"{code:<24} {len(findings):>9} {t1 - t0:>8.2f} {counts['raised']!s:>8} {counts['cleared']!s:>8} "
+            f"{t2 - t1:>8.2f}",
+            flush=True,
+        )
     print(f"{'total':<24} {'':>9} {'':>8} {'':>8} {'':>8} {total:>8.2f}  seconds")
     return total
 

@@ -49,8 +49,14 @@ def run(writers: int, seconds: float, organizations: list) -> tuple[list[float],
                 org = rng.choice(organizations)
                 started = time.perf_counter()
                 with transaction.atomic():
-                    audit.record(None, "bench.append", object_type="bench", object_id=str(n), organization=org,
-                                 after={"writer": n})
+                    audit.record(
+                        None,
+                        "bench.append",
+                        object_type="bench",
+                        object_id=str(n),
+                        organization=org,
+                        after={"writer": n},
+                    )
                 mine.append((time.perf_counter() - started) * 1000)
         finally:
             connection.close()
@@ -70,7 +76,9 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--chains", default="1,16")
-    parser.add_argument("--verify", action="store_true", help="walk every chain afterwards (minutes on a province)")
+    parser.add_argument(
+        "--verify", action="store_true", help="walk every chain afterwards (minutes on a province)"
+    )
     args = parser.parse_args()
     organizations = list(Organization.objects.only("id", "name"))
     connection.close()
@@ -80,8 +88,10 @@ def main() -> int:
         settings.ZHIFA_AUDIT_CHAINS = chains
         latencies, count = run(args.writers, args.seconds, organizations)
         q = statistics.quantiles(latencies, n=100)
-        print(f"{chains:>6} {args.writers:>7} {q[49]:>8.1f} {q[94]:>8.1f} {q[98]:>8.1f} {count / args.seconds:>10.0f}",
-              flush=True)
+        print(
+            f"{chains:>6} {args.writers:>7} {q[49]:>8.1f} {q[94]:>8.1f} {q[98]:>8.1f} {count / args.seconds:>10.0f}",
+            flush=True,
+        )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if args.verify:
         checked, broken = audit.verify_chain()

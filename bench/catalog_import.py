@@ -28,7 +28,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ARGS = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
 ARGS.add_argument("--rows", type=int, default=5000)
-ARGS.add_argument("--in-place", action="store_true", help="use the DATABASE_URL database, rolled back at the end")
+ARGS.add_argument(
+    "--in-place", action="store_true", help="use the DATABASE_URL database, rolled back at the end"
+)
 ARGS.add_argument("--sql", action="store_true", help="also print where the commit spends its SQL time")
 OPTIONS = ARGS.parse_args()
 
@@ -115,9 +117,14 @@ def generate_items(n: int) -> list[dict]:
 
 def setup_district() -> User:
     """What the import checks rows against: the domains, the regulators, a catalog manager."""
-    district, _ = Region.objects.get_or_create(code="330803", defaults={"name": "衢江区", "level": Region.Level.DISTRICT})
-    root, _ = Organization.objects.get_or_create(name="衢江区人民政府（基准测试）", parent=None,
-                                                 defaults={"kind": Organization.Kind.GOVERNMENT, "region": district})
+    district, _ = Region.objects.get_or_create(
+        code="330803", defaults={"name": "衢江区", "level": Region.Level.DISTRICT}
+    )
+    root, _ = Organization.objects.get_or_create(
+        name="衢江区人民政府（基准测试）",
+        parent=None,
+        defaults={"kind": Organization.Kind.GOVERNMENT, "region": district},
+    )
     known = {d.name for d in Domain.objects.all()}
     for n, (code, name) in enumerate(DOMAINS, 1):
         if name not in known:
@@ -125,7 +132,9 @@ def setup_district() -> User:
     existing = set(Organization.objects.filter(name__in=REGULATORS).values_list("name", flat=True))
     for name in REGULATORS:
         if name not in existing:
-            Organization.objects.create(name=name, kind=Organization.Kind.REGULATOR_DEPARTMENT, region=district, parent=root)
+            Organization.objects.create(
+                name=name, kind=Organization.Kind.REGULATOR_DEPARTMENT, region=district, parent=root
+            )
     user = User(username="catalog_bench_manager", role=User.Role.GUIDANCE_OFFICE, organization=root)
     user.set_unusable_password()
     user.save()
@@ -167,7 +176,9 @@ def run(n_rows: int) -> list[tuple]:
         path = Path(tmp) / "执法事项.xlsx"
         data, seconds = timed(excel.export_workbook, items)
         path.write_bytes(data)
-        print(f"generated {n_rows:,} items; export_workbook wrote {len(data) / 1024:,.0f} KiB in {seconds:.2f} s\n")
+        print(
+            f"generated {n_rows:,} items; export_workbook wrote {len(data) / 1024:,.0f} KiB in {seconds:.2f} s\n"
+        )
 
         table = []
         for label in ("new items", "re-import (unchanged)"):
@@ -203,18 +214,26 @@ def main() -> None:
             _drop_throwaway_database()
 
     vendor = connection.vendor
-    print(f"{'run':<24}{'rows':>7}{'parse s':>10}{'validate s':>12}{'write s':>10}{'total s':>10}"
-          f"{'created':>9}{'updated':>9}{'unchanged':>11}")
+    print(
+        f"{'run':<24}{'rows':>7}{'parse s':>10}{'validate s':>12}{'write s':>10}{'total s':>10}"
+        f"{'created':>9}{'updated':>9}{'unchanged':>11}"
+    )
     for label, rows, parse_s, validate_s, write_s, result in table:
         total = parse_s + validate_s + write_s
-        print(f"{label:<24}{rows:>7,}{parse_s:>10.2f}{validate_s:>12.2f}{write_s:>10.2f}{total:>10.2f}"
-              f"{result.created:>9,}{result.updated:>9,}{result.unchanged:>11,}")
-    print(f"\n{vendor}; validate = dry run (every row checked against the database); write = the commit, which "
-          "validates again and writes all rows in one transaction; total = parse + dry run + commit.")
+        print(
+            f"{label:<24}{rows:>7,}{parse_s:>10.2f}{validate_s:>12.2f}{write_s:>10.2f}{total:>10.2f}"
+            f"{result.created:>9,}{result.updated:>9,}{result.unchanged:>11,}"
+        )
+    print(
+        f"\n{vendor}; validate = dry run (every row checked against the database); write = the commit, which "
+        "validates again and writes all rows in one transaction; total = parse + dry run + commit."
+    )
     first = table[0]
     commit_path = first[2] + first[4]
-    print(f"parse + commit for {first[1]:,} new rows: {commit_path:.2f} s (target < 10 s: "
-          f"{'met' if commit_path < 10 else 'NOT met'})")
+    print(
+        f"parse + commit for {first[1]:,} new rows: {commit_path:.2f} s (target < 10 s: "
+        f"{'met' if commit_path < 10 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
 
 
-
 import django  # noqa: E402
 
 django.setup()
@@ -83,12 +82,36 @@ class Scale:
 
 
 SCALES = {
-    "tiny": Scale(districts=2, townships=(4, 5), officers=60, parties=2_000, inspections=2_000, cases=1_000,
-                  incidents=1_000, audit=5_000),
-    "district": Scale(districts=1, townships=(0, 0), officers=0, parties=60_000, inspections=50_000, cases=20_000,
-                      incidents=30_000, audit=100_000),
-    "province": Scale(districts=90, townships=(10, 22), officers=445, parties=1_500_000, inspections=1_000_000,
-                      cases=500_000, incidents=300_000, audit=2_000_000),
+    "tiny": Scale(
+        districts=2,
+        townships=(4, 5),
+        officers=60,
+        parties=2_000,
+        inspections=2_000,
+        cases=1_000,
+        incidents=1_000,
+        audit=5_000,
+    ),
+    "district": Scale(
+        districts=1,
+        townships=(0, 0),
+        officers=0,
+        parties=60_000,
+        inspections=50_000,
+        cases=20_000,
+        incidents=30_000,
+        audit=100_000,
+    ),
+    "province": Scale(
+        districts=90,
+        townships=(10, 22),
+        officers=445,
+        parties=1_500_000,
+        inspections=1_000_000,
+        cases=500_000,
+        incidents=300_000,
+        audit=2_000_000,
+    ),
 }
 
 # 浙江省's 90 county-level divisions by city (GB/T 2260 city codes); 衢江区 is the demo district.
@@ -106,13 +129,63 @@ CITIES = (
     ("331100", "丽水市", "莲都 青田 缙云 遂昌 松阳 云和 庆元 景宁 龙泉"),
 )
 QUZHOU_CODES = {"柯城": "330802", "常山": "330822", "开化": "330824", "龙游": "330825", "江山": "330881"}
-COUNTY_SUFFIX = {"淳安": "县", "桐庐": "县", "象山": "县", "宁海": "县", "永嘉": "县", "平阳": "县", "苍南": "县",
-                 "文成": "县", "泰顺": "县", "嘉善": "县", "海盐": "县", "德清": "县", "长兴": "县", "安吉": "县",
-                 "新昌": "县", "武义": "县", "浦江": "县", "磐安": "县", "常山": "县", "开化": "县", "龙游": "县",
-                 "岱山": "县", "嵊泗": "县", "三门": "县", "天台": "县", "仙居": "县", "青田": "县", "缙云": "县",
-                 "遂昌": "县", "松阳": "县", "云和": "县", "庆元": "县", "景宁": "畲族自治县"}
-CITY_LEVEL = {"建德", "余姚", "慈溪", "瑞安", "乐清", "龙港", "海宁", "平湖", "桐乡", "诸暨", "嵊州", "兰溪", "义乌",
-              "东阳", "永康", "江山", "温岭", "临海", "玉环", "龙泉"}
+COUNTY_SUFFIX = {
+    "淳安": "县",
+    "桐庐": "县",
+    "象山": "县",
+    "宁海": "县",
+    "永嘉": "县",
+    "平阳": "县",
+    "苍南": "县",
+    "文成": "县",
+    "泰顺": "县",
+    "嘉善": "县",
+    "海盐": "县",
+    "德清": "县",
+    "长兴": "县",
+    "安吉": "县",
+    "新昌": "县",
+    "武义": "县",
+    "浦江": "县",
+    "磐安": "县",
+    "常山": "县",
+    "开化": "县",
+    "龙游": "县",
+    "岱山": "县",
+    "嵊泗": "县",
+    "三门": "县",
+    "天台": "县",
+    "仙居": "县",
+    "青田": "县",
+    "缙云": "县",
+    "遂昌": "县",
+    "松阳": "县",
+    "云和": "县",
+    "庆元": "县",
+    "景宁": "畲族自治县",
+}
+CITY_LEVEL = {
+    "建德",
+    "余姚",
+    "慈溪",
+    "瑞安",
+    "乐清",
+    "龙港",
+    "海宁",
+    "平湖",
+    "桐乡",
+    "诸暨",
+    "嵊州",
+    "兰溪",
+    "义乌",
+    "东阳",
+    "永康",
+    "江山",
+    "温岭",
+    "临海",
+    "玉环",
+    "龙泉",
+}
 PLACE_SYLLABLES = "东 西 南 北 新 安 平 和 清 溪 湖 山 桥 塘 坑 岭 源 浦 江 石 林 田 口 门 头 坞 村 洋 阳 泉 云 龙 凤 桃 梅 竹 松 岩 沙 港".split()
 DEPARTMENTS = (  # the "5": key, name pattern, short-name suffix, certificate domains
     ("market", "{d}市场监督管理局", "市监", ["市场监管"]),
@@ -121,7 +194,15 @@ DEPARTMENTS = (  # the "5": key, name pattern, short-name suffix, certificate do
     ("health", "{d}卫生健康局", "卫健", ["卫生健康"]),
     ("emergency", "{d}应急管理局", "应急", ["应急管理"]),
 )
-BUREAU_DOMAINS = ["城乡规划", "市容环境卫生", "住房和城乡建设", "园林绿化", "燃气管理", "自然资源", "生态环境"]
+BUREAU_DOMAINS = [
+    "城乡规划",
+    "市容环境卫生",
+    "住房和城乡建设",
+    "园林绿化",
+    "燃气管理",
+    "自然资源",
+    "生态环境",
+]
 
 CASE_PATHS = {  # final state -> the actions that lead there (rules.TRANSITIONS)
     "registered": [],
@@ -134,50 +215,154 @@ CASE_PATHS = {  # final state -> the actions that lead there (rules.TRANSITIONS)
     "deliberation": ["file", "start_investigation", "notify", "submit_legal_review", "deliberate"],
     "decided": ["file", "start_investigation", "notify", "submit_legal_review", "decide"],
     "served": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve"],
-    "partly_paid": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve", "pay_part"],
+    "partly_paid": [
+        "file",
+        "start_investigation",
+        "notify",
+        "submit_legal_review",
+        "decide",
+        "serve",
+        "pay_part",
+    ],
     "deferred": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve", "defer"],
     "paid": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve", "pay"],
-    "compulsory_execution": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve",
-                             "demand_payment"],
-    "court_enforcement": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve",
-                          "demand_payment", "apply_to_court"],
+    "compulsory_execution": [
+        "file",
+        "start_investigation",
+        "notify",
+        "submit_legal_review",
+        "decide",
+        "serve",
+        "demand_payment",
+    ],
+    "court_enforcement": [
+        "file",
+        "start_investigation",
+        "notify",
+        "submit_legal_review",
+        "decide",
+        "serve",
+        "demand_payment",
+        "apply_to_court",
+    ],
     "no_penalty": ["file", "start_investigation", "decide_no_penalty"],
     "referred": ["file", "start_investigation", "refer_criminal"],
     "transferred": ["file", "transfer"],
     "filing_revoked": ["file", "revoke_filing"],
-    "closed": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve", "pay", "close"],
-    "archived": ["file", "start_investigation", "notify", "submit_legal_review", "decide", "serve", "pay", "close",
-                 "archive"],
+    "closed": [
+        "file",
+        "start_investigation",
+        "notify",
+        "submit_legal_review",
+        "decide",
+        "serve",
+        "pay",
+        "close",
+    ],
+    "archived": [
+        "file",
+        "start_investigation",
+        "notify",
+        "submit_legal_review",
+        "decide",
+        "serve",
+        "pay",
+        "close",
+        "archive",
+    ],
 }
 CASE_STATE_SHARES = {
-    "registered": 3, "filed": 4, "investigating": 9, "notified": 4, "hearing": 0.5, "heard": 0.5, "legal_review": 3,
-    "deliberation": 1, "decided": 2, "served": 4, "partly_paid": 1, "deferred": 0.5, "paid": 9,
-    "compulsory_execution": 1, "court_enforcement": 0.5, "no_penalty": 5, "referred": 0.5, "transferred": 1,
-    "filing_revoked": 1, "closed": 30, "archived": 19,
+    "registered": 3,
+    "filed": 4,
+    "investigating": 9,
+    "notified": 4,
+    "hearing": 0.5,
+    "heard": 0.5,
+    "legal_review": 3,
+    "deliberation": 1,
+    "decided": 2,
+    "served": 4,
+    "partly_paid": 1,
+    "deferred": 0.5,
+    "paid": 9,
+    "compulsory_execution": 1,
+    "court_enforcement": 0.5,
+    "no_penalty": 5,
+    "referred": 0.5,
+    "transferred": 1,
+    "filing_revoked": 1,
+    "closed": 30,
+    "archived": 19,
 }
 SUMMARY_PATH = ["decide_on_spot", "collect_on_spot", "close"]  # 简易程序 (art. 51, 52, 68): ends closed
-STATE_AFTER = {"file": "filed", "start_investigation": "investigating", "notify": "notified",
-               "request_hearing": "hearing", "hold_hearing": "heard", "submit_legal_review": "legal_review",
-               "deliberate": "deliberation", "decide": "decided", "serve": "served", "pay_part": "partly_paid",
-               "defer": "deferred", "pay": "paid", "demand_payment": "compulsory_execution",
-               "apply_to_court": "court_enforcement", "decide_no_penalty": "no_penalty",
-               "refer_criminal": "referred", "transfer": "transferred", "revoke_filing": "filing_revoked",
-               "close": "closed", "archive": "archived", "decide_on_spot": "served", "collect_on_spot": "paid"}
-PRE_DECISION = {"registered", "filed", "investigating", "notified", "hearing", "heard", "legal_review", "deliberation"}
+STATE_AFTER = {
+    "file": "filed",
+    "start_investigation": "investigating",
+    "notify": "notified",
+    "request_hearing": "hearing",
+    "hold_hearing": "heard",
+    "submit_legal_review": "legal_review",
+    "deliberate": "deliberation",
+    "decide": "decided",
+    "serve": "served",
+    "pay_part": "partly_paid",
+    "defer": "deferred",
+    "pay": "paid",
+    "demand_payment": "compulsory_execution",
+    "apply_to_court": "court_enforcement",
+    "decide_no_penalty": "no_penalty",
+    "refer_criminal": "referred",
+    "transfer": "transferred",
+    "revoke_filing": "filing_revoked",
+    "close": "closed",
+    "archive": "archived",
+    "decide_on_spot": "served",
+    "collect_on_spot": "paid",
+}
+PRE_DECISION = {
+    "registered",
+    "filed",
+    "investigating",
+    "notified",
+    "hearing",
+    "heard",
+    "legal_review",
+    "deliberation",
+}
 INCIDENT_PATHS = {
-    "reported": [], "assigned": ["assign"], "accepted": ["assign", "accept"],
-    "handling": ["assign", "accept", "handle"], "replied": ["assign", "accept", "handle", "reply"],
+    "reported": [],
+    "assigned": ["assign"],
+    "accepted": ["assign", "accept"],
+    "handling": ["assign", "accept", "handle"],
+    "replied": ["assign", "accept", "handle", "reply"],
     "evaluated": ["assign", "accept", "handle", "reply", "evaluate"],
     "closed": ["assign", "accept", "handle", "reply", "evaluate", "close"],
-    "returned": ["assign", "return"], "merged": ["merge"],
+    "returned": ["assign", "return"],
+    "merged": ["merge"],
 }
-INCIDENT_STATE_SHARES = {"reported": 3, "assigned": 4, "accepted": 3, "handling": 5, "replied": 4, "evaluated": 6,
-                         "closed": 71, "returned": 2, "merged": 2}
-INCIDENT_SOURCES = ["hotline"] * 5 + ["grassroots_platform"] * 3 + ["patrol"] * 2 + [
-    "complaint", "non_site_monitoring", "inspection_finding"]
-OUTCOMES = (("no_issue", "现场检查未发现违法行为。", 70), ("rectification", "部分台账记录不全，已责令限期整改。", 20),
-            ("case_suggested", "发现涉嫌违法行为，已固定证据，建议立案查处。", 7),
-            ("incident_suggested", "发现需其他部门处置的问题，建议转事件。", 3))
+INCIDENT_STATE_SHARES = {
+    "reported": 3,
+    "assigned": 4,
+    "accepted": 3,
+    "handling": 5,
+    "replied": 4,
+    "evaluated": 6,
+    "closed": 71,
+    "returned": 2,
+    "merged": 2,
+}
+INCIDENT_SOURCES = (
+    ["hotline"] * 5
+    + ["grassroots_platform"] * 3
+    + ["patrol"] * 2
+    + ["complaint", "non_site_monitoring", "inspection_finding"]
+)
+OUTCOMES = (
+    ("no_issue", "现场检查未发现违法行为。", 70),
+    ("rectification", "部分台账记录不全，已责令限期整改。", 20),
+    ("case_suggested", "发现涉嫌违法行为，已固定证据，建议立案查处。", 7),
+    ("incident_suggested", "发现需其他部门处置的问题，建议转事件。", 3),
+)
 RISK_SHARES = (("green", 60), ("blue", 25), ("yellow", 10), ("red", 5))
 USCC_BODY_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -217,6 +402,7 @@ def _weighted_table(shares) -> list:
 
 # ---------------------------------------------------------------------------------------------
 
+
 class Generator:
     def __init__(self, scale: Scale, seed: int, stream=None):
         self.scale, self.seed, self.out = scale, seed, stream or sys.stdout
@@ -227,7 +413,12 @@ class Generator:
         self.districts: list[District] = []
         # Audit stubs (kept compact): time (epoch seconds), kind code, object id, organisation id, action code.
         self.stub_at, self.stub_kind, self.stub_obj, self.stub_org, self.stub_action = (
-            array("q"), array("b"), array("q"), array("q"), array("h"))
+            array("q"),
+            array("b"),
+            array("q"),
+            array("q"),
+            array("h"),
+        )
         self.action_codes: dict[tuple[int, str, str], int] = {}
         self.actions: list[tuple[int, str, str]] = []
         self.org_names: dict[int, str] = {}
@@ -261,8 +452,9 @@ class Generator:
         return self.today - dt.timedelta(days=days_back)
 
     def _moment(self, day: dt.date, rng: random.Random) -> dt.datetime:
-        local = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(minutes=rng.randrange(0, 540),
-                                                                          seconds=rng.randrange(60))
+        local = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(
+            minutes=rng.randrange(0, 540), seconds=rng.randrange(60)
+        )
         return timezone.make_aware(local).astimezone(dt.UTC)
 
     # -- the home district ---------------------------------------------------------------------
@@ -273,14 +465,24 @@ class Generator:
         townships = Region.objects.filter(parent=district, level__in=Region.TOWNSHIP_LEVELS).order_by("code")
         d.townships = [(t.pk, t.name) for t in townships]
         township_ids = {t for t, _ in d.townships}
-        bodies = Organization.objects.filter(is_enforcement_body=True).filter(
-            Q(region=district) | Q(region__in=township_ids)).order_by("path")
+        bodies = (
+            Organization.objects.filter(is_enforcement_body=True)
+            .filter(Q(region=district) | Q(region__in=township_ids))
+            .order_by("path")
+        )
         valid = set(Certificate.objects.valid_on(self.today).values_list("officer_id", flat=True))
-        officers = list(Officer.objects.filter(kind=Officer.Kind.ENFORCEMENT, is_active=True)
-                        .values_list("pk", "organization__path"))
+        officers = list(
+            Officer.objects.filter(kind=Officer.Kind.ENFORCEMENT, is_active=True).values_list(
+                "pk", "organization__path"
+            )
+        )
         for org in bodies:
-            body = Body(org.pk, org.name, org.short_name or d.short + "综执",
-                        org.region_id if org.region_id in township_ids else None)
+            body = Body(
+                org.pk,
+                org.name,
+                org.short_name or d.short + "综执",
+                org.region_id if org.region_id in township_ids else None,
+            )
             for pk, path in officers:
                 if path.startswith(org.path):
                     (body.officers if pk in valid else body.uncertified).append(pk)
@@ -288,7 +490,9 @@ class Generator:
             self.org_names[org.pk] = org.name
             if body.township_id:
                 d.team_by_township[body.township_id] = org.pk
-        d.party_ids.extend(Party.objects.filter(township__in=township_ids).order_by("pk").values_list("pk", flat=True))
+        d.party_ids.extend(
+            Party.objects.filter(township__in=township_ids).order_by("pk").values_list("pk", flat=True)
+        )
         return d
 
     # -- new districts ---------------------------------------------------------------------------
@@ -299,7 +503,10 @@ class Generator:
         for city_code, city_name, names in CITIES:
             for i, short in enumerate(names.split(), 1):
                 code = QUZHOU_CODES.get(short) or (
-                    f"{city_code[:4]}{80 + i:02d}" if short in CITY_LEVEL else f"{city_code[:4]}{i + (20 if short in COUNTY_SUFFIX else 1):02d}")
+                    f"{city_code[:4]}{80 + i:02d}"
+                    if short in CITY_LEVEL
+                    else f"{city_code[:4]}{i + (20 if short in COUNTY_SUFFIX else 1):02d}"
+                )
                 suffix = "市" if short in CITY_LEVEL else COUNTY_SUFFIX.get(short, "区")
                 specs.append((code, short + suffix, short, city_code, city_name))
         return specs[:n]
@@ -315,8 +522,20 @@ class Generator:
         existing = set(Region.objects.values_list("code", flat=True))
         specs = [s for s in self.district_specs(89) if s[0] not in existing][:extra]
         region_t = Table(Region, ["id", "code", "name", "level", "parent_id"])
-        org_t = Table(Organization, ["id", "name", "short_name", "kind", "parent_id", "region_id", "path", "headcount",
-                                     "is_enforcement_body"])
+        org_t = Table(
+            Organization,
+            [
+                "id",
+                "name",
+                "short_name",
+                "kind",
+                "parent_id",
+                "region_id",
+                "path",
+                "headcount",
+                "is_enforcement_body",
+            ],
+        )
         region_id, org_id = region_t.next_id(), org_t.next_id()
         regions, orgs = [], []
         for code, name, short, city_code, city_name in specs:
@@ -324,15 +543,22 @@ class Generator:
                 regions.append((region_id, city_code, city_name, "city", province.pk))
                 cities[city_code] = Region(pk=region_id, code=city_code, name=city_name)
                 region_id += 1
-            d = District(code=code, name=name, short=short, weight=rng.uniform(0.5, 1.5),
-                         centre=(rng.uniform(27.2, 30.8), rng.uniform(118.2, 122.2)))
+            d = District(
+                code=code,
+                name=name,
+                short=short,
+                weight=rng.uniform(0.5, 1.5),
+                centre=(rng.uniform(27.2, 30.8), rng.uniform(118.2, 122.2)),
+            )
             district_region = region_id
             regions.append((region_id, code, name, "district", cities[city_code].pk))
             region_id += 1
             names = set()
             count = rng.randint(*self.scale.townships)
             for i in range(count):
-                level = "subdistrict" if i < max(1, count // 5) else ("town" if i < count * 0.7 else "township")
+                level = (
+                    "subdistrict" if i < max(1, count // 5) else ("town" if i < count * 0.7 else "township")
+                )
                 while True:
                     place = rng.choice(PLACE_SYLLABLES) + rng.choice(PLACE_SYLLABLES)
                     if place not in names and place[0] != place[1]:
@@ -349,23 +575,47 @@ class Generator:
                 pk = org_id
                 org_id += 1
                 path = (parent[1] if parent else "/") + f"{pk:08d}/"
-                orgs.append((pk, name, short_name, kind, parent[0] if parent else None, region, path, headcount, body))
+                orgs.append(
+                    (pk, name, short_name, kind, parent[0] if parent else None, region, path, headcount, body)
+                )
                 self.org_names[pk] = name
                 return pk, path
 
             root = org(f"{name}人民政府", "", "government", None, district_region, 120)
             org(f"{name}行政执法统一指挥中心", "", "command_center", root, district_region, 12)
             org(f"{name}综合行政执法指导办公室", "", "guidance_office", root, district_region, 8)
-            bureau = org(f"{city_name}{name}综合行政执法局" if not name.endswith("市") else f"{name}综合行政执法局",
-                         f"{short}综执", "comprehensive_bureau", root, district_region, 150, True)
+            bureau = org(
+                f"{city_name}{name}综合行政执法局" if not name.endswith("市") else f"{name}综合行政执法局",
+                f"{short}综执",
+                "comprehensive_bureau",
+                root,
+                district_region,
+                150,
+                True,
+            )
             d.bodies.append(Body(bureau[0], "", f"{short}综执", None))
             for _key, pattern, suffix, _domains in DEPARTMENTS:
-                dept = org(pattern.format(d=name, c=city_name, s=short), f"{short}{suffix}",
-                           "professional_department", root, district_region, 40, True)
+                dept = org(
+                    pattern.format(d=name, c=city_name, s=short),
+                    f"{short}{suffix}",
+                    "professional_department",
+                    root,
+                    district_region,
+                    40,
+                    True,
+                )
                 d.bodies.append(Body(dept[0], "", f"{short}{suffix}", None))
             for township_id, township_name in d.townships:
-                gov = org(f"{township_name}人民政府" if not township_name.endswith("街道") else f"{township_name}办事处",
-                          "", "government", root, township_id, 50)
+                gov = org(
+                    f"{township_name}人民政府"
+                    if not township_name.endswith("街道")
+                    else f"{township_name}办事处",
+                    "",
+                    "government",
+                    root,
+                    township_id,
+                    50,
+                )
                 team = org(f"{township_name}综合行政执法队", "", "township_team", gov, township_id, 10, True)
                 d.bodies.append(Body(team[0], "", f"{short}{township_name[:2]}综执", township_id))
                 d.team_by_township[township_id] = team[0]
@@ -376,9 +626,24 @@ class Generator:
         self.stages["districts"] = time.perf_counter() - started
 
     def add_officers(self, rng: random.Random) -> None:
-        officer_t = Table(Officer, ["id", "name", "gender", "id_number", "employee_no", "phone", "kind",
-                                    "organization_id", "legal_qualified", "is_active"])
-        cert_t = Table(Certificate, ["id", "officer_id", "number", "domains", "valid_from", "valid_to", "status"])
+        officer_t = Table(
+            Officer,
+            [
+                "id",
+                "name",
+                "gender",
+                "id_number",
+                "employee_no",
+                "phone",
+                "kind",
+                "organization_id",
+                "legal_qualified",
+                "is_active",
+            ],
+        )
+        cert_t = Table(
+            Certificate, ["id", "officer_id", "number", "domains", "valid_from", "valid_to", "status"]
+        )
         officer_id, cert_id = officer_t.next_id(), cert_t.next_id()
         officers, certificates = [], []
         surnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何林郑叶汪毛祝邵方余程姜占柴童傅"
@@ -387,17 +652,31 @@ class Generator:
             bodies = d.bodies
             total = max(int(self.scale.officers * d.weight), 3 * len(bodies))
             bureau, depts, teams = bodies[0], bodies[1:6], bodies[6:]
-            share = [(bureau, 0.25)] + [(b, 0.06) for b in depts] + [(b, 0.45 / max(len(teams), 1)) for b in teams]
+            share = (
+                [(bureau, 0.25)]
+                + [(b, 0.06) for b in depts]
+                + [(b, 0.45 / max(len(teams), 1)) for b in teams]
+            )
             n = 0
             for body, fraction in share:
                 for i in range(max(3, round(total * fraction))):
                     n += 1
                     auxiliary = i >= 2 and rng.random() < 0.15
                     birth = dt.date(1965, 1, 1) + dt.timedelta(days=n % 13000)
-                    officers.append((officer_id, rng.choice(surnames) + rng.choice(given), rng.choice("MF"),
-                                     make_id_number(d.code, birth, f"{(n // 13000) % 1000:03d}"),
-                                     f"P{d.code}{n:05d}", f"13{rng.randrange(10**9):09d}",
-                                     "auxiliary" if auxiliary else "enforcement", body.id, rng.random() < 0.3, True))
+                    officers.append(
+                        (
+                            officer_id,
+                            rng.choice(surnames) + rng.choice(given),
+                            rng.choice("MF"),
+                            make_id_number(d.code, birth, f"{(n // 13000) % 1000:03d}"),
+                            f"P{d.code}{n:05d}",
+                            f"13{rng.randrange(10**9):09d}",
+                            "auxiliary" if auxiliary else "enforcement",
+                            body.id,
+                            rng.random() < 0.3,
+                            True,
+                        )
+                    )
                     if not auxiliary:
                         roll = rng.random()
                         if i < 2 or roll >= 0.1:  # the first two of each body hold a valid certificate
@@ -417,8 +696,17 @@ class Generator:
                                 end = self.today + dt.timedelta(days=400)
                             body.uncertified.append(officer_id)
                         domains = BUREAU_DOMAINS if body is bureau else ["综合行政执法"]
-                        certificates.append((cert_id, officer_id, f"ZJ{d.code}{n:06d}",
-                                             json.dumps(domains, ensure_ascii=False), start, end, status))
+                        certificates.append(
+                            (
+                                cert_id,
+                                officer_id,
+                                f"ZJ{d.code}{n:06d}",
+                                json.dumps(domains, ensure_ascii=False),
+                                start,
+                                end,
+                                status,
+                            )
+                        )
                         cert_id += 1
                     officer_id += 1
         self._copy(officer_t, iter(officers), len(officers), "officers")
@@ -434,20 +722,57 @@ class Generator:
 
     def add_parties(self, total: int) -> None:
         rng = random.Random(f"parties|{self.seed}")
-        table = Table(Party, ["id", "kind", "name", "uscc", "id_number", "representative", "phone", "address",
-                              "township_id", "industry", "risk_color", "violation_count_12m", "complaint_count_12m",
-                              "failed_inspection_count_12m", "serious_violation", "created_at", "updated_at"])
+        table = Table(
+            Party,
+            [
+                "id",
+                "kind",
+                "name",
+                "uscc",
+                "id_number",
+                "representative",
+                "phone",
+                "address",
+                "township_id",
+                "industry",
+                "risk_color",
+                "violation_count_12m",
+                "complaint_count_12m",
+                "failed_inspection_count_12m",
+                "serious_violation",
+                "created_at",
+                "updated_at",
+            ],
+        )
         taken = set(Party.objects.exclude(uscc="").values_list("uscc", flat=True))
         taken |= set(Party.objects.filter(kind="person").values_list("id_number", flat=True))
         first = table.next_id()
         colours = _weighted_table(RISK_SHARES)
-        trades = ("鑫源 恒泰 华盛 瑞丰 金诚 宏达 永兴 天和 聚福 佳禾 锦程 东升 丰收 顺达 新辉 盛和 江南 信安 隆鑫 万家 "
-                  "福临 百川 嘉禾 康源 绿野 明珠").split()
-        enterprise = [("manufacturing", "机械制造有限公司"), ("construction", "建设工程有限公司"), ("retail", "商贸有限公司"),
-                      ("food_production", "食品有限公司"), ("catering", "餐饮管理有限公司"), ("transport", "物流有限公司"),
-                      ("hazardous_chemicals", "化工有限公司"), ("accommodation", "宾馆有限公司"), ("other", "科技有限公司")]
-        shops = [("catering", "餐饮店"), ("retail", "便利店"), ("catering", "面馆"), ("retail", "超市"),
-                 ("accommodation", "民宿"), ("entertainment", "网吧"), ("healthcare", "诊所"), ("other", "理发店")]
+        trades = (
+            "鑫源 恒泰 华盛 瑞丰 金诚 宏达 永兴 天和 聚福 佳禾 锦程 东升 丰收 顺达 新辉 盛和 江南 信安 隆鑫 万家 "
+            "福临 百川 嘉禾 康源 绿野 明珠"
+        ).split()
+        enterprise = [
+            ("manufacturing", "机械制造有限公司"),
+            ("construction", "建设工程有限公司"),
+            ("retail", "商贸有限公司"),
+            ("food_production", "食品有限公司"),
+            ("catering", "餐饮管理有限公司"),
+            ("transport", "物流有限公司"),
+            ("hazardous_chemicals", "化工有限公司"),
+            ("accommodation", "宾馆有限公司"),
+            ("other", "科技有限公司"),
+        ]
+        shops = [
+            ("catering", "餐饮店"),
+            ("retail", "便利店"),
+            ("catering", "面馆"),
+            ("retail", "超市"),
+            ("accommodation", "民宿"),
+            ("entertainment", "网吧"),
+            ("healthcare", "诊所"),
+            ("other", "理发店"),
+        ]
         people = "王李张刘陈杨黄赵吴周徐孙朱胡郭何林郑叶汪毛祝邵方余"
         given = "建国 伟 芳 秀英 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超".split()
         counts = self._shares(total)
@@ -470,8 +795,11 @@ class Generator:
                         name = rng.choice(people) + rng.choice(given)
                         n = persons
                         persons += 1
-                        id_number = make_id_number(d.code, dt.date(1950, 1, 1) + dt.timedelta(days=n % 20000),
-                                                   f"{(n // 20000) % 1000:03d}")
+                        id_number = make_id_number(
+                            d.code,
+                            dt.date(1950, 1, 1) + dt.timedelta(days=n % 20000),
+                            f"{(n // 20000) % 1000:03d}",
+                        )
                         key = id_number
                     else:
                         body, n = "", serial
@@ -479,8 +807,10 @@ class Generator:
                             n, r = divmod(n, 31)
                             body += USCC_BODY_CHARS[r]
                         org_code = "MA" + body
-                        total_ = sum((int(c) if c.isdigit() else ord(c) - 55) * w
-                                     for c, w in zip(org_code, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+                        total_ = sum(
+                            (int(c) if c.isdigit() else ord(c) - 55) * w
+                            for c, w in zip(org_code, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+                        )
                         check = 11 - total_ % 11
                         org_code += {10: "X", 11: "0"}.get(check, str(check))
                         if roll < 0.6:
@@ -500,16 +830,34 @@ class Generator:
                     made += 1
                     level = {"green": 0, "blue": 1, "yellow": 2, "red": 3}[colour]
                     d.party_ids.append(pk)
-                    yield (pk, kind, name, uscc, id_number, representative, f"13{rng.randrange(10**9):09d}",
-                           f"{d.name}{township_names[township]}{rng.randint(1, 399)}号", township, industry, colour,
-                           level, level * 2, level, colour == "red" and rng.random() < 0.2, NOW, NOW)
+                    yield (
+                        pk,
+                        kind,
+                        name,
+                        uscc,
+                        id_number,
+                        representative,
+                        f"13{rng.randrange(10**9):09d}",
+                        f"{d.name}{township_names[township]}{rng.randint(1, 399)}号",
+                        township,
+                        industry,
+                        colour,
+                        level,
+                        level * 2,
+                        level,
+                        colour == "red" and rng.random() < 0.2,
+                        NOW,
+                        NOW,
+                    )
                     pk += 1
 
         self._copy(table, rows(), total, "parties")
 
     # -- inspections -------------------------------------------------------------------------------
 
-    def _two_officers(self, body: Body, district: District, rng: random.Random, anomaly: float = 0.0) -> list[int]:
+    def _two_officers(
+        self, body: Body, district: District, rng: random.Random, anomaly: float = 0.0
+    ) -> list[int]:
         pool = body.officers if len(body.officers) >= 2 else district.bodies[0].officers
         if len(pool) < 2:
             pool = [o for b in district.bodies for o in b.officers]
@@ -521,8 +869,20 @@ class Generator:
     def add_inspections(self, total: int) -> None:
         rng = random.Random(f"inspections|{self.seed}")
         visit_t = Table(JointInspection, ["id", "party_id", "day", "state", "created_at"])
-        record_t = Table(InspectionRecord, ["id", "visit_id", "party_id", "department_id", "started_at", "ended_at",
-                                            "findings", "outcome", "created_at"])
+        record_t = Table(
+            InspectionRecord,
+            [
+                "id",
+                "visit_id",
+                "party_id",
+                "department_id",
+                "started_at",
+                "ended_at",
+                "findings",
+                "outcome",
+                "created_at",
+            ],
+        )
         officers_t = Table(through(InspectionRecord, "officers"), ["id", "inspectionrecord_id", "officer_id"])
         first_visit, first_record, first_link = visit_t.next_id(), record_t.next_id(), officers_t.next_id()
         counts = self._shares(total)
@@ -534,44 +894,122 @@ class Generator:
                 body = rng.choice(d.bodies)
                 day = self._day(rng.randrange(0, 365))
                 started = self._moment(day, rng)
-                plan.append((rng.choice(d.party_ids), body.id, day, started, rng.randrange(20, 150),
-                             rng.choice(outcomes), self._two_officers(body, d, rng)))
+                plan.append(
+                    (
+                        rng.choice(d.party_ids),
+                        body.id,
+                        day,
+                        started,
+                        rng.randrange(20, 150),
+                        rng.choice(outcomes),
+                        self._two_officers(body, d, rng),
+                    )
+                )
         record_kind = self.kinds["inspections.InspectionRecord"]
         for i, (_party, body, _day, started, _dur, _o, _officers) in enumerate(plan):
             self._stub(started, record_kind, first_record + i, body, (record_kind, "inspection.record", ""))
-        self._copy(visit_t, ((first_visit + i, p[0], p[2], "done", p[3]) for i, p in enumerate(plan)), total,
-                   "joint inspections (visits)")
-        self._copy(record_t, ((first_record + i, first_visit + i, p[0], p[1], p[3], p[3] + dt.timedelta(minutes=p[4]),
-                               findings[p[5]], p[5], p[3] + dt.timedelta(minutes=p[4]))
-                              for i, p in enumerate(plan)), total, "inspection records")
-        self._copy(officers_t, ((first_link + 2 * i + j, first_record + i, o)
-                                for i, p in enumerate(plan) for j, o in enumerate(p[6])), 2 * total,
-                   "inspection record officers")
+        self._copy(
+            visit_t,
+            ((first_visit + i, p[0], p[2], "done", p[3]) for i, p in enumerate(plan)),
+            total,
+            "joint inspections (visits)",
+        )
+        self._copy(
+            record_t,
+            (
+                (
+                    first_record + i,
+                    first_visit + i,
+                    p[0],
+                    p[1],
+                    p[3],
+                    p[3] + dt.timedelta(minutes=p[4]),
+                    findings[p[5]],
+                    p[5],
+                    p[3] + dt.timedelta(minutes=p[4]),
+                )
+                for i, p in enumerate(plan)
+            ),
+            total,
+            "inspection records",
+        )
+        self._copy(
+            officers_t,
+            (
+                (first_link + 2 * i + j, first_record + i, o)
+                for i, p in enumerate(plan)
+                for j, o in enumerate(p[6])
+            ),
+            2 * total,
+            "inspection record officers",
+        )
 
     # -- cases -------------------------------------------------------------------------------------
 
     def add_cases(self, total: int) -> None:
         rng = random.Random(f"cases|{self.seed}")
-        items = list(EnforcementItem.objects.filter(kind="penalty").order_by("pk")
-                     .values_list("pk", "fine_min", "fine_max"))
+        items = list(
+            EnforcementItem.objects.filter(kind="penalty")
+            .order_by("pk")
+            .values_list("pk", "fine_min", "fine_max")
+        )
         if not items:
             raise SystemExit("没有行政处罚事项：先载入演示目录（load_demo）")
-        case_t = Table(Case, ["id", "organization_id", "number", "procedure", "state", "party_id", "item_id", "act_key",
-                              "summary", "act_date", "discovery_date", "filing_date", "facts_clear", "legal_basis",
-                              "penalties_intended", "penalties_decided", "decided_fine", "notice_date",
-                              "legal_review_passed", "decision_date", "service_date", "amount_paid", "payment_date",
-                              "extra_facts", "created_at", "updated_at"])
+        case_t = Table(
+            Case,
+            [
+                "id",
+                "organization_id",
+                "number",
+                "procedure",
+                "state",
+                "party_id",
+                "item_id",
+                "act_key",
+                "summary",
+                "act_date",
+                "discovery_date",
+                "filing_date",
+                "facts_clear",
+                "legal_basis",
+                "penalties_intended",
+                "penalties_decided",
+                "decided_fine",
+                "notice_date",
+                "legal_review_passed",
+                "decision_date",
+                "service_date",
+                "amount_paid",
+                "payment_date",
+                "extra_facts",
+                "created_at",
+                "updated_at",
+            ],
+        )
         officer_t = Table(CaseOfficer, ["id", "case_id", "officer_id", "role", "assisting"])
-        event_t = Table(CaseEvent, ["id", "case_id", "action", "from_state", "to_state", "on", "at", "article"])
+        event_t = Table(
+            CaseEvent, ["id", "case_id", "action", "from_state", "to_state", "on", "at", "article"]
+        )
         payment_t = Table(Payment, ["id", "case_id", "amount", "paid_on", "channel", "receipt_number"])
-        case_id, link_id, event_id, payment_id = case_t.next_id(), officer_t.next_id(), event_t.next_id(), payment_t.next_id()
+        case_id, link_id, event_id, payment_id = (
+            case_t.next_id(),
+            officer_t.next_id(),
+            event_t.next_id(),
+            payment_t.next_id(),
+        )
         states = _weighted_table(CASE_STATE_SHARES)
         counts = self._shares(total)
         kind = self.kinds["cases.Case"]
         cases, links, events, payments = [], [], [], []
         numbers: dict[tuple[int, int], int] = {}
-        anomalies = {"fine_below_minimum": 0, "duplicate_fine": 0, "officer_alone": 0, "officer_uncertified": 0,
-                     "closed_unpaid": 0, "decision_overdue": 0}
+        anomalies = {
+            "fine_below_minimum": 0,
+            "duplicate_fine": 0,
+            "officer_alone": 0,
+            "officer_uncertified": 0,
+            "closed_unpaid": 0,
+            "decision_overdue": 0,
+        }
         last_fined: tuple | None = None
         for d, count in zip(self.districts, counts, strict=True):
             for _ in range(count):
@@ -594,19 +1032,28 @@ class Generator:
                 day = discovery
                 steps = []
                 for action in path:
-                    day = min(day + dt.timedelta(days=rng.randrange(1, 12) if action != "archive" else 30), self.today)
+                    day = min(
+                        day + dt.timedelta(days=rng.randrange(1, 12) if action != "archive" else 30),
+                        self.today,
+                    )
                     steps.append((action, day))
                     days.setdefault(action, day)
                 fined = "decide" in days or "decide_on_spot" in days
                 low = Decimal(fine_min) if fine_min is not None else Decimal(200)
                 high = Decimal(fine_max) if fine_max is not None else max(low * 10, Decimal(5000))
                 high = max(high, low)
-                fine = Decimal(rng.randint(int(low), int(high))).quantize(Decimal("0.01")) if fined else Decimal(0)
+                fine = (
+                    Decimal(rng.randint(int(low), int(high))).quantize(Decimal("0.01"))
+                    if fined
+                    else Decimal(0)
+                )
                 if summary_procedure:
                     fine = Decimal(rng.choice([50, 100, 200])).quantize(Decimal("0.01"))
                 extra = {}
                 if fined and fine_min is not None and rng.random() < 0.005 and fine_min > 1:
-                    fine = (Decimal(fine_min) / 2).quantize(Decimal("0.01"))  # below the legal minimum, no reason given
+                    fine = (Decimal(fine_min) / 2).quantize(
+                        Decimal("0.01")
+                    )  # below the legal minimum, no reason given
                     anomalies["fine_below_minimum"] += 1
                 elif fined and fine_min is not None and fine < Decimal(fine_min):
                     extra = {"mitigation_basis": "行政处罚法第三十二条"}
@@ -627,15 +1074,42 @@ class Generator:
                     paid, payment_day = (fine / 2).quantize(Decimal("0.01")), days["pay_part"]
                 year = (days.get("file") or discovery).year
                 numbers[(body.id, year)] = seq = numbers.get((body.id, year), 0) + 1
-                penalty = json.dumps([{"kind": "fine", "amount": str(fine), "duration_days": None}]) if fined else "[]"
+                penalty = (
+                    json.dumps([{"kind": "fine", "amount": str(fine), "duration_days": None}])
+                    if fined
+                    else "[]"
+                )
                 created = self._moment(discovery, rng)
-                cases.append((case_id, body.id, f"{body.short}立字〔{year}〕第{seq}号",
-                              "summary" if summary_procedure else "general", state, party, item_id, act_key,
-                              "经查，当事人涉嫌违法。", act_date, discovery, days.get("file"), fined,
-                              "" if not fined else "依据相关法律法规", penalty if "notify" in days else "[]", penalty,
-                              fine, days.get("notify"), "submit_legal_review" in days,
-                              days.get("decide") or days.get("decide_on_spot"), days.get("serve") or days.get("decide_on_spot"),
-                              paid, payment_day, json.dumps(extra, ensure_ascii=False), created, created))
+                cases.append(
+                    (
+                        case_id,
+                        body.id,
+                        f"{body.short}立字〔{year}〕第{seq}号",
+                        "summary" if summary_procedure else "general",
+                        state,
+                        party,
+                        item_id,
+                        act_key,
+                        "经查，当事人涉嫌违法。",
+                        act_date,
+                        discovery,
+                        days.get("file"),
+                        fined,
+                        "" if not fined else "依据相关法律法规",
+                        penalty if "notify" in days else "[]",
+                        penalty,
+                        fine,
+                        days.get("notify"),
+                        "submit_legal_review" in days,
+                        days.get("decide") or days.get("decide_on_spot"),
+                        days.get("serve") or days.get("decide_on_spot"),
+                        paid,
+                        payment_day,
+                        json.dumps(extra, ensure_ascii=False),
+                        created,
+                        created,
+                    )
+                )
                 officers = self._two_officers(body, d, rng, anomaly=0.005)
                 acted = state != "registered"  # the officer rules look at cases acted on: filed onwards
                 if rng.random() < 0.003:
@@ -655,8 +1129,16 @@ class Generator:
                     event_id += 1
                     before = after
                 if paid > 0:
-                    payments.append((payment_id, case_id, paid, payment_day,
-                                     "on_spot" if summary_procedure else "bank", f"R{case_id:010d}"))
+                    payments.append(
+                        (
+                            payment_id,
+                            case_id,
+                            paid,
+                            payment_day,
+                            "on_spot" if summary_procedure else "bank",
+                            f"R{case_id:010d}",
+                        )
+                    )
                     payment_id += 1
                 case_id += 1
         self._copy(case_t, iter(cases), len(cases), "cases")
@@ -669,13 +1151,53 @@ class Generator:
 
     def add_incidents(self, total: int) -> None:
         rng = random.Random(f"incidents|{self.seed}")
-        incident_t = Table(Incident, ["id", "source", "external_id", "tracking_code", "title", "text", "lat", "lng",
-                                      "address", "township_id", "reporter_name", "reporter_phone", "priority",
-                                      "responsible_org_id", "suggested_org_id", "state", "reported_at", "assigned_at",
-                                      "replied_at", "closed_at", "due_at", "escalate_at", "overdue", "escalated",
-                                      "reply", "satisfaction", "merged_into_id", "created_by"])
-        event_t = Table(IncidentEvent, ["id", "incident_id", "at", "action", "from_state", "to_state", "actor_name",
-                                        "organization_id", "note"])
+        incident_t = Table(
+            Incident,
+            [
+                "id",
+                "source",
+                "external_id",
+                "tracking_code",
+                "title",
+                "text",
+                "lat",
+                "lng",
+                "address",
+                "township_id",
+                "reporter_name",
+                "reporter_phone",
+                "priority",
+                "responsible_org_id",
+                "suggested_org_id",
+                "state",
+                "reported_at",
+                "assigned_at",
+                "replied_at",
+                "closed_at",
+                "due_at",
+                "escalate_at",
+                "overdue",
+                "escalated",
+                "reply",
+                "satisfaction",
+                "merged_into_id",
+                "created_by",
+            ],
+        )
+        event_t = Table(
+            IncidentEvent,
+            [
+                "id",
+                "incident_id",
+                "at",
+                "action",
+                "from_state",
+                "to_state",
+                "actor_name",
+                "organization_id",
+                "note",
+            ],
+        )
         first, event_id = incident_t.next_id(), event_t.next_id()
         states = _weighted_table(INCIDENT_STATE_SHARES)
         counts = self._shares(total)
@@ -704,30 +1226,75 @@ class Generator:
                 assigned = stamps.get("assign")
                 due = assigned + dt.timedelta(days=5) if assigned else None
                 working = state in ("assigned", "accepted", "handling")
-                overdue = bool(due) and ((working and due < self.now) or ("reply" in stamps and stamps["reply"] > due))
-                satisfaction = rng.choices([5, 4, 3, 2], weights=[6, 3, 1, 1])[0] if "evaluate" in stamps else None
+                overdue = bool(due) and (
+                    (working and due < self.now) or ("reply" in stamps and stamps["reply"] > due)
+                )
+                satisfaction = (
+                    rng.choices([5, 4, 3, 2], weights=[6, 3, 1, 1])[0] if "evaluate" in stamps else None
+                )
                 if state == "closed" and satisfaction is not None and satisfaction <= 2:
                     satisfaction = 4
                 source = rng.choice(INCIDENT_SOURCES)
-                incidents.append((pk, source, f"SIM{pk:010d}" if source == "hotline" else "", f"SG{pk:012d}", title[:200],
-                                  text, Decimal(f"{d.centre[0] + rng.uniform(-0.2, 0.2):.6f}"),
-                                  Decimal(f"{d.centre[1] + rng.uniform(-0.2, 0.2):.6f}"), f"{d.name}{township_name}",
-                                  township, rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("先生", "女士")),
-                                  f"13{rng.randrange(10**9):09d}", "urgent" if rng.random() < 0.15 else "normal",
-                                  team if assigned else None, team, state, reported, assigned, stamps.get("reply"),
-                                  stamps.get("close"), due, due + dt.timedelta(days=2) if due else None, overdue,
-                                  overdue and working and rng.random() < 0.3,
-                                  "已到现场核实处置，已整改到位" if "reply" in stamps else "", satisfaction,
-                                  pk - 1 if state == "merged" else None, "generator"))
+                incidents.append(
+                    (
+                        pk,
+                        source,
+                        f"SIM{pk:010d}" if source == "hotline" else "",
+                        f"SG{pk:012d}",
+                        title[:200],
+                        text,
+                        Decimal(f"{d.centre[0] + rng.uniform(-0.2, 0.2):.6f}"),
+                        Decimal(f"{d.centre[1] + rng.uniform(-0.2, 0.2):.6f}"),
+                        f"{d.name}{township_name}",
+                        township,
+                        rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("先生", "女士")),
+                        f"13{rng.randrange(10**9):09d}",
+                        "urgent" if rng.random() < 0.15 else "normal",
+                        team if assigned else None,
+                        team,
+                        state,
+                        reported,
+                        assigned,
+                        stamps.get("reply"),
+                        stamps.get("close"),
+                        due,
+                        due + dt.timedelta(days=2) if due else None,
+                        overdue,
+                        overdue and working and rng.random() < 0.3,
+                        "已到现场核实处置，已整改到位" if "reply" in stamps else "",
+                        satisfaction,
+                        pk - 1 if state == "merged" else None,
+                        "generator",
+                    )
+                )
                 before = "reported"
                 events.append((event_id, pk, reported, "report", "", "reported", "12345热线", None, ""))
                 event_id += 1
                 self._stub(reported, kind, pk, team, (kind, "incident.report", "reported"))
                 for action, at in stamps.items():
-                    after = {"assign": "assigned", "accept": "accepted", "handle": "handling", "reply": "replied",
-                             "evaluate": "evaluated", "close": "closed", "return": "returned", "merge": "merged"}[action]
-                    events.append((event_id, pk, at, action, before, after, "指挥中心" if action == "assign" else "执法队员",
-                                   team if action != "assign" else None, ""))
+                    after = {
+                        "assign": "assigned",
+                        "accept": "accepted",
+                        "handle": "handling",
+                        "reply": "replied",
+                        "evaluate": "evaluated",
+                        "close": "closed",
+                        "return": "returned",
+                        "merge": "merged",
+                    }[action]
+                    events.append(
+                        (
+                            event_id,
+                            pk,
+                            at,
+                            action,
+                            before,
+                            after,
+                            "指挥中心" if action == "assign" else "执法队员",
+                            team if action != "assign" else None,
+                            "",
+                        )
+                    )
                     event_id += 1
                     self._stub(at, kind, pk, team, (kind, f"incident.{action}", after))
                     before = after
@@ -741,15 +1308,36 @@ class Generator:
         """Append ``target`` events (a time-ordered sample of the generated transitions) to the chain."""
         rng = random.Random(f"audit|{self.seed}")
         available = len(self.stub_at)
-        chosen = sorted(range(available), key=self.stub_at.__getitem__) if available <= target else sorted(
-            rng.sample(range(available), target), key=self.stub_at.__getitem__)
+        chosen = (
+            sorted(range(available), key=self.stub_at.__getitem__)
+            if available <= target
+            else sorted(rng.sample(range(available), target), key=self.stub_at.__getitem__)
+        )
         # With fewer transitions than the target, some are recorded twice (e.g. a view and an export).
         while len(chosen) < target and available:
             chosen += rng.sample(range(available), min(available, target - len(chosen)))
         chosen.sort(key=self.stub_at.__getitem__)
-        table = Table(AuditEvent, ["id", "seq", "at", "actor_id", "actor_name", "organization_id", "organization_name",
-                                   "action", "object_type", "object_id", "before", "after", "legal_basis",
-                                   "request_id", "prev_hash", "hash"])
+        table = Table(
+            AuditEvent,
+            [
+                "id",
+                "seq",
+                "at",
+                "actor_id",
+                "actor_name",
+                "organization_id",
+                "organization_name",
+                "action",
+                "object_type",
+                "object_id",
+                "before",
+                "after",
+                "legal_basis",
+                "request_id",
+                "prev_hash",
+                "hash",
+            ],
+        )
         last = AuditEvent.objects.order_by("-seq").only("seq", "hash", "at").first()
         seq, prev = (last.seq, last.hash) if last else (0, audit.GENESIS_HASH)
         first_id = table.next_id()
@@ -769,15 +1357,44 @@ class Generator:
                 org = self.stub_org[i]
                 seq += 1
                 after = {"state": after_state} if after_state else None
-                fields = {"seq": seq, "at": at.isoformat(timespec="microseconds"), "actor_id": None,
-                          "actor_name": "system", "organization_id": org, "organization_name": self.org_names.get(org, ""),
-                          "action": action, "object_type": kinds[kind_code], "object_id": str(self.stub_obj[i]),
-                          "before": None, "after": after, "legal_basis": "", "request_id": ""}
-                digest = sha256((prev + dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
-                                .encode("utf-8")).hexdigest()
-                yield (first_id + n, seq, at, None, "system", org, fields["organization_name"], action,
-                       fields["object_type"], fields["object_id"], None,
-                       dumps(after, ensure_ascii=False) if after else None, "", "", prev, digest)
+                fields = {
+                    "seq": seq,
+                    "at": at.isoformat(timespec="microseconds"),
+                    "actor_id": None,
+                    "actor_name": "system",
+                    "organization_id": org,
+                    "organization_name": self.org_names.get(org, ""),
+                    "action": action,
+                    "object_type": kinds[kind_code],
+                    "object_id": str(self.stub_obj[i]),
+                    "before": None,
+                    "after": after,
+                    "legal_basis": "",
+                    "request_id": "",
+                }
+                digest = sha256(
+                    (prev + dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))).encode(
+                        "utf-8"
+                    )
+                ).hexdigest()
+                yield (
+                    first_id + n,
+                    seq,
+                    at,
+                    None,
+                    "system",
+                    org,
+                    fields["organization_name"],
+                    action,
+                    fields["object_type"],
+                    fields["object_id"],
+                    None,
+                    dumps(after, ensure_ascii=False) if after else None,
+                    "",
+                    "",
+                    prev,
+                    digest,
+                )
                 prev = digest
 
         self._copy(table, rows(), len(chosen), "audit events")
@@ -791,15 +1408,18 @@ class Generator:
         uncertified officers are."""
         cutoff = self.today - dt.timedelta(days=days_back)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence('organizations_certificate', 'id'), "
-                           "(SELECT coalesce(max(id), 1) FROM organizations_certificate))")
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('organizations_certificate', 'id'), "
+                "(SELECT coalesce(max(id), 1) FROM organizations_certificate))"
+            )
             cursor.execute(
                 "INSERT INTO organizations_certificate (officer_id, number, domains, issuer, valid_from, valid_to, status) "
                 "SELECT officer_id, number || '-R', domains, issuer, (valid_from - interval '5 years')::date, "
                 "valid_from - 1, status FROM organizations_certificate c "
                 "WHERE status = 'active' AND valid_from > %s "
                 "AND NOT EXISTS (SELECT 1 FROM organizations_certificate p WHERE p.number = c.number || '-R')",
-                [cutoff])
+                [cutoff],
+            )
             self.counts["certificate history"] = (cursor.rowcount, 0.0)
 
     # -- all ---------------------------------------------------------------------------------------
@@ -809,8 +1429,13 @@ class Generator:
         with transaction.atomic():
             self.add_districts()
             self.add_certificate_history()
-        steps = [(self.add_parties, parties), (self.add_inspections, inspections), (self.add_cases, cases),
-                 (self.add_incidents, incidents), (self.add_audit, audit_events)]
+        steps = [
+            (self.add_parties, parties),
+            (self.add_inspections, inspections),
+            (self.add_cases, cases),
+            (self.add_incidents, incidents),
+            (self.add_audit, audit_events),
+        ]
         for step, n in steps:
             started = time.perf_counter()
             with transaction.atomic():
@@ -836,12 +1461,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="tiny")
     parser.add_argument("--seed", type=int, default=2026)
     for name in ("parties", "inspections", "cases", "incidents", "audit", "districts"):
-        parser.add_argument(f"--{name}", type=int, default=None, help=f"override the scale's number of {name}")
+        parser.add_argument(
+            f"--{name}", type=int, default=None, help=f"override the scale's number of {name}"
+        )
     args = parser.parse_args(argv)
 
     if connection.vendor != "postgresql":
-        print("generate.py 只支持 PostgreSQL：请把 DATABASE_URL 设为 postgres://…（SQLite 不适合千万级数据）",
-              file=sys.stderr)
+        print(
+            "generate.py 只支持 PostgreSQL：请把 DATABASE_URL 设为 postgres://…（SQLite 不适合千万级数据）",
+            file=sys.stderr,
+        )
         return 2
     if "core_auditevent" not in connection.introspection.table_names():
         print("数据库尚未迁移：先运行 python -m django migrate", file=sys.stderr)
@@ -849,14 +1478,23 @@ def main(argv: list[str] | None = None) -> int:
 
     scale = SCALES[args.scale]
     if args.districts is not None:
-        scale = Scale(**{**scale.__dict__, "districts": max(args.districts, 1),
-                         "townships": scale.townships if scale.townships[1] else (10, 22),
-                         "officers": scale.officers or 445})
-    sizes = {name: getattr(args, name) if getattr(args, name) is not None else getattr(scale, name)
-             for name in ("parties", "inspections", "cases", "incidents", "audit")}
+        scale = Scale(
+            **{
+                **scale.__dict__,
+                "districts": max(args.districts, 1),
+                "townships": scale.townships if scale.townships[1] else (10, 22),
+                "officers": scale.officers or 445,
+            }
+        )
+    sizes = {
+        name: getattr(args, name) if getattr(args, name) is not None else getattr(scale, name)
+        for name in ("parties", "inspections", "cases", "incidents", "audit")
+    }
     started = time.perf_counter()
-    print(f"generate.py --scale {args.scale} --seed {args.seed}: {scale.districts} districts, "
-          + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    print(
+        f"generate.py --scale {args.scale} --seed {args.seed}: {scale.districts} districts, "
+        + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
+    )
     demo_seconds = ensure_demo(sys.stdout)
     generator = Generator(scale, args.seed)
     if demo_seconds:
@@ -867,15 +1505,22 @@ def main(argv: list[str] | None = None) -> int:
     for label, (rows, seconds) in generator.counts.items():
         rate = f"{rows / seconds:,.0f}" if rows and seconds else ""
         print(f"{label:<34}{rows:>14,}{seconds:>10.1f}{rate:>12}")
-    print("stages (generating rows + COPY + indexes): "
-          + ", ".join(f"{k} {v:.1f}s" for k, v in generator.stages.items()))
+    print(
+        "stages (generating rows + COPY + indexes): "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in generator.stages.items())
+    )
     print(f"{'total':<34}{sum(r for r, _ in generator.counts.values()):>14,}{total:>10.1f}")
     if getattr(generator, "anomalies", None):
-        print("anomalies for the supervision rules: " + ", ".join(f"{k} {v}" for k, v in generator.anomalies.items()))
+        print(
+            "anomalies for the supervision rules: "
+            + ", ".join(f"{k} {v}" for k, v in generator.anomalies.items())
+        )
     parties_seconds = generator.stages.get("parties")
     if sizes["parties"] and parties_seconds:
         minutes = 8_000_000 / (sizes["parties"] / parties_seconds) / 60
-        print(f"at this rate the province's 8,000,000 parties take about {minutes:.1f} minutes (--parties 8000000)")
+        print(
+            f"at this rate the province's 8,000,000 parties take about {minutes:.1f} minutes (--parties 8000000)"
+        )
     return 0
 
 

@@ -114,8 +114,16 @@ def endpoints() -> list[tuple[str, str, str, str | None]]:
     record = InspectionRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
     party = Party.objects.order_by("-pk").values_list("pk", flat=True).first()
     officer = Officer.objects.order_by("-pk").values_list("pk", flat=True).first()
-    intake = json.dumps({"source": "hotline", "text": "小区门口餐馆油烟直排，噪音扰民", "address": "樟潭街道江滨路",
-                         "lat": "28.958000", "lng": "118.930000"}, ensure_ascii=False)
+    intake = json.dumps(
+        {
+            "source": "hotline",
+            "text": "小区门口餐馆油烟直排，噪音扰民",
+            "address": "樟潭街道江滨路",
+            "lat": "28.958000",
+            "lng": "118.930000",
+        },
+        ensure_ascii=False,
+    )
     return [
         ("cases list", "list", "/api/v1/cases", None),
         ("cases list ?state=closed", "list", "/api/v1/cases?state=closed", None),
@@ -146,8 +154,11 @@ def raw_sql_ms(path: str, key: str, repeat: int = 5) -> tuple[float, int]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code, response.content[:200])
-    statements = [q["sql"] for q in ctx.captured_queries
-                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "UPDATE \"api_apikey\""))]
+    statements = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE", 'UPDATE "api_apikey"'))
+    ]
     settings = connection.settings_dict
     dsn = f"host={settings['HOST']} port={settings['PORT']} dbname={settings['NAME']} user={settings['USER']}"
     if settings.get("PASSWORD"):
@@ -157,17 +168,35 @@ def raw_sql_ms(path: str, key: str, repeat: int = 5) -> tuple[float, int]:
         for _ in range(repeat):
             started = time.perf_counter()
             for statement in statements:
-                conn.execute(statement.replace("%", "%%")).fetchall() if statement.lstrip().upper().startswith("SELECT") else None
+                conn.execute(
+                    statement.replace("%", "%%")
+                ).fetchall() if statement.lstrip().upper().startswith("SELECT") else None
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings), len(statements)
 
 
 def start_server(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_DEBUG": "0",
-           "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    command = [gunicorn, "zhifa.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", worker_class, "--log-level", "warning", "--backlog", "2048"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    command = [
+        gunicorn,
+        "zhifa.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
     return _answering(subprocess.Popen(command, env=env, start_new_session=True), port, "gunicorn")
@@ -218,18 +247,44 @@ def start_nginx(port: int, upstream: int, directory: str) -> subprocess.Popen:
     conf = Path(directory) / "nginx.conf"
     conf.write_text(NGINX_CONF.format(dir=directory, port=port, upstream=upstream))
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    proxy = subprocess.Popen([nginx, "-p", directory, "-c", str(conf), "-e", "stderr"], start_new_session=True)
+    proxy = subprocess.Popen(
+        [nginx, "-p", directory, "-c", str(conf), "-e", "stderr"], start_new_session=True
+    )
     return _answering(proxy, port, "nginx", tries=100)
 
 
-def run_wrk(port: int, path: str, key: str, users: int, seconds: int, body: str | None, script: str,
-            think_ms: int = 0) -> dict:
-    env = {**os.environ, "WRK_KEY": key, "WRK_PATH": path, "WRK_METHOD": "POST" if body else "GET",
-           "WRK_BODY": body or "", "WRK_THINK_MS": str(think_ms)}
+def run_wrk(
+    port: int, path: str, key: str, users: int, seconds: int, body: str | None, script: str, think_ms: int = 0
+) -> dict:
+    env = {
+        **os.environ,
+        "WRK_KEY": key,
+        "WRK_PATH": path,
+        "WRK_METHOD": "POST" if body else "GET",
+        "WRK_BODY": body or "",
+        "WRK_THINK_MS": str(think_ms),
+    }
     threads = min(2, users)
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(users), "-d", f"{seconds}s", "--timeout", "10s", "-s",
-                          script, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, env=env,
-                         check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(users),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
     line = next(line for line in out.splitlines() if line.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
 
@@ -247,21 +302,36 @@ def _cols(r: dict | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--think", type=float, default=1.0, help="mean think time of a simulated user, seconds")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean think time of a simulated user, seconds"
+    )
     parser.add_argument("--seconds", type=int, default=20, help="length of the 50-users and saturation runs")
     parser.add_argument("--single-seconds", type=int, default=5, help="length of the 1-user run")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread",
-                        help="gthread as deployed (deploy/systemd/zhifa-web.service); sync workers need nginx in front")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker with --worker-class gthread")
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default="gthread",
+        help="gthread as deployed (deploy/systemd/zhifa-web.service); sync workers need nginx in front",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per worker with --worker-class gthread"
+    )
     parser.add_argument("--modes", default="single,users,saturation")
     parser.add_argument("--only", default="", help="run endpoints whose name contains this text")
-    parser.add_argument("--proxy", choices=["nginx", "none"], default="nginx",
-                        help="send the load through nginx as deployed, or straight to gunicorn")
+    parser.add_argument(
+        "--proxy",
+        choices=["nginx", "none"],
+        default="nginx",
+        help="send the load through nginx as deployed, or straight to gunicorn",
+    )
     args = parser.parse_args(argv)
     modes = {m.strip() for m in args.modes.split(",") if m.strip()}
     if connection.vendor != "postgresql":
-        print("load.py needs PostgreSQL (DATABASE_URL=postgres://…) filled by bench/generate.py", file=sys.stderr)
+        print(
+            "load.py needs PostgreSQL (DATABASE_URL=postgres://…) filled by bench/generate.py",
+            file=sys.stderr,
+        )
         return 2
     if not shutil.which("wrk"):
         print("load.py needs wrk: apt-get install wrk", file=sys.stderr)
@@ -272,14 +342,24 @@ def main(argv: list[str] | None = None) -> int:
     key = api_key()
     port = free_port()
     chosen = [e for e in endpoints() if args.only in e[0]]
-    sizes = {"cases": Case.objects.count(), "incidents": Incident.objects.count(),
-             "inspection records": InspectionRecord.objects.count(), "parties": Party.objects.count()}
-    workers = f"{args.workers} {args.worker_class} workers" + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
+    sizes = {
+        "cases": Case.objects.count(),
+        "incidents": Incident.objects.count(),
+        "inspection records": InspectionRecord.objects.count(),
+        "parties": Party.objects.count(),
+    }
+    workers = f"{args.workers} {args.worker_class} workers" + (
+        f" × {args.threads} threads" if args.worker_class == "gthread" else ""
+    )
     front = "nginx → " if args.proxy == "nginx" else ""
-    print(f"load: {front}gunicorn {workers} (DEBUG off), {os.cpu_count()} cores; "
-          + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
-    print(f"1 user: {args.single_seconds}s; {args.users} users: think {args.think:g}s (0.5–1.5×), {args.seconds}s; "
-          f"saturation: {args.users} connections, no think time, {args.seconds}s")
+    print(
+        f"load: {front}gunicorn {workers} (DEBUG off), {os.cpu_count()} cores; "
+        + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
+    )
+    print(
+        f"1 user: {args.single_seconds}s; {args.users} users: think {args.think:g}s (0.5–1.5×), {args.seconds}s; "
+        f"saturation: {args.users} connections, no think time, {args.seconds}s"
+    )
     print(f"load average before: {load_average()}", flush=True)
     raw = {name: raw_sql_ms(path, key) for name, kind, path, body in chosen if kind != "write"}
     connection.close()
@@ -294,10 +374,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name, kind, path, body in chosen:
             run_wrk(port, path, key, min(args.users, 10), 2, body, script)  # warm every worker
-            single = run_wrk(port, path, key, 1, args.single_seconds, body, script) if "single" in modes else None
-            users = (run_wrk(port, path, key, args.users, args.seconds, body, script, int(args.think * 1000))
-                     if "users" in modes else None)
-            saturation = run_wrk(port, path, key, args.users, args.seconds, body, script) if "saturation" in modes else None
+            single = (
+                run_wrk(port, path, key, 1, args.single_seconds, body, script) if "single" in modes else None
+            )
+            users = (
+                run_wrk(port, path, key, args.users, args.seconds, body, script, int(args.think * 1000))
+                if "users" in modes
+                else None
+            )
+            saturation = (
+                run_wrk(port, path, key, args.users, args.seconds, body, script)
+                if "saturation" in modes
+                else None
+            )
             results.append((name, kind, single, users, saturation))
             print(f"  measured {name}", file=sys.stderr, flush=True)
     finally:
@@ -308,10 +397,14 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(proxy_dir, ignore_errors=True)
         os.unlink(script)
     print(f"load average after: {load_average()}")
-    print(f"\n{'':<30}{'1 user':>7}{'| ' + str(args.users) + ' users, think ' + format(args.think, 'g') + ' s':^27}"
-          f"{'| saturation (no think)':^27}")
-    print(f"{'endpoint':<30}{'p50':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>6}"
-          f"{'errors':>7}{'SQL ms':>7}{'queries':>8}{'1u/SQL':>7}  target (50 users)")
+    print(
+        f"\n{'':<30}{'1 user':>7}{'| ' + str(args.users) + ' users, think ' + format(args.think, 'g') + ' s':^27}"
+        f"{'| saturation (no think)':^27}"
+    )
+    print(
+        f"{'endpoint':<30}{'p50':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>6}"
+        f"{'errors':>7}{'SQL ms':>7}{'queries':>8}{'1u/SQL':>7}  target (50 users)"
+    )
     missed = []
     for name, kind, single, users, saturation in results:
         sql_ms, n = raw.get(name, (None, 0))
@@ -323,12 +416,16 @@ def main(argv: list[str] | None = None) -> int:
             verdict = "ok" if users["p95"] < target else "MISSED"
         if verdict == "MISSED":
             missed.append(name)
-        print(f"{name:<30}{(format(single['p50'], '.1f') if single and single['requests'] else '-'):>7}"
-              f"{_cols(users)}{_cols(saturation)}"
-              f"{errors:>7}{(f'{sql_ms:.1f}' if sql_ms else '-'):>7}{n or '-':>8}{ratio:>7}  "
-              f"{'p95<' + str(target) + ' ' + verdict if target and verdict else ''}")
-    print("\nlatencies in ms. SQL ms: the endpoint's captured statements run once, in order, straight through psycopg "
-          "(median of 5); 1u/SQL: 1-user p50 over that.")
+        print(
+            f"{name:<30}{(format(single['p50'], '.1f') if single and single['requests'] else '-'):>7}"
+            f"{_cols(users)}{_cols(saturation)}"
+            f"{errors:>7}{(f'{sql_ms:.1f}' if sql_ms else '-'):>7}{n or '-':>8}{ratio:>7}  "
+            f"{'p95<' + str(target) + ' ' + verdict if target and verdict else ''}"
+        )
+    print(
+        "\nlatencies in ms. SQL ms: the endpoint's captured statements run once, in order, straight through psycopg "
+        "(median of 5); 1u/SQL: 1-user p50 over that."
+    )
     if missed:
         print("missed the p95 target at " + f"{args.users} users: " + ", ".join(missed))
     return 0

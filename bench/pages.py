@@ -78,16 +78,29 @@ def measure(client: Client, path: str, runs: int) -> dict | None:
     sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
     times.sort()
     p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
-    return {"status": 200, "p50": statistics.median(times), "p95": p95, "queries": len(captured), "sql": sql_ms}
+    return {
+        "status": 200,
+        "p50": statistics.median(times),
+        "p95": p95,
+        "queries": len(captured),
+        "sql": sql_ms,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--user", default="command", help="user name to log in as (default: the command centre)")
+    parser.add_argument(
+        "--user", default="command", help="user name to log in as (default: the command centre)"
+    )
     parser.add_argument("--only", default="", help="only pages whose name or path contains this text")
-    parser.add_argument("--refresh", type=int, default=0, metavar="N",
-                        help="also time N refreshes of the cockpit snapshot per scope (writes the snapshots)")
+    parser.add_argument(
+        "--refresh",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time N refreshes of the cockpit snapshot per scope (writes the snapshots)",
+    )
     args = parser.parse_args()
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -95,14 +108,27 @@ def main() -> int:
     if user is None:
         print(f"no user {args.user!r}: load the demo (python -m django load_demo) or bench/generate.py first")
         return 2
-    township = Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).order_by("code").values_list("pk", flat=True).first()
+    township = (
+        Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS)
+        .order_by("code")
+        .values_list("pk", flat=True)
+        .first()
+    )
     staff, public = Client(), Client()
     staff.force_login(user)
-    counts = {name: connection.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-              for name, table in (("incidents", "dispatch_incident"), ("cases", "cases_case"),
-                                  ("officers", "organizations_officer"), ("records", "inspections_inspectionrecord"))}
-    print(f"database {connection.settings_dict['NAME']} on {connection.vendor}; user {user.username} ({user.role}); "
-          f"{args.runs} runs per page; " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    counts = {
+        name: connection.cursor().execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        for name, table in (
+            ("incidents", "dispatch_incident"),
+            ("cases", "cases_case"),
+            ("officers", "organizations_officer"),
+            ("records", "inspections_inspectionrecord"),
+        )
+    }
+    print(
+        f"database {connection.settings_dict['NAME']} on {connection.vendor}; user {user.username} ({user.role}); "
+        f"{args.runs} runs per page; " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+    )
     header = f"{'page':<28} {'path':<42} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8}"
     print(header)
     print("-" * len(header))
@@ -120,8 +146,10 @@ def main() -> int:
             continue
         mark = "" if result["p95"] < GOAL_MS else "  > 300 ms"
         slow += bool(mark)
-        print(f"{name:<28} {path:<42} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['queries']:>8} "
-              f"{result['sql']:>8.1f}{mark}")
+        print(
+            f"{name:<28} {path:<42} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['queries']:>8} "
+            f"{result['sql']:>8.1f}{mark}"
+        )
     print(f"\n{slow} page(s) over {GOAL_MS} ms at p95")
     if args.refresh:
         refresh_times(user, args.refresh)
@@ -140,8 +168,9 @@ def refresh_times(user, runs: int) -> None:
     department = Organization.objects.filter(kind="professional_department").order_by("path").first()
     for label, org in (("township team", team), ("department", department)):
         if org is not None:
-            scopes[f"{label} {org.name}"] = Scope(org_path=org.path,
-                                                  township_region_id=org.region_id if org.region.is_township else None)
+            scopes[f"{label} {org.name}"] = Scope(
+                org_path=org.path, township_region_id=org.region_id if org.region.is_township else None
+            )
     print(f"\n{'snapshot refresh (scope)':<44} {'key':<36} {'best ms':>8} {'p50 ms':>8} {'queries':>8}")
     for label, scope in scopes.items():
         times = []
@@ -150,8 +179,10 @@ def refresh_times(user, runs: int) -> None:
                 started = time.perf_counter()
                 services.refresh(scope, wait=True)
                 times.append((time.perf_counter() - started) * 1000)
-        print(f"{label:<44} {selectors.scope_key(scope)[:36]:<36} {min(times):>8.0f} {statistics.median(times):>8.0f} "
-              f"{len(captured):>8}")
+        print(
+            f"{label:<44} {selectors.scope_key(scope)[:36]:<36} {min(times):>8.0f} {statistics.median(times):>8.0f} "
+            f"{len(captured):>8}"
+        )
 
 
 if __name__ == "__main__":

@@ -27,13 +27,15 @@ def generate_tasks(n_tasks: int, n_parties: int, seed: int) -> list[InspectionTa
     for task_id in range(n_tasks):
         length = rng.randint(5, 60)
         start = rng.randint(0, 365 - length)
-        tasks.append(InspectionTask(
-            task_id=task_id,
-            party_id=rng.randrange(n_parties),
-            department_id=rng.choice(DEPARTMENTS),
-            window_start=YEAR_START + dt.timedelta(days=start),
-            window_end=YEAR_START + dt.timedelta(days=start + length - 1),
-        ))
+        tasks.append(
+            InspectionTask(
+                task_id=task_id,
+                party_id=rng.randrange(n_parties),
+                department_id=rng.choice(DEPARTMENTS),
+                window_start=YEAR_START + dt.timedelta(days=start),
+                window_end=YEAR_START + dt.timedelta(days=start + length - 1),
+            )
+        )
     return tasks
 
 
@@ -46,7 +48,9 @@ def main() -> None:
 
     started = time.perf_counter()
     tasks = generate_tasks(args.tasks, args.parties, args.seed)
-    print(f"generated {len(tasks):,} tasks over {args.parties:,} parties in {time.perf_counter() - started:.2f} s\n")
+    print(
+        f"generated {len(tasks):,} tasks over {args.parties:,} parties in {time.perf_counter() - started:.2f} s\n"
+    )
 
     rows = []
     for label, allowed in (("all days", None), ("working days", is_workday)):
@@ -55,11 +59,15 @@ def main() -> None:
         seconds = time.perf_counter() - started
         rows.append((label, plan, seconds))
 
-    print(f"{'visit days':<14}{'tasks':>10}{'visits':>10}{'saved':>10}{'saved %':>9}{'unsched.':>10}{'seconds':>9}")
+    print(
+        f"{'visit days':<14}{'tasks':>10}{'visits':>10}{'saved':>10}{'saved %':>9}{'unsched.':>10}{'seconds':>9}"
+    )
     for label, plan, seconds in rows:
         share = plan.saved_total / plan.tasks_count * 100 if plan.tasks_count else 0
-        print(f"{label:<14}{plan.tasks_count:>10,}{plan.visits_count:>10,}{plan.saved_total:>10,}"
-              f"{share:>8.1f}%{len(plan.unscheduled):>10,}{seconds:>9.2f}")
+        print(
+            f"{label:<14}{plan.tasks_count:>10,}{plan.visits_count:>10,}{plan.saved_total:>10,}"
+            f"{share:>8.1f}%{len(plan.unscheduled):>10,}{seconds:>9.2f}"
+        )
 
     print("\nsaved by department (all days):")
     for department, saved in rows[0][1].saved_by_department.items():

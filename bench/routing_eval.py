@@ -92,11 +92,13 @@ def table(title: str, rows: list[tuple[str, list]], bodies_right: dict[str, floa
         matchable = sum(1 for e, _ in group if e.codes)
         none = len(group) - matchable
         body = bodies_right.get(name) if bodies_right else None
-        print(f"  {name:<16}{len(group):>5}"
-              + (f"{m.top1:>8.1%}{m.top3:>8.1%}" if matchable else f"{'—':>8}{'—':>8}")
-              + (f"{body:>8.1%}" if body is not None else f"{'—':>8}")
-              + (f"{m.routed:>8.1%}" if matchable else f"{'—':>8}")
-              + (f"{m.none_abstain:>10.1%}" if none else f"{'—':>10}"))
+        print(
+            f"  {name:<16}{len(group):>5}"
+            + (f"{m.top1:>8.1%}{m.top3:>8.1%}" if matchable else f"{'—':>8}{'—':>8}")
+            + (f"{body:>8.1%}" if body is not None else f"{'—':>8}")
+            + (f"{m.routed:>8.1%}" if matchable else f"{'—':>8}")
+            + (f"{m.none_abstain:>10.1%}" if none else f"{'—':>10}")
+        )
     print()
 
 
@@ -111,8 +113,10 @@ def main() -> None:
         items = routing.catalog_items()
         t0 = time.perf_counter()
         model = routing.baseline_model(items)
-        print(f"model {model.version}: ready in {time.perf_counter() - t0:.1f} s (trained or from var/cache/routing), "
-              f"{model.trained_on} training texts, {len(model.classes)} classes, threshold {model.threshold:.2f}\n")
+        print(
+            f"model {model.version}: ready in {time.perf_counter() - t0:.1f} s (trained or from var/cache/routing), "
+            f"{model.trained_on} training texts, {len(model.classes)} classes, threshold {model.threshold:.2f}\n"
+        )
 
         _, dev, test = routing.labelled_set({i.code for i in items})
         splits = generator.cached(tuple(sorted(i.code for i in items)))
@@ -120,8 +124,10 @@ def main() -> None:
         for e in splits:
             sizes[e.split] += 1
         share_none = sum(1 for e in splits if not e.codes) / len(splits)
-        print(f"labelled set: {len(splits)} texts (train {sizes['train']}, dev {sizes['dev']}, test {sizes['test']}), "
-              f"{share_none:.1%} matching no item; figures below are on the test split only\n")
+        print(
+            f"labelled set: {len(splits)} texts (train {sizes['train']}, dev {sizes['dev']}, test {sizes['test']}), "
+            f"{share_none:.1%} matching no item; figures below are on the test split only\n"
+        )
 
         # Predictions, one text at a time as the intake does, timed.
         in_memory_ms, cpu_ms, predictions = [], [], []
@@ -142,9 +148,17 @@ def main() -> None:
             if not example.codes:
                 continue
             township = routing.locate(example.text, None, None)
-            right = bodies(prediction.top, township) == bodies(example.code, township) or prediction.top in example.codes
-            for key in ("ALL", domain_of[example.code], *example.kinds, example.voice,
-                        *(("held-out",) if example.held_out else ())):
+            right = (
+                bodies(prediction.top, township) == bodies(example.code, township)
+                or prediction.top in example.codes
+            )
+            for key in (
+                "ALL",
+                domain_of[example.code],
+                *example.kinds,
+                example.voice,
+                *(("held-out",) if example.held_out else ()),
+            ):
                 body_right[key].append(right)
         body_share = {k: sum(v) / len(v) for k, v in body_right.items()}
 
@@ -153,13 +167,18 @@ def main() -> None:
         by_domain: dict[str, list] = defaultdict(list)
         for example, prediction in rows:
             by_domain[domain_of.get(example.code, "无对应事项")].append((example, prediction))
-        table("per domain (of the main item)", sorted(by_domain.items(), key=lambda kv: -len(kv[1])), body_share)
+        table(
+            "per domain (of the main item)", sorted(by_domain.items(), key=lambda kv: -len(kv[1])), body_share
+        )
         by_kind: dict[str, list] = defaultdict(list)
         for example, prediction in rows:
             for kind in example.kinds:
                 by_kind[kind].append((example, prediction))
-        table("per kind of text (a text may have several kinds)", sorted(by_kind.items(), key=lambda kv: -len(kv[1])),
-              body_share)
+        table(
+            "per kind of text (a text may have several kinds)",
+            sorted(by_kind.items(), key=lambda kv: -len(kv[1])),
+            body_share,
+        )
         by_voice: dict[str, list] = defaultdict(list)
         for example, prediction in rows:
             by_voice[example.voice].append((example, prediction))
@@ -167,20 +186,26 @@ def main() -> None:
         held = [(e, p) for e, p in rows if e.held_out]
         table("texts using a phrasing held out of training", [("held-out", held)], body_share)
         multi = [(e, p) for e, p in rows if "multi" in e.kinds]
-        print(f"several problems in one text: first suggestion is the main (first-named) problem "
-              f"{sum(p.top == e.codes[0] for e, p in multi) / max(1, len(multi)):.1%}, one of its problems "
-              f"{sum(p.top in e.codes for e, p in multi) / max(1, len(multi)):.1%} (counted as right above)\n")
+        print(
+            f"several problems in one text: first suggestion is the main (first-named) problem "
+            f"{sum(p.top == e.codes[0] for e, p in multi) / max(1, len(multi)):.1%}, one of its problems "
+            f"{sum(p.top in e.codes for e, p in multi) / max(1, len(multi)):.1%} (counted as right above)\n"
+        )
 
         # Calibration: does a confidence of x mean right x of the time?
         matchable = [(e, p) for e, p in rows if e.codes]
         print("calibration of the first suggestion's confidence (matchable texts):")
         print(f"  {'confidence':<14}{'n':>5}{'mean conf':>11}{'right':>8}")
-        for lo, hi in ((0, .3), (.3, .5), (.5, .7), (.7, .9), (.9, 1.01)):
+        for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
             group = [(e, p) for e, p in matchable if lo <= p.confidence < hi]
             if group:
-                print(f"  {lo:.1f}–{min(hi, 1):.1f}{'':<7}{len(group):>5}{statistics.mean(p.confidence for _, p in group):>11.2f}"
-                      f"{sum(p.top in e.codes for e, p in group) / len(group):>8.1%}")
-        print(f"  expected calibration error {expected_calibration_error([p.confidence for _, p in matchable], [p.top in e.codes for e, p in matchable]):.3f}\n")
+                print(
+                    f"  {lo:.1f}–{min(hi, 1):.1f}{'':<7}{len(group):>5}{statistics.mean(p.confidence for _, p in group):>11.2f}"
+                    f"{sum(p.top in e.codes for e, p in group) / len(group):>8.1%}"
+                )
+        print(
+            f"  expected calibration error {expected_calibration_error([p.confidence for _, p in matchable], [p.top in e.codes for e, p in matchable]):.3f}\n"
+        )
 
         # Latency, one text at a time, one core.
         full_ms = []
@@ -188,45 +213,74 @@ def main() -> None:
             t0 = time.perf_counter()
             routing.route(example.text)  # as the service calls it: the model check (one query) + prediction
             full_ms.append((time.perf_counter() - t0) * 1000)
-        print(f"routing time per text (ms), one core: CPU p50 {statistics.median(cpu_ms):.1f}  p95 {percentile(cpu_ms, 95):.1f}"
-              f"  (target < 20 ms: {'met' if percentile(cpu_ms, 95) < 20 else 'NOT met'})")
-        print(f"  wall clock, model alone: p50 {statistics.median(in_memory_ms):.1f}  p95 {percentile(in_memory_ms, 95):.1f}"
-              f"  max {max(in_memory_ms):.1f}  (includes waiting for the CPU on a shared machine)")
-        print(f"  wall clock with the model check (one query): p50 {statistics.median(full_ms):.1f}  "
-              f"p95 {percentile(full_ms, 95):.1f}\n")
+        print(
+            f"routing time per text (ms), one core: CPU p50 {statistics.median(cpu_ms):.1f}  p95 {percentile(cpu_ms, 95):.1f}"
+            f"  (target < 20 ms: {'met' if percentile(cpu_ms, 95) < 20 else 'NOT met'})"
+        )
+        print(
+            f"  wall clock, model alone: p50 {statistics.median(in_memory_ms):.1f}  p95 {percentile(in_memory_ms, 95):.1f}"
+            f"  max {max(in_memory_ms):.1f}  (includes waiting for the CPU on a shared machine)"
+        )
+        print(
+            f"  wall clock with the model check (one query): p50 {statistics.median(full_ms):.1f}  "
+            f"p95 {percentile(full_ms, 95):.1f}\n"
+        )
 
         # The whole intake as the API runs it, for 100 texts, rolled back afterwards.
         from django.db import transaction
 
         from zhifa.dispatch import services
         from zhifa.organizations.models import User
+
         actor = User.objects.filter(role=User.Role.COMMAND_CENTER).first()
         intake_ms = []
         with transaction.atomic():
             for n, example in enumerate(test[:100]):
                 t0 = time.perf_counter()
-                services.report_incident(actor, {"source": "hotline", "external_id": f"bench-{n}", "text": example.text,
-                                                 "address": "上方镇新街", "lat": "28.805", "lng": "119.03"})
+                services.report_incident(
+                    actor,
+                    {
+                        "source": "hotline",
+                        "external_id": f"bench-{n}",
+                        "text": example.text,
+                        "address": "上方镇新街",
+                        "lat": "28.805",
+                        "lng": "119.03",
+                    },
+                )
                 intake_ms.append((time.perf_counter() - t0) * 1000)
             transaction.set_rollback(True)
-        print(f"whole intake (report_incident, 100 pushes): p50 {statistics.median(intake_ms):.1f} ms  "
-              f"p95 {percentile(intake_ms, 95):.1f} ms\n")
+        print(
+            f"whole intake (report_incident, 100 pushes): p50 {statistics.median(intake_ms):.1f} ms  "
+            f"p95 {percentile(intake_ms, 95):.1f} ms\n"
+        )
 
         # A check from outside the generator: the earlier hand-written set.
         outside = [(text, (code,)) for _, code, text in EVAL_SET]
         outside_predictions = model.predict_many([t for t, _ in outside])
         o = measure(outside, outside_predictions)
-        outside_bodies = [bodies(p.top, routing.locate(t, None, None)) == bodies(c[0], routing.locate(t, None, None))
-                          for (t, c), p in zip(outside, outside_predictions, strict=True)]
-        print(f"hand-written set of an earlier version ({len(outside)} texts, all matchable): top-1 {o.top1:.1%}  "
-              f"top-3 {o.top3:.1%}  body {sum(outside_bodies) / len(outside_bodies):.1%}  routed {o.routed:.1%} "
-              f"(of which right {o.routed_accuracy:.1%})  ECE {o.ece:.3f}\n")
+        outside_bodies = [
+            bodies(p.top, routing.locate(t, None, None)) == bodies(c[0], routing.locate(t, None, None))
+            for (t, c), p in zip(outside, outside_predictions, strict=True)
+        ]
+        print(
+            f"hand-written set of an earlier version ({len(outside)} texts, all matchable): top-1 {o.top1:.1%}  "
+            f"top-3 {o.top3:.1%}  body {sum(outside_bodies) / len(outside_bodies):.1%}  routed {o.routed:.1%} "
+            f"(of which right {o.routed_accuracy:.1%})  ECE {o.ece:.3f}\n"
+        )
 
         body = body_share["ALL"]
         print("targets on the test split:")
-        for key, value in (("top1", overall.top1), ("top3", overall.top3), ("body", body),
-                           ("none_abstain", overall.none_abstain), ("routed", overall.routed)):
-            print(f"  {key:<13}{value:>7.1%}  target ≥ {TARGETS[key]:.0%}  {'met' if value >= TARGETS[key] else 'NOT met'}")
+        for key, value in (
+            ("top1", overall.top1),
+            ("top3", overall.top3),
+            ("body", body),
+            ("none_abstain", overall.none_abstain),
+            ("routed", overall.routed),
+        ):
+            print(
+                f"  {key:<13}{value:>7.1%}  target ≥ {TARGETS[key]:.0%}  {'met' if value >= TARGETS[key] else 'NOT met'}"
+            )
         if verbose:
             print("\nmisses (expected, got, confidence, text):")
             for example, prediction in rows:

@@ -19,12 +19,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHES = ["generate", "load", "audit_append", "alert_sweep", "pages", "planning", "routing_eval", "catalog_import"]
+BENCHES = [
+    "generate",
+    "load",
+    "audit_append",
+    "alert_sweep",
+    "pages",
+    "planning",
+    "routing_eval",
+    "catalog_import",
+]
 NEEDS_DB = {"generate", "load", "audit_append", "alert_sweep", "pages", "routing_eval", "catalog_import"}
 
 
 def start_services() -> tuple[subprocess.Popen, dict[str, str]]:
-    server = subprocess.Popen([str(ROOT / "dev"), "pg"], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    server = subprocess.Popen(
+        [str(ROOT / "dev"), "pg"], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     env = {}
     for line in server.stdout:
         match = re.match(r"export (\w+)=(.*)", line.strip())
@@ -83,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if name in NEEDS_DB and not env.get("DATABASE_URL"):
                 continue
-            command = [sys.executable, str(script)] + (["--scale", args.scale] if name == "generate" else []) + rest * (
-                name == "load")
+            command = (
+                [sys.executable, str(script)]
+                + (["--scale", args.scale] if name == "generate" else [])
+                + rest * (name == "load")
+            )
             print(f"\n=== {name} ===", flush=True)
             started = time.perf_counter()
             rc = subprocess.run(command, env=env).returncode

@@ -41,8 +41,9 @@ def log(message: str) -> None:
 
 def start_dev_pg() -> tuple[subprocess.Popen, dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
-    server = subprocess.Popen([str(ROOT / "dev"), "pg"], stdout=subprocess.PIPE, text=True, start_new_session=True,
-                              env=env)
+    server = subprocess.Popen(
+        [str(ROOT / "dev"), "pg"], stdout=subprocess.PIPE, text=True, start_new_session=True, env=env
+    )
     found = {}
     for line in server.stdout:
         match = re.match(r"export (\w+)=(.*)", line.strip())
@@ -54,9 +55,27 @@ def start_dev_pg() -> tuple[subprocess.Popen, dict[str, str]]:
 
 
 def start_worker(env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "zhifa", "worker", "-c", "2", "-l", "warning",
-                             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "zhifa",
+            "worker",
+            "-c",
+            "2",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -84,7 +103,11 @@ def wait_for(keys: set[str], seconds: float) -> set[str]:
 
     deadline = time.monotonic() + seconds
     while True:
-        have = set(AuditEvent.objects.filter(action="drill.write", object_id__in=keys).values_list("object_id", flat=True))
+        have = set(
+            AuditEvent.objects.filter(action="drill.write", object_id__in=keys).values_list(
+                "object_id", flat=True
+            )
+        )
         if have >= keys or time.monotonic() > deadline:
             return have
         time.sleep(0.5)
@@ -92,11 +115,30 @@ def wait_for(keys: set[str], seconds: float) -> set[str]:
 
 def main() -> int:
     server, services = start_dev_pg()
-    env = {**os.environ, **services, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "zhifa.settings",
-           "CELERY_RESULT_BACKEND": "", "ZHIFA_CELERY_VISIBILITY_TIMEOUT": "10", "ZHIFA_CELERY_RESTORE_INTERVAL": "5", "ZHIFA_LOG_LEVEL": "ERROR"}
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
-                                           "CELERY_RESULT_BACKEND", "ZHIFA_CELERY_VISIBILITY_TIMEOUT",
-                                           "ZHIFA_LOG_LEVEL")})
+    env = {
+        **os.environ,
+        **services,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "zhifa.settings",
+        "CELERY_RESULT_BACKEND": "",
+        "ZHIFA_CELERY_VISIBILITY_TIMEOUT": "10",
+        "ZHIFA_CELERY_RESTORE_INTERVAL": "5",
+        "ZHIFA_LOG_LEVEL": "ERROR",
+    }
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "REDIS_URL",
+                "CELERY_BROKER_URL",
+                "DJANGO_SETTINGS_MODULE",
+                "CELERY_RESULT_BACKEND",
+                "ZHIFA_CELERY_VISIBILITY_TIMEOUT",
+                "ZHIFA_LOG_LEVEL",
+            )
+        }
+    )
     worker = None
     results: list[tuple[str, int, int, int]] = []
     try:
@@ -129,8 +171,10 @@ def main() -> int:
         time.sleep(0.5)
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
-        log(f"A: killed the whole worker ({worker.pid}) with SIGKILL; "
-            f"{AuditEvent.objects.filter(action='drill.write').count()} of 20 written so far")
+        log(
+            f"A: killed the whole worker ({worker.pid}) with SIGKILL; "
+            f"{AuditEvent.objects.filter(action='drill.write').count()} of 20 written so far"
+        )
         worker = start_worker(env)
         wait_ready(app)
         have = wait_for(keys_a, 90)
@@ -152,11 +196,32 @@ def main() -> int:
         with transaction.atomic():
             for key in sorted(keys_b):
                 outbox.enqueue("core.fault_drill_write", {"key": key})
-        log(f"B: 10 tasks committed to the outbox while Redis is down; pending {outbox.pending_count()}; "
-            f"cache answered as empty: {cache_ok}")
-        subprocess.run(["redis-server", "--bind", "127.0.0.1", "--port", str(config["port"]), "--save", "",
-                        "--appendonly", "no", "--daemonize", "yes", "--pidfile", config["pidfile"],
-                        "--logfile", config["logfile"], "--dir", config["dir"]], check=True)
+        log(
+            f"B: 10 tasks committed to the outbox while Redis is down; pending {outbox.pending_count()}; "
+            f"cache answered as empty: {cache_ok}"
+        )
+        subprocess.run(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(config["port"]),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                config["pidfile"],
+                "--logfile",
+                config["logfile"],
+                "--dir",
+                config["dir"],
+            ],
+            check=True,
+        )
         time.sleep(1)
         delivered = outbox.deliver()
         log(f"B: Redis back; outbox delivered {delivered}")
@@ -175,7 +240,17 @@ def main() -> int:
         time.sleep(1.5)
         owner = Path(data_dir).owner()
         pg_ctl = Path(services["ZHIFA_TEST_PG_BIN"]) / "pg_ctl"
-        command = [str(pg_ctl), "-D", data_dir, "-m", "fast", "-w", "restart", "-l", str(Path(data_dir).parent / "postgres.log")]
+        command = [
+            str(pg_ctl),
+            "-D",
+            data_dir,
+            "-m",
+            "fast",
+            "-w",
+            "restart",
+            "-l",
+            str(Path(data_dir).parent / "postgres.log"),
+        ]
         if os.geteuid() == 0 and owner != "root":
             command = ["runuser", "-u", owner, "--", *command]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=str(Path(data_dir).parent))
@@ -193,8 +268,10 @@ def main() -> int:
         for name, expected, written, _ in results:
             lost_total += expected - written
             print(f"{name:<26}{expected:>8}{written:>9}{expected - written:>6}")
-        print(f"duplicates: {duplicates}; audit chain: {checked} events, "
-              f"{'intact' if broken is None else f'broken at {broken.seq}'}")
+        print(
+            f"duplicates: {duplicates}; audit chain: {checked} events, "
+            f"{'intact' if broken is None else f'broken at {broken.seq}'}"
+        )
         ok = lost_total == 0 and duplicates == 0 and broken is None
         print("DRILL PASSED" if ok else "DRILL FAILED")
         return 0 if ok else 1

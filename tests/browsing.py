@@ -16,8 +16,14 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 CHROMIUM = os.environ.get("ZHIFA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google's services; the machine has no network.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 375, "height": 740}
 
@@ -39,7 +45,9 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2)
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -48,7 +56,9 @@ def phone(browser):
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -22,6 +22,12 @@ def background_task(name: str, **options):
     with its worker runs again) and retried with growing, jittered delays when the database is
     briefly unreachable (failover, restart, too many connections). Every task declared with it
     must be idempotent — tests/core/test_periodic_tasks.py runs each scheduled one twice."""
-    defaults = {"acks_late": True, "autoretry_for": _transient_errors(), "retry_backoff": 5,
-                "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5}
+    defaults = {
+        "acks_late": True,
+        "autoretry_for": _transient_errors(),
+        "retry_backoff": 5,
+        "retry_backoff_max": 600,
+        "retry_jitter": True,
+        "max_retries": 5,
+    }
     return shared_task(name=name, **(defaults | options))

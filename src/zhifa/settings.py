@@ -36,7 +36,9 @@ def _secret_key() -> str:
 
 DEBUG = _env_bool("DJANGO_DEBUG")
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -125,11 +127,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("ZHI
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded demo: WAL lets readers work while one writer writes, and a writer waits up to
     # 20 s for the lock (BEGIN IMMEDIATE) instead of answering "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 
@@ -197,8 +201,13 @@ MEDIA_ROOT = Path(os.environ.get("ZHIFA_MEDIA_ROOT", VAR_DIR / "media"))
 # lockouts hold across every process; local memory only in the embedded single-process demo.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "zhifa.core.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": os.environ.get("ZHIFA_CACHE_PREFIX", "zhifa")}}
+    CACHES = {
+        "default": {
+            "BACKEND": "zhifa.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("ZHIFA_CACHE_PREFIX", "zhifa"),
+        }
+    }
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -249,15 +258,23 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {"task": "core.verify_audit_chain", "schedule": crontab(hour=2, minute=30)},
-    "anchor-audit-chain": {"task": "core.anchor_audit_chain",
-                           "schedule": timedelta(minutes=ZHIFA_AUDIT_ANCHOR_MINUTES)},
+    "anchor-audit-chain": {
+        "task": "core.anchor_audit_chain",
+        "schedule": timedelta(minutes=ZHIFA_AUDIT_ANCHOR_MINUTES),
+    },
     "remove-orphan-uploads": {"task": "core.remove_orphan_uploads", "schedule": crontab(minute=40)},
     "deliver-outbox": {"task": "core.deliver_outbox", "schedule": timedelta(minutes=1)},
     "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
     "dispatch-retrain-router": {"task": "dispatch.retrain_router", "schedule": crontab(hour=3, minute=10)},
     "integrations-flush-outbox": {"task": "integrations.flush_outbox", "schedule": crontab(minute="*")},
-    "catalog-apply-due-revisions": {"task": "catalog.apply_due_revisions", "schedule": crontab(hour=0, minute=5)},
-    "parties-recompute-risk-nightly": {"task": "parties.recompute_risk", "schedule": crontab(hour=1, minute=15)},
+    "catalog-apply-due-revisions": {
+        "task": "catalog.apply_due_revisions",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "parties-recompute-risk-nightly": {
+        "task": "parties.recompute_risk",
+        "schedule": crontab(hour=1, minute=15),
+    },
     "supervision-sweep-alerts": {"task": "supervision.sweep_alerts", "schedule": crontab(minute=15)},
     "cockpit-refresh-snapshots": {"task": "cockpit.refresh_snapshots", "schedule": crontab(minute="*/5")},
 }
@@ -286,7 +303,9 @@ ZHIFA_CREDENTIAL_TOKEN_MAX_AGE = int(os.environ.get("ZHIFA_CREDENTIAL_TOKEN_MAX_
 ZHIFA_OTP_SENDER = os.environ.get("ZHIFA_OTP_SENDER", "zhifa.partyspace.otp.ConsoleSender" if DEBUG else "")
 ZHIFA_OTP_FILE = os.environ.get("ZHIFA_OTP_FILE", "")
 ZHIFA_OTP_TTL_SECONDS = int(os.environ.get("ZHIFA_OTP_TTL_SECONDS", "300"))
-ZHIFA_PAYMENT_ADAPTER = os.environ.get("ZHIFA_PAYMENT_ADAPTER", "zhifa.partyspace.payments.TestAdapter" if DEBUG else "")
+ZHIFA_PAYMENT_ADAPTER = os.environ.get(
+    "ZHIFA_PAYMENT_ADAPTER", "zhifa.partyspace.payments.TestAdapter" if DEBUG else ""
+)
 ZHIFA_CREDIT_REPAIR_MIN_MONTHS = os.environ.get("ZHIFA_CREDIT_REPAIR_MIN_MONTHS") or None
 
 # Logs: one JSON object a line (ZHIFA_LOG_FORMAT=json, the default outside DEBUG) carrying the
@@ -297,12 +316,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "zhifa.core.logging.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
-                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             "formatter": ZHIFA_LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": ZHIFA_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ZHIFA_LOG_LEVEL", "WARNING")},
 }

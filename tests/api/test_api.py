@@ -20,7 +20,9 @@ def _get(client, url, key):
 
 
 def _post(client, url, key, body, method="post"):
-    return getattr(client, method)(url, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=key)
+    return getattr(client, method)(
+        url, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=key
+    )
 
 
 def test_openapi_document_is_served(client):
@@ -64,8 +66,11 @@ def test_township_key_cannot_read_another_township_officer(client, world, key_a)
 
 def test_township_leader_session_cannot_change_another_township_officer(client, world):
     client.force_login(world.leader_a)
-    response = client.patch(f"/api/v1/officers/{world.officer_b.pk}", data=json.dumps({"phone": "13900000000"}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/officers/{world.officer_b.pk}",
+        data=json.dumps({"phone": "13900000000"}),
+        content_type="application/json",
+    )
     assert response.status_code == 404
     world.officer_b.refresh_from_db()
     assert world.officer_b.phone == ""
@@ -87,7 +92,12 @@ def test_posted_officer_is_visible_to_the_township_it_works_in(client, world, ke
 
 
 def test_officer_role_key_cannot_create_officers(client, world, key_a):
-    body = {"name": "新人", "id_number": "11010519491231002X", "employee_no": "N1", "organization_id": world.team_a.pk}
+    body = {
+        "name": "新人",
+        "id_number": "11010519491231002X",
+        "employee_no": "N1",
+        "organization_id": world.team_a.pk,
+    }
     response = _post(client, "/api/v1/officers", key_a, body)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
@@ -96,7 +106,12 @@ def test_officer_role_key_cannot_create_officers(client, world, key_a):
 
 def test_invalid_id_number_names_the_field(client, world):
     client.force_login(world.leader_a)
-    body = {"name": "新人", "id_number": "110105194912310021", "employee_no": "N1", "organization_id": world.team_a.pk}
+    body = {
+        "name": "新人",
+        "id_number": "110105194912310021",
+        "employee_no": "N1",
+        "organization_id": world.team_a.pk,
+    }
     response = client.post("/api/v1/officers", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 422
     error = response.json()
@@ -106,28 +121,50 @@ def test_invalid_id_number_names_the_field(client, world):
 
 def test_schema_errors_use_the_same_format(client, world):
     client.force_login(world.leader_a)
-    response = client.post("/api/v1/officers", data=json.dumps({"name": "x"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/officers", data=json.dumps({"name": "x"}), content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["field"] in {"id_number", "employee_no", "organization_id"}
 
 
 def test_create_officer_and_certificate_through_the_api(client, world):
     client.force_login(world.leader_a)
-    body = {"name": "新人", "id_number": "11010519491231002X", "employee_no": "N1", "organization_id": world.team_a.pk}
+    body = {
+        "name": "新人",
+        "id_number": "11010519491231002X",
+        "employee_no": "N1",
+        "organization_id": world.team_a.pk,
+    }
     response = client.post("/api/v1/officers", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
     officer_id = response.json()["id"]
-    cert = {"number": "浙33080399999", "domains": ["市容环境卫生"], "valid_from": "2026-01-01", "valid_to": "2031-12-31"}
-    response = client.post(f"/api/v1/officers/{officer_id}/certificates", data=json.dumps(cert), content_type="application/json")
+    cert = {
+        "number": "浙33080399999",
+        "domains": ["市容环境卫生"],
+        "valid_from": "2026-01-01",
+        "valid_to": "2031-12-31",
+    }
+    response = client.post(
+        f"/api/v1/officers/{officer_id}/certificates", data=json.dumps(cert), content_type="application/json"
+    )
     assert response.status_code == 201
     assert client.get(f"/api/v1/officers/{officer_id}").json()["certificates"][0]["number"] == "浙33080399999"
 
 
 def test_reversed_certificate_dates_are_refused(client, world):
     client.force_login(world.leader_a)
-    cert = {"number": "浙X1", "domains": ["市容环境卫生"], "valid_from": "2031-01-01", "valid_to": "2026-01-01"}
-    response = client.post(f"/api/v1/officers/{world.officer_a.pk}/certificates", data=json.dumps(cert),
-                           content_type="application/json")
+    cert = {
+        "number": "浙X1",
+        "domains": ["市容环境卫生"],
+        "valid_from": "2031-01-01",
+        "valid_to": "2026-01-01",
+    }
+    response = client.post(
+        f"/api/v1/officers/{world.officer_a.pk}/certificates",
+        data=json.dumps(cert),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "certificate_dates_reversed"
     assert response.json()["field"] == "valid_to"

@@ -47,13 +47,17 @@ def test_only_a_superuser_issues_an_administrator_key(world):
 
 def test_expiry_must_be_within_a_year(world):
     with pytest.raises(ValidationError):
-        services.create_key(world.bureau_admin, _new(world.bureau, expires_on=timezone.localdate() + dt.timedelta(days=800)))
+        services.create_key(
+            world.bureau_admin, _new(world.bureau, expires_on=timezone.localdate() + dt.timedelta(days=800))
+        )
 
 
 def test_read_scope_cannot_write_and_expired_or_revoked_keys_are_refused(client, world):
     key, raw = services.create_key(world.bureau_admin, _new(world.bureau, scopes=["read"]))
     assert client.get("/api/v1/officers", HTTP_X_API_KEY=raw).status_code == 200
-    response = client.post("/api/v1/dispatch/incidents", data="{}", content_type="application/json", HTTP_X_API_KEY=raw)
+    response = client.post(
+        "/api/v1/dispatch/incidents", data="{}", content_type="application/json", HTTP_X_API_KEY=raw
+    )
     assert response.status_code == 403 and response.json()["code"] == "scope_denied"
     ApiKey.objects.filter(pk=key.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert client.get("/api/v1/officers", HTTP_X_API_KEY=raw).status_code == 401
@@ -65,9 +69,16 @@ def test_read_scope_cannot_write_and_expired_or_revoked_keys_are_refused(client,
 
 def test_key_page_issues_shows_the_secret_once_and_revokes(client, world):
     client.force_login(world.bureau_admin)
-    response = client.post("/api-keys/", {"name": "热线", "organization": world.bureau.pk, "role": "officer",
-                                          "scopes": ["read", "write"],
-                                          "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat()})
+    response = client.post(
+        "/api-keys/",
+        {
+            "name": "热线",
+            "organization": world.bureau.pk,
+            "role": "officer",
+            "scopes": ["read", "write"],
+            "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
     assert response.status_code == 200
     key = ApiKey.objects.get(name="热线")
     assert "zf_" + key.prefix in response.content.decode()

@@ -36,20 +36,28 @@ def test_nul_character_in_a_query_names_the_parameter(client, key):
 
 
 def test_nul_character_in_a_json_body_names_the_field(client, key):
-    body = _error(_post(client, "/api/v1/dispatch/incidents", key, {"source": "hotline", "text": "路灯\u0000坏了"}), 400)
+    body = _error(
+        _post(client, "/api/v1/dispatch/incidents", key, {"source": "hotline", "text": "路灯\u0000坏了"}), 400
+    )
     assert (body["code"], body["field"]) == ("nul_character", "text")
 
 
 @pytest.mark.parametrize("lat", ["NaN", "Infinity", "1e400", "100000"])
 def test_nan_or_out_of_range_latitude_is_refused(client, key, lat):
-    response = client.post("/api/v1/dispatch/incidents", data=f'{{"source": "hotline", "text": "占道经营", "lat": {lat}, "lng": 118.9}}',
-                           content_type="application/json", HTTP_X_API_KEY=key)
+    response = client.post(
+        "/api/v1/dispatch/incidents",
+        data=f'{{"source": "hotline", "text": "占道经营", "lat": {lat}, "lng": 118.9}}',
+        content_type="application/json",
+        HTTP_X_API_KEY=key,
+    )
     assert response.status_code in (400, 422) and response.json()["code"]
 
 
 def test_oversize_body_is_413_json_before_it_is_read(client, key, settings):
     settings.ZHIFA_API_MAX_BODY_BYTES = 1000
-    body = _error(_post(client, "/api/v1/dispatch/incidents", key, {"source": "hotline", "text": "x" * 2000}), 413)
+    body = _error(
+        _post(client, "/api/v1/dispatch/incidents", key, {"source": "hotline", "text": "x" * 2000}), 413
+    )
     assert body["code"] == "body_too_large"
 
 
@@ -63,8 +71,9 @@ def test_unknown_api_path_is_404_json(client, key):
     assert _error(client.get("/api/v1/no-such-thing", HTTP_X_API_KEY=key), 404)["code"] == "not_found"
 
 
-@pytest.mark.parametrize("body", [{"service_code": 123, "description": 5, "lat": True},
-                                  {"service_code": ["x"]}, [1, 2]])
+@pytest.mark.parametrize(
+    "body", [{"service_code": 123, "description": 5, "lat": True}, {"service_code": ["x"]}, [1, 2]]
+)
 def test_open311_wrong_types_are_4xx(client, key, body):
     response = _post(client, "/api/v1/dispatch/open311/requests.json", key, body)
     assert 400 <= response.status_code < 500 and response.json()["code"]
@@ -91,7 +100,9 @@ def test_schema_name_collision_is_refused():
     from zhifa.api.api import _refuse_schema_name_collisions
 
     def make(value_type):
-        return type("Same", (Schema,), {"__annotations__": {"v": value_type}, "__module__": f"m{value_type.__name__}"})
+        return type(
+            "Same", (Schema,), {"__annotations__": {"v": value_type}, "__module__": f"m{value_type.__name__}"}
+        )
 
     test_api, router = NinjaAPI(urls_namespace="collision-test"), Router()
     router.get("/a", response=make(int))(lambda request: None)

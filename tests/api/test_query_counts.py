@@ -74,8 +74,10 @@ def test_list_endpoints_take_as_many_queries_for_50_rows_as_for_2(client, capsys
         # The comparison means something only when the large page really holds more rows.
         assert small_rows == 2 and large_rows > 2, (url, small_rows, large_rows)
         if small != large:
-            failures.append(f"{url}: {small} queries for {small_rows} rows, {large} for {large_rows}\n  "
-                            + "\n  ".join(sql[:12]))
+            failures.append(
+                f"{url}: {small} queries for {small_rows} rows, {large} for {large_rows}\n  "
+                + "\n  ".join(sql[:12])
+            )
     for url in WHOLE_LISTS:
         count, rows, sql = _queries(client, url, 50)
         assert rows > 3 * MAX_QUERIES_OF_A_WHOLE_LIST, (url, rows)

@@ -17,16 +17,25 @@ from zhifa.organizations.models import User
 
 #: The main staff list pages (cases, the incident queue, inspection records, officers, parties,
 #: the catalog) and the view modules whose PAGE_SIZE they page by.
-PAGES = [("cases:list", "zhifa.cases.views.pages"), ("dispatch:queue", "zhifa.dispatch.views"),
-         ("inspections:record_list", "zhifa.inspections.views"), ("organizations:officer_list", "zhifa.organizations.views"),
-         ("parties:party_list", "zhifa.parties.views"), ("catalog:item_list", "zhifa.catalog.views")]
+PAGES = [
+    ("cases:list", "zhifa.cases.views.pages"),
+    ("dispatch:queue", "zhifa.dispatch.views"),
+    ("inspections:record_list", "zhifa.inspections.views"),
+    ("organizations:officer_list", "zhifa.organizations.views"),
+    ("parties:party_list", "zhifa.parties.views"),
+    ("catalog:item_list", "zhifa.catalog.views"),
+]
 
 
 def _page(client, url: str):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries), len(response.context["page"].object_list), [q["sql"] for q in ctx.captured_queries]
+    return (
+        len(ctx.captured_queries),
+        len(response.context["page"].object_list),
+        [q["sql"] for q in ctx.captured_queries],
+    )
 
 
 @pytest.mark.django_db
@@ -49,6 +58,8 @@ def test_list_pages_take_as_many_queries_for_50_rows_as_for_2(client, capsys, mo
         # The comparison means something only when the large page really holds more rows.
         assert small_rows == 2 and large_rows > 2, (name, small_rows, large_rows)
         if small != large:
-            failures.append(f"{name}: {small} queries for {small_rows} rows, {large} for {large_rows}\n  "
-                            + "\n  ".join(sql[:15]))
+            failures.append(
+                f"{name}: {small} queries for {small_rows} rows, {large} for {large_rows}\n  "
+                + "\n  ".join(sql[:15])
+            )
     assert not failures, "\n".join(failures)

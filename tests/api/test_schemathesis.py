@@ -46,8 +46,15 @@ def _error_is_json(response, case) -> None:
 def _fuzz(operation, key: str, mode: GenerationMode):
     """A hypothesis test calling ``operation`` with generated input of ``mode`` under ``key``."""
 
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate], print_blob=False, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        print_blob=False,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def call(case):
         with transaction.atomic():  # one request's failure must not poison the next

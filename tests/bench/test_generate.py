@@ -60,10 +60,28 @@ def test_tiny_scale_fills_every_table_with_valid_rows(capsys):
 
     # Every state of the penalty procedure and of the closed loop is represented.
     case_states = set(Case.objects.values_list("state", flat=True))
-    assert {"registered", "investigating", "decided", "served", "paid", "closed", "archived", "no_penalty"} <= case_states
+    assert {
+        "registered",
+        "investigating",
+        "decided",
+        "served",
+        "paid",
+        "closed",
+        "archived",
+        "no_penalty",
+    } <= case_states
     assert len(case_states) >= 18
     assert set(Incident.objects.values_list("state", flat=True)) == {
-        "reported", "assigned", "accepted", "handling", "replied", "evaluated", "closed", "returned", "merged"}
+        "reported",
+        "assigned",
+        "accepted",
+        "handling",
+        "replied",
+        "evaluated",
+        "closed",
+        "returned",
+        "merged",
+    }
     assert Incident.objects.filter(overdue=True, state__in=["assigned", "accepted", "handling"]).exists()
     # Timelines and officers exist for the cases; a decided case has a fine and a decision date.
     assert CaseEvent.objects.count() > Case.objects.count()
@@ -84,21 +102,32 @@ def test_tiny_scale_fills_every_table_with_valid_rows(capsys):
     assert broken is None and checked == AuditEvent.objects.count()
 
     # New rows can still be inserted after COPY: the sequences were moved past the generated ids.
-    Party.objects.create(kind="person", name="新登记", id_number="330803199001011239", township=new_district.children.first())
+    Party.objects.create(
+        kind="person", name="新登记", id_number="330803199001011239", township=new_district.children.first()
+    )
 
 
 @pytest.mark.django_db
 def test_generated_party_with_a_broken_id_number_would_be_caught():
     """The validator test above can fail: a wrong check digit is refused."""
-    party = Party(kind="person", name="校验", id_number="330803199001011238",
-                  township=Region.objects.create(code="330803999", name="测试镇", level=Region.Level.TOWN))
+    party = Party(
+        kind="person",
+        name="校验",
+        id_number="330803199001011238",
+        township=Region.objects.create(code="330803999", name="测试镇", level=Region.Level.TOWN),
+    )
     with pytest.raises(ValidationError):
         party.full_clean()
 
 
 def test_refuses_sqlite(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--scale", "tiny"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--scale", "tiny"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "PostgreSQL" in result.stderr

@@ -96,7 +96,9 @@ def journey(cw, monkeypatch):
     cache.clear()
 
 
-def test_citizen_report_is_dispatched_handled_on_a_phone_and_tracked(transactional_db, live_server, journey, phone, desktop):
+def test_citizen_report_is_dispatched_handled_on_a_phone_and_tracked(
+    transactional_db, live_server, journey, phone, desktop
+):
     world, command = journey
     _log_in(desktop, live_server, command.username)
     before = _cockpit(desktop, live_server, "cockpit-before")
@@ -124,7 +126,9 @@ def test_citizen_report_is_dispatched_handled_on_a_phone_and_tracked(transaction
     screenshot(desktop, "journey-dispatched-desktop")
 
     # 3. The township officer works it from the phone: my tasks → accept → reply.
-    officer = phone.context.browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai").new_page()
+    officer = phone.context.browser.new_context(
+        viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai"
+    ).new_page()
     _log_in(officer, live_server, world.user_a.username)
     officer.goto(f"{live_server.url}/dispatch/my/")
     _phone_ok(officer, "my-tasks-phone")
@@ -155,7 +159,8 @@ def test_citizen_report_is_dispatched_handled_on_a_phone_and_tracked(transaction
 
 
 def test_officer_files_and_decides_cases_on_a_phone_and_the_cockpit_counts_them(
-        transactional_db, live_server, journey, cw, phone, desktop):
+    transactional_db, live_server, journey, cw, phone, desktop
+):
     world, command = journey
     item = new_item(cw.domain, "J1", fine_max="200", name="对乱扔垃圾的行政处罚")
     _log_in(desktop, live_server, command.username)

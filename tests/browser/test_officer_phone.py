@@ -24,8 +24,14 @@ command, catalog = dispatch_conftest.command, dispatch_conftest.catalog
 
 @pytest.fixture
 def officer_phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2,
-                                  has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -45,7 +51,8 @@ def _fits(page) -> bool:
 
 
 def test_officer_works_from_the_bottom_bar_and_files_a_case_from_an_incident(
-        transactional_db, live_server, world, command, catalog, officer_phone):
+    transactional_db, live_server, world, command, catalog, officer_phone
+):
     incident, _ = services.report_incident(command.user, report_data())
     services.transition(command.user, incident.pk, "assign")
     services.transition(world.user_a, incident.pk, "accept")
@@ -76,7 +83,8 @@ def test_officer_works_from_the_bottom_bar_and_files_a_case_from_an_incident(
 
 
 def test_a_photo_taken_while_offline_is_sent_when_the_connection_returns(
-        transactional_db, live_server, cw, officer_phone, tmp_path):
+    transactional_db, live_server, cw, officer_phone, tmp_path
+):
     case = open_general(cw)
     photo = tmp_path / "现场照片.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 2048)
@@ -102,8 +110,9 @@ def test_a_photo_taken_while_offline_is_sent_when_the_connection_returns(
     screenshot(page, "officer-phone-upload-sent")
 
 
-def test_a_photo_sent_online_shows_the_servers_answer_like_a_plain_form(transactional_db, live_server, cw,
-                                                                        officer_phone, tmp_path):
+def test_a_photo_sent_online_shows_the_servers_answer_like_a_plain_form(
+    transactional_db, live_server, cw, officer_phone, tmp_path
+):
     case = open_general(cw)
     photo = tmp_path / "现场.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"1" * 1024)

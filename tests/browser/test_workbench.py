@@ -28,8 +28,10 @@ VIEWPORTS = [(1366, 768), (1920, 1080), (390, 844)]
 HEADER_MAX_PX = 64
 SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 #: English an error page or a form error would show; a Chinese page has none of these.
-ENGLISH_ERROR = re.compile(r"\b(?:Error|Exception|Traceback|Not Found|Forbidden|Bad Request|Server Error|"
-                           r"Page not found|This field|is required|Enter a valid|Method Not Allowed)\b")
+ENGLISH_ERROR = re.compile(
+    r"\b(?:Error|Exception|Traceback|Not Found|Forbidden|Bad Request|Server Error|"
+    r"Page not found|This field|is required|Enter a valid|Method Not Allowed)\b"
+)
 TEMPLATE_TEXT = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")
 
 
@@ -38,8 +40,13 @@ def _logins() -> list[tuple[str, str]]:
     logins = [(spec.username, spec.role) for spec in demo.USERS]
     if not any(role == User.Role.HEAD for _, role in logins):
         bureau = User.objects.get(username="zfj_admin").organization
-        User.objects.create_user("demo_head", password=demo.DEFAULT_PASSWORD, organization=bureau,
-                                 role=User.Role.HEAD, display_name="机关负责人")
+        User.objects.create_user(
+            "demo_head",
+            password=demo.DEFAULT_PASSWORD,
+            organization=bureau,
+            role=User.Role.HEAD,
+            display_name="机关负责人",
+        )
         logins.append(("demo_head", User.Role.HEAD))
     return logins
 
@@ -81,8 +88,11 @@ def _landing_problems(page, username: str, role: str, width: int) -> list[str]:
     if width >= 1024:
         # One row: every entry's vertical centre within a few pixels of the others (a second row
         # would sit a whole entry lower).
-        centres = page.eval_on_selector_all(".brand, .nav__items > li, .nav__user", """els => els.map(e => {
-            const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })""")
+        centres = page.eval_on_selector_all(
+            ".brand, .nav__items > li, .nav__user",
+            """els => els.map(e => {
+            const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })""",
+        )
         if max(centres) - min(centres) > 8:
             problems.append(f"{where}: the header holds more than one row {sorted(set(centres))}")
         if not page.locator(".nav__items").is_visible():
@@ -110,7 +120,9 @@ def _screenshot(page, username: str, role: str, width: int, kept: set) -> None:
 
 
 def _menu_urls(page) -> list[str]:
-    return page.eval_on_selector_all(".nav__items a, .nav__usermenu a", "els => els.map(e => e.getAttribute('href'))")
+    return page.eval_on_selector_all(
+        ".nav__items a, .nav__usermenu a", "els => els.map(e => e.getAttribute('href'))"
+    )
 
 
 def test_every_demo_login_lands_on_its_todo_list_at_every_size(transactional_db, live_server, browser):
@@ -121,8 +133,9 @@ def test_every_demo_login_lands_on_its_todo_list_at_every_size(transactional_db,
     kept: set[str] = set()
     for width, height in VIEWPORTS:
         for username, role in logins:
-            context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                          timezone_id="Asia/Shanghai")
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, locale="zh-CN", timezone_id="Asia/Shanghai"
+            )
             page = context.new_page()
             page.set_default_timeout(30_000)
             try:
@@ -140,8 +153,9 @@ def test_no_menu_page_shows_template_text_or_an_english_error(transactional_db, 
     problems: list[str] = []
     visited = 0
     for username, _role in _logins():
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
-                                      timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="zh-CN", timezone_id="Asia/Shanghai"
+        )
         page = context.new_page()
         page.set_default_timeout(30_000)
         try:
@@ -163,18 +177,30 @@ def test_no_menu_page_shows_template_text_or_an_english_error(transactional_db, 
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1440, 2560])
-def test_the_fullest_menu_stays_one_row_from_1024_to_2560(transactional_db, live_server, browser, world, width):
+def test_the_fullest_menu_stays_one_row_from_1024_to_2560(
+    transactional_db, live_server, browser, world, width
+):
     """The administrator sees all eight groups, the longest menu there is."""
-    User.objects.create_user("root", password=demo.DEFAULT_PASSWORD, organization=world.root, role=User.Role.SUPERVISOR,
-                             is_superuser=True, is_staff=True, display_name="系统管理员")
+    User.objects.create_user(
+        "root",
+        password=demo.DEFAULT_PASSWORD,
+        organization=world.root,
+        role=User.Role.SUPERVISOR,
+        is_superuser=True,
+        is_staff=True,
+        display_name="系统管理员",
+    )
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
         _log_in(page, live_server.url, "root")
         assert page.locator(".nav__items > li").count() == MAX_TOP_LEVEL
         assert page.locator(".topbar").bounding_box()["height"] <= HEADER_MAX_PX
-        centres = page.eval_on_selector_all(".brand, .nav__items > li, .nav__user", """els => els.map(e => {
-            const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })""")
+        centres = page.eval_on_selector_all(
+            ".brand, .nav__items > li, .nav__user",
+            """els => els.map(e => {
+            const r = e.getBoundingClientRect(); return Math.round(r.top + r.height / 2); })""",
+        )
         assert max(centres) - min(centres) <= 8
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.locator(".nav__menu summary", has_text="办案").click()  # a group opens as a drop-down

@@ -23,7 +23,9 @@ from zhifa.core.models import AuditEvent
 from zhifa.organizations.models import Delegation, RoleGrant, User
 
 DECIDE = {"decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": "fine", "amount": "5000"}]}
-CHECKS = dict.fromkeys(("authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"), True)
+CHECKS = dict.fromkeys(
+    ("authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"), True
+)
 R = User.Role
 
 #: Who holds each permission of a case: the table of docs/roles.md. Every role of the platform is
@@ -65,8 +67,12 @@ def submitted(cw):
 def role_users(cw):
     w = cw.world
     return {
-        R.OFFICER: cw.user, R.HEAD: cw.head, R.LEGAL_REVIEWER: cw.reviewer,
-        R.TOWNSHIP_LEADER: w.leader_a, R.COMMAND_CENTER: cw.command, R.GUIDANCE_OFFICE: w.guidance_user,
+        R.OFFICER: cw.user,
+        R.HEAD: cw.head,
+        R.LEGAL_REVIEWER: cw.reviewer,
+        R.TOWNSHIP_LEADER: w.leader_a,
+        R.COMMAND_CENTER: cw.command,
+        R.GUIDANCE_OFFICE: w.guidance_user,
         R.DEPARTMENT_ADMIN: new_user("admin_a", w.team_a, R.DEPARTMENT_ADMIN),
         R.SUPERVISOR: new_user("supervisor", w.root, R.SUPERVISOR),
     }
@@ -102,15 +108,28 @@ def test_another_townships_head_cannot_act_on_a_case(cw):
 def test_officer_cannot_decide_review_deliberate_approve_or_close(cw, submitted):
     """With an officer's credentials none of the acts of authority can be made (art. 57, 58)."""
     before = AuditEvent.objects.filter(action__startswith="case.").count()
-    for action, data in (("decide", DECIDE), ("deliberate", {"chair_id": cw.head.pk, "participant_ids": [cw.head.pk, cw.deputy.pk],
-                                                           "minutes": "x", "conclusion": "penalty"}),
-                         ("close", {"as_of": dt.date(2026, 3, 20)})):
+    for action, data in (
+        ("decide", DECIDE),
+        (
+            "deliberate",
+            {
+                "chair_id": cw.head.pk,
+                "participant_ids": [cw.head.pk, cw.deputy.pk],
+                "minutes": "x",
+                "conclusion": "penalty",
+            },
+        ),
+        ("close", {"as_of": dt.date(2026, 3, 20)}),
+    ):
         with pytest.raises(PermissionDenied) as exc:
             services.transition(cw.user, submitted.pk, action, data)
         assert "机关负责人" in exc.value.message and exc.value.roles == ["head"]
     with pytest.raises(PermissionDenied):
-        services.record_review(cw.user, submitted.legal_reviews.get().pk, {"result": "passed", "opinion": "自审",
-                                                                            "checklist": CHECKS})
+        services.record_review(
+            cw.user,
+            submitted.legal_reviews.get().pk,
+            {"result": "passed", "opinion": "自审", "checklist": CHECKS},
+        )
     approval = services.request_approval(cw.user, submitted.pk, "decision", {})
     with pytest.raises(PermissionDenied):
         services.decide_approval(cw.user, approval.pk, {"approve": True})
@@ -121,9 +140,15 @@ def test_officer_cannot_decide_review_deliberate_approve_or_close(cw, submitted)
 def test_facts_of_legal_position_cannot_be_sent_in_a_request(cw):
     """legal_review_passed, collective_deliberation_done, waivers, approvals, rulings: 422 naming the field."""
     case = run_to_notified(cw, open_general(cw))
-    for name, value in (("legal_review_passed", True), ("collective_deliberation_done", True),
-                        ("rights_waived_on", "2026-03-03"), ("deferral_approved", True), ("enforcement_concluded", True),
-                        ("surcharge_remitted", "100"), ("electronic_service_consent", True)):
+    for name, value in (
+        ("legal_review_passed", True),
+        ("collective_deliberation_done", True),
+        ("rights_waived_on", "2026-03-03"),
+        ("deferral_approved", True),
+        ("enforcement_concluded", True),
+        ("surcharge_remitted", "100"),
+        ("electronic_service_consent", True),
+    ):
         with pytest.raises(ValidationError) as exc:
             services.transition(cw.head, case.pk, "decide", {**DECIDE, name: value})
         assert exc.value.error_dict[name][0].code == "derived_fact"
@@ -142,19 +167,36 @@ def test_legal_review_by_the_reviewer_then_the_head_decides(cw):
     assert review.due_on == dt.date(2026, 3, 13)  # five working days
     services.claim_review(cw.reviewer, review.pk)
     with pytest.raises(ValidationError) as exc:  # a pass without the checklist is refused
-        services.record_review(cw.reviewer, review.pk, {"result": "passed", "opinion": "同意", "as_of": "2026-03-09"})
+        services.record_review(
+            cw.reviewer, review.pk, {"result": "passed", "opinion": "同意", "as_of": "2026-03-09"}
+        )
     assert "checklist" in exc.value.error_dict
-    services.record_review(cw.reviewer, review.pk, {"result": "passed", "opinion": "事实清楚，程序合法",
-                                                    "checklist": CHECKS, "as_of": "2026-03-09"})
+    services.record_review(
+        cw.reviewer,
+        review.pk,
+        {"result": "passed", "opinion": "事实清楚，程序合法", "checklist": CHECKS, "as_of": "2026-03-09"},
+    )
     # complex cases are also decided by the heads together (第五十七条第二款)
     with pytest.raises(DomainError) as exc:
         services.transition(cw.head, case.pk, "decide", DECIDE)
     assert [r.code for r in exc.value.refusals] == ["deliberation_missing"]
-    services.transition(cw.head, case.pk, "deliberate", {
-        "as_of": "2026-03-09", "chair_id": cw.head.pk, "participant_ids": [cw.head.pk, cw.deputy.pk],
-        "minutes": "同意给予罚款5000元", "conclusion": "penalty", "penalties": [{"kind": "fine", "amount": "5000"}]})
+    services.transition(
+        cw.head,
+        case.pk,
+        "deliberate",
+        {
+            "as_of": "2026-03-09",
+            "chair_id": cw.head.pk,
+            "participant_ids": [cw.head.pk, cw.deputy.pk],
+            "minutes": "同意给予罚款5000元",
+            "conclusion": "penalty",
+            "penalties": [{"kind": "fine", "amount": "5000"}],
+        },
+    )
     with pytest.raises(DomainError) as exc:  # the decision follows the deliberation
-        services.transition(cw.head, case.pk, "decide", {**DECIDE, "penalties_decided": [{"kind": "fine", "amount": "4000"}]})
+        services.transition(
+            cw.head, case.pk, "decide", {**DECIDE, "penalties_decided": [{"kind": "fine", "amount": "4000"}]}
+        )
     assert exc.value.code == "decision_against_deliberation"
     case = services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10)})
     assert case.state == "decided" and case.decided_fine == Decimal("5000")
@@ -178,18 +220,27 @@ def test_a_first_review_needs_the_legal_qualification(cw, submitted):
     novice = new_user("novice", cw.world.team_a, R.LEGAL_REVIEWER)
     review = submitted.legal_reviews.get()
     with pytest.raises(DomainError) as exc:
-        services.record_review(novice, review.pk, {"result": "passed", "opinion": "同意", "checklist": CHECKS})
+        services.record_review(
+            novice, review.pk, {"result": "passed", "opinion": "同意", "checklist": CHECKS}
+        )
     assert exc.value.code == "reviewer_not_qualified" and "第五十八条第二款" in exc.value.message
     User.objects.filter(pk=novice.pk).update(legal_qualification_number="A2022")
     novice.refresh_from_db()
-    assert services.record_review(novice, review.pk, {"result": "passed", "opinion": "同意",
-                                                      "checklist": CHECKS}).result == "passed"
+    assert (
+        services.record_review(
+            novice, review.pk, {"result": "passed", "opinion": "同意", "checklist": CHECKS}
+        ).result
+        == "passed"
+    )
 
 
 def test_returned_review_sends_the_case_back(cw, submitted):
     review = submitted.legal_reviews.get()
-    services.record_review(cw.reviewer, review.pk, {"result": "returned", "opinion": "证据不足，补充询问笔录",
-                                                    "checklist": {}, "as_of": "2026-03-09"})
+    services.record_review(
+        cw.reviewer,
+        review.pk,
+        {"result": "returned", "opinion": "证据不足，补充询问笔录", "checklist": {}, "as_of": "2026-03-09"},
+    )
     assert Case.objects.get(pk=submitted.pk).state == "investigating"
 
 
@@ -199,9 +250,16 @@ def test_approval_by_a_deputy_needs_a_delegation(cw):
     approval = services.request_approval(cw.user, case.pk, "filing", {}, reason="线索属实")
     with pytest.raises(PermissionDenied):
         services.decide_approval(deputy, approval.pk, {"approve": True, "as_of": "2026-02-05"})
-    Delegation.objects.create(organization=cw.world.team_a, deputy=deputy, permissions=["cases.approve_filing"],
-                              granted_by=cw.head, valid_from=dt.date(2026, 1, 1))
-    services.decide_approval(deputy, approval.pk, {"approve": True, "opinion": "同意立案", "as_of": "2026-02-05"})
+    Delegation.objects.create(
+        organization=cw.world.team_a,
+        deputy=deputy,
+        permissions=["cases.approve_filing"],
+        granted_by=cw.head,
+        valid_from=dt.date(2026, 1, 1),
+    )
+    services.decide_approval(
+        deputy, approval.pk, {"approve": True, "opinion": "同意立案", "as_of": "2026-02-05"}
+    )
     case.refresh_from_db()
     assert case.state == "filed" and case.filing_date == dt.date(2026, 2, 5)
 
@@ -226,7 +284,11 @@ def test_head_acts_are_recorded_as_his_approvals(cw):
     case = open_general(cw)
     services.transition(cw.head, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)})
     approval = Approval.objects.get(case=case, kind="filing")
-    assert approval.status == "approved" and approval.decided_by == cw.head and approval.decided_on == dt.date(2026, 2, 5)
+    assert (
+        approval.status == "approved"
+        and approval.decided_by == cw.head
+        and approval.decided_on == dt.date(2026, 2, 5)
+    )
 
 
 def test_a_decided_penalty_is_frozen(cw):
@@ -234,11 +296,21 @@ def test_a_decided_penalty_is_frozen(cw):
     case = run_to_notified(cw, open_general(cw))
     services.transition(cw.head, case.pk, "decide", DECIDE)
     with pytest.raises(ValidationError):  # no action of an officer takes penalties after the decision
-        services.transition(cw.user, case.pk, "serve", {"service_date": "2026-03-12",
-                                                         "penalties_decided": [{"kind": "warning"}]})
-    approval = services.request_approval(cw.user, case.pk, "change_decision",
-                                         {"penalties_decided": [{"kind": "fine", "amount": "3000"}], "reason": "复核后从轻"})
-    services.decide_approval(cw.head, approval.pk, {"approve": True, "opinion": "同意变更", "as_of": "2026-03-11"})
+        services.transition(
+            cw.user,
+            case.pk,
+            "serve",
+            {"service_date": "2026-03-12", "penalties_decided": [{"kind": "warning"}]},
+        )
+    approval = services.request_approval(
+        cw.user,
+        case.pk,
+        "change_decision",
+        {"penalties_decided": [{"kind": "fine", "amount": "3000"}], "reason": "复核后从轻"},
+    )
+    services.decide_approval(
+        cw.head, approval.pk, {"approve": True, "opinion": "同意变更", "as_of": "2026-03-11"}
+    )
     case.refresh_from_db()
     assert case.decided_fine == Decimal("3000") and case.events.filter(action="change_decision").exists()
 
@@ -267,8 +339,15 @@ def test_case_opening_refuses_parties_and_officers_out_of_scope(cw):
         services.open_case(cw.user, {"party": cw.firm_b, "item": cw.item, "act_date": dt.date(2026, 1, 20)})
     assert "party_id" in exc.value.error_dict
     with pytest.raises(ValidationError) as exc:
-        services.open_case(cw.user, {"party": cw.firm, "item": cw.item, "act_date": dt.date(2026, 1, 20),
-                                     "officers": [cw.world.officer_b]})
+        services.open_case(
+            cw.user,
+            {
+                "party": cw.firm,
+                "item": cw.item,
+                "act_date": dt.date(2026, 1, 20),
+                "officers": [cw.world.officer_b],
+            },
+        )
     assert "officer_ids" in exc.value.error_dict
 
 
@@ -277,8 +356,12 @@ def test_minor_party_gets_a_lighter_fine(cw):
     from tests.parties.conftest import add_party
     from zhifa.core.validators import make_id_number
 
-    teen = add_party(cw.world.shangfang, kind="person", name="少年甲",
-                     id_number=make_id_number("330803", dt.date(2010, 5, 1), "123"))
+    teen = add_party(
+        cw.world.shangfang,
+        kind="person",
+        name="少年甲",
+        id_number=make_id_number("330803", dt.date(2010, 5, 1), "123"),
+    )
     case = run_to_notified(cw, open_general(cw, party=teen), fine="9000")
     with pytest.raises(DomainError) as exc:
         services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10)})

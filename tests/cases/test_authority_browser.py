@@ -23,13 +23,29 @@ DESKTOP = {"width": 1366, "height": 900}
 def _recent_notified_case(cw) -> Case:
     """A case notified 20 days ago: the statement and hearing periods have run (第四十五条、第六十四条)."""
     today = dt.date.today()
-    case = services.open_case(cw.user, {
-        "party": cw.firm, "item": cw.item, "act_date": today - dt.timedelta(days=45), "summary": "占道经营",
-        "discovery_date": today - dt.timedelta(days=40), "officers": [cw.world.officer_a, cw.second]})
+    case = services.open_case(
+        cw.user,
+        {
+            "party": cw.firm,
+            "item": cw.item,
+            "act_date": today - dt.timedelta(days=45),
+            "summary": "占道经营",
+            "discovery_date": today - dt.timedelta(days=40),
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
     services.transition(cw.head, case.pk, "file", {"filing_date": today - dt.timedelta(days=38)})
     services.transition(cw.user, case.pk, "start_investigation", {"as_of": today - dt.timedelta(days=37)})
-    services.transition(cw.user, case.pk, "notify", {"notice_date": today - dt.timedelta(days=20), "facts_clear": True,
-                                                     "penalties_intended": [{"kind": "fine", "amount": "5000"}]})
+    services.transition(
+        cw.user,
+        case.pk,
+        "notify",
+        {
+            "notice_date": today - dt.timedelta(days=20),
+            "facts_clear": True,
+            "penalties_intended": [{"kind": "fine", "amount": "5000"}],
+        },
+    )
     return case
 
 
@@ -76,8 +92,16 @@ def test_review_then_head_decides(transactional_db, live_server, cw, viewport):
         page.get_by_role("button", name="提交审核意见").click()  # no opinion, no checklist: refused, kept
         page.get_by_text("审核要点").first.wait_for()
         assert page.locator(".field__error, .message--error").first.is_visible()
-        for label in ("执法主体与职权", "执法人员资格", "事实", "证据", "程序", "法律依据与裁量基准", "文书",
-                      "是否涉嫌犯罪应当移送"):
+        for label in (
+            "执法主体与职权",
+            "执法人员资格",
+            "事实",
+            "证据",
+            "程序",
+            "法律依据与裁量基准",
+            "文书",
+            "是否涉嫌犯罪应当移送",
+        ):
             page.get_by_label(label, exact=True).check()
         page.get_by_label("审核意见").fill("事实清楚，证据确凿，程序合法，适用依据正确，裁量适当")
         screenshot(page, f"review-opinion-{name}")

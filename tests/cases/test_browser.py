@@ -27,9 +27,12 @@ def _in_a_thread(journey) -> None:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                              device_scale_factor=2)
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+                context = browser.new_context(
+                    viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2
+                )
                 page = context.new_page()
                 page.set_default_timeout(10_000)
                 try:

@@ -21,8 +21,13 @@ def _race(cw, case, expected_version):
     def act():
         try:
             barrier.wait()
-            services.transition(cw.head, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)},
-                                expected_version=expected_version)
+            services.transition(
+                cw.head,
+                case.pk,
+                "file",
+                {"filing_date": dt.date(2026, 2, 5)},
+                expected_version=expected_version,
+            )
             outcomes.append("ok")
         except DomainError as exc:
             outcomes.append(exc.code)

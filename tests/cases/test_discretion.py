@@ -12,26 +12,45 @@ from zhifa.core.errors import DomainError
 from zhifa.discretion import services as discretion
 
 LEVELS = [
-    {"name": "ordinary", "conditions": {"amount": {"min": 0, "max": 5000}}, "range_kind": "fixed",
-     "range_low": 1000, "range_high": 3000},
-    {"name": "serious", "conditions": {"amount": {"min": 5000, "max": None}}, "range_kind": "fixed",
-     "range_low": 3000, "range_high": 6000},
+    {
+        "name": "ordinary",
+        "conditions": {"amount": {"min": 0, "max": 5000}},
+        "range_kind": "fixed",
+        "range_low": 1000,
+        "range_high": 3000,
+    },
+    {
+        "name": "serious",
+        "conditions": {"amount": {"min": 5000, "max": None}},
+        "range_kind": "fixed",
+        "range_low": 3000,
+        "range_high": 6000,
+    },
 ]
 SMALL_CASE = {"amount_involved": "1000"}  # → 一般: 1000–3000 yuan
 
 
 @pytest.fixture
 def with_baseline(cw):
-    baseline = discretion.create_baseline(cw.world.guidance_user, cw.item, {"effective_from": dt.date(2026, 1, 1),
-                                                                          "levels": LEVELS})
+    baseline = discretion.create_baseline(
+        cw.world.guidance_user, cw.item, {"effective_from": dt.date(2026, 1, 1), "levels": LEVELS}
+    )
     discretion.approve_baseline(cw.world.guidance_user, baseline.pk, dt.date(2026, 1, 1))
     return cw
 
 
 def _decide(cw, case, amount, **extra):
-    return services.transition(cw.head, case.pk, "decide", {
-        "decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": "fine", "amount": amount}],
-        "circumstances": SMALL_CASE, **extra})
+    return services.transition(
+        cw.head,
+        case.pk,
+        "decide",
+        {
+            "decision_date": dt.date(2026, 3, 10),
+            "penalties_decided": [{"kind": "fine", "amount": amount}],
+            "circumstances": SMALL_CASE,
+            **extra,
+        },
+    )
 
 
 def test_fine_within_the_recommended_range_is_decided(with_baseline):
@@ -70,10 +89,19 @@ def test_deviation_with_a_reason_passes_after_legal_review(with_baseline):
     services.transition(cw.user, case.pk, "submit_legal_review", {"as_of": dt.date(2026, 3, 9)})
     # the review is the reviewer's recorded act (第五十八条), never a flag in the decision request
     review = case.legal_reviews.get()
-    services.record_review(cw.reviewer, review.pk, {
-        "result": "passed", "opinion": "偏离裁量基准理由充分", "as_of": dt.date(2026, 3, 9),
-        "checklist": dict.fromkeys(("authority", "officers", "facts", "evidence", "procedure", "basis", "documents",
-                                    "crime"), True)})
+    services.record_review(
+        cw.reviewer,
+        review.pk,
+        {
+            "result": "passed",
+            "opinion": "偏离裁量基准理由充分",
+            "as_of": dt.date(2026, 3, 9),
+            "checklist": dict.fromkeys(
+                ("authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"),
+                True,
+            ),
+        },
+    )
     case = _decide(cw, case, "5000", deviation_reason="多次劝导拒不改正，影响恶劣")
     assert case.state == "decided"
     note = CaseEvent.objects.get(case=case, action="decide").note

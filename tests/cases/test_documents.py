@@ -23,13 +23,20 @@ def _text(document: Document) -> str:
     with document.file.open("rb") as fh:
         data = fh.read()
     assert hashlib.sha256(data).hexdigest() == document.sha256
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace("\n", "")
+    return (
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        .replace(" ", "")
+        .replace("\n", "")
+    )
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
 
 
 def test_notice_pdf_tells_the_rights(cw):
@@ -47,19 +54,37 @@ def test_notice_pdf_tells_the_rights(cw):
 
 
 def test_notice_pdf_offers_a_hearing_for_a_larger_fine(cw):
-    case = run_to_notified(cw, open_general(cw, party=cw.person), fine="10000")  # citizen threshold 10,000 inclusive
+    case = run_to_notified(
+        cw, open_general(cw, party=cw.person), fine="10000"
+    )  # citizen threshold 10,000 inclusive
     text = _text(services.issue_document(cw.user, case.pk, "notice"))
     assert "要求举行听证" in text and "五日内" in text and "第六十四条" in text and "2026年3月9日前" in text
 
 
 def test_decision_pdf_has_the_contents_of_article_59(cw):
     case = run_to_notified(cw, open_general(cw))
-    services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10),
-                                                    "penalties_decided": [{"kind": "fine", "amount": "5000"}]})
+    services.transition(
+        cw.head,
+        case.pk,
+        "decide",
+        {"decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": "fine", "amount": "5000"}]},
+    )
     document = services.issue_document(cw.user, case.pk, "decision")
     text = _text(document)
-    for expected in ("行政处罚决定书", cw.firm.name, "在门店外占道经营", "罚款人民币5000.00元", "城市市容和环境卫生管理条例",
-                     "十五日内", "第六十七条", "六十日内", "行政复议", "六个月内", "行政诉讼", document.number):
+    for expected in (
+        "行政处罚决定书",
+        cw.firm.name,
+        "在门店外占道经营",
+        "罚款人民币5000.00元",
+        "城市市容和环境卫生管理条例",
+        "十五日内",
+        "第六十七条",
+        "六十日内",
+        "行政复议",
+        "六个月内",
+        "行政诉讼",
+        document.number,
+    ):
         assert expected in text, expected
 
 
@@ -106,7 +131,12 @@ def test_concurrent_allocation_is_gap_free(cw):
     for t in threads:
         t.join()
     assert not errors, errors
-    assert sorted(Document.objects.filter(kind="filing_approval").values_list("seq", flat=True)) == [1, 2, 3, 4]
+    assert sorted(Document.objects.filter(kind="filing_approval").values_list("seq", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+    ]
 
 
 def test_decision_document_before_the_decision_is_refused_and_consumes_no_number(cw):
@@ -122,11 +152,23 @@ def test_summary_decision_names_the_officers_and_says_reconsideration_comes_firs
     on-the-spot decision is first challenged by reconsideration; no evidence claimed that was not recorded."""
     from tests.cases.conftest import new_item
 
-    case = services.open_case(cw.user, {"party": cw.person, "item": new_item(cw.domain, "SD1", fine_max="200"),
-                                        "act_date": dt.date(2026, 3, 10), "discovery_date": dt.date(2026, 3, 10),
-                                        "procedure": "summary", "officers": [cw.world.officer_a, cw.second]})
-    services.transition(cw.user, case.pk, "decide_on_spot", {"decision_date": dt.date(2026, 3, 10),
-                                                             "penalties_decided": [{"kind": "fine", "amount": "50"}]})
+    case = services.open_case(
+        cw.user,
+        {
+            "party": cw.person,
+            "item": new_item(cw.domain, "SD1", fine_max="200"),
+            "act_date": dt.date(2026, 3, 10),
+            "discovery_date": dt.date(2026, 3, 10),
+            "procedure": "summary",
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
+    services.transition(
+        cw.user,
+        case.pk,
+        "decide_on_spot",
+        {"decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": "fine", "amount": "50"}]},
+    )
     text = _text(services.issue_document(cw.user, case.pk, "summary_decision"))
     for officer in (cw.world.officer_a, cw.second):
         assert officer.name in text and officer.certificates.get().number in text
@@ -138,9 +180,18 @@ def test_inquiry_record_is_printed_for_signature_and_the_case_file_binds_everyth
     """第四十七条: the records of the whole process, in one file for archiving and 案卷评查."""
     settings.MEDIA_ROOT = str(tmp_path)
     case = run_to_notified(cw, open_general(cw))
-    record = services.issue_document(cw.user, case.pk, "inquiry_record", {
-        "place": "上方镇执法队询问室", "started_at": "2026-02-10T09:00", "ended_at": "2026-02-10T09:40",
-        "present": "当事人法定代表人李某", "text": "问：门店外是否摆放货物？\n答：是的，摆了三天。"})
+    record = services.issue_document(
+        cw.user,
+        case.pk,
+        "inquiry_record",
+        {
+            "place": "上方镇执法队询问室",
+            "started_at": "2026-02-10T09:00",
+            "ended_at": "2026-02-10T09:40",
+            "present": "当事人法定代表人李某",
+            "text": "问：门店外是否摆放货物？\n答：是的，摆了三天。",
+        },
+    )
     text = _text(record)
     assert "询问笔录" in text and "摆了三天" in text and "当事人（被询问人）签名" in text
     with pytest.raises(ValidationError):  # a record needs its content
@@ -154,6 +205,15 @@ def test_inquiry_record_is_printed_for_signature_and_the_case_file_binds_everyth
     services.transition(cw.head, case.pk, "close", {"as_of": dt.date(2026, 3, 21)})
     case_file = services.issue_document(cw.user, case.pk, "case_file")
     text = _text(case_file)
-    for expected in ("行政处罚案卷", "卷内目录", record.number, decision.number, "摆了三天", "证据目录", "缴款记录",
-                     "结案审批", "作出行政处罚决定"):
+    for expected in (
+        "行政处罚案卷",
+        "卷内目录",
+        record.number,
+        decision.number,
+        "摆了三天",
+        "证据目录",
+        "缴款记录",
+        "结案审批",
+        "作出行政处罚决定",
+    ):
         assert expected in text, expected

@@ -20,7 +20,16 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-CHECKLIST = ("执法主体与职权", "执法人员资格", "事实", "证据", "程序", "法律依据与裁量基准", "文书", "是否涉嫌犯罪应当移送")
+CHECKLIST = (
+    "执法主体与职权",
+    "执法人员资格",
+    "事实",
+    "证据",
+    "程序",
+    "法律依据与裁量基准",
+    "文书",
+    "是否涉嫌犯罪应当移送",
+)
 
 
 class Desk:
@@ -52,7 +61,11 @@ class Desk:
                 for item in value:
                     box.locator(f'input[name="{name}-{key[1:]}"][value="{item}"]').check()
                 continue
-            field = box.locator(f'[name="{name}-{key[1:]}"]') if key.startswith("@") else box.get_by_label(key, exact=True)
+            field = (
+                box.locator(f'[name="{name}-{key[1:]}"]')
+                if key.startswith("@")
+                else box.get_by_label(key, exact=True)
+            )
             kind = field.evaluate("e => e.tagName + ':' + (e.type || '')")
             if kind.startswith("SELECT"):
                 field.select_option(str(value))
@@ -61,8 +74,9 @@ class Desk:
             else:
                 field.fill(str(value))
         if upload:
-            box.locator('input[type="file"]').set_input_files({"name": "signed.pdf", "mimeType": "application/pdf",
-                                                               "buffer": upload.encode()})
+            box.locator('input[type="file"]').set_input_files(
+                {"name": "signed.pdf", "mimeType": "application/pdf", "buffer": upload.encode()}
+            )
         box.locator('button[type="submit"]').click()
         self.page.wait_for_load_state()
         errors = self.page.locator(".message--error")
@@ -84,15 +98,23 @@ class Desk:
 
 def _opened(cw, days_ago: int, **extra) -> Case:
     today = dt.date.today()
-    return services.open_case(cw.user, {
-        "party": extra.pop("party", cw.firm), "item": cw.item, "act_date": today - dt.timedelta(days=days_ago + 5),
-        "discovery_date": today - dt.timedelta(days=days_ago), "summary": "在门店外占道经营",
-        "officers": [cw.world.officer_a, cw.second]})
+    return services.open_case(
+        cw.user,
+        {
+            "party": extra.pop("party", cw.firm),
+            "item": cw.item,
+            "act_date": today - dt.timedelta(days=days_ago + 5),
+            "discovery_date": today - dt.timedelta(days=days_ago),
+            "summary": "在门店外占道经营",
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_server, cw, viewport, settings,
-                                                          tmp_path):
+def test_general_procedure_with_hearing_to_the_case_file(
+    transactional_db, live_server, cw, viewport, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
     host = new_officer(cw.world.team_a, name="听证主持人")
     # A citizen fined 10,000 元: a 较大数额 fine, so the party may ask for a hearing (第六十三条).
@@ -107,14 +129,30 @@ def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_
     def journey(page):
         page.set_viewport_size(viewport)
         desk = Desk(page, live_server.url)
-        desk.login("officer_a").case(case).step("request-filing", {"提请理由": "巡查发现占道经营，符合立案条件"})
+        desk.login("officer_a").case(case).step(
+            "request-filing", {"提请理由": "巡查发现占道经营，符合立案条件"}
+        )
         desk.login("head_a").approve("立案审批", t - dt.timedelta(days=74))
         desk.login("officer_a").case(case).step("start_investigation", {"办理日期": d(73)})
-        desk.step("notify", {"告知日期": d(60), "违法事实清楚、证据确凿": True, "@penalties_intended_1_kind": "fine",
-                             "@penalties_intended_1_amount": "10000"})
+        desk.step(
+            "notify",
+            {
+                "告知日期": d(60),
+                "违法事实清楚、证据确凿": True,
+                "@penalties_intended_1_kind": "fine",
+                "@penalties_intended_1_amount": "10000",
+            },
+        )
         desk.step("request_hearing", {"当事人申请听证日期": d(58)})
-        desk.step("hearing", {"听证通知日期": d(57), "听证日期": d(44), "听证地点": "上方镇执法队听证室",
-                              "听证主持人（非本案调查人员）": host.pk})
+        desk.step(
+            "hearing",
+            {
+                "听证通知日期": d(57),
+                "听证日期": d(44),
+                "听证地点": "上方镇执法队听证室",
+                "听证主持人（非本案调查人员）": host.pk,
+            },
+        )
         desk.step("hold_hearing", {"听证日期": d(44), "听证笔录": "当事人对事实无异议，请求从轻"})
         desk.step("submit_legal_review", {"办理日期": d(40)})
         assert desk.fits(viewport["width"])
@@ -131,16 +169,30 @@ def test_general_procedure_with_hearing_to_the_case_file(transactional_db, live_
         page.get_by_role("button", name="提交审核意见").click()
         page.get_by_text("审核意见已提交").first.wait_for()
         # the heads deliberate; the decision follows their conclusion
-        desk.login("head_a").case(case).step("deliberate", {
-            "办理日期": d(38), "主持人": cw.head.pk, "@participant_ids": [cw.head.pk, cw.deputy.pk],
-            "讨论记录": "同意给予罚款10000元", "讨论结论": "penalty",
-            "@penalties_1_kind": "fine", "@penalties_1_amount": "10000"})
+        desk.login("head_a").case(case).step(
+            "deliberate",
+            {
+                "办理日期": d(38),
+                "主持人": cw.head.pk,
+                "@participant_ids": [cw.head.pk, cw.deputy.pk],
+                "讨论记录": "同意给予罚款10000元",
+                "讨论结论": "penalty",
+                "@penalties_1_kind": "fine",
+                "@penalties_1_amount": "10000",
+            },
+        )
         desk.login("officer_a").case(case).step("request-decision", {"提请理由": "集体讨论决定罚款10000元"})
         desk.login("head_a").approve("行政处罚决定审批", t - dt.timedelta(days=37))
         desk.login("officer_a").case(case).step("serve", {"送达日期": d(36), "送达方式": "direct"})
         desk.step("payment", {"数额（元）": "4000", "缴纳日期": d(30)})
-        desk.step("request-deferral", {"暂缓（分期）至": (t + dt.timedelta(days=30)).isoformat(), "当事人申请日期": d(29),
-                                       "提请理由": "当事人经营困难，申请暂缓缴纳"})
+        desk.step(
+            "request-deferral",
+            {
+                "暂缓（分期）至": (t + dt.timedelta(days=30)).isoformat(),
+                "当事人申请日期": d(29),
+                "提请理由": "当事人经营困难，申请暂缓缴纳",
+            },
+        )
         desk.login("head_a").approve("暂缓或分期缴纳罚款审批", t - dt.timedelta(days=28))
         desk.login("officer_a").case(case).step("payment", {"数额（元）": "6000", "缴纳日期": d(5)})
         desk.step("request-closing", {"提请理由": "罚款已缴清"})
@@ -169,35 +221,64 @@ def test_decline_no_penalty_transfer_and_revoked_decision_on_a_phone(transaction
     revoked = _opened(cw, 70)
     services.transition(cw.head, revoked.pk, "file", {"filing_date": t - dt.timedelta(days=68)})
     services.transition(cw.user, revoked.pk, "start_investigation", {"as_of": t - dt.timedelta(days=67)})
-    services.transition(cw.user, revoked.pk, "notify", {"notice_date": t - dt.timedelta(days=60), "facts_clear": True,
-                                                        "penalties_intended": [{"kind": "fine", "amount": "3000"}]})
+    services.transition(
+        cw.user,
+        revoked.pk,
+        "notify",
+        {
+            "notice_date": t - dt.timedelta(days=60),
+            "facts_clear": True,
+            "penalties_intended": [{"kind": "fine", "amount": "3000"}],
+        },
+    )
     services.transition(cw.head, revoked.pk, "decide", {"decision_date": t - dt.timedelta(days=45)})
     services.transition(cw.user, revoked.pk, "serve", {"service_date": t - dt.timedelta(days=44)})
 
     def journey(page):
         page.set_viewport_size(PHONE)
         desk = Desk(page, live_server.url)
-        desk.login("officer_a").case(declined).step("request-decline_filing", {"不予立案理由": "经核查不存在违法事实"})
+        desk.login("officer_a").case(declined).step(
+            "request-decline_filing", {"不予立案理由": "经核查不存在违法事实"}
+        )
         desk.case(no_penalty).step("request-filing")
         desk.case(transferred).step("request-filing")
         desk.login("head_a").approve("不予立案审批", t)
         desk.approve("立案审批", t - dt.timedelta(days=28)).approve("立案审批", t - dt.timedelta(days=24))
-        desk.login("officer_a").case(no_penalty).step("start_investigation", {"办理日期": (t - dt.timedelta(days=27)).isoformat()})
-        desk.step("request-no_penalty", {"不予处罚的法定情形": "facts_unclear", "已对当事人进行教育": True,
-                                         "教育情况": "已当面宣讲市容管理规定"})
+        desk.login("officer_a").case(no_penalty).step(
+            "start_investigation", {"办理日期": (t - dt.timedelta(days=27)).isoformat()}
+        )
+        desk.step(
+            "request-no_penalty",
+            {
+                "不予处罚的法定情形": "facts_unclear",
+                "已对当事人进行教育": True,
+                "教育情况": "已当面宣讲市容管理规定",
+            },
+        )
         desk.case(transferred).step("request-transfer", {"移送的有管辖权的机关": "衢州市生态环境局衢江分局"})
         desk.login("head_a").approve("不予行政处罚决定审批", t).approve("移送管辖审批", t)
-        desk.login("officer_a").case(revoked).step("remedy", {
-            "种类": "reconsideration", "申请/起诉日期": (t - dt.timedelta(days=30)).isoformat(),
-            "复议机关/人民法院": "衢州市衢江区人民政府", "结果": "revoked", "结果日期": (t - dt.timedelta(days=2)).isoformat(),
-            "文号": "衢江政复决字〔2026〕第9号"})
+        desk.login("officer_a").case(revoked).step(
+            "remedy",
+            {
+                "种类": "reconsideration",
+                "申请/起诉日期": (t - dt.timedelta(days=30)).isoformat(),
+                "复议机关/人民法院": "衢州市衢江区人民政府",
+                "结果": "revoked",
+                "结果日期": (t - dt.timedelta(days=2)).isoformat(),
+                "文号": "衢江政复决字〔2026〕第9号",
+            },
+        )
         assert desk.fits(PHONE["width"])
         screenshot(page, "revoked-by-reconsideration-phone")
 
     _in_a_thread(journey)
     states = {c.pk: Case.objects.get(pk=c.pk).state for c in (declined, no_penalty, transferred, revoked)}
-    assert states == {declined.pk: "closed", no_penalty.pk: "no_penalty", transferred.pk: "transferred",
-                      revoked.pk: "closed"}
+    assert states == {
+        declined.pk: "closed",
+        no_penalty.pk: "no_penalty",
+        transferred.pk: "transferred",
+        revoked.pk: "closed",
+    }
     assert Case.objects.get(pk=no_penalty.pk).extra_facts.get("education_given") is True
     revoked.refresh_from_db()
     assert revoked.decided_fine == 0 and revoked.extra_facts["decision_change"] == "revoked"

@@ -58,13 +58,24 @@ from zhifa.core.workdays import WorkdayCalendar, month_deadline
 D = dt.date
 K = PenaltyKind
 
-CONFIG = CaseConfig(hearing_thresholds=HearingThresholds(citizen_fine=Decimal("10000"),
-                                                         organization_fine=Decimal("100000")))
+CONFIG = CaseConfig(
+    hearing_thresholds=HearingThresholds(citizen_fine=Decimal("10000"), organization_fine=Decimal("100000"))
+)
 
-O1 = OfficerOnCase("O1", "王敏", certificate_number="浙QJ0001", certificate_valid_from=D(2024, 1, 1),
-                   certificate_valid_to=D(2029, 12, 31))
-O2 = OfficerOnCase("O2", "陈立", certificate_number="浙QJ0002", certificate_valid_from=D(2024, 1, 1),
-                   certificate_valid_to=D(2029, 12, 31))
+O1 = OfficerOnCase(
+    "O1",
+    "王敏",
+    certificate_number="浙QJ0001",
+    certificate_valid_from=D(2024, 1, 1),
+    certificate_valid_to=D(2029, 12, 31),
+)
+O2 = OfficerOnCase(
+    "O2",
+    "陈立",
+    certificate_number="浙QJ0002",
+    certificate_valid_from=D(2024, 1, 1),
+    certificate_valid_to=D(2029, 12, 31),
+)
 AUX = OfficerOnCase("X1", "李辅", kind="auxiliary")
 EXPIRED = dataclasses.replace(O2, id="O3", name="赵过", certificate_valid_to=D(2025, 12, 31))
 
@@ -76,150 +87,439 @@ def fine(amount: int | str) -> Penalty:
 # A citizen's general-procedure case: filed Thu 5 Feb, notified Mon 2 Mar (defence period to Thu
 # 5 Mar, hearing requests to Mon 9 Mar), a 5,000 yuan fine decided Tue 10 Mar.
 BASE = CaseFacts(
-    procedure=Procedure.GENERAL, party_kind=PartyKind.CITIZEN, officers=(O1, O2),
-    act_date=D(2026, 1, 20), discovery_date=D(2026, 2, 2), filing_date=D(2026, 2, 5),
-    facts_clear=True, legal_basis="示例条款", fine_range=FineRange(Decimal("1000"), Decimal("10000")),
-    notice_date=D(2026, 3, 2), notice_contents=frozenset({"penalty", "facts", "reasons", "basis", "rights"}),
-    penalties_intended=(fine(5000),), penalties_decided=(fine(5000),), decision_date=D(2026, 3, 10),
+    procedure=Procedure.GENERAL,
+    party_kind=PartyKind.CITIZEN,
+    officers=(O1, O2),
+    act_date=D(2026, 1, 20),
+    discovery_date=D(2026, 2, 2),
+    filing_date=D(2026, 2, 5),
+    facts_clear=True,
+    legal_basis="示例条款",
+    fine_range=FineRange(Decimal("1000"), Decimal("10000")),
+    notice_date=D(2026, 3, 2),
+    notice_contents=frozenset({"penalty", "facts", "reasons", "basis", "rights"}),
+    penalties_intended=(fine(5000),),
+    penalties_decided=(fine(5000),),
+    decision_date=D(2026, 3, 10),
 )
 DECIDED_ON = D(2026, 3, 10)
-HEARING = BASE.replace(penalties_intended=(fine(20000),), penalties_decided=(fine(20000),),
-                       fine_range=FineRange(Decimal("10000"), Decimal("50000")),
-                       notice_contents=BASE.notice_contents | {"hearing_right"})
+HEARING = BASE.replace(
+    penalties_intended=(fine(20000),),
+    penalties_decided=(fine(20000),),
+    fine_range=FineRange(Decimal("10000"), Decimal("50000")),
+    notice_contents=BASE.notice_contents | {"hearing_right"},
+)
 # served Thu 12 Mar: pay by Fri 27 Mar; litigation to Mon 14 Sep; court application 15 Sep – 14 Dec.
 SERVED = BASE.replace(service_date=D(2026, 3, 12))
-SUMMARY = BASE.replace(procedure=Procedure.SUMMARY, penalties_decided=(fine(100),), penalties_intended=(),
-                       notice_date=None, filing_date=None, fine_range=None)
+SUMMARY = BASE.replace(
+    procedure=Procedure.SUMMARY,
+    penalties_decided=(fine(100),),
+    penalties_intended=(),
+    notice_date=None,
+    filing_date=None,
+    fine_range=None,
+)
 
 
 # --------------------------------------------------------------------------------------------
 # Every guard: one allowed and one refused case, the refusal citing its article
 # --------------------------------------------------------------------------------------------
 
+
 def case(guard, ok: CaseFacts, ok_on: dt.date, bad: CaseFacts, bad_on: dt.date, ref: str):
     return pytest.param(guard, ok, ok_on, bad, bad_on, ref, id=guard.__name__)
 
 
 GUARD_CASES = [
-    case(rules.guard_no_auxiliary_officer, BASE.replace(officers=(O1, O2, dataclasses.replace(AUX, assisting=True))),
-         DECIDED_ON, BASE.replace(officers=(O1, AUX)), DECIDED_ON, "行政处罚法:42"),
-    case(rules.guard_certificates_valid, BASE, DECIDED_ON, BASE.replace(officers=(O1, EXPIRED)), DECIDED_ON,
-         "行政处罚法:55"),
-    case(rules.guard_two_officers, BASE, DECIDED_ON, BASE.replace(officers=(O1,)), DECIDED_ON, "行政处罚法:42"),
-    case(rules.guard_limitation, BASE, DECIDED_ON, BASE.replace(act_date=D(2023, 11, 1)), DECIDED_ON,
-         "行政处罚法:36"),
-    case(rules.guard_decline_reason, BASE.replace(decline_reason="不符合立案条件"), DECIDED_ON, BASE, DECIDED_ON,
-         "行政处罚法:54"),
-    case(rules.guard_revocation_reason, BASE.replace(filing_revocation_reason="立案依据错误"), DECIDED_ON, BASE,
-         DECIDED_ON, "行政处罚法:54"),
-    case(rules.guard_filed, BASE, D(2026, 2, 6), BASE.replace(filing_date=None), D(2026, 2, 6), "行政处罚法:54"),
-    case(rules.guard_intended_penalty, BASE, D(2026, 3, 2), BASE.replace(penalties_intended=()), D(2026, 3, 2),
-         "行政处罚法:44"),
-    case(rules.guard_notice_content, BASE, D(2026, 3, 2), BASE.replace(notice_contents=frozenset({"penalty"})),
-         D(2026, 3, 2), "行政处罚法:44"),
+    case(
+        rules.guard_no_auxiliary_officer,
+        BASE.replace(officers=(O1, O2, dataclasses.replace(AUX, assisting=True))),
+        DECIDED_ON,
+        BASE.replace(officers=(O1, AUX)),
+        DECIDED_ON,
+        "行政处罚法:42",
+    ),
+    case(
+        rules.guard_certificates_valid,
+        BASE,
+        DECIDED_ON,
+        BASE.replace(officers=(O1, EXPIRED)),
+        DECIDED_ON,
+        "行政处罚法:55",
+    ),
+    case(
+        rules.guard_two_officers, BASE, DECIDED_ON, BASE.replace(officers=(O1,)), DECIDED_ON, "行政处罚法:42"
+    ),
+    case(
+        rules.guard_limitation,
+        BASE,
+        DECIDED_ON,
+        BASE.replace(act_date=D(2023, 11, 1)),
+        DECIDED_ON,
+        "行政处罚法:36",
+    ),
+    case(
+        rules.guard_decline_reason,
+        BASE.replace(decline_reason="不符合立案条件"),
+        DECIDED_ON,
+        BASE,
+        DECIDED_ON,
+        "行政处罚法:54",
+    ),
+    case(
+        rules.guard_revocation_reason,
+        BASE.replace(filing_revocation_reason="立案依据错误"),
+        DECIDED_ON,
+        BASE,
+        DECIDED_ON,
+        "行政处罚法:54",
+    ),
+    case(
+        rules.guard_filed, BASE, D(2026, 2, 6), BASE.replace(filing_date=None), D(2026, 2, 6), "行政处罚法:54"
+    ),
+    case(
+        rules.guard_intended_penalty,
+        BASE,
+        D(2026, 3, 2),
+        BASE.replace(penalties_intended=()),
+        D(2026, 3, 2),
+        "行政处罚法:44",
+    ),
+    case(
+        rules.guard_notice_content,
+        BASE,
+        D(2026, 3, 2),
+        BASE.replace(notice_contents=frozenset({"penalty"})),
+        D(2026, 3, 2),
+        "行政处罚法:44",
+    ),
     case(rules.guard_notice_after_filing, BASE, D(2026, 3, 2), BASE, D(2026, 2, 4), "行政处罚法:44"),
     case(rules.guard_hearing_right, HEARING, D(2026, 3, 3), BASE, D(2026, 3, 3), "行政处罚法:63"),
-    case(rules.guard_hearing_request_timely, HEARING, D(2026, 3, 9), HEARING, D(2026, 3, 10), "行政处罚法:64(1)"),
-    case(rules.guard_hearing_notice, HEARING.replace(hearing_notice_date=D(2026, 3, 10)), D(2026, 3, 19),
-         HEARING.replace(hearing_notice_date=D(2026, 3, 10)), D(2026, 3, 18), "行政处罚法:64(2)"),
-    case(rules.guard_hearing_host, HEARING.replace(hearing_host="H1"), D(2026, 3, 19),
-         HEARING.replace(hearing_host="O2"), D(2026, 3, 19), "行政处罚法:64(4)"),
-    case(rules.guard_hearing_free, HEARING, D(2026, 3, 19), HEARING.replace(hearing_fee_charged=Decimal("1")),
-         D(2026, 3, 19), "行政处罚法:63.2"),
-    case(rules.guard_notice_before_decision, BASE, DECIDED_ON, BASE.replace(notice_date=None), DECIDED_ON,
-         "行政处罚法:44"),
+    case(
+        rules.guard_hearing_request_timely,
+        HEARING,
+        D(2026, 3, 9),
+        HEARING,
+        D(2026, 3, 10),
+        "行政处罚法:64(1)",
+    ),
+    case(
+        rules.guard_hearing_notice,
+        HEARING.replace(hearing_notice_date=D(2026, 3, 10)),
+        D(2026, 3, 19),
+        HEARING.replace(hearing_notice_date=D(2026, 3, 10)),
+        D(2026, 3, 18),
+        "行政处罚法:64(2)",
+    ),
+    case(
+        rules.guard_hearing_host,
+        HEARING.replace(hearing_host="H1"),
+        D(2026, 3, 19),
+        HEARING.replace(hearing_host="O2"),
+        D(2026, 3, 19),
+        "行政处罚法:64(4)",
+    ),
+    case(
+        rules.guard_hearing_free,
+        HEARING,
+        D(2026, 3, 19),
+        HEARING.replace(hearing_fee_charged=Decimal("1")),
+        D(2026, 3, 19),
+        "行政处罚法:63.2",
+    ),
+    case(
+        rules.guard_notice_before_decision,
+        BASE,
+        DECIDED_ON,
+        BASE.replace(notice_date=None),
+        DECIDED_ON,
+        "行政处罚法:44",
+    ),
     case(rules.guard_defence_period_over, BASE, D(2026, 3, 6), BASE, D(2026, 3, 5), "行政处罚法:45"),
-    case(rules.guard_defence_reviewed, BASE.replace(defence_submitted=True, defence_reviewed=True), DECIDED_ON,
-         BASE.replace(defence_submitted=True), DECIDED_ON, "行政处罚法:45.1"),
-    case(rules.guard_hearing_window_over, HEARING, D(2026, 3, 10), HEARING, D(2026, 3, 9), "行政处罚法:64(1)"),
-    case(rules.guard_no_pending_hearing,
-         HEARING.replace(hearing_requested_on=D(2026, 3, 4), hearing_held_on=D(2026, 3, 19)), D(2026, 3, 25),
-         HEARING.replace(hearing_requested_on=D(2026, 3, 4)), D(2026, 3, 25), "行政处罚法:64"),
-    case(rules.guard_not_heavier, BASE.replace(penalties_decided=(fine(4999),)), DECIDED_ON,
-         BASE.replace(penalties_decided=(fine(5001),)), DECIDED_ON, "行政处罚法:45.2"),
-    case(rules.guard_no_double_fine, BASE.replace(penalties_decided=(Penalty(K.WARNING),),
-                                                  existing_fines_same_act=("罚决字〔2025〕第3号",)), DECIDED_ON,
-         BASE.replace(existing_fines_same_act=("罚决字〔2025〕第3号",)), DECIDED_ON, "行政处罚法:29"),
-    case(rules.guard_fine_in_range,
-         BASE.replace(penalties_decided=(fine(500),), mitigation_basis="《行政处罚法》第三十二条第二项"), DECIDED_ON,
-         BASE.replace(penalties_decided=(fine(500),)), DECIDED_ON, "行政处罚法:32"),
-    case(rules.guard_legal_review, BASE.replace(complex_case=True, legal_review_passed=True), DECIDED_ON,
-         BASE.replace(complex_case=True), DECIDED_ON, "行政处罚法:58"),
-    case(rules.guard_collective_deliberation,
-         BASE.replace(serious_violation=True, collective_deliberation_done=True), DECIDED_ON,
-         BASE.replace(serious_violation=True), DECIDED_ON, "行政处罚法:57.2"),
+    case(
+        rules.guard_defence_reviewed,
+        BASE.replace(defence_submitted=True, defence_reviewed=True),
+        DECIDED_ON,
+        BASE.replace(defence_submitted=True),
+        DECIDED_ON,
+        "行政处罚法:45.1",
+    ),
+    case(
+        rules.guard_hearing_window_over, HEARING, D(2026, 3, 10), HEARING, D(2026, 3, 9), "行政处罚法:64(1)"
+    ),
+    case(
+        rules.guard_no_pending_hearing,
+        HEARING.replace(hearing_requested_on=D(2026, 3, 4), hearing_held_on=D(2026, 3, 19)),
+        D(2026, 3, 25),
+        HEARING.replace(hearing_requested_on=D(2026, 3, 4)),
+        D(2026, 3, 25),
+        "行政处罚法:64",
+    ),
+    case(
+        rules.guard_not_heavier,
+        BASE.replace(penalties_decided=(fine(4999),)),
+        DECIDED_ON,
+        BASE.replace(penalties_decided=(fine(5001),)),
+        DECIDED_ON,
+        "行政处罚法:45.2",
+    ),
+    case(
+        rules.guard_no_double_fine,
+        BASE.replace(
+            penalties_decided=(Penalty(K.WARNING),), existing_fines_same_act=("罚决字〔2025〕第3号",)
+        ),
+        DECIDED_ON,
+        BASE.replace(existing_fines_same_act=("罚决字〔2025〕第3号",)),
+        DECIDED_ON,
+        "行政处罚法:29",
+    ),
+    case(
+        rules.guard_fine_in_range,
+        BASE.replace(penalties_decided=(fine(500),), mitigation_basis="《行政处罚法》第三十二条第二项"),
+        DECIDED_ON,
+        BASE.replace(penalties_decided=(fine(500),)),
+        DECIDED_ON,
+        "行政处罚法:32",
+    ),
+    case(
+        rules.guard_legal_review,
+        BASE.replace(complex_case=True, legal_review_passed=True),
+        DECIDED_ON,
+        BASE.replace(complex_case=True),
+        DECIDED_ON,
+        "行政处罚法:58",
+    ),
+    case(
+        rules.guard_collective_deliberation,
+        BASE.replace(serious_violation=True, collective_deliberation_done=True),
+        DECIDED_ON,
+        BASE.replace(serious_violation=True),
+        DECIDED_ON,
+        "行政处罚法:57.2",
+    ),
     case(rules.guard_decision_within_period, BASE, D(2026, 5, 6), BASE, D(2026, 5, 7), "行政处罚法:60"),
-    case(rules.guard_facts_clear, BASE, DECIDED_ON, BASE.replace(facts_clear=False), DECIDED_ON, "行政处罚法:40"),
-    case(rules.guard_legal_basis, BASE, DECIDED_ON, BASE.replace(legal_basis=" "), DECIDED_ON, "行政处罚法:59"),
-    case(rules.guard_not_under_14, BASE.replace(party_birth_date=D(2012, 1, 20)), DECIDED_ON,
-         BASE.replace(party_birth_date=D(2012, 1, 21)), DECIDED_ON, "行政处罚法:30"),
-    case(rules.guard_not_mentally_incapable, BASE, DECIDED_ON, BASE.replace(mental_incapacity=True), DECIDED_ON,
-         "行政处罚法:31"),
-    case(rules.guard_not_minor_corrected, BASE.replace(minor_violation=True, corrected_in_time=True), DECIDED_ON,
-         BASE.replace(minor_violation=True, corrected_in_time=True, no_harmful_consequence=True), DECIDED_ON,
-         "行政处罚法:33.1"),
-    case(rules.guard_not_without_fault, BASE.replace(no_fault_proven=True, fault_presumed_by_law=True), DECIDED_ON,
-         BASE.replace(no_fault_proven=True), DECIDED_ON, "行政处罚法:33.2"),
+    case(
+        rules.guard_facts_clear,
+        BASE,
+        DECIDED_ON,
+        BASE.replace(facts_clear=False),
+        DECIDED_ON,
+        "行政处罚法:40",
+    ),
+    case(
+        rules.guard_legal_basis, BASE, DECIDED_ON, BASE.replace(legal_basis=" "), DECIDED_ON, "行政处罚法:59"
+    ),
+    case(
+        rules.guard_not_under_14,
+        BASE.replace(party_birth_date=D(2012, 1, 20)),
+        DECIDED_ON,
+        BASE.replace(party_birth_date=D(2012, 1, 21)),
+        DECIDED_ON,
+        "行政处罚法:30",
+    ),
+    case(
+        rules.guard_not_mentally_incapable,
+        BASE,
+        DECIDED_ON,
+        BASE.replace(mental_incapacity=True),
+        DECIDED_ON,
+        "行政处罚法:31",
+    ),
+    case(
+        rules.guard_not_minor_corrected,
+        BASE.replace(minor_violation=True, corrected_in_time=True),
+        DECIDED_ON,
+        BASE.replace(minor_violation=True, corrected_in_time=True, no_harmful_consequence=True),
+        DECIDED_ON,
+        "行政处罚法:33.1",
+    ),
+    case(
+        rules.guard_not_without_fault,
+        BASE.replace(no_fault_proven=True, fault_presumed_by_law=True),
+        DECIDED_ON,
+        BASE.replace(no_fault_proven=True),
+        DECIDED_ON,
+        "行政处罚法:33.2",
+    ),
     case(rules.guard_summary_procedure, SUMMARY, DECIDED_ON, BASE, DECIDED_ON, "行政处罚法:51"),
-    case(rules.guard_summary_limits, SUMMARY.replace(penalties_decided=(fine(200), Penalty(K.WARNING))), DECIDED_ON,
-         SUMMARY.replace(penalties_decided=(fine("200.01"),)), DECIDED_ON, "行政处罚法:51"),
+    case(
+        rules.guard_summary_limits,
+        SUMMARY.replace(penalties_decided=(fine(200), Penalty(K.WARNING))),
+        DECIDED_ON,
+        SUMMARY.replace(penalties_decided=(fine("200.01"),)),
+        DECIDED_ON,
+        "行政处罚法:51",
+    ),
     case(rules.guard_service_after_decision, BASE, DECIDED_ON, BASE, D(2026, 3, 9), "行政处罚法:61"),
-    case(rules.guard_electronic_consent, BASE.replace(service_method="electronic", electronic_service_consent=True),
-         D(2026, 3, 11), BASE.replace(service_method="electronic"), D(2026, 3, 11), "行政处罚法:61.2"),
-    case(rules.guard_paid_in_full, SERVED.replace(amount_paid=Decimal("5000")), D(2026, 3, 27),
-         SERVED.replace(amount_paid=Decimal("5000")), D(2026, 3, 28), "行政处罚法:72.1(1)"),
-    case(rules.guard_deferral_approved, SERVED.replace(deferral_approved=True, deferred_until=D(2026, 6, 30)),
-         D(2026, 3, 20), SERVED.replace(deferred_until=D(2026, 6, 30)), D(2026, 3, 20), "行政处罚法:66.2"),
-    case(rules.guard_on_spot_collection, SUMMARY, DECIDED_ON, SUMMARY.replace(penalties_decided=(fine(101),)),
-         DECIDED_ON, "行政处罚法:68"),
-    case(rules.guard_receipt, SUMMARY.replace(receipt_number="浙财0001"), DECIDED_ON, SUMMARY, DECIDED_ON,
-         "行政处罚法:70"),
+    case(
+        rules.guard_electronic_consent,
+        BASE.replace(service_method="electronic", electronic_service_consent=True),
+        D(2026, 3, 11),
+        BASE.replace(service_method="electronic"),
+        D(2026, 3, 11),
+        "行政处罚法:61.2",
+    ),
+    case(
+        rules.guard_paid_in_full,
+        SERVED.replace(amount_paid=Decimal("5000")),
+        D(2026, 3, 27),
+        SERVED.replace(amount_paid=Decimal("5000")),
+        D(2026, 3, 28),
+        "行政处罚法:72.1(1)",
+    ),
+    case(
+        rules.guard_deferral_approved,
+        SERVED.replace(deferral_approved=True, deferred_until=D(2026, 6, 30)),
+        D(2026, 3, 20),
+        SERVED.replace(deferred_until=D(2026, 6, 30)),
+        D(2026, 3, 20),
+        "行政处罚法:66.2",
+    ),
+    case(
+        rules.guard_on_spot_collection,
+        SUMMARY,
+        DECIDED_ON,
+        SUMMARY.replace(penalties_decided=(fine(101),)),
+        DECIDED_ON,
+        "行政处罚法:68",
+    ),
+    case(
+        rules.guard_receipt,
+        SUMMARY.replace(receipt_number="浙财0001"),
+        DECIDED_ON,
+        SUMMARY,
+        DECIDED_ON,
+        "行政处罚法:70",
+    ),
     case(rules.guard_payment_overdue, SERVED, D(2026, 3, 28), SERVED, D(2026, 3, 27), "行政强制法:54"),
-    case(rules.guard_demand_served, SERVED.replace(demand_served_on=D(2026, 9, 1)), D(2026, 9, 16),
-         SERVED.replace(demand_served_on=D(2026, 9, 1)), D(2026, 9, 15), "行政强制法:54"),
+    case(
+        rules.guard_demand_served,
+        SERVED.replace(demand_served_on=D(2026, 9, 1)),
+        D(2026, 9, 16),
+        SERVED.replace(demand_served_on=D(2026, 9, 1)),
+        D(2026, 9, 15),
+        "行政强制法:54",
+    ),
     case(rules.guard_court_window, SERVED, D(2026, 12, 14), SERVED, D(2026, 12, 15), "行政强制法:53"),
-    case(rules.guard_no_remedy_pending, SERVED, D(2026, 9, 16), SERVED.replace(review_or_litigation_pending=True),
-         D(2026, 9, 16), "行政强制法:53"),
-    case(rules.guard_execution_outstanding, SERVED, D(2026, 9, 16),
-         SERVED.replace(amount_paid=Decimal("5000"), payment_date=D(2026, 3, 20)), D(2026, 9, 16), "行政强制法:53"),
-    case(rules.guard_suspected_crime, BASE.replace(suspected_crime="涉嫌污染环境罪"), DECIDED_ON, BASE, DECIDED_ON,
-         "行政处罚法:27"),
-    case(rules.guard_referral_declined, BASE.replace(referral_declined_on=D(2026, 4, 1)), D(2026, 4, 1), BASE,
-         D(2026, 4, 1), "行政处罚法:27"),
+    case(
+        rules.guard_no_remedy_pending,
+        SERVED,
+        D(2026, 9, 16),
+        SERVED.replace(review_or_litigation_pending=True),
+        D(2026, 9, 16),
+        "行政强制法:53",
+    ),
+    case(
+        rules.guard_execution_outstanding,
+        SERVED,
+        D(2026, 9, 16),
+        SERVED.replace(amount_paid=Decimal("5000"), payment_date=D(2026, 3, 20)),
+        D(2026, 9, 16),
+        "行政强制法:53",
+    ),
+    case(
+        rules.guard_suspected_crime,
+        BASE.replace(suspected_crime="涉嫌污染环境罪"),
+        DECIDED_ON,
+        BASE,
+        DECIDED_ON,
+        "行政处罚法:27",
+    ),
+    case(
+        rules.guard_referral_declined,
+        BASE.replace(referral_declined_on=D(2026, 4, 1)),
+        D(2026, 4, 1),
+        BASE,
+        D(2026, 4, 1),
+        "行政处罚法:27",
+    ),
     # 移送规定第十一条: no decision while a criminal referral of the case is under way
-    case(rules.guard_no_pending_referral, BASE, DECIDED_ON,
-         BASE.replace(criminal_referral_pending="移送涉嫌犯罪案件待负责人决定"), DECIDED_ON,
-         "行政执法机关移送涉嫌犯罪案件的规定:11"),
-    case(rules.guard_transfer_target, BASE.replace(transfer_to="衢江区市场监督管理局"), DECIDED_ON, BASE, DECIDED_ON,
-         "行政处罚法:22"),
-    case(rules.guard_no_penalty_ground, BASE.replace(no_penalty_ground=NoPenaltyGround.MENTAL_INCAPACITY,
-                                                     mental_incapacity=True), DECIDED_ON,
-         BASE.replace(no_penalty_ground=NoPenaltyGround.MENTAL_INCAPACITY), DECIDED_ON, "行政处罚法:31"),
-    case(rules.guard_nothing_outstanding, SERVED.replace(amount_paid=Decimal("5000"), payment_date=D(2026, 3, 20)),
-         D(2026, 4, 20), SERVED.replace(amount_paid=Decimal("4999")), D(2026, 3, 20), "行政处罚法:67"),
+    case(
+        rules.guard_no_pending_referral,
+        BASE,
+        DECIDED_ON,
+        BASE.replace(criminal_referral_pending="移送涉嫌犯罪案件待负责人决定"),
+        DECIDED_ON,
+        "行政执法机关移送涉嫌犯罪案件的规定:11",
+    ),
+    case(
+        rules.guard_transfer_target,
+        BASE.replace(transfer_to="衢江区市场监督管理局"),
+        DECIDED_ON,
+        BASE,
+        DECIDED_ON,
+        "行政处罚法:22",
+    ),
+    case(
+        rules.guard_no_penalty_ground,
+        BASE.replace(no_penalty_ground=NoPenaltyGround.MENTAL_INCAPACITY, mental_incapacity=True),
+        DECIDED_ON,
+        BASE.replace(no_penalty_ground=NoPenaltyGround.MENTAL_INCAPACITY),
+        DECIDED_ON,
+        "行政处罚法:31",
+    ),
+    case(
+        rules.guard_nothing_outstanding,
+        SERVED.replace(amount_paid=Decimal("5000"), payment_date=D(2026, 3, 20)),
+        D(2026, 4, 20),
+        SERVED.replace(amount_paid=Decimal("4999")),
+        D(2026, 3, 20),
+        "行政处罚法:67",
+    ),
     # art. 54: filing ≥ discovery ≥ act
     case(rules.guard_filing_after_discovery, BASE, D(2026, 2, 2), BASE, D(2026, 2, 1), "行政处罚法:54"),
     # art. 30: aged 16 on the act, range 1,000–10,000: 5,500 (the middle) is lighter, 5,501 is not
-    case(rules.guard_mandatory_mitigation,
-         BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(5500),)), DECIDED_ON,
-         BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(5501),)), DECIDED_ON, "行政处罚法:30"),
+    case(
+        rules.guard_mandatory_mitigation,
+        BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(5500),)),
+        DECIDED_ON,
+        BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(5501),)),
+        DECIDED_ON,
+        "行政处罚法:30",
+    ),
     # art. 67: no payment before the decision was served (Thu 12 Mar)
     case(rules.guard_payment_after_service, SERVED, D(2026, 3, 12), SERVED, D(2026, 3, 11), "行政处罚法:67"),
     # 行政强制法 art. 53: a body with its own execution power does not apply to the court
-    case(rules.guard_no_own_execution_power, SERVED, D(2026, 9, 16), SERVED.replace(own_execution_power=True),
-         D(2026, 9, 16), "行政强制法:53"),
+    case(
+        rules.guard_no_own_execution_power,
+        SERVED,
+        D(2026, 9, 16),
+        SERVED.replace(own_execution_power=True),
+        D(2026, 9, 16),
+        "行政强制法:53",
+    ),
 ]
 
 FLAG_CASES = [
-    case(rules.flag_filing_late, BASE, D(2026, 2, 28), BASE, D(2026, 3, 2), "市场监督管理行政处罚程序规定:18"),
+    case(
+        rules.flag_filing_late, BASE, D(2026, 2, 28), BASE, D(2026, 3, 2), "市场监督管理行政处罚程序规定:18"
+    ),
     case(rules.flag_service_late, BASE, D(2026, 3, 19), BASE, D(2026, 3, 20), "行政处罚法:61"),
     case(rules.flag_payment_late, SERVED, D(2026, 3, 27), SERVED, D(2026, 3, 28), "行政处罚法:67"),
-    case(rules.flag_minor_14_to_18, BASE.replace(party_birth_date=D(2008, 1, 20)), DECIDED_ON,
-         BASE.replace(party_birth_date=D(2008, 1, 21)), DECIDED_ON, "行政处罚法:30"),
-    case(rules.flag_education, BASE.replace(no_penalty_ground=NoPenaltyGround.NO_FAULT, education_given=True),
-         DECIDED_ON, BASE.replace(no_penalty_ground=NoPenaltyGround.NO_FAULT), DECIDED_ON, "行政处罚法:33.3"),
-    case(rules.flag_hand_in_late, SUMMARY.replace(collected_on_spot_on=DECIDED_ON, handed_in_on=D(2026, 3, 12)),
-         D(2026, 3, 20), SUMMARY.replace(collected_on_spot_on=DECIDED_ON), D(2026, 3, 13), "行政处罚法:71"),
+    case(
+        rules.flag_minor_14_to_18,
+        BASE.replace(party_birth_date=D(2008, 1, 20)),
+        DECIDED_ON,
+        BASE.replace(party_birth_date=D(2008, 1, 21)),
+        DECIDED_ON,
+        "行政处罚法:30",
+    ),
+    case(
+        rules.flag_education,
+        BASE.replace(no_penalty_ground=NoPenaltyGround.NO_FAULT, education_given=True),
+        DECIDED_ON,
+        BASE.replace(no_penalty_ground=NoPenaltyGround.NO_FAULT),
+        DECIDED_ON,
+        "行政处罚法:33.3",
+    ),
+    case(
+        rules.flag_hand_in_late,
+        SUMMARY.replace(collected_on_spot_on=DECIDED_ON, handed_in_on=D(2026, 3, 12)),
+        D(2026, 3, 20),
+        SUMMARY.replace(collected_on_spot_on=DECIDED_ON),
+        D(2026, 3, 13),
+        "行政处罚法:71",
+    ),
 ]
 
 
@@ -239,6 +539,7 @@ def test_every_guard_and_flag_has_a_unit_test():
 
 def test_every_guard_cites_an_article_in_a_comment():
     import inspect
+
     for guard in (*ALL_GUARDS, *ALL_FLAGS):
         source = inspect.getsource(guard)
         assert "# " in source and ("art." in source.lower() or "行政" in source), guard.__name__
@@ -246,12 +547,16 @@ def test_every_guard_cites_an_article_in_a_comment():
 
 # --- more specific guard behaviour ------------------------------------------------------------
 
-@pytest.mark.parametrize("officer, problem", [
-    (dataclasses.replace(O2, certificate_number=None), "未持有执法证"),
-    (dataclasses.replace(O2, certificate_status="suspended"), "suspended"),
-    (dataclasses.replace(O2, certificate_valid_from=D(2026, 4, 1)), "起才生效"),
-    (dataclasses.replace(O2, certificate_domains=("生态环境",)), "执法领域"),
-])
+
+@pytest.mark.parametrize(
+    "officer, problem",
+    [
+        (dataclasses.replace(O2, certificate_number=None), "未持有执法证"),
+        (dataclasses.replace(O2, certificate_status="suspended"), "suspended"),
+        (dataclasses.replace(O2, certificate_valid_from=D(2026, 4, 1)), "起才生效"),
+        (dataclasses.replace(O2, certificate_domains=("生态环境",)), "执法领域"),
+    ],
+)
 def test_certificate_problems(officer, problem):
     facts = BASE.replace(officers=(O1, officer), domain="市容环境卫生")
     refusal = rules.guard_certificates_valid(facts, CONFIG, DECIDED_ON)
@@ -268,7 +573,9 @@ def test_certificate_valid_on_its_last_day_only():
 def test_a_law_may_allow_one_officer_in_the_summary_procedure():
     one = SUMMARY.replace(officers=(O1,))
     assert rules.guard_two_officers(one, CONFIG, DECIDED_ON) is not None
-    assert rules.guard_two_officers(one, dataclasses.replace(CONFIG, min_officers_summary=1), DECIDED_ON) is None
+    assert (
+        rules.guard_two_officers(one, dataclasses.replace(CONFIG, min_officers_summary=1), DECIDED_ON) is None
+    )
 
 
 def test_summary_limits_are_inclusive_per_party_kind():
@@ -278,7 +585,9 @@ def test_summary_limits_are_inclusive_per_party_kind():
 
     assert not refused(PartyKind.CITIZEN, 200) and refused(PartyKind.CITIZEN, 201)
     assert not refused(PartyKind.LEGAL_PERSON, 3000) and refused(PartyKind.LEGAL_PERSON, 3001)
-    assert not refused(PartyKind.OTHER_ORGANIZATION, 3000) and refused(PartyKind.OTHER_ORGANIZATION, "3000.01")
+    assert not refused(PartyKind.OTHER_ORGANIZATION, 3000) and refused(
+        PartyKind.OTHER_ORGANIZATION, "3000.01"
+    )
     assert refused(PartyKind.INDIVIDUAL_BUSINESS, 201)
     as_org = dataclasses.replace(CONFIG, individual_business_as_citizen=False)
     assert not refused(PartyKind.INDIVIDUAL_BUSINESS, 3000, as_org)
@@ -291,8 +600,12 @@ def test_on_spot_collection_hard_cases_and_remote_areas():
     general = BASE  # art. 69: any procedure, remote area, at the party's request
     assert rules.guard_on_spot_collection(general, CONFIG, DECIDED_ON) is not None
     assert rules.guard_on_spot_collection(general.replace(remote_area=True), CONFIG, DECIDED_ON) is not None
-    assert rules.guard_on_spot_collection(
-        general.replace(remote_area=True, party_requested_on_spot=True), CONFIG, DECIDED_ON) is None
+    assert (
+        rules.guard_on_spot_collection(
+            general.replace(remote_area=True, party_requested_on_spot=True), CONFIG, DECIDED_ON
+        )
+        is None
+    )
 
 
 def test_defence_period_is_configurable_and_the_notice_may_grant_more():
@@ -337,32 +650,46 @@ def test_limitation_variants():
     two_years = BASE.replace(act_date=D(2024, 2, 2), discovery_date=D(2026, 2, 2))
     assert rules.guard_limitation(two_years, CONFIG, DECIDED_ON) is None  # discovered on the last day
     assert rules.guard_limitation(two_years.replace(act_date=D(2024, 2, 1)), CONFIG, DECIDED_ON) is not None
-    special = two_years.replace(act_date=D(2020, 1, 1),
-                                special_limitation=SpecialLimitation(10, "某法律另有规定（示例）"))
+    special = two_years.replace(
+        act_date=D(2020, 1, 1), special_limitation=SpecialLimitation(10, "某法律另有规定（示例）")
+    )
     assert rules.guard_limitation(special, CONFIG, DECIDED_ON) is None
     unknown = BASE.replace(act_date=None)
     refusal = rules.guard_limitation(unknown, CONFIG, DECIDED_ON)
     assert refusal is not None and refusal.code == "limitation_unknown"
 
 
-@pytest.mark.parametrize("ground, changes", [
-    (NoPenaltyGround.MINOR_CORRECTED_NO_HARM,
-     {"minor_violation": True, "corrected_in_time": True, "no_harmful_consequence": True}),
-    (NoPenaltyGround.FIRST_OFFENCE, {"first_offence": True, "harm_minor": True, "corrected_in_time": True}),
-    (NoPenaltyGround.NO_FAULT, {"no_fault_proven": True}),
-    (NoPenaltyGround.UNDER_14, {"party_birth_date": D(2013, 1, 1)}),
-    (NoPenaltyGround.MENTAL_INCAPACITY, {"mental_incapacity": True}),
-    (NoPenaltyGround.LIMITATION_EXPIRED, {"act_date": D(2023, 1, 1)}),
-    (NoPenaltyGround.FACTS_UNCLEAR, {"facts_clear": False}),
-])
+@pytest.mark.parametrize(
+    "ground, changes",
+    [
+        (
+            NoPenaltyGround.MINOR_CORRECTED_NO_HARM,
+            {"minor_violation": True, "corrected_in_time": True, "no_harmful_consequence": True},
+        ),
+        (
+            NoPenaltyGround.FIRST_OFFENCE,
+            {"first_offence": True, "harm_minor": True, "corrected_in_time": True},
+        ),
+        (NoPenaltyGround.NO_FAULT, {"no_fault_proven": True}),
+        (NoPenaltyGround.UNDER_14, {"party_birth_date": D(2013, 1, 1)}),
+        (NoPenaltyGround.MENTAL_INCAPACITY, {"mental_incapacity": True}),
+        (NoPenaltyGround.LIMITATION_EXPIRED, {"act_date": D(2023, 1, 1)}),
+        (NoPenaltyGround.FACTS_UNCLEAR, {"facts_clear": False}),
+    ],
+)
 def test_every_no_penalty_ground_needs_supporting_facts(ground, changes):
-    assert rules.guard_no_penalty_ground(BASE.replace(no_penalty_ground=ground, **changes), CONFIG, DECIDED_ON) is None
+    assert (
+        rules.guard_no_penalty_ground(BASE.replace(no_penalty_ground=ground, **changes), CONFIG, DECIDED_ON)
+        is None
+    )
     refusal = rules.guard_no_penalty_ground(BASE.replace(no_penalty_ground=ground), CONFIG, DECIDED_ON)
     assert refusal is not None and refusal.code == "no_penalty_ground_unsupported"
 
 
 def test_no_fault_does_not_apply_where_a_law_presumes_fault():
-    facts = BASE.replace(no_penalty_ground=NoPenaltyGround.NO_FAULT, no_fault_proven=True, fault_presumed_by_law=True)
+    facts = BASE.replace(
+        no_penalty_ground=NoPenaltyGround.NO_FAULT, no_fault_proven=True, fault_presumed_by_law=True
+    )
     assert rules.guard_no_penalty_ground(facts, CONFIG, DECIDED_ON) is not None
 
 
@@ -370,18 +697,23 @@ def test_no_fault_does_not_apply_where_a_law_presumes_fault():
 # Hearing eligibility (art. 63) and "heavier" (art. 45 para 2)
 # --------------------------------------------------------------------------------------------
 
+
 def test_hearing_thresholds_are_inclusive_and_per_party_kind():
     def eligible(penalties, kind=PartyKind.CITIZEN, config=CONFIG):
         return hearing_eligible(BASE.replace(party_kind=kind), config, penalties)
 
     assert eligible((fine(10000),)) and not eligible((fine("9999.99"),))
-    assert not eligible((fine(99999),), PartyKind.LEGAL_PERSON) and eligible((fine(100000),), PartyKind.LEGAL_PERSON)
+    assert not eligible((fine(99999),), PartyKind.LEGAL_PERSON) and eligible(
+        (fine(100000),), PartyKind.LEGAL_PERSON
+    )
     assert eligible((Penalty(K.CONFISCATE_GAINS, Decimal("10000")),))
     assert eligible((Penalty(K.REVOKE_LICENCE),)) and eligible((Penalty(K.SUSPEND_PRODUCTION),))
     assert not eligible((Penalty(K.WARNING),)) and not eligible((Penalty(K.SUSPEND_LICENCE),))
     assert hearing_eligible(BASE.replace(hearing_required_by_rule=True), CONFIG, (Penalty(K.WARNING),))
     # without configured thresholds every fine counts (the safe side)
-    assert eligible((fine(1),), config=CaseConfig()) and not eligible((Penalty(K.WARNING),), config=CaseConfig())
+    assert eligible((fine(1),), config=CaseConfig()) and not eligible(
+        (Penalty(K.WARNING),), config=CaseConfig()
+    )
 
 
 def test_heavier_examples():
@@ -391,17 +723,23 @@ def test_heavier_examples():
     assert is_heavier([fine(1)], [Penalty(K.WARNING)])
     assert is_heavier([fine(5000), Penalty(K.CONFISCATE_GAINS, Decimal("1"))], [fine(5000)])
     assert not is_heavier([fine(3000)], [fine(5000), Penalty(K.SUSPEND_PRODUCTION, duration_days=30)])
-    assert is_heavier([Penalty(K.SUSPEND_PRODUCTION, duration_days=31)], [Penalty(K.SUSPEND_PRODUCTION, duration_days=30)])
+    assert is_heavier(
+        [Penalty(K.SUSPEND_PRODUCTION, duration_days=31)], [Penalty(K.SUSPEND_PRODUCTION, duration_days=30)]
+    )
     assert is_heavier([Penalty(K.REVOKE_LICENCE)], [Penalty(K.SUSPEND_LICENCE)])
     assert is_heavier([Penalty(K.OTHER)], [Penalty(K.ORDER_CLOSURE)])
     assert not is_heavier([], [fine(5000)])
 
 
 penalties_st = st.lists(
-    st.builds(Penalty, st.sampled_from(list(PenaltyKind)),
-              st.one_of(st.none(), st.decimals(min_value=0, max_value=200000, places=2)),
-              st.one_of(st.none(), st.integers(min_value=0, max_value=365))),
-    max_size=4)
+    st.builds(
+        Penalty,
+        st.sampled_from(list(PenaltyKind)),
+        st.one_of(st.none(), st.decimals(min_value=0, max_value=200000, places=2)),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=365)),
+    ),
+    max_size=4,
+)
 
 
 @given(penalties_st, penalties_st)
@@ -420,8 +758,10 @@ def test_the_notified_penalty_itself_and_anything_lower_are_never_heavier(intend
     assert not is_heavier(lower, intended)
 
 
-@given(st.decimals(min_value=Decimal("0.01"), max_value=100000, places=2),
-       st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2))
+@given(
+    st.decimals(min_value=Decimal("0.01"), max_value=100000, places=2),
+    st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2),
+)
 def test_raising_a_notified_fine_is_always_heavier(amount, extra):
     assert is_heavier([fine(amount + extra)], [fine(amount)])
 
@@ -429,6 +769,7 @@ def test_raising_a_notified_fine_is_always_heavier(amount, extra):
 # --------------------------------------------------------------------------------------------
 # Late surcharge (art. 72; 行政强制法 art. 45)
 # --------------------------------------------------------------------------------------------
+
 
 def test_surcharge_examples():
     due = D(2026, 3, 27)
@@ -450,7 +791,9 @@ def test_surcharge_never_exceeds_the_fine(amount, days):
     assert 0 <= surcharge <= amount
     if days > 0 and amount * Decimal("0.03") * days <= amount:
         # Money is rounded 四舍五入 to the fen (half up), as on a payment notice: 19.50 × 3% = 0.585 → 0.59.
-        assert surcharge == (amount * Decimal("0.03") * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert surcharge == (amount * Decimal("0.03") * days).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
 
 
 @given(fines_st, st.integers(min_value=-30, max_value=2000), st.integers(min_value=0, max_value=100))
@@ -464,7 +807,9 @@ def test_surcharge_is_monotonic_in_days(amount, days, more):
 def test_pay_requires_the_surcharge_unless_not_imposed_or_remitted():
     late = SERVED.replace(payment_date=D(2026, 3, 30), amount_paid=Decimal("5000"))
     assert not check(State.SERVED, Action.PAY, late, CONFIG).allowed
-    assert check(State.SERVED, Action.PAY, late, dataclasses.replace(CONFIG, impose_late_surcharge=False)).allowed
+    assert check(
+        State.SERVED, Action.PAY, late, dataclasses.replace(CONFIG, impose_late_surcharge=False)
+    ).allowed
     assert check(State.SERVED, Action.PAY, late.replace(surcharge_remitted=Decimal("450")), CONFIG).allowed
 
 
@@ -483,17 +828,21 @@ def test_deferral_moves_the_payment_deadline():
 # The state machine
 # --------------------------------------------------------------------------------------------
 
+
 def test_tables_are_complete():
     assert set(STATE_LABELS) == set(State)
     assert set(ACTION_LABELS) == set(Action) == set(ACTION_BASIS) == set(GUARDS)
     assert set(PENALTY_LABELS) == set(PenaltyKind) == set(SEVERITY)
     assert set(FLAGS) <= set(Action)
-    assert all(isinstance(s, State) and isinstance(a, Action) and isinstance(t, State)
-               for (s, a), t in TRANSITIONS.items())
+    assert all(
+        isinstance(s, State) and isinstance(a, Action) and isinstance(t, State)
+        for (s, a), t in TRANSITIONS.items()
+    )
 
 
-def _reachable(start: State, skip: frozenset[State] = frozenset(),
-               skip_actions: frozenset[Action] = frozenset()) -> set[State]:
+def _reachable(
+    start: State, skip: frozenset[State] = frozenset(), skip_actions: frozenset[Action] = frozenset()
+) -> set[State]:
     seen, queue = {start}, deque([start])
     while queue:
         state = queue.popleft()
@@ -522,8 +871,16 @@ def test_archive_only_after_close_and_close_is_final():
 
 
 def test_referral_is_possible_in_every_state_before_the_decision():
-    before = {State.REGISTERED, State.FILED, State.INVESTIGATING, State.NOTIFIED, State.HEARING, State.HEARD,
-              State.LEGAL_REVIEW, State.DELIBERATION}
+    before = {
+        State.REGISTERED,
+        State.FILED,
+        State.INVESTIGATING,
+        State.NOTIFIED,
+        State.HEARING,
+        State.HEARD,
+        State.LEGAL_REVIEW,
+        State.DELIBERATION,
+    }
     assert {s for (s, a) in TRANSITIONS if a == Action.REFER_CRIMINAL} == before
 
 
@@ -531,7 +888,13 @@ def test_check_collects_all_refusals_and_accepts_strings():
     facts = BASE.replace(officers=(O1, AUX), notice_date=None, existing_fines_same_act=("第3号",))
     result = check("investigating", "decide", facts, CONFIG)
     codes = {r.code for r in result.refusals}
-    assert {"transition_not_allowed", "auxiliary_officer", "too_few_officers", "no_notice", "double_fine"} <= codes
+    assert {
+        "transition_not_allowed",
+        "auxiliary_officer",
+        "too_few_officers",
+        "no_notice",
+        "double_fine",
+    } <= codes
     assert result.next_state is None and not result.allowed
 
 
@@ -552,19 +915,40 @@ def test_available_actions():
 # A case whose facts satisfy every guard of the general procedure, so that random walks exercise
 # the table. Dates are chosen so that each action date passes its guards.
 PERMISSIVE = HEARING.replace(
-    as_of=D(2026, 3, 20), hearing_requested_on=D(2026, 3, 4), hearing_notice_date=D(2026, 3, 10),
-    hearing_date=D(2026, 3, 19), hearing_held_on=D(2026, 3, 19), hearing_host="H1", legal_review_passed=True,
-    decision_date=D(2026, 3, 25), service_date=D(2026, 3, 26), payment_date=D(2026, 4, 1),
-    amount_paid=Decimal("20000"), suspected_crime="涉嫌犯罪", referral_declined_on=D(2026, 3, 20),
-    transfer_to="有管辖权的机关", filing_revocation_reason="理由", decline_reason="理由",
-    no_penalty_ground=NoPenaltyGround.FACTS_UNCLEAR, deferral_approved=True, deferred_until=D(2026, 5, 1),
+    as_of=D(2026, 3, 20),
+    hearing_requested_on=D(2026, 3, 4),
+    hearing_notice_date=D(2026, 3, 10),
+    hearing_date=D(2026, 3, 19),
+    hearing_held_on=D(2026, 3, 19),
+    hearing_host="H1",
+    legal_review_passed=True,
+    decision_date=D(2026, 3, 25),
+    service_date=D(2026, 3, 26),
+    payment_date=D(2026, 4, 1),
+    amount_paid=Decimal("20000"),
+    suspected_crime="涉嫌犯罪",
+    referral_declined_on=D(2026, 3, 20),
+    transfer_to="有管辖权的机关",
+    filing_revocation_reason="理由",
+    decline_reason="理由",
+    no_penalty_ground=NoPenaltyGround.FACTS_UNCLEAR,
+    deferral_approved=True,
+    deferred_until=D(2026, 5, 1),
 )
 
 
 @settings(max_examples=300)
-@given(st.lists(st.sampled_from(list(Action)), max_size=40),
-       st.sampled_from([PERMISSIVE, PERMISSIVE.replace(notice_date=None), BASE.replace(as_of=D(2026, 3, 20)),
-                        PERMISSIVE.replace(facts_clear=False)]))
+@given(
+    st.lists(st.sampled_from(list(Action)), max_size=40),
+    st.sampled_from(
+        [
+            PERMISSIVE,
+            PERMISSIVE.replace(notice_date=None),
+            BASE.replace(as_of=D(2026, 3, 20)),
+            PERMISSIVE.replace(facts_clear=False),
+        ]
+    ),
+)
 def test_random_walks_never_decide_without_a_notice(actions, facts):
     state, visited = State.REGISTERED, [State.REGISTERED]
     for action in actions:
@@ -576,14 +960,25 @@ def test_random_walks_never_decide_without_a_notice(actions, facts):
         else:
             assert result.next_state is None and result.refusals
     if State.DECIDED in visited:
-        assert State.NOTIFIED in visited[:visited.index(State.DECIDED)]
+        assert State.NOTIFIED in visited[: visited.index(State.DECIDED)]
     if State.SERVED in visited and facts.procedure == Procedure.GENERAL:
-        assert State.NOTIFIED in visited[:visited.index(State.SERVED)]
+        assert State.NOTIFIED in visited[: visited.index(State.SERVED)]
 
 
 def test_permissive_facts_really_walk_the_general_procedure_to_the_archive():
-    path = [Action.FILE, Action.START_INVESTIGATION, Action.NOTIFY, Action.REQUEST_HEARING, Action.HOLD_HEARING,
-            Action.SUBMIT_LEGAL_REVIEW, Action.DECIDE, Action.SERVE, Action.PAY, Action.CLOSE, Action.ARCHIVE]
+    path = [
+        Action.FILE,
+        Action.START_INVESTIGATION,
+        Action.NOTIFY,
+        Action.REQUEST_HEARING,
+        Action.HOLD_HEARING,
+        Action.SUBMIT_LEGAL_REVIEW,
+        Action.DECIDE,
+        Action.SERVE,
+        Action.PAY,
+        Action.CLOSE,
+        Action.ARCHIVE,
+    ]
     facts = PERMISSIVE.replace(filing_date=D(2026, 2, 5), act_date=D(2026, 1, 20))
     state = State.REGISTERED
     for action in path:
@@ -596,6 +991,7 @@ def test_permissive_facts_really_walk_the_general_procedure_to_the_archive():
 # --------------------------------------------------------------------------------------------
 # Deadlines
 # --------------------------------------------------------------------------------------------
+
 
 def _deadlines(facts, today):
     return {d.name: d for d in case_deadlines(facts, WorkdayCalendar(), CONFIG, today=today)}
@@ -628,7 +1024,9 @@ def test_deadline_statuses():
 
 
 def test_deadlines_of_a_hearing_case_and_a_summary_case():
-    d = _deadlines(HEARING.replace(hearing_date=D(2026, 3, 19), hearing_notice_date=D(2026, 3, 10)), D(2026, 3, 3))
+    d = _deadlines(
+        HEARING.replace(hearing_date=D(2026, 3, 19), hearing_notice_date=D(2026, 3, 10)), D(2026, 3, 3)
+    )
     assert d["hearing_request"].due == D(2026, 3, 9) and d["hearing_request"].cites("行政处罚法:64(1)")
     assert d["hearing_notice"].due == D(2026, 3, 10) and d["hearing_notice"].status == DeadlineStatus.OK
     s = _deadlines(SUMMARY.replace(collected_on_spot_on=DECIDED_ON), D(2026, 3, 11))
@@ -647,14 +1045,22 @@ def test_warning_days_are_configurable():
 # Facts from plain data, citations
 # --------------------------------------------------------------------------------------------
 
+
 def test_facts_from_dict():
-    facts = CaseFacts.from_dict({
-        "procedure": "summary", "party_kind": "legal_person", "act_date": "2026-03-10",
-        "penalties_decided": [{"kind": "fine", "amount": "3000"}],
-        "officers": [{"id": "O1", "certificate_number": "X", "certificate_valid_to": "2029-12-31"}],
-        "extensions": [{"days": 30, "basis": "批准"}], "fine_range": {"minimum": "1000", "maximum": 5000},
-        "notice_contents": ["facts"], "no_penalty_ground": "first_offence", "amount_paid": 12.5,
-    })
+    facts = CaseFacts.from_dict(
+        {
+            "procedure": "summary",
+            "party_kind": "legal_person",
+            "act_date": "2026-03-10",
+            "penalties_decided": [{"kind": "fine", "amount": "3000"}],
+            "officers": [{"id": "O1", "certificate_number": "X", "certificate_valid_to": "2029-12-31"}],
+            "extensions": [{"days": 30, "basis": "批准"}],
+            "fine_range": {"minimum": "1000", "maximum": 5000},
+            "notice_contents": ["facts"],
+            "no_penalty_ground": "first_offence",
+            "amount_paid": 12.5,
+        }
+    )
     assert facts.procedure is Procedure.SUMMARY and facts.party_kind is PartyKind.LEGAL_PERSON
     assert facts.penalties_decided == (Penalty(K.FINE, Decimal("3000")),)
     assert facts.officers[0].certificate_valid_to == D(2029, 12, 31)
@@ -667,10 +1073,17 @@ def test_facts_from_dict():
 
 def test_citations():
     refs = (Ref(42), Ref(55), Ref(45, 2), Ref(64, item=1), Ref(156, law="某解释"), Ref(53, law="行政强制法"))
-    assert cite(refs) == "《行政处罚法》第四十二条、第五十五条、第四十五条第二款、第六十四条第一项；《某解释》第一百五十六条；《行政强制法》第五十三条"
+    assert (
+        cite(refs)
+        == "《行政处罚法》第四十二条、第五十五条、第四十五条第二款、第六十四条第一项；《某解释》第一百五十六条；《行政强制法》第五十三条"
+    )
     assert [r.key for r in refs[2:4]] == ["行政处罚法:45.2", "行政处罚法:64(1)"]
-    assert ref_matches("行政处罚法:64(1)", "行政处罚法:64") and ref_matches("行政处罚法:45.2", "行政处罚法:45")
-    assert not ref_matches("行政处罚法:45", "行政处罚法:4") and not ref_matches("行政处罚法:45", "行政处罚法:45.2")
+    assert ref_matches("行政处罚法:64(1)", "行政处罚法:64") and ref_matches(
+        "行政处罚法:45.2", "行政处罚法:45"
+    )
+    assert not ref_matches("行政处罚法:45", "行政处罚法:4") and not ref_matches(
+        "行政处罚法:45", "行政处罚法:45.2"
+    )
     assert rules._cn(10) == "十" and rules._cn(85) == "八十五" and rules._cn(101) == "一百零一"
     assert rules._cn(110) == "一百一十"
 

@@ -41,14 +41,19 @@ def test_no_step_before_the_previous_step():
 
 
 def test_payments_are_checked_against_service_not_the_latest_step():
-    facts = SERVED.replace(last_step_on=D(2026, 4, 1), payment_date=D(2026, 3, 20), amount_paid=Decimal("5000"))
+    facts = SERVED.replace(
+        last_step_on=D(2026, 4, 1), payment_date=D(2026, 3, 20), amount_paid=Decimal("5000")
+    )
     assert rules.check("served", "pay", facts, CONFIG).allowed
 
 
 def test_art_32_circumstance_is_mandatory_like_minority():
     # 行政处罚法第三十二条: "应当从轻或者减轻" — the maximum of the range is refused.
-    facts = BASE.replace(mandatory_mitigation="主动消除违法行为危害后果", penalties_decided=(fine(10000),),
-                         penalties_intended=(fine(10000),))
+    facts = BASE.replace(
+        mandatory_mitigation="主动消除违法行为危害后果",
+        penalties_decided=(fine(10000),),
+        penalties_intended=(fine(10000),),
+    )
     result = rules.check("notified", "decide", facts, CONFIG)
     refusal = next(r for r in result.refusals if r.code == "mitigation_required")
     assert refusal.cites("行政处罚法:32")
@@ -58,8 +63,11 @@ def test_art_32_circumstance_is_mandatory_like_minority():
 
 def test_a_minor_may_still_be_warned_or_given_a_mitigated_fine():
     # 行政处罚法第三十条: lighter or mitigated — below the minimum with the art. 30 basis is allowed.
-    facts = BASE.replace(party_birth_date=D(2010, 1, 1), penalties_decided=(fine(800),),
-                         mitigation_basis="《行政处罚法》第三十条")
+    facts = BASE.replace(
+        party_birth_date=D(2010, 1, 1),
+        penalties_decided=(fine(800),),
+        mitigation_basis="《行政处罚法》第三十条",
+    )
     assert rules.check("notified", "decide", facts, CONFIG).allowed
 
 
@@ -67,7 +75,9 @@ def test_court_application_only_for_bodies_without_execution_power():
     # 行政强制法第五十三条: "没有行政强制执行权的行政机关…申请人民法院强制执行".
     facts = SERVED.replace(demand_served_on=D(2026, 9, 1), court_applied_on=D(2026, 9, 16))
     assert rules.check("compulsory_execution", "apply_to_court", facts, CONFIG).allowed
-    refused = rules.check("compulsory_execution", "apply_to_court", facts.replace(own_execution_power=True), CONFIG)
+    refused = rules.check(
+        "compulsory_execution", "apply_to_court", facts.replace(own_execution_power=True), CONFIG
+    )
     assert any(r.code == "own_execution_power" and r.cites("行政强制法:53") for r in refused.refusals)
 
 

@@ -23,8 +23,13 @@ DECIDE = {"decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": 
 
 def _snapshot(case_id):
     case = Case.objects.get(pk=case_id)
-    return (case.state, case.version, case.penalties_decided, CaseEvent.objects.filter(case_id=case_id).count(),
-            AuditEvent.objects.count())
+    return (
+        case.state,
+        case.version,
+        case.penalties_decided,
+        CaseEvent.objects.filter(case_id=case_id).count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_full_general_procedure_is_recorded_with_articles(cw):
@@ -58,7 +63,9 @@ def test_refused_transition_names_article_and_writes_nothing(cw):
 def test_decision_defaults_to_the_notified_penalty(cw):
     case = run_to_notified(cw, open_general(cw), fine="6000")
     case = services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10)})
-    assert case.decided_fine == Decimal("6000") and case.penalties_decided == [{"kind": "fine", "amount": "6000"}]
+    assert case.decided_fine == Decimal("6000") and case.penalties_decided == [
+        {"kind": "fine", "amount": "6000"}
+    ]
 
 
 def test_out_of_order_transition_refused(cw):
@@ -84,8 +91,13 @@ def test_unknown_action_and_unknown_fact_are_field_errors(cw):
     with pytest.raises(ValidationError) as exc:
         services.transition(cw.user, case.pk, "file", {"officers": []})
     assert exc.value.error_dict["officers"][0].code == "derived_fact"
-    for bad in ({"filing_date": "5 Feb"}, {"penalties_decided": [{"kind": "lashes"}]}, {"amount_paid_x": 1},
-                {"penalties_decided": "5000"}, {"penalties_decided": [{"kind": "fine", "amount": "五千"}]}):
+    for bad in (
+        {"filing_date": "5 Feb"},
+        {"penalties_decided": [{"kind": "lashes"}]},
+        {"amount_paid_x": 1},
+        {"penalties_decided": "5000"},
+        {"penalties_decided": [{"kind": "fine", "amount": "五千"}]},
+    ):
         with pytest.raises(ValidationError):
             services.transition(cw.user, case.pk, "file", bad)
     assert Case.objects.get(pk=case.pk).state == "registered"
@@ -95,17 +107,26 @@ def test_fine_outside_the_items_statutory_range_refused(cw):
     case = run_to_notified(cw, open_general(cw), fine="5000")
     before = _snapshot(case.pk)
     with pytest.raises(DomainError) as exc:
-        services.transition(cw.head, case.pk, "decide", {**DECIDE, "penalties_decided": [{"kind": "fine", "amount": "500"}]})
+        services.transition(
+            cw.head, case.pk, "decide", {**DECIDE, "penalties_decided": [{"kind": "fine", "amount": "500"}]}
+        )
     assert "fine_below_minimum" in [r.code for r in exc.value.refusals]
     assert _snapshot(case.pk) == before
 
 
 def test_version_conflict_refused(cw):
     case = open_general(cw)
-    services.transition(cw.head, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)}, expected_version=case.version)
+    services.transition(
+        cw.head, case.pk, "file", {"filing_date": dt.date(2026, 2, 5)}, expected_version=case.version
+    )
     with pytest.raises(DomainError) as exc:
-        services.transition(cw.user, case.pk, "start_investigation", {"as_of": dt.date(2026, 2, 6)},
-                            expected_version=case.version)
+        services.transition(
+            cw.user,
+            case.pk,
+            "start_investigation",
+            {"as_of": dt.date(2026, 2, 6)},
+            expected_version=case.version,
+        )
     assert exc.value.code == "case_version_conflict"
     assert Case.objects.get(pk=case.pk).state == "filed"
 
@@ -148,7 +169,9 @@ def test_no_double_fine_for_the_same_act(cw):
 
 def test_township_team_sees_only_its_cases(cw):
     mine = open_general(cw)
-    theirs = services.open_case(cw.user_b, {"party": cw.firm_b, "item": cw.item, "act_date": dt.date(2026, 1, 20)})
+    theirs = services.open_case(
+        cw.user_b, {"party": cw.firm_b, "item": cw.item, "act_date": dt.date(2026, 1, 20)}
+    )
     assert list(selectors.case_list(cw.user)) == [mine]
     assert list(selectors.case_list(cw.user_b)) == [theirs]
     assert set(selectors.case_list(cw.command)) == {mine, theirs}
@@ -179,14 +202,31 @@ def test_item_not_in_force_at_the_act_refused(cw):
 
 
 def test_summary_case_on_the_spot_and_on_spot_collection(cw):
-    case = services.open_case(cw.user, {"party": cw.person, "item": new_item(cw.domain, "T2", fine_max="200"),
-                                        "act_date": dt.date(2026, 3, 10), "discovery_date": dt.date(2026, 3, 10),
-                                        "procedure": "summary",
-                                        "officers": [cw.world.officer_a, cw.second]})
-    case = services.transition(cw.user, case.pk, "decide_on_spot", {
-        "decision_date": dt.date(2026, 3, 10), "facts_clear": True, "penalties_decided": [{"kind": "fine", "amount": "50"}]})
+    case = services.open_case(
+        cw.user,
+        {
+            "party": cw.person,
+            "item": new_item(cw.domain, "T2", fine_max="200"),
+            "act_date": dt.date(2026, 3, 10),
+            "discovery_date": dt.date(2026, 3, 10),
+            "procedure": "summary",
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
+    case = services.transition(
+        cw.user,
+        case.pk,
+        "decide_on_spot",
+        {
+            "decision_date": dt.date(2026, 3, 10),
+            "facts_clear": True,
+            "penalties_decided": [{"kind": "fine", "amount": "50"}],
+        },
+    )
     assert case.state == "served"
-    services.record_payment(cw.user, case.pk, Decimal("50"), dt.date(2026, 3, 10), channel="on_spot", receipt_number="浙财0001")
+    services.record_payment(
+        cw.user, case.pk, Decimal("50"), dt.date(2026, 3, 10), channel="on_spot", receipt_number="浙财0001"
+    )
     case.refresh_from_db()
     assert case.state == "paid" and case.extra_facts["receipt_number"] == "浙财0001"
 
@@ -210,9 +250,15 @@ def test_late_payment_carries_the_surcharge(cw):
 
 def test_evidence_keeps_its_hash(cw):
     case = open_general(cw)
-    evidence = services.add_evidence(cw.user, case.pk, {"kind": "audiovisual", "description": "执法记录仪视频"},
-                                     content=b"video-bytes", filename="v.mp4")
+    evidence = services.add_evidence(
+        cw.user,
+        case.pk,
+        {"kind": "audiovisual", "description": "执法记录仪视频"},
+        content=b"video-bytes",
+        filename="v.mp4",
+    )
     import hashlib
+
     assert evidence.sha256 == hashlib.sha256(b"video-bytes").hexdigest()
     with pytest.raises(ValidationError) as exc:
         services.add_evidence(cw.user, case.pk, {"kind": "rumour", "description": "听说"})

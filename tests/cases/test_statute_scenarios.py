@@ -45,8 +45,11 @@ def test_fixture_is_large_and_well_formed():
 def test_statute_scenario(scenario: dict[str, Any]):
     kind = scenario["kind"]
     if kind == "surcharge":
-        amount = late_surcharge(Decimal(scenario["fine"]), dt.date.fromisoformat(scenario["due"]),
-                                dt.date.fromisoformat(scenario["paid"]))
+        amount = late_surcharge(
+            Decimal(scenario["fine"]),
+            dt.date.fromisoformat(scenario["due"]),
+            dt.date.fromisoformat(scenario["paid"]),
+        )
         assert amount == Decimal(scenario["expected_amount"])
         return
 
@@ -54,8 +57,12 @@ def test_statute_scenario(scenario: dict[str, Any]):
     config = make_config(scenario.get("config"))
 
     if kind == "deadline":
-        deadlines = {d.name: d for d in case_deadlines(facts, config.calendar, config,
-                                                       today=dt.date.fromisoformat(scenario["today"]))}
+        deadlines = {
+            d.name: d
+            for d in case_deadlines(
+                facts, config.calendar, config, today=dt.date.fromisoformat(scenario["today"])
+            )
+        }
         deadline = deadlines[scenario["deadline"]]
         assert deadline.due == dt.date.fromisoformat(scenario["expected_due"])
         assert deadline.cites(scenario["article"]), deadline

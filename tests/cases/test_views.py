@@ -20,12 +20,15 @@ def login(client):
     def _login(user):
         client.force_login(user, backend=MODEL_BACKEND)
         return client
+
     return _login
 
 
 def test_list_is_scoped_to_the_township(login, cw):
     mine = open_general(cw)
-    theirs = services.open_case(cw.user_b, {"party": cw.firm_b, "item": cw.item, "act_date": dt.date(2026, 1, 20)})
+    theirs = services.open_case(
+        cw.user_b, {"party": cw.firm_b, "item": cw.item, "act_date": dt.date(2026, 1, 20)}
+    )
     html = login(cw.user).get("/cases/").content.decode()
     assert mine.number in html and theirs.number not in html
     assert login(cw.user).get(f"/cases/{theirs.pk}/").status_code == 404
@@ -34,11 +37,22 @@ def test_list_is_scoped_to_the_township(login, cw):
 def test_case_file_page_shows_timeline_deadlines_and_actions(login, cw, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     case = run_to_notified(cw, open_general(cw))
-    evidence = services.add_evidence(cw.user, case.pk, {"kind": "inspection_record", "description": "现场检查笔录"}, b"x")
+    evidence = services.add_evidence(
+        cw.user, case.pk, {"kind": "inspection_record", "description": "现场检查笔录"}, b"x"
+    )
     document = services.issue_document(cw.user, case.pk, "notice")
     html = login(cw.user).get(f"/cases/{case.pk}/").content.decode()
-    for expected in ("告知拟作出的行政处罚", "陈述申辩", evidence.sha256, document.number, document.sha256,
-                     "第六十条", "提交法制审核", "暂不能办理的操作及原因", "作出行政处罚决定"):
+    for expected in (
+        "告知拟作出的行政处罚",
+        "陈述申辩",
+        evidence.sha256,
+        document.number,
+        document.sha256,
+        "第六十条",
+        "提交法制审核",
+        "暂不能办理的操作及原因",
+        "作出行政处罚决定",
+    ):
         assert expected in html, expected
     # The audit trail names the act (告知), not its code (case.notify).
     trail = re.search(r"留痕记录</h2>(.*?)</section>", html, re.S).group(1)
@@ -52,16 +66,23 @@ def test_transition_from_the_page_and_refusal_message(login, cw):
     client = login(cw.user)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "提请立案审批" in page and f'action="/cases/{case.pk}/act/file/"' not in page
-    client.post(f"/cases/{case.pk}/act/request-filing/", {"request-filing-reason_for_request": "现场核实属实"},
-                follow=True)
+    client.post(
+        f"/cases/{case.pk}/act/request-filing/",
+        {"request-filing-reason_for_request": "现场核实属实"},
+        follow=True,
+    )
     assert Case.objects.get(pk=case.pk).state == "registered"
     approval = case.approvals.get(status="pending")
     inbox = login(cw.head).get("/cases/approvals/").content.decode()
     assert "立案审批" in inbox and case.number in inbox
-    login(cw.head).post(f"/cases/approvals/{approval.pk}/decide/", {"decision": "approve", "as_of": "2026-02-05"})
+    login(cw.head).post(
+        f"/cases/approvals/{approval.pk}/decide/", {"decision": "approve", "as_of": "2026-02-05"}
+    )
     case.refresh_from_db()
     assert case.state == "filed" and case.filing_date == dt.date(2026, 2, 5)
-    refused = login(cw.user).post(f"/cases/{case.pk}/act/serve/", {"serve-service_date": "2026-03-12"}, follow=True)
+    refused = login(cw.user).post(
+        f"/cases/{case.pk}/act/serve/", {"serve-service_date": "2026-03-12"}, follow=True
+    )
     assert "当前不能办理此项" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).state == "filed"
 
@@ -70,9 +91,20 @@ def test_phone_form_opens_a_summary_case_and_decides_on_the_spot(login, cw):
     item = new_item(cw.domain, "T5", fine_max="200")
     client = login(cw.user)
     assert client.get("/cases/on-spot/").status_code == 200
-    response = client.post("/cases/on-spot/", {
-        "party": cw.person.pk, "item": item.pk, "act_date": dt.date.today().isoformat(), "summary": "乱扔垃圾",
-        "second_officer": cw.second.pk, "on_spot": "on", "penalty": "fine", "amount": "50"}, follow=True)
+    response = client.post(
+        "/cases/on-spot/",
+        {
+            "party": cw.person.pk,
+            "item": item.pk,
+            "act_date": dt.date.today().isoformat(),
+            "summary": "乱扔垃圾",
+            "second_officer": cw.second.pk,
+            "on_spot": "on",
+            "penalty": "fine",
+            "amount": "50",
+        },
+        follow=True,
+    )
     case = Case.objects.get(item=item)
     assert case.procedure == "summary" and case.state == "served", response.content.decode()[:2000]
     assert case.decided_fine == 50
@@ -80,9 +112,20 @@ def test_phone_form_opens_a_summary_case_and_decides_on_the_spot(login, cw):
 
 def test_phone_form_refuses_an_amount_beyond_the_summary_limit_but_keeps_the_case(login, cw):
     item = new_item(cw.domain, "T6", fine_max="5000")
-    response = login(cw.user).post("/cases/on-spot/", {
-        "party": cw.person.pk, "item": item.pk, "act_date": dt.date.today().isoformat(), "summary": "占道",
-        "second_officer": cw.second.pk, "on_spot": "on", "penalty": "fine", "amount": "500"}, follow=True)
+    response = login(cw.user).post(
+        "/cases/on-spot/",
+        {
+            "party": cw.person.pk,
+            "item": item.pk,
+            "act_date": dt.date.today().isoformat(),
+            "summary": "占道",
+            "second_officer": cw.second.pk,
+            "on_spot": "on",
+            "penalty": "fine",
+            "amount": "500",
+        },
+        follow=True,
+    )
     case = Case.objects.get(item=item)
     assert case.state == "registered" and "第五十一条" in response.content.decode()
 
@@ -107,11 +150,18 @@ def test_list_page_query_count_does_not_grow_with_cases(login, cw):
 
 def test_payment_from_the_page_records_the_surcharge(login, cw):
     case = run_to_notified(cw, open_general(cw))
-    services.transition(cw.head, case.pk, "decide", {"decision_date": dt.date(2026, 3, 10),
-                                                    "penalties_decided": [{"kind": "fine", "amount": "5000"}]})
+    services.transition(
+        cw.head,
+        case.pk,
+        "decide",
+        {"decision_date": dt.date(2026, 3, 10), "penalties_decided": [{"kind": "fine", "amount": "5000"}]},
+    )
     services.transition(cw.user, case.pk, "serve", {"service_date": dt.date(2026, 3, 12)})
-    response = login(cw.user).post(f"/cases/{case.pk}/act/payment/", {
-        "payment-amount": "5000", "payment-paid_on": "2026-03-30", "payment-channel": "bank"}, follow=True)
+    response = login(cw.user).post(
+        f"/cases/{case.pk}/act/payment/",
+        {"payment-amount": "5000", "payment-paid_on": "2026-03-30", "payment-channel": "bank"},
+        follow=True,
+    )
     assert "加处罚款450.00元" in response.content.decode()
     case.refresh_from_db()
     assert case.state == "partly_paid" and case.payments.get().surcharge == 450
@@ -127,7 +177,9 @@ def test_case_form_opened_from_an_inspection_finding_is_prefilled(cw, login):
 def test_evidence_file_downloads_only_within_scope(login, cw, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     case = open_general(cw)
-    evidence = services.add_evidence(cw.user, case.pk, {"kind": "audiovisual", "description": "执法记录仪视频"}, b"video")
+    evidence = services.add_evidence(
+        cw.user, case.pk, {"kind": "audiovisual", "description": "执法记录仪视频"}, b"video"
+    )
     url = f"/cases/{case.pk}/evidence/{evidence.pk}/file/"
     assert url in login(cw.user).get(f"/cases/{case.pk}/").content.decode()
     response = login(cw.user).get(url)

@@ -26,9 +26,23 @@ CLAUSE = re.compile(r"^(第[一二三四五六七八九十百零]+款)?(第[一�
 CODE = re.compile(r"^33\d{10}$")
 KIND_CODE = {"penalty": "02", "compulsory_measure": "03", "inspection": "06"}
 REQUIRED_KEYS = {
-    "code", "name", "kind", "domain", "legal_bases", "penalty_types", "fine_min", "fine_max", "fine_note",
-    "regulator", "enforcing_body", "high_frequency", "high_demand", "high_comprehensiveness", "key_supervision",
-    "township_library", "keywords",
+    "code",
+    "name",
+    "kind",
+    "domain",
+    "legal_bases",
+    "penalty_types",
+    "fine_min",
+    "fine_max",
+    "fine_note",
+    "regulator",
+    "enforcing_body",
+    "high_frequency",
+    "high_demand",
+    "high_comprehensiveness",
+    "key_supervision",
+    "township_library",
+    "keywords",
 }
 
 PENALTIES = [i for i in ITEMS if i["kind"] == "penalty"]

@@ -55,6 +55,7 @@ def _codes(errors: list[dict]) -> set[tuple]:
 # Without a database
 # ---------------------------------------------------------------------------------------------
 
+
 def test_round_trip_of_the_demo_catalog_gives_the_same_data():
     data = excel.export_workbook(ITEMS)
     rows, errors = excel.parse_workbook(data)
@@ -67,10 +68,32 @@ def test_export_is_the_provincial_layout():
     assert workbook.sheetnames == ["执法事项"]
     header, first = list(workbook["执法事项"].iter_rows(values_only=True, max_row=2))
     assert list(header[:17]) == [
-        "事项编码", "事项名称", "事项类型", "执法领域", "实施依据", "处罚种类", "罚款下限", "罚款上限", "罚款说明", "监管主体",
-        "执法主体类别", "高频", "高需求", "高综合", "重点监管", "乡镇库", "关键词"]
-    assert first[:6] == ("330201001000", GOOD["name"], "行政处罚", "城乡规划", "《中华人民共和国城乡规划法》第六十四条",
-                         "罚款、没收非法财物、没收违法所得、其他行政处罚")
+        "事项编码",
+        "事项名称",
+        "事项类型",
+        "执法领域",
+        "实施依据",
+        "处罚种类",
+        "罚款下限",
+        "罚款上限",
+        "罚款说明",
+        "监管主体",
+        "执法主体类别",
+        "高频",
+        "高需求",
+        "高综合",
+        "重点监管",
+        "乡镇库",
+        "关键词",
+    ]
+    assert first[:6] == (
+        "330201001000",
+        GOOD["name"],
+        "行政处罚",
+        "城乡规划",
+        "《中华人民共和国城乡规划法》第六十四条",
+        "罚款、没收非法财物、没收违法所得、其他行政处罚",
+    )
     assert first[10:16] == ("乡镇执法", "是", "是", "是", "否", "基础库")
 
 
@@ -84,34 +107,53 @@ def test_the_template_columns_alone_are_enough():
 
 
 def test_several_bases_clauses_and_labels_are_read():
-    rows, errors = excel.parse_workbook(_sheet([_row(
-        实施依据="《城市道路管理条例》第二十七条第一项；《城市道路管理条例》第四十二条",
-        处罚种类="警告、罚款、法律、行政法规规定的其他行政处罚",
-        罚款下限="1,000", 罚款上限=20000.0, 执法主体类别="乡镇（街道）", 乡镇库="基础库", 高频="否")]))
+    rows, errors = excel.parse_workbook(
+        _sheet(
+            [
+                _row(
+                    实施依据="《城市道路管理条例》第二十七条第一项；《城市道路管理条例》第四十二条",
+                    处罚种类="警告、罚款、法律、行政法规规定的其他行政处罚",
+                    罚款下限="1,000",
+                    罚款上限=20000.0,
+                    执法主体类别="乡镇（街道）",
+                    乡镇库="基础库",
+                    高频="否",
+                )
+            ]
+        )
+    )
     assert errors == []
     row = rows[0]
     assert [(b["law"], b["article"], b["clause"]) for b in row["legal_bases"]] == [
-        ("城市道路管理条例", "第二十七条", "第一项"), ("城市道路管理条例", "第四十二条", "")]
+        ("城市道路管理条例", "第二十七条", "第一项"),
+        ("城市道路管理条例", "第四十二条", ""),
+    ]
     assert row["penalty_types"] == ["warning", "fine", "other"]
     assert (row["fine_min"], row["fine_max"]) == ("1000", "20000")
-    assert (row["enforcing_body"], row["township_library"], row["high_frequency"]) == ("township", "base", False)
+    assert (row["enforcing_body"], row["township_library"], row["high_frequency"]) == (
+        "township",
+        "base",
+        False,
+    )
 
 
 def test_bad_rows_are_reported_by_row_and_column():
-    data = _sheet([
-        _row(),                                                   # 2 good
-        _row(事项编码="330201001001", 事项名称=None),               # 3 missing name
-        _row(事项编码="330201001002", 事项类型="行政许可"),          # 4 unknown kind
-        _row(事项编码="330201001003", 执法领域="外太空管理"),        # 5 unknown domain
-        _row(事项编码="330201001004", 实施依据="城乡规划法64条"),    # 6 unparseable basis
-        _row(事项编码="330201001005", 罚款下限="五百元"),            # 7 not a number
-        _row(事项编码="330201001006", 罚款下限=-100),               # 8 negative
-        _row(事项编码="330201001007", 罚款下限=5000, 罚款上限=500),  # 9 min > max
-        _row(),                                                   # 10 duplicate of row 2
-        [None] * len(excel.HEADERS),                              # 11 blank: skipped
-        _row(事项编码="330201001008", 高频="可能"),                  # 12 not 是/否
-        _row(事项编码="330201001009", 执法主体类别="外包"),          # 13 unknown body
-    ])
+    data = _sheet(
+        [
+            _row(),  # 2 good
+            _row(事项编码="330201001001", 事项名称=None),  # 3 missing name
+            _row(事项编码="330201001002", 事项类型="行政许可"),  # 4 unknown kind
+            _row(事项编码="330201001003", 执法领域="外太空管理"),  # 5 unknown domain
+            _row(事项编码="330201001004", 实施依据="城乡规划法64条"),  # 6 unparseable basis
+            _row(事项编码="330201001005", 罚款下限="五百元"),  # 7 not a number
+            _row(事项编码="330201001006", 罚款下限=-100),  # 8 negative
+            _row(事项编码="330201001007", 罚款下限=5000, 罚款上限=500),  # 9 min > max
+            _row(),  # 10 duplicate of row 2
+            [None] * len(excel.HEADERS),  # 11 blank: skipped
+            _row(事项编码="330201001008", 高频="可能"),  # 12 not 是/否
+            _row(事项编码="330201001009", 执法主体类别="外包"),  # 13 unknown body
+        ]
+    )
     rows, errors = excel.parse_workbook(data)
     assert [r["code"] for r in rows] == ["330201001000"]
     assert _codes(errors) == {
@@ -132,8 +174,12 @@ def test_bad_rows_are_reported_by_row_and_column():
 
 def test_a_row_with_several_errors_reports_each():
     _, errors = excel.parse_workbook(_sheet([_row(事项名称="", 执法领域="", 罚款上限="很多", 乡镇库="全部")]))
-    assert _codes(errors) == {(2, "事项名称", "required"), (2, "执法领域", "required"),
-                              (2, "罚款上限", "not_a_number"), (2, "乡镇库", "unknown_library")}
+    assert _codes(errors) == {
+        (2, "事项名称", "required"),
+        (2, "执法领域", "required"),
+        (2, "罚款上限", "not_a_number"),
+        (2, "乡镇库", "unknown_library"),
+    }
 
 
 def test_township_items_must_be_in_a_township_library():
@@ -167,20 +213,28 @@ def test_a_workbook_without_the_sheet_is_reported():
 # Into the database
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def district(world):
     """The demo domains, one organisation per demo regulator name, and a catalog manager."""
     for n, (code, name) in enumerate(DOMAINS, 1):
         Domain.objects.create(code=code, name=name, sort_order=n)
     for name in REGULATORS:
-        Organization.objects.create(name=name, kind=Organization.Kind.REGULATOR_DEPARTMENT, region=world.district,
-                                    parent=world.root)
-    return SimpleNamespace(manager=world.guidance_user, officer=new_user("plain", world.bureau, User.Role.OFFICER))
+        Organization.objects.create(
+            name=name, kind=Organization.Kind.REGULATOR_DEPARTMENT, region=world.district, parent=world.root
+        )
+    return SimpleNamespace(
+        manager=world.guidance_user, officer=new_user("plain", world.bureau, User.Role.OFFICER)
+    )
 
 
 def _nothing_written(audit_before: int) -> bool:
-    return (not EnforcementItem.objects.exists() and not LegalBasis.objects.exists()
-            and not ItemHistory.objects.exists() and AuditEvent.objects.count() == audit_before)
+    return (
+        not EnforcementItem.objects.exists()
+        and not LegalBasis.objects.exists()
+        and not ItemHistory.objects.exists()
+        and AuditEvent.objects.count() == audit_before
+    )
 
 
 @pytest.mark.django_db
@@ -211,8 +265,11 @@ def test_a_good_file_creates_every_row(district):
 @pytest.mark.django_db
 def test_what_the_database_holds_exports_back_to_the_same_rows(district):
     assert excel.import_items(district.manager, excel.export_workbook(ITEMS), dry_run=False).ok
-    items = (EnforcementItem.objects.select_related("domain", "regulator")
-             .prefetch_related("legal_bases", "checklist").order_by("code"))
+    items = (
+        EnforcementItem.objects.select_related("domain", "regulator")
+        .prefetch_related("legal_bases", "checklist")
+        .order_by("code")
+    )
     rows, errors = excel.parse_workbook(excel.export_workbook(services.item_content(i) for i in items))
     assert errors == []
     assert rows == sorted(ITEMS, key=lambda i: i["code"])
@@ -221,18 +278,23 @@ def test_what_the_database_holds_exports_back_to_the_same_rows(district):
 @pytest.mark.django_db
 def test_a_bad_file_writes_nothing_and_lists_every_error(district):
     unknown_regulator = {**copy.deepcopy(ITEMS[1]), "regulator": "衢江区不存在局"}
-    data = _sheet([
-        _row(ITEMS[0]),                               # 2 good
-        [None] * len(excel.HEADERS),                  # 3 blank
-        _row(unknown_regulator),                      # 4 regulator not in the database
-        _row(ITEMS[2], 实施依据="见城乡规划法"),        # 5 unparseable basis
-        _row(ITEMS[3]),                               # 6 good
-    ])
+    data = _sheet(
+        [
+            _row(ITEMS[0]),  # 2 good
+            [None] * len(excel.HEADERS),  # 3 blank
+            _row(unknown_regulator),  # 4 regulator not in the database
+            _row(ITEMS[2], 实施依据="见城乡规划法"),  # 5 unparseable basis
+            _row(ITEMS[3]),  # 6 good
+        ]
+    )
     audit_before = AuditEvent.objects.count()
     for dry_run in (True, False):
         result = excel.import_items(district.manager, data, dry_run=dry_run)
         assert not result.ok
-        assert _codes(result.errors) == {(4, "监管主体", "regulator_not_found"), (5, "实施依据", "bad_legal_basis")}
+        assert _codes(result.errors) == {
+            (4, "监管主体", "regulator_not_found"),
+            (5, "实施依据", "bad_legal_basis"),
+        }
         assert (result.created, result.updated) == (0, 0)
         assert _nothing_written(audit_before)
 

@@ -30,7 +30,8 @@ def _log_out(page) -> None:
 
 
 def test_department_admin_imports_claims_proposes_and_the_guidance_office_publishes(
-        transactional_db, live_server, catalog, world, orgs, desktop, tmp_path):
+    transactional_db, live_server, catalog, world, orgs, desktop, tmp_path
+):
     page = desktop
     bad, good = tmp_path / "市场监管事项.xlsx", tmp_path / "市场监管事项（改正）.xlsx"
     bad.write_bytes(bad_file())
@@ -98,7 +99,10 @@ def test_department_admin_imports_claims_proposes_and_the_guidance_office_publis
 
     # 6. Anyone sees the new items in the public catalog.
     page.goto(f"{live_server.url}/catalog/public/")
-    assert "对销售过期食品的行政处罚" in page.content() and "对未按规定公示食品经营许可证的行政处罚" in page.content()
+    assert (
+        "对销售过期食品的行政处罚" in page.content()
+        and "对未按规定公示食品经营许可证的行政处罚" in page.content()
+    )
     page.get_by_label("事项名称或编码").fill("过期食品")
     page.get_by_role("button", name="查询").click()
     assert "含“过期食品”的共 1 项" in page.content()

@@ -1,4 +1,4 @@
-""""1+5" as the district plan describes it (三.(一)): the items of fifteen departments, and some of
+""" "1+5" as the district plan describes it (三.(一)): the items of fifteen departments, and some of
 seven more, go to the comprehensive bureau on 1 July 2022 — recorded as transfers, so that who held
 an item before and after the date is known; the demo catalog covers the 41 domains of the catalog
 standard, is in force for years back and entirely published; the 衢江区 / 智造新城 boundary is data."""
@@ -18,8 +18,21 @@ from zhifa.organizations import selectors as org_selectors
 from zhifa.organizations.models import Organization, Region
 
 DISCONTINUED = {ORGANIZATIONS[k] for k in ("AGRICULTURE", "CULTURE", "NATURAL_RESOURCES")}
-WHOLLY_MOVED = DISCONTINUED | {ORGANIZATIONS[k] for k in ("HOUSING", "WATER", "DEVELOPMENT", "ECONOMY", "EDUCATION",
-                                                           "SCIENCE", "RELIGION", "METEOROLOGY", "ARCHIVES", "VETERANS")}
+WHOLLY_MOVED = DISCONTINUED | {
+    ORGANIZATIONS[k]
+    for k in (
+        "HOUSING",
+        "WATER",
+        "DEVELOPMENT",
+        "ECONOMY",
+        "EDUCATION",
+        "SCIENCE",
+        "RELIGION",
+        "METEOROLOGY",
+        "ARCHIVES",
+        "VETERANS",
+    )
+}
 TRANSFER_DAY = dt.date(2022, 7, 1)
 
 
@@ -28,7 +41,9 @@ def test_the_data_moves_whole_departments_and_part_of_others():
     for item in ITEMS:
         if item["regulator"] in WHOLLY_MOVED:  # all their items are exercised by comprehensive enforcement
             assert item["enforcing_body"] in rules.COMPREHENSIVE_BODIES, item["code"]
-    partly = {ORGANIZATIONS[k] for k in ("MARKET", "ECOLOGY", "TRANSPORT", "EMERGENCY", "POLICE", "CIVIL", "LABOUR")}
+    partly = {
+        ORGANIZATIONS[k] for k in ("MARKET", "ECOLOGY", "TRANSPORT", "EMERGENCY", "POLICE", "CIVIL", "LABOUR")
+    }
     for department in partly:
         bodies = {i["enforcing_body"] for i in ITEMS if i["regulator"] == department}
         assert rules.PROFESSIONAL in bodies and bodies & set(rules.COMPREHENSIVE_BODIES), department
@@ -55,7 +70,8 @@ def test_the_demo_catalog_attributes_each_side_of_the_transfer(district):
     versions = {h.valid_from: h.content["enforcing_body"] for h in item.history.all()}
     assert versions == {CATALOG_SINCE: "professional", TRANSFER_DAY: "comprehensive"}
     assert ItemTransfer.objects.filter(from_organization=culture).count() == sum(
-        len(t["codes"]) for t in TRANSFERS if t["from"] == culture.name)
+        len(t["codes"]) for t in TRANSFERS if t["from"] == culture.name
+    )
     # No department whose team was discontinued holds an item any more; the catalog is fully claimed.
     assert not Claim.objects.filter(organization__name__in=DISCONTINUED).exists()
     assert selectors.indicators().claim_rate.value == 1

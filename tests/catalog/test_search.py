@@ -12,11 +12,13 @@ def test_tokenize_keeps_enforcement_words_and_drops_noise():
 
 
 def test_text_index_ranks_by_bm25():
-    index = TextIndex.build([
-        (1, "城市道路 占道经营 店外经营"),
-        (2, "建设工程 违法建设 规划许可"),
-        (3, "经营 许可 食品"),
-    ])
+    index = TextIndex.build(
+        [
+            (1, "城市道路 占道经营 店外经营"),
+            (2, "建设工程 违法建设 规划许可"),
+            (3, "经营 许可 食品"),
+        ]
+    )
     assert [doc for doc, _ in index.search("占道经营")][0] == 1
     assert [doc for doc, _ in index.search("违法建设", k=1)] == [2]
     assert index.search("完全无关的词语") == []
@@ -33,5 +35,7 @@ def test_search_items_ranks_the_right_item_first(catalog):
 
 def test_the_index_is_rebuilt_after_a_catalog_write(catalog, world):
     assert all(item.code != "P9" for item, _ in search.search_items("渣土"))
-    services.create_item(world.guidance_user, row("P9", name="对乱倒建筑垃圾的行政处罚", keywords="渣土 建筑垃圾"))
+    services.create_item(
+        world.guidance_user, row("P9", name="对乱倒建筑垃圾的行政处罚", keywords="渣土 建筑垃圾")
+    )
     assert search.search_items("渣土")[0][0].code == "P9"

@@ -23,7 +23,10 @@ def test_lists_are_derived_from_the_items(catalog):
     assert _codes(selectors.professional_list()) == {"P4", "P5"}
     assert _codes(selectors.inspection_list()) == {"I1"}
     assert _codes(selectors.key_supervision_list()) == {"P4", "I1", "P5"}
-    assert [c.text for c in selectors.inspection_list().get().checklist.all()] == ["是否取得燃气经营许可证", "气瓶是否按规定检验"]
+    assert [c.text for c in selectors.inspection_list().get().checklist.all()] == [
+        "是否取得燃气经营许可证",
+        "气瓶是否按规定检验",
+    ]
 
 
 def test_township_list_is_base_plus_chosen_optional_items(catalog, world):
@@ -63,10 +66,17 @@ def test_claim_report_finds_unclaimed_items(catalog, world):
 def test_claim_report_reads_double_claims_the_constraint_would_refuse(catalog, world):
     """Rows that got in around the constraint (a restore without it) still show up."""
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX claim_one_per_item_district")  # a conditional unique constraint is an index
-    Claim.objects.create(item=catalog.P1, organization=world.guidance, level="district", region=world.district)
+        cursor.execute(
+            "DROP INDEX claim_one_per_item_district"
+        )  # a conditional unique constraint is an index
+    Claim.objects.create(
+        item=catalog.P1, organization=world.guidance, level="district", region=world.district
+    )
     [double] = selectors.claim_report().double_claimed
-    assert double["item"].code == "P1" and {o.name for o in double["organizations"]} == {"综合行政执法局", "综合行政执法指导办公室"}
+    assert double["item"].code == "P1" and {o.name for o in double["organizations"]} == {
+        "综合行政执法局",
+        "综合行政执法指导办公室",
+    }
 
 
 def test_indicators_match_the_hand_count(catalog):
@@ -85,9 +95,14 @@ def test_indicators_match_the_hand_count(catalog):
 
 
 def test_three_high_share_below_its_goal(catalog, world):
-    services.import_items(world.guidance_user, [row("P6", name="对某事项的行政处罚", enforcing_body="comprehensive")])
+    services.import_items(
+        world.guidance_user, [row("P6", name="对某事项的行政处罚", enforcing_body="comprehensive")]
+    )
     ind = selectors.indicators(TODAY)
-    assert (ind.high_three_share.part, ind.high_three_share.whole) == (2, 4) and not ind.high_three_share.meets_goal
+    assert (ind.high_three_share.part, ind.high_three_share.whole) == (
+        2,
+        4,
+    ) and not ind.high_three_share.meets_goal
 
 
 def test_indicators_reach_their_goals_when_the_gaps_are_closed(catalog, world, orgs):
@@ -109,10 +124,18 @@ def test_optional_item_chosen_without_a_township_claim_counts_as_unclaimed(catal
 def test_domain_and_township_indicators(catalog, world):
     services.choose_optional_item(world.leader_a, catalog.P3.pk)
     with CaptureQueriesContext(connection) as queries:
-        domains = {d.name: (d.total, d.penalties, d.comprehensive, d.high_three, d.key_supervision, d.unclaimed)
-                   for d in selectors.domain_indicators()}
-        townships = {r.name: (r.list_size, r.chosen_items, r.unclaimed) for r in selectors.township_indicators()}
+        domains = {
+            d.name: (d.total, d.penalties, d.comprehensive, d.high_three, d.key_supervision, d.unclaimed)
+            for d in selectors.domain_indicators()
+        }
+        townships = {
+            r.name: (r.list_size, r.chosen_items, r.unclaimed) for r in selectors.township_indicators()
+        }
     assert len(queries) == 2
-    assert domains == {"城乡规划": (1, 1, 1, 1, 0, 0), "市容环境卫生": (2, 2, 2, 1, 0, 1), "市场监管": (2, 2, 0, 0, 2, 1),
-                       "燃气管理": (1, 0, 0, 0, 1, 0)}
+    assert domains == {
+        "城乡规划": (1, 1, 1, 1, 0, 0),
+        "市容环境卫生": (2, 2, 2, 1, 0, 1),
+        "市场监管": (2, 2, 0, 0, 2, 1),
+        "燃气管理": (1, 0, 0, 0, 1, 0),
+    }
     assert townships == {"上方镇": (2, 1, 0), "峡川镇": (1, 0, 1)}

@@ -17,6 +17,7 @@ def _codes(exc_info, field):
 
 # ---- items ----
 
+
 def test_item_without_legal_basis_is_refused_and_nothing_saved(world, orgs, domains):
     with pytest.raises(ValidationError) as exc:
         services.create_item(world.guidance_user, row("X1", legal_bases=[]))
@@ -42,29 +43,48 @@ def test_only_the_guidance_office_maintains_the_catalog(world, orgs, domains):
         services.import_items(world.leader_a, CATALOG_ROWS)
 
 
-@pytest.mark.parametrize("overrides, column, code", [
-    ({"kind": "fine"}, "kind", "invalid_choice"),
-    ({"domain": "不存在的领域"}, "domain", "domain_not_found"),
-    ({"penalty_types": ["罚款", "打板子"]}, "penalty_types", "invalid_penalty_type"),
-    ({"fine_min": "5000", "fine_max": "100"}, "fine_max", "fine_range_reversed"),
-    ({"fine_min": "一百"}, "fine_min", "invalid_amount"),
-    ({"penalty_types": ["warning"], "fine_max": "100"}, "penalty_types", "fine_type_missing"),
-    ({"regulator": "不存在的局"}, "regulator", "regulator_not_found"),
-    ({"enforcing_body": "township", "township_library": "none"}, "township_library", "township_library_required"),
-    ({"township_library": "base"}, "township_library", "township_library_not_township"),
-    ({"checklist": ["查证照"]}, "checklist", "checklist_not_inspection"),
-    ({"code": "33 02"}, "code", "invalid_code"),
-    ({"high_frequency": "也许"}, "high_frequency", "invalid_boolean"),
-])
+@pytest.mark.parametrize(
+    "overrides, column, code",
+    [
+        ({"kind": "fine"}, "kind", "invalid_choice"),
+        ({"domain": "不存在的领域"}, "domain", "domain_not_found"),
+        ({"penalty_types": ["罚款", "打板子"]}, "penalty_types", "invalid_penalty_type"),
+        ({"fine_min": "5000", "fine_max": "100"}, "fine_max", "fine_range_reversed"),
+        ({"fine_min": "一百"}, "fine_min", "invalid_amount"),
+        ({"penalty_types": ["warning"], "fine_max": "100"}, "penalty_types", "fine_type_missing"),
+        ({"regulator": "不存在的局"}, "regulator", "regulator_not_found"),
+        (
+            {"enforcing_body": "township", "township_library": "none"},
+            "township_library",
+            "township_library_required",
+        ),
+        ({"township_library": "base"}, "township_library", "township_library_not_township"),
+        ({"checklist": ["查证照"]}, "checklist", "checklist_not_inspection"),
+        ({"code": "33 02"}, "code", "invalid_code"),
+        ({"high_frequency": "也许"}, "high_frequency", "invalid_boolean"),
+    ],
+)
 def test_row_errors_name_the_column(world, orgs, domains, overrides, column, code):
     errors = services.validate_item_row({**row("X1"), **overrides}, 7)
-    assert {"row": 7, "column": column, "code": code} in [{k: e[k] for k in ("row", "column", "code")} for e in errors]
+    assert {"row": 7, "column": column, "code": code} in [
+        {k: e[k] for k in ("row", "column", "code")} for e in errors
+    ]
 
 
 def test_row_accepts_chinese_labels(world, orgs, domains):
     clean, errors = services.clean_item_row(
-        row("X1", kind="行政处罚", penalty_types="警告、罚款", enforcing_body="乡镇（街道）", township_library="自选库",
-            high_frequency="是", fine_min="1,000"), 2, services.Lookups.load())
+        row(
+            "X1",
+            kind="行政处罚",
+            penalty_types="警告、罚款",
+            enforcing_body="乡镇（街道）",
+            township_library="自选库",
+            high_frequency="是",
+            fine_min="1,000",
+        ),
+        2,
+        services.Lookups.load(),
+    )
     assert errors == []
     assert clean.content["penalty_types"] == ["warning", "fine"] and clean.content["fine_min"] == "1000.00"
     assert clean.fields["township_library"] == "optional" and clean.fields["high_frequency"] is True
@@ -74,7 +94,9 @@ def test_import_with_one_bad_row_saves_nothing(world, orgs, domains):
     rows = [*CATALOG_ROWS, row("P1", name="重复")]
     result = services.import_items(world.guidance_user, rows)
     assert not result.ok
-    assert result.errors == [{"row": 7, "column": "code", "code": "duplicate_in_file", "message": "事项编码 P1 与第 2 行重复"}]
+    assert result.errors == [
+        {"row": 7, "column": "code", "code": "duplicate_in_file", "message": "事项编码 P1 与第 2 行重复"}
+    ]
     assert not EnforcementItem.objects.exists() and not AuditEvent.objects.exists()
 
 
@@ -90,7 +112,9 @@ def test_reimport_updates_only_what_changed(catalog, world):
     result = services.import_items(world.guidance_user, changed, day=LOAD_DAY.replace(month=3))
     assert (result.created, result.updated, result.unchanged) == ([], ["P2"], ["P1"])
     assert AuditEvent.objects.count() == before + 1
-    versions = list(ItemHistory.objects.filter(code="P2").order_by("valid_from").values_list("valid_from", "valid_to"))
+    versions = list(
+        ItemHistory.objects.filter(code="P2").order_by("valid_from").values_list("valid_from", "valid_to")
+    )
     assert versions == [(LOAD_DAY, LOAD_DAY.replace(month=2, day=28)), (LOAD_DAY.replace(month=3), None)]
     assert LegalBasis.objects.filter(item=catalog.P2).count() == 1
 
@@ -105,6 +129,7 @@ def test_save_item_rows_refuses_invalid_rows(world, orgs, domains):
 
 
 # ---- township choices ----
+
 
 def test_township_leader_chooses_an_optional_item_and_its_team_claims_it(catalog, world):
     choice = services.choose_optional_item(world.leader_a, catalog.P3.pk)
@@ -149,6 +174,7 @@ def test_choosing_twice_is_refused_and_unchoosing_removes_the_claim(catalog, wor
 
 # ---- claims ----
 
+
 def test_duplicate_claim_at_one_level_is_refused(catalog, world, orgs):
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -160,9 +186,13 @@ def test_duplicate_claim_at_one_level_is_refused(catalog, world, orgs):
 
 def test_database_constraint_guards_one_claim_per_level(catalog, world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Claim.objects.create(item=catalog.P1, organization=world.bureau, level="district", region=world.district)
+        Claim.objects.create(
+            item=catalog.P1, organization=world.bureau, level="district", region=world.district
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Claim.objects.create(item=catalog.P2, organization=world.team_a, level="township", region=world.shangfang)
+        Claim.objects.create(
+            item=catalog.P2, organization=world.team_a, level="township", region=world.shangfang
+        )
 
 
 def test_township_claims_one_per_township(catalog, world):
@@ -171,11 +201,14 @@ def test_township_claims_one_per_township(catalog, world):
     assert Claim.objects.filter(item=catalog.P2).count() == 2
 
 
-@pytest.mark.parametrize("code, org, error", [
-    ("P4", "bureau", "claimant_kind_mismatch"),  # a professional item is not the bureau's
-    ("P2", "bureau", "claim_level_not_needed"),  # base items are claimed by the townships
-    ("P3", "team_b", "not_on_township_list"),  # optional item 峡川镇 did not choose
-])
+@pytest.mark.parametrize(
+    "code, org, error",
+    [
+        ("P4", "bureau", "claimant_kind_mismatch"),  # a professional item is not the bureau's
+        ("P2", "bureau", "claim_level_not_needed"),  # base items are claimed by the townships
+        ("P3", "team_b", "not_on_township_list"),  # optional item 峡川镇 did not choose
+    ],
+)
 def test_claims_that_do_not_fit_the_item_are_refused(catalog, world, code, org, error):
     Claim.objects.filter(item=getattr(catalog, code)).delete()
     with pytest.raises(ValidationError) as exc:

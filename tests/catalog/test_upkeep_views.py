@@ -17,19 +17,44 @@ def _login(client, user):
 
 def test_new_item_form_shows_the_validators_errors_and_saves_nothing(client, catalog, world, orgs):
     _login(client, orgs.market_admin)
-    response = client.post("/catalog/items/new/", {
-        "code": "M9", "name": "对某行为的行政处罚", "kind": "penalty", "domain": "市场监管",
-        "legal_bases": "食品安全法第一百二十四条", "penalty_types": ["warning"], "fine_max": "500",
-        "enforcing_body": "professional", "township_library": "none",
-        "rev-title": "新增", "rev-reason": "other", "rev-effective_on": str(timezone.localdate())})
+    response = client.post(
+        "/catalog/items/new/",
+        {
+            "code": "M9",
+            "name": "对某行为的行政处罚",
+            "kind": "penalty",
+            "domain": "市场监管",
+            "legal_bases": "食品安全法第一百二十四条",
+            "penalty_types": ["warning"],
+            "fine_max": "500",
+            "enforcing_body": "professional",
+            "township_library": "none",
+            "rev-title": "新增",
+            "rev-reason": "other",
+            "rev-effective_on": str(timezone.localdate()),
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "实施依据应写成" in html and "未保存任何内容" in html
     assert not CatalogRevision.objects.exists()
-    response = client.post("/catalog/items/new/", {
-        "code": "M9", "name": "对某行为的行政处罚", "kind": "penalty", "domain": "市场监管",
-        "legal_bases": "《中华人民共和国食品安全法》第一百二十四条：……", "penalty_types": ["fine"], "fine_max": "500",
-        "regulator": "市场监督管理局", "enforcing_body": "professional", "township_library": "none",
-        "rev-title": "新增", "rev-reason": "other", "rev-effective_on": str(timezone.localdate())})
+    response = client.post(
+        "/catalog/items/new/",
+        {
+            "code": "M9",
+            "name": "对某行为的行政处罚",
+            "kind": "penalty",
+            "domain": "市场监管",
+            "legal_bases": "《中华人民共和国食品安全法》第一百二十四条：……",
+            "penalty_types": ["fine"],
+            "fine_max": "500",
+            "regulator": "市场监督管理局",
+            "enforcing_body": "professional",
+            "township_library": "none",
+            "rev-title": "新增",
+            "rev-reason": "other",
+            "rev-effective_on": str(timezone.localdate()),
+        },
+    )
     revision = CatalogRevision.objects.get()
     assert response.status_code == 302 and revision.changes.get().content["legal_bases"][0]["text"] == "……"
     assert "直接新增并公示" not in client.get("/catalog/items/new/").content.decode()
@@ -38,34 +63,62 @@ def test_new_item_form_shows_the_validators_errors_and_saves_nothing(client, cat
 def test_guidance_office_enters_an_item_directly(client, catalog, world, orgs):
     _login(client, world.guidance_user)
     assert "直接新增并公示" in client.get("/catalog/items/new/").content.decode()
-    client.post("/catalog/items/new/", {
-        "code": "M8", "name": "对某行为的行政处罚", "kind": "penalty", "domain": "市场监管",
-        "legal_bases": "《中华人民共和国食品安全法》第一百二十四条", "penalty_types": ["fine"],
-        "enforcing_body": "professional", "township_library": "none", "direct": "1"})
+    client.post(
+        "/catalog/items/new/",
+        {
+            "code": "M8",
+            "name": "对某行为的行政处罚",
+            "kind": "penalty",
+            "domain": "市场监管",
+            "legal_bases": "《中华人民共和国食品安全法》第一百二十四条",
+            "penalty_types": ["fine"],
+            "enforcing_body": "professional",
+            "township_library": "none",
+            "direct": "1",
+        },
+    )
     assert EnforcementItem.objects.get(code="M8").published_on == timezone.localdate()
 
 
 def test_import_pages(client, catalog, world, orgs):
     _login(client, orgs.market_admin)
-    response = client.post("/catalog/import/", {"file": SimpleUploadedFile("a.xlsx", bad_file())}, follow=True)
+    response = client.post(
+        "/catalog/import/", {"file": SimpleUploadedFile("a.xlsx", bad_file())}, follow=True
+    )
     assert response.content.decode().count('class="import-error"') == 3
-    response = client.post("/catalog/import/", {"file": SimpleUploadedFile("b.xlsx", excel.export_workbook(MARKET_ROWS))},
-                           follow=True)
+    response = client.post(
+        "/catalog/import/",
+        {"file": SimpleUploadedFile("b.xlsx", excel.export_workbook(MARKET_ROWS))},
+        follow=True,
+    )
     assert "检查通过" in response.content.decode()
     import_id = response.redirect_chain[-1][0].rstrip("/").split("/")[-1]
-    response = client.post(f"/catalog/import/{import_id}/", {"mode": "direct", "title": "x", "reason": "other",
-                                                             "effective_on": str(timezone.localdate())})
-    assert response.status_code == 200 and not EnforcementItem.objects.filter(code="M1").exists()  # not a choice
-    response = client.post(f"/catalog/import/{import_id}/", {"mode": "revision", "title": "x", "reason": "other",
-                                                             "effective_on": str(timezone.localdate())})
+    response = client.post(
+        f"/catalog/import/{import_id}/",
+        {"mode": "direct", "title": "x", "reason": "other", "effective_on": str(timezone.localdate())},
+    )
+    assert (
+        response.status_code == 200 and not EnforcementItem.objects.filter(code="M1").exists()
+    )  # not a choice
+    response = client.post(
+        f"/catalog/import/{import_id}/",
+        {"mode": "revision", "title": "x", "reason": "other", "effective_on": str(timezone.localdate())},
+    )
     assert response.status_code == 302 and CatalogRevision.objects.get().changes.count() == 2
 
 
 def test_review_page_shows_the_difference_and_rejects(client, catalog, world, orgs):
-    revision = services.propose_revision(orgs.market_admin, {"title": "调整", "reason": "other",
-                                                             "effective_on": timezone.localdate()},
-                                         [{"action": "change", "item_code": "P4",
-                                           "content": {**services.item_content(catalog.P4), "fine_note": "新说明"}}])
+    revision = services.propose_revision(
+        orgs.market_admin,
+        {"title": "调整", "reason": "other", "effective_on": timezone.localdate()},
+        [
+            {
+                "action": "change",
+                "item_code": "P4",
+                "content": {**services.item_content(catalog.P4), "fine_note": "新说明"},
+            }
+        ],
+    )
     _login(client, world.guidance_user)
     html = client.get(f"/catalog/revisions/{revision.pk}/").content.decode()
     assert "幅度说明" in html and "新说明" in html and "退回" in html
@@ -85,7 +138,9 @@ def test_claim_publish_and_transfer_pages(client, catalog, world, orgs):
     assert EnforcementItem.objects.get(code="P5").published_on == timezone.localdate()
     assert "没有划转记录" in client.get("/catalog/transfers/").content.decode()
     response = client.get("/catalog/export.xlsx")
-    rows, errors = excel.parse_workbook(response.content, domains=["城乡规划", "市容环境卫生", "市场监管", "燃气管理"])
+    rows, errors = excel.parse_workbook(
+        response.content, domains=["城乡规划", "市容环境卫生", "市场监管", "燃气管理"]
+    )
     assert errors == [] and {r["code"] for r in rows} == {"P1", "P2", "P3", "P4", "I1", "P5"}
 
 

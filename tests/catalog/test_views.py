@@ -60,7 +60,9 @@ def test_township_leader_chooses_an_optional_item_on_the_page(client, catalog, w
     _login(client, world.leader_a)
     html = _text(client.get("/catalog/townships/"))
     assert "上方镇执法事项清单" in html and "自选库" in html and "对在禁止区域露天烧烤食品的行政处罚" in html
-    response = client.post(f"/catalog/townships/{world.shangfang.pk}/choose/", {"item": catalog.P3.pk, "action": "add"})
+    response = client.post(
+        f"/catalog/townships/{world.shangfang.pk}/choose/", {"item": catalog.P3.pk, "action": "add"}
+    )
     assert response.status_code == 302
     assert TownshipItemChoice.objects.filter(region=world.shangfang, item=catalog.P3).exists()
     html = _text(client.get(response["Location"]))
@@ -69,7 +71,9 @@ def test_township_leader_chooses_an_optional_item_on_the_page(client, catalog, w
 
 def test_choosing_a_base_item_on_the_page_shows_the_reason(client, catalog, world):
     _login(client, world.leader_a)
-    response = client.post(f"/catalog/townships/{world.shangfang.pk}/choose/", {"item": catalog.P2.pk}, follow=True)
+    response = client.post(
+        f"/catalog/townships/{world.shangfang.pk}/choose/", {"item": catalog.P2.pk}, follow=True
+    )
     assert "属于乡镇基础库" in _text(response)
     assert not TownshipItemChoice.objects.exists()
 
@@ -94,9 +98,16 @@ def test_reports_and_indicators_pages(client, catalog, world):
 def test_revision_is_approved_on_its_page(client, catalog, world, orgs):
     import datetime as dt
 
-    revision = services.propose_revision(world.guidance_user, {
-        "title": "取消食品事项", "reason": "law_repealed", "law": "中华人民共和国食品安全法",
-        "effective_on": dt.date(2026, 1, 2)}, [{"action": "retire", "item_code": "P5"}])
+    revision = services.propose_revision(
+        world.guidance_user,
+        {
+            "title": "取消食品事项",
+            "reason": "law_repealed",
+            "law": "中华人民共和国食品安全法",
+            "effective_on": dt.date(2026, 1, 2),
+        },
+        [{"action": "retire", "item_code": "P5"}],
+    )
     _login(client, world.guidance_user)
     assert "审批通过" not in _text(client.get(f"/catalog/revisions/{revision.pk}/"))  # not one's own
     _login(client, orgs.approver)
@@ -114,22 +125,40 @@ def test_public_pages_need_no_login_and_show_no_internal_fields(client, catalog)
     key = _text(client.get("/catalog/public/key-supervision/"))
     assert "对燃气经营者安全生产的行政检查" in key
     for html in (professional, key):
-        for internal in ("不合格食品", "液化气", "高频", "高需", "高综合", "基础库", "自选库", "认领", "退出登录"):
+        for internal in (
+            "不合格食品",
+            "液化气",
+            "高频",
+            "高需",
+            "高综合",
+            "基础库",
+            "自选库",
+            "认领",
+            "退出登录",
+        ):
             assert internal not in html, internal
 
 
 def test_public_list_searches_and_downloads_the_whole_list(client, catalog):
     key = _text(client.get("/catalog/public/key-supervision/", {"q": "燃气"}))
-    assert "对燃气经营者安全生产的行政检查" in key and "对生产经营不符合食品安全标准的食品的行政处罚" not in key
+    assert (
+        "对燃气经营者安全生产的行政检查" in key and "对生产经营不符合食品安全标准的食品的行政处罚" not in key
+    )
     assert "含“燃气”的共 1 项" in key
     assert "暂无公示事项" in _text(client.get("/catalog/public/key-supervision/", {"q": "不存在的事项"}))
     response = client.get("/catalog/public/professional/", {"format": "xlsx"})
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
     import io
 
     import openpyxl
 
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(
+            values_only=True
+        )
+    )
     assert rows[1][:2] == ("事项编码", "事项名称")
     assert [r[1] for r in rows[2:]] == ["对生产经营不符合食品安全标准的食品的行政处罚"]
     assert "第一百二十四条" in rows[2][4] and rows[2][7] == "市场监督管理局"

@@ -36,14 +36,27 @@ def _log_in(page, live_server, username):
 def _data(world):
     t = timezone.now()
     for i in range(6):
-        add_incident(world.shangfang if i % 2 else world.xiachuan, world.team_a if i % 2 else world.team_b,
-                     state="replied", due_at=t, replied_at=t - dt.timedelta(hours=i), reported_at=t - dt.timedelta(days=40 * i))
-    add_case(world.team_a, world.shangfang, state="decided", filing_date=dt.date(2026, 3, 2), decision_date=dt.date(2026, 3, 20))
+        add_incident(
+            world.shangfang if i % 2 else world.xiachuan,
+            world.team_a if i % 2 else world.team_b,
+            state="replied",
+            due_at=t,
+            replied_at=t - dt.timedelta(hours=i),
+            reported_at=t - dt.timedelta(days=40 * i),
+        )
+    add_case(
+        world.team_a,
+        world.shangfang,
+        state="decided",
+        filing_date=dt.date(2026, 3, 2),
+        decision_date=dt.date(2026, 3, 20),
+    )
 
 
 def _screen(browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                  timezone_id="Asia/Shanghai")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
     return context, context.new_page()
 
 
@@ -84,7 +97,9 @@ def test_one_screen_without_scrolling(transactional_db, live_server, world, brow
         context.close()
 
 
-def test_screen_refreshes_every_minute_with_its_data_time(transactional_db, live_server, world, browser, monkeypatch):
+def test_screen_refreshes_every_minute_with_its_data_time(
+    transactional_db, live_server, world, browser, monkeypatch
+):
     """The page fetches its content again every 60 s; the server recomputes figures older than
     ``LIVE_SECONDS`` (0 here, so that the minute the browser's clock skips need not pass for real)."""
     _data(world)

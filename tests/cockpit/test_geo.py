@@ -7,9 +7,11 @@ import json
 
 from zhifa.cockpit import geo
 
-TOWNS = [{"id": 1, "code": "330803100", "name": "上方镇", "incidents": 10, "cases": 2},
-         {"id": 2, "code": "330803101", "name": "峡川镇", "incidents": 0, "cases": 0},
-         {"id": 3, "code": "330803102", "name": "杜泽镇", "incidents": None, "cases": None}]
+TOWNS = [
+    {"id": 1, "code": "330803100", "name": "上方镇", "incidents": 10, "cases": 2},
+    {"id": 2, "code": "330803101", "name": "峡川镇", "incidents": 0, "cases": 0},
+    {"id": 3, "code": "330803102", "name": "杜泽镇", "incidents": None, "cases": None},
+]
 
 
 def square(x, y):
@@ -18,12 +20,26 @@ def square(x, y):
 
 def test_boundaries_from_a_file(tmp_path):
     path = tmp_path / "towns.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "330803100000"}, "geometry": {"type": "Polygon",
-                                                                                 "coordinates": square(118.9, 28.9)}},
-        {"type": "Feature", "properties": {"name": "峡川镇"}, "geometry": {"type": "MultiPolygon",
-                                                                          "coordinates": [square(119.0, 29.0)]}},
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"code": "330803100000"},
+                        "geometry": {"type": "Polygon", "coordinates": square(118.9, 28.9)},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "峡川镇"},
+                        "geometry": {"type": "MultiPolygon", "coordinates": [square(119.0, 29.0)]},
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     geo.load.cache_clear()
     drawn = geo.township_map(TOWNS, str(path))
     by_name = {s["name"]: s for s in drawn["shapes"]}

@@ -53,12 +53,26 @@ def loop(world):
     t = timezone.now()
     a, b = world, world
     rows = {
-        "a_on_time": add_incident(a.shangfang, a.team_a, state="replied", due_at=t, replied_at=t - dt.timedelta(hours=1)),
-        "a_late": add_incident(a.shangfang, a.team_a, state="replied", due_at=t - dt.timedelta(days=1), replied_at=t),
-        "a_closed": add_incident(a.shangfang, a.team_a, state="closed", due_at=t, replied_at=t - dt.timedelta(days=2),
-                                 satisfaction=4),
-        "a_overdue": add_incident(a.shangfang, a.team_a, state="handling", due_at=t - dt.timedelta(days=3), overdue=True),
-        "b_evaluated": add_incident(b.xiachuan, b.team_b, state="evaluated", due_at=t, replied_at=t, satisfaction=2),
+        "a_on_time": add_incident(
+            a.shangfang, a.team_a, state="replied", due_at=t, replied_at=t - dt.timedelta(hours=1)
+        ),
+        "a_late": add_incident(
+            a.shangfang, a.team_a, state="replied", due_at=t - dt.timedelta(days=1), replied_at=t
+        ),
+        "a_closed": add_incident(
+            a.shangfang,
+            a.team_a,
+            state="closed",
+            due_at=t,
+            replied_at=t - dt.timedelta(days=2),
+            satisfaction=4,
+        ),
+        "a_overdue": add_incident(
+            a.shangfang, a.team_a, state="handling", due_at=t - dt.timedelta(days=3), overdue=True
+        ),
+        "b_evaluated": add_incident(
+            b.xiachuan, b.team_b, state="evaluated", due_at=t, replied_at=t, satisfaction=2
+        ),
         "b_new": add_incident(b.xiachuan, None, state="reported"),
     }
     return rows
@@ -66,8 +80,14 @@ def loop(world):
 
 def test_incident_figures_exact_and_agree(world, loop):
     n = selectors.counts(DISTRICT)
-    assert (n["incidents_total"], n["incidents_closed"], n["incidents_on_time"], n["incidents_late"],
-            n["incidents_overdue"], n["incidents_rated"]) == (6, 2, 3, 1, 1, 2)
+    assert (
+        n["incidents_total"],
+        n["incidents_closed"],
+        n["incidents_on_time"],
+        n["incidents_late"],
+        n["incidents_overdue"],
+        n["incidents_rated"],
+    ) == (6, 2, 3, 1, 1, 2)
     cockpit = _all_counts_agree(DISTRICT)
     f = cockpit.figures
     assert f["incidents_on_time_share"].number == 75  # 3 of 4 replies on time
@@ -84,7 +104,12 @@ def test_township_scope_excludes_the_other_township(world, loop):
     # a breakdown cell of the other township is empty for township A, and its drill-down too
     cockpit = _all_counts_agree(scope_a)
     assert [name for _, name, _ in cockpit.townships.rows] == ["上方镇"]
-    assert selectors.drilldown("incidents_total", scope_a, filters=selectors.Filters(township=world.xiachuan.pk)).count() == 0
+    assert (
+        selectors.drilldown(
+            "incidents_total", scope_a, filters=selectors.Filters(township=world.xiachuan.pk)
+        ).count()
+        == 0
+    )
     assert selectors.counts(Scope.for_user(world.leader_b))["incidents_total"] == 2
 
 
@@ -110,16 +135,33 @@ def test_case_decision_period_art_60_with_roll_forward_and_extensions(world):
     last = calendar.calendar_deadline(filing, 90)
     assert last > plain_end
     org, town = world.team_a, world.shangfang
-    on_time = add_case(org, town, state="decided", filing_date=filing, decision_date=filing + dt.timedelta(days=60))
+    on_time = add_case(
+        org, town, state="decided", filing_date=filing, decision_date=filing + dt.timedelta(days=60)
+    )
     rolled = add_case(org, town, state="served", filing_date=filing, decision_date=last)
     late = add_case(org, town, state="paid", filing_date=filing, decision_date=last + dt.timedelta(days=1))
-    very_late = add_case(org, town, state="closed", filing_date=filing, decision_date=filing + dt.timedelta(days=200))
-    extended = add_case(org, town, state="decided", filing_date=filing, decision_date=filing + dt.timedelta(days=110),
-                        extensions=[{"days": 30, "basis": "经负责人批准延长", "approved_on": "2026-05-20"}])
+    very_late = add_case(
+        org, town, state="closed", filing_date=filing, decision_date=filing + dt.timedelta(days=200)
+    )
+    extended = add_case(
+        org,
+        town,
+        state="decided",
+        filing_date=filing,
+        decision_date=filing + dt.timedelta(days=110),
+        extensions=[{"days": 30, "basis": "经负责人批准延长", "approved_on": "2026-05-20"}],
+    )
     add_case(org, town, state="investigating", filing_date=filing)
     scope = DISTRICT
-    assert set(selectors.drilldown("cases_on_time", scope).values_list("pk", flat=True)) == {on_time.pk, rolled.pk, extended.pk}
-    assert set(selectors.drilldown("cases_late", scope).values_list("pk", flat=True)) == {late.pk, very_late.pk}
+    assert set(selectors.drilldown("cases_on_time", scope).values_list("pk", flat=True)) == {
+        on_time.pk,
+        rolled.pk,
+        extended.pk,
+    }
+    assert set(selectors.drilldown("cases_late", scope).values_list("pk", flat=True)) == {
+        late.pk,
+        very_late.pk,
+    }
     cockpit = _all_counts_agree(scope)
     assert cockpit.figures["cases_on_time_share"].number == 60
     assert (cockpit.figures["cases_total"].value, cockpit.figures["cases_decided"].value) == (6, 5)
@@ -127,18 +169,50 @@ def test_case_decision_period_art_60_with_roll_forward_and_extensions(world):
 
 def test_case_outcomes_and_online_share(world):
     org, town = world.team_a, world.shangfang
-    mitigated = add_case(org, town, state="decided", filing_date=dt.date(2026, 3, 2), decision_date=dt.date(2026, 3, 20),
-                         extra_facts={"mitigation_basis": "主动消除违法行为危害后果（第三十二条第一项）"}, fine="500")
-    add_case(org, town, state="decided", filing_date=dt.date(2026, 3, 2), decision_date=dt.date(2026, 3, 20),
-             extra_facts={"mitigation_basis": ""}, fine="5000")
-    no_penalty = add_case(world.team_b, world.xiachuan, state="no_penalty", filing_date=dt.date(2026, 3, 2),
-                          decision_date=dt.date(2026, 3, 10))
+    mitigated = add_case(
+        org,
+        town,
+        state="decided",
+        filing_date=dt.date(2026, 3, 2),
+        decision_date=dt.date(2026, 3, 20),
+        extra_facts={"mitigation_basis": "主动消除违法行为危害后果（第三十二条第一项）"},
+        fine="500",
+    )
+    add_case(
+        org,
+        town,
+        state="decided",
+        filing_date=dt.date(2026, 3, 2),
+        decision_date=dt.date(2026, 3, 20),
+        extra_facts={"mitigation_basis": ""},
+        fine="5000",
+    )
+    no_penalty = add_case(
+        world.team_b,
+        world.xiachuan,
+        state="no_penalty",
+        filing_date=dt.date(2026, 3, 2),
+        decision_date=dt.date(2026, 3, 10),
+    )
     referred = add_case(org, town, state="referred", filing_date=dt.date(2026, 3, 2))
-    Document.objects.create(case=mitigated, kind=Document.Kind.DECISION, number="衢江综执罚决字〔2026〕第1号", year=2026,
-                            seq=1, file="x.pdf", sha256="0" * 64, issued_at=timezone.now())
+    Document.objects.create(
+        case=mitigated,
+        kind=Document.Kind.DECISION,
+        number="衢江综执罚决字〔2026〕第1号",
+        year=2026,
+        seq=1,
+        file="x.pdf",
+        sha256="0" * 64,
+        issued_at=timezone.now(),
+    )
     n = selectors.counts(DISTRICT)
-    assert (n["cases_mitigated"], n["cases_no_penalty"], n["cases_referred"], n["cases_concluded"], n["cases_offline"]) \
-        == (1, 1, 1, 3, 2)
+    assert (
+        n["cases_mitigated"],
+        n["cases_no_penalty"],
+        n["cases_referred"],
+        n["cases_concluded"],
+        n["cases_offline"],
+    ) == (1, 1, 1, 3, 2)
     assert list(selectors.drilldown("cases_mitigated", DISTRICT)) == [mitigated]
     assert list(selectors.drilldown("cases_referred", DISTRICT)) == [referred]
     cockpit = _all_counts_agree(DISTRICT)
@@ -157,9 +231,18 @@ def test_alerts_raised_and_closed(world):
     t = timezone.now()
 
     def alert(org, state, n):
-        return Alert.objects.create(rule_code="case_overdue", subject_type="case", subject_id=n, organization=org,
-                                    severity="medium", message="案件超期", state=state, raised_at=t, last_seen_at=t,
-                                    closed_at=t if state == "closed" else None)
+        return Alert.objects.create(
+            rule_code="case_overdue",
+            subject_type="case",
+            subject_id=n,
+            organization=org,
+            severity="medium",
+            message="案件超期",
+            state=state,
+            raised_at=t,
+            last_seen_at=t,
+            closed_at=t if state == "closed" else None,
+        )
 
     alert(world.team_a, "raised", 1)
     alert(world.team_a, "closed", 2)
@@ -178,10 +261,20 @@ def test_query_count_is_constant(world, loop):
 
     before = queries()
     for i in range(30):
-        add_incident(world.shangfang if i % 2 else world.xiachuan, world.team_a, state="replied",
-                     due_at=timezone.now(), replied_at=timezone.now())
-        add_case(world.team_b, world.xiachuan, state="decided", filing_date=dt.date(2026, 3, 2),
-                 decision_date=dt.date(2026, 3, 9))
+        add_incident(
+            world.shangfang if i % 2 else world.xiachuan,
+            world.team_a,
+            state="replied",
+            due_at=timezone.now(),
+            replied_at=timezone.now(),
+        )
+        add_case(
+            world.team_b,
+            world.xiachuan,
+            state="decided",
+            filing_date=dt.date(2026, 3, 2),
+            decision_date=dt.date(2026, 3, 9),
+        )
         new_officer(world.team_b)
     assert queries() == before
     assert before <= 40

@@ -24,13 +24,21 @@ from zhifa.organizations.models import User
 
 DISTRICT = Scope(everything=True)
 #: Tables of the records the cockpit counts: reading a snapshot touches none of them.
-RECORD_TABLES = ("dispatch_incident", "cases_case", "inspections_", "organizations_officer", "supervision_alert",
-                 "catalog_enforcementitem")
+RECORD_TABLES = (
+    "dispatch_incident",
+    "cases_case",
+    "inspections_",
+    "organizations_officer",
+    "supervision_alert",
+    "catalog_enforcementitem",
+)
 
 
 @pytest.fixture
 def command(world):
-    return User.objects.create_user("snap_command", password="x", organization=world.root, role="command_center")
+    return User.objects.create_user(
+        "snap_command", password="x", organization=world.root, role="command_center"
+    )
 
 
 def _page_queries(client) -> list[str]:
@@ -58,8 +66,10 @@ def test_reading_the_page_is_a_few_queries_whatever_the_data(client, world, comm
     with CaptureQueriesContext(connection) as captured:
         data = client.get("/api/v1/cockpit/indicators").json()
     assert [q for q in captured.captured_queries if any(t in q["sql"] for t in RECORD_TABLES)] == []
-    assert data["computed_at"] and {f["key"]: f["value"] for g in data["groups"] for f in g["figures"]}[
-        "incidents_total"] == 20
+    assert (
+        data["computed_at"]
+        and {f["key"]: f["value"] for g in data["groups"] for f in g["figures"]}["incidents_total"] == 20
+    )
 
 
 def test_the_view_stamp_is_written_at_most_once_an_hour(client, world, command):
@@ -108,7 +118,8 @@ def test_task_refreshes_the_district_and_recently_viewed_scopes(world):
     services.snapshot(scope_a)
     services.snapshot(scope_b)
     Snapshot.objects.filter(scope_key=selectors.scope_key(scope_b)).update(
-        viewed_at=timezone.now() - dt.timedelta(days=services.VIEWED_DAYS + 1))
+        viewed_at=timezone.now() - dt.timedelta(days=services.VIEWED_DAYS + 1)
+    )
     add_incident(world.shangfang, world.team_a)
     add_incident(world.xiachuan, world.team_b)
     result = tasks.refresh_snapshots.apply().get()
@@ -146,7 +157,8 @@ def test_refresh_button_recomputes_and_is_rate_limited_per_scope(client, world, 
     assert figures_of(client.get("/cockpit/").content.decode())["incidents_total"] == "2"
     # ... and ten seconds later township A may press again
     Snapshot.objects.filter(scope_key=selectors.scope_key(Scope.for_user(world.leader_a))).update(
-        requested_at=timezone.now() - services.MANUAL_INTERVAL)
+        requested_at=timezone.now() - services.MANUAL_INTERVAL
+    )
     client.force_login(world.leader_a)
     client.post("/cockpit/refresh/")
     assert figures_of(client.get("/cockpit/").content.decode())["incidents_total"] == "2"

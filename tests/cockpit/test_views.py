@@ -18,8 +18,15 @@ from zhifa.core.scopes import Scope
 from zhifa.organizations.models import User
 
 #: The keys the browser journey reads (issue 9 contract).
-CONTRACT = ("incidents_total", "incidents_closed", "incidents_on_time", "cases_total", "cases_decided",
-            "alerts_raised", "alerts_closed")
+CONTRACT = (
+    "incidents_total",
+    "incidents_closed",
+    "incidents_on_time",
+    "cases_total",
+    "cases_decided",
+    "alerts_raised",
+    "alerts_closed",
+)
 
 
 def figures_of(html: str) -> dict[str, str]:
@@ -28,7 +35,9 @@ def figures_of(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def command(world):
-    return User.objects.create_user("cockpit_command", password="x", organization=world.root, role="command_center")
+    return User.objects.create_user(
+        "cockpit_command", password="x", organization=world.root, role="command_center"
+    )
 
 
 def test_page_shows_every_figure_with_its_value(client, world, command):
@@ -44,8 +53,10 @@ def test_page_shows_every_figure_with_its_value(client, world, command):
         assert int(shown[key]) == counts[key], key
     assert shown["incidents_total"] == "1" and shown["incidents_closed"] == "1"
     # no case decided yet: the online share is "—", neither met nor missed
-    assert shown["cases_online_share"] == "" and selectors.indicators(Scope(everything=True)).figures[
-        "cases_online_share"].meets_goal is None
+    assert (
+        shown["cases_online_share"] == ""
+        and selectors.indicators(Scope(everything=True)).figures["cases_online_share"].meets_goal is None
+    )
     assert "zhifa/vendor/echarts.min.js" in html and "cdn" not in html.lower()
     assert 'id="cockpit-data"' in html
 
@@ -118,8 +129,11 @@ def test_indicators_pdf_names_every_indicator(client, world, command):
     for figure in cockpit.figures.values():
         assert re.sub(r"\s+", "", figure.label) in text, figure.label
     assert "按乡镇（街道）" in text
-    fonts = {str(font.get("/BaseFont")) for page in reader.pages
-             for font in (page["/Resources"].get("/Font") or {}).values()}
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
     assert any("CJK" in f for f in fonts)
 
 
@@ -147,8 +161,13 @@ def test_demo_district_every_figure_equals_its_drilldown(db):
     leader = User.objects.get(username="shangfang_leader")
     town = leader.organization.region
     command = User.objects.get(username="command")
-    add_case(leader.organization, town, state="decided", filing_date=timezone.localdate().replace(day=1),
-             decision_date=timezone.localdate())
+    add_case(
+        leader.organization,
+        town,
+        state="decided",
+        filing_date=timezone.localdate().replace(day=1),
+        decision_date=timezone.localdate(),
+    )
     add_case(command.organization, town, state="no_penalty")
     district = _all_counts_agree(Scope.for_user(command))
     assert district.figures["incidents_total"].value > 0 and district.figures["visits_saved"].value > 0
@@ -156,5 +175,7 @@ def test_demo_district_every_figure_equals_its_drilldown(db):
     township = _all_counts_agree(scope)
     assert 0 < township.figures["incidents_total"].value < district.figures["incidents_total"].value
     for incident in selectors.drilldown("incidents_total", scope):
-        assert incident.township_id == town.pk or incident.responsible_org.path.startswith(leader.organization.path)
+        assert incident.township_id == town.pk or incident.responsible_org.path.startswith(
+            leader.organization.path
+        )
     assert {name for _, name, _ in township.townships.rows} <= {town.name}

@@ -61,7 +61,9 @@ def test_recomputed_tail_is_found_by_the_anchor(world, anchored):
     fields = {name: getattr(last, name) for name in audit.CHAINED_FIELDS}
     fields["after"] = {"phone": "forged"}
     forged = audit.event_hash(last.prev_hash, fields)
-    _superuser_sql("UPDATE core_auditevent SET after = %s, hash = %s WHERE seq = 3", ['{"phone": "forged"}', forged])
+    _superuser_sql(
+        "UPDATE core_auditevent SET after = %s, hash = %s WHERE seq = 3", ['{"phone": "forged"}', forged]
+    )
     assert audit.verify_chain() == (3, None)  # consistently re-hashed: the chain alone cannot tell
     _, problems = anchor.verify()
     assert [p.seq for p in problems] == [3] and "重算" in problems[0].reason
@@ -111,5 +113,7 @@ def test_scheduled_anchor_task_is_in_beat(settings):
 
 def test_database_refuses_truncate_for_non_superusers(world):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'core_auditevent_no_truncate'")
+        cursor.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'core_auditevent_no_truncate'"
+        )
         assert "BEFORE TRUNCATE" in cursor.fetchone()[0]

@@ -109,8 +109,18 @@ def test_canonical_json_is_stable_and_keeps_chinese():
 
 def test_record_many_chains_each_event_under_one_lock(world):
     _write_events(world, 1)
-    events = audit.record_many(None, [{"action": "item.create", "object_type": "catalog.EnforcementItem", "object_id": n,
-                                       "after": {"n": n}} for n in range(5)])
+    events = audit.record_many(
+        None,
+        [
+            {
+                "action": "item.create",
+                "object_type": "catalog.EnforcementItem",
+                "object_id": n,
+                "after": {"n": n},
+            }
+            for n in range(5)
+        ],
+    )
     assert [e.seq for e in events] == [2, 3, 4, 5, 6]
     assert audit.verify_chain() == (6, None)
     assert AuditEvent.objects.get(seq=6).actor_name == "system"

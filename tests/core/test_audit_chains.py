@@ -32,7 +32,9 @@ def test_each_organisation_appends_to_its_chain_gap_free(world, chains):
     _record(world.team_b, 2)
     a, b = audit.chain_of(world.team_a.pk), audit.chain_of(world.team_b.pk)
     assert a != b or world.team_a.pk % 4 == world.team_b.pk % 4
-    assert list(AuditEvent.objects.filter(chain=a, organization_id=world.team_a.pk).values_list("seq", flat=True)) == [1, 2, 3]
+    assert list(
+        AuditEvent.objects.filter(chain=a, organization_id=world.team_a.pk).values_list("seq", flat=True)
+    ) == [1, 2, 3]
     assert audit.verify_chain() == (5, None)
     assert len(audit.heads()) == len({a, b})
 

@@ -50,6 +50,7 @@ def _events(action_prefix: str = "calendar."):
 
 # --- who may enter the notice -----------------------------------------------------------
 
+
 def test_the_permission_names_the_guidance_office_role_of_the_roster():
     assert GUIDANCE_OFFICE == User.Role.GUIDANCE_OFFICE
     assert access.get_permission(MANAGE_CALENDAR).roles == {User.Role.GUIDANCE_OFFICE, access.ADMIN}
@@ -68,7 +69,9 @@ def test_other_roles_may_not_enter_the_notice(world, who):
 
 
 def test_the_guidance_office_and_an_administrator_may(world, admin):
-    calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "name": "春节调休"})
+    calendar_services.set_day(
+        world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "name": "春节调休"}
+    )
     calendar_services.set_day(admin, {"date": D(2027, 1, 30), "is_workday": True, "name": ""})
     assert sorted(HolidayOverride.objects.values_list("date", flat=True)) == [D(2027, 1, 30), D(2027, 2, 20)]
 
@@ -84,11 +87,20 @@ def test_a_granted_guidance_office_role_is_enough(world):
 
 # --- each change audited with before and after ------------------------------------------
 
+
 def test_entering_and_changing_a_day_is_audited(world):
-    calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "name": "春节调休"})
-    calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 20), "is_workday": False, "name": "更正"})
+    calendar_services.set_day(
+        world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "name": "春节调休"}
+    )
+    calendar_services.set_day(
+        world.guidance_user, {"date": D(2027, 2, 20), "is_workday": False, "name": "更正"}
+    )
     first, second = _events()
-    assert (first.action, first.object_type, first.object_id) == ("calendar.set_day", "core.HolidayOverride", "2027-02-20")
+    assert (first.action, first.object_type, first.object_id) == (
+        "calendar.set_day",
+        "core.HolidayOverride",
+        "2027-02-20",
+    )
     assert first.before is None
     assert first.after == {"date": "2027-02-20", "is_workday": True, "name": "春节调休"}
     assert second.before == first.after
@@ -112,14 +124,18 @@ def test_removing_a_day_is_audited_and_an_unknown_id_is_not_found(world):
 def test_a_festival_day_cannot_be_entered_as_a_working_day(world):
     """第二条: 正月初一 (2027-02-06) is every citizen's day off; nothing is saved."""
     with pytest.raises(ValidationError) as refused:
-        calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 6), "is_workday": True, "name": "春节调休"})
+        calendar_services.set_day(
+            world.guidance_user, {"date": D(2027, 2, 6), "is_workday": True, "name": "春节调休"}
+        )
     assert "第二条" in refused.value.message_dict["date"][0]
     assert not HolidayOverride.objects.exists() and _events() == []
 
 
 def test_unknown_fields_and_out_of_range_dates_are_refused(world):
     with pytest.raises(ValidationError) as refused:
-        calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "source": "x"})
+        calendar_services.set_day(
+            world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "source": "x"}
+        )
     assert "source" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         calendar_services.set_day(world.guidance_user, {"date": D(1999, 2, 20), "is_workday": True})
@@ -136,8 +152,9 @@ NOTICE_2027 = """# 国务院办公厅关于2027年部分节假日安排的通知
 
 
 def test_importing_the_notice_enters_every_line_and_audits_each_day(world):
-    result = calendar_services.import_announcement(world.guidance_user, {
-        "year": 2027, "text": NOTICE_2027, "notice": "国办发明电〔2026〕示例号"})
+    result = calendar_services.import_announcement(
+        world.guidance_user, {"year": 2027, "text": NOTICE_2027, "notice": "国办发明电〔2026〕示例号"}
+    )
     assert (result.created, result.changed, result.unchanged, result.removed) == (11, 0, 0, 0)
     assert HolidayOverride.objects.filter(is_workday=False).count() == 9
     events = _events()
@@ -154,9 +171,13 @@ def test_importing_the_notice_enters_every_line_and_audits_each_day(world):
 
 def test_reimporting_with_replace_removes_the_days_the_notice_no_longer_names(world):
     calendar_services.import_announcement(world.guidance_user, {"year": 2027, "text": NOTICE_2027})
-    calendar_services.set_day(world.guidance_user, {"date": D(2026, 12, 31), "is_workday": False, "name": "2026年"})
+    calendar_services.set_day(
+        world.guidance_user, {"date": D(2026, 12, 31), "is_workday": False, "name": "2026年"}
+    )
     corrected = "2027-02-05至2027-02-12 休息 春节\n2027-02-20 上班 春节调休\n"
-    result = calendar_services.import_announcement(world.guidance_user, {"year": 2027, "text": corrected, "replace": True})
+    result = calendar_services.import_announcement(
+        world.guidance_user, {"year": 2027, "text": corrected, "replace": True}
+    )
     assert (result.created, result.changed, result.unchanged, result.removed) == (0, 0, 9, 2)
     dates = set(HolidayOverride.objects.values_list("date", flat=True))
     assert D(2027, 2, 13) not in dates and D(2027, 1, 30) not in dates
@@ -165,12 +186,18 @@ def test_reimporting_with_replace_removes_the_days_the_notice_no_longer_names(wo
     assert {e.object_id for e in removed} == {"2027-01-30", "2027-02-13"}
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("2027-02-20 上班\n2027-02-31 休息", "第2行：日期 2027-02-31 不存在"),
-    ("2027-02-20 上班\n2027-02-06 上班 春节调休", "第2行：2027-02-06 是春节（正月初一），法定节日不能调为工作日"),
-    ("2027-02-20 上班\n2028-01-03 休息", "第2行：2028-01-03 不属于2027年的放假安排"),
-    ("# 只有注释\n", "没有可导入的行"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("2027-02-20 上班\n2027-02-31 休息", "第2行：日期 2027-02-31 不存在"),
+        (
+            "2027-02-20 上班\n2027-02-06 上班 春节调休",
+            "第2行：2027-02-06 是春节（正月初一），法定节日不能调为工作日",
+        ),
+        ("2027-02-20 上班\n2028-01-03 休息", "第2行：2028-01-03 不属于2027年的放假安排"),
+        ("# 只有注释\n", "没有可导入的行"),
+    ],
+)
 def test_one_bad_line_saves_nothing(world, text, fragment):
     with pytest.raises(ValidationError) as refused:
         calendar_services.import_announcement(world.guidance_user, {"year": 2027, "text": text})
@@ -179,11 +206,14 @@ def test_one_bad_line_saves_nothing(world, text, fragment):
 
 
 def test_the_notice_for_a_year_may_name_late_december_before_it(world):
-    calendar_services.import_announcement(world.guidance_user, {"year": 2027, "text": "2026-12-27 上班 元旦调休"})
+    calendar_services.import_announcement(
+        world.guidance_user, {"year": 2027, "text": "2026-12-27 上班 元旦调休"}
+    )
     assert HolidayOverride.objects.get().date == D(2026, 12, 27)
 
 
 # --- the order of truth --------------------------------------------------------------------
+
 
 def test_entries_override_the_package_and_the_law(world):
     """An entry beats the package (2026, whose notice it carries) and the law's computation
@@ -192,8 +222,12 @@ def test_entries_override_the_package_and_the_law(world):
     assert not calendar.is_workday(D(2026, 10, 7)) and calendar.is_workday(D(2026, 10, 10))  # the package
     assert not calendar.is_workday(D(2027, 1, 1))  # 元旦, 第二条
     assert not calendar.is_workday(D(2027, 2, 10)) and not calendar.is_workday(D(2027, 2, 20))
-    calendar_services.import_announcement(world.guidance_user, {"year": 2027, "text": "2027-02-10 上班\n2027-02-20 上班"})
-    calendar_services.set_day(world.guidance_user, {"date": D(2026, 10, 7), "is_workday": True, "name": "地方更正"})
+    calendar_services.import_announcement(
+        world.guidance_user, {"year": 2027, "text": "2027-02-10 上班\n2027-02-20 上班"}
+    )
+    calendar_services.set_day(
+        world.guidance_user, {"date": D(2026, 10, 7), "is_workday": True, "name": "地方更正"}
+    )
     calendar = calendars.district_calendar()
     assert calendar.is_workday(D(2026, 10, 7))
     assert calendar.is_workday(D(2027, 2, 10)) and calendar.is_workday(D(2027, 2, 20))
@@ -201,6 +235,7 @@ def test_entries_override_the_package_and_the_law(world):
 
 
 # --- the warning when next year's notice is missing -------------------------------------
+
 
 def test_next_years_notice_is_awaited_from_the_first_of_december(world):
     assert calendars.missing_announcements(D(2026, 11, 30)) == []  # 2026 is in the package
@@ -232,8 +267,11 @@ def test_the_banner_shows_to_those_who_enter_the_notice(client, world):
 
 # --- the calendar page -----------------------------------------------------------------------
 
+
 def test_the_page_lists_the_law_the_package_and_the_entries(client, world):
-    calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "name": "春节调休"})
+    calendar_services.set_day(
+        world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True, "name": "春节调休"}
+    )
     page = _login(client, world.guidance_user).get("/calendar/2027/").content.decode()
     assert 'data-day="2027-02-06" data-workday="0"' in page and "春节（正月初一）" in page
     assert "春节补假（推定）" in page and 'data-day="2027-02-20" data-workday="1"' in page
@@ -251,7 +289,9 @@ def test_anyone_may_read_the_page_but_only_the_guidance_office_sees_the_forms(cl
 
 
 def test_an_officer_posting_an_entry_is_refused_and_the_refusal_recorded(client, world):
-    response = _login(client, world.user_a).post("/calendar/2027/days/", {"date": "2027-02-20", "status": "work"})
+    response = _login(client, world.user_a).post(
+        "/calendar/2027/days/", {"date": "2027-02-20", "status": "work"}
+    )
     assert response.status_code == 403
     assert not HolidayOverride.objects.exists()
     assert AuditEvent.objects.filter(action="access.refused", actor_name="officer_a").exists()
@@ -259,9 +299,13 @@ def test_an_officer_posting_an_entry_is_refused_and_the_refusal_recorded(client,
 
 def test_the_forms_enter_import_and_remove(client, world):
     _login(client, world.guidance_user)
-    response = client.post("/calendar/2027/days/", {"date": "2027-02-20", "status": "work", "name": "春节调休"})
+    response = client.post(
+        "/calendar/2027/days/", {"date": "2027-02-20", "status": "work", "name": "春节调休"}
+    )
     assert response.status_code == 302 and response["Location"].endswith("/calendar/2027/#entries")
-    response = client.post("/calendar/2027/announcement/", {"text": "2027-01-30 上班 春节调休", "notice": "通知"})
+    response = client.post(
+        "/calendar/2027/announcement/", {"text": "2027-01-30 上班 春节调休", "notice": "通知"}
+    )
     assert response.status_code == 302
     assert set(HolidayOverride.objects.values_list("date", flat=True)) == {D(2027, 1, 30), D(2027, 2, 20)}
     entry = HolidayOverride.objects.get(date=D(2027, 1, 30))
@@ -288,7 +332,10 @@ def test_the_deadline_calculator_counts_an_entered_make_up_day(client, world):
     calendar_services.set_day(world.guidance_user, {"date": D(2027, 2, 20), "is_workday": True})
     assert 'data-deadline="2027-02-22"' in client.get(url).content.decode()
     # calendar days: 15 days from 2027-01-17 end on 1 Feb (a Monday): unchanged
-    assert 'data-deadline="2027-02-01"' in client.get("/calendar/2027/?start=2027-01-17&days=15&kind=calendar").content.decode()
+    assert (
+        'data-deadline="2027-02-01"'
+        in client.get("/calendar/2027/?start=2027-01-17&days=15&kind=calendar").content.decode()
+    )
     refused = client.get("/calendar/2027/?start=9999-12-31&days=366&kind=working")
     assert refused.status_code == 200 and "起算日应在2000年至2099年之间" in refused.content.decode()
 

@@ -12,7 +12,9 @@ def _rows(data: bytes):
 
 
 def test_workbook_has_title_header_and_rows():
-    rows = _rows(workbook_bytes("案件", ["编号", "罚款", "日期"], [["A1", Decimal("200.50"), dt.date(2026, 3, 1)]]))
+    rows = _rows(
+        workbook_bytes("案件", ["编号", "罚款", "日期"], [["A1", Decimal("200.50"), dt.date(2026, 3, 1)]])
+    )
     assert rows[0][0] == "案件"
     assert rows[1] == ["编号", "罚款", "日期"]
     assert rows[2][0] == "A1" and rows[2][1] == "200.50"

@@ -30,10 +30,18 @@ def test_nul_character_is_refused(world):
     assert _codes(exc) == {"name": ["nul_character"]}
 
 
-@pytest.mark.parametrize("value, ok", [
-    (Decimal("28.9"), True), (Decimal("28.900000"), True), (Decimal("28.1234567"), False),
-    (Decimal("NaN"), False), (Decimal("Infinity"), False), (Decimal("1000"), False), (Decimal("-999.999999"), True),
-])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        (Decimal("28.9"), True),
+        (Decimal("28.900000"), True),
+        (Decimal("28.1234567"), False),
+        (Decimal("NaN"), False),
+        (Decimal("Infinity"), False),
+        (Decimal("1000"), False),
+        (Decimal("-999.999999"), True),
+    ],
+)
 def test_decimal_places_digits_and_finiteness(value, ok):
     field = Incident._meta.get_field("lat")  # max_digits 9, decimal_places 6
     assert (fieldguard._decimal_problem(field, value) is None) is ok

@@ -47,17 +47,23 @@ def _days(year: int, kind: str) -> dict[str, str]:
 
 # --- article 2 as revised in 2024, table tests ---------------------------------------------
 
+
 def test_2027_statutory_holidays():
     """国务院令第795号 第二条: 13 festival days in 2027 (除夕 is 2027-02-05, 初一 2027-02-06)."""
     assert _days(2027, STATUTORY) == {
         "2027-01-01": "元旦",
-        "2027-02-05": "春节（除夕）", "2027-02-06": "春节（正月初一）", "2027-02-07": "春节（正月初二）",
+        "2027-02-05": "春节（除夕）",
+        "2027-02-06": "春节（正月初一）",
+        "2027-02-07": "春节（正月初二）",
         "2027-02-08": "春节（正月初三）",
         "2027-04-05": "清明节",
-        "2027-05-01": "劳动节", "2027-05-02": "劳动节",
+        "2027-05-01": "劳动节",
+        "2027-05-02": "劳动节",
         "2027-06-09": "端午节",
         "2027-09-15": "中秋节",
-        "2027-10-01": "国庆节", "2027-10-02": "国庆节", "2027-10-03": "国庆节",
+        "2027-10-01": "国庆节",
+        "2027-10-02": "国庆节",
+        "2027-10-03": "国庆节",
     }
 
 
@@ -65,9 +71,12 @@ def test_2027_presumed_substitute_days():
     """第六条: 初一 and 初二 (Sat, Sun), 1–2 May (Sat, Sun), 2–3 October (Sat, Sun) fall on a
     weekend; each earns a working day off, presumed right after the festival."""
     assert _days(2027, SUBSTITUTE) == {
-        "2027-02-09": "春节补假（推定）", "2027-02-10": "春节补假（推定）",
-        "2027-05-03": "劳动节补假（推定）", "2027-05-04": "劳动节补假（推定）",
-        "2027-10-04": "国庆节补假（推定）", "2027-10-05": "国庆节补假（推定）",
+        "2027-02-09": "春节补假（推定）",
+        "2027-02-10": "春节补假（推定）",
+        "2027-05-03": "劳动节补假（推定）",
+        "2027-05-04": "劳动节补假（推定）",
+        "2027-10-04": "国庆节补假（推定）",
+        "2027-10-05": "国庆节补假（推定）",
     }
 
 
@@ -78,22 +87,30 @@ def test_2028_new_year_on_saturday_and_mid_autumn_on_national_day():
     statutory = [(h.date.isoformat(), h.festival) for h in statutory_holidays(2028)]
     assert ("2028-10-03", "中秋节") in statutory and ("2028-10-03", "国庆节") in statutory
     assert {h.date.isoformat() for h in statutory_holidays(2028) if h.festival == "春节"} == {
-        "2028-01-25", "2028-01-26", "2028-01-27", "2028-01-28"}
+        "2028-01-25",
+        "2028-01-26",
+        "2028-01-27",
+        "2028-01-28",
+    }
     assert ("2028-05-28", "端午节") in statutory  # a Sunday
     assert _days(2028, SUBSTITUTE) == {
         "2028-01-03": "元旦补假（推定）",
         "2028-05-29": "端午节补假（推定）",
-        "2028-10-04": "国庆节补假（推定）", "2028-10-05": "中秋节补假（推定）",
+        "2028-10-04": "国庆节补假（推定）",
+        "2028-10-05": "中秋节补假（推定）",
     }
 
 
-@pytest.mark.parametrize(("year", "new_year", "qingming", "dragon_boat", "mid_autumn"), [
-    (2025, "2025-01-29", "2025-04-04", "2025-05-31", "2025-10-06"),
-    (2026, "2026-02-17", "2026-04-05", "2026-06-19", "2026-09-25"),
-    (2029, "2029-02-13", "2029-04-04", "2029-06-16", "2029-09-22"),
-    (2030, "2030-02-03", "2030-04-05", "2030-06-05", "2030-09-12"),
-    (2035, "2035-02-08", "2035-04-05", "2035-06-10", "2035-09-16"),
-])
+@pytest.mark.parametrize(
+    ("year", "new_year", "qingming", "dragon_boat", "mid_autumn"),
+    [
+        (2025, "2025-01-29", "2025-04-04", "2025-05-31", "2025-10-06"),
+        (2026, "2026-02-17", "2026-04-05", "2026-06-19", "2026-09-25"),
+        (2029, "2029-02-13", "2029-04-04", "2029-06-16", "2029-09-22"),
+        (2030, "2030-02-03", "2030-04-05", "2030-06-05", "2030-09-12"),
+        (2035, "2035-02-08", "2035-04-05", "2035-06-10", "2035-09-16"),
+    ],
+)
 def test_lunar_festivals(year, new_year, qingming, dragon_boat, mid_autumn):
     """第二条: 春节 from 除夕 to 初三, 清明 on the solar term, 端午 on 五月初五, 中秋 on 八月十五."""
     by_festival: dict[str, list[str]] = {}
@@ -111,6 +128,7 @@ def test_lunar_festivals(year, new_year, qingming, dragon_boat, mid_autumn):
 
 # --- earlier texts of article 2 ------------------------------------------------------------
 
+
 def test_each_year_is_governed_by_its_text():
     assert revision_for(1995).decree == revision_for(2007).decree == "国务院令第270号"
     assert revision_for(2008).decree == revision_for(2013).decree == "国务院令第513号"
@@ -123,6 +141,7 @@ def test_each_year_is_governed_by_its_text():
 def test_spring_festival_and_labour_day_under_each_text():
     """1999 text: 春节 初一–初三, 劳动节 3 days, no 清明/端午/中秋; 2007 text: 除夕–初二, 劳动节
     1 day; 2013 text: 初一–初三 (除夕 2014-01-30 was a working day); 2024 text: 除夕–初三, 2 days."""
+
     def festival(year, name):
         return [h.date.isoformat() for h in statutory_holidays(year) if h.festival == name]
 
@@ -166,7 +185,9 @@ def test_lunar_python_agrees_with_the_package_on_qingming():
     00:50 Beijing time on 5 April — 100 tropical years after 4 April 2000 19:32 plus 0.22 days —
     which is lunar_python's answer.)"""
     for year in range(2000, 2100):
-        terms = dict((name, day) for day, name in chinese_calendar.get_solar_terms(D(year, 4, 1), D(year, 4, 10)))
+        terms = dict(
+            (name, day) for day, name in chinese_calendar.get_solar_terms(D(year, 4, 1), D(year, 4, 10))
+        )
         assert holidays.qingming(year) == terms["清明"], year
 
 
@@ -192,7 +213,9 @@ def test_article_2_gives_thirteen_festival_days(year):
 @given(later_years)
 def test_lunar_festivals_fall_on_their_lunar_days(year):
     found = {h.label: h.date for h in statutory_holidays(year)}
-    first = Solar.fromYmd(found["春节（正月初一）"].year, found["春节（正月初一）"].month, found["春节（正月初一）"].day).getLunar()
+    first = Solar.fromYmd(
+        found["春节（正月初一）"].year, found["春节（正月初一）"].month, found["春节（正月初一）"].day
+    ).getLunar()
     assert (first.getMonth(), first.getDay()) == (1, 1)
     eve = found["春节（除夕）"]
     assert found["春节（正月初一）"] - eve == dt.timedelta(days=1)
@@ -213,7 +236,9 @@ def test_article_6_owes_one_substitute_per_festival_day_on_a_rest_day(year):
     festival_dates = {h.date for h in statutory}
     owed: dict[str, int] = {}
     seen: set[dt.date] = set()
-    for h in sorted(statutory, key=lambda h: (min(x.date for x in statutory if x.festival == h.festival), h.date)):
+    for h in sorted(
+        statutory, key=lambda h: (min(x.date for x in statutory if x.festival == h.festival), h.date)
+    ):
         if h.date.weekday() >= 5 or h.date in seen:
             owed[h.festival] = owed.get(h.festival, 0) + 1
         seen.add(h.date)
@@ -252,6 +277,7 @@ def test_julian_era_dates_are_converted():
 
 # --- entries a notice may not make -------------------------------------------------------
 
+
 def test_a_festival_day_cannot_be_entered_as_a_working_day():
     """第二条 gives every citizen the festival days off: 2027-02-06 (正月初一) cannot be 上班."""
     message = refusal_for(D(2027, 2, 6), True)
@@ -264,6 +290,7 @@ def test_a_festival_day_cannot_be_entered_as_a_working_day():
 
 # --- reading the notice's lines ---------------------------------------------------------
 
+
 def test_parse_announcement_lines():
     days = parse_announcement("""
         # 国务院办公厅关于2027年部分节假日安排的通知
@@ -274,7 +301,9 @@ def test_parse_announcement_lines():
         　2027-05-05　放假　劳动节
     """)
     assert [(d.date.isoformat(), d.is_workday, d.name, d.line) for d in days] == [
-        ("2027-02-05", False, "春节", 3), ("2027-02-06", False, "春节", 3), ("2027-02-07", False, "春节", 3),
+        ("2027-02-05", False, "春节", 3),
+        ("2027-02-06", False, "春节", 3),
+        ("2027-02-07", False, "春节", 3),
         ("2027-02-20", True, "春节调休", 4),
         ("2027-01-30", True, "", 5),
         ("2027-05-06", True, "劳动节调休", 6),
@@ -282,16 +311,19 @@ def test_parse_announcement_lines():
     ]
 
 
-@pytest.mark.parametrize(("text", "line", "fragment"), [
-    ("2027-02-30 上班", 1, "不存在"),
-    ("2027-02-20 加班", 1, "格式应为"),
-    ("上班 2027-02-20", 1, "格式应为"),
-    ("2027-02-20 上班\n2027-02-20 休息", 2, "已在第1行出现"),
-    ("2027-02-01至2027-02-10 休息\n\n2027-02-05 上班", 3, "已在第1行出现"),
-    ("2027-02-10至2027-02-01 休息", 1, "结束日期早于开始日期"),
-    ("2027-01-01至2027-03-01 休息", 1, "最多31天"),
-    ("2027-02-20 上班 " + "调" * 101, 1, "最多100个字"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ("2027-02-30 上班", 1, "不存在"),
+        ("2027-02-20 加班", 1, "格式应为"),
+        ("上班 2027-02-20", 1, "格式应为"),
+        ("2027-02-20 上班\n2027-02-20 休息", 2, "已在第1行出现"),
+        ("2027-02-01至2027-02-10 休息\n\n2027-02-05 上班", 3, "已在第1行出现"),
+        ("2027-02-10至2027-02-01 休息", 1, "结束日期早于开始日期"),
+        ("2027-01-01至2027-03-01 休息", 1, "最多31天"),
+        ("2027-02-20 上班 " + "调" * 101, 1, "最多100个字"),
+    ],
+)
 def test_parse_announcement_names_the_bad_line(text, line, fragment):
     with pytest.raises(AnnouncementError) as caught:
         parse_announcement(text)

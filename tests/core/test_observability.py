@@ -51,8 +51,11 @@ def test_metrics_expose_latency_per_view_and_the_platform_gauges(client, db, set
 
 
 def test_request_id_reaches_the_audit_log_and_the_log_record(client, world):
-    response = client.post("/login/", {"username": "officer_a", "password": "correct-horse-battery"},
-                           HTTP_X_REQUEST_ID="req-12345")
+    response = client.post(
+        "/login/",
+        {"username": "officer_a", "password": "correct-horse-battery"},
+        HTTP_X_REQUEST_ID="req-12345",
+    )
     assert response["X-Request-ID"] == "req-12345"
     assert AuditEvent.objects.get(action="auth.login").request_id == "req-12345"
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", (), None)
@@ -69,7 +72,9 @@ def test_request_id_reaches_the_audit_log_and_the_log_record(client, world):
 def test_json_log_lines_carry_the_request_id(settings):
     from pythonjsonlogger.json import JsonFormatter
 
-    formatter = JsonFormatter(**{k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"})
+    formatter = JsonFormatter(
+        **{k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
+    )
     record = logging.LogRecord("zhifa", logging.WARNING, __file__, 1, "hello", (), None)
     record.request_id = "abc"
     line = json.loads(formatter.format(record))
@@ -82,17 +87,23 @@ def test_task_durations_are_measured(db):
     from zhifa.core import tasks
 
     tasks.verify_audit_chain.apply()
-    assert REGISTRY.get_sample_value("zhifa_task_duration_seconds_count", {"task": "core.verify_audit_chain"}) >= 1
+    assert (
+        REGISTRY.get_sample_value("zhifa_task_duration_seconds_count", {"task": "core.verify_audit_chain"})
+        >= 1
+    )
 
 
-@pytest.mark.parametrize("name, value, error_id", [
-    ("ZHIFA_DISTRICT_CODE", "33080", "zhifa.E001"),
-    ("ZHIFA_PUBLIC_BASE_URL", "ftp://x", "zhifa.E002"),
-    ("ZHIFA_CREDENTIAL_TOKEN_MAX_AGE", 0, "zhifa.E003"),
-    ("ZHIFA_API_MAX_BODY_BYTES", -1, "zhifa.E005"),
-    ("ZHIFA_CASE_CONFIG", [], "zhifa.E010"),
-    ("ZHIFA_AUDIT_ANCHOR_KEY", "short", "zhifa.E011"),
-])
+@pytest.mark.parametrize(
+    "name, value, error_id",
+    [
+        ("ZHIFA_DISTRICT_CODE", "33080", "zhifa.E001"),
+        ("ZHIFA_PUBLIC_BASE_URL", "ftp://x", "zhifa.E002"),
+        ("ZHIFA_CREDENTIAL_TOKEN_MAX_AGE", 0, "zhifa.E003"),
+        ("ZHIFA_API_MAX_BODY_BYTES", -1, "zhifa.E005"),
+        ("ZHIFA_CASE_CONFIG", [], "zhifa.E010"),
+        ("ZHIFA_AUDIT_ANCHOR_KEY", "short", "zhifa.E011"),
+    ],
+)
 def test_system_checks_refuse_bad_platform_settings(name, value, error_id):
     with override_settings(**{name: value}):
         ids = {message.id for message in checks.run_checks()}

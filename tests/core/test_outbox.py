@@ -32,7 +32,9 @@ def test_rolled_back_change_sends_nothing(db, sent, django_capture_on_commit_cal
     assert sent == [] and not OutboxMessage.objects.exists()
 
 
-def test_message_kept_while_the_broker_is_down_and_delivered_later(db, monkeypatch, django_capture_on_commit_callbacks):
+def test_message_kept_while_the_broker_is_down_and_delivered_later(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 

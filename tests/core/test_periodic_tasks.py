@@ -49,7 +49,10 @@ def test_running_each_scheduled_task_twice_changes_nothing_the_second_time(setti
     for name in _scheduled_tasks(settings):
         task = current_app.tasks[name]
         task.apply().get()
-        counts, last = _row_counts(), AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        counts, last = (
+            _row_counts(),
+            AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first(),
+        )
         task.apply().get()
         assert _row_counts() == counts, name
         assert AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() == last, name

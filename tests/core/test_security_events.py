@@ -46,8 +46,9 @@ def test_one_account_from_many_addresses_is_locked(client, world, settings):
     settings.ZHIFA_LOGIN_ACCOUNT_FAILURE_LIMIT = 3
     for n in range(3):
         client.post("/login/", {"username": "officer_a", "password": "bad"}, REMOTE_ADDR=f"10.9.0.{n}")
-    response = client.post("/login/", {"username": "officer_a", "password": "correct-horse-battery"},
-                           REMOTE_ADDR="10.9.0.200")
+    response = client.post(
+        "/login/", {"username": "officer_a", "password": "correct-horse-battery"}, REMOTE_ADDR="10.9.0.200"
+    )
     assert response.status_code == 429
 
 
@@ -75,5 +76,8 @@ def test_role_grant_and_revoke_are_audited_and_need_the_permission(world):
 
 def test_record_view_names_the_fields_not_their_values(world):
     event = audit.record_view(world.leader_a, world.officer_a, ["phone", "id_number"], reason="回访")
-    assert event.action == "personal_data.view" and event.after == {"fields": ["id_number", "phone"], "reason": "回访"}
+    assert event.action == "personal_data.view" and event.after == {
+        "fields": ["id_number", "phone"],
+        "reason": "回访",
+    }
     assert world.officer_a.id_number not in str(event.after)

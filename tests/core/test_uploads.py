@@ -19,7 +19,9 @@ PDF = b"%PDF-1.7\n" + b"x" * 64
 def test_type_is_read_from_the_bytes_not_the_name():
     assert uploads.check_upload(SimpleUploadedFile("a.pdf", JPEG)) == "jpeg"
     with pytest.raises(ValidationError) as exc:
-        uploads.check_upload(SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg"))
+        uploads.check_upload(
+            SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+        )
     assert exc.value.error_dict["file"][0].code == "file_type"
 
 
@@ -43,7 +45,9 @@ def storage(settings, tmp_path, db):
     return AfterCommitStorage(location=tmp_path)
 
 
-def test_file_saved_in_a_transaction_appears_only_on_commit(storage, tmp_path, django_capture_on_commit_callbacks):
+def test_file_saved_in_a_transaction_appears_only_on_commit(
+    storage, tmp_path, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             name = storage.save("docs/a.pdf", ContentFile(PDF))

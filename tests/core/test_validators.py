@@ -28,12 +28,12 @@ TODAY = dt.date(2026, 3, 1)
 
 # --- strategies ---------------------------------------------------------------------------
 
-authority_and_category = st.sampled_from(
-    sorted(a + c for a, cats in USCC_CATEGORIES.items() for c in cats)
-)
+authority_and_category = st.sampled_from(sorted(a + c for a, cats in USCC_CATEGORIES.items() for c in cats))
 digits = st.text(alphabet="0123456789", min_size=6, max_size=6)
 subject_ids = st.text(alphabet=USCC_CHARSET, min_size=9, max_size=9)
-uscc_bodies = st.builds(lambda ac, region, subject: ac + region + subject, authority_and_category, digits, subject_ids)
+uscc_bodies = st.builds(
+    lambda ac, region, subject: ac + region + subject, authority_and_category, digits, subject_ids
+)
 
 births = st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY)
 regions = st.text(alphabet="0123456789", min_size=6, max_size=6)
@@ -50,6 +50,7 @@ def _code(fn, value, **kw) -> str:
 
 
 # --- USCC -----------------------------------------------------------------------------------
+
 
 def test_uscc_weights_are_powers_of_three_mod_31():
     assert USCC_WEIGHTS == (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -80,7 +81,7 @@ def test_uscc_single_substitution_is_detected(body, position, replacement):
     # positions always changes the weighted sum mod 31; the check position trivially differs.
     code = make_uscc(body)
     assume(code[position] != replacement)
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(IdentifierError):
         validate_uscc(changed)
     # Where the structural checks still pass, it is the checksum that catches it.
@@ -123,6 +124,7 @@ def test_uscc_check_char_input_errors():
 
 # --- ID numbers -----------------------------------------------------------------------------
 
+
 def test_id_number_weights():
     assert ID_NUMBER_WEIGHTS == (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -144,7 +146,7 @@ def test_make_id_number_round_trips(region, birth, seq):
 def test_id_number_single_digit_change_is_detected(number, position, digit):
     # 11 is prime and every weight is non-zero mod 11: one changed digit always changes the check.
     assume(number[position] != digit)
-    changed = number[:position] + digit + number[position + 1:]
+    changed = number[:position] + digit + number[position + 1 :]
     with pytest.raises(IdentifierError):
         validate_id_number(changed, today=TODAY)
     if not 6 <= position < 14:  # outside the birth date only the checksum can catch it
@@ -196,6 +198,7 @@ def test_make_id_number_rejects_bad_parts():
 
 
 # --- masking --------------------------------------------------------------------------------
+
 
 def test_mask_id_number():
     assert mask_id_number("11010519491231002X") == "1" + "*" * 16 + "X"

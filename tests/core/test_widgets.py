@@ -17,4 +17,4 @@ def test_select_markup_is_djangos():
     for name in ("plain", "grouped", "many"):
         assert parse_html(str(ours[name])) == parse_html(str(stock[name])), name
     assert "<optgroup" in str(ours["grouped"])
-    assert 'selected>甲 &amp; 乙</option>' in str(ours["plain"]) and "&lt;b&gt;" in str(ours["plain"])
+    assert "selected>甲 &amp; 乙</option>" in str(ours["plain"]) and "&lt;b&gt;" in str(ours["plain"])

@@ -48,6 +48,7 @@ def test_package_data_matches_what_the_tests_assume():
 
 # --- single days ----------------------------------------------------------------------------
 
+
 def test_spring_festival_2026():
     assert is_workday(D(2026, 2, 13))  # Friday before
     assert all(not is_workday(D(2026, 2, day)) for day in range(15, 24))  # 15–23 Feb rest
@@ -92,7 +93,16 @@ def test_order_of_truth_entry_then_package_then_law():
     # 2027 is unknown to the package: 正月初一 falls on Saturday 6 February, 初三 on Monday 8,
     # and the presumed substitutes are Tuesday 9 and Wednesday 10
     assert [is_workday(D(2027, 2, day)) for day in range(4, 13)] == [
-        True, False, False, False, False, False, False, True, True]
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
     # an entry wins over both: a make-up Saturday, and a notice that moves a substitute
     cal = WorkdayCalendar({D(2027, 2, 20): True, D(2027, 2, 10): True, D(2012, 6, 25): False})
     assert cal.is_workday(D(2027, 2, 20)) and cal.is_workday(D(2027, 2, 10))
@@ -140,6 +150,7 @@ def test_datetime_is_treated_as_its_date():
 
 # --- arithmetic -----------------------------------------------------------------------------
 
+
 def test_add_working_days_across_spring_festival():
     start = D(2026, 2, 12)  # Thursday
     assert add_working_days(start, 0) == start
@@ -176,6 +187,7 @@ def test_add_calendar_days():
 
 
 # --- periods --------------------------------------------------------------------------------
+
 
 def test_calendar_deadline_rolls_forward_off_rest_days():
     # 15 days after 1 Feb is Mon 16 Feb, inside the Spring Festival rest → Tue 24 Feb
@@ -215,7 +227,9 @@ def test_statutory_days_under_administrative_compulsion_law():
     assert is_working_day_period(10, ADMINISTRATIVE_COMPULSION)
     assert not is_working_day_period(30, ADMINISTRATIVE_COMPULSION)
     assert not is_working_day_period(10, ADMINISTRATIVE_PENALTY)
-    assert statutory_days(D(2026, 9, 30), 10, ADMINISTRATIVE_COMPULSION) == add_working_days(D(2026, 9, 30), 10)
+    assert statutory_days(D(2026, 9, 30), 10, ADMINISTRATIVE_COMPULSION) == add_working_days(
+        D(2026, 9, 30), 10
+    )
     assert statutory_days(D(2026, 9, 1), 30, ADMINISTRATIVE_COMPULSION) == D(2026, 10, 8)
     with pytest.raises(ValueError):
         is_working_day_period(5, "unknown_law")

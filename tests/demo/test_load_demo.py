@@ -17,8 +17,14 @@ def test_load_demo_belongs_to_the_demo_app():
 
 def test_the_command_calls_each_apps_loader_from_one_list():
     text = (SRC / "demo" / "management" / "commands" / "load_demo.py").read_text(encoding="utf-8")
-    for loader in ("load_demo_catalog", "load_demo_discretion", "load_demo_parties", "load_demo_inspections",
-                   "load_demo_incidents", "load_demo_supervision"):
+    for loader in (
+        "load_demo_catalog",
+        "load_demo_discretion",
+        "load_demo_parties",
+        "load_demo_inspections",
+        "load_demo_incidents",
+        "load_demo_supervision",
+    ):
         assert f"{loader}(" in text
 
 
@@ -48,4 +54,7 @@ def test_every_demo_login_finds_work_waiting(db):
         user = User.objects.get(username=username)
         [desk] = todo.desks_for(user, timezone.localdate())
         counts = {s.key: s.count for s in desk.sections}
-        assert counts["my-incidents"] >= 3 and counts["my-cases"] >= 2 and counts["inspections"] >= 1, (username, counts)
+        assert counts["my-incidents"] >= 3 and counts["my-cases"] >= 2 and counts["inspections"] >= 1, (
+            username,
+            counts,
+        )

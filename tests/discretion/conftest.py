@@ -27,19 +27,58 @@ from zhifa.catalog.models import Domain, EnforcementItem
 DAY = dt.date(2026, 1, 1)
 
 STALL_LEVELS = [
-    {"name": "minor", "conditions": {"first_offence": True, "corrected_in_time": True, "harm_max": "none"},
-     "range_kind": "no_fine", "description": "首次且当场改正"},
-    {"name": "ordinary", "conditions": {"amount": {"min": 0, "max": 5000}}, "range_kind": "fixed", "range_low": 50, "range_high": 200},
-    {"name": "serious", "conditions": {"amount": {"min": 5000, "max": None}}, "range_kind": "fixed", "range_low": 200, "range_high": 500},
-    {"name": "grave", "conditions": {"repeat": True}, "range_kind": "fixed", "range_low": 500, "range_high": 1000},
+    {
+        "name": "minor",
+        "conditions": {"first_offence": True, "corrected_in_time": True, "harm_max": "none"},
+        "range_kind": "no_fine",
+        "description": "首次且当场改正",
+    },
+    {
+        "name": "ordinary",
+        "conditions": {"amount": {"min": 0, "max": 5000}},
+        "range_kind": "fixed",
+        "range_low": 50,
+        "range_high": 200,
+    },
+    {
+        "name": "serious",
+        "conditions": {"amount": {"min": 5000, "max": None}},
+        "range_kind": "fixed",
+        "range_low": 200,
+        "range_high": 500,
+    },
+    {
+        "name": "grave",
+        "conditions": {"repeat": True},
+        "range_kind": "fixed",
+        "range_low": 500,
+        "range_high": 1000,
+    },
 ]
 
 
-def item(code, domain, *, fine_min=None, fine_max=None, kind="penalty", high_frequency=True, status="in_force", name=None):
+def item(
+    code,
+    domain,
+    *,
+    fine_min=None,
+    fine_max=None,
+    kind="penalty",
+    high_frequency=True,
+    status="in_force",
+    name=None,
+):
     return EnforcementItem.objects.create(
-        code=code, name=name or f"测试事项{code}", kind=kind, domain=domain, enforcing_body="comprehensive",
-        penalty_types=["fine"] if kind == "penalty" else [], fine_min=None if fine_min is None else Decimal(fine_min),
-        fine_max=None if fine_max is None else Decimal(fine_max), high_frequency=high_frequency, status=status,
+        code=code,
+        name=name or f"测试事项{code}",
+        kind=kind,
+        domain=domain,
+        enforcing_body="comprehensive",
+        penalty_types=["fine"] if kind == "penalty" else [],
+        fine_min=None if fine_min is None else Decimal(fine_min),
+        fine_max=None if fine_max is None else Decimal(fine_max),
+        high_frequency=high_frequency,
+        status=status,
     )
 
 

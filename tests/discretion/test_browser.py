@@ -19,12 +19,24 @@ def _fits_the_phone(page) -> bool:
 
 @pytest.fixture
 def stalls(world, items):
-    baseline = services.create_baseline(world.guidance_user, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS})
+    baseline = services.create_baseline(
+        world.guidance_user, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS}
+    )
     services.approve_baseline(world.guidance_user, baseline.pk, DAY)
-    services.add_list_entry(world.guidance_user, items.stalls, {
-        "kind": "no_penalty", "first_offence_waiver": True, "title": "首次占道经营且及时改正",
-        "conditions_text": "首次被发现，危害后果轻微，及时改正", "conditions": {"first_offence": True, "harm_max": "minor"},
-        "legal_basis": rules.ART33_1, "effective_from": DAY, "published_on": DAY})
+    services.add_list_entry(
+        world.guidance_user,
+        items.stalls,
+        {
+            "kind": "no_penalty",
+            "first_offence_waiver": True,
+            "title": "首次占道经营且及时改正",
+            "conditions_text": "首次被发现，危害后果轻微，及时改正",
+            "conditions": {"first_offence": True, "harm_max": "minor"},
+            "legal_basis": rules.ART33_1,
+            "effective_from": DAY,
+            "published_on": DAY,
+        },
+    )
     return baseline
 
 
@@ -45,7 +57,11 @@ def test_officer_gets_a_recommendation_on_a_phone(transactional_db, live_server,
     assert "行政处罚法第三十三条第一款" in phone.locator(".recommendation").inner_text()
     assert _fits_the_phone(phone)
     screenshot(phone, "discretion-recommend-phone")
-    for path, name in ((f"/discretion/baselines/{stalls.pk}/", "detail"), ("/discretion/", "list"), ("/discretion/lists/", "lists")):
+    for path, name in (
+        (f"/discretion/baselines/{stalls.pk}/", "detail"),
+        ("/discretion/", "list"),
+        ("/discretion/lists/", "lists"),
+    ):
         phone.goto(f"{live_server.url}{path}")
         assert _fits_the_phone(phone), path
         screenshot(phone, f"discretion-{name}-phone")

@@ -27,11 +27,20 @@ def test_demo_loads_valid_baselines_for_high_frequency_items(world):
         assert rules.validate_baseline(baseline.to_rule()) == [], baseline
     assert FlexibleListEntry.objects.filter(first_offence_waiver=True).count() >= 5
     ind = selectors.indicator(day)
-    assert ind.with_baseline == len(BASELINES) and 0 < ind.value < 1  # items ruled by local amounts stay without
+    assert (
+        ind.with_baseline == len(BASELINES) and 0 < ind.value < 1
+    )  # items ruled by local amounts stay without
     # The revised 露天烧烤 baseline: a case filed before July 2025 keeps version 1.
-    assert selectors.baseline_in_force(DiscretionBaseline.objects.filter(item__code="330208009000").first().item_id,
-                                       dt.date(2025, 3, 1)).version == 1
-    rec = services.recommend_for(selectors.penalty_items().get(code="330209014000"),
-                                 {"first_offence": True, "corrected_in_time": True, "harm": "minor"}, day)
+    assert (
+        selectors.baseline_in_force(
+            DiscretionBaseline.objects.filter(item__code="330208009000").first().item_id, dt.date(2025, 3, 1)
+        ).version
+        == 1
+    )
+    rec = services.recommend_for(
+        selectors.penalty_items().get(code="330209014000"),
+        {"first_offence": True, "corrected_in_time": True, "harm": "minor"},
+        day,
+    )
     assert rec.applicable_entry == rules.FIRST_OFFENCE_WAIVER
     assert load_demo_discretion() == {"baselines": 0, "entries": 0}

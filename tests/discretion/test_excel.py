@@ -27,7 +27,20 @@ def _sheet(rows: list[list]) -> bytes:
 
 
 GOOD = [
-    ["D1", "2026-01-01", None, None, None, "轻微", "首次违法；及时改正；未造成危害后果", "不予罚款", None, None, "否", "当场改正"],
+    [
+        "D1",
+        "2026-01-01",
+        None,
+        None,
+        None,
+        "轻微",
+        "首次违法；及时改正；未造成危害后果",
+        "不予罚款",
+        None,
+        None,
+        "否",
+        "当场改正",
+    ],
     ["D1", "2026-01-01", None, None, None, "一般", "涉案金额0-5000", "固定金额", 50, 200, "否", ""],
     ["D1", "2026-01-01", None, None, None, "较重", "涉案金额5000-", "固定金额", 200, 500, "否", ""],
     ["D1", "2026-01-01", None, None, None, "严重", "再次违法", "固定金额", 500, 1000, "否", ""],
@@ -41,16 +54,20 @@ def test_good_file_creates_drafts(world, items):
     stalls = DiscretionBaseline.objects.get(item=items.stalls)
     assert stalls.status == "draft"
     assert [lv.name for lv in stalls.levels.all()] == [lv["name"] for lv in STALL_LEVELS]
-    assert stalls.levels.get(order=1).conditions == {"first_offence": True, "corrected_in_time": True, "harm_max": "none"}
+    assert stalls.levels.get(order=1).conditions == {
+        "first_offence": True,
+        "corrected_in_time": True,
+        "harm_max": "none",
+    }
     assert stalls.levels.get(order=3).conditions == {"amount": {"min": "5000", "max": None}}
     assert DiscretionBaseline.objects.get(item=items.logging).statutory_kind == "value_multiple"
 
 
 def test_errors_name_row_and_column_and_nothing_is_saved(world, items):
     rows = [list(r) for r in GOOD]
-    rows[1][8] = "五十"            # row 3: not a number
-    rows[2][6] = "涉案金额6000-"   # row 4: gap 5000–6000
-    rows[3][5] = "特别严重"         # row 5: unknown level
+    rows[1][8] = "五十"  # row 3: not a number
+    rows[2][6] = "涉案金额6000-"  # row 4: gap 5000–6000
+    rows[3][5] = "特别严重"  # row 5: unknown level
     rows.append(["NOPE", "2026-01-01", None, None, None, "一般", "", "固定金额", 0, 10, "否", ""])  # row 7
     result = excel.import_baselines(world.guidance_user, _sheet(rows))
     got = {(e["row"], e["column"], e["code"]) for e in result.errors}
@@ -76,7 +93,9 @@ def test_not_an_excel_file(world, items):
 
 
 def test_round_trip(world, items):
-    services.create_baseline(world.guidance_user, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS})
+    services.create_baseline(
+        world.guidance_user, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS}
+    )
     data = excel.export_workbook(DiscretionBaseline.objects.prefetch_related("levels").select_related("item"))
     groups, errors = excel.parse_workbook(data)
     assert errors == []

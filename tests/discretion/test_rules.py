@@ -20,12 +20,19 @@ def fixed(low, high) -> PenaltyRange:
 
 # 占道经营-like: statute 0–1000 yuan.
 STATUTE = fixed(0, 1000)
-STALLS = Baseline((
-    Level("minor", {"first_offence": True, "corrected_in_time": True, "harm_max": "none"}, PenaltyRange(rules.NO_FINE)),
-    Level("ordinary", {"amount": {"min": 0, "max": 5000}}, fixed(50, 200)),
-    Level("serious", {"amount": {"min": 5000, "max": None}}, fixed(200, 500)),
-    Level("grave", {"repeat": True}, fixed(500, 1000)),
-), STATUTE)
+STALLS = Baseline(
+    (
+        Level(
+            "minor",
+            {"first_offence": True, "corrected_in_time": True, "harm_max": "none"},
+            PenaltyRange(rules.NO_FINE),
+        ),
+        Level("ordinary", {"amount": {"min": 0, "max": 5000}}, fixed(50, 200)),
+        Level("serious", {"amount": {"min": 5000, "max": None}}, fixed(200, 500)),
+        Level("grave", {"repeat": True}, fixed(500, 1000)),
+    ),
+    STATUTE,
+)
 
 
 def codes(baseline: Baseline) -> set[str]:
@@ -69,8 +76,10 @@ def test_range_above_the_statute_is_refused():
 
 def test_below_the_minimum_only_as_an_explicit_mitigated_entry():
     statute = fixed(500, 20000)
-    levels = (Level("minor", {"corrected_in_time": True}, fixed(100, 500)),
-              Level("ordinary", {}, fixed(500, 5000)))
+    levels = (
+        Level("minor", {"corrected_in_time": True}, fixed(100, 500)),
+        Level("ordinary", {}, fixed(500, 5000)),
+    )
     problems = rules.validate_baseline(Baseline(levels, statute))
     assert [p.code for p in problems] == ["range_below_statute"]
     assert "第三十二条" in problems[0].message
@@ -103,7 +112,10 @@ def test_matching_levels():
     assert rules.match_level(STALLS, Facts(amount_involved=D(5000))).name == "serious"
     assert rules.match_level(STALLS, Facts(first_offence=True, corrected_in_time=True)).name == "minor"
     # Aggravation wins: a repeat offender is never treated as minor.
-    assert rules.match_level(STALLS, Facts(first_offence=True, corrected_in_time=True, repeat=True)).name == "grave"
+    assert (
+        rules.match_level(STALLS, Facts(first_offence=True, corrected_in_time=True, repeat=True)).name
+        == "grave"
+    )
 
 
 def _articles(rec) -> list[str]:
@@ -118,7 +130,9 @@ def test_minor_corrected_without_harm_gets_no_penalty_citing_article_33():
 
 
 def test_first_offence_waiver_needs_a_list_entry():
-    waiver = Entry(rules.NO_PENALTY, {"first_offence": True, "harm_max": "minor"}, rules.ART33_1, True, "首次占道经营")
+    waiver = Entry(
+        rules.NO_PENALTY, {"first_offence": True, "harm_max": "minor"}, rules.ART33_1, True, "首次占道经营"
+    )
     facts = Facts(first_offence=True, corrected_in_time=True, harm="minor", amount_involved=D(100))
     assert rules.recommend(STALLS, [], facts).lawful_range == fixed(50, 200)
     rec = rules.recommend(STALLS, [waiver], facts)
@@ -141,21 +155,37 @@ def test_minors_and_article_32_circumstances_are_lighter_or_mitigated():
     rec = rules.recommend(STALLS, [], Facts(age=16, amount_involved=D(9000)))
     assert rec.applicable_entry == rules.MITIGATED and rec.lawful_range == fixed(0, 350)
     assert rules.ART30 in _articles(rec)
-    rec = rules.recommend(STALLS, [], Facts(art32_circumstances=frozenset({"confessed"}), amount_involved=D(9000)))
+    rec = rules.recommend(
+        STALLS, [], Facts(art32_circumstances=frozenset({"confessed"}), amount_involved=D(9000))
+    )
     assert rules.ART32 in _articles(rec) and rec.mitigation_basis
 
 
 def test_lighter_list_entry_takes_the_lower_half():
     lighter = Entry(rules.LIGHTER, {"corrected_in_time": True}, rules.ART32, title="主动改正")
-    rec = rules.recommend(STALLS, [lighter], Facts(corrected_in_time=True, amount_involved=D(100), harm="minor"))
+    rec = rules.recommend(
+        STALLS, [lighter], Facts(corrected_in_time=True, amount_involved=D(100), harm="minor")
+    )
     assert rec.applicable_entry == rules.LIGHTER and rec.lawful_range == fixed(50, 125)
 
 
 def test_multiples_are_converted_to_yuan():
     statute = PenaltyRange(rules.VALUE_MULTIPLE, D(3), D(5))
-    baseline = Baseline((Level("ordinary", {"amount": {"min": 0, "max": 10000}}, PenaltyRange(rules.VALUE_MULTIPLE, D(3), D(4))),
-                         Level("serious", {"amount": {"min": 10000, "max": None}}, PenaltyRange(rules.VALUE_MULTIPLE, D(4), D(5)))),
-                        statute)
+    baseline = Baseline(
+        (
+            Level(
+                "ordinary",
+                {"amount": {"min": 0, "max": 10000}},
+                PenaltyRange(rules.VALUE_MULTIPLE, D(3), D(4)),
+            ),
+            Level(
+                "serious",
+                {"amount": {"min": 10000, "max": None}},
+                PenaltyRange(rules.VALUE_MULTIPLE, D(4), D(5)),
+            ),
+        ),
+        statute,
+    )
     assert rules.validate_baseline(baseline) == []
     rec = rules.recommend(baseline, [], Facts(amount_involved=D(2000), value_involved=D(2000)))
     assert rec.yuan == (D(6000), D(8000))
@@ -204,15 +234,29 @@ def baselines(draw):
     if draw(st.booleans()):
         mitigated = draw(st.booleans())
         low = D(0) if mitigated else stat_low
-        levels.append(Level("minor", {"first_offence": True, "corrected_in_time": draw(st.booleans()),
-                                      "harm_max": draw(st.sampled_from(["none", "minor"]))},
-                            PenaltyRange(FIXED, low, points[0]), mitigated=mitigated))
+        levels.append(
+            Level(
+                "minor",
+                {
+                    "first_offence": True,
+                    "corrected_in_time": draw(st.booleans()),
+                    "harm_max": draw(st.sampled_from(["none", "minor"])),
+                },
+                PenaltyRange(FIXED, low, points[0]),
+                mitigated=mitigated,
+            )
+        )
     for n, name in enumerate(names):
         band = {"amount": {"min": bounds[n], "max": bounds[n + 1]}} if len(names) > 1 else {}
         levels.append(Level(name, band, PenaltyRange(FIXED, points[n], points[n + 1])))
     if "grave" not in names and draw(st.booleans()):
-        levels.append(Level("grave", {draw(st.sampled_from(["repeat", "refused_correction"])): True},
-                            PenaltyRange(FIXED, points[-2], points[-1])))
+        levels.append(
+            Level(
+                "grave",
+                {draw(st.sampled_from(["repeat", "refused_correction"])): True},
+                PenaltyRange(FIXED, points[-2], points[-1]),
+            )
+        )
     baseline = Baseline(tuple(levels), PenaltyRange(FIXED, stat_low, stat_high))
     assert rules.validate_baseline(baseline) == [], rules.validate_baseline(baseline)
     return baseline
@@ -221,17 +265,28 @@ def baselines(draw):
 @st.composite
 def facts(draw):
     return Facts(
-        first_offence=draw(st.booleans()), corrected_in_time=draw(st.booleans()), harm=draw(st.sampled_from(HARMS)),
-        amount_involved=D(draw(st.integers(0, 200000))), repeat=draw(st.booleans()),
-        refused_correction=draw(st.booleans()), no_subjective_fault=draw(st.booleans()),
+        first_offence=draw(st.booleans()),
+        corrected_in_time=draw(st.booleans()),
+        harm=draw(st.sampled_from(HARMS)),
+        amount_involved=D(draw(st.integers(0, 200000))),
+        repeat=draw(st.booleans()),
+        refused_correction=draw(st.booleans()),
+        no_subjective_fault=draw(st.booleans()),
         age=draw(st.sampled_from([None, 12, 15, 30])),
-        art32_circumstances=frozenset(draw(st.sets(st.sampled_from(sorted(rules.ART32_CIRCUMSTANCES)), max_size=1))),
+        art32_circumstances=frozenset(
+            draw(st.sets(st.sampled_from(sorted(rules.ART32_CIRCUMSTANCES)), max_size=1))
+        ),
     )
 
 
 @st.composite
 def entries(draw):
-    kinds = draw(st.lists(st.sampled_from([rules.NO_PENALTY, rules.LIGHTER, rules.MITIGATED, rules.NO_COMPULSION]), max_size=3))
+    kinds = draw(
+        st.lists(
+            st.sampled_from([rules.NO_PENALTY, rules.LIGHTER, rules.MITIGATED, rules.NO_COMPULSION]),
+            max_size=3,
+        )
+    )
     result = []
     for kind in kinds:
         conditions = {"first_offence": True} if draw(st.booleans()) else {}
@@ -250,7 +305,7 @@ def more_serious(base: Facts, data) -> Facts:
         base,
         first_offence=base.first_offence and data.draw(st.booleans()),
         corrected_in_time=base.corrected_in_time and data.draw(st.booleans()),
-        harm=data.draw(st.sampled_from(HARMS[HARMS.index(base.harm):])),
+        harm=data.draw(st.sampled_from(HARMS[HARMS.index(base.harm) :])),
         amount_involved=base.amount_involved + D(data.draw(st.integers(0, 100000))),
         repeat=base.repeat or data.draw(st.booleans()),
         refused_correction=base.refused_correction or data.draw(st.booleans()),

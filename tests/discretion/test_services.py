@@ -29,16 +29,25 @@ def _nothing_saved():
 
 
 def stall_baseline(world, items, levels=STALL_LEVELS, day=DAY, approve=True):
-    baseline = services.create_baseline(world.guidance_user, items.stalls, {"effective_from": day, "levels": levels})
+    baseline = services.create_baseline(
+        world.guidance_user, items.stalls, {"effective_from": day, "levels": levels}
+    )
     return services.approve_baseline(world.guidance_user, baseline.pk, day) if approve else baseline
 
 
 def test_create_and_approve_is_audited(world, items):
     baseline = stall_baseline(world, items)
     assert baseline.status == "in_force" and baseline.version == 1 and baseline.published_on == DAY
-    assert (baseline.statutory_kind, baseline.statutory_low, baseline.statutory_high) == ("fixed", D(0), D(1000))
+    assert (baseline.statutory_kind, baseline.statutory_low, baseline.statutory_high) == (
+        "fixed",
+        D(0),
+        D(1000),
+    )
     assert list(baseline.levels.values_list("name", flat=True)) == ["minor", "ordinary", "serious", "grave"]
-    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == ["baseline.create", "baseline.approve"]
+    assert list(AuditEvent.objects.order_by("seq").values_list("action", flat=True)) == [
+        "baseline.create",
+        "baseline.approve",
+    ]
 
 
 def test_overlapping_levels_refused_nothing_saved(world, items):
@@ -69,31 +78,66 @@ def test_range_outside_the_statute_refused_nothing_saved(world, items):
 
 
 def test_below_minimum_refused_unless_mitigated(world, items):
-    levels = [{"name": "minor", "conditions": {"corrected_in_time": True}, "range_kind": "fixed", "range_low": 100, "range_high": 500},
-              {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 500, "range_high": 5000}]
+    levels = [
+        {
+            "name": "minor",
+            "conditions": {"corrected_in_time": True},
+            "range_kind": "fixed",
+            "range_low": 100,
+            "range_high": 500,
+        },
+        {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 500, "range_high": 5000},
+    ]
     with pytest.raises(ValidationError) as exc:
-        services.create_baseline(world.guidance_user, items.barbecue, {"effective_from": DAY, "levels": levels})
+        services.create_baseline(
+            world.guidance_user, items.barbecue, {"effective_from": DAY, "levels": levels}
+        )
     assert ("levels.0.range", "range_below_statute") in _codes(exc.value)
     _nothing_saved()
     levels[0]["mitigated"] = True
-    assert services.create_baseline(world.guidance_user, items.barbecue, {"effective_from": DAY, "levels": levels}).pk
+    assert services.create_baseline(
+        world.guidance_user, items.barbecue, {"effective_from": DAY, "levels": levels}
+    ).pk
 
 
 def test_item_without_fixed_range_needs_multiples(world, items):
-    levels = [{"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 0, "range_high": 100}]
+    levels = [
+        {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 0, "range_high": 100}
+    ]
     with pytest.raises(ValidationError) as exc:
-        services.create_baseline(world.guidance_user, items.logging, {"effective_from": DAY, "levels": levels})
+        services.create_baseline(
+            world.guidance_user, items.logging, {"effective_from": DAY, "levels": levels}
+        )
     assert ("statutory_kind", "statutory_range_required") in _codes(exc.value)
-    levels = [{"name": "ordinary", "conditions": {}, "range_kind": "value_multiple", "range_low": 3, "range_high": 5}]
-    baseline = services.create_baseline(world.guidance_user, items.logging, {
-        "effective_from": DAY, "levels": levels, "statutory_kind": "value_multiple", "statutory_low": 3, "statutory_high": 5})
+    levels = [
+        {
+            "name": "ordinary",
+            "conditions": {},
+            "range_kind": "value_multiple",
+            "range_low": 3,
+            "range_high": 5,
+        }
+    ]
+    baseline = services.create_baseline(
+        world.guidance_user,
+        items.logging,
+        {
+            "effective_from": DAY,
+            "levels": levels,
+            "statutory_kind": "value_multiple",
+            "statutory_low": 3,
+            "statutory_high": 5,
+        },
+    )
     assert baseline.statutory == rules.PenaltyRange("value_multiple", D(3), D(5))
 
 
 def test_only_drafters_and_approvers(world, items):
     with pytest.raises(PermissionDenied):
         services.create_baseline(world.user_a, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS})
-    baseline = services.create_baseline(world.bureau_admin, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS})
+    baseline = services.create_baseline(
+        world.bureau_admin, items.stalls, {"effective_from": DAY, "levels": STALL_LEVELS}
+    )
     with pytest.raises(PermissionDenied):
         services.approve_baseline(world.bureau_admin, baseline.pk)
 
@@ -112,15 +156,27 @@ def test_a_case_filed_before_a_new_version_keeps_the_old_one(world, items):
     assert selectors.baseline_in_force(items.stalls, dt.date(2026, 7, 1)).pk == second.pk
     assert selectors.baseline_in_force(items.stalls, dt.date(2025, 12, 31)) is None
     facts = {"amount_involved": "100"}
-    assert services.recommend_for(items.stalls, facts, dt.date(2026, 3, 1)).lawful_range == rules.PenaltyRange("fixed", D(50), D(200))
-    assert services.recommend_for(items.stalls, facts, dt.date(2026, 8, 1)).lawful_range == rules.PenaltyRange("fixed", D(100), D(300))
+    assert services.recommend_for(
+        items.stalls, facts, dt.date(2026, 3, 1)
+    ).lawful_range == rules.PenaltyRange("fixed", D(50), D(200))
+    assert services.recommend_for(
+        items.stalls, facts, dt.date(2026, 8, 1)
+    ).lawful_range == rules.PenaltyRange("fixed", D(100), D(300))
 
 
 def test_entry_for_a_repealed_item_refused_nothing_saved(world, items):
     with pytest.raises(DomainError) as exc:
-        services.add_list_entry(world.guidance_user, items.old, {
-            "kind": "no_penalty", "title": "首次", "conditions_text": "首次违法", "legal_basis": rules.ART33_1,
-            "effective_from": DAY})
+        services.add_list_entry(
+            world.guidance_user,
+            items.old,
+            {
+                "kind": "no_penalty",
+                "title": "首次",
+                "conditions_text": "首次违法",
+                "legal_basis": rules.ART33_1,
+                "effective_from": DAY,
+            },
+        )
     assert exc.value.code == "item_repealed" and "第三十八条" in exc.value.message
     assert FlexibleListEntry.objects.count() == 0
     assert not AuditEvent.objects.exists()
@@ -128,12 +184,25 @@ def test_entry_for_a_repealed_item_refused_nothing_saved(world, items):
 
 def test_waiver_entry_and_recommendation_cite_articles(world, items):
     stall_baseline(world, items)
-    services.add_list_entry(world.guidance_user, items.stalls, {
-        "kind": "no_penalty", "first_offence_waiver": True, "title": "首次占道经营且及时改正",
-        "conditions_text": "首次被发现占道经营，危害后果轻微，及时改正", "conditions": {"first_offence": True, "harm_max": "minor"},
-        "legal_basis": rules.ART33_1, "effective_from": DAY, "published_on": DAY})
-    rec = services.recommend_for(items.stalls, {"first_offence": True, "corrected_in_time": True, "harm": "minor",
-                                                "amount_involved": 300}, dt.date(2026, 2, 1))
+    services.add_list_entry(
+        world.guidance_user,
+        items.stalls,
+        {
+            "kind": "no_penalty",
+            "first_offence_waiver": True,
+            "title": "首次占道经营且及时改正",
+            "conditions_text": "首次被发现占道经营，危害后果轻微，及时改正",
+            "conditions": {"first_offence": True, "harm_max": "minor"},
+            "legal_basis": rules.ART33_1,
+            "effective_from": DAY,
+            "published_on": DAY,
+        },
+    )
+    rec = services.recommend_for(
+        items.stalls,
+        {"first_offence": True, "corrected_in_time": True, "harm": "minor", "amount_involved": 300},
+        dt.date(2026, 2, 1),
+    )
     assert rec.applicable_entry == rules.FIRST_OFFENCE_WAIVER
     assert [article for _, article in rec.reasons] == [rules.ART34, rules.ART33_1]
     assert all(text for text, _ in rec.reasons)
@@ -141,9 +210,18 @@ def test_waiver_entry_and_recommendation_cite_articles(world, items):
 
 def test_waiver_entry_must_be_a_first_offence_no_penalty_entry(world, items):
     with pytest.raises(ValidationError) as exc:
-        services.add_list_entry(world.guidance_user, items.stalls, {
-            "kind": "lighter", "first_offence_waiver": True, "title": "x", "conditions_text": "x",
-            "legal_basis": rules.ART32, "effective_from": DAY})
+        services.add_list_entry(
+            world.guidance_user,
+            items.stalls,
+            {
+                "kind": "lighter",
+                "first_offence_waiver": True,
+                "title": "x",
+                "conditions_text": "x",
+                "legal_basis": rules.ART32,
+                "effective_from": DAY,
+            },
+        )
     assert ("first_offence_waiver", "waiver_conditions") in _codes(exc.value)
 
 
@@ -157,10 +235,38 @@ def test_indicator_against_hand_count(world, items):
     """High-frequency penalty items in force: D1, D2, D3. D1 gets a baseline in force, D2 only a
     draft, D4 (not high-frequency) one in force: 1 / 3."""
     stall_baseline(world, items)
-    services.create_baseline(world.guidance_user, items.barbecue, {"effective_from": DAY, "levels": [
-        {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 500, "range_high": 20000}]})
-    noise = services.create_baseline(world.guidance_user, items.noise, {"effective_from": DAY, "levels": [
-        {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 200, "range_high": 20000}]})
+    services.create_baseline(
+        world.guidance_user,
+        items.barbecue,
+        {
+            "effective_from": DAY,
+            "levels": [
+                {
+                    "name": "ordinary",
+                    "conditions": {},
+                    "range_kind": "fixed",
+                    "range_low": 500,
+                    "range_high": 20000,
+                }
+            ],
+        },
+    )
+    noise = services.create_baseline(
+        world.guidance_user,
+        items.noise,
+        {
+            "effective_from": DAY,
+            "levels": [
+                {
+                    "name": "ordinary",
+                    "conditions": {},
+                    "range_kind": "fixed",
+                    "range_low": 200,
+                    "range_high": 20000,
+                }
+            ],
+        },
+    )
     services.approve_baseline(world.guidance_user, noise.pk, DAY)
     ind = selectors.indicator(dt.date(2026, 3, 1))
     assert (ind.high_frequency, ind.with_baseline, ind.value, ind.meets_goal) == (3, 1, D("0.3333"), False)

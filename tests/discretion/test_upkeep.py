@@ -22,9 +22,15 @@ from zhifa.discretion import rules, selectors, services
 from zhifa.discretion.models import FlexibleListEntry
 from zhifa.organizations.models import Organization, User
 
-WAIVER = {"kind": "no_penalty", "first_offence_waiver": True, "title": "首次占道经营且及时改正",
-          "conditions_text": "首次被发现，危害后果轻微，及时改正", "conditions": {"first_offence": True, "harm_max": "minor"},
-          "legal_basis": rules.ART33_1, "effective_from": DAY}
+WAIVER = {
+    "kind": "no_penalty",
+    "first_offence_waiver": True,
+    "title": "首次占道经营且及时改正",
+    "conditions_text": "首次被发现，危害后果轻微，及时改正",
+    "conditions": {"first_offence": True, "harm_max": "minor"},
+    "legal_basis": rules.ART33_1,
+    "effective_from": DAY,
+}
 FACTS = {"first_offence": True, "corrected_in_time": True, "harm": "minor", "amount_involved": 100}
 
 
@@ -37,7 +43,10 @@ def test_a_departments_draft_is_reviewed_before_it_applies(world, items):
     with pytest.raises(PermissionDenied):
         services.approve_list_entry(world.bureau_admin, entry.pk)
     services.approve_list_entry(world.guidance_user, entry.pk, published_on=DAY)
-    assert services.recommend_for(items.stalls, FACTS, dt.date(2026, 2, 1)).applicable_entry == rules.FIRST_OFFENCE_WAIVER
+    assert (
+        services.recommend_for(items.stalls, FACTS, dt.date(2026, 2, 1)).applicable_entry
+        == rules.FIRST_OFFENCE_WAIVER
+    )
     assert list(selectors.public_entries(rules.FIRST_OFFENCE_WAIVER, dt.date(2026, 2, 1))) == [entry]
 
 
@@ -47,9 +56,16 @@ def test_a_revision_replaces_the_entry_from_its_date_and_keeps_the_old_one(world
     later = DAY + dt.timedelta(days=90)
     with pytest.raises(ValidationError):
         services.revise_list_entry(world.bureau_admin, old.pk, {**WAIVER, "effective_from": DAY})
-    new = services.revise_list_entry(world.bureau_admin, old.pk, {**WAIVER, "title": "首次占道经营（修订）",
-                                                                  "conditions": {"first_offence": True, "harm_max": "none"},
-                                                                  "effective_from": later})
+    new = services.revise_list_entry(
+        world.bureau_admin,
+        old.pk,
+        {
+            **WAIVER,
+            "title": "首次占道经营（修订）",
+            "conditions": {"first_offence": True, "harm_max": "none"},
+            "effective_from": later,
+        },
+    )
     with pytest.raises(DomainError):
         services.revise_list_entry(world.bureau_admin, old.pk, {**WAIVER, "effective_from": later})
     services.approve_list_entry(world.guidance_user, new.pk, published_on=later)
@@ -61,15 +77,48 @@ def test_a_revision_replaces_the_entry_from_its_date_and_keeps_the_old_one(world
 
 
 def test_drafting_is_for_the_items_department(world, items):
-    other = Organization.objects.create(name="市场监督管理局", kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
-                                        region=world.district, parent=world.root, is_enforcement_body=True)
+    other = Organization.objects.create(
+        name="市场监督管理局",
+        kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
+        region=world.district,
+        parent=world.root,
+        is_enforcement_body=True,
+    )
     Claim.objects.create(item=items.barbecue, organization=other, level="district", region=world.district)
     with pytest.raises(PermissionDenied):
-        services.create_baseline(world.bureau_admin, items.barbecue, {"effective_from": DAY, "levels": [
-            {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 500, "range_high": 20000}]})
+        services.create_baseline(
+            world.bureau_admin,
+            items.barbecue,
+            {
+                "effective_from": DAY,
+                "levels": [
+                    {
+                        "name": "ordinary",
+                        "conditions": {},
+                        "range_kind": "fixed",
+                        "range_low": 500,
+                        "range_high": 20000,
+                    }
+                ],
+            },
+        )
     market_admin = new_user("market_admin", other, User.Role.DEPARTMENT_ADMIN)
-    services.create_baseline(market_admin, items.barbecue, {"effective_from": DAY, "levels": [
-        {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 500, "range_high": 20000}]})
+    services.create_baseline(
+        market_admin,
+        items.barbecue,
+        {
+            "effective_from": DAY,
+            "levels": [
+                {
+                    "name": "ordinary",
+                    "conditions": {},
+                    "range_kind": "fixed",
+                    "range_low": 500,
+                    "range_high": 20000,
+                }
+            ],
+        },
+    )
 
 
 def test_catalog_changes_that_break_lists_or_baselines_are_refused(world, items):
@@ -86,16 +135,36 @@ def test_baseline_form_creates_a_draft_and_the_guidance_office_publishes_it(clie
     client.force_login(world.bureau_admin)
     page = client.get("/discretion/baselines/new/").content.decode()
     assert "情节档次 1" in page and items.stalls.name in page
-    response = client.post("/discretion/baselines/new/", {
-        "item": items.stalls.pk, "effective_from": str(DAY),
-        "level0-name": "minor", "level0-range_kind": "fixed", "level0-range_low": "0", "level0-range_high": "100",
-        "level0-first_offence": "on", "level0-harm_max": "none",
-        "level1-name": "ordinary", "level1-range_kind": "fixed", "level1-range_low": "50", "level1-range_high": "500",
-        "level2-name": "serious", "level2-range_kind": "fixed", "level2-range_low": "300", "level2-range_high": "1000",
-        "level2-repeat": "on", **{f"level3-{k}": v for k, v in {"name": "", "range_kind": "fixed"}.items()}})
+    response = client.post(
+        "/discretion/baselines/new/",
+        {
+            "item": items.stalls.pk,
+            "effective_from": str(DAY),
+            "level0-name": "minor",
+            "level0-range_kind": "fixed",
+            "level0-range_low": "0",
+            "level0-range_high": "100",
+            "level0-first_offence": "on",
+            "level0-harm_max": "none",
+            "level1-name": "ordinary",
+            "level1-range_kind": "fixed",
+            "level1-range_low": "50",
+            "level1-range_high": "500",
+            "level2-name": "serious",
+            "level2-range_kind": "fixed",
+            "level2-range_low": "300",
+            "level2-range_high": "1000",
+            "level2-repeat": "on",
+            **{f"level3-{k}": v for k, v in {"name": "", "range_kind": "fixed"}.items()},
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     baseline = items.stalls.baselines.get()
-    assert baseline.status == "draft" and [lv.name for lv in baseline.levels.all()] == ["minor", "ordinary", "serious"]
+    assert baseline.status == "draft" and [lv.name for lv in baseline.levels.all()] == [
+        "minor",
+        "ordinary",
+        "serious",
+    ]
     assert baseline.levels.get(name="serious").conditions == {"repeat": True}
     assert "批准施行并公布" not in client.get(f"/discretion/baselines/{baseline.pk}/").content.decode()
     client.force_login(world.guidance_user)
@@ -106,10 +175,19 @@ def test_baseline_form_creates_a_draft_and_the_guidance_office_publishes_it(clie
 
 def test_entry_pages(client, world, items):
     client.force_login(world.bureau_admin)
-    client.post("/discretion/lists/new/", {"kind": "no_penalty", "item": items.stalls.pk, "title": "首次轻微占道",
-                                            "conditions_text": "首次、及时改正", "legal_basis": rules.ART33_1,
-                                            "first_offence_waiver": "on", "first_offence": "on",
-                                            "effective_from": str(DAY)})
+    client.post(
+        "/discretion/lists/new/",
+        {
+            "kind": "no_penalty",
+            "item": items.stalls.pk,
+            "title": "首次轻微占道",
+            "conditions_text": "首次、及时改正",
+            "legal_basis": rules.ART33_1,
+            "first_offence_waiver": "on",
+            "first_offence": "on",
+            "effective_from": str(DAY),
+        },
+    )
     entry = FlexibleListEntry.objects.get()
     assert entry.status == "draft"
     assert "审核公布" not in client.get("/discretion/lists/review/").content.decode()
@@ -124,22 +202,57 @@ def test_entry_pages(client, world, items):
 def test_the_api_drafts_and_the_guidance_office_publishes(client, world, items):
     admin = ApiKey.generate("综执局", world.bureau, User.Role.DEPARTMENT_ADMIN)[1]
     guidance = ApiKey.generate("指导办", world.guidance, User.Role.GUIDANCE_OFFICE)[1]
-    body = {"item_code": "D1", "effective_from": str(DAY), "levels": [
-        {"name": lv["name"], "conditions": lv.get("conditions", {}), "range_kind": lv["range_kind"],
-         "range_low": str(lv.get("range_low", 0)), "range_high": str(lv.get("range_high", 0))} for lv in STALL_LEVELS]}
-    created = client.post("/api/v1/discretion/baselines", body, content_type="application/json", HTTP_X_API_KEY=admin)
+    body = {
+        "item_code": "D1",
+        "effective_from": str(DAY),
+        "levels": [
+            {
+                "name": lv["name"],
+                "conditions": lv.get("conditions", {}),
+                "range_kind": lv["range_kind"],
+                "range_low": str(lv.get("range_low", 0)),
+                "range_high": str(lv.get("range_high", 0)),
+            }
+            for lv in STALL_LEVELS
+        ],
+    }
+    created = client.post(
+        "/api/v1/discretion/baselines", body, content_type="application/json", HTTP_X_API_KEY=admin
+    )
     assert created.status_code == 201, created.content
     baseline_id = created.json()["id"]
-    assert client.post(f"/api/v1/discretion/baselines/{baseline_id}/approve", {}, content_type="application/json",
-                       HTTP_X_API_KEY=admin).status_code == 403
-    approved = client.post(f"/api/v1/discretion/baselines/{baseline_id}/approve", {"published_on": str(DAY)},
-                           content_type="application/json", HTTP_X_API_KEY=guidance)
+    assert (
+        client.post(
+            f"/api/v1/discretion/baselines/{baseline_id}/approve",
+            {},
+            content_type="application/json",
+            HTTP_X_API_KEY=admin,
+        ).status_code
+        == 403
+    )
+    approved = client.post(
+        f"/api/v1/discretion/baselines/{baseline_id}/approve",
+        {"published_on": str(DAY)},
+        content_type="application/json",
+        HTTP_X_API_KEY=guidance,
+    )
     assert approved.json()["status"] == "in_force"
-    entry = client.post("/api/v1/discretion/lists", {**{k: v for k, v in WAIVER.items() if k != "effective_from"},
-                                                      "item_code": "D1", "effective_from": str(DAY)},
-                        content_type="application/json", HTTP_X_API_KEY=admin)
+    entry = client.post(
+        "/api/v1/discretion/lists",
+        {
+            **{k: v for k, v in WAIVER.items() if k != "effective_from"},
+            "item_code": "D1",
+            "effective_from": str(DAY),
+        },
+        content_type="application/json",
+        HTTP_X_API_KEY=admin,
+    )
     assert entry.status_code == 201 and entry.json()["status"] == "draft"
-    published = client.post(f"/api/v1/discretion/lists/{entry.json()['id']}/approve", {}, content_type="application/json",
-                            HTTP_X_API_KEY=guidance)
+    published = client.post(
+        f"/api/v1/discretion/lists/{entry.json()['id']}/approve",
+        {},
+        content_type="application/json",
+        HTTP_X_API_KEY=guidance,
+    )
     assert published.json()["status"] == "published"
     assert services.recommend_for(items.stalls, FACTS, DAY).applicable_entry == rules.FIRST_OFFENCE_WAIVER

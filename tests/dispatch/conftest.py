@@ -18,12 +18,22 @@ SHANGFANG_POINT = {"lat": "28.805000", "lng": "119.030000"}  # near 上方镇's 
 
 @pytest.fixture
 def command(world):
-    centre = Organization.objects.create(name="行政执法统一指挥中心", kind=Organization.Kind.COMMAND_CENTER,
-                                         region=world.district, parent=world.root)
-    market = Organization.objects.create(name=MARKET, kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
-                                         region=world.district, parent=world.root, is_enforcement_body=True)
+    centre = Organization.objects.create(
+        name="行政执法统一指挥中心",
+        kind=Organization.Kind.COMMAND_CENTER,
+        region=world.district,
+        parent=world.root,
+    )
+    market = Organization.objects.create(
+        name=MARKET,
+        kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
+        region=world.district,
+        parent=world.root,
+        is_enforcement_body=True,
+    )
     return SimpleNamespace(
-        centre=centre, market=market,
+        centre=centre,
+        market=market,
         user=new_user("dispatcher", centre, User.Role.COMMAND_CENTER),
         market_officer=new_user("market_officer", market, User.Role.OFFICER),
         officer_b=new_user("officer_b", world.team_b, User.Role.OFFICER, world.officer_b),
@@ -40,7 +50,13 @@ def catalog(world, command):
 
 
 def report_data(**overrides) -> dict:
-    data = {"source": "hotline", "text": "上方镇新街菜场门口流动摊贩占道经营，堵住了人行道", "address": "上方镇新街菜场门口",
-            **SHANGFANG_POINT, "reporter_name": "王小明", "reporter_phone": "13812345678"}
+    data = {
+        "source": "hotline",
+        "text": "上方镇新街菜场门口流动摊贩占道经营，堵住了人行道",
+        "address": "上方镇新街菜场门口",
+        **SHANGFANG_POINT,
+        "reporter_name": "王小明",
+        "reporter_phone": "13812345678",
+    }
     data.update(overrides)
     return data

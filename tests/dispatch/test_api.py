@@ -51,8 +51,12 @@ def test_bad_pushes_get_field_errors_and_save_nothing(client, world, command):
 
 def test_township_key_reads_its_incident_but_not_another_townships(client, world, command, catalog):
     created = _push(client, command.hotline_key, report_data(), "h-1").json()
-    client.post(f"{URL}/{created['id']}/actions/assign", data="{}", content_type="application/json",
-                HTTP_X_API_KEY=command.hotline_key)
+    client.post(
+        f"{URL}/{created['id']}/actions/assign",
+        data="{}",
+        content_type="application/json",
+        HTTP_X_API_KEY=command.hotline_key,
+    )
     assert client.get(f"{URL}/{created['id']}", HTTP_X_API_KEY=command.township_key).status_code == 200
     client.force_login(world.leader_b)
     response = client.get(f"{URL}/{created['id']}")
@@ -62,43 +66,74 @@ def test_township_key_reads_its_incident_but_not_another_townships(client, world
 
 def test_actions_through_the_api_report_guard_codes(client, world, command, catalog):
     created = _push(client, command.hotline_key, report_data(), "h-1").json()
-    response = client.post(f"{URL}/{created['id']}/actions/close", data="{}", content_type="application/json",
-                           HTTP_X_API_KEY=command.hotline_key)
+    response = client.post(
+        f"{URL}/{created['id']}/actions/close",
+        data="{}",
+        content_type="application/json",
+        HTTP_X_API_KEY=command.hotline_key,
+    )
     assert response.status_code == 400 and response.json()["code"] == "invalid_transition"
 
 
 def test_open311_services_and_requests(client, world, command, catalog):
     services = client.get("/api/v1/dispatch/open311/services.json", HTTP_X_API_KEY=command.hotline_key).json()
     assert {"service_code": "02", "service_name": "市容环境卫生"}.items() <= services[1].items()
-    form = {"service_code": "08", "lat": "28.805", "long": "119.03", "address_string": "上方镇新街",
-            "description": "楼下饭店油烟直排，熏得窗户发黑", "phone": "13900001111"}
-    response = client.post("/api/v1/dispatch/open311/requests.json", data=form, HTTP_X_API_KEY=command.hotline_key)
+    form = {
+        "service_code": "08",
+        "lat": "28.805",
+        "long": "119.03",
+        "address_string": "上方镇新街",
+        "description": "楼下饭店油烟直排，熏得窗户发黑",
+        "phone": "13900001111",
+    }
+    response = client.post(
+        "/api/v1/dispatch/open311/requests.json", data=form, HTTP_X_API_KEY=command.hotline_key
+    )
     assert response.status_code == 201, response.content
     code = response.json()[0]["service_request_id"]
     incident = Incident.objects.get(tracking_code=code)
     assert incident.source == "complaint" and incident.item.code == "330208007000"
-    detail = client.get(f"/api/v1/dispatch/open311/requests/{code}.json", HTTP_X_API_KEY=command.hotline_key).json()[0]
+    detail = client.get(
+        f"/api/v1/dispatch/open311/requests/{code}.json", HTTP_X_API_KEY=command.hotline_key
+    ).json()[0]
     assert detail["status"] == "open" and detail["lat"] == 28.805
-    as_json = client.post("/api/v1/dispatch/open311/requests.json", data=json.dumps({**form, "service_code": "99"}),
-                          content_type="application/json", HTTP_X_API_KEY=command.hotline_key)
+    as_json = client.post(
+        "/api/v1/dispatch/open311/requests.json",
+        data=json.dumps({**form, "service_code": "99"}),
+        content_type="application/json",
+        HTTP_X_API_KEY=command.hotline_key,
+    )
     assert as_json.status_code == 422 and as_json.json()["field"] == "service_code"
 
 
 def test_dispute_through_the_api_binds_the_decision(client, world, command, catalog):
     created = _push(client, command.hotline_key, report_data(), "h-1").json()
-    client.post(f"{URL}/{created['id']}/actions/assign", data="{}", content_type="application/json",
-                HTTP_X_API_KEY=command.hotline_key)
+    client.post(
+        f"{URL}/{created['id']}/actions/assign",
+        data="{}",
+        content_type="application/json",
+        HTTP_X_API_KEY=command.hotline_key,
+    )
     client.force_login(world.user_a)
-    raised = client.post(f"{URL}/{created['id']}/disputes", data=json.dumps(
-        {"other_org_id": world.bureau.pk, "reason": "主干道属执法局"}), content_type="application/json")
+    raised = client.post(
+        f"{URL}/{created['id']}/disputes",
+        data=json.dumps({"other_org_id": world.bureau.pk, "reason": "主干道属执法局"}),
+        content_type="application/json",
+    )
     assert raised.status_code == 201, raised.content
     dispute_id = raised.json()["id"]
-    denied = client.post(f"/api/v1/dispatch/disputes/{dispute_id}/decision", data=json.dumps(
-        {"decided_org_id": world.bureau.pk, "decision": "我说了算"}), content_type="application/json")
+    denied = client.post(
+        f"/api/v1/dispatch/disputes/{dispute_id}/decision",
+        data=json.dumps({"decided_org_id": world.bureau.pk, "decision": "我说了算"}),
+        content_type="application/json",
+    )
     assert denied.status_code == 403
     client.force_login(world.guidance_user)
-    decided = client.post(f"/api/v1/dispatch/disputes/{dispute_id}/decision", data=json.dumps(
-        {"decided_org_id": world.bureau.pk, "decision": "由执法局承办"}), content_type="application/json")
+    decided = client.post(
+        f"/api/v1/dispatch/disputes/{dispute_id}/decision",
+        data=json.dumps({"decided_org_id": world.bureau.pk, "decision": "由执法局承办"}),
+        content_type="application/json",
+    )
     assert decided.status_code == 200 and decided.json()["state"] == "decided"
     assert Incident.objects.get(pk=created["id"]).responsible_org == world.bureau
 

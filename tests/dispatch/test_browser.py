@@ -33,13 +33,17 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def test_the_command_centre_triages_an_incident_the_router_was_unsure_of(transactional_db, live_server, world,
-                                                                         command, catalog, desktop):
+def test_the_command_centre_triages_an_incident_the_router_was_unsure_of(
+    transactional_db, live_server, world, command, catalog, desktop
+):
     # 12345 pushes a call the router cannot place with confidence.
-    response = desktop.request.post(f"{live_server.url}/api/v1/dispatch/incidents",
-                                    data=json.dumps(report_data(text="楼下那家店天天搞得乌烟瘴气的，你们来看看吧",
-                                                                external_id="12345-T-1")),
-                                    headers={"X-API-Key": command.hotline_key, "Content-Type": "application/json"})
+    response = desktop.request.post(
+        f"{live_server.url}/api/v1/dispatch/incidents",
+        data=json.dumps(
+            report_data(text="楼下那家店天天搞得乌烟瘴气的，你们来看看吧", external_id="12345-T-1")
+        ),
+        headers={"X-API-Key": command.hotline_key, "Content-Type": "application/json"},
+    )
     assert response.status == 201
     incident = Incident.objects.get(external_id="12345-T-1")
     if not incident.needs_triage:  # the router is sure of this one: make the journey about one it is not
@@ -52,17 +56,24 @@ def test_the_command_centre_triages_an_incident_the_router_was_unsure_of(transac
     card = desktop.locator(f'[data-incident="{incident.pk}"]')
     assert "最接近" in card.locator(".triage-reason").inner_text()
     screenshot(desktop, "dispatch-triage-queue")
-    card.get_by_label("执法事项").select_option(label="生态环境 · 对餐饮服务业经营者未安装油烟净化设施或者不正常使用油烟净化设施超标排放油烟的行政处罚")
+    card.get_by_label("执法事项").select_option(
+        label="生态环境 · 对餐饮服务业经营者未安装油烟净化设施或者不正常使用油烟净化设施超标排放油烟的行政处罚"
+    )
     card.get_by_role("button", name="分拣并交办").click()
     desktop.wait_for_selector("text=已分拣")
     incident.refresh_from_db()
     assert incident.state == "assigned" and incident.item.code == "330208007000" and not incident.needs_triage
     example = RoutingExample.objects.get(incident=incident)
-    assert example.kind == "triage" and example.item == incident.item and example.created_by == command.user.username
+    assert (
+        example.kind == "triage"
+        and example.item == incident.item
+        and example.created_by == command.user.username
+    )
 
 
-def test_an_officer_reports_a_problem_with_a_photo_from_his_phone(transactional_db, live_server, world, command,
-                                                                  catalog, phone, media, tmp_path):
+def test_an_officer_reports_a_problem_with_a_photo_from_his_phone(
+    transactional_db, live_server, world, command, catalog, phone, media, tmp_path
+):
     picture = tmp_path / "现场.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (120, 80, 40)).save(buffer, format="JPEG")
@@ -83,12 +94,14 @@ def test_an_officer_reports_a_problem_with_a_photo_from_his_phone(transactional_
     assert incident.source == "patrol" and incident.created_by == world.user_a.username
     photo = IncidentPhoto.objects.get(incident=incident)
     assert photo.stage == "report" and (media / photo.file.name).exists()
-    assert phone.locator(f'img[src$="/dispatch/photos/{photo.pk}/"]').evaluate("img => img.naturalWidth") == 64
+    assert (
+        phone.locator(f'img[src$="/dispatch/photos/{photo.pk}/"]').evaluate("img => img.naturalWidth") == 64
+    )
 
 
-def test_a_citizen_rates_a_closed_incident_and_a_low_rating_reaches_the_check_list(transactional_db, live_server,
-                                                                                   world, command, catalog, phone,
-                                                                                   desktop):
+def test_a_citizen_rates_a_closed_incident_and_a_low_rating_reaches_the_check_list(
+    transactional_db, live_server, world, command, catalog, phone, desktop
+):
     incident, _ = services.report_incident(command.user, report_data())
     services.transition(command.user, incident.pk, "assign")
     services.transition(world.user_a, incident.pk, "accept")

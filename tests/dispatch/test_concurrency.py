@@ -19,7 +19,6 @@ URL = "/api/v1/dispatch/incidents"
 N = 50
 
 
-
 def _fire(key: str, body: dict, idempotency_key: str | None = None) -> list[tuple[int, dict]]:
     """``N`` threads post the same push after a barrier; their (status, body) answers."""
     barrier = threading.Barrier(N)
@@ -54,7 +53,9 @@ def _warm(command):
     routing.route("占道经营")
 
 
-def test_fifty_identical_pushes_with_one_idempotency_key_store_one_incident(transactional_db, world, command, catalog):
+def test_fifty_identical_pushes_with_one_idempotency_key_store_one_incident(
+    transactional_db, world, command, catalog
+):
     assert connection.vendor == "postgresql"
     _warm(command)
     body = report_data()  # no external id: only the key can tell the pushes apart
@@ -66,7 +67,9 @@ def test_fifty_identical_pushes_with_one_idempotency_key_store_one_incident(tran
     assert Incident.objects.count() == 1 and IdempotencyKey.objects.count() == 1
 
 
-def test_fifty_identical_pushes_with_one_external_id_store_one_incident(transactional_db, world, command, catalog):
+def test_fifty_identical_pushes_with_one_external_id_store_one_incident(
+    transactional_db, world, command, catalog
+):
     _warm(command)
     body = report_data(external_id="12345-2026-000042")
     answers = _fire(command.hotline_key, body)
@@ -77,21 +80,36 @@ def test_fifty_identical_pushes_with_one_external_id_store_one_incident(transact
 
 def test_a_duplicate_external_id_shows_the_incident_only_to_its_sender(client, world, command, catalog):
     body = report_data(external_id="12345-2026-000077")
-    first = client.post(URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=command.hotline_key)
+    first = client.post(
+        URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=command.hotline_key
+    )
     assert first.status_code == 201
     # another key of the same body (the hotline's command centre) is answered with it
     _, same_body_key = ApiKey.generate("12345 热线备用", command.centre, User.Role.COMMAND_CENTER)
-    again = client.post(URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=same_body_key)
+    again = client.post(
+        URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=same_body_key
+    )
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     # another platform guessing the id learns nothing about the incident
-    other = client.post(URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=command.township_key)
+    other = client.post(
+        URL, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=command.township_key
+    )
     assert other.status_code == 409
-    assert other.json()["code"] == "external_id_taken" and "id" not in other.json() and "text" not in str(other.json())
+    assert (
+        other.json()["code"] == "external_id_taken"
+        and "id" not in other.json()
+        and "text" not in str(other.json())
+    )
     assert Incident.objects.count() == 1
 
 
 def test_an_idempotency_key_longer_than_the_column_is_a_field_error(client, world, command, catalog):
-    response = client.post(URL, data=json.dumps(report_data()), content_type="application/json",
-                           HTTP_X_API_KEY=command.hotline_key, HTTP_IDEMPOTENCY_KEY="k" * 201)
+    response = client.post(
+        URL,
+        data=json.dumps(report_data()),
+        content_type="application/json",
+        HTTP_X_API_KEY=command.hotline_key,
+        HTTP_IDEMPOTENCY_KEY="k" * 201,
+    )
     assert response.status_code == 422 and response.json()["field"] == "Idempotency-Key"
     assert Incident.objects.count() == 0

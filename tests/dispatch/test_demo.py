@@ -15,9 +15,20 @@ def test_demo_incidents_cover_the_loop(db):
     created = load_demo_incidents(seed=7, count=120)
     assert created == 120
     states = set(Incident.objects.values_list("state", flat=True))
-    assert {rules.REPORTED, rules.ASSIGNED, rules.ACCEPTED, rules.HANDLING, rules.REPLIED, rules.EVALUATED,
-            rules.CLOSED, rules.RETURNED} <= states
+    assert {
+        rules.REPORTED,
+        rules.ASSIGNED,
+        rules.ACCEPTED,
+        rules.HANDLING,
+        rules.REPLIED,
+        rules.EVALUATED,
+        rules.CLOSED,
+        rules.RETURNED,
+    } <= states
     assert Incident.objects.values("township").distinct().count() >= 10
     assert Incident.objects.filter(overdue=True).exists()
-    assert IncidentEvent.objects.filter(action="close").count() == Incident.objects.filter(state="closed").count()
+    assert (
+        IncidentEvent.objects.filter(action="close").count()
+        == Incident.objects.filter(state="closed").count()
+    )
     assert load_demo_incidents(seed=7, count=120) == 0  # the same seed again creates nothing

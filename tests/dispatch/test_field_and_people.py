@@ -24,24 +24,36 @@ def _photo(name="现场.png", color=(200, 30, 30)):
     return SimpleUploadedFile(name, _png(color), content_type="image/png")
 
 
-FINDING = {"text": "新街菜场门口流动摊贩占道经营，堵住人行道", "address": "上方镇新街菜场门口", "priority": "normal",
-           **SHANGFANG_POINT}
+FINDING = {
+    "text": "新街菜场门口流动摊贩占道经营，堵住人行道",
+    "address": "上方镇新街菜场门口",
+    "priority": "normal",
+    **SHANGFANG_POINT,
+}
 
 
-def test_an_officer_reports_what_he_finds_with_photos_and_it_enters_the_loop(client, world, command, catalog,
-                                                                             django_capture_on_commit_callbacks):
+def test_an_officer_reports_what_he_finds_with_photos_and_it_enters_the_loop(
+    client, world, command, catalog, django_capture_on_commit_callbacks
+):
     client.force_login(world.user_a)
     form = client.get("/dispatch/found/")
     assert form.status_code == 200 and "发现上报" in form.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/dispatch/found/", {**FINDING, "key": "k-1",
-                                                    "photos": [_photo(), _photo("2.png", (0, 90, 0))]})
+        response = client.post(
+            "/dispatch/found/", {**FINDING, "key": "k-1", "photos": [_photo(), _photo("2.png", (0, 90, 0))]}
+        )
     assert response.status_code == 302
     incident = Incident.objects.get()
-    assert incident.source == "patrol" and incident.created_by == "officer_a" and incident.township == world.shangfang
+    assert (
+        incident.source == "patrol"
+        and incident.created_by == "officer_a"
+        and incident.township == world.shangfang
+    )
     assert incident.state == "reported" and incident.item.code == "330202010000"
     photos = list(IncidentPhoto.objects.filter(incident=incident))
-    assert len(photos) == 2 and all(p.stage == "report" and p.file.storage.exists(p.file.name) for p in photos)
+    assert len(photos) == 2 and all(
+        p.stage == "report" and p.file.storage.exists(p.file.name) for p in photos
+    )
     # the same submission again (a retry after a lost connection) gives the same incident
     again = client.post("/dispatch/found/", {**FINDING, "key": "k-1", "photos": [_photo()]})
     assert again.status_code == 302 and Incident.objects.count() == 1
@@ -62,7 +74,11 @@ def test_a_bad_finding_names_the_field_and_saves_nothing(client, world, command,
     assert response.status_code == 400 and "照片须为 JPEG、PNG、WebP 或 GIF 图片" in response.content.decode()
     response = client.post("/dispatch/found/", {**FINDING, "key": "k-3", "lat": "39.9", "lng": "116.4"})
     assert response.status_code == 400 and "不在衢江区范围内" in response.content.decode()
-    assert Incident.objects.count() == 0 and IncidentPhoto.objects.count() == 0 and IdempotencyKey.objects.count() == 0
+    assert (
+        Incident.objects.count() == 0
+        and IncidentPhoto.objects.count() == 0
+        and IdempotencyKey.objects.count() == 0
+    )
 
 
 def test_only_field_roles_report_findings(client, world, command, catalog):
@@ -80,8 +96,10 @@ def test_the_reply_may_carry_photos(client, world, command, catalog, django_capt
     client.force_login(world.user_a)
     client.post(f"/dispatch/incidents/{incident.pk}/act/accept/")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/dispatch/incidents/{incident.pk}/act/reply/",
-                               {"reply": "已劝离摊贩", "photos": [_photo(color=(1, 2, 3))]})
+        response = client.post(
+            f"/dispatch/incidents/{incident.pk}/act/reply/",
+            {"reply": "已劝离摊贩", "photos": [_photo(color=(1, 2, 3))]},
+        )
     assert response.status_code == 302
     photo = IncidentPhoto.objects.get(incident=incident)
     assert photo.stage == "feedback" and photo.uploaded_by == "officer_a"
@@ -106,7 +124,9 @@ def test_the_handler_sees_the_phone_to_call_back_and_each_view_is_audited(client
     assert views.count() == 1
 
 
-def test_the_triage_queue_shows_the_unsure_and_the_dispatcher_assigns_from_it(client, world, command, catalog):
+def test_the_triage_queue_shows_the_unsure_and_the_dispatcher_assigns_from_it(
+    client, world, command, catalog
+):
     incident, _ = services.report_incident(command.user, report_data(text="想问一下公积金提取怎么办理"))
     client.force_login(command.user)
     queue = client.get("/dispatch/").content.decode()
@@ -135,7 +155,9 @@ def test_the_check_list_shows_low_ratings_to_the_command_centre(client, world, c
     client.force_login(command.user)
     page = client.get("/dispatch/checks/").content.decode()
     assert incident.tracking_code in page and "没人来过" in page
-    response = client.post(f"/dispatch/checks/{check.pk}/finish/", {"result": "回访核实属实", "outcome": "confirm"})
+    response = client.post(
+        f"/dispatch/checks/{check.pk}/finish/", {"result": "回访核实属实", "outcome": "confirm"}
+    )
     assert response.status_code == 302
     check.refresh_from_db()
     assert check.state == "confirmed" and check.finished_by == command.user

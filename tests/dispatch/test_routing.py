@@ -7,13 +7,16 @@ from zhifa.catalog.models import EnforcementItem, TownshipItemChoice
 from zhifa.dispatch import routing
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("村口小卖部把过期的牛奶饼干还摆在货架上卖", "330209004000"),
-    ("江边半夜有采砂船偷偷在挖沙", "330213008000"),
-    ("网吧里好几个小学生在打游戏，老板也不管", "330217002000"),
-    ("田畈里又有人在烧稻草秆，烟大得看不见路", "330208010000"),
-    ("厂区宿舍的逃生出口用铁链锁住了", "330216009000"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("村口小卖部把过期的牛奶饼干还摆在货架上卖", "330209004000"),
+        ("江边半夜有采砂船偷偷在挖沙", "330213008000"),
+        ("网吧里好几个小学生在打游戏，老板也不管", "330217002000"),
+        ("田畈里又有人在烧稻草秆，烟大得看不见路", "330208010000"),
+        ("厂区宿舍的逃生出口用铁链锁住了", "330216009000"),
+    ],
+)
 def test_router_finds_the_item(world, command, catalog, text, code):
     assert [s.code for s in routing.suggest(text)][:1] == [code]
 
@@ -27,10 +30,14 @@ def test_router_returns_at_most_three_ranked_suggestions(world, command, catalog
 
 def test_responsible_body_by_list_and_claim(world, command, catalog):
     items = EnforcementItem.objects.in_bulk(field_name="code")
-    assert routing.responsible_for(items["330202010000"], world.shangfang)[0] == world.team_a  # base township item
+    assert (
+        routing.responsible_for(items["330202010000"], world.shangfang)[0] == world.team_a
+    )  # base township item
     assert routing.responsible_for(items["330202010000"], world.xiachuan)[0] == world.team_b
     assert routing.responsible_for(items["330213008000"], world.shangfang)[0] == world.bureau  # comprehensive
-    assert routing.responsible_for(items["330209004000"], world.shangfang)[0] == command.market  # professional
+    assert (
+        routing.responsible_for(items["330209004000"], world.shangfang)[0] == command.market
+    )  # professional
     optional = items["330208021000"]  # optional township item: the bureau unless the township chose it
     assert routing.responsible_for(optional, world.shangfang)[0] == world.bureau
     TownshipItemChoice.objects.create(region=world.shangfang, item=optional)
@@ -38,6 +45,7 @@ def test_responsible_body_by_list_and_claim(world, command, catalog):
 
 
 # ---- the labelled set -----------------------------------------------------------------------------
+
 
 def test_the_generated_set_covers_every_domain_with_a_fixed_held_out_test_split():
     from collections import Counter
@@ -56,10 +64,12 @@ def test_the_generated_set_covers_every_domain_with_a_fixed_held_out_test_split(
     assert all(kinds[k] >= 40 for k in ("typos", "colloquial", "multi", "no_match", "short", "long"))
     assert generator.generate(splits=("test",)) == test  # the same seed, the same split
     train_texts = " ".join(e.text for e in examples if e.split == "train")
-    held_phrasings = [held[0] for code in phrases.PHRASES for held in [phrases.shared_and_held_out(code)[1]] if held]
+    held_phrasings = [
+        held[0] for code in phrases.PHRASES for held in [phrases.shared_and_held_out(code)[1]] if held
+    ]
     assert held_phrasings and not any(p in train_texts for p in held_phrasings)
     assert not any(e.voice == "letter" for e in examples if e.split == "train")
-    held_topics = [t for topic in generator.NO_MATCH_TOPICS[generator.SHARED_TOPICS:] for t in topic]
+    held_topics = [t for topic in generator.NO_MATCH_TOPICS[generator.SHARED_TOPICS :] for t in topic]
     assert not any(t in train_texts for t in held_topics)
     assert any(t in " ".join(e.text for e in test) for t in held_topics)
 
@@ -84,6 +94,7 @@ def test_typos_keep_the_sound_or_the_shape():
 
 # ---- confidence, abstention, triage ---------------------------------------------------------------
 
+
 def test_a_clear_text_is_routed_with_a_probability_and_the_model_version(world, command, catalog):
     from tests.dispatch.conftest import report_data
     from zhifa.dispatch import services
@@ -91,12 +102,19 @@ def test_a_clear_text_is_routed_with_a_probability_and_the_model_version(world, 
     result = routing.route("楼下饭店的油烟直接排到我家窗户，没装净化器")
     assert not result.abstain and result.suggestions[0].code == "330208007000"
     assert 0.5 < result.confidence <= 1 and result.model_version.startswith("base-")
-    incident, _ = services.report_incident(command.user, report_data(text="楼下饭店的油烟直接排到我家窗户，没装净化器"))
-    assert incident.routing_model == result.model_version and incident.routing_confidence == pytest.approx(result.confidence)
+    incident, _ = services.report_incident(
+        command.user, report_data(text="楼下饭店的油烟直接排到我家窗户，没装净化器")
+    )
+    assert incident.routing_model == result.model_version and incident.routing_confidence == pytest.approx(
+        result.confidence
+    )
     assert not incident.needs_triage and incident.item.code == "330208007000"
 
 
-@pytest.mark.parametrize("text", ["我家老人走失了，请帮忙寻找", "想问一下公积金提取怎么办理", "小区门口的公交站台太远了，希望加一个站"])
+@pytest.mark.parametrize(
+    "text",
+    ["我家老人走失了，请帮忙寻找", "想问一下公积金提取怎么办理", "小区门口的公交站台太远了，希望加一个站"],
+)
 def test_a_text_matching_no_item_waits_for_triage_with_the_two_closest_items(world, command, catalog, text):
     from tests.dispatch.conftest import report_data
     from zhifa.dispatch import selectors, services
@@ -116,7 +134,9 @@ def test_the_dispatchers_choice_in_triage_is_kept_as_a_labelled_example(world, c
     incident, _ = services.report_incident(command.user, report_data(text="我家老人走失了，请帮忙寻找"))
     item = EnforcementItem.objects.get(code="330202010000")
     assigned = services.transition(command.user, incident.pk, "assign", item=item)
-    assert assigned.responsible_org == world.team_a and not assigned.needs_triage  # the body the item calls for
+    assert (
+        assigned.responsible_org == world.team_a and not assigned.needs_triage
+    )  # the body the item calls for
     example = RoutingExample.objects.get()
     assert example.kind == "triage" and example.item == item and example.text == incident.text
     assert example.model_version == incident.routing_model and example.organization == world.team_a
@@ -124,8 +144,9 @@ def test_the_dispatchers_choice_in_triage_is_kept_as_a_labelled_example(world, c
     other, _ = services.report_incident(command.user, report_data())
     services.transition(command.user, other.pk, "assign")
     services.transition(command.user, other.pk, "transfer", organization=world.bureau, reason="属综合执法局")
-    assert list(RoutingExample.objects.filter(incident=other).order_by("pk").values_list("kind", flat=True)) == [
-        "confirmation", "reassignment"]
+    assert list(
+        RoutingExample.objects.filter(incident=other).order_by("pk").values_list("kind", flat=True)
+    ) == ["confirmation", "reassignment"]
 
 
 def test_retraining_keeps_a_new_model_only_if_it_is_not_worse(world, command, catalog, monkeypatch):
@@ -134,8 +155,13 @@ def test_retraining_keeps_a_new_model_only_if_it_is_not_worse(world, command, ca
     from zhifa.dispatch.routing_model import Metrics
 
     item = EnforcementItem.objects.get(code="330208021000")
-    RoutingExample.objects.create(text="咕噜咕噜坊夜里乱哄哄", item=item, kind="correction", created_at=timezone.now(),
-                                  created_by="dispatcher")
+    RoutingExample.objects.create(
+        text="咕噜咕噜坊夜里乱哄哄",
+        item=item,
+        kind="correction",
+        created_at=timezone.now(),
+        created_by="dispatcher",
+    )
     real = routing.evaluation
     calls = []
 
@@ -143,17 +169,26 @@ def test_retraining_keeps_a_new_model_only_if_it_is_not_worse(world, command, ca
         result = real(model, items)
         calls.append(model.version)
         if model.version.startswith("r-"):
-            result["overall"] = Metrics(**{**result["overall"].as_dict(), "top1": result["overall"].top1 - 0.01})
+            result["overall"] = Metrics(
+                **{**result["overall"].as_dict(), "top1": result["overall"].top1 - 0.01}
+            )
         return result
 
     monkeypatch.setattr(routing, "evaluation", evaluation)
     row = services.retrain_router()
     assert not row.adopted and not row.active and "未启用" in row.note and row.blob is None
-    assert RoutingModelVersion.objects.filter(version__startswith="base-", adopted=True).exists()  # the baseline's figures
+    assert RoutingModelVersion.objects.filter(
+        version__startswith="base-", adopted=True
+    ).exists()  # the baseline's figures
     assert services.retrain_router().pk == row.pk  # nothing new: nothing trained
     monkeypatch.setattr(routing, "evaluation", real)
-    RoutingExample.objects.create(text="嘀嘀嗒嗒坊半夜吵闹", item=item, kind="correction", created_at=timezone.now(),
-                                  created_by="dispatcher")
+    RoutingExample.objects.create(
+        text="嘀嘀嗒嗒坊半夜吵闹",
+        item=item,
+        kind="correction",
+        created_at=timezone.now(),
+        created_by="dispatcher",
+    )
     adopted = services.retrain_router()
     assert adopted.adopted and adopted.active and adopted.examples == 2 and adopted.metrics["top1"] >= 0.9
     assert set(adopted.metrics["domains"]) >= {"市容环境卫生", "生态环境", "无对应事项"}

@@ -11,32 +11,54 @@ from zhifa.dispatch import rules
 CAL = WorkdayCalendar()
 
 
-@pytest.mark.parametrize(("state", "action", "target"), [
-    ("reported", "assign", "assigned"), ("returned", "assign", "assigned"), ("assigned", "accept", "accepted"),
-    ("assigned", "return", "returned"), ("accepted", "handle", "handling"), ("handling", "reply", "replied"),
-    ("accepted", "reply", "replied"), ("replied", "evaluate", "evaluated"), ("evaluated", "close", "closed"),
-    ("closed", "reopen", "assigned"), ("handling", "transfer", "assigned"),
-])
+@pytest.mark.parametrize(
+    ("state", "action", "target"),
+    [
+        ("reported", "assign", "assigned"),
+        ("returned", "assign", "assigned"),
+        ("assigned", "accept", "accepted"),
+        ("assigned", "return", "returned"),
+        ("accepted", "handle", "handling"),
+        ("handling", "reply", "replied"),
+        ("accepted", "reply", "replied"),
+        ("replied", "evaluate", "evaluated"),
+        ("evaluated", "close", "closed"),
+        ("closed", "reopen", "assigned"),
+        ("handling", "transfer", "assigned"),
+    ],
+)
 def test_the_loop_moves_forward(state, action, target):
     assert rules.next_state(state, action) == target
 
 
-@pytest.mark.parametrize(("state", "action"), [
-    ("reported", "accept"), ("reported", "reply"), ("assigned", "close"), ("handling", "evaluate"),
-    ("closed", "assign"), ("merged", "reopen"), ("replied", "transfer"), ("evaluated", "merge"),
-])
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        ("reported", "accept"),
+        ("reported", "reply"),
+        ("assigned", "close"),
+        ("handling", "evaluate"),
+        ("closed", "assign"),
+        ("merged", "reopen"),
+        ("replied", "transfer"),
+        ("evaluated", "merge"),
+    ],
+)
 def test_skipping_a_step_is_refused(state, action):
     refusal = rules.next_state(state, action)
     assert isinstance(refusal, rules.Refusal) and refusal.code == "invalid_transition"
 
 
-@pytest.mark.parametrize(("action", "kwargs", "code"), [
-    ("return", {"state": "assigned", "reason": "  "}, "reason_required"),
-    ("transfer", {"state": "assigned", "reason": "不归我们管", "same_org": True}, "transfer_same_org"),
-    ("transfer", {"state": "assigned", "reason": "x", "has_org": False}, "responsible_org_required"),
-    ("reopen", {"state": "closed"}, "reason_required"),
-    ("reply", {"state": "handling", "reply": ""}, "reply_required"),
-])
+@pytest.mark.parametrize(
+    ("action", "kwargs", "code"),
+    [
+        ("return", {"state": "assigned", "reason": "  "}, "reason_required"),
+        ("transfer", {"state": "assigned", "reason": "不归我们管", "same_org": True}, "transfer_same_org"),
+        ("transfer", {"state": "assigned", "reason": "x", "has_org": False}, "responsible_org_required"),
+        ("reopen", {"state": "closed"}, "reason_required"),
+        ("reply", {"state": "handling", "reply": ""}, "reply_required"),
+    ],
+)
 def test_guards_name_their_reason(action, kwargs, code):
     refusal = rules.action_refusal(action, **kwargs)
     assert refusal is not None and refusal.code == code
@@ -52,7 +74,9 @@ def test_normal_deadline_skips_the_national_day_holiday_and_counts_the_make_up_s
     # Assigned Wed 30 Sep 2026: 1–7 Oct are holidays, Sat 10 Oct is a make-up working day.
     rule = rules.deadline_rule(rules.NORMAL)
     assert rules.due_date(CAL, dt.date(2026, 9, 30), rule) == dt.date(2026, 10, 13)
-    assert rules.due_date(CAL, dt.date(2026, 9, 30), rules.deadline_rule(rules.URGENT)) == dt.date(2026, 10, 8)
+    assert rules.due_date(CAL, dt.date(2026, 9, 30), rules.deadline_rule(rules.URGENT)) == dt.date(
+        2026, 10, 8
+    )
     assert rules.due_date(CAL, dt.date(2026, 9, 30), rule, rules.ESCALATION_FACTOR) == dt.date(2026, 10, 27)
 
 
@@ -95,11 +119,29 @@ def test_responsible_body_follows_the_catalog():
     assert rules.responsible_body(enforcing_body="township", on_township_list=True, **common).org_id == 7
     # An optional item the township did not choose stays with the bureau.
     assert rules.responsible_body(enforcing_body="township", on_township_list=False, **common).org_id == 1
-    assert rules.responsible_body(enforcing_body="comprehensive", on_township_list=False,
-                                  township_team_id=7, district_claimant_id=3, bureau_id=1).org_id == 3
-    assert rules.responsible_body(enforcing_body="professional", on_township_list=False,
-                                  township_team_id=7, district_claimant_id=9, bureau_id=1).org_id == 9
-    assert rules.responsible_body(enforcing_body="professional", on_township_list=False, **common).org_id is None
+    assert (
+        rules.responsible_body(
+            enforcing_body="comprehensive",
+            on_township_list=False,
+            township_team_id=7,
+            district_claimant_id=3,
+            bureau_id=1,
+        ).org_id
+        == 3
+    )
+    assert (
+        rules.responsible_body(
+            enforcing_body="professional",
+            on_township_list=False,
+            township_team_id=7,
+            district_claimant_id=9,
+            bureau_id=1,
+        ).org_id
+        == 9
+    )
+    assert (
+        rules.responsible_body(enforcing_body="professional", on_township_list=False, **common).org_id is None
+    )
 
 
 def test_distance_and_similarity():
@@ -116,15 +158,37 @@ def test_phone_masking():
 CLOSED_AT = dt.datetime(2026, 5, 1, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"state": "replied", "score": 5, "closed_at": None, "rated_at": None}, "not_closed"),
-    ({"state": "closed", "score": 0, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
-    ({"state": "closed", "score": 6, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
-    ({"state": "closed", "score": None, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
-    ({"state": "closed", "score": True, "closed_at": CLOSED_AT, "rated_at": None}, "satisfaction_out_of_range"),
-    ({"state": "closed", "score": 4, "closed_at": CLOSED_AT, "rated_at": CLOSED_AT + dt.timedelta(hours=1)},
-     "already_rated"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"state": "replied", "score": 5, "closed_at": None, "rated_at": None}, "not_closed"),
+        (
+            {"state": "closed", "score": 0, "closed_at": CLOSED_AT, "rated_at": None},
+            "satisfaction_out_of_range",
+        ),
+        (
+            {"state": "closed", "score": 6, "closed_at": CLOSED_AT, "rated_at": None},
+            "satisfaction_out_of_range",
+        ),
+        (
+            {"state": "closed", "score": None, "closed_at": CLOSED_AT, "rated_at": None},
+            "satisfaction_out_of_range",
+        ),
+        (
+            {"state": "closed", "score": True, "closed_at": CLOSED_AT, "rated_at": None},
+            "satisfaction_out_of_range",
+        ),
+        (
+            {
+                "state": "closed",
+                "score": 4,
+                "closed_at": CLOSED_AT,
+                "rated_at": CLOSED_AT + dt.timedelta(hours=1),
+            },
+            "already_rated",
+        ),
+    ],
+)
 def test_the_reporter_rates_once_per_closure_from_one_to_five(kwargs, code):
     # 闭环管理：办结后由群众评价满意度（1–5 分），每次办结评价一次
     refusal = rules.rating_refusal(**kwargs)
@@ -132,17 +196,24 @@ def test_the_reporter_rates_once_per_closure_from_one_to_five(kwargs, code):
 
 
 def test_a_rating_after_a_second_closure_counts_again_and_two_or_less_is_dissatisfied():
-    assert rules.rating_refusal(state="closed", score=3, closed_at=CLOSED_AT,
-                                rated_at=CLOSED_AT - dt.timedelta(days=3)) is None
+    assert (
+        rules.rating_refusal(
+            state="closed", score=3, closed_at=CLOSED_AT, rated_at=CLOSED_AT - dt.timedelta(days=3)
+        )
+        is None
+    )
     assert rules.dissatisfied(2) and rules.dissatisfied(1) and not rules.dissatisfied(3)
 
 
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"state": "replied", "reason": "没修好", "already": False}, "not_closed"),
-    ({"state": "closed", "reason": "  ", "already": False}, "reason_required"),
-    ({"state": "closed", "reason": "没修好", "already": True}, "already_reopened"),
-    ({"state": "closed", "reason": "长" * 501, "already": False}, "reason_too_long"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"state": "replied", "reason": "没修好", "already": False}, "not_closed"),
+        ({"state": "closed", "reason": "  ", "already": False}, "reason_required"),
+        ({"state": "closed", "reason": "没修好", "already": True}, "already_reopened"),
+        ({"state": "closed", "reason": "长" * 501, "already": False}, "reason_too_long"),
+    ],
+)
 def test_the_reporter_may_ask_once_with_a_reason_to_reopen(kwargs, code):
     refusal = rules.citizen_reopen_refusal(**kwargs)
     assert refusal is not None and refusal.code == code

@@ -19,14 +19,21 @@ def _field_codes(exc: ValidationError) -> dict[str, str]:
     return {field: errors[0].code for field, errors in exc.error_dict.items()}
 
 
-@pytest.mark.parametrize(("overrides", "field", "code"), [
-    ({"source": "wechat"}, "source", "unknown_source"),
-    ({"text": "", "title": "", "address": "", "lat": None, "lng": None}, "text", "text_or_location_required"),
-    ({"lat": "30.274", "lng": "120.155"}, "lat", "outside_district"),
-    ({"lat": "28.9", "lng": None}, "lng", "coordinates_incomplete"),
-    ({"lat": "北纬28度"}, "lat", "invalid_coordinate"),
-    ({"priority": "very"}, "priority", "invalid_priority"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"source": "wechat"}, "source", "unknown_source"),
+        (
+            {"text": "", "title": "", "address": "", "lat": None, "lng": None},
+            "text",
+            "text_or_location_required",
+        ),
+        ({"lat": "30.274", "lng": "120.155"}, "lat", "outside_district"),
+        ({"lat": "28.9", "lng": None}, "lng", "coordinates_incomplete"),
+        ({"lat": "北纬28度"}, "lat", "invalid_coordinate"),
+        ({"priority": "very"}, "priority", "invalid_priority"),
+    ],
+)
 def test_bad_input_names_the_field_and_saves_nothing(world, command, overrides, field, code):
     with pytest.raises(ValidationError) as exc:
         services.report_incident(command.user, report_data(**overrides), idempotency_key="k1")
@@ -51,7 +58,9 @@ def test_same_external_id_without_a_key_is_one_incident(world, command, catalog)
 def test_replayed_key_with_another_body_is_refused(world, command, catalog):
     services.report_incident(command.user, report_data(), idempotency_key="push-1")
     with pytest.raises(DomainError) as exc:
-        services.report_incident(command.user, report_data(text="另一件事：噪声扰民"), idempotency_key="push-1")
+        services.report_incident(
+            command.user, report_data(text="另一件事：噪声扰民"), idempotency_key="push-1"
+        )
     assert exc.value.code == "idempotency_conflict" and exc.value.status == 409
     assert Incident.objects.count() == 1
 
@@ -61,7 +70,10 @@ def test_a_pushed_incident_is_located_routed_and_masked(world, command, catalog)
     assert incident.township == world.shangfang
     assert incident.item.code == "330202010000"  # 占道经营: a base item of the township list
     assert incident.suggested_org == world.team_a
-    assert len(incident.suggestions) == 3 and incident.suggestions[0]["score"] >= incident.suggestions[1]["score"]
+    assert (
+        len(incident.suggestions) == 3
+        and incident.suggestions[0]["score"] >= incident.suggestions[1]["score"]
+    )
     assert incident.masked_phone == "138****5678"
     assert incident.state == "reported" and incident.responsible_org is None
 
@@ -76,7 +88,9 @@ def test_the_whole_loop_is_worked_by_the_right_people_and_audited(world, command
     assert incident.responsible_org == world.team_a and incident.due_at is not None
     for action, kwargs in (("accept", {}), ("handle", {}), ("reply", {"reply": "已劝离摊贩并宣传教育"})):
         services.transition(world.user_a, incident.pk, action, **kwargs)
-    with pytest.raises(DomainError) as exc:  # satisfaction is the reporter's to give, not the command centre's
+    with pytest.raises(
+        DomainError
+    ) as exc:  # satisfaction is the reporter's to give, not the command centre's
         services.transition(command.user, incident.pk, "evaluate", satisfaction=5)
     assert exc.value.code == "rated_by_reporter" and exc.value.field == "satisfaction"
     services.transition(command.user, incident.pk, "evaluate")
@@ -84,8 +98,11 @@ def test_the_whole_loop_is_worked_by_the_right_people_and_audited(world, command
     assert closed.state == "closed" and closed.closed_at is not None
     actions = list(IncidentEvent.objects.filter(incident=incident).values_list("action", flat=True))
     assert actions == ["report", "assign", "accept", "handle", "reply", "evaluate", "close"]
-    audited = set(AuditEvent.objects.filter(object_id=str(incident.pk), object_type="dispatch.Incident")
-                  .values_list("action", flat=True))
+    audited = set(
+        AuditEvent.objects.filter(object_id=str(incident.pk), object_type="dispatch.Incident").values_list(
+            "action", flat=True
+        )
+    )
     assert {"incident.report", "incident.assign", "incident.reply", "incident.close"} <= audited
 
 
@@ -142,7 +159,9 @@ def test_a_dissatisfied_reporter_sends_the_incident_to_the_command_centres_check
         services.finish_check(world.user_a, check.pk, reopen=True, result="x")
     done = services.finish_check(command.user, check.pk, reopen=True, result="经回访核实，摊贩仍在")
     incident.refresh_from_db()
-    assert done.state == "reopened" and incident.state == "assigned" and incident.responsible_org == world.team_a
+    assert (
+        done.state == "reopened" and incident.state == "assigned" and incident.responsible_org == world.team_a
+    )
     assert AuditEvent.objects.filter(action="incident.check_finished", object_id=str(incident.pk)).exists()
 
 
@@ -151,7 +170,11 @@ def test_a_good_rating_opens_no_check_and_the_reporter_may_reopen_once(world, co
     services.rate(incident.tracking_code, 4)
     assert not HandlingCheck.objects.exists()
     reopened = services.citizen_reopen(incident.tracking_code, "晚上又来摆摊了")
-    assert reopened.state == "assigned" and reopened.citizen_reopened_at is not None and reopened.due_at is not None
+    assert (
+        reopened.state == "assigned"
+        and reopened.citizen_reopened_at is not None
+        and reopened.due_at is not None
+    )
     event = IncidentEvent.objects.filter(incident=incident, action="reopen").get()
     assert "报告人反映问题未解决" in event.note and event.actor_name == "公众（门户网站）"
     for action, kwargs in (("accept", {}), ("reply", {"reply": "已再次处理"})):
@@ -172,9 +195,18 @@ def test_deadline_overdue_and_escalation_across_the_national_day_holiday(world, 
     assert incident.due_at.astimezone(SHANGHAI).date() == dt.date(2026, 10, 13)
     assert incident.escalate_at.astimezone(SHANGHAI).date() == dt.date(2026, 10, 27)
 
-    assert services.sweep_deadlines(dt.datetime(2026, 10, 13, 18, 0, tzinfo=SHANGHAI)) == {"overdue": 0, "escalated": 0}
-    assert services.sweep_deadlines(dt.datetime(2026, 10, 14, 0, 30, tzinfo=SHANGHAI)) == {"overdue": 1, "escalated": 0}
-    assert services.sweep_deadlines(dt.datetime(2026, 10, 14, 0, 40, tzinfo=SHANGHAI)) == {"overdue": 0, "escalated": 0}
+    assert services.sweep_deadlines(dt.datetime(2026, 10, 13, 18, 0, tzinfo=SHANGHAI)) == {
+        "overdue": 0,
+        "escalated": 0,
+    }
+    assert services.sweep_deadlines(dt.datetime(2026, 10, 14, 0, 30, tzinfo=SHANGHAI)) == {
+        "overdue": 1,
+        "escalated": 0,
+    }
+    assert services.sweep_deadlines(dt.datetime(2026, 10, 14, 0, 40, tzinfo=SHANGHAI)) == {
+        "overdue": 0,
+        "escalated": 0,
+    }
     incident.refresh_from_db()
     assert incident.overdue and not incident.escalated
     assert services.sweep_deadlines(dt.datetime(2026, 10, 28, 8, 0, tzinfo=SHANGHAI))["escalated"] == 1
@@ -187,12 +219,17 @@ def test_replied_incidents_are_not_marked_overdue(world, command, catalog):
     incident = _assigned(world, command, now=dt.datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI))
     services.transition(world.user_a, incident.pk, "accept")
     services.transition(world.user_a, incident.pk, "reply", reply="已处理")
-    assert services.sweep_deadlines(dt.datetime(2026, 11, 30, tzinfo=SHANGHAI)) == {"overdue": 0, "escalated": 0}
+    assert services.sweep_deadlines(dt.datetime(2026, 11, 30, tzinfo=SHANGHAI)) == {
+        "overdue": 0,
+        "escalated": 0,
+    }
 
 
 def test_dispute_decision_binds_and_is_audited(world, command, catalog):
     incident = _assigned(world, command)
-    dispute = services.raise_dispute(world.user_a, incident.pk, world.bureau, "摊点在城区主干道，属执法局直管路段")
+    dispute = services.raise_dispute(
+        world.user_a, incident.pk, world.bureau, "摊点在城区主干道，属执法局直管路段"
+    )
     services.answer_dispute(world.bureau_admin, dispute.pk, "属乡镇清单基础库事项")
     with pytest.raises(PermissionDenied):
         services.decide_dispute(command.user, dispute.pk, world.bureau, "由执法局承办")
@@ -213,11 +250,16 @@ def test_dispute_decision_binds_and_is_audited(world, command, catalog):
 
 def test_nearby_similar_open_incident_is_offered_and_merged(world, command, catalog):
     first, _ = services.report_incident(command.user, report_data(lat="28.805000", lng="119.030000"))
-    near, _ = services.report_incident(command.user, report_data(
-        lat="28.805600", lng="119.030400", text="上方镇新街菜场门口有流动摊贩占道经营，人行道被堵"))
+    near, _ = services.report_incident(
+        command.user,
+        report_data(
+            lat="28.805600", lng="119.030400", text="上方镇新街菜场门口有流动摊贩占道经营，人行道被堵"
+        ),
+    )
     far, _ = services.report_incident(command.user, report_data(lat="28.830000", lng="119.030000"))
-    other, _ = services.report_incident(command.user, report_data(
-        lat="28.805100", lng="119.030100", text="楼上装修电钻噪音太吵"))
+    other, _ = services.report_incident(
+        command.user, report_data(lat="28.805100", lng="119.030100", text="楼上装修电钻噪音太吵")
+    )
     found = [row[0].pk for row in selectors.possible_duplicates(near)]
     assert found == [first.pk]
     assert far.pk not in found and other.pk not in found
@@ -228,7 +270,9 @@ def test_nearby_similar_open_incident_is_offered_and_merged(world, command, cata
 
 def test_referral_is_sent_and_received(world, command, catalog):
     incident = _assigned(world, command)
-    referral = services.refer(world.user_a, to_org=command.market, reason="涉及食品安全", incident_id=incident.pk)
+    referral = services.refer(
+        world.user_a, to_org=command.market, reason="涉及食品安全", incident_id=incident.pk
+    )
     assert referral.due_on > dt.date(2000, 1, 1) and referral.state == "sent"
     with pytest.raises(NotFound):
         services.receive_referral(world.leader_b, referral.pk, "收到")

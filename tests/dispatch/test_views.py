@@ -11,8 +11,9 @@ from zhifa.dispatch.models import Incident
 def _incidents(command, n, **overrides):
     made = []
     for i in range(n):
-        incident, _ = services.report_incident(command.user, report_data(external_id=f"v-{len(made)}-{i}-{id(made)}",
-                                                                         **overrides))
+        incident, _ = services.report_incident(
+            command.user, report_data(external_id=f"v-{len(made)}-{i}-{id(made)}", **overrides)
+        )
         made.append(services.transition(command.user, incident.pk, "assign"))
     return made
 
@@ -42,8 +43,12 @@ def test_queue_query_count_does_not_grow_with_rows(client, world, command, catal
 
 def test_filters_narrow_the_queue(client, world, command, catalog):
     _incidents(command, 1)
-    services.report_incident(command.user, report_data(source="patrol", text="峡川镇有人焚烧秸秆", address="峡川镇",
-                                                       lat="28.930000", lng="119.100000"))
+    services.report_incident(
+        command.user,
+        report_data(
+            source="patrol", text="峡川镇有人焚烧秸秆", address="峡川镇", lat="28.930000", lng="119.100000"
+        ),
+    )
     client.force_login(command.user)
     page = client.get(f"/dispatch/?township_id={world.xiachuan.pk}").content.decode()
     assert "焚烧秸秆" in page and "菜场" not in page
@@ -89,11 +94,21 @@ def test_my_tasks_lists_the_officers_body_work_with_deadlines(client, world, com
 
 def test_report_form_refuses_coordinates_outside_the_district(client, world, command, catalog):
     client.force_login(command.user)
-    response = client.post("/dispatch/new/", {"source": "hotline", "priority": "normal", "text": "油烟扰民",
-                                              "lat": "31.200000", "lng": "121.400000"})
+    response = client.post(
+        "/dispatch/new/",
+        {
+            "source": "hotline",
+            "priority": "normal",
+            "text": "油烟扰民",
+            "lat": "31.200000",
+            "lng": "121.400000",
+        },
+    )
     assert response.status_code == 200 and "不在衢江区范围内" in response.content.decode()
     assert Incident.objects.count() == 0
-    response = client.post("/dispatch/new/", {"source": "hotline", "priority": "normal", "text": "樟潭街道楼下饭店油烟扰民"})
+    response = client.post(
+        "/dispatch/new/", {"source": "hotline", "priority": "normal", "text": "樟潭街道楼下饭店油烟扰民"}
+    )
     assert response.status_code == 302 and Incident.objects.count() == 1
 
 
@@ -101,26 +116,39 @@ def test_dispute_raised_and_decided_on_the_incident_page(client, world, command,
     incident = _incidents(command, 1)[0]
     client.force_login(world.user_a)
     assert "提出执法争议" in client.get(f"/dispatch/incidents/{incident.pk}/").content.decode()
-    client.post(f"/dispatch/incidents/{incident.pk}/disputes/", {"other_org": world.bureau.pk, "reason": "主干道"})
+    client.post(
+        f"/dispatch/incidents/{incident.pk}/disputes/", {"other_org": world.bureau.pk, "reason": "主干道"}
+    )
     dispute = incident.disputes.get()
-    assert client.post(f"/dispatch/incidents/{incident.pk}/disputes/{dispute.pk}/decision/",
-                       {"decided_org": world.bureau.pk, "decision": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/dispatch/incidents/{incident.pk}/disputes/{dispute.pk}/decision/",
+            {"decided_org": world.bureau.pk, "decision": "x"},
+        ).status_code
+        == 403
+    )
     client.force_login(world.guidance_user)
     page = client.get(f"/dispatch/incidents/{incident.pk}/").content.decode()
     assert "裁定（有约束力）" in page
-    client.post(f"/dispatch/incidents/{incident.pk}/disputes/{dispute.pk}/decision/",
-                {"decided_org": world.bureau.pk, "decision": "主干道由执法局承办"})
+    client.post(
+        f"/dispatch/incidents/{incident.pk}/disputes/{dispute.pk}/decision/",
+        {"decided_org": world.bureau.pk, "decision": "主干道由执法局承办"},
+    )
     incident.refresh_from_db()
     assert incident.responsible_org == world.bureau
 
 
-def test_referral_page_lists_both_sides_lets_the_receiver_confirm_and_exports(client, world, command, catalog):
+def test_referral_page_lists_both_sides_lets_the_receiver_confirm_and_exports(
+    client, world, command, catalog
+):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
     incident, _ = services.report_incident(command.user, report_data())
-    referral = services.refer(world.user_a, to_org=command.market, reason="涉及食品安全", incident_id=incident.pk)
+    referral = services.refer(
+        world.user_a, to_org=command.market, reason="涉及食品安全", incident_id=incident.pk
+    )
     client.force_login(world.user_a)  # the sending township sees it, without a receive form
     html = client.get("/dispatch/referrals/").content.decode()
     assert "涉及食品安全" in html and f"/dispatch/referrals/{referral.pk}/receive/" not in html
@@ -129,7 +157,9 @@ def test_referral_page_lists_both_sides_lets_the_receiver_confirm_and_exports(cl
     client.force_login(world.leader_b)  # another township: neither side
     assert "涉及食品安全" not in client.get("/dispatch/referrals/").content.decode()
     client.force_login(command.market_officer)
-    assert f"/dispatch/referrals/{referral.pk}/receive/" in client.get("/dispatch/referrals/").content.decode()
+    assert (
+        f"/dispatch/referrals/{referral.pk}/receive/" in client.get("/dispatch/referrals/").content.decode()
+    )
     client.post(f"/dispatch/referrals/{referral.pk}/receive/", {"receipt": "已接收"})
     referral.refresh_from_db()
     assert referral.state == "received" and referral.receipt == "已接收"

@@ -49,8 +49,16 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def item(domain, code, *, kind="penalty", body="comprehensive", published=None, status="in_force", **flags):
-    row = EnforcementItem.objects.create(code=code, name=f"事项{code}", kind=kind, domain=domain, enforcing_body=body,
-                                         status=status, published_on=published, **flags)
+    row = EnforcementItem.objects.create(
+        code=code,
+        name=f"事项{code}",
+        kind=kind,
+        domain=domain,
+        enforcing_body=body,
+        status=status,
+        published_on=published,
+        **flags,
+    )
     LegalBasis.objects.create(item=row, law="测试法", article="第一条")
     return row
 
@@ -67,11 +75,27 @@ def catalog(world):
         F=item(domain, "IXF", status="repealed"),
     )
     for name in ("A", "C", "E"):
-        Claim.objects.create(item=getattr(rows, name), organization=world.bureau, level="district", region=world.district)
-    DiscretionBaseline.objects.create(item=rows.A, version=1, status="in_force", effective_from=dt.date(2024, 1, 1),
-                                      statutory_kind="fixed", statutory_low=Decimal(100), statutory_high=Decimal(1000))
-    DiscretionBaseline.objects.create(item=rows.C, version=1, status="draft", effective_from=dt.date(2024, 1, 1),
-                                      statutory_kind="fixed", statutory_low=Decimal(100), statutory_high=Decimal(1000))
+        Claim.objects.create(
+            item=getattr(rows, name), organization=world.bureau, level="district", region=world.district
+        )
+    DiscretionBaseline.objects.create(
+        item=rows.A,
+        version=1,
+        status="in_force",
+        effective_from=dt.date(2024, 1, 1),
+        statutory_kind="fixed",
+        statutory_low=Decimal(100),
+        statutory_high=Decimal(1000),
+    )
+    DiscretionBaseline.objects.create(
+        item=rows.C,
+        version=1,
+        status="draft",
+        effective_from=dt.date(2024, 1, 1),
+        statutory_kind="fixed",
+        statutory_low=Decimal(100),
+        statutory_high=Decimal(1000),
+    )
     batch = LibraryImport.objects.create(source_name="省库", rows=5, imported_at=timezone.now())
     for code, county in (("IXA", True), ("IXC", True), ("IXX", True), ("IXF", True), ("IXY", False)):
         ProvincialItem.objects.create(code=code, name=f"省库{code}", county_level=county, batch=batch)
@@ -81,8 +105,13 @@ def catalog(world):
 @pytest.fixture
 def staff(world):
     Organization.objects.filter(pk__in=[world.team_a.pk, world.team_b.pk]).update(is_enforcement_body=True)
-    transport = Organization.objects.create(name="交通运输局", kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
-                                            region=world.district, parent=world.root, is_enforcement_body=True)
+    transport = Organization.objects.create(
+        name="交通运输局",
+        kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
+        region=world.district,
+        parent=world.root,
+        is_enforcement_body=True,
+    )
     return SimpleNamespace(
         a2=new_officer(world.team_a, name="甲镇二"),
         a_expired=new_officer(world.team_a, name="甲镇过期", valid_to=dt.date(2024, 12, 31)),
@@ -94,24 +123,48 @@ def staff(world):
 
 
 def case(org, party, item_, *, state, procedure="general", filing=None, decision=None, created=None, **extra):
-    row = Case.objects.create(organization=org, state=state, procedure=procedure, party=party, item=item_,
-                              act_key=Case.make_act_key(item_.pk, party.pk, filing or decision), act_date=filing or decision,
-                              filing_date=filing, decision_date=decision, **extra)
+    row = Case.objects.create(
+        organization=org,
+        state=state,
+        procedure=procedure,
+        party=party,
+        item=item_,
+        act_key=Case.make_act_key(item_.pk, party.pk, filing or decision),
+        act_date=filing or decision,
+        filing_date=filing,
+        decision_date=decision,
+        **extra,
+    )
     if created:
         Case.objects.filter(pk=row.pk).update(created_at=at(created))
     return row
 
 
 def document(row, kind, n):
-    return Document.objects.create(case=row, kind=kind, number=f"指标测试〔2025〕第{n}号", year=2025, seq=n, file="x.pdf",
-                                   sha256="0" * 64, issued_at=at(row.decision_date))
+    return Document.objects.create(
+        case=row,
+        kind=kind,
+        number=f"指标测试〔2025〕第{n}号",
+        year=2025,
+        seq=n,
+        file="x.pdf",
+        sha256="0" * 64,
+        issued_at=at(row.decision_date),
+    )
 
 
 def publish(row, on: dt.date):
-    return PublishedDecision.objects.create(case=row, organization_name=row.organization.name, document_number="x",
-                                            party_label="某公司", party_kind="enterprise", item_code=row.item.code,
-                                            item_name=row.item.name, decision_date=row.decision_date,
-                                            published_at=at(on, 15))
+    return PublishedDecision.objects.create(
+        case=row,
+        organization_name=row.organization.name,
+        document_number="x",
+        party_label="某公司",
+        party_kind="enterprise",
+        item_code=row.item.code,
+        item_name=row.item.name,
+        decision_date=row.decision_date,
+        published_at=at(on, 15),
+    )
 
 
 @pytest.fixture
@@ -135,54 +188,134 @@ def cases(world, catalog, staff):
     p = add_party(world.shangfang)
     A = catalog.A
     k = SimpleNamespace(
-        K1=case(world.team_a, p, A, state="decided", filing=dt.date(2025, 1, 10), decision=dt.date(2025, 3, 1),
-                created=dt.date(2025, 1, 10), legal_review_passed=True),
-        K2=case(world.team_a, p, A, state="no_penalty", filing=dt.date(2025, 2, 1), decision=dt.date(2025, 2, 21),
-                extra_facts={"no_penalty_ground": "first_offence"}),
-        K3=case(world.team_a, p, A, state="no_penalty", filing=dt.date(2025, 4, 1), decision=dt.date(2025, 4, 11),
-                extra_facts={"no_penalty_ground": "minor_corrected_no_harm"}),
+        K1=case(
+            world.team_a,
+            p,
+            A,
+            state="decided",
+            filing=dt.date(2025, 1, 10),
+            decision=dt.date(2025, 3, 1),
+            created=dt.date(2025, 1, 10),
+            legal_review_passed=True,
+        ),
+        K2=case(
+            world.team_a,
+            p,
+            A,
+            state="no_penalty",
+            filing=dt.date(2025, 2, 1),
+            decision=dt.date(2025, 2, 21),
+            extra_facts={"no_penalty_ground": "first_offence"},
+        ),
+        K3=case(
+            world.team_a,
+            p,
+            A,
+            state="no_penalty",
+            filing=dt.date(2025, 4, 1),
+            decision=dt.date(2025, 4, 11),
+            extra_facts={"no_penalty_ground": "minor_corrected_no_harm"},
+        ),
         K4=case(world.team_a, p, A, state="paid", procedure="summary", decision=dt.date(2025, 5, 20)),
-        K5=case(world.team_a, p, A, state="court_enforcement", filing=dt.date(2024, 11, 1), decision=dt.date(2024, 12, 15)),
-        K6=case(world.team_a, p, A, state="decided", filing=dt.date(2025, 5, 1), decision=dt.date(2025, 6, 10),
-                legal_review_passed=True),
+        K5=case(
+            world.team_a,
+            p,
+            A,
+            state="court_enforcement",
+            filing=dt.date(2024, 11, 1),
+            decision=dt.date(2024, 12, 15),
+        ),
+        K6=case(
+            world.team_a,
+            p,
+            A,
+            state="decided",
+            filing=dt.date(2025, 5, 1),
+            decision=dt.date(2025, 6, 10),
+            legal_review_passed=True,
+        ),
         K7=case(world.team_a, p, A, state="decided", decision=dt.date(2025, 6, 1)),
         K8=case(world.bureau, p, A, state="filed", filing=dt.date(2025, 2, 1), created=dt.date(2025, 2, 1)),
     )
     document(k.K1, Document.Kind.DECISION, 1)
     document(k.K2, Document.Kind.NO_PENALTY_DECISION, 2)
     document(k.K4, Document.Kind.SUMMARY_DECISION, 3)
-    CaseEvent.objects.create(case=k.K1, action="submit_legal_review", from_state="investigating", to_state="legal_review",
-                             on=dt.date(2025, 2, 20))
-    CaseEvent.objects.create(case=k.K5, action="apply_to_court", from_state="compulsory_execution",
-                             to_state="court_enforcement", on=dt.date(2025, 4, 15))
+    CaseEvent.objects.create(
+        case=k.K1,
+        action="submit_legal_review",
+        from_state="investigating",
+        to_state="legal_review",
+        on=dt.date(2025, 2, 20),
+    )
+    CaseEvent.objects.create(
+        case=k.K5,
+        action="apply_to_court",
+        from_state="compulsory_execution",
+        to_state="court_enforcement",
+        on=dt.date(2025, 4, 15),
+    )
     publish(k.K1, dt.date(2025, 3, 5))
     publish(k.K4, dt.date(2025, 6, 20))
     for row, kind, outcome, decided in (
-            (k.K1, "reconsideration", "changed", dt.date(2025, 5, 1)), (k.K4, "reconsideration", "upheld", dt.date(2025, 6, 1)),
-            (k.K6, "reconsideration", "pending", None), (k.K1, "litigation", "revoked", dt.date(2025, 6, 15)),
-            (k.K5, "litigation", "upheld", dt.date(2025, 3, 1)), (k.K7, "litigation", "withdrawn", dt.date(2025, 4, 1)),
-            (k.K4, "litigation", "revoked", dt.date(2025, 8, 1))):
-        RemedyOutcome.objects.create(case=row, kind=kind, outcome=outcome, filed_on=dt.date(2025, 1, 1), decided_on=decided)
+        (k.K1, "reconsideration", "changed", dt.date(2025, 5, 1)),
+        (k.K4, "reconsideration", "upheld", dt.date(2025, 6, 1)),
+        (k.K6, "reconsideration", "pending", None),
+        (k.K1, "litigation", "revoked", dt.date(2025, 6, 15)),
+        (k.K5, "litigation", "upheld", dt.date(2025, 3, 1)),
+        (k.K7, "litigation", "withdrawn", dt.date(2025, 4, 1)),
+        (k.K4, "litigation", "revoked", dt.date(2025, 8, 1)),
+    ):
+        RemedyOutcome.objects.create(
+            case=row, kind=kind, outcome=outcome, filed_on=dt.date(2025, 1, 1), decided_on=decided
+        )
     return k
 
 
 def _plan(dept, name, drawn: bool):
-    plan = InspectionPlan.objects.create(department=dept, name=name, period_start=dt.date(2025, 1, 1),
-                                         period_end=dt.date(2025, 12, 31), ratios={}, draw_nonce="n")
+    plan = InspectionPlan.objects.create(
+        department=dept,
+        name=name,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        ratios={},
+        draw_nonce="n",
+    )
     if drawn:
-        RandomDraw.objects.create(plan=plan, draw_day=dt.date(2025, 1, 5), nonce="n", seed="s", inputs={},
-                                  inputs_digest="0" * 64, result={}, drawn_at=at(dt.date(2025, 1, 5)))
+        RandomDraw.objects.create(
+            plan=plan,
+            draw_day=dt.date(2025, 1, 5),
+            nonce="n",
+            seed="s",
+            inputs={},
+            inputs_digest="0" * 64,
+            result={},
+            drawn_at=at(dt.date(2025, 1, 5)),
+        )
     return plan
 
 
 def _task(plan, party, dept, visit=None):
-    return InspectionTask.objects.create(plan=plan, party=party, department=dept, window_start=dt.date(2025, 1, 1),
-                                         window_end=dt.date(2025, 12, 31), visit=visit)
+    return InspectionTask.objects.create(
+        plan=plan,
+        party=party,
+        department=dept,
+        window_start=dt.date(2025, 1, 1),
+        window_end=dt.date(2025, 12, 31),
+        visit=visit,
+    )
 
 
 def _record(party, dept, day, outcome, *, visit=None, task=None, by=None):
-    return InspectionRecord.objects.create(visit=visit, task=task, party=party, department=dept, started_at=at(day),
-                                           ended_at=at(day, 11), outcome=outcome, recorded_by=by)
+    return InspectionRecord.objects.create(
+        visit=visit,
+        task=task,
+        party=party,
+        department=dept,
+        started_at=at(day),
+        ended_at=at(day, 11),
+        outcome=outcome,
+        recorded_by=by,
+    )
 
 
 @pytest.fixture
@@ -210,8 +343,12 @@ def inspections(world):
     for visit, anchor in ((v1, t1), (v2, t3), (v3, t7)):
         JointInspection.objects.filter(pk=visit.pk).update(anchor_task=anchor)
     r1 = _record(p1, a, dt.date(2025, 3, 10), "rectification", visit=v1, by=world.user_a)
-    RectificationOrder.objects.create(record=r1, content="限期整改", working_days=5, deadline=dt.date(2025, 3, 17))
+    RectificationOrder.objects.create(
+        record=r1, content="限期整改", working_days=5, deadline=dt.date(2025, 3, 17)
+    )
     r2 = _record(p2, a, dt.date(2025, 4, 2), "no_issue", visit=v2, by=world.user_a)
     r3 = _record(p4, b, dt.date(2025, 5, 5), "case_suggested", task=t5)
     r4 = _record(p3, a, dt.date(2025, 6, 1), "rectification", task=t6, by=world.user_a)
-    return SimpleNamespace(tasks=(t1, t2, t3, t4, t5, t6, t7, t8), records=(r1, r2, r3, r4), visits=(v1, v2, v3))
+    return SimpleNamespace(
+        tasks=(t1, t2, t3, t4, t5, t6, t7, t8), records=(r1, r2, r3, r4), visits=(v1, v2, v3)
+    )

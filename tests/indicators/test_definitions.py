@@ -32,6 +32,7 @@ def codes(key, part, scope=DISTRICT):
 
 # ---- 执法事项 ----
 
+
 def test_comprehensive_share(catalog):
     """Penalty items in force: A, B, C, D (E is an inspection item, F repealed) = 4; exercised by the
     comprehensive bureau or a township: A, B = 2. 2 / 4 = 50 %, goal ≥ 45 % met."""
@@ -80,6 +81,7 @@ def test_baseline_rate(catalog):
 
 # ---- 执法力量 ----
 
+
 def test_staff_township_share(world, staff):
     """Enforcement officers: officer_a, a2, a_expired, officer_b, bureau_officer, posted, uncertified
     = 7 (a_aux is auxiliary). Working in a township: the four of teams A and B plus posted = 5.
@@ -102,7 +104,9 @@ def test_certified_posts_per_township(world, staff):
     峡川镇: team B's officer_b = 1 (posted belongs to the bureau) → short. 1 / 2 = 50 %."""
     m = value("township_certified_posts")
     assert (m.counted, m.population, m.value) == (1, 2, Decimal("0.5"))
-    rows = {r.name: r.certified for r in selectors.drilldown("township_certified_posts", "all", DISTRICT, PERIOD)}
+    rows = {
+        r.name: r.certified for r in selectors.drilldown("township_certified_posts", "all", DISTRICT, PERIOD)
+    }
     assert rows == {"上方镇": 2, "峡川镇": 1}
 
 
@@ -111,10 +115,13 @@ def test_bodies_onboarded(world, staff):
     certificate: the first three = 3. 3 / 4 = 75 %."""
     m = value("bodies_onboarded")
     assert (m.counted, m.population, m.value) == (3, 4, Decimal("0.75"))
-    assert [o.name for o in selectors.drilldown("bodies_onboarded", "missed", DISTRICT, PERIOD)] == ["交通运输局"]
+    assert [o.name for o in selectors.drilldown("bodies_onboarded", "missed", DISTRICT, PERIOD)] == [
+        "交通运输局"
+    ]
 
 
 # ---- 平台运行 ----
+
 
 def test_platform_running_rate(world, staff, cases, inspections):
     """Bodies: bureau, team A, team B, 交通运输局 = 4. Both an inspection and a case registered in the
@@ -147,6 +154,7 @@ def test_online_legal_review_rate(cases):
 
 
 # ---- 规范办案 ----
+
 
 def test_decision_publication_rate(cases):
     """Penalty decisions of the period: K1, K4, K6, K7 = 4 (K2, K3 are no-penalty decisions).
@@ -205,6 +213,7 @@ def test_average_handling_days(cases):
 
 
 # ---- 检查监管 ----
+
 
 def test_detection_rates_by_kind(inspections):
     """双随机 (a task — or a task of the visit — from a drawn plan, P1 or P3): R1, R2, R4 = 3; a problem found:

@@ -20,8 +20,13 @@ def test_demo_indicators_page_every_indicator_with_its_drilldowns(client):
     call_command("load_demo", stdout=io.StringIO())
     client.force_login(User.objects.get(username="guidance"))
     html = client.get("/indicators/").content.decode()
-    rows = {key: (int(c), int(p)) for key, c, p in
-            re.findall(r'data-indicator="([a-z_]+)" data-value="[^"]*" data-counted="(\d+)" data-population="(\d+)"', html)}
+    rows = {
+        key: (int(c), int(p))
+        for key, c, p in re.findall(
+            r'data-indicator="([a-z_]+)" data-value="[^"]*" data-counted="(\d+)" data-population="(\d+)"',
+            html,
+        )
+    }
     assert set(rows) == {i.key for i in INDICATORS}
     links = html.replace("&amp;", "&")
     for key, (counted, population) in rows.items():
@@ -34,9 +39,13 @@ def test_demo_indicators_page_every_indicator_with_its_drilldowns(client):
     assert rows["staff_township_share"][0] > 0 and rows["joint_visits"][0] > 0
     # and every assurance page has something to show
     for username, url, text in (
-            ("shangfang_leader", "/training/", "执法人员培训工作方案"), ("shangfang_leader", "/supervision/evaluation/findings/", "待整改"),
-            ("supervisor", "/supervision/appraisals/bodies/", "上方镇综合行政执法队"),
-            ("supervisor", "/supervision/evaluation/", "年度行政执法评议"), ("supervisor", "/supervision/consultations/", "非法采砂"),
-            ("guidance", "/training/hours/", "未达应训学时"), ("guidance", "/training/support/", "人民法院")):
+        ("shangfang_leader", "/training/", "执法人员培训工作方案"),
+        ("shangfang_leader", "/supervision/evaluation/findings/", "待整改"),
+        ("supervisor", "/supervision/appraisals/bodies/", "上方镇综合行政执法队"),
+        ("supervisor", "/supervision/evaluation/", "年度行政执法评议"),
+        ("supervisor", "/supervision/consultations/", "非法采砂"),
+        ("guidance", "/training/hours/", "未达应训学时"),
+        ("guidance", "/training/support/", "人民法院"),
+    ):
         client.force_login(User.objects.get(username=username))
         assert text in client.get(url).content.decode(), (username, url)

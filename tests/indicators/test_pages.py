@@ -42,7 +42,9 @@ def test_page_shows_every_indicator_with_both_drilldowns(client, command, catalo
 def test_drilldowns_list_the_rows_and_export_them(client, command, catalog):
     client.force_login(command)
     html = client.get(f"/indicators/item_publication_rate/missed/?{QUERY}").content.decode()
-    assert 'data-total="3"' in html and "IXA" in html and "IXB" in html and "IXD" in html and "IXC" not in html
+    assert (
+        'data-total="3"' in html and "IXA" in html and "IXB" in html and "IXD" in html and "IXC" not in html
+    )
     response = client.get(f"/indicators/item_publication_rate/counted/?{QUERY}&format=xlsx")
     from openpyxl import load_workbook
 
@@ -70,20 +72,29 @@ def test_api_returns_every_indicator(client, command, catalog):
 
 
 def _csv(rows: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("省库.csv", ("事项编码,事项名称,事项类别,执法领域,县级行使\n" + rows).encode(), "text/csv")
+    return SimpleUploadedFile(
+        "省库.csv", ("事项编码,事项名称,事项类别,执法领域,县级行使\n" + rows).encode(), "text/csv"
+    )
 
 
 def test_library_import_all_or_nothing_with_every_error_named(client, world, catalog):
     client.force_login(world.guidance_user)
     before = ProvincialItem.objects.count()
-    response = client.post("/indicators/library/", {"file": _csv("330X1,事项一,penalty,城管,是\n,缺编码,,,是\n"
-                                                                  "330X1,重复,,,是\nbad code!,名称,,,否\n")})
+    response = client.post(
+        "/indicators/library/",
+        {"file": _csv("330X1,事项一,penalty,城管,是\n,缺编码,,,是\n330X1,重复,,,是\nbad code!,名称,,,否\n")},
+    )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "第3行" in html and "事项编码" in html and "第5行" in html and "格式不正确" in html and "重复" in html
+    assert (
+        "第3行" in html and "事项编码" in html and "第5行" in html and "格式不正确" in html and "重复" in html
+    )
     assert ProvincialItem.objects.count() == before  # nothing was imported
-    response = client.post("/indicators/library/", {"file": _csv("IXA,事项A,penalty,城管,是\nIXZ,事项Z,penalty,城管,否\n"),
-                                                     "version": "2025版"}, follow=True)
+    response = client.post(
+        "/indicators/library/",
+        {"file": _csv("IXA,事项A,penalty,城管,是\nIXZ,事项Z,penalty,城管,否\n"), "version": "2025版"},
+        follow=True,
+    )
     assert "已导入省权力事项库 2 条" in response.content.decode()
     assert set(ProvincialItem.objects.values_list("code", "county_level")) == {("IXA", True), ("IXZ", False)}
     assert LibraryImport.objects.order_by("-pk").first().version == "2025版"
@@ -120,13 +131,31 @@ def test_a_department_sets_its_own_publication_limit(client, world):
     from zhifa.indicators.models import PublicationLimit
 
     client.force_login(world.guidance_user)
-    response = client.post("/indicators/library/", {"action": "limit", "organization": world.bureau.pk,
-                                                     "working_days": "0", "basis": ""})
+    response = client.post(
+        "/indicators/library/",
+        {"action": "limit", "organization": world.bureau.pk, "working_days": "0", "basis": ""},
+    )
     html = response.content.decode()
-    assert "公开时限（工作日）不能小于1" in html and "请填写依据" in html and not PublicationLimit.objects.exists()
-    client.post("/indicators/library/", {"action": "limit", "organization": world.bureau.pk, "working_days": "20",
-                                         "basis": "市场监管部门规定"})
+    assert (
+        "公开时限（工作日）不能小于1" in html
+        and "请填写依据" in html
+        and not PublicationLimit.objects.exists()
+    )
+    client.post(
+        "/indicators/library/",
+        {
+            "action": "limit",
+            "organization": world.bureau.pk,
+            "working_days": "20",
+            "basis": "市场监管部门规定",
+        },
+    )
     assert PublicationLimit.objects.get().working_days == 20
     client.force_login(world.leader_a)
-    assert client.post("/indicators/library/", {"action": "limit", "organization": world.bureau.pk,
-                                                "working_days": "5", "basis": "x"}).status_code == 403
+    assert (
+        client.post(
+            "/indicators/library/",
+            {"action": "limit", "organization": world.bureau.pk, "working_days": "5", "basis": "x"},
+        ).status_code
+        == 403
+    )

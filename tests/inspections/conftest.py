@@ -26,10 +26,17 @@ DAY = dt.date(2026, 3, 2)  # a Monday
 _seq = itertools.count(1)
 
 
-def certified(org, domain: str, name: str | None = None, valid_to: dt.date = dt.date(2030, 12, 31)) -> Officer:
+def certified(
+    org, domain: str, name: str | None = None, valid_to: dt.date = dt.date(2030, 12, 31)
+) -> Officer:
     officer = new_officer(org, name=name, certified=False)
-    Certificate.objects.create(officer=officer, number=f"浙INSP{next(_seq):05d}", domains=[domain],
-                               valid_from=dt.date(2024, 1, 1), valid_to=valid_to)
+    Certificate.objects.create(
+        officer=officer,
+        number=f"浙INSP{next(_seq):05d}",
+        domains=[domain],
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=valid_to,
+    )
     return officer
 
 
@@ -37,11 +44,31 @@ def certified(org, domain: str, name: str | None = None, valid_to: dt.date = dt.
 def insp(world, orgs, domains):  # noqa: F811
     actor = world.guidance_user
     rows = [
-        row("I1", name="对燃气经营者安全生产的行政检查", kind="inspection", domain="燃气管理", penalty_types=[],
-            checklist=["是否取得燃气经营许可证", "气瓶是否按规定检验"]),
-        row("I2", name="对食品经营者的行政检查", kind="inspection", domain="市场监管", regulator="市场监督管理局",
-            enforcing_body="professional", penalty_types=[], checklist=["是否持有食品经营许可证"]),
-        row("I3", name="对建设工程的行政检查", kind="inspection", penalty_types=[], checklist=["是否取得规划许可"]),
+        row(
+            "I1",
+            name="对燃气经营者安全生产的行政检查",
+            kind="inspection",
+            domain="燃气管理",
+            penalty_types=[],
+            checklist=["是否取得燃气经营许可证", "气瓶是否按规定检验"],
+        ),
+        row(
+            "I2",
+            name="对食品经营者的行政检查",
+            kind="inspection",
+            domain="市场监管",
+            regulator="市场监督管理局",
+            enforcing_body="professional",
+            penalty_types=[],
+            checklist=["是否持有食品经营许可证"],
+        ),
+        row(
+            "I3",
+            name="对建设工程的行政检查",
+            kind="inspection",
+            penalty_types=[],
+            checklist=["是否取得规划许可"],
+        ),
         row("P1", name="对未取得建设工程规划许可证进行建设的行政处罚"),
     ]
     result = catalog_services.import_items(actor, rows, publish=True, day=dt.date(2026, 1, 1))
@@ -62,7 +89,13 @@ def insp(world, orgs, domains):  # noqa: F811
         red_x=add_party(world.xiachuan, name="峡川红一", risk_color="red"),
     )
     return SimpleNamespace(
-        **items, gas=gas, market=market, helper=helper, expired=expired, parties=parties, market_org=orgs.market,
+        **items,
+        gas=gas,
+        market=market,
+        helper=helper,
+        expired=expired,
+        parties=parties,
+        market_org=orgs.market,
         market_admin=orgs.market_admin,
         gas_user=new_user("gas_officer", world.bureau, User.Role.OFFICER, gas[0]),
         market_user=new_user("market_officer", orgs.market, User.Role.OFFICER, market[0]),
@@ -71,8 +104,14 @@ def insp(world, orgs, domains):  # noqa: F811
 
 
 def plan_data(department, items, **overrides) -> dict:
-    data = {"department": department, "name": "2026年第一季度燃气安全双随机抽查", "period_start": DAY,
-            "period_end": DAY + dt.timedelta(days=27), "ratios": {"red": 1.0, "green": 0.0}, "items": items}
+    data = {
+        "department": department,
+        "name": "2026年第一季度燃气安全双随机抽查",
+        "period_start": DAY,
+        "period_end": DAY + dt.timedelta(days=27),
+        "ratios": {"red": 1.0, "green": 0.0},
+        "items": items,
+    }
     return {**data, **overrides}
 
 

@@ -31,16 +31,32 @@ def test_a_drawn_inspector_is_replaced_with_the_reason(client, world, insp, visi
     drawn = list(visit.officers.all())
     spare = next(o for o in insp.gas if o not in drawn)
     with pytest.raises(ValidationError):
-        services.assign_officer(world.bureau_admin, visit_id=visit.pk, officer_id=spare.pk, replaces_id=drawn[0].pk,
-                                reason="")
+        services.assign_officer(
+            world.bureau_admin, visit_id=visit.pk, officer_id=spare.pk, replaces_id=drawn[0].pk, reason=""
+        )
     with pytest.raises(ValidationError):  # the expired one is refused
-        services.assign_officer(world.bureau_admin, visit_id=visit.pk, officer_id=insp.expired.pk,
-                                replaces_id=drawn[0].pk, reason="原检查人员病休")
+        services.assign_officer(
+            world.bureau_admin,
+            visit_id=visit.pk,
+            officer_id=insp.expired.pk,
+            replaces_id=drawn[0].pk,
+            reason="原检查人员病休",
+        )
     with pytest.raises(ValidationError):  # not of a department of the visit
-        services.assign_officer(world.bureau_admin, visit_id=visit.pk, officer_id=insp.market[0].pk,
-                                replaces_id=drawn[0].pk, reason="原检查人员病休")
-    services.assign_officer(world.bureau_admin, visit_id=visit.pk, officer_id=spare.pk, replaces_id=drawn[0].pk,
-                            reason="原检查人员病休")
+        services.assign_officer(
+            world.bureau_admin,
+            visit_id=visit.pk,
+            officer_id=insp.market[0].pk,
+            replaces_id=drawn[0].pk,
+            reason="原检查人员病休",
+        )
+    services.assign_officer(
+        world.bureau_admin,
+        visit_id=visit.pk,
+        officer_id=spare.pk,
+        replaces_id=drawn[0].pk,
+        reason="原检查人员病休",
+    )
     change = InspectorChange.objects.get()
     assert (change.replaced, change.officer) == (drawn[0], spare)
     assert AuditEvent.objects.get(action="inspection.assign_officer").after["reason"] == "原检查人员病休"
@@ -50,8 +66,15 @@ def test_a_drawn_inspector_is_replaced_with_the_reason(client, world, insp, visi
     assert re.search(rf'<input[^>]*name="officer_ids"[^>]*value="{spare.pk}"[^>]*checked', form)
     assert not re.search(rf'<input[^>]*name="officer_ids"[^>]*value="{drawn[0].pk}"[^>]*checked', form)
     start = timezone.make_aware(dt.datetime.combine(visit.day, dt.time(9)))
-    result = services.record_inspection(insp.gas_user, {"visit": visit.pk, "officer_ids": [spare.pk, drawn[1].pk],
-                                                        "started_at": start, "ended_at": start + dt.timedelta(hours=1)})
+    result = services.record_inspection(
+        insp.gas_user,
+        {
+            "visit": visit.pk,
+            "officer_ids": [spare.pk, drawn[1].pk],
+            "started_at": start,
+            "ended_at": start + dt.timedelta(hours=1),
+        },
+    )
     assert result.record.substitutes == []  # assigned before, not a substitute on the spot
 
 
@@ -59,17 +82,25 @@ def test_replacing_through_the_page_and_the_api(client, world, insp, visit):
     drawn = list(visit.officers.all())
     spare = next(o for o in insp.gas if o not in drawn)
     client.force_login(insp.gas_user)
-    client.post(reverse("inspections:assign_visit_officer", args=[visit.pk]),
-                {"replaces": drawn[0].pk, "officer": spare.pk, "reason": "原检查人员出差"})
+    client.post(
+        reverse("inspections:assign_visit_officer", args=[visit.pk]),
+        {"replaces": drawn[0].pk, "officer": spare.pk, "reason": "原检查人员出差"},
+    )
     assert InspectorChange.objects.count() == 1
     extra = certified(world.bureau, "燃气管理", "新增员")
     key = ApiKey.generate("综执局", world.bureau, User.Role.DEPARTMENT_ADMIN)[1]
-    response = client.post(f"/api/v1/inspections/visits/{visit.pk}/officers",
-                           {"officer_id": extra.pk, "replaces_id": spare.pk, "reason": "再次调整：出差"},
-                           content_type="application/json", HTTP_X_API_KEY=key)
+    response = client.post(
+        f"/api/v1/inspections/visits/{visit.pk}/officers",
+        {"officer_id": extra.pk, "replaces_id": spare.pk, "reason": "再次调整：出差"},
+        content_type="application/json",
+        HTTP_X_API_KEY=key,
+    )
     assert response.status_code == 200, response.content
     outsider = ApiKey.generate("峡川", world.team_b, User.Role.OFFICER)[1]
-    refused = client.post(f"/api/v1/inspections/visits/{visit.pk}/officers",
-                          {"officer_id": drawn[0].pk, "replaces_id": extra.pk, "reason": "不该由我调整"},
-                          content_type="application/json", HTTP_X_API_KEY=outsider)
+    refused = client.post(
+        f"/api/v1/inspections/visits/{visit.pk}/officers",
+        {"officer_id": drawn[0].pk, "replaces_id": extra.pk, "reason": "不该由我调整"},
+        content_type="application/json",
+        HTTP_X_API_KEY=outsider,
+    )
     assert refused.status_code in (403, 404)

@@ -39,7 +39,9 @@ def test_record_a_visit_on_a_phone(transactional_db, live_server, world, insp, p
     phone.get_by_label("开始时间").fill(f"{visit.day}T09:00")
     phone.get_by_label("结束时间").fill(f"{visit.day}T10:00")
     phone.get_by_label("检查情况").fill("气瓶检验过期一只")
-    phone.get_by_label("现场照片").set_input_files(files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0jpeg"}])
+    phone.get_by_label("现场照片").set_input_files(
+        files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0jpeg"}]
+    )
     assert _fits_the_phone(phone)
     screenshot(phone, "inspections-record-form-phone")
     phone.get_by_role("button", name="保存检查记录").click()

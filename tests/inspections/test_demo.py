@@ -23,4 +23,6 @@ def test_demo_inspections():
     assert JointInspection.objects.count() == counts["visits"] > 0
     assert InspectionRecord.objects.count() == counts["records"] > 0
     assert all(services.verify_draw(d).ok for d in RandomDraw.objects.all())
-    assert JointInspection.objects.filter(tasks__department__isnull=False).distinct().count() == counts["visits"]
+    assert (
+        JointInspection.objects.filter(tasks__department__isnull=False).distinct().count() == counts["visits"]
+    )

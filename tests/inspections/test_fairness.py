@@ -39,7 +39,9 @@ def plan(world, insp):
 def test_the_secret_is_committed_and_hidden_until_publication(client, world, insp, plan, keys_for_fairness):
     assert plan.draw_commitment == hashlib.sha256(plan.draw_nonce.encode()).hexdigest()
     event = AuditEvent.objects.get(action="inspection.plan_create")
-    assert event.after["draw_commitment"] == plan.draw_commitment and plan.draw_nonce not in json.dumps(event.after)
+    assert event.after["draw_commitment"] == plan.draw_commitment and plan.draw_nonce not in json.dumps(
+        event.after
+    )
     client.force_login(world.bureau_admin)
     detail = client.get(reverse("inspections:plan_detail", args=[plan.pk])).content.decode()
     assert plan.draw_commitment in detail and plan.draw_nonce not in detail
@@ -71,7 +73,9 @@ def test_a_published_draw_is_recomputed_by_the_standalone_script(client, world, 
     services.publish_draw(world.bureau_admin, plan.pk)
     page = client.get(reverse("inspections:public_draw", args=[plan.pk])).content.decode()
     assert plan.draw_nonce in page and "SHA-256 与承诺一致" in page and "按公示输入复算一致" in page
-    published = json.loads(client.get(reverse("inspections:public_draw", args=[plan.pk]), {"format": "json"}).content)
+    published = json.loads(
+        client.get(reverse("inspections:public_draw", args=[plan.pk]), {"format": "json"}).content
+    )
     verifier = _verifier()
     assert verifier.verify(published) == []
     tampered = json.loads(json.dumps(published))
@@ -101,8 +105,11 @@ def test_a_redraw_is_audited_with_its_reason_and_the_first_draw_stays(client, wo
     services.publish_draw(world.bureau_admin, plan.pk)
     page = client.get(reverse("inspections:public_draw", args=[plan.pk])).content.decode()
     assert "此前的抽取" in page and "抽中人员张某病休" in page and "第 1 轮" in page
-    earlier = json.loads(client.get(reverse("inspections:public_draw", args=[plan.pk]),
-                                    {"format": "json", "round": "1"}).content)
+    earlier = json.loads(
+        client.get(
+            reverse("inspections:public_draw", args=[plan.pk]), {"format": "json", "round": "1"}
+        ).content
+    )
     assert earlier["round"] == 1 and _verifier().verify(earlier) == []
     assert RandomDraw.objects.filter(plan=plan).count() == 2
 
@@ -114,8 +121,15 @@ def test_no_redraw_once_an_inspection_was_recorded(world, insp, plan):
     task = InspectionTask.objects.filter(plan=plan).first()
     officers = list(task.officers.all())
     start = timezone.make_aware(dt.datetime.combine(DAY, dt.time(9)))
-    services.record_inspection(insp.gas_user, {"task": task.pk, "officer_ids": [o.pk for o in officers],
-                                               "started_at": start, "ended_at": start + dt.timedelta(hours=1)})
+    services.record_inspection(
+        insp.gas_user,
+        {
+            "task": task.pk,
+            "officer_ids": [o.pk for o in officers],
+            "started_at": start,
+            "ended_at": start + dt.timedelta(hours=1),
+        },
+    )
     with pytest.raises(DomainError) as exc:
         services.redraw(world.bureau_admin, plan.pk, "想换一批对象")
     assert exc.value.code == "redraw_after_inspection" and InspectionRecord.objects.count() == 1

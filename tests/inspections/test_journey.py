@@ -30,7 +30,9 @@ def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE_390["width"]
 
 
-def test_plan_drawn_and_its_tasks_on_the_inspectors_phone(transactional_db, live_server, world, insp, desktop, browser):
+def test_plan_drawn_and_its_tasks_on_the_inspectors_phone(
+    transactional_db, live_server, world, insp, desktop, browser
+):
     from tests.browsing import screenshot
 
     today = timezone.localdate()
@@ -58,7 +60,10 @@ def test_plan_drawn_and_its_tasks_on_the_inspectors_phone(transactional_db, live
     plan.refresh_from_db()
     draw = plan.draw
     assert draw.draw_day == today and set(draw.result["parties"]) == {
-        insp.parties.red_a.pk, insp.parties.red_b.pk, insp.parties.red_x.pk}
+        insp.parties.red_a.pk,
+        insp.parties.red_b.pk,
+        insp.parties.red_x.pk,
+    }
 
     # The public sees the commitment, the revealed secret and the inputs.
     page.goto(f"{live_server.url}/inspections/public/draw/{plan.pk}/")
@@ -67,9 +72,14 @@ def test_plan_drawn_and_its_tasks_on_the_inspectors_phone(transactional_db, live
     # The drawn inspector opens his phone.
     officer_id = draw.result["officers"][str(insp.parties.red_a.pk)][0]
     officer = next(o for o in insp.gas if o.pk == officer_id)
-    user = insp.gas_user if insp.gas_user.officer_id == officer.pk else new_user("drawn_gas", world.bureau,
-                                                                                 User.Role.OFFICER, officer)
-    context = browser.new_context(viewport=PHONE_390, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2)
+    user = (
+        insp.gas_user
+        if insp.gas_user.officer_id == officer.pk
+        else new_user("drawn_gas", world.bureau, User.Role.OFFICER, officer)
+    )
+    context = browser.new_context(
+        viewport=PHONE_390, locale="zh-CN", timezone_id="Asia/Shanghai", device_scale_factor=2
+    )
     phone = context.new_page()
     phone.set_default_timeout(10_000)
     try:
@@ -92,6 +102,8 @@ def test_plan_drawn_and_its_tasks_on_the_inspectors_phone(transactional_db, live
         phone.wait_for_url(re.compile(r"/inspections/records/\d+/$"))
         record = InspectionRecord.objects.get()
         assert record.party == insp.parties.red_a and record.task.plan == plan and record.substitutes == []
-        assert sorted(o.pk for o in record.officers.all()) == sorted(draw.result["officers"][str(insp.parties.red_a.pk)])
+        assert sorted(o.pk for o in record.officers.all()) == sorted(
+            draw.result["officers"][str(insp.parties.red_a.pk)]
+        )
     finally:
         context.close()

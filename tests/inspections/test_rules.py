@@ -40,6 +40,7 @@ def task(task_id, start, end, party="P1", department="市场监管"):
 
 # ---- 综合查一次: merging -----------------------------------------------------------------------
 
+
 def test_overlapping_windows_become_one_visit_on_the_first_closing_day():
     visits = merge_visits([task("a", 0, 10), task("b", 5, 20), task("c", 8, 9)])
     assert visits == [Visit("P1", day(9), ("c", "a", "b"))]
@@ -64,7 +65,9 @@ def test_merge_visits_is_for_one_party():
 def _brute_force_minimum(windows: list[tuple[int, int]], allowed=lambda d: True) -> int | None:
     """Fewest points hitting every window. Some optimal solution uses only window ends (or, with
     allowed days, the latest allowed day of each window), so trying subsets of those suffices."""
-    candidates = sorted({max((d for d in range(s, e + 1) if allowed(d)), default=None) for s, e in windows} - {None})
+    candidates = sorted(
+        {max((d for d in range(s, e + 1) if allowed(d)), default=None) for s, e in windows} - {None}
+    )
     for size in range(len(candidates) + 1):
         for points in itertools.combinations(candidates, size):
             if all(any(s <= p <= e for p in points) for s, e in windows):
@@ -73,7 +76,9 @@ def _brute_force_minimum(windows: list[tuple[int, int]], allowed=lambda d: True)
 
 
 windows_strategy = st.lists(
-    st.tuples(st.integers(0, 20), st.integers(0, 10)).map(lambda t: (t[0], t[0] + t[1])), min_size=0, max_size=7,
+    st.tuples(st.integers(0, 20), st.integers(0, 10)).map(lambda t: (t[0], t[0] + t[1])),
+    min_size=0,
+    max_size=7,
 )
 
 
@@ -115,16 +120,21 @@ def test_greedy_is_optimal_on_working_days_only(windows):
 
 def test_weekend_only_window_is_unscheduled():
     saturday, sunday = 5, 6
-    plan = plan_joint_inspections([task("w", saturday, sunday), task("x", 0, 9)],
-                                  allowed_day=lambda d: d.weekday() < 5)
+    plan = plan_joint_inspections(
+        [task("w", saturday, sunday), task("x", 0, 9)], allowed_day=lambda d: d.weekday() < 5
+    )
     assert plan.unscheduled == ("w",)
     assert plan.visits == [Visit("P1", day(9), ("x",))]
     assert plan.tasks_count == 2 and plan.saved_total == 0
 
 
 tasks_strategy = st.lists(
-    st.tuples(st.sampled_from("ABCD"), st.sampled_from(["市场监管", "生态环境", "应急管理"]),
-              st.integers(0, 30), st.integers(0, 15)),
+    st.tuples(
+        st.sampled_from("ABCD"),
+        st.sampled_from(["市场监管", "生态环境", "应急管理"]),
+        st.integers(0, 30),
+        st.integers(0, 15),
+    ),
     max_size=40,
 )
 
@@ -142,7 +152,9 @@ def test_plan_over_parties_sums_and_matches_per_party_merge(rows):
         mine = [t for t in tasks if t.party_id == party]
         assert [v for v in plan.visits if v.party_id == party] == merge_visits(mine)
     for party in {t.party_id for t in tasks}:
-        _check_cover([t for t in tasks if t.party_id == party], [v for v in plan.visits if v.party_id == party])
+        _check_cover(
+            [t for t in tasks if t.party_id == party], [v for v in plan.visits if v.party_id == party]
+        )
 
 
 def test_savings_go_to_the_departments_that_ride_along():
@@ -161,7 +173,13 @@ def test_savings_go_to_the_departments_that_ride_along():
 
 def test_empty_plan():
     plan = plan_joint_inspections([])
-    assert (plan.visits, plan.tasks_count, plan.visits_count, plan.saved_by_department, plan.saved_total) == ([], 0, 0, {}, 0)
+    assert (plan.visits, plan.tasks_count, plan.visits_count, plan.saved_by_department, plan.saved_total) == (
+        [],
+        0,
+        0,
+        {},
+        0,
+    )
 
 
 # ---- staffing --------------------------------------------------------------------------------
@@ -176,8 +194,11 @@ def officer(oid, *domains, auxiliary=False, valid=VALID, active_cert=True):
 
 def test_two_officers_per_domain_and_only_eligible_ones():
     officers = [
-        officer(1, "食品安全"), officer(2, "食品安全", "安全生产"), officer(3, "安全生产"),
-        officer(4, "食品安全", auxiliary=True), officer(5, "食品安全", valid=(dt.date(2020, 1, 1), dt.date(2025, 1, 1))),
+        officer(1, "食品安全"),
+        officer(2, "食品安全", "安全生产"),
+        officer(3, "安全生产"),
+        officer(4, "食品安全", auxiliary=True),
+        officer(5, "食品安全", valid=(dt.date(2020, 1, 1), dt.date(2025, 1, 1))),
         officer(6, "安全生产", active_cert=False),
     ]
     drawn = staff_visit({"食品安全", "安全生产"}, officers, random.Random(1), day=D0, party_id="P1")
@@ -187,7 +208,12 @@ def test_two_officers_per_domain_and_only_eligible_ones():
 
 
 def test_shortage_names_the_domain_and_counts():
-    officers = [officer(1, "食品安全"), officer(2, "安全生产"), officer(3, "安全生产"), officer(4, "食品安全", auxiliary=True)]
+    officers = [
+        officer(1, "食品安全"),
+        officer(2, "安全生产"),
+        officer(3, "安全生产"),
+        officer(4, "食品安全", auxiliary=True),
+    ]
     with pytest.raises(DrawShortage) as exc:
         staff_visit({"食品安全", "安全生产"}, officers, random.Random(1), day=D0, party_id="P1")
     error = exc.value
@@ -198,8 +224,18 @@ def test_shortage_names_the_domain_and_counts():
 
 
 def test_visit_without_domains_still_needs_two_certified_officers():
-    assert len(staff_visit(set(), [officer(1, "x"), officer(2, "y"), officer(3, "z")], random.Random(0),
-                           day=D0, party_id="P")) == MIN_OFFICERS
+    assert (
+        len(
+            staff_visit(
+                set(),
+                [officer(1, "x"), officer(2, "y"), officer(3, "z")],
+                random.Random(0),
+                day=D0,
+                party_id="P",
+            )
+        )
+        == MIN_OFFICERS
+    )
     with pytest.raises(DrawShortage) as exc:
         staff_visit(set(), [officer(1, "x"), officer(2)], random.Random(0), day=D0, party_id="P")
     assert (exc.value.needed, exc.value.eligible, exc.value.domain) == (2, 1, None)
@@ -208,32 +244,61 @@ def test_visit_without_domains_still_needs_two_certified_officers():
 def test_rotation_and_recusal_exclude_officers():
     officers = [officer(i, "食品安全") for i in range(1, 6)]
     for seed in range(30):
-        drawn = staff_visit({"食品安全"}, officers, random.Random(seed), day=D0, party_id="P1",
-                            previous_inspectors={1, 2}, recusals={(3, "P2"), (4, "P1")})
+        drawn = staff_visit(
+            {"食品安全"},
+            officers,
+            random.Random(seed),
+            day=D0,
+            party_id="P1",
+            previous_inspectors={1, 2},
+            recusals={(3, "P2"), (4, "P1")},
+        )
         assert sorted(drawn) == [3, 5]  # 1, 2 inspected last time; 4 must recuse from P1; 3 only from P2
     with pytest.raises(DrawShortage):
-        staff_visit({"食品安全"}, officers, random.Random(0), day=D0, party_id="P1",
-                    previous_inspectors={1, 2}, recusals={(3, "P1"), (4, "P1")})
+        staff_visit(
+            {"食品安全"},
+            officers,
+            random.Random(0),
+            day=D0,
+            party_id="P1",
+            previous_inspectors={1, 2},
+            recusals={(3, "P1"), (4, "P1")},
+        )
 
 
 officer_strategy = st.builds(
     lambda oid, domains, aux, start, length, active: officer(
-        oid, *domains, auxiliary=aux, valid=(day(start), day(start + length)), active_cert=active),
-    st.integers(), st.sets(st.sampled_from(["食品安全", "安全生产", "生态环境", "城乡规划"]), max_size=3),
-    st.booleans(), st.integers(-20, 10), st.integers(1, 30), st.booleans(),
+        oid, *domains, auxiliary=aux, valid=(day(start), day(start + length)), active_cert=active
+    ),
+    st.integers(),
+    st.sets(st.sampled_from(["食品安全", "安全生产", "生态环境", "城乡规划"]), max_size=3),
+    st.booleans(),
+    st.integers(-20, 10),
+    st.integers(1, 30),
+    st.booleans(),
 )
 
 
-@given(st.lists(officer_strategy, max_size=12, unique_by=lambda o: o.officer_id),
-       st.sets(st.sampled_from(["食品安全", "安全生产", "生态环境", "城乡规划"]), max_size=3),
-       st.sets(st.integers(), max_size=3), st.integers())
+@given(
+    st.lists(officer_strategy, max_size=12, unique_by=lambda o: o.officer_id),
+    st.sets(st.sampled_from(["食品安全", "安全生产", "生态环境", "城乡规划"]), max_size=3),
+    st.sets(st.integers(), max_size=3),
+    st.integers(),
+)
 def test_staffing_properties(officers, needed, previous, seed):
     excluded = set(previous)
-    usable = {o.officer_id: o.domains_on(D0) for o in officers if o.certified_on(D0) and o.officer_id not in excluded}
+    usable = {
+        o.officer_id: o.domains_on(D0)
+        for o in officers
+        if o.certified_on(D0) and o.officer_id not in excluded
+    }
     feasible = len(usable) >= MIN_OFFICERS and all(
-        sum(1 for ds in usable.values() if d in ds) >= MIN_OFFICERS for d in needed)
+        sum(1 for ds in usable.values() if d in ds) >= MIN_OFFICERS for d in needed
+    )
     try:
-        drawn = staff_visit(needed, officers, random.Random(seed), day=D0, party_id="P", previous_inspectors=previous)
+        drawn = staff_visit(
+            needed, officers, random.Random(seed), day=D0, party_id="P", previous_inspectors=previous
+        )
     except DrawShortage as exc:
         assert not feasible and exc.eligible < exc.needed == MIN_OFFICERS
         return
@@ -246,7 +311,10 @@ def test_staffing_properties(officers, needed, previous, seed):
 
 # ---- 双随机: reproducible draws ---------------------------------------------------------------
 
-PARTIES = [(i, color) for i, color in zip(range(1, 401), itertools.cycle(["green"] * 6 + ["blue"] * 3 + ["red"]), strict=False)]
+PARTIES = [
+    (i, color)
+    for i, color in zip(range(1, 401), itertools.cycle(["green"] * 6 + ["blue"] * 3 + ["red"]), strict=False)
+]
 RATIOS = {"green": 0.05, "blue": 0.2, "red": 1.0}
 
 

@@ -37,6 +37,7 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 # ---- plans ----
 
+
 def test_plan_created_and_audited(world, insp):
     plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1]))
     assert list(plan.items.all()) == [insp.I1] and plan.state == "draft" and plan.draw_nonce
@@ -44,25 +45,32 @@ def test_plan_created_and_audited(world, insp):
     assert event.after["items"] == ["I1"] and event.object_id == str(plan.pk)
 
 
-@pytest.mark.parametrize("item_code, code", [("I3", "item_not_claimed"), ("I2", "item_not_claimed"),
-                                             ("P1", "item_not_inspection")])
+@pytest.mark.parametrize(
+    "item_code, code", [("I3", "item_not_claimed"), ("I2", "item_not_claimed"), ("P1", "item_not_inspection")]
+)
 def test_plan_items_outside_claimed_inspection_list_refused(world, insp, item_code, code):
     item = getattr(insp, item_code)
     with pytest.raises(ValidationError) as exc:
         services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1, item]))
     assert _codes(exc, "items") == [code]
     assert item.code in exc.value.error_dict["items"][0].message
-    assert not InspectionPlan.objects.exists() and not AuditEvent.objects.filter(action__startswith="inspection").exists()
+    assert (
+        not InspectionPlan.objects.exists()
+        and not AuditEvent.objects.filter(action__startswith="inspection").exists()
+    )
 
 
-@pytest.mark.parametrize("overrides, field, code", [
-    ({"period_end": DAY - dt.timedelta(days=1)}, "period_end", "plan_period_reversed"),
-    ({"ratios": {"red": 1.5}}, "ratios", "ratio_invalid"),
-    ({"ratios": {"purple": 0.5}}, "ratios", "ratio_invalid"),
-    ({"ratios": {"red": 0, "green": 0}}, "ratios", "ratio_invalid"),
-    ({"items": []}, "items", "required"),
-    ({"name": " "}, "name", "required"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, code",
+    [
+        ({"period_end": DAY - dt.timedelta(days=1)}, "period_end", "plan_period_reversed"),
+        ({"ratios": {"red": 1.5}}, "ratios", "ratio_invalid"),
+        ({"ratios": {"purple": 0.5}}, "ratios", "ratio_invalid"),
+        ({"ratios": {"red": 0, "green": 0}}, "ratios", "ratio_invalid"),
+        ({"items": []}, "items", "required"),
+        ({"name": " "}, "name", "required"),
+    ],
+)
 def test_bad_plan_input_refused_nothing_saved(world, insp, overrides, field, code):
     with pytest.raises(ValidationError) as exc:
         services.create_plan(world.bureau_admin, {**plan_data(world.bureau, [insp.I1]), **overrides})
@@ -86,6 +94,7 @@ def test_plan_roles_and_scope(world, insp):
 
 # ---- draws ----
 
+
 @pytest.fixture
 def gas_plan(world, insp):
     return services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1]))
@@ -104,8 +113,13 @@ def test_draw_is_reproducible_from_its_audit_event(world, insp, gas_plan):
     assert event.legal_basis.startswith("国办发〔2015〕58号")
     # Anyone can rerun the party draw with the published seed and candidates.
     candidates = [tuple(p) for p in draw.inputs["parties"]]
-    assert rules.draw_parties(candidates, draw.inputs["ratios"], event.after["seed"]) == event.after["parties"]
-    assert services.compute_draw(draw.inputs) == {"parties": event.after["parties"], "officers": event.after["officers"]}
+    assert (
+        rules.draw_parties(candidates, draw.inputs["ratios"], event.after["seed"]) == event.after["parties"]
+    )
+    assert services.compute_draw(draw.inputs) == {
+        "parties": event.after["parties"],
+        "officers": event.after["officers"],
+    }
     assert services.verify_draw(draw).ok
     gas_plan.refresh_from_db()
     assert gas_plan.state == "drawn"
@@ -152,8 +166,10 @@ def test_township_team_draws_only_its_township(world, insp):
     world.team_a.is_enforcement_body = True
     world.team_a.save()
     from zhifa.catalog.models import Claim
+
     Claim.objects.create(item=insp.I1, organization=world.team_a, level="township", region=world.shangfang)
     from tests.inspections.conftest import certified
+
     certified(world.team_a, "燃气管理")
     certified(world.team_a, "燃气管理")
     plan = services.create_plan(world.leader_a, plan_data(world.team_a, [insp.I1]))
@@ -163,10 +179,13 @@ def test_township_team_draws_only_its_township(world, insp):
 
 # ---- joint inspections ----
 
+
 @pytest.fixture
 def two_departments(world, insp, gas_plan):
-    market_plan = services.create_plan(insp.market_admin, plan_data(insp.market_org, [insp.I2], name="食品抽查",
-                                                                     ratios={"red": 1.0, "green": 0.5}))
+    market_plan = services.create_plan(
+        insp.market_admin,
+        plan_data(insp.market_org, [insp.I2], name="食品抽查", ratios={"red": 1.0, "green": 0.5}),
+    )
     run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
     run_draw_on(insp.market_admin, market_plan.pk, DAY)
     return market_plan
@@ -177,19 +196,26 @@ def test_joint_planning_merges_departments(world, insp, two_departments):
     assert tasks == 3 + 3 + 1  # gas: 3 reds; market: 3 reds + half of the 2 greens
     result = services.plan_joint_inspections(world.guidance_user, today=DAY)
     assert (result.tasks, result.visits, result.saved) == (7, 4, 3)
-    assert JointInspection.objects.count() == 4 and ActionCode.objects.filter(visit__isnull=False).count() == 4
+    assert (
+        JointInspection.objects.count() == 4 and ActionCode.objects.filter(visit__isnull=False).count() == 4
+    )
     assert not InspectionTask.objects.filter(visit__isnull=True).exists()
     calendar = district_calendar()
-    assert all(calendar.is_workday(v.day) and DAY <= v.day <= DAY + dt.timedelta(days=27)
-               for v in JointInspection.objects.all())
+    assert all(
+        calendar.is_workday(v.day) and DAY <= v.day <= DAY + dt.timedelta(days=27)
+        for v in JointInspection.objects.all()
+    )
     red = JointInspection.objects.get(party=insp.parties.red_a)
     assert red.tasks.count() == 2 and red.officers.count() == 4
     district = selectors.district_indicators(Scope(everything=True))
     assert (district.tasks, district.visits, district.saved) == (7, 4, 3)
-    by_department = {row["department_id"]: row for row in selectors.department_indicators(Scope(everything=True))}
+    by_department = {
+        row["department_id"]: row for row in selectors.department_indicators(Scope(everything=True))
+    }
     assert sum(row["saved"] for row in by_department.values()) == 3
     assert {d: row["saved"] for d, row in by_department.items()} == {
-        k: v for k, v in result.saved_by_department.items()}
+        k: v for k, v in result.saved_by_department.items()
+    }
     # A second run finds nothing new to merge.
     assert services.plan_joint_inspections(world.guidance_user, today=DAY).visits == 0
 
@@ -202,6 +228,7 @@ def test_joint_planning_is_for_coordinators(world, insp, two_departments):
 
 # ---- records ----
 
+
 @pytest.fixture
 def planned(world, insp, two_departments):
     services.plan_joint_inspections(world.guidance_user, today=DAY)
@@ -210,9 +237,15 @@ def planned(world, insp, two_departments):
 
 def record_data(visit, officers, **overrides):
     entries = [e for t in visit.tasks.all() for item in t.plan.items.all() for e in item.checklist.all()]
-    data = {"visit": visit.pk, "officer_ids": [o.pk for o in officers], "started_at": at(visit.day, 9),
-            "ended_at": at(visit.day, 10), "findings": "气瓶检验过期一只", "outcome": "rectification",
-            "checklist": [{"entry_id": e.pk, "result": "pass"} for e in entries]}
+    data = {
+        "visit": visit.pk,
+        "officer_ids": [o.pk for o in officers],
+        "started_at": at(visit.day, 9),
+        "ended_at": at(visit.day, 10),
+        "findings": "气瓶检验过期一只",
+        "outcome": "rectification",
+        "checklist": [{"entry_id": e.pk, "result": "pass"} for e in entries],
+    }
     return {**data, **overrides}
 
 
@@ -224,10 +257,14 @@ def test_record_a_joint_visit(world, insp, planned):
     assert set(planned.tasks.values_list("state", flat=True)) == {"done"}
     planned.refresh_from_db()
     assert planned.state == "done"
-    assert AuditEvent.objects.get(action="inspection.record").legal_basis == "行政处罚法第四十二条、第五十五条"
+    assert (
+        AuditEvent.objects.get(action="inspection.record").legal_basis == "行政处罚法第四十二条、第五十五条"
+    )
 
 
-@pytest.mark.parametrize("who, code", [("helper", "officer_not_certified"), ("expired", "officer_not_certified")])
+@pytest.mark.parametrize(
+    "who, code", [("helper", "officer_not_certified"), ("expired", "officer_not_certified")]
+)
 def test_auxiliary_or_uncertified_officers_refused(world, insp, planned, who, code):
     with pytest.raises(ValidationError) as exc:
         services.record_inspection(insp.gas_user, record_data(planned, [insp.gas[0], getattr(insp, who)]))
@@ -245,16 +282,29 @@ def test_one_officer_refused(world, insp, planned):
 def test_visit_recorded_twice_or_overlapping_refused(world, insp, planned):
     services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2]))
     with pytest.raises(DomainError) as exc:
-        services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2], started_at=at(planned.day, 14),
-                                                              ended_at=at(planned.day, 15)))
+        services.record_inspection(
+            insp.gas_user,
+            record_data(planned, insp.gas[:2], started_at=at(planned.day, 14), ended_at=at(planned.day, 15)),
+        )
     assert exc.value.code == "already_recorded"
     # Another task on the same party whose time overlaps the first record.
-    other = InspectionTask.objects.create(plan=_extra_plan(world, insp),
-                                          party=insp.parties.red_a, department=world.bureau,
-                                          window_start=DAY, window_end=DAY + dt.timedelta(days=5))
+    other = InspectionTask.objects.create(
+        plan=_extra_plan(world, insp),
+        party=insp.parties.red_a,
+        department=world.bureau,
+        window_start=DAY,
+        window_end=DAY + dt.timedelta(days=5),
+    )
     with pytest.raises(DomainError) as exc:
-        services.record_inspection(insp.gas_user, {"task": other.pk, "officer_ids": [o.pk for o in insp.gas[:2]],
-                                                   "started_at": at(planned.day, 9, 30), "ended_at": at(planned.day, 11)})
+        services.record_inspection(
+            insp.gas_user,
+            {
+                "task": other.pk,
+                "officer_ids": [o.pk for o in insp.gas[:2]],
+                "started_at": at(planned.day, 9, 30),
+                "ended_at": at(planned.day, 11),
+            },
+        )
     assert exc.value.code == "record_overlap"
     assert InspectionRecord.objects.count() == 1
 
@@ -265,23 +315,40 @@ def _extra_plan(world, insp):
 
 def test_reversed_times_refused(world, insp, planned):
     with pytest.raises(ValidationError) as exc:
-        services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2], ended_at=at(planned.day, 8)))
+        services.record_inspection(
+            insp.gas_user, record_data(planned, insp.gas[:2], ended_at=at(planned.day, 8))
+        )
     assert _codes(exc, "ended_at") == ["record_times_reversed"]
 
 
 def test_repeated_inspection_warned_and_listed(world, insp, gas_plan):
     run_draw_on(world.bureau_admin, gas_plan.pk, DAY)
-    market_plan = services.create_plan(insp.market_admin, plan_data(insp.market_org, [insp.I2], name="食品抽查"))
+    market_plan = services.create_plan(
+        insp.market_admin, plan_data(insp.market_org, [insp.I2], name="食品抽查")
+    )
     run_draw_on(insp.market_admin, market_plan.pk, DAY)
     party = insp.parties.red_b
     gas_task = InspectionTask.objects.get(plan=gas_plan, party=party)
     market_task = InspectionTask.objects.get(plan=market_plan, party=party)
-    first = services.record_inspection(insp.gas_user, {"task": gas_task.pk, "officer_ids": [o.pk for o in insp.gas[:2]],
-                                                       "started_at": at(DAY, 9), "ended_at": at(DAY, 10)})
+    first = services.record_inspection(
+        insp.gas_user,
+        {
+            "task": gas_task.pk,
+            "officer_ids": [o.pk for o in insp.gas[:2]],
+            "started_at": at(DAY, 9),
+            "ended_at": at(DAY, 10),
+        },
+    )
     assert first.warnings == []
-    second = services.record_inspection(insp.market_user, {
-        "task": market_task.pk, "officer_ids": [o.pk for o in insp.market[:2]],
-        "started_at": at(DAY + dt.timedelta(days=10), 9), "ended_at": at(DAY + dt.timedelta(days=10), 10)})
+    second = services.record_inspection(
+        insp.market_user,
+        {
+            "task": market_task.pk,
+            "officer_ids": [o.pk for o in insp.market[:2]],
+            "started_at": at(DAY + dt.timedelta(days=10), 9),
+            "ended_at": at(DAY + dt.timedelta(days=10), 10),
+        },
+    )
     assert len(second.warnings) == 1 and world.bureau.name in second.warnings[0]
     assert second.record.warnings == second.warnings
     assert list(selectors.repeated_inspections(Scope(everything=True))) == [party]
@@ -299,7 +366,9 @@ def test_township_user_cannot_read_another_townships_records(world, insp, planne
 
 
 def test_rectification_deadline_in_working_days(world, insp, planned):
-    record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2], outcome="no_issue")).record
+    record = services.record_inspection(
+        insp.gas_user, record_data(planned, insp.gas[:2], outcome="no_issue")
+    ).record
     friday = dt.date(2026, 3, 6)
     order = services.issue_rectification(insp.gas_user, record.pk, "更换过期气瓶", 1, today=friday)
     assert order.deadline == dt.date(2026, 3, 9)  # the weekend does not count
@@ -318,13 +387,17 @@ def test_attachment_sha256(world, insp, planned, settings, tmp_path):
     import hashlib
 
     record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2])).record
-    attachment = services.add_attachment(insp.gas_user, record.pk, SimpleUploadedFile("现场.jpg", b"photo-bytes"))
+    attachment = services.add_attachment(
+        insp.gas_user, record.pk, SimpleUploadedFile("现场.jpg", b"photo-bytes")
+    )
     assert attachment.sha256 == hashlib.sha256(b"photo-bytes").hexdigest() and attachment.size == 11
     assert AuditEvent.objects.get(action="inspection.attachment").after["sha256"] == attachment.sha256
 
 
 def test_handoff_through_registered_converter(world, insp, planned):
-    record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2], outcome="case_suggested")).record
+    record = services.record_inspection(
+        insp.gas_user, record_data(planned, insp.gas[:2], outcome="case_suggested")
+    ).record
     with pytest.raises(DomainError) as exc:
         services.hand_off(insp.gas_user, record.pk, "case")
     assert exc.value.code == "handoff_unknown"
@@ -369,8 +442,11 @@ def test_joint_record_is_shared_with_every_department_of_the_visit(world, insp, 
     record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2])).record
     assert record.department == world.bureau  # the anchor task's department
     assert selectors.record_detail(Scope.for_user(insp.market_user), record.pk) == record
-    lonely = JointInspection.objects.filter(tasks__department=insp.market_org).exclude(
-        tasks__department=world.bureau).first()
+    lonely = (
+        JointInspection.objects.filter(tasks__department=insp.market_org)
+        .exclude(tasks__department=world.bureau)
+        .first()
+    )
     other = services.record_inspection(insp.market_user, record_data(lonely, insp.market[:2])).record
     with pytest.raises(NotFound):  # a market-only visit is not the bureau's
         selectors.record_detail(Scope.for_user(insp.gas_user), other.pk)
@@ -387,7 +463,9 @@ def test_inspections_feed_credit_facts_and_hold_catalog_items(world, insp, plann
     config = party_selectors.active_risk_config()
     facts = party_services.facts_for([party, insp.parties.green_b], config, today=DAY)
     assert facts[party.pk].failed_inspections == 1
-    assert facts[insp.parties.green_b.pk].failed_inspections == insp.parties.green_b.failed_inspection_count_12m
+    assert (
+        facts[insp.parties.green_b.pk].failed_inspections == insp.parties.green_b.failed_inspection_count_12m
+    )
 
 
 def test_second_draw_rotates_away_from_the_last_inspectors(world, insp, planned):
@@ -395,9 +473,16 @@ def test_second_draw_rotates_away_from_the_last_inspectors(world, insp, planned)
 
     services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2]))
     certified(world.bureau, "燃气管理")
-    plan = services.create_plan(world.bureau_admin, plan_data(world.bureau, [insp.I1], name="第二季度",
-                                                              period_start=DAY + dt.timedelta(days=40),
-                                                              period_end=DAY + dt.timedelta(days=60)))
+    plan = services.create_plan(
+        world.bureau_admin,
+        plan_data(
+            world.bureau,
+            [insp.I1],
+            name="第二季度",
+            period_start=DAY + dt.timedelta(days=40),
+            period_end=DAY + dt.timedelta(days=60),
+        ),
+    )
     draw = run_draw_on(world.bureau_admin, plan.pk, DAY + dt.timedelta(days=40))
     party = str(insp.parties.red_a.pk)
     assert draw.inputs["previous"][party] == sorted(o.pk for o in insp.gas[:2])
@@ -409,8 +494,10 @@ def test_finding_becomes_an_incident_once(world, insp, planned):
     """The dispatch app registers the "incident" hand-off: one incident per record."""
     from zhifa.dispatch.models import Incident
 
-    record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2], outcome="incident_suggested",
-                                                                   findings="占用消防通道堆放杂物")).record
+    record = services.record_inspection(
+        insp.gas_user,
+        record_data(planned, insp.gas[:2], outcome="incident_suggested", findings="占用消防通道堆放杂物"),
+    ).record
     record = services.hand_off(insp.gas_user, record.pk, "incident")
     incident = Incident.objects.get()
     assert record.handoff_kind == "incident" and record.handoff_ref == incident.tracking_code

@@ -45,15 +45,23 @@ def test_record_form_on_the_phone(client, world, insp, drawn):
     form = client.get(reverse("inspections:visit_record", args=[visit.pk])).content.decode()
     entries = list(insp.I1.checklist.all())
     assert all(f'name="entry_{e.pk}"' in form for e in entries) and "行政行为码" in form
-    post = {"started_at": f"{visit.day}T09:00", "ended_at": f"{visit.day}T10:00", "officer_ids": [str(visit.officers.first().pk)],
-            "findings": "正常", "outcome": "no_issue", f"entry_{entries[0].pk}": "fail"}
+    post = {
+        "started_at": f"{visit.day}T09:00",
+        "ended_at": f"{visit.day}T10:00",
+        "officer_ids": [str(visit.officers.first().pk)],
+        "findings": "正常",
+        "outcome": "no_issue",
+        f"entry_{entries[0].pk}": "fail",
+    }
     refused = client.post(reverse("inspections:visit_record", args=[visit.pk]), post)
     assert refused.status_code == 200 and "不得少于2人" in refused.content.decode()
     assert not InspectionRecord.objects.exists()
     post["officer_ids"] = [str(o.pk) for o in visit.officers.all()]
     saved = client.post(reverse("inspections:visit_record", args=[visit.pk]), post)
     record = InspectionRecord.objects.get()
-    assert saved.status_code == 302 and saved["Location"] == reverse("inspections:record_detail", args=[record.pk])
+    assert saved.status_code == 302 and saved["Location"] == reverse(
+        "inspections:record_detail", args=[record.pk]
+    )
     assert record.checklist_results.get().result == "fail"
     assert "不符合" in client.get(saved["Location"]).content.decode()
 
@@ -83,7 +91,9 @@ def test_attachment_downloads_only_within_scope(client, world, insp, planned, se
 
     settings.MEDIA_ROOT = tmp_path
     record = services.record_inspection(insp.gas_user, record_data(planned, insp.gas[:2])).record
-    attachment = services.add_attachment(insp.gas_user, record.pk, SimpleUploadedFile("现场.jpg", b"photo-bytes"))
+    attachment = services.add_attachment(
+        insp.gas_user, record.pk, SimpleUploadedFile("现场.jpg", b"photo-bytes")
+    )
     url = reverse("inspections:attachment_file", args=[record.pk, attachment.pk])
     client.force_login(insp.gas_user)
     assert url in client.get(reverse("inspections:record_detail", args=[record.pk])).content.decode()

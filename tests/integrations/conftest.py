@@ -73,4 +73,6 @@ def manual(settings):
 @pytest.fixture
 def subscriber(command, receiver):  # noqa: F811 (the fixture imported above)
     """The 12345 hotline (its API key belongs to the command centre) wants status callbacks."""
-    return Subscriber.objects.create(name="12345 热线", organization=command.centre, url=receiver.url, secret=SECRET)
+    return Subscriber.objects.create(
+        name="12345 热线", organization=command.centre, url=receiver.url, secret=SECRET
+    )

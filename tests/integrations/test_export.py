@@ -21,7 +21,10 @@ API = "/api/v1/integrations/export"
 
 
 def _incidents(command, n):
-    made = [dispatch_services.report_incident(command.user, report_data(external_id=f"E-{i}"))[0] for i in range(n)]
+    made = [
+        dispatch_services.report_incident(command.user, report_data(external_id=f"E-{i}"))[0]
+        for i in range(n)
+    ]
     past = timezone.now() - dt.timedelta(minutes=10)
     Incident.objects.filter(pk__in=[i.pk for i in made]).update(updated_at=past)  # settled
     return made
@@ -56,9 +59,18 @@ def test_cases_and_inspections_follow_their_schemas(cw):
 
     today = timezone.localdate()
     item = new_item(cw.domain, "EX1", fine_max="200", name="对乱扔垃圾的行政处罚")
-    case = case_services.open_case(cw.user, {
-        "party": cw.person, "item": item, "act_date": today, "discovery_date": today, "summary": "乱扔垃圾",
-        "procedure": case_rules.Procedure.SUMMARY, "officers": [cw.world.officer_a, cw.second]})
+    case = case_services.open_case(
+        cw.user,
+        {
+            "party": cw.person,
+            "item": item,
+            "act_date": today,
+            "discovery_date": today,
+            "summary": "乱扔垃圾",
+            "procedure": case_rules.Procedure.SUMMARY,
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=5))
     admin = User.objects.create_superuser("root", password="correct-horse-battery")
     page = export.page(admin, "cases")
@@ -72,7 +84,11 @@ def test_the_api_serves_pages_and_schemas_and_refuses_in_json(client, world, com
     _incidents(command, 1)
     response = client.get(f"{API}/incidents?limit=10", HTTP_X_API_KEY=command.hotline_key)
     assert response.status_code == 200 and response.json()["count"] == 1
-    assert client.get(f"{API}/schemas/incidents", HTTP_X_API_KEY=command.hotline_key).json()["$id"].endswith("incidents.json")
+    assert (
+        client.get(f"{API}/schemas/incidents", HTTP_X_API_KEY=command.hotline_key)
+        .json()["$id"]
+        .endswith("incidents.json")
+    )
     bad_cursor = client.get(f"{API}/incidents?since=not-a-cursor", HTTP_X_API_KEY=command.hotline_key)
     assert bad_cursor.status_code == 422 and bad_cursor.json()["field"] == "since"
     assert client.get(f"{API}/incidents?limit=0", HTTP_X_API_KEY=command.hotline_key).status_code == 422

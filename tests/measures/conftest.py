@@ -14,7 +14,10 @@ from zhifa.cases import services as cases_services
 cw = cases_conftest.cw
 D = dt.date
 
-ITEMS = [{"name": "冷藏柜", "quantity": "1", "unit": "台"}, {"name": "冻品", "quantity": "200", "unit": "公斤", "note": "无标签"}]
+ITEMS = [
+    {"name": "冷藏柜", "quantity": "1", "unit": "台"},
+    {"name": "冻品", "quantity": "200", "unit": "公斤", "note": "无标签"},
+]
 
 
 def investigating(cw, *, head=None, user=None, **kwargs):
@@ -27,11 +30,15 @@ def investigating(cw, *, head=None, user=None, **kwargs):
 
 
 def approve(head, approval_id: int, on: dt.date, opinion: str = "同意"):
-    return cases_services.decide_approval(head, approval_id, {"approve": True, "opinion": opinion, "as_of": on})
+    return cases_services.decide_approval(
+        head, approval_id, {"approve": True, "opinion": opinion, "as_of": on}
+    )
 
 
 def give_back(head, approval_id: int, on: dt.date, opinion: str = "不同意"):
-    return cases_services.decide_approval(head, approval_id, {"approve": False, "opinion": opinion, "as_of": on})
+    return cases_services.decide_approval(
+        head, approval_id, {"approve": False, "opinion": opinion, "as_of": on}
+    )
 
 
 def officers(cw) -> list[int]:

@@ -83,7 +83,9 @@ def _approve(browser, live_server, head: str, kind_label: str, case_number: str)
     screenshot(page, f"measures-inbox-{kind_label}")
     card.get_by_role("button", name="批准").click()
     page.wait_for_load_state()
-    assert page.get_by_text(f"已批准：{kind_label}").first.is_visible(), page.locator(".messages").inner_text()
+    assert page.get_by_text(f"已批准：{kind_label}").first.is_visible(), page.locator(
+        ".messages"
+    ).inner_text()
     page.context.close()
 
 
@@ -96,8 +98,15 @@ def test_seizure_with_one_extension_and_release(transactional_db, live_server, b
     desk.locator("[data-measures-panel] a.button").click()
     desk.wait_for_url(re.compile(rf"/measures/cases/{case.pk}/"))
     form = _form(desk, "seizure")
-    _fill(form, kind="seize", items="过期冻品 200 公斤\n冷藏柜，1，台，白色", place="上方镇某某路12号冷库",
-          reason="涉嫌经营超过保质期的食品", legal_basis="《中华人民共和国食品安全法》第一百一十条第四项", period_days="30")
+    _fill(
+        form,
+        kind="seize",
+        items="过期冻品 200 公斤\n冷藏柜，1，台，白色",
+        place="上方镇某某路12号冷库",
+        reason="涉嫌经营超过保质期的食品",
+        legal_basis="《中华人民共和国食品安全法》第一百一十条第四项",
+        period_days="30",
+    )
     _submit(desk, form, "已提请查封、扣押")
     screenshot(desk, "measures-seizure-requested")
     desk.context.close()
@@ -112,7 +121,9 @@ def test_seizure_with_one_extension_and_release(transactional_db, live_server, b
     section = f"#seizure-{seizure.pk}"
     assert _fits(phone)
     form = _form(phone, "execute", section)
-    _fill(form, officer_ids="2", record="当事人到场，清点扣押，笔录经当事人签名", statement="当事人称不知已过期")
+    _fill(
+        form, officer_ids="2", record="当事人到场，清点扣押，笔录经当事人签名", statement="当事人称不知已过期"
+    )
     screenshot(phone, "measures-seizure-execute-phone")
     _submit(phone, form, "已实施并送达决定书和清单")
     assert phone.locator(section).get_by_text("扣字〔").first.is_visible() and _fits(phone)
@@ -192,11 +203,18 @@ def test_criminal_referral_accepted(transactional_db, live_server, browser, cw):
     assert referral.answer == "accepted" and referral.handed_over_on and referral.case.state == "referred"
 
 
-def test_criminal_referral_refused_then_continued_administratively(transactional_db, live_server, browser, cw):
+def test_criminal_referral_refused_then_continued_administratively(
+    transactional_db, live_server, browser, cw
+):
     case = investigating(cw)
     desk, section, referral = _refer(browser, live_server, cw, case)
     form = _form(desk, "answer", section)
-    _fill(form, accepted="false", answer_number="衢江公（刑）不立字〔2026〕3号", reasons="货值未达到立案追诉标准")
+    _fill(
+        form,
+        accepted="false",
+        answer_number="衢江公（刑）不立字〔2026〕3号",
+        reasons="货值未达到立案追诉标准",
+    )
     _submit(desk, form, "已登记公安机关立案或不予立案")
     assert desk.locator(f'{section}[data-stage="refused"]').is_visible()
     form = _form(desk, "resume", section)

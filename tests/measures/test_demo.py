@@ -24,8 +24,13 @@ def test_demo_adds_measures_on_the_demo_cases():
     load_demo_catalog()
     load_demo_parties(demo.DEFAULT_SEED)
     load_demo_cases(demo.DEFAULT_SEED)
-    assert load_demo_measures() == {"preservation": 1, "seizure_extended_released": 1, "referral_refused_resumed": 1,
-                                    "seizure_running": 1, "referral_accepted": 1}
+    assert load_demo_measures() == {
+        "preservation": 1,
+        "seizure_extended_released": 1,
+        "referral_refused_resumed": 1,
+        "seizure_running": 1,
+        "referral_accepted": 1,
+    }
     township = User.objects.get(username="shangfang_officer")
     bureau = User.objects.get(username="zfj_deputy")
     preservation = EvidencePreservation.objects.get()
@@ -38,7 +43,10 @@ def test_demo_adds_measures_on_the_demo_cases():
     refused = CriminalReferral.objects.get(answer="refused")
     assert accepted.handed_over_on and accepted.case.state == "referred"
     assert refused.resumed_on and refused.case.state == "investigating"
-    assert build_facts(accepted.case).criminal_referral_pending and not build_facts(refused.case).criminal_referral_pending
+    assert (
+        build_facts(accepted.case).criminal_referral_pending
+        and not build_facts(refused.case).criminal_referral_pending
+    )
     # 上方镇's officer sees its own (preservation, released seizure, refused referral), the bureau's its own
     mine = {(e.kind, e.record.pk) for e in selectors.under_way(township)}
     assert ("preservation", preservation.pk) in mine and ("seizure", running.pk) not in mine

@@ -32,8 +32,13 @@ def _url(user: str, dbname: str) -> str:
 
 
 def _manage(user, dbname, *args, code: str | None = None):
-    env = {**os.environ, "DATABASE_URL": _url(user, dbname), "PYTHONPATH": str(ROOT / "src"),
-           "DJANGO_SETTINGS_MODULE": "zhifa.settings", "ZHIFA_AUDIT_ANCHOR_PATH": os.devnull}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url(user, dbname),
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "zhifa.settings",
+        "ZHIFA_AUDIT_ANCHOR_PATH": os.devnull,
+    }
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "django", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
 
@@ -52,9 +57,28 @@ def roles():
         assert migrated.returncode == 0, migrated.stderr[-3000:]
         psql = Path(os.environ.get("ZHIFA_TEST_PG_BIN", "/usr/lib/postgresql/15/bin")) / "psql"
         s = connection.settings_dict
-        granted = subprocess.run([str(psql), "-v", "ON_ERROR_STOP=1", "-v", f"app={app}", "-h", s["HOST"], "-p",
-                                  str(s["PORT"]), "-U", owner, "-d", dbname, "-f", str(SQL)],
-                                 capture_output=True, text=True, timeout=60)
+        granted = subprocess.run(
+            [
+                str(psql),
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-v",
+                f"app={app}",
+                "-h",
+                s["HOST"],
+                "-p",
+                str(s["PORT"]),
+                "-U",
+                owner,
+                "-d",
+                dbname,
+                "-f",
+                str(SQL),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert granted.returncode == 0, granted.stderr
         yield owner, app, dbname
     finally:
@@ -81,35 +105,45 @@ def test_application_role_appends_and_reads_the_audit_log(roles):
     assert _manage(app, dbname, "verify_audit").returncode == 0
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE core_auditevent SET action = 'x'",
-    "DELETE FROM core_auditevent",
-    "TRUNCATE core_auditevent",
-    "ALTER TABLE core_auditevent DISABLE TRIGGER ALL",
-    "DROP TRIGGER core_auditevent_append_only ON core_auditevent",
-    "INSERT INTO django_migrations (app, name, applied) VALUES ('x', 'y', now())",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_auditevent SET action = 'x'",
+        "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
+        "ALTER TABLE core_auditevent DISABLE TRIGGER ALL",
+        "DROP TRIGGER core_auditevent_append_only ON core_auditevent",
+        "INSERT INTO django_migrations (app, name, applied) VALUES ('x', 'y', now())",
+    ],
+)
 def test_application_role_cannot_rewrite_the_audit_log(roles, statement):
     owner, app, dbname = roles
     with psycopg.connect(_conninfo(app, dbname)) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute(statement)
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE core_auditevent SET action = 'x'",
-    "DELETE FROM core_auditevent",
-    "TRUNCATE core_auditevent",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_auditevent SET action = 'x'",
+        "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
+    ],
+)
 def test_even_the_owner_is_refused_by_the_triggers(roles, statement):
     owner, app, dbname = roles
-    with psycopg.connect(_conninfo(owner, dbname)) as conn, pytest.raises(psycopg.errors.RaiseException,
-                                                                           match="append-only"):
+    with (
+        psycopg.connect(_conninfo(owner, dbname)) as conn,
+        pytest.raises(psycopg.errors.RaiseException, match="append-only"),
+    ):
         conn.execute(statement)
 
 
 def test_application_role_is_not_the_owner_nor_a_superuser(roles):
     owner, app, dbname = roles
     with psycopg.connect(_conninfo(app, dbname)) as conn:
-        row = conn.execute("SELECT tableowner, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
-                           "FROM pg_tables WHERE tablename = 'core_auditevent'").fetchone()
+        row = conn.execute(
+            "SELECT tableowner, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+            "FROM pg_tables WHERE tablename = 'core_auditevent'"
+        ).fetchone()
     assert row == (owner, False)

@@ -23,8 +23,14 @@ def _listening(port: int) -> bool:
 
 def _start_dev_pg():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    server = subprocess.Popen([str(ROOT / "dev"), "pg"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True, start_new_session=True, env=env)
+    server = subprocess.Popen(
+        [str(ROOT / "dev"), "pg"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+        env=env,
+    )
     ports = {}
     for line in server.stdout:
         match = re.search(r"export (DATABASE_URL|REDIS_URL)=\w+://[^:]*?:?[^@]*@?127\.0\.0\.1:(\d+)", line)
@@ -82,8 +88,13 @@ def test_bench_teardown_stops_dev_pg_within_seconds():
 
 def test_bench_exits_zero_when_its_benchmarks_ran():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--only", "planning"],
-                            capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "planning"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert re.search(r"planning\s+ok", result.stdout)
     assert "Traceback" not in result.stderr

@@ -39,13 +39,28 @@ print("chain", audit.verify_chain())
 
 
 def test_twenty_concurrent_writers_on_sqlite_never_see_database_is_locked(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}", PYTHONPATH=str(ROOT / "src"),
-               DJANGO_SETTINGS_MODULE="zhifa.settings", ZHIFA_VAR_DIR=str(tmp_path))
-    migrated = subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v0"], env=env,
-                              capture_output=True, text=True, timeout=600)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
+    }
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        PYTHONPATH=str(ROOT / "src"),
+        DJANGO_SETTINGS_MODULE="zhifa.settings",
+        ZHIFA_VAR_DIR=str(tmp_path),
+    )
+    migrated = subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--noinput", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert migrated.returncode == 0, migrated.stderr[-2000:]
-    result = subprocess.run([sys.executable, "-c", WRITERS], env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", WRITERS], env=env, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines()[0] == "wal"
     assert "errors []" in result.stdout, result.stdout

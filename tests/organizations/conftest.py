@@ -12,15 +12,26 @@ from zhifa.organizations.models import Certificate, Officer
 _seq = itertools.count(1)
 
 
-def add_officer(org, *, name=None, kind=Officer.Kind.ENFORCEMENT, posted_to=None, certified=True, valid_to=None):
+def add_officer(
+    org, *, name=None, kind=Officer.Kind.ENFORCEMENT, posted_to=None, certified=True, valid_to=None
+):
     n = next(_seq)
     officer = Officer.objects.create(
-        name=name or f"名册员{n}", kind=kind, organization=org, posted_to=posted_to, employee_no=f"V{n:05d}",
+        name=name or f"名册员{n}",
+        kind=kind,
+        organization=org,
+        posted_to=posted_to,
+        employee_no=f"V{n:05d}",
         id_number=make_id_number("330881", dt.date(1970, 1, 1) + dt.timedelta(days=n), f"{n % 1000:03d}"),
     )
     if certified and kind == Officer.Kind.ENFORCEMENT:
-        Certificate.objects.create(officer=officer, number=f"浙VIEW{n:06d}", domains=["市容环境卫生"],
-                                   valid_from=dt.date(2024, 1, 1), valid_to=valid_to or dt.date(2030, 12, 31))
+        Certificate.objects.create(
+            officer=officer,
+            number=f"浙VIEW{n:06d}",
+            domains=["市容环境卫生"],
+            valid_from=dt.date(2024, 1, 1),
+            valid_to=valid_to or dt.date(2030, 12, 31),
+        )
     return officer
 
 

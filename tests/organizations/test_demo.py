@@ -38,6 +38,7 @@ def small(db):
 
 # ---- regions and organisations ----
 
+
 def test_regions_province_to_twenty_townships(small):
     province = Region.objects.get(code="330000", name="浙江省", level=Region.Level.PROVINCE)
     city = Region.objects.get(code="330800", name="衢州市", level=Region.Level.CITY, parent=province)
@@ -58,18 +59,28 @@ def test_one_plus_five_and_a_team_in_every_township(small):
     assert root.name == "衢江区人民政府" and not root.is_enforcement_body
     assert all(o.path.startswith(root.path) for o in Organization.objects.all())
     bureau = Organization.objects.get(kind=Organization.Kind.COMPREHENSIVE_BUREAU, is_enforcement_body=True)
-    assert (bureau.name, bureau.short_name, bureau.parent_id) == ("衢州市衢江区综合行政执法局", "衢江综执", root.pk)
+    assert (bureau.name, bureau.short_name, bureau.parent_id) == (
+        "衢州市衢江区综合行政执法局",
+        "衢江综执",
+        root.pk,
+    )
     assert Organization.objects.get(kind=Organization.Kind.COMMAND_CENTER).parent_id == root.pk
     assert Organization.objects.get(kind=Organization.Kind.GUIDANCE_OFFICE).parent_id == root.pk
-    professional = set(Organization.objects.filter(kind=Organization.Kind.PROFESSIONAL_DEPARTMENT)
-                       .values_list("short_name", flat=True))
+    professional = set(
+        Organization.objects.filter(kind=Organization.Kind.PROFESSIONAL_DEPARTMENT).values_list(
+            "short_name", flat=True
+        )
+    )
     assert {"衢江市监", "衢江环", "衢江交执", "衢江卫", "衢江应急"} <= professional
-    assert not Organization.objects.filter(kind=Organization.Kind.PROFESSIONAL_DEPARTMENT, is_enforcement_body=False)
+    assert not Organization.objects.filter(
+        kind=Organization.Kind.PROFESSIONAL_DEPARTMENT, is_enforcement_body=False
+    )
     assert Organization.objects.get(name="法制科").parent_id == bureau.pk
     stations = Organization.objects.filter(kind=Organization.Kind.DISPATCHED_STATION).select_related("region")
     assert stations and all(s.region.is_township for s in stations)
-    assert {"市场监管所", "执法中队", "自然资源所", "司法所"} == {re.sub(r"^.*?(市场监管所|执法中队|自然资源所|司法所)$", r"\1", s.name)
-                                                                 for s in stations}
+    assert {"市场监管所", "执法中队", "自然资源所", "司法所"} == {
+        re.sub(r"^.*?(市场监管所|执法中队|自然资源所|司法所)$", r"\1", s.name) for s in stations
+    }
     for township in selectors.township_regions():
         team = Organization.objects.get(kind=Organization.Kind.TOWNSHIP_TEAM, region=township)
         assert team.is_enforcement_body and team.name == f"{township.name}综合行政执法队"
@@ -79,6 +90,7 @@ def test_one_plus_five_and_a_team_in_every_township(small):
 
 # ---- officers and certificates ----
 
+
 def test_officers_have_valid_unique_identifiers(small):
     officers = list(Officer.objects.all())
     assert len(officers) == SMALL
@@ -86,7 +98,9 @@ def test_officers_have_valid_unique_identifiers(small):
     for officer in officers:
         assert validate_id_number(officer.id_number) == officer.id_number
         assert (int(officer.id_number[16]) % 2 == 1) == (officer.gender == Officer.Gender.MALE)
-        born = dt.date(int(officer.id_number[6:10]), int(officer.id_number[10:12]), int(officer.id_number[12:14]))
+        born = dt.date(
+            int(officer.id_number[6:10]), int(officer.id_number[10:12]), int(officer.id_number[12:14])
+        )
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         assert 23 <= age <= 58
         assert 2 <= len(officer.name) <= 4 and re.fullmatch(r"1[358]\d{9}", officer.phone)
@@ -116,8 +130,10 @@ def test_distribution_meets_the_reform_indicators(small):
     auxiliary = Officer.objects.filter(kind=Officer.Kind.AUXILIARY).count()
     assert auxiliary == round(SMALL * 0.15)
     posted = Officer.objects.filter(posted_to__isnull=False)
-    assert posted and all(o.posted_since and o.posted_to.is_township and not o.organization.region.is_township
-                          for o in posted.select_related("posted_to", "organization__region"))
+    assert posted and all(
+        o.posted_since and o.posted_to.is_township and not o.organization.region.is_township
+        for o in posted.select_related("posted_to", "organization__region")
+    )
     short = {r.name for r in selectors.townships_short_of_certified(EVERYTHING)}
     assert short == set(demo.SHORT_OF_CERTIFIED) == {"举村乡", "灰坪乡"}
     today = timezone.localdate()
@@ -138,8 +154,11 @@ def test_plan_keeps_the_indicators_for_any_seed_and_size(total):
         enforcement = [p for p in plans if p.kind == Officer.Kind.ENFORCEMENT]
         in_townships = [p for p in enforcement if p.posted_to or region_of[p.org] != district]
         assert 0.60 <= len(in_townships) / len(enforcement) <= 0.70
-        certified = Counter(p.posted_to or region_of[p.org] for p in in_townships
-                            if p.certificate in (demo.VALID, demo.EXPIRING))
+        certified = Counter(
+            p.posted_to or region_of[p.org]
+            for p in in_townships
+            if p.certificate in (demo.VALID, demo.EXPIRING)
+        )
         short = {t.code for t in demo.TOWNSHIPS if certified[t.code] < 2}
         assert short == {t.code for t in demo.TOWNSHIPS if t.name in demo.SHORT_OF_CERTIFIED}
 
@@ -149,6 +168,7 @@ def test_same_seed_same_people_other_seed_other_people():
         rng = random.Random(seed)
         plans = demo.plan_officers(demo.DEFAULT_OFFICERS, rng)
         return [(p.org, p.certificate, demo.chinese_name(rng, Officer.Gender.MALE)) for p in plans]
+
     assert people(1) == people(1) != people(2)
 
 
@@ -160,6 +180,7 @@ def test_too_few_officers_refused(db):
 
 # ---- logins, API key, audit ----
 
+
 def test_every_demo_login_works(client, small):
     users = {u.username: u for u in User.objects.select_related("officer")}
     assert set(users) == {s.username for s in demo.USERS}
@@ -167,13 +188,19 @@ def test_every_demo_login_works(client, small):
     today = timezone.localdate()
     for name in ("shangfang_officer", "xiachuan_officer", "legal"):
         officer = users[name].officer
-        assert officer.certificates.valid_on(today).exists() and officer.organization_id == users[name].organization_id
+        assert (
+            officer.certificates.valid_on(today).exists()
+            and officer.organization_id == users[name].organization_id
+        )
         assert users[name].display_name == officer.name
     assert users["legal"].officer.legal_qualified
     assert users["shangfang_leader"].organization.name == "上方镇人民政府"
     for i, spec in enumerate(demo.USERS):
-        response = client.post("/login/", {"username": spec.username, "password": demo.DEFAULT_PASSWORD},
-                               REMOTE_ADDR=f"10.9.0.{i + 1}")
+        response = client.post(
+            "/login/",
+            {"username": spec.username, "password": demo.DEFAULT_PASSWORD},
+            REMOTE_ADDR=f"10.9.0.{i + 1}",
+        )
         assert response.status_code == 302, spec.username
         assert int(client.session["_auth_user_id"]) == users[spec.username].pk
         client.logout()
@@ -197,13 +224,25 @@ def test_command_prints_logins_and_a_working_api_key_and_audits_once(db):
 
 def test_if_empty_twice_is_idempotent(db):
     first = _load("--if-empty", "--officers", str(SMALL))
-    counts = (Region.objects.count(), Organization.objects.count(), Officer.objects.count(),
-              Certificate.objects.count(), User.objects.count(), ApiKey.objects.count())
+    counts = (
+        Region.objects.count(),
+        Organization.objects.count(),
+        Officer.objects.count(),
+        Certificate.objects.count(),
+        User.objects.count(),
+        ApiKey.objects.count(),
+    )
     second = _load("--if-empty", "--officers", str(SMALL))
     assert "已载入" in first and "已存在" in second and "已载入" not in second
     assert "shangfang_officer" in second and demo.DEMO_URL in second
-    assert counts == (Region.objects.count(), Organization.objects.count(), Officer.objects.count(),
-                      Certificate.objects.count(), User.objects.count(), ApiKey.objects.count())
+    assert counts == (
+        Region.objects.count(),
+        Organization.objects.count(),
+        Officer.objects.count(),
+        Certificate.objects.count(),
+        User.objects.count(),
+        ApiKey.objects.count(),
+    )
     assert AuditEvent.objects.filter(action="demo.load").count() == 1
     assert verify_chain()[1] is None
     with pytest.raises(CommandError):
@@ -214,5 +253,7 @@ def test_default_demo_loads_the_whole_district(db):
     _load()
     assert Officer.objects.count() == demo.DEFAULT_OFFICERS
     assert 0.60 <= selectors.staffing_indicators(EVERYTHING).township_share <= 0.70
-    assert {r.name for r in selectors.townships_short_of_certified(EVERYTHING)} == set(demo.SHORT_OF_CERTIFIED)
+    assert {r.name for r in selectors.townships_short_of_certified(EVERYTHING)} == set(
+        demo.SHORT_OF_CERTIFIED
+    )
     assert EnforcementItem.objects.count() == len(ITEMS) and Party.objects.exists()

@@ -22,8 +22,10 @@ TODAY = timezone.localdate()
 
 
 def _info(officer):
-    certs = tuple(inspection_rules.CertificateInfo(frozenset(c.domains), c.valid_from, c.valid_to, c.status == "active")
-                  for c in officer.certificates.all())
+    certs = tuple(
+        inspection_rules.CertificateInfo(frozenset(c.domains), c.valid_from, c.valid_to, c.status == "active")
+        for c in officer.certificates.all()
+    )
     return inspection_rules.OfficerInfo(officer.pk, certs, name=officer.name)
 
 
@@ -68,10 +70,19 @@ def test_township_force_counts_own_and_posted_certified_officers(world):
 
 @pytest.fixture
 def station(world):
-    market = Organization.objects.create(name="市场监督管理局", kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
-                                         region=world.district, parent=world.root, is_enforcement_body=True)
-    station = Organization.objects.create(name="上方市场监管所", kind=Organization.Kind.DISPATCHED_STATION,
-                                          region=world.shangfang, parent=market)
+    market = Organization.objects.create(
+        name="市场监督管理局",
+        kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
+        region=world.district,
+        parent=world.root,
+        is_enforcement_body=True,
+    )
+    station = Organization.objects.create(
+        name="上方市场监管所",
+        kind=Organization.Kind.DISPATCHED_STATION,
+        region=world.shangfang,
+        parent=market,
+    )
     StationCoverage.objects.create(station=station, region=world.shangfang, since=TODAY)
     return station
 
@@ -105,4 +116,9 @@ def test_force_pages(client, world, station):
     assert cert.status == "suspended"
     plain = new_user("plain", world.team_a, User.Role.OFFICER, new_officer(world.team_a))
     client.force_login(plain)
-    assert client.post(f"/org/certificates/{cert.pk}/status/", {"status": "active", "reason": "x理由"}).status_code == 403
+    assert (
+        client.post(
+            f"/org/certificates/{cert.pk}/status/", {"status": "active", "reason": "x理由"}
+        ).status_code
+        == 403
+    )

@@ -17,7 +17,12 @@ def _codes(exc_info, field):
     return [e.code for e in exc_info.value.error_dict[field]]
 
 
-CERT = {"number": "浙33080312345", "domains": ["市容环境卫生"], "valid_from": dt.date(2026, 1, 1), "valid_to": dt.date(2031, 1, 1)}
+CERT = {
+    "number": "浙33080312345",
+    "domains": ["市容环境卫生"],
+    "valid_from": dt.date(2026, 1, 1),
+    "valid_to": dt.date(2031, 1, 1),
+}
 
 
 def test_certificate_added_and_audited_with_article(world):
@@ -29,7 +34,11 @@ def test_certificate_added_and_audited_with_article(world):
 
 def test_reversed_certificate_dates_refused_nothing_saved(world):
     with pytest.raises(ValidationError) as exc:
-        services.add_certificate(world.leader_a, world.officer_a.pk, {**CERT, "valid_from": dt.date(2031, 1, 1), "valid_to": dt.date(2026, 1, 1)})
+        services.add_certificate(
+            world.leader_a,
+            world.officer_a.pk,
+            {**CERT, "valid_from": dt.date(2031, 1, 1), "valid_to": dt.date(2026, 1, 1)},
+        )
     assert _codes(exc, "valid_to") == ["certificate_dates_reversed"]
     assert not Certificate.objects.filter(number=CERT["number"]).exists()
     assert not AuditEvent.objects.exists()
@@ -58,8 +67,15 @@ def test_auxiliary_staff_cannot_hold_a_certificate(world):
 
 def test_invalid_id_number_refused(world):
     with pytest.raises(ValidationError) as exc:
-        services.create_officer(world.leader_a, {"name": "新人", "id_number": "110105194912310021", "employee_no": "N1",
-                                                  "organization": world.team_a})
+        services.create_officer(
+            world.leader_a,
+            {
+                "name": "新人",
+                "id_number": "110105194912310021",
+                "employee_no": "N1",
+                "organization": world.team_a,
+            },
+        )
     assert _codes(exc, "id_number") == ["id_number_checksum"]
     assert not Officer.objects.filter(employee_no="N1").exists()
 
@@ -74,7 +90,9 @@ def test_posting_to_a_non_township_region_refused(world):
 
 
 def test_posting_and_ending_a_posting(world):
-    officer = services.post_officer(world.bureau_admin, world.bureau_officer.pk, world.shangfang, dt.date(2026, 3, 1))
+    officer = services.post_officer(
+        world.bureau_admin, world.bureau_officer.pk, world.shangfang, dt.date(2026, 3, 1)
+    )
     assert (officer.posted_to, officer.posted_since) == (world.shangfang, dt.date(2026, 3, 1))
     officer = services.post_officer(world.bureau_admin, world.bureau_officer.pk, None)
     assert officer.posted_to is None and officer.posted_since is None
@@ -97,8 +115,15 @@ def test_plain_officer_cannot_change_the_roster(world):
 
 def test_cannot_create_officer_in_another_township(world):
     with pytest.raises(PermissionDenied):
-        services.create_officer(world.leader_a, {"name": "x", "id_number": "11010519491231002X", "employee_no": "N2",
-                                                  "organization": world.team_b})
+        services.create_officer(
+            world.leader_a,
+            {
+                "name": "x",
+                "id_number": "11010519491231002X",
+                "employee_no": "N2",
+                "organization": world.team_b,
+            },
+        )
 
 
 def test_certified_officer_cannot_become_auxiliary(world):
@@ -121,11 +146,15 @@ def test_staffing_share_counts_township_staff_and_postings(world):
 
 def test_townships_short_of_certified_officers(world):
     everything = Scope(everything=True)
-    short = {r.name: r.certified for r in selectors.townships_short_of_certified(everything, dt.date(2026, 6, 1))}
+    short = {
+        r.name: r.certified for r in selectors.townships_short_of_certified(everything, dt.date(2026, 6, 1))
+    }
     assert short == {"上方镇": 1, "峡川镇": 1}
     new_officer(world.team_a)
     new_officer(world.team_b, valid_to=dt.date(2026, 5, 31))  # expired before the day: does not count
-    short = {r.name: r.certified for r in selectors.townships_short_of_certified(everything, dt.date(2026, 6, 1))}
+    short = {
+        r.name: r.certified for r in selectors.townships_short_of_certified(everything, dt.date(2026, 6, 1))
+    }
     assert short == {"峡川镇": 1}
     services.post_officer(world.bureau_admin, world.bureau_officer.pk, world.xiachuan)
     assert not selectors.townships_short_of_certified(everything, dt.date(2026, 6, 1)).exists()

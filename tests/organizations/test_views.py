@@ -20,6 +20,7 @@ def login(client):
     def _login(user):
         client.force_login(user, backend=MODEL_BACKEND)
         return client
+
     return _login
 
 
@@ -28,11 +29,18 @@ def _text(response) -> str:
 
 
 def _cert_data(**overrides):
-    return {"number": "浙33080399001", "domains": "市容环境卫生、城乡规划", "issuer": "浙江省人民政府",
-            "valid_from": "2026-01-01", "valid_to": "2031-01-01", **overrides}
+    return {
+        "number": "浙33080399001",
+        "domains": "市容环境卫生、城乡规划",
+        "issuer": "浙江省人民政府",
+        "valid_from": "2026-01-01",
+        "valid_to": "2031-01-01",
+        **overrides,
+    }
 
 
 # ---- login and lockout ----
+
 
 def test_login_page_is_in_chinese(client, db):
     response = client.get("/login/")
@@ -44,7 +52,9 @@ def test_login_page_is_in_chinese(client, db):
 
 
 def test_wrong_password_shows_a_chinese_error(client, world):
-    response = client.post("/login/", {"username": "leader_a", "password": "wrong-password"}, REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        "/login/", {"username": "leader_a", "password": "wrong-password"}, REMOTE_ADDR="10.0.0.2"
+    )
     assert response.status_code == 200
     assert "正确的" in _text(response)  # 请输入一个正确的 用户名 和密码……
     assert "_auth_user_id" not in client.session
@@ -68,7 +78,13 @@ def test_five_failed_logins_lock_the_account(client, world):
 
 
 def test_pages_need_login(client, world):
-    for url in ("/", "/org/officers/", f"/org/officers/{world.officer_a.pk}/", "/org/tree/", "/org/officers/new/"):
+    for url in (
+        "/",
+        "/org/officers/",
+        f"/org/officers/{world.officer_a.pk}/",
+        "/org/tree/",
+        "/org/officers/new/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
@@ -84,6 +100,7 @@ def test_logout_is_a_post_form_in_the_navigation(login, world):
 
 # ---- home ----
 
+
 def test_home_shows_staffing_share_and_short_townships(login, world):
     html = _text(login(world.guidance_user).get("/"))
     # 3 enforcement officers, 2 of them in township teams
@@ -92,6 +109,7 @@ def test_home_shows_staffing_share_and_short_townships(login, world):
 
 
 # ---- officer list: scopes, filters, query count ----
+
 
 def test_township_leader_lists_only_own_township(login, world):
     html = _text(login(world.leader_a).get("/org/officers/"))
@@ -161,6 +179,7 @@ def test_officer_list_is_paginated_by_50(login, world, make_officer):
 
 # ---- officer detail ----
 
+
 def test_detail_masks_id_number_and_shows_certificates_but_not_another_officers_qr(login, world):
     html = _text(login(world.leader_a).get(f"/org/officers/{world.officer_a.pk}/"))
     assert world.officer_a.id_number not in html
@@ -187,10 +206,20 @@ def test_detail_qr_link_opens_the_public_check(login, world):
 
 def test_detail_highlights_expired_and_expiring_certificates(login, world):
     today = dt.date.today()
-    Certificate.objects.create(officer=world.officer_a, number="浙OLD0001", domains=["城乡规划"],
-                               valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2023, 1, 1))
-    Certificate.objects.create(officer=world.officer_b, number="浙SOON0001", domains=["城乡规划"],
-                               valid_from=dt.date(2020, 1, 1), valid_to=today + dt.timedelta(days=30))
+    Certificate.objects.create(
+        officer=world.officer_a,
+        number="浙OLD0001",
+        domains=["城乡规划"],
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2023, 1, 1),
+    )
+    Certificate.objects.create(
+        officer=world.officer_b,
+        number="浙SOON0001",
+        domains=["城乡规划"],
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=today + dt.timedelta(days=30),
+    )
     client = login(world.guidance_user)
     html = _text(client.get(f"/org/officers/{world.officer_a.pk}/"))
     assert 'class="cert-row cert-row--bad"' in html and "已过期" in html
@@ -247,8 +276,10 @@ def test_add_certificate_through_the_form(login, world):
 
 
 def test_certificate_with_reversed_dates_shows_field_error_and_saves_nothing(login, world):
-    response = login(world.leader_a).post(f"/org/officers/{world.officer_a.pk}/certificates/",
-                                          _cert_data(valid_from="2031-01-01", valid_to="2026-01-01"))
+    response = login(world.leader_a).post(
+        f"/org/officers/{world.officer_a.pk}/certificates/",
+        _cert_data(valid_from="2031-01-01", valid_to="2026-01-01"),
+    )
     html = _text(response)
     assert response.status_code == 200
     assert "有效期止必须晚于有效期起" in html and "field--error" in html and "本次未保存任何内容" in html
@@ -258,7 +289,9 @@ def test_certificate_with_reversed_dates_shows_field_error_and_saves_nothing(log
 
 def test_duplicate_certificate_number_shows_field_error_and_saves_nothing(login, world):
     taken = world.officer_b.certificates.get().number
-    response = login(world.leader_a).post(f"/org/officers/{world.officer_a.pk}/certificates/", _cert_data(number=taken))
+    response = login(world.leader_a).post(
+        f"/org/officers/{world.officer_a.pk}/certificates/", _cert_data(number=taken)
+    )
     html = _text(response)
     assert response.status_code == 200
     number_field = html.split('name="number"')[1].split("</div>")[0]
@@ -269,16 +302,20 @@ def test_duplicate_certificate_number_shows_field_error_and_saves_nothing(login,
 
 
 def test_certificate_without_domains_is_refused(login, world):
-    response = login(world.leader_a).post(f"/org/officers/{world.officer_a.pk}/certificates/", _cert_data(domains=" 、 "))
+    response = login(world.leader_a).post(
+        f"/org/officers/{world.officer_a.pk}/certificates/", _cert_data(domains=" 、 ")
+    )
     assert "请至少填写一个执法领域" in _text(response)
     assert not Certificate.objects.filter(number="浙33080399001").exists()
 
 
 # ---- postings ----
 
+
 def test_posting_to_a_non_township_region_shows_the_error(login, world):
-    response = login(world.guidance_user).post(f"/org/officers/{world.bureau_officer.pk}/posting/",
-                                               {"posted_to": world.district.pk})
+    response = login(world.guidance_user).post(
+        f"/org/officers/{world.bureau_officer.pk}/posting/", {"posted_to": world.district.pk}
+    )
     assert response.status_code == 200
     assert "只能下沉到乡镇（街道）" in _text(response)
     world.bureau_officer.refresh_from_db()
@@ -287,8 +324,9 @@ def test_posting_to_a_non_township_region_shows_the_error(login, world):
 
 
 def test_posting_township_staff_shows_the_service_error(login, world):
-    response = login(world.guidance_user).post(f"/org/officers/{world.officer_a.pk}/posting/",
-                                               {"posted_to": world.xiachuan.pk})
+    response = login(world.guidance_user).post(
+        f"/org/officers/{world.officer_a.pk}/posting/", {"posted_to": world.xiachuan.pk}
+    )
     assert response.status_code == 200
     assert "无需下沉" in _text(response)
     world.officer_a.refresh_from_db()
@@ -301,7 +339,10 @@ def test_posting_and_ending_it_through_the_form(login, world):
     response = client.post(url, {"posted_to": world.shangfang.pk, "posted_since": "2026-03-01"}, follow=True)
     assert "已安排下沉到上方镇" in _text(response)
     world.bureau_officer.refresh_from_db()
-    assert (world.bureau_officer.posted_to, world.bureau_officer.posted_since) == (world.shangfang, dt.date(2026, 3, 1))
+    assert (world.bureau_officer.posted_to, world.bureau_officer.posted_since) == (
+        world.shangfang,
+        dt.date(2026, 3, 1),
+    )
     # the township leader now sees the posted officer, but may not end the posting
     leader = login(world.leader_a)
     assert "局队员" in _text(leader.get("/org/officers/"))
@@ -323,10 +364,18 @@ def test_rotating_the_credential(login, world):
 
 # ---- new officer ----
 
+
 def _officer_data(world, **overrides):
-    return {"name": "新队员", "gender": "F", "id_number": make_id_number("330803", dt.date(1990, 5, 17), "042"),
-            "employee_no": "QJ-NEW-1", "phone": "13900000001", "kind": "enforcement",
-            "organization": world.team_a.pk, **overrides}
+    return {
+        "name": "新队员",
+        "gender": "F",
+        "id_number": make_id_number("330803", dt.date(1990, 5, 17), "042"),
+        "employee_no": "QJ-NEW-1",
+        "phone": "13900000001",
+        "kind": "enforcement",
+        "organization": world.team_a.pk,
+        **overrides,
+    }
 
 
 def test_new_officer_form_offers_only_organisations_in_scope(login, world):
@@ -342,7 +391,9 @@ def test_create_officer(login, world):
 
 
 def test_create_officer_in_another_township_is_refused(login, world):
-    response = login(world.leader_a).post("/org/officers/new/", _officer_data(world, organization=world.team_b.pk))
+    response = login(world.leader_a).post(
+        "/org/officers/new/", _officer_data(world, organization=world.team_b.pk)
+    )
     assert response.status_code == 200 and "field--error" in _text(response)
     assert not Officer.objects.filter(employee_no="QJ-NEW-1").exists()
 
@@ -359,13 +410,16 @@ def test_create_officer_with_bad_id_number_shows_field_error(login, world):
 
 
 def test_create_officer_with_duplicate_employee_no(login, world):
-    response = login(world.leader_a).post("/org/officers/new/", _officer_data(world, employee_no=world.officer_a.employee_no))
+    response = login(world.leader_a).post(
+        "/org/officers/new/", _officer_data(world, employee_no=world.officer_a.employee_no)
+    )
     employee_field = _text(response).split('name="employee_no"')[1].split("</div>")[0]
     assert "已存在" in employee_field
     assert Officer.objects.filter(employee_no=world.officer_a.employee_no).count() == 1
 
 
 # ---- organisation tree ----
+
 
 def test_tree_shows_the_scope_indented(login, world):
     html = _text(login(world.guidance_user).get("/org/tree/"))
@@ -374,4 +428,6 @@ def test_tree_shows_the_scope_indented(login, world):
     assert "--level: 0" in html and "--level: 1" in html
     assert f"/org/officers/?organization_id={world.team_a.pk}" in html
     html = _text(login(world.leader_a).get("/org/tree/"))
-    assert "上方镇综合行政执法队" in html and "峡川镇综合行政执法队" not in html and "综合行政执法局" not in html
+    assert (
+        "上方镇综合行政执法队" in html and "峡川镇综合行政执法队" not in html and "综合行政执法局" not in html
+    )

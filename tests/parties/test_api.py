@@ -54,9 +54,18 @@ def test_detail_masks_the_id_number_and_hides_other_townships(client, world, key
 
 
 def test_register_party(client, world, key_a):
-    response = _post(client, "/api/v1/parties", key_a, {
-        "kind": "enterprise", "name": "浙江瑞丰食品有限公司", "uscc": uscc(), "township_id": world.shangfang.pk,
-        "industry": "food_production"})
+    response = _post(
+        client,
+        "/api/v1/parties",
+        key_a,
+        {
+            "kind": "enterprise",
+            "name": "浙江瑞丰食品有限公司",
+            "uscc": uscc(),
+            "township_id": world.shangfang.pk,
+            "industry": "food_production",
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["risk_color"] == "blue" and "属于重点监管行业（食品生产）" in body["risk_reasons"]
@@ -64,16 +73,38 @@ def test_register_party(client, world, key_a):
 
 
 def test_register_errors_name_the_field(client, world, key_a):
-    response = _post(client, "/api/v1/parties", key_a, {"kind": "person", "name": "王五", "township_id": world.shangfang.pk,
-                                                        "id_number": "110105194912310021"})
+    response = _post(
+        client,
+        "/api/v1/parties",
+        key_a,
+        {
+            "kind": "person",
+            "name": "王五",
+            "township_id": world.shangfang.pk,
+            "id_number": "110105194912310021",
+        },
+    )
     assert response.status_code == 422
     assert response.json()["field"] == "id_number" and response.json()["code"] == "id_number_checksum"
-    response = _post(client, "/api/v1/parties", key_a, {"kind": "enterprise", "name": "x", "township_id": world.shangfang.pk,
-                                                        "uscc": "91330803MA00000010"})
+    response = _post(
+        client,
+        "/api/v1/parties",
+        key_a,
+        {"kind": "enterprise", "name": "x", "township_id": world.shangfang.pk, "uscc": "91330803MA00000010"},
+    )
     assert (response.json()["field"], response.json()["code"]) == ("uscc", "uscc_checksum")
-    response = _post(client, "/api/v1/parties", key_a, {"kind": "enterprise", "name": "x", "township_id": 999999, "uscc": uscc()})
+    response = _post(
+        client,
+        "/api/v1/parties",
+        key_a,
+        {"kind": "enterprise", "name": "x", "township_id": 999999, "uscc": uscc()},
+    )
     assert (response.status_code, response.json()["field"]) == (422, "township_id")
-    response = _post(client, "/api/v1/parties", key_a, {"kind": "enterprise", "name": "x", "township_id": world.xiachuan.pk,
-                                                        "uscc": uscc()})
+    response = _post(
+        client,
+        "/api/v1/parties",
+        key_a,
+        {"kind": "enterprise", "name": "x", "township_id": world.xiachuan.pk, "uscc": uscc()},
+    )
     assert response.status_code == 403
     assert not Party.objects.exists()

@@ -45,8 +45,9 @@ def test_rules_for_a_later_date_wait_for_the_nightly_task(world):
     party = add_party(world.shangfang, complaint_count_12m=3)
     services.recompute_all_risk(None)
     assert Party.objects.get(pk=party.pk).risk_color == "blue"
-    pending = services.set_risk_config(world.guidance_user, {"weight_complaint": 3, "effective_from": TOMORROW,
-                                                             "note": "投诉权重提高"})
+    pending = services.set_risk_config(
+        world.guidance_user, {"weight_complaint": 3, "effective_from": TOMORROW, "note": "投诉权重提高"}
+    )
     assert not pending.is_active and Party.objects.get(pk=party.pk).risk_color == "blue"
     assert AuditEvent.objects.filter(action="party.risk_config_scheduled").count() == 1
     assert tasks.recompute_risk.apply(args=[str(TODAY)]).get()["activated"] is None  # not yet
@@ -57,13 +58,17 @@ def test_rules_for_a_later_date_wait_for_the_nightly_task(world):
     assert RiskConfig.objects.get(is_active=True) == pending
     assert tasks.recompute_risk.apply(args=[str(TOMORROW)]).get()["changed"] == 0  # idempotent
     with pytest.raises(ValidationError):
-        services.set_risk_config(world.guidance_user, {"weight_complaint": 2, "effective_from": TODAY - dt.timedelta(days=1)})
+        services.set_risk_config(
+            world.guidance_user, {"weight_complaint": 2, "effective_from": TODAY - dt.timedelta(days=1)}
+        )
 
 
 def test_a_later_setting_replaces_one_still_to_come(world):
     services.set_risk_config(world.guidance_user, {"weight_complaint": 3, "effective_from": TOMORROW})
     services.set_risk_config(world.guidance_user, {"weight_complaint": 4, "effective_from": TOMORROW})
-    assert list(RiskConfig.objects.filter(activated_at__isnull=True).values_list("weight_complaint", flat=True)) == [4]
+    assert list(
+        RiskConfig.objects.filter(activated_at__isnull=True).values_list("weight_complaint", flat=True)
+    ) == [4]
     assert AuditEvent.objects.filter(action="party.risk_config_replaced").count() == 1
 
 
@@ -82,16 +87,30 @@ def test_credit_pages(client, world):
     client.force_login(world.guidance_user)
     page = client.get("/parties/credit/").content.decode()
     assert "调整评定规则" in page and "每次投诉举报" in page
-    response = client.post("/parties/credit/", {
-        "window_months": 12, "weight_violation": 3, "weight_complaint": 1, "weight_failed_inspection": 2,
-        "weight_key_industry": 2, "blue_threshold": 2, "yellow_threshold": 1, "red_threshold": 9,
-        "key_industries": ["construction"], "light_touch": "on", "effective_from": str(TODAY)})
+    response = client.post(
+        "/parties/credit/",
+        {
+            "window_months": 12,
+            "weight_violation": 3,
+            "weight_complaint": 1,
+            "weight_failed_inspection": 2,
+            "weight_key_industry": 2,
+            "blue_threshold": 2,
+            "yellow_threshold": 1,
+            "red_threshold": 9,
+            "key_industries": ["construction"],
+            "light_touch": "on",
+            "effective_from": str(TODAY),
+        },
+    )
     assert response.status_code == 200 and "黄色阈值不能低于蓝色阈值" in response.content.decode()
     assert not RiskConfig.objects.exists()
     detail = client.get(f"/parties/{party.pk}/").content.decode()
     assert "无感监管" in detail and "更新信用记录" in detail
-    client.post(f"/parties/{party.pk}/facts/", {"violation_count_12m": 3, "complaint_count_12m": 0,
-                                                 "failed_inspection_count_12m": 0})
+    client.post(
+        f"/parties/{party.pk}/facts/",
+        {"violation_count_12m": 3, "complaint_count_12m": 0, "failed_inspection_count_12m": 0},
+    )
     assert Party.objects.get(pk=party.pk).risk_color == "red"
     client.logout()
     public = client.get("/parties/public/credit/").content.decode()

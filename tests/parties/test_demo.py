@@ -10,8 +10,12 @@ from zhifa.parties.models import Party
 
 
 def _townships(district, n=20):
-    return [Region.objects.create(code=f"330803{100 + i:03d}", name=f"演示{i}镇", level=Region.Level.TOWN, parent=district)
-            for i in range(n)]
+    return [
+        Region.objects.create(
+            code=f"330803{100 + i:03d}", name=f"演示{i}镇", level=Region.Level.TOWN, parent=district
+        )
+        for i in range(n)
+    ]
 
 
 def test_demo_parties(db):
@@ -25,9 +29,15 @@ def test_demo_parties(db):
             assert validate_uscc(party.uscc) == party.uscc
         if party.id_number:
             assert validate_id_number(party.id_number) == party.id_number
-        color, reasons = rules.risk_color(rules.PartyFacts(
-            party.violation_count_12m, party.complaint_count_12m, party.failed_inspection_count_12m,
-            party.serious_violation, party.get_industry_display() if party.industry in rules.RiskConfig().key_industries else ""))
+        color, reasons = rules.risk_color(
+            rules.PartyFacts(
+                party.violation_count_12m,
+                party.complaint_count_12m,
+                party.failed_inspection_count_12m,
+                party.serious_violation,
+                party.get_industry_display() if party.industry in rules.RiskConfig().key_industries else "",
+            )
+        )
         assert (party.risk_color, party.risk_reasons) == (color, reasons)
     colors = Counter(p.risk_color for p in parties)
     assert 0.5 < colors["green"] / 400 < 0.7 and 0.17 < colors["blue"] / 400 < 0.33

@@ -20,9 +20,13 @@ from zhifa.parties.models import Party
 pytestmark = pytest.mark.browser
 
 
-def test_administrator_changes_a_weight_and_the_nightly_task_recolours(transactional_db, live_server, world, desktop):
+def test_administrator_changes_a_weight_and_the_nightly_task_recolours(
+    transactional_db, live_server, world, desktop
+):
     page = desktop
-    shop = add_party(world.shangfang, name="上方便民超市", industry=Party.Industry.RETAIL, complaint_count_12m=3)
+    shop = add_party(
+        world.shangfang, name="上方便民超市", industry=Party.Industry.RETAIL, complaint_count_12m=3
+    )
     quiet = add_party(world.shangfang, name="上方清风茶馆", industry=Party.Industry.CATERING)
     services.recompute_all_risk(None)
     assert Party.objects.get(pk=shop.pk).risk_color == "blue"

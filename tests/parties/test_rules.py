@@ -34,9 +34,16 @@ def test_default_thresholds():
 
 
 def test_reasons_name_each_fact():
-    color, reasons = risk_color(PartyFacts(violations=2, complaints=3, failed_inspections=1, key_industry="危险化学品"))
+    color, reasons = risk_color(
+        PartyFacts(violations=2, complaints=3, failed_inspections=1, key_industry="危险化学品")
+    )
     assert color == RED  # 6 + 3 + 2 + 2 = 13
-    assert reasons[:4] == ["近12个月受到行政处罚2次", "近12个月被投诉举报3次", "近12个月检查发现问题1次", "属于重点监管行业（危险化学品）"]
+    assert reasons[:4] == [
+        "近12个月受到行政处罚2次",
+        "近12个月被投诉举报3次",
+        "近12个月检查发现问题1次",
+        "属于重点监管行业（危险化学品）",
+    ]
     assert reasons[-1] == "风险积分13分，达到红色（高风险）标准（不低于9分）"
 
 
@@ -46,7 +53,9 @@ def test_serious_violation_is_always_red():
 
 
 def test_window_and_weights_come_from_the_config():
-    config = RiskConfig(window_months=24, weight_complaint=5, blue_threshold=5, yellow_threshold=10, red_threshold=20)
+    config = RiskConfig(
+        window_months=24, weight_complaint=5, blue_threshold=5, yellow_threshold=10, red_threshold=20
+    )
     color, reasons = risk_color(PartyFacts(complaints=2), config)
     assert color == YELLOW and reasons[0] == "近24个月被投诉举报2次"
 
@@ -71,13 +80,25 @@ def configs(draw):
     blue = draw(st.integers(1, 20))
     yellow = draw(st.integers(blue, 40))
     red = draw(st.integers(yellow, 60))
-    return RiskConfig(weight_violation=draw(weights), weight_complaint=draw(weights),
-                      weight_failed_inspection=draw(weights), weight_key_industry=draw(weights),
-                      blue_threshold=blue, yellow_threshold=yellow, red_threshold=red)
+    return RiskConfig(
+        weight_violation=draw(weights),
+        weight_complaint=draw(weights),
+        weight_failed_inspection=draw(weights),
+        weight_key_industry=draw(weights),
+        blue_threshold=blue,
+        yellow_threshold=yellow,
+        red_threshold=red,
+    )
 
 
-facts = st.builds(PartyFacts, violations=counts, complaints=counts, failed_inspections=counts,
-                  serious_violation=st.booleans(), key_industry=st.sampled_from(["", "危险化学品"]))
+facts = st.builds(
+    PartyFacts,
+    violations=counts,
+    complaints=counts,
+    failed_inspections=counts,
+    serious_violation=st.booleans(),
+    key_industry=st.sampled_from(["", "危险化学品"]),
+)
 
 
 @given(facts, st.integers(1, 10), configs())
@@ -94,8 +115,10 @@ def test_more_complaints_or_failed_inspections_never_give_a_greener_colour(base,
 
 @given(facts, configs())
 def test_serious_violation_or_key_industry_never_give_a_greener_colour(base, config):
-    for worse in (PartyFacts(**{**base.__dict__, "serious_violation": True}),
-                  PartyFacts(**{**base.__dict__, "key_industry": "危险化学品"})):
+    for worse in (
+        PartyFacts(**{**base.__dict__, "serious_violation": True}),
+        PartyFacts(**{**base.__dict__, "key_industry": "危险化学品"}),
+    ):
         assert rank(risk_color(worse, config)[0]) >= rank(risk_color(base, config)[0])
 
 

@@ -17,10 +17,20 @@ from zhifa.parties.models import Party
 @pytest.fixture
 def parties(world):
     return {
-        "a_green": add_party(world.shangfang, name="上方恒泰餐饮店", kind="individual_business", industry="catering"),
-        "a_red": add_party(world.shangfang, name="浙江鑫源化工有限公司", industry="hazardous_chemicals", risk_color="red"),
+        "a_green": add_party(
+            world.shangfang, name="上方恒泰餐饮店", kind="individual_business", industry="catering"
+        ),
+        "a_red": add_party(
+            world.shangfang, name="浙江鑫源化工有限公司", industry="hazardous_chemicals", risk_color="red"
+        ),
         "a_person": add_party(world.shangfang, name="张三", kind="person", industry="resident"),
-        "b_blue": add_party(world.xiachuan, name="峡川佳禾超市", kind="individual_business", industry="retail", risk_color="blue"),
+        "b_blue": add_party(
+            world.xiachuan,
+            name="峡川佳禾超市",
+            kind="individual_business",
+            industry="retail",
+            risk_color="blue",
+        ),
     }
 
 
@@ -49,7 +59,10 @@ def test_user_without_organisation_sees_nothing(world, parties):
 
 def test_filters(world, parties):
     everything = Scope(everything=True)
-    assert _names(selectors.parties(everything, kind="individual_business")) == {"上方恒泰餐饮店", "峡川佳禾超市"}
+    assert _names(selectors.parties(everything, kind="individual_business")) == {
+        "上方恒泰餐饮店",
+        "峡川佳禾超市",
+    }
     assert _names(selectors.parties(everything, township_id=world.xiachuan.pk)) == {"峡川佳禾超市"}
     assert _names(selectors.parties(everything, risk_color="red")) == {"浙江鑫源化工有限公司"}
     assert _names(selectors.parties(everything, industry="retail")) == {"峡川佳禾超市"}
@@ -60,8 +73,18 @@ def test_filters(world, parties):
 
 
 def test_colour_counts_follow_the_scope(world, parties):
-    assert selectors.risk_color_counts(Scope(everything=True)) == {"green": 2, "blue": 1, "yellow": 0, "red": 1}
-    assert selectors.risk_color_counts(Scope.for_user(world.leader_b)) == {"green": 0, "blue": 1, "yellow": 0, "red": 0}
+    assert selectors.risk_color_counts(Scope(everything=True)) == {
+        "green": 2,
+        "blue": 1,
+        "yellow": 0,
+        "red": 1,
+    }
+    assert selectors.risk_color_counts(Scope.for_user(world.leader_b)) == {
+        "green": 0,
+        "blue": 1,
+        "yellow": 0,
+        "red": 0,
+    }
 
 
 def test_list_query_count_does_not_grow_with_rows(world):

@@ -18,8 +18,14 @@ def _codes(exc_info, field):
 
 
 def _enterprise(world, **overrides):
-    return {"kind": Party.Kind.ENTERPRISE, "name": "浙江恒泰化工有限公司", "uscc": uscc(), "township": world.shangfang,
-            "industry": Party.Industry.CATERING, **overrides}
+    return {
+        "kind": Party.Kind.ENTERPRISE,
+        "name": "浙江恒泰化工有限公司",
+        "uscc": uscc(),
+        "township": world.shangfang,
+        "industry": Party.Industry.CATERING,
+        **overrides,
+    }
 
 
 def _refused(actor, data, field):
@@ -33,15 +39,21 @@ def test_create_enterprise_is_audited_and_assessed(world):
     party = services.create_party(world.leader_a, _enterprise(world))
     assert party.pk and party.risk_color == "green" and party.risk_reasons and party.risk_updated_at
     event = AuditEvent.objects.get(action="party.create")
-    assert event.object_id == str(party.pk) and event.after["uscc"] == party.uscc and event.after["township"] == world.shangfang.pk
+    assert (
+        event.object_id == str(party.pk)
+        and event.after["uscc"] == party.uscc
+        and event.after["township"] == world.shangfang.pk
+    )
 
 
 def test_identifiers_are_normalised(world):
     code = uscc()
     party = services.create_party(world.leader_a, _enterprise(world, uscc=f"  {code.lower()} "))
     assert party.uscc == code
-    person = services.create_party(world.leader_a, {"kind": "person", "name": "张三", "township": world.shangfang,
-                                                    "id_number": "11010519491231002x"})
+    person = services.create_party(
+        world.leader_a,
+        {"kind": "person", "name": "张三", "township": world.shangfang, "id_number": "11010519491231002x"},
+    )
     assert person.id_number == "11010519491231002X"
 
 
@@ -53,19 +65,27 @@ def test_invalid_uscc_refused(world):
 
 def test_enterprise_and_individual_business_need_a_uscc(world):
     assert _refused(world.leader_a, _enterprise(world, uscc=""), "uscc") == ["required"]
-    assert _refused(world.leader_a, _enterprise(world, kind="individual_business", uscc=""), "uscc") == ["required"]
+    assert _refused(world.leader_a, _enterprise(world, kind="individual_business", uscc=""), "uscc") == [
+        "required"
+    ]
 
 
 def test_uscc_must_match_the_kind(world):
-    assert _refused(world.leader_a, _enterprise(world, kind="individual_business", uscc=uscc("91")), "uscc") == ["uscc_kind_mismatch"]
+    assert _refused(
+        world.leader_a, _enterprise(world, kind="individual_business", uscc=uscc("91")), "uscc"
+    ) == ["uscc_kind_mismatch"]
     assert _refused(world.leader_a, _enterprise(world, uscc=uscc("92")), "uscc") == ["uscc_kind_mismatch"]
 
 
 def test_person_needs_a_valid_id_number_and_no_uscc(world):
     person = {"kind": "person", "name": "李四", "township": world.shangfang}
     assert _refused(world.leader_a, person, "id_number") == ["required"]
-    assert _refused(world.leader_a, {**person, "id_number": "110105194912310021"}, "id_number") == ["id_number_checksum"]
-    assert _refused(world.leader_a, {**person, "id_number": id_number(), "uscc": uscc()}, "uscc") == ["uscc_not_applicable"]
+    assert _refused(world.leader_a, {**person, "id_number": "110105194912310021"}, "id_number") == [
+        "id_number_checksum"
+    ]
+    assert _refused(world.leader_a, {**person, "id_number": id_number(), "uscc": uscc()}, "uscc") == [
+        "uscc_not_applicable"
+    ]
 
 
 def test_individual_business_may_give_the_operators_id_number(world):
@@ -74,11 +94,15 @@ def test_individual_business_may_give_the_operators_id_number(world):
 
 
 def test_enterprise_keeps_no_id_number(world):
-    assert _refused(world.leader_a, _enterprise(world, id_number=id_number()), "id_number") == ["id_number_not_applicable"]
+    assert _refused(world.leader_a, _enterprise(world, id_number=id_number()), "id_number") == [
+        "id_number_not_applicable"
+    ]
 
 
 def test_township_must_be_township_level(world):
-    assert _refused(world.guidance_user, _enterprise(world, township=world.district), "township") == ["township_not_township"]
+    assert _refused(world.guidance_user, _enterprise(world, township=world.district), "township") == [
+        "township_not_township"
+    ]
 
 
 def test_duplicate_uscc_and_person_id_number_refused(world):
@@ -87,9 +111,14 @@ def test_duplicate_uscc_and_person_id_number_refused(world):
         services.create_party(world.leader_a, _enterprise(world, uscc=first.uscc, name="另一家"))
     assert _codes(exc, "uscc") == ["unique"]
     number = id_number()
-    services.create_party(world.leader_a, {"kind": "person", "name": "王五", "township": world.shangfang, "id_number": number})
+    services.create_party(
+        world.leader_a, {"kind": "person", "name": "王五", "township": world.shangfang, "id_number": number}
+    )
     with pytest.raises(ValidationError) as exc:
-        services.create_party(world.leader_a, {"kind": "person", "name": "王五", "township": world.shangfang, "id_number": number})
+        services.create_party(
+            world.leader_a,
+            {"kind": "person", "name": "王五", "township": world.shangfang, "id_number": number},
+        )
     assert _codes(exc, "id_number") == ["unique"]
     assert Party.objects.count() == 2
 
@@ -138,7 +167,9 @@ def test_credit_facts_recolour_and_only_risk_managers_record_them(world):
     party = add_party(world.shangfang)
     with pytest.raises(PermissionDenied):
         services.record_credit_facts(world.leader_a, party.pk, {"violation_count_12m": 2})
-    party = services.record_credit_facts(world.guidance_user, party.pk, {"violation_count_12m": 2, "complaint_count_12m": 1})
+    party = services.record_credit_facts(
+        world.guidance_user, party.pk, {"violation_count_12m": 2, "complaint_count_12m": 1}
+    )
     assert party.risk_color == "yellow"
     assert party.risk_reasons[:2] == ["近12个月受到行政处罚2次", "近12个月被投诉举报1次"]
     assert AuditEvent.objects.filter(action="party.credit_facts").count() == 1

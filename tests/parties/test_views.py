@@ -15,6 +15,7 @@ def login(client):
     def _login(user):
         client.force_login(user, backend=MODEL_BACKEND)
         return client
+
     return _login
 
 

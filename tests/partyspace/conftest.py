@@ -40,8 +40,14 @@ def ps(cw, settings, tmp_path):
     cw.firm.phone = PARTY_PHONE
     cw.firm.save(update_fields=["phone"])
     other = add_party(cw.world.shangfang, name="上方另一家有限公司", phone="13900000002")
-    return SimpleNamespace(cw=cw, firm=cw.firm, other=other, actor=actor_for(cw.firm), other_actor=actor_for(other),
-                           otp_file=tmp_path / "otp.jsonl")
+    return SimpleNamespace(
+        cw=cw,
+        firm=cw.firm,
+        other=other,
+        actor=actor_for(cw.firm),
+        other_actor=actor_for(other),
+        otp_file=tmp_path / "otp.jsonl",
+    )
 
 
 def last_code(ps) -> str:
@@ -55,13 +61,29 @@ def notified_case(ps, *, party=None, fine: str = "5000", notice_on: dt.date | No
     cw = ps.cw
     notice_on = notice_on or today()
     start = notice_on - dt.timedelta(days=20)
-    case = case_services.open_case(cw.user, {
-        "party": party or ps.firm, "item": cw.item, "act_date": start - dt.timedelta(days=3), "discovery_date": start,
-        "summary": "在门店外占道经营", "officers": [cw.world.officer_a, cw.second]})
+    case = case_services.open_case(
+        cw.user,
+        {
+            "party": party or ps.firm,
+            "item": cw.item,
+            "act_date": start - dt.timedelta(days=3),
+            "discovery_date": start,
+            "summary": "在门店外占道经营",
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
     case_services.transition(cw.head, case.pk, "file", {"filing_date": start + dt.timedelta(days=1)})
     case_services.transition(cw.user, case.pk, "start_investigation", {"as_of": start + dt.timedelta(days=2)})
-    case_services.transition(cw.user, case.pk, "notify", {
-        "facts_clear": True, "notice_date": notice_on, "penalties_intended": [{"kind": "fine", "amount": fine}]})
+    case_services.transition(
+        cw.user,
+        case.pk,
+        "notify",
+        {
+            "facts_clear": True,
+            "notice_date": notice_on,
+            "penalties_intended": [{"kind": "fine", "amount": fine}],
+        },
+    )
     case.refresh_from_db()
     return case
 
@@ -70,8 +92,13 @@ def decided_and_served(ps, case, *, on: dt.date | None = None):
     """Waiver of the party (electronic), decision by the head, service by the officer on ``on``."""
     cw = ps.cw
     on = on or today()
-    case_services.record_waiver(cw.user, case.pk, {"signed_on": case.notice_date, "waives_statement": True,
-                                                   "waives_hearing": True}, b"%PDF-1.4 signed", "waiver.pdf")
+    case_services.record_waiver(
+        cw.user,
+        case.pk,
+        {"signed_on": case.notice_date, "waives_statement": True, "waives_hearing": True},
+        b"%PDF-1.4 signed",
+        "waiver.pdf",
+    )
     case_services.transition(cw.head, case.pk, "decide", {"decision_date": on})
     case_services.transition(cw.user, case.pk, "serve", {"service_date": on, "service_method": "direct"})
     case.refresh_from_db()
@@ -114,7 +141,9 @@ def hearing_day(start: dt.date | None = None) -> dt.date:
     return (start or today()) + dt.timedelta(days=20)
 
 
-CHECKS = dict.fromkeys(("authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"), True)
+CHECKS = dict.fromkeys(
+    ("authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"), True
+)
 
 
 def legal_review_passed(ps, case, on: dt.date) -> None:
@@ -124,8 +153,11 @@ def legal_review_passed(ps, case, on: dt.date) -> None:
 
     case_services.transition(ps.cw.user, case.pk, "submit_legal_review", {"as_of": on})
     review = LegalReview.objects.get(case=case, status__in=("waiting", "in_review"))
-    case_services.record_review(ps.cw.reviewer, review.pk, {"result": "passed", "opinion": "事实清楚，程序合法",
-                                                            "checklist": CHECKS, "as_of": on})
+    case_services.record_review(
+        ps.cw.reviewer,
+        review.pk,
+        {"result": "passed", "opinion": "事实清楚，程序合法", "checklist": CHECKS, "as_of": on},
+    )
 
 
 def signed_in(client, party):

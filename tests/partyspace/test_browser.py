@@ -27,8 +27,12 @@ SIZES = {"pc": {"width": 1366, "height": 900}, "phone": {"width": 390, "height":
 
 
 def _page(browser, size):
-    context = browser.new_context(viewport=SIZES[size], locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  device_scale_factor=2 if size == "phone" else 1)
+    context = browser.new_context(
+        viewport=SIZES[size],
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        device_scale_factor=2 if size == "phone" else 1,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
@@ -66,7 +70,9 @@ def officer_signs_in(page, url, username="officer_a"):
 
 
 @pytest.mark.parametrize("size", ["pc", "phone"])
-def test_enterprise_takes_part_online_from_notice_to_payment(transactional_db, live_server, browser, ps, clock, size):
+def test_enterprise_takes_part_online_from_notice_to_payment(
+    transactional_db, live_server, browser, ps, clock, size
+):
     url = live_server.url
     case = notified_case(ps, fine="6000")
     host = new_officer(ps.cw.world.team_a, name="听证主持人")
@@ -99,18 +105,24 @@ def test_enterprise_takes_part_online_from_notice_to_payment(transactional_db, l
         assert party.get_by_text("首次阅读").first.is_visible()
         notice = Delivery.objects.get(case=case, document__kind="notice")
         assert notice.first_read_at is not None  # the proof of service: delivered and read
-        assert party.request.get(f"{url}/party/home/documents/{notice.pk}/pdf/").headers["content-type"] == \
-            "application/pdf"
+        assert (
+            party.request.get(f"{url}/party/home/documents/{notice.pk}/pdf/").headers["content-type"]
+            == "application/pdf"
+        )
         screenshot(party, f"party-{size}-3-notice")
 
         # 4. Statement and defence with evidence (第四十五条).
         visit(party, f"{url}/party/home/cases/{case.pk}/")
         party.get_by_label("陈述、申辩内容").fill("当日系临时卸货，十分钟内已清理完毕，请从轻处理。")
-        party.set_input_files("#files", files=[{"name": "现场照片.jpg", "mimeType": "image/jpeg", "buffer": jpeg(4000)}])
+        party.set_input_files(
+            "#files", files=[{"name": "现场照片.jpg", "mimeType": "image/jpeg", "buffer": jpeg(4000)}]
+        )
         party.get_by_label("以上内容由本人（本单位）提交，真实有效").check()
         party.get_by_role("button", name="提交陈述、申辩").click()
         assert party.get_by_text("您的陈述、申辩已提交").is_visible()
-        assert CaseEvent.objects.filter(case=case, action="record_defence", note__contains="现场照片.jpg").exists()
+        assert CaseEvent.objects.filter(
+            case=case, action="record_defence", note__contains="现场照片.jpg"
+        ).exists()
 
         # 5. A hearing request within five working days (第六十四条第一项).
         party.get_by_label("本人（本单位）要求举行听证").check()
@@ -163,8 +175,12 @@ def test_enterprise_takes_part_online_from_notice_to_payment(transactional_db, l
         #    the officer serves the decision into the space.
         case_services.review_defence(ps.cw.user, case.pk, {"opinion": "当事人所述属实，予以从轻"})
         legal_review_passed(ps, case, day)
-        case_services.transition(ps.cw.head, case.pk, "decide", {
-            "decision_date": day, "penalties_decided": [{"kind": "fine", "amount": "3000"}]})
+        case_services.transition(
+            ps.cw.head,
+            case.pk,
+            "decide",
+            {"decision_date": day, "penalties_decided": [{"kind": "fine", "amount": "3000"}]},
+        )
         visit(office, f"{url}/party/desk/cases/{case.pk}/")
         office.get_by_label("出具并送达").select_option("decision")
         office.get_by_role("button", name="出具并送达").click()

@@ -153,5 +153,7 @@ def test_a_staff_login_does_not_open_the_party_space(client, ps):
 
 def test_after_sign_in_only_a_party_page_is_a_target(client, ps):
     send(client, ps.firm.uscc)
-    response = client.post(f"{SIGN_IN}?next=https://evil.example/", {"action": "verify", "code": last_code(ps)})
+    response = client.post(
+        f"{SIGN_IN}?next=https://evil.example/", {"action": "verify", "code": last_code(ps)}
+    )
     assert response["Location"] == reverse("partyspace:home")

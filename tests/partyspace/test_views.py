@@ -15,8 +15,9 @@ from zhifa.partyspace.models import Delivery, PartyRequest, PaymentOrder
 
 
 def _consent(ps, case):
-    return services.accept_eservice(ps.actor, {"organization_id": case.organization.body().pk, "signer": "王经理",
-                                               "confirm": True})
+    return services.accept_eservice(
+        ps.actor, {"organization_id": case.organization.body().pk, "signer": "王经理", "confirm": True}
+    )
 
 
 def test_every_page_of_the_party_renders(client, ps):
@@ -24,13 +25,23 @@ def test_every_page_of_the_party_renders(client, ps):
     _consent(ps, case)
     delivery = services.issue_and_deliver(ps.cw.user, case.pk, Document.Kind.NOTICE)
     signed_in(client, ps.firm)
-    for name, args in (("home", []), ("cases", []), ("case", [case.pk]), ("documents", []), ("document", [delivery.pk]),
-                       ("consent", []), ("inspections", []), ("credit", [])):
+    for name, args in (
+        ("home", []),
+        ("cases", []),
+        ("case", [case.pk]),
+        ("documents", []),
+        ("document", [delivery.pk]),
+        ("consent", []),
+        ("inspections", []),
+        ("credit", []),
+    ):
         response = client.get(reverse(f"partyspace:{name}", args=args))
         assert response.status_code == 200, name
     body = client.get(reverse("partyspace:case", args=[case.pk])).content.decode()
     assert "提交陈述、申辩" in body and "申请听证" in body and delivery.document.number in body
-    assert Delivery.objects.get(pk=delivery.pk).first_read_at is not None  # opening the document is reading it
+    assert (
+        Delivery.objects.get(pk=delivery.pk).first_read_at is not None
+    )  # opening the document is reading it
     pdf = client.get(reverse("partyspace:document_pdf", args=[delivery.pk]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
 
@@ -40,14 +51,19 @@ def test_another_partys_records_are_not_found(client, ps):
     _consent(ps, case)
     delivery = services.issue_and_deliver(ps.cw.user, case.pk, Document.Kind.NOTICE)
     signed_in(client, ps.other)
-    for url in (reverse("partyspace:case", args=[case.pk]), reverse("partyspace:document", args=[delivery.pk]),
-                reverse("partyspace:document_pdf", args=[delivery.pk]),
-                reverse("partyspace:hearing_room", args=[case.pk])):
+    for url in (
+        reverse("partyspace:case", args=[case.pk]),
+        reverse("partyspace:document", args=[delivery.pk]),
+        reverse("partyspace:document_pdf", args=[delivery.pk]),
+        reverse("partyspace:hearing_room", args=[case.pk]),
+    ):
         assert client.get(url).status_code == 404, url
-    for url, data in ((reverse("partyspace:statement", args=[case.pk]), {"statement": "x", "confirm": "on"}),
-                      (reverse("partyspace:waive", args=[case.pk]), {"confirm": "on"}),
-                      (reverse("partyspace:request_hearing", args=[case.pk]), {"confirm": "on"}),
-                      (reverse("partyspace:pay", args=[case.pk]), {})):
+    for url, data in (
+        (reverse("partyspace:statement", args=[case.pk]), {"statement": "x", "confirm": "on"}),
+        (reverse("partyspace:waive", args=[case.pk]), {"confirm": "on"}),
+        (reverse("partyspace:request_hearing", args=[case.pk]), {"confirm": "on"}),
+        (reverse("partyspace:pay", args=[case.pk]), {}),
+    ):
         assert client.post(url, data).status_code == 404, url
     assert Delivery.objects.get(pk=delivery.pk).first_read_at is None
     assert not PartyRequest.objects.exists()
@@ -58,13 +74,16 @@ def test_statement_form_with_evidence_and_a_refused_upload(client, ps):
     case = notified_case(ps)
     signed_in(client, ps.firm)
     url = reverse("partyspace:statement", args=[case.pk])
-    refused = client.post(url, {"statement": "申辩", "confirm": "on",
-                                "files": SimpleUploadedFile("x.exe", b"MZ" + b"0" * 50)})
+    refused = client.post(
+        url, {"statement": "申辩", "confirm": "on", "files": SimpleUploadedFile("x.exe", b"MZ" + b"0" * 50)}
+    )
     assert refused.status_code == 422 and "不是可接受的文件类型" in refused.content.decode()
     unconfirmed = client.post(url, {"statement": "申辩"})
     assert unconfirmed.status_code == 422 and "请勾选确认" in unconfirmed.content.decode()
-    done = client.post(url, {"statement": "申辩：系临时卸货", "confirm": "on",
-                             "files": SimpleUploadedFile("photo.jpg", jpeg())})
+    done = client.post(
+        url,
+        {"statement": "申辩：系临时卸货", "confirm": "on", "files": SimpleUploadedFile("photo.jpg", jpeg())},
+    )
     assert done.status_code == 302
     assert Case.objects.get(pk=case.pk).defence_submitted
 
@@ -133,6 +152,8 @@ def test_desk_case_page_serves_and_prints_receipts(client, ps):
 def test_deferral_form_refuses_a_past_date(client, ps):
     case = decided_and_served(ps, notified_case(ps))
     signed_in(client, ps.firm)
-    response = client.post(reverse("partyspace:deferral", args=[case.pk]), {
-        "deferred_until": (today() - dt.timedelta(days=1)).isoformat(), "reason": "困难", "confirm": "on"})
+    response = client.post(
+        reverse("partyspace:deferral", args=[case.pk]),
+        {"deferred_until": (today() - dt.timedelta(days=1)).isoformat(), "reason": "困难", "confirm": "on"},
+    )
     assert response.status_code == 422 and "应晚于今天" in response.content.decode()

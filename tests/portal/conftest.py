@@ -34,15 +34,31 @@ def decide_on_spot(cw, party, *, amount="50", summary=None, user=None, day=None)
     today = day or timezone.localdate()
     item = new_item(cw.domain, f"PT{next(_seq)}", fine_max="200", name="对乱扔垃圾的行政处罚")
     user = user or cw.user
-    case = case_services.open_case(user, {
-        "party": party, "item": item, "act_date": today, "discovery_date": today,
-        "summary": summary if summary is not None else f"{party.name}在街面乱扔垃圾",
-        "procedure": case_rules.Procedure.SUMMARY,
-        # the two officers of the user's own township (an officer of another body is out of scope)
-        "officers": [cw.world.officer_b, cw.second_b] if user == cw.user_b else [cw.world.officer_a, cw.second],
-    })
-    case_services.transition(user, case.pk, "decide_on_spot", {
-        "facts_clear": True, "penalties_decided": [{"kind": "fine", "amount": amount}], "decision_date": today})
+    case = case_services.open_case(
+        user,
+        {
+            "party": party,
+            "item": item,
+            "act_date": today,
+            "discovery_date": today,
+            "summary": summary if summary is not None else f"{party.name}在街面乱扔垃圾",
+            "procedure": case_rules.Procedure.SUMMARY,
+            # the two officers of the user's own township (an officer of another body is out of scope)
+            "officers": [cw.world.officer_b, cw.second_b]
+            if user == cw.user_b
+            else [cw.world.officer_a, cw.second],
+        },
+    )
+    case_services.transition(
+        user,
+        case.pk,
+        "decide_on_spot",
+        {
+            "facts_clear": True,
+            "penalties_decided": [{"kind": "fine", "amount": amount}],
+            "decision_date": today,
+        },
+    )
     case.refresh_from_db()
     return case
 

@@ -14,10 +14,19 @@ NO_CERTIFICATE = "该人员当前无有效执法证，不得从事执法活动"
 
 
 def _officer_with_expired_certificate(org) -> Officer:
-    officer = Officer.objects.create(name="过期证人员", organization=org, employee_no="P00001",
-                                     id_number=make_id_number("330824", dt.date(1980, 3, 3), "007"))
-    Certificate.objects.create(officer=officer, number="浙EXPIRED0001", domains=["城乡规划"],
-                               valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2025, 1, 1))
+    officer = Officer.objects.create(
+        name="过期证人员",
+        organization=org,
+        employee_no="P00001",
+        id_number=make_id_number("330824", dt.date(1980, 3, 3), "007"),
+    )
+    Certificate.objects.create(
+        officer=officer,
+        number="浙EXPIRED0001",
+        domains=["城乡规划"],
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2025, 1, 1),
+    )
     return officer
 
 
@@ -52,7 +61,9 @@ def test_forged_token_is_refused_with_400(client, world):
 def test_token_for_another_officer_cannot_be_made_by_editing_the_payload(client, world):
     token = issue_token(world.officer_a)
     payload, rest = token.split(":", 1)
-    other = signing.dumps({"o": world.officer_b.pk, "n": 0}, salt="wrong-salt", compress=True).split(":", 1)[0]
+    other = signing.dumps({"o": world.officer_b.pk, "n": 0}, salt="wrong-salt", compress=True).split(":", 1)[
+        0
+    ]
     response, html = _check(client, f"{other}:{rest}")
     assert response.status_code == 400 and world.officer_b.name not in html and payload
 

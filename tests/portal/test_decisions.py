@@ -25,10 +25,21 @@ from zhifa.portal.models import PublishedDecision
 def test_a_person_is_masked_and_an_enterprise_shown_in_full():
     person = rules.public_party("person", "王小明", id_number="33080319850101001X")
     assert person.label == "王**" and person.id_number == "3****************X" and person.uscc == ""
-    firm = rules.public_party("enterprise", "衢州某某餐饮有限公司", uscc="91330803MA0000001X", representative="李四")
-    assert (firm.label, firm.uscc, firm.representative, firm.id_number) == ("衢州某某餐饮有限公司", "91330803MA0000001X", "李四", "")
-    shop = rules.public_party("individual_business", "衢江区某某小吃店", uscc="92330803MA0000002X", representative="赵小六")
-    assert shop.label == "衢江区某某小吃店" and shop.representative == "赵**"  # the operator is a natural person
+    firm = rules.public_party(
+        "enterprise", "衢州某某餐饮有限公司", uscc="91330803MA0000001X", representative="李四"
+    )
+    assert (firm.label, firm.uscc, firm.representative, firm.id_number) == (
+        "衢州某某餐饮有限公司",
+        "91330803MA0000001X",
+        "李四",
+        "",
+    )
+    shop = rules.public_party(
+        "individual_business", "衢江区某某小吃店", uscc="92330803MA0000002X", representative="赵小六"
+    )
+    assert (
+        shop.label == "衢江区某某小吃店" and shop.representative == "赵**"
+    )  # the operator is a natural person
 
 
 def test_free_text_loses_the_persons_name():
@@ -43,6 +54,7 @@ def test_withdrawal_due_in_three_working_days():
 
 
 # ---- publishing -------------------------------------------------------------------------------
+
 
 def test_reviewer_publishes_a_decided_case_with_the_person_masked(cw, reviewer):
     case = decide_on_spot(cw, cw.person)
@@ -70,9 +82,17 @@ def test_only_reviewers_and_admins_of_the_body_publish_decided_cases(cw, reviewe
         services.publish_decision(cw.user, case.pk)  # an officer
     with pytest.raises(NotFound):
         services.publish_decision(reviewer_b, case.pk)  # another township's reviewer
-    undecided = case_services.open_case(cw.user, {"party": cw.firm, "item": cw.item, "act_date": dt.date(2026, 1, 20),
-                                                  "discovery_date": dt.date(2026, 2, 2), "summary": "占道经营",
-                                                  "officers": [cw.world.officer_a, cw.second]})
+    undecided = case_services.open_case(
+        cw.user,
+        {
+            "party": cw.firm,
+            "item": cw.item,
+            "act_date": dt.date(2026, 1, 20),
+            "discovery_date": dt.date(2026, 2, 2),
+            "summary": "占道经营",
+            "officers": [cw.world.officer_a, cw.second],
+        },
+    )
     with pytest.raises(DomainError) as refused:
         services.publish_decision(reviewer, undecided.pk)
     assert refused.value.code == "case_not_decided"
@@ -96,7 +116,9 @@ def test_withdrawal_needs_a_reason_hides_the_decision_and_publishes_the_reason(c
     text = page.content.decode()
     assert "经行政复议撤销" in text and "张*" not in text
     assert "经行政复议撤销" in client.get("/public/decisions/").content.decode()
-    assert AuditEvent.objects.filter(action="decision.withdraw", legal_basis=rules.WITHDRAWAL_BASIS).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="decision.withdraw", legal_basis=rules.WITHDRAWAL_BASIS).count() == 1
+    )
 
 
 def test_a_revoked_decision_is_due_for_withdrawal_within_three_working_days(cw, reviewer):
@@ -104,14 +126,25 @@ def test_a_revoked_decision_is_due_for_withdrawal_within_three_working_days(cw, 
 
     case = decide_on_spot(cw, cw.person, day=dt.date(2026, 3, 2))  # a remedy is filed after the decision
     publication = services.publish_decision(reviewer, case.pk)
-    case_services.record_remedy(cw.user, case.pk, {"kind": "reconsideration", "filed_on": dt.date(2026, 3, 2),
-                                                   "outcome": "revoked", "decided_on": dt.date(2026, 3, 6)})
+    case_services.record_remedy(
+        cw.user,
+        case.pk,
+        {
+            "kind": "reconsideration",
+            "filed_on": dt.date(2026, 3, 2),
+            "outcome": "revoked",
+            "decided_on": dt.date(2026, 3, 6),
+        },
+    )
     due = selectors.withdrawals_due(Scope.for_user(reviewer), dt.date(2026, 3, 12))
-    assert [(row.publication.pk, row.due, row.overdue) for row in due] == [(publication.pk, dt.date(2026, 3, 11), True)]
+    assert [(row.publication.pk, row.due, row.overdue) for row in due] == [
+        (publication.pk, dt.date(2026, 3, 11), True)
+    ]
     assert selectors.withdrawals_due(Scope.for_user(reviewer), dt.date(2026, 3, 11))[0].overdue is False
 
 
 # ---- public pages -----------------------------------------------------------------------------
+
 
 def test_public_list_searches_by_party_item_and_date(cw, reviewer, client):
     person_case = decide_on_spot(cw, cw.person)

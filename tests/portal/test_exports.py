@@ -70,10 +70,21 @@ def test_parties(client, world):
 
 def test_incidents(client, world):
     now = timezone.now()
-    a = Incident.objects.create(source="hotline", tracking_code="QJAAAA0001", text="上方镇占道", township=world.shangfang,
-                                reported_at=now, reporter_phone="13800000001")
-    b = Incident.objects.create(source="complaint", tracking_code="QJBBBB0002", text="峡川镇噪声", township=world.xiachuan,
-                                reported_at=now)
+    a = Incident.objects.create(
+        source="hotline",
+        tracking_code="QJAAAA0001",
+        text="上方镇占道",
+        township=world.shangfang,
+        reported_at=now,
+        reporter_phone="13800000001",
+    )
+    b = Incident.objects.create(
+        source="complaint",
+        tracking_code="QJBBBB0002",
+        text="峡川镇噪声",
+        township=world.xiachuan,
+        reported_at=now,
+    )
     client.force_login(world.leader_a)
     rows = _export(client, "/dispatch/")
     assert [r[0] for r in rows] == [a.tracking_code] and "13800000001" not in str(rows)
@@ -118,25 +129,64 @@ def test_inspection_plans_visits_and_records(client, world, insp):  # noqa: F811
 
 
 def test_discretion_baselines_and_entries(client, world, items):  # noqa: F811
-    baseline = discretion_services.create_baseline(world.guidance_user, items.stalls,
-                                                   {"effective_from": DISCRETION_DAY, "levels": STALL_LEVELS})
+    baseline = discretion_services.create_baseline(
+        world.guidance_user, items.stalls, {"effective_from": DISCRETION_DAY, "levels": STALL_LEVELS}
+    )
     discretion_services.approve_baseline(world.guidance_user, baseline.pk, DISCRETION_DAY)
-    discretion_services.create_baseline(world.guidance_user, items.barbecue, {"effective_from": DISCRETION_DAY, "levels": [
-        {"name": "ordinary", "conditions": {}, "range_kind": "fixed", "range_low": 500, "range_high": 20000}]})
-    discretion_services.add_list_entry(world.guidance_user, items.stalls, {
-        "kind": "no_penalty", "first_offence_waiver": True, "title": "首次占道经营且及时改正",
-        "conditions_text": "首次被发现", "conditions": {"first_offence": True}, "legal_basis": "行政处罚法第三十三条第一款",
-        "effective_from": DISCRETION_DAY, "published_on": DISCRETION_DAY})
+    discretion_services.create_baseline(
+        world.guidance_user,
+        items.barbecue,
+        {
+            "effective_from": DISCRETION_DAY,
+            "levels": [
+                {
+                    "name": "ordinary",
+                    "conditions": {},
+                    "range_kind": "fixed",
+                    "range_low": 500,
+                    "range_high": 20000,
+                }
+            ],
+        },
+    )
+    discretion_services.add_list_entry(
+        world.guidance_user,
+        items.stalls,
+        {
+            "kind": "no_penalty",
+            "first_offence_waiver": True,
+            "title": "首次占道经营且及时改正",
+            "conditions_text": "首次被发现",
+            "conditions": {"first_offence": True},
+            "legal_basis": "行政处罚法第三十三条第一款",
+            "effective_from": DISCRETION_DAY,
+            "published_on": DISCRETION_DAY,
+        },
+    )
     client.force_login(world.leader_a)
     assert sorted(_first_column(client, "/discretion/")) == ["D1", "D2"]
     assert _first_column(client, "/discretion/", {"status": "draft"}) == ["D2"]
     rows = _export(client, "/discretion/lists/")
-    assert len(rows) == _page_count(client, "/discretion/lists/") == 1 and rows[0][3] == "首次占道经营且及时改正"
+    assert (
+        len(rows) == _page_count(client, "/discretion/lists/") == 1 and rows[0][3] == "首次占道经营且及时改正"
+    )
 
 
-@pytest.mark.parametrize("url", ["/org/officers/", "/parties/", "/dispatch/", "/cases/", "/catalog/",
-                                 "/inspections/plans/", "/inspections/visits/", "/inspections/records/",
-                                 "/discretion/", "/discretion/lists/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/org/officers/",
+        "/parties/",
+        "/dispatch/",
+        "/cases/",
+        "/catalog/",
+        "/inspections/plans/",
+        "/inspections/visits/",
+        "/inspections/records/",
+        "/discretion/",
+        "/discretion/lists/",
+    ],
+)
 def test_exports_need_a_login(client, world, url):
     response = client.get(url, {"format": "xlsx"})
     assert response.status_code == 302 and "/login/" in response["Location"]

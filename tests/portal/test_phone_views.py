@@ -16,8 +16,10 @@ def test_case_timeline_lists_the_steps_and_takes_a_camera_photo(cw, client):
     assert "当场作出行政处罚决定" in page
     assert 'accept="image/*" capture="environment"' in page
     photo = SimpleUploadedFile("scene.jpg", b"\xff\xd8\xff\xe0 jpeg bytes", content_type="image/jpeg")
-    response = client.post(f"/cases/{case.pk}/evidence/", {"kind": "inspection_record", "description": "现场照片",
-                                                            "file": photo, "next": "timeline"})
+    response = client.post(
+        f"/cases/{case.pk}/evidence/",
+        {"kind": "inspection_record", "description": "现场照片", "file": photo, "next": "timeline"},
+    )
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/timeline/"
     evidence = Evidence.objects.get(case=case)
     assert evidence.description == "现场照片" and len(evidence.sha256) == 64

@@ -20,7 +20,11 @@ from zhifa.portal.models import PublicReport
 
 from ..conftest import new_user
 
-GOOD = {"text": "某某路口有人长期占道经营，影响通行", "address": "衢江区上方镇某某路 12 号", "phone": "13800001234"}
+GOOD = {
+    "text": "某某路口有人长期占道经营，影响通行",
+    "address": "衢江区上方镇某某路 12 号",
+    "phone": "13800001234",
+}
 
 
 def _png() -> bytes:
@@ -50,7 +54,11 @@ def test_errors_name_the_field_in_chinese_and_save_nothing(client, world):
     response = client.post("/public/report/", {"text": "", "address": "", "phone": "12"})
     text = response.content.decode()
     assert response.status_code == 400
-    assert "请描述发现的问题" in text and "请填写问题发生的地址或位置" in text and "联系电话应为 7–12 位数字" in text
+    assert (
+        "请描述发现的问题" in text
+        and "请填写问题发生的地址或位置" in text
+        and "联系电话应为 7–12 位数字" in text
+    )
     not_a_picture = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
     response = client.post("/public/report/", {**GOOD, "photo": not_a_picture})
     assert response.status_code == 400 and "照片须为 JPEG、PNG、WebP 或 GIF 图片" in response.content.decode()
@@ -84,7 +92,9 @@ def test_tracking_shows_the_loop_without_names(client, world):
 
 
 def test_staff_see_the_photo_within_their_scope(client, world):
-    client.post("/public/report/", {**GOOD, "photo": SimpleUploadedFile("a.png", _png(), content_type="image/png")})
+    client.post(
+        "/public/report/", {**GOOD, "photo": SimpleUploadedFile("a.png", _png(), content_type="image/png")}
+    )
     incident = Incident.objects.get()
     command = new_user("command", world.root, User.Role.COMMAND_CENTER)
     client.force_login(command)
@@ -108,7 +118,9 @@ def test_api_report_and_progress_without_login(client, world):
     assert bad.status_code == 422 and bad.json()["field"] in ("text", "address")
 
 
-@pytest.mark.parametrize("count, refused", [(0, False), (rules.REPORT_LIMIT - 1, False), (rules.REPORT_LIMIT, True)])
+@pytest.mark.parametrize(
+    "count, refused", [(0, False), (rules.REPORT_LIMIT - 1, False), (rules.REPORT_LIMIT, True)]
+)
 def test_rate_limit_rule(count, refused):
     assert rules.over_limit(count) is refused
 
@@ -131,7 +143,9 @@ def test_the_reporter_rates_a_closed_incident_on_the_tracking_page(client, world
     assert "评价办理结果" in page and "申请重新办理" in page
     refused = client.post(f"/public/track/{incident.tracking_code}/rate/", {"satisfaction": "9"})
     assert refused.status_code == 400 and "满意度须为 1–5 分" in refused.content.decode()
-    response = client.post(f"/public/track/{incident.tracking_code}/rate/", {"satisfaction": "1", "comment": "还在摆"})
+    response = client.post(
+        f"/public/track/{incident.tracking_code}/rate/", {"satisfaction": "1", "comment": "还在摆"}
+    )
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.satisfaction == 1 and incident.rating_comment == "还在摆"
@@ -144,7 +158,10 @@ def test_the_reporter_reopens_once_with_a_reason(client, world):
     incident = _closed_from_the_portal(client, world)
     refused = client.post(f"/public/track/{incident.tracking_code}/reopen/", {"reason": " "})
     assert refused.status_code == 400 and "请说明问题为什么没有解决" in refused.content.decode()
-    assert client.post(f"/public/track/{incident.tracking_code}/reopen/", {"reason": "晚上又来了"}).status_code == 302
+    assert (
+        client.post(f"/public/track/{incident.tracking_code}/reopen/", {"reason": "晚上又来了"}).status_code
+        == 302
+    )
     incident.refresh_from_db()
     assert incident.state == "assigned" and incident.citizen_reopened_at is not None
     page = client.get(f"/public/track/{incident.tracking_code}/").content.decode()

@@ -22,8 +22,9 @@ LAST_YEAR = timezone.localdate().year - 1
 
 
 def _ask(user, **data):
-    return services.request_report(user, services.ReportInput.parse({"kind": "monthly", "year": LAST_YEAR,
-                                                                     "month": 6, **data}))
+    return services.request_report(
+        user, services.ReportInput.parse({"kind": "monthly", "year": LAST_YEAR, "month": 6, **data})
+    )
 
 
 @pytest.fixture
@@ -37,8 +38,9 @@ def eager():
     app.conf.update(task_always_eager=saved)
 
 
-def test_a_report_is_built_in_the_background_with_its_progress(world, django_capture_on_commit_callbacks, monkeypatch,
-                                                                 eager):
+def test_a_report_is_built_in_the_background_with_its_progress(
+    world, django_capture_on_commit_callbacks, monkeypatch, eager
+):
     seen: list[tuple[int, str]] = []
     real = services._progress
 
@@ -48,6 +50,7 @@ def test_a_report_is_built_in_the_background_with_its_progress(world, django_cap
         def record(percent, step):
             seen.append((percent, step))
             tell(percent, step)
+
         return record
 
     monkeypatch.setattr(services, "_progress", spy)
@@ -73,9 +76,13 @@ def test_a_report_is_built_in_the_background_with_its_progress(world, django_cap
 
 
 def test_annual_report_compares_years(world):
-    run = ReportRun.objects.create(kind="annual", period_start=timezone.datetime(LAST_YEAR, 1, 1).date(),
-                                   period_end=timezone.datetime(LAST_YEAR, 12, 31).date(),
-                                   requested_by=world.guidance_user, requested_at=timezone.now())
+    run = ReportRun.objects.create(
+        kind="annual",
+        period_start=timezone.datetime(LAST_YEAR, 1, 1).date(),
+        period_end=timezone.datetime(LAST_YEAR, 12, 31).date(),
+        requested_by=world.guidance_user,
+        requested_at=timezone.now(),
+    )
     done = tasks.generate.apply(args=[run.pk]).get()
     assert done == "done"
     run.refresh_from_db()
@@ -86,9 +93,13 @@ def test_annual_report_compares_years(world):
 
 
 def test_a_failure_is_recorded_and_a_retry_builds_it(world, monkeypatch):
-    run = ReportRun.objects.create(kind="monthly", period_start=timezone.datetime(LAST_YEAR, 6, 1).date(),
-                                   period_end=timezone.datetime(LAST_YEAR, 6, 30).date(),
-                                   requested_by=world.guidance_user, requested_at=timezone.now())
+    run = ReportRun.objects.create(
+        kind="monthly",
+        period_start=timezone.datetime(LAST_YEAR, 6, 1).date(),
+        period_end=timezone.datetime(LAST_YEAR, 6, 30).date(),
+        requested_by=world.guidance_user,
+        requested_at=timezone.now(),
+    )
 
     def broken(*args, **kwargs):
         raise RuntimeError("数据库暂时不可用")
@@ -119,11 +130,20 @@ def test_who_may_ask_and_bad_input(client, world):
     client.force_login(world.guidance_user)
     response = client.post("/reports/", {"kind": "monthly", "year": str(LAST_YEAR), "month": ""})
     assert "月度报告请选择月份" in response.content.decode()
-    run = ReportRun.objects.create(kind="monthly", period_start=timezone.datetime(LAST_YEAR, 6, 1).date(),
-                                   period_end=timezone.datetime(LAST_YEAR, 6, 30).date(),
-                                   requested_by=world.guidance_user, requested_at=timezone.now())
-    assert client.get(f"/reports/{run.pk}/progress/").json() == {"state": "queued", "state_label": "排队中",
-                                                                  "progress": 0, "step": "", "error": ""}
+    run = ReportRun.objects.create(
+        kind="monthly",
+        period_start=timezone.datetime(LAST_YEAR, 6, 1).date(),
+        period_end=timezone.datetime(LAST_YEAR, 6, 30).date(),
+        requested_by=world.guidance_user,
+        requested_at=timezone.now(),
+    )
+    assert client.get(f"/reports/{run.pk}/progress/").json() == {
+        "state": "queued",
+        "state_label": "排队中",
+        "progress": 0,
+        "step": "",
+        "error": "",
+    }
     assert "生成进度" in client.get(f"/reports/{run.pk}/").content.decode()
     assert client.get(f"/reports/{run.pk}/report.pdf").status_code == 404  # not built yet
     client.force_login(world.leader_a)

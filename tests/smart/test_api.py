@@ -52,12 +52,21 @@ def test_an_event_without_the_device_check_data_is_refused_with_the_reason(clien
     del data["device_check"]
     response = push(client, sw, data)
     body = response.json()
-    assert response.status_code == 422 and body["code"] == "device_check_missing" and "第四十一条" in body["message"]
+    assert (
+        response.status_code == 422
+        and body["code"] == "device_check_missing"
+        and "第四十一条" in body["message"]
+    )
     assert body["field"] == "device_check"
-    expired = push(client, sw, payload(sw, device_check={"certificate_number": "浙计检2026-0001",
-                                                         "valid_until": "2020-01-01"}))
+    expired = push(
+        client,
+        sw,
+        payload(sw, device_check={"certificate_number": "浙计检2026-0001", "valid_until": "2020-01-01"}),
+    )
     assert expired.status_code == 422 and expired.json()["code"] == "device_check_expired"
-    mismatch = push(client, sw, payload(sw, device_check={"certificate_number": "别的证书", "valid_until": "2099-01-01"}))
+    mismatch = push(
+        client, sw, payload(sw, device_check={"certificate_number": "别的证书", "valid_until": "2099-01-01"})
+    )
     assert mismatch.json()["code"] == "device_check_mismatch"
     no_evidence = push(client, sw, payload(sw, evidence=[]))
     assert no_evidence.status_code == 422 and no_evidence.json()["code"] == "evidence_missing"
@@ -107,13 +116,22 @@ def test_events_list_and_review_over_the_api(client, sw):
     client.force_login(sw.cw.user)
     listed = client.get("/api/v1/smart/device-events")
     assert [e["id"] for e in listed.json()] == [event_id]
-    accepted = client.post(f"/api/v1/smart/device-events/{event_id}/accept", data=json.dumps({
-        "officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk]}), content_type="application/json")
+    accepted = client.post(
+        f"/api/v1/smart/device-events/{event_id}/accept",
+        data=json.dumps({"officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk]}),
+        content_type="application/json",
+    )
     assert accepted.status_code == 200 and accepted.json()["case_id"]
     client.force_login(sw.cw.user_b)
     assert client.get("/api/v1/smart/device-events?status=").json() == []
-    assert client.post(f"/api/v1/smart/device-events/{event_id}/discard", data=json.dumps({"reason": "x"}),
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/smart/device-events/{event_id}/discard",
+            data=json.dumps({"reason": "x"}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
 
 
 def test_the_push_is_described_in_the_openapi_document(client, sw):

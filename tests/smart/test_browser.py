@@ -25,8 +25,12 @@ SIZES = {"pc": {"width": 1366, "height": 900}, "phone": {"width": 390, "height":
 
 
 def _page(browser, size):
-    context = browser.new_context(viewport=SIZES[size], locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  device_scale_factor=2 if size == "phone" else 1)
+    context = browser.new_context(
+        viewport=SIZES[size],
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        device_scale_factor=2 if size == "phone" else 1,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
@@ -53,8 +57,9 @@ def console_codes(settings):
 
 
 @pytest.mark.parametrize("size", ["pc", "phone"])
-def test_a_camera_event_becomes_a_case_and_the_party_is_told(transactional_db, live_server, browser, client, sw,
-                                                            console_codes, size):
+def test_a_camera_event_becomes_a_case_and_the_party_is_told(
+    transactional_db, live_server, browser, client, sw, console_codes, size
+):
     response = push(client, sw, payload(sw))
     assert response.status_code == 201
     event = DeviceEvent.objects.get()
@@ -69,7 +74,8 @@ def test_a_camera_event_becomes_a_case_and_the_party_is_told(transactional_db, l
         assert page.get_by_text("浙计检2026-0001").first.is_visible()
         screenshot(page, f"smart-{size}-event")
         page.get_by_label("办案执法人员（两名以上，第一名为主办）").select_option(
-            [str(sw.cw.world.officer_a.pk), str(sw.cw.second.pk)])
+            [str(sw.cw.world.officer_a.pk), str(sw.cw.second.pk)]
+        )
         page.get_by_role("button", name="立为案源并登记案件").click()
         page.wait_for_url(re.compile(r"/cases/\d+/$"))
         assert page.get_by_text(re.compile("已立为案源，登记案件")).is_visible()

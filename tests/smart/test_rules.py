@@ -14,8 +14,16 @@ NOON = dt.datetime(2026, 3, 2, 12, 0)
 
 
 def facts(**overrides) -> rules.DeviceFacts:
-    base = dict(legal_reviewed_on=DAY, check_certificate="C-1", check_body="计量院", checked_on=DAY,
-                check_valid_until=DAY + dt.timedelta(days=365), signage=True, location="中心街", item_count=1)
+    base = dict(
+        legal_reviewed_on=DAY,
+        check_certificate="C-1",
+        check_body="计量院",
+        checked_on=DAY,
+        check_valid_until=DAY + dt.timedelta(days=365),
+        signage=True,
+        location="中心街",
+        item_count=1,
+    )
     return rules.DeviceFacts(**{**base, **overrides})
 
 
@@ -29,10 +37,15 @@ def test_a_device_is_published_only_after_legal_and_technical_review_with_a_sign
 
 
 def refusals(**overrides):
-    base = dict(published_on=DAY - dt.timedelta(days=10), registered_certificate="C-1",
-                registered_valid_until=DAY + dt.timedelta(days=30),
-                sent_check={"certificate_number": "C-1", "valid_until": DAY + dt.timedelta(days=30)},
-                occurred=NOON, received=NOON + dt.timedelta(minutes=1), evidence_count=1)
+    base = dict(
+        published_on=DAY - dt.timedelta(days=10),
+        registered_certificate="C-1",
+        registered_valid_until=DAY + dt.timedelta(days=30),
+        sent_check={"certificate_number": "C-1", "valid_until": DAY + dt.timedelta(days=30)},
+        occurred=NOON,
+        received=NOON + dt.timedelta(minutes=1),
+        evidence_count=1,
+    )
     return [r.code for r in rules.event_refusals(**{**base, **overrides})]
 
 
@@ -43,7 +56,8 @@ def test_an_event_is_taken_only_with_the_devices_legal_data_and_evidence():
     assert refusals(sent_check=None) == ["device_check_missing"]
     assert refusals(sent_check={"certificate_number": "C-2", "valid_until": DAY}) == ["device_check_mismatch"]
     assert refusals(sent_check={"certificate_number": "C-1", "valid_until": DAY - dt.timedelta(days=1)}) == [
-        "device_check_expired"]
+        "device_check_expired"
+    ]
     assert refusals(registered_valid_until=DAY - dt.timedelta(days=1)) == ["device_check_expired"]
     assert refusals(published_on=None) == ["device_not_published"]
     assert refusals(published_on=DAY + dt.timedelta(days=1)) == ["device_not_published"]

@@ -29,10 +29,20 @@ def _event(client, sw, **overrides):
 
 # ---- devices ------------------------------------------------------------------------------------------
 
+
 def test_a_device_is_published_only_when_reviewed_and_checked(sw):
-    device, key = services.register_device(sw.admin, {
-        "organization_id": sw.cw.world.team_a.pk, "code": "QJ-SF-NOISE-01", "name": "噪声监测仪", "kind": "noise",
-        "location": "上方镇工业园", "township_id": sw.cw.world.shangfang.pk, "item_ids": [sw.cw.item.pk]})
+    device, key = services.register_device(
+        sw.admin,
+        {
+            "organization_id": sw.cw.world.team_a.pk,
+            "code": "QJ-SF-NOISE-01",
+            "name": "噪声监测仪",
+            "kind": "noise",
+            "location": "上方镇工业园",
+            "township_id": sw.cw.world.shangfang.pk,
+            "item_ids": [sw.cw.item.pk],
+        },
+    )
     assert len(key) == 64 and device.status == Device.Status.DRAFT
     with pytest.raises(DomainError, match="法制审核") as exc:
         services.publish_device(sw.admin, device.pk)
@@ -49,21 +59,43 @@ def test_devices_of_another_township_are_out_of_reach(sw):
     with pytest.raises(NotFound):
         services.retire_device(admin_b, sw.device.pk, "不是我的")
     with pytest.raises(ValidationError):
-        services.register_device(admin_b, {
-            "organization_id": 999999, "code": "X-1", "name": "x", "kind": "camera", "location": "x",
-            "township_id": sw.cw.world.xiachuan.pk, "item_ids": [sw.cw.item.pk]})
+        services.register_device(
+            admin_b,
+            {
+                "organization_id": 999999,
+                "code": "X-1",
+                "name": "x",
+                "kind": "camera",
+                "location": "x",
+                "township_id": sw.cw.world.xiachuan.pk,
+                "item_ids": [sw.cw.item.pk],
+            },
+        )
     with pytest.raises(PermissionDenied):
-        services.register_device(admin_b, {
-            "organization_id": sw.cw.world.team_a.pk, "code": "X-2", "name": "x", "kind": "camera", "location": "x",
-            "township_id": sw.cw.world.shangfang.pk, "item_ids": [sw.cw.item.pk]})
+        services.register_device(
+            admin_b,
+            {
+                "organization_id": sw.cw.world.team_a.pk,
+                "code": "X-2",
+                "name": "x",
+                "kind": "camera",
+                "location": "x",
+                "township_id": sw.cw.world.shangfang.pk,
+                "item_ids": [sw.cw.item.pk],
+            },
+        )
 
 
 # ---- events -------------------------------------------------------------------------------------------
 
+
 def test_an_accepted_event_opens_a_case_with_the_evidence_and_tells_the_party(client, sw):
     event = _event(client, sw)
-    services.accept_event(sw.cw.user, event.pk, {"officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk],
-                                                 "note": "记录清晰完整"})
+    services.accept_event(
+        sw.cw.user,
+        event.pk,
+        {"officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk], "note": "记录清晰完整"},
+    )
     event.refresh_from_db()
     case = event.case
     assert event.status == "accepted" and case.party == sw.cw.firm and case.item == sw.cw.item
@@ -89,20 +121,28 @@ def test_a_discarded_event_needs_its_reason_and_opens_nothing(client, sw):
 def test_an_event_without_a_known_party_needs_the_officer_to_name_it(client, sw):
     event = _event(client, sw, party={"hint": "浙H·12345"})
     with pytest.raises(ValidationError) as exc:
-        services.accept_event(sw.cw.user, event.pk, {"officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk]})
+        services.accept_event(
+            sw.cw.user, event.pk, {"officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk]}
+        )
     assert "party_id" in exc.value.error_dict
-    services.accept_event(sw.cw.user, event.pk, {"party_id": sw.cw.person.pk,
-                                                 "officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk]})
+    services.accept_event(
+        sw.cw.user,
+        event.pk,
+        {"party_id": sw.cw.person.pk, "officer_ids": [sw.cw.world.officer_a.pk, sw.cw.second.pk]},
+    )
     assert Case.objects.get().party == sw.cw.person
 
 
 def test_another_townships_officer_cannot_review(client, sw):
     event = _event(client, sw)
     with pytest.raises(NotFound):
-        services.accept_event(sw.cw.user_b, event.pk, {"officer_ids": [sw.cw.world.officer_b.pk, sw.cw.second_b.pk]})
+        services.accept_event(
+            sw.cw.user_b, event.pk, {"officer_ids": [sw.cw.world.officer_b.pk, sw.cw.second_b.pk]}
+        )
 
 
 # ---- campaigns ------------------------------------------------------------------------------------------
+
 
 def _theme(sw, **overrides):
     firm = sw.cw.firm
@@ -112,10 +152,18 @@ def _theme(sw, **overrides):
     add_party(sw.cw.world.xiachuan, name="峡川饭店", industry="catering")  # another township: not a target
     guidance = sw.cw.world.guidance_user
     today = timezone.localdate()
-    data = {"kind": "theme", "name": "餐饮店“一件事”联合检查", "lead_id": sw.cw.world.guidance.pk,
-            "period_start": today, "period_end": today + dt.timedelta(days=30), "item_ids": [sw.inspection.pk],
-            "body_ids": [sw.cw.world.team_a.pk, sw.cw.world.bureau.pk], "township_ids": [sw.cw.world.shangfang.pk],
-            "industries": ["catering"], "goal": "消防、食品、环境、招牌一次查清"}
+    data = {
+        "kind": "theme",
+        "name": "餐饮店“一件事”联合检查",
+        "lead_id": sw.cw.world.guidance.pk,
+        "period_start": today,
+        "period_end": today + dt.timedelta(days=30),
+        "item_ids": [sw.inspection.pk],
+        "body_ids": [sw.cw.world.team_a.pk, sw.cw.world.bureau.pk],
+        "township_ids": [sw.cw.world.shangfang.pk],
+        "industries": ["catering"],
+        "goal": "消防、食品、环境、招牌一次查清",
+    }
     return services.create_campaign(guidance, {**data, **overrides})
 
 
@@ -137,14 +185,20 @@ def test_a_theme_is_planned_run_and_reported(sw):
         other = next(t for t in tasks if t.state == "open" and t.organization_id == sw.cw.world.bureau.pk)
         services.record_result(sw.cw.user, other.pk, {"outcome": "no_issue"})
     with pytest.raises(ValidationError):
-        services.record_result(sw.cw.user, next(t for t in tasks if t.party_id != sw.cw.firm.pk
-                                                and t.organization_id == sw.cw.world.team_a.pk).pk,
-                               {"outcome": "rectification"})  # a finding needs its description
+        services.record_result(
+            sw.cw.user,
+            next(
+                t for t in tasks if t.party_id != sw.cw.firm.pk and t.organization_id == sw.cw.world.team_a.pk
+            ).pk,
+            {"outcome": "rectification"},
+        )  # a finding needs its description
     board = selectors.dashboard(campaign)
     assert (board.total, board.done, board.visits, board.checks, board.saved) == (4, 2, 1, 2, 1)
     summary = selectors.party_visit_summary(sw.cw.firm.pk, today.year)["summary"]
     assert (summary.visits, summary.bodies, summary.joint) == (1, 2, 1)
-    closed = services.close_campaign(sw.cw.world.guidance_user, campaign.pk, {"conclusion": "完成两家餐饮店联合检查。"})
+    closed = services.close_campaign(
+        sw.cw.world.guidance_user, campaign.pk, {"conclusion": "完成两家餐饮店联合检查。"}
+    )
     assert closed.state == Campaign.State.CLOSED and closed.report.read().startswith(b"%PDF")
     assert len(closed.report_sha256) == 64
 
@@ -152,8 +206,13 @@ def test_a_theme_is_planned_run_and_reported(sw):
 def test_bodies_without_the_items_are_named_and_get_no_tasks(sw):
     from zhifa.organizations.models import Organization
 
-    market = Organization.objects.create(name="市场监督管理局", kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
-                                         region=sw.cw.world.district, parent=sw.cw.world.root, is_enforcement_body=True)
+    market = Organization.objects.create(
+        name="市场监督管理局",
+        kind=Organization.Kind.PROFESSIONAL_DEPARTMENT,
+        region=sw.cw.world.district,
+        parent=sw.cw.world.root,
+        is_enforcement_body=True,
+    )
     campaign = _theme(sw, body_ids=[sw.cw.world.team_a.pk, market.pk])
     result = services.plan_campaign(sw.cw.world.guidance_user, campaign.pk)
     assert result["skipped"] == ["市场监督管理局"] and result["tasks"] == 2
@@ -172,18 +231,37 @@ def test_campaigns_are_run_by_their_lead_and_seen_by_their_participants(sw):
 
 # ---- 双简双增 ----------------------------------------------------------------------------------------------
 
+
 def _joint_visit(sw, party, departments, day):
-    plan = InspectionPlan.objects.create(department=departments[0], name="计划", period_start=day, period_end=day,
-                                         draw_nonce="n")
+    plan = InspectionPlan.objects.create(
+        department=departments[0], name="计划", period_start=day, period_end=day, draw_nonce="n"
+    )
     visit = JointInspection.objects.create(party=party, day=day, state="done")
     for department in departments:
-        other = InspectionPlan.objects.create(department=department, name="计划", period_start=day, period_end=day,
-                                              draw_nonce="n") if department != departments[0] else plan
-        task = InspectionTask.objects.create(plan=other, party=party, department=department, window_start=day,
-                                             window_end=day, visit=visit, state="done")
+        other = (
+            InspectionPlan.objects.create(
+                department=department, name="计划", period_start=day, period_end=day, draw_nonce="n"
+            )
+            if department != departments[0]
+            else plan
+        )
+        task = InspectionTask.objects.create(
+            plan=other,
+            party=party,
+            department=department,
+            window_start=day,
+            window_end=day,
+            visit=visit,
+            state="done",
+        )
     started = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
-    return InspectionRecord.objects.create(visit=visit, party=party, department=departments[0], started_at=started,
-                                           ended_at=started + dt.timedelta(hours=1)), task
+    return InspectionRecord.objects.create(
+        visit=visit,
+        party=party,
+        department=departments[0],
+        started_at=started,
+        ended_at=started + dt.timedelta(hours=1),
+    ), task
 
 
 def test_visit_measures_count_visits_bodies_and_joint_visits(sw):

@@ -25,7 +25,8 @@ NOW = dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 in Asia/Shanghai
 def sv(world):
     domain = Domain.objects.create(code="C02", name="市容环境卫生")
     return SimpleNamespace(
-        world=world, item=new_item(domain, "T1", fine_min="1000", fine_max="10000"),
+        world=world,
+        item=new_item(domain, "T1", fine_min="1000", fine_max="10000"),
         firm=add_party(world.shangfang, name="上方某某餐饮有限公司"),
         second=new_officer(world.team_a, name="甲镇队员二"),
         supervisor=new_user("supervisor", world.guidance, User.Role.SUPERVISOR),
@@ -35,27 +36,49 @@ def sv(world):
     )
 
 
-def make_case(sv, *, state="filed", filing_date=dt.date(2026, 5, 1), decision_date=None, fine="0", officers=None,
-              act_date=dt.date(2026, 4, 1), party=None, **extra) -> Case:
+def make_case(
+    sv,
+    *,
+    state="filed",
+    filing_date=dt.date(2026, 5, 1),
+    decision_date=None,
+    fine="0",
+    officers=None,
+    act_date=dt.date(2026, 4, 1),
+    party=None,
+    **extra,
+) -> Case:
     party = party or sv.firm
     case = Case.objects.create(
-        organization=sv.world.team_a, number=f"SV{next(_seq)}", state=state, party=party, item=sv.item,
-        act_key=Case.make_act_key(sv.item.pk, party.pk, act_date), act_date=act_date, filing_date=filing_date,
-        decision_date=decision_date, decided_fine=Decimal(fine), **extra)
+        organization=sv.world.team_a,
+        number=f"SV{next(_seq)}",
+        state=state,
+        party=party,
+        item=sv.item,
+        act_key=Case.make_act_key(sv.item.pk, party.pk, act_date),
+        act_date=act_date,
+        filing_date=filing_date,
+        decision_date=decision_date,
+        decided_fine=Decimal(fine),
+        **extra,
+    )
     for i, officer in enumerate(officers if officers is not None else [sv.world.officer_a, sv.second]):
         CaseOfficer.objects.create(case=case, officer=officer, role="lead" if i == 0 else "assist")
     return case
 
 
 def add_event(case, action, on=None):
-    return CaseEvent.objects.create(case=case, action=action, from_state=case.state, to_state=case.state, on=on)
+    return CaseEvent.objects.create(
+        case=case, action=action, from_state=case.state, to_state=case.state, on=on
+    )
 
 
 def make_incident(org, **fields) -> Incident:
     n = next(_seq)
     fields.setdefault("reported_at", NOW - dt.timedelta(days=5))
-    return Incident.objects.create(source="hotline", tracking_code=f"SV{n:08d}", title=f"事件{n}", responsible_org=org,
-                                   **fields)
+    return Incident.objects.create(
+        source="hotline", tracking_code=f"SV{n:08d}", title=f"事件{n}", responsible_org=org, **fields
+    )
 
 
 __all__ = ["NOW", "add_event", "make_case", "make_incident", "timezone"]

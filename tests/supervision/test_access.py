@@ -27,9 +27,13 @@ EXPECTED = {
 
 
 def test_permission_table(world):
-    actors = {"supervisor": new_user("sup", world.guidance, User.Role.SUPERVISOR), "guidance": world.guidance_user,
-              "command": new_user("cmd", world.root, User.Role.COMMAND_CENTER), "leader_a": world.leader_a,
-              "officer_a": world.user_a}
+    actors = {
+        "supervisor": new_user("sup", world.guidance, User.Role.SUPERVISOR),
+        "guidance": world.guidance_user,
+        "command": new_user("cmd", world.root, User.Role.COMMAND_CENTER),
+        "leader_a": world.leader_a,
+        "officer_a": world.user_a,
+    }
     for name, holders in EXPECTED.items():
         obj = world.team_a if name.startswith("training") else None
         allowed = {who for who, actor in actors.items() if access.can(actor, name, obj)}

@@ -51,19 +51,26 @@ def _pdf(name="佐证.pdf") -> SimpleUploadedFile:
 
 @pytest.fixture
 def body_scheme(sv):
-    return appraisal.create_body_scheme(sv.supervisor, appraisal.BodySchemeInput.parse(
-        {"name": "单列考核", "dimensions": BODY_DIMENSIONS}))
+    return appraisal.create_body_scheme(
+        sv.supervisor, appraisal.BodySchemeInput.parse({"name": "单列考核", "dimensions": BODY_DIMENSIONS})
+    )
 
 
 def test_body_rules():
     """Weights must sum to 100 over known metrics; a ratio metric without data has no score."""
     spec = rules.DimensionSpec
-    assert rules.check_body_weights([spec("a", 60, False, ("training",)), spec("b", 30, False, ("cases",))])[0] == \
-        "weights_not_100"
+    assert (
+        rules.check_body_weights([spec("a", 60, False, ("training",)), spec("b", 30, False, ("cases",))])[0]
+        == "weights_not_100"
+    )
     assert rules.check_body_weights([spec("a", 100, False, ("astrology",))])[0] == "metric_unknown"
     assert rules.body_metric_score("training", {"officers": 0}, {})[0] is None
     assert rules.body_metric_score("training", {"officers": 4, "trained": 3}, {})[0] == 75.0
-    assert rules.check_evidence("x.exe", 10) and rules.check_evidence("x.pdf", 0) and rules.check_evidence("x.pdf", 10) is None
+    assert (
+        rules.check_evidence("x.exe", 10)
+        and rules.check_evidence("x.pdf", 0)
+        and rules.check_evidence("x.pdf", 10) is None
+    )
 
 
 def test_body_line_scored_from_platform_data_with_reasons(sv, body_scheme):
@@ -72,14 +79,30 @@ def test_body_line_scored_from_platform_data_with_reasons(sv, body_scheme):
     second), none with 60 hours → 0 %. Total 50×0.5 + 50×0.3 + 0×0.2 = 40.00."""
     start = dt.date(YEAR, 1, 2)
     make_case(sv, state="decided", filing_date=start, decision_date=start + dt.timedelta(days=30))
-    make_case(sv, state="decided", filing_date=start, decision_date=start + dt.timedelta(days=120),
-              act_date=dt.date(YEAR - 1, 12, 1))
+    make_case(
+        sv,
+        state="decided",
+        filing_date=start,
+        decision_date=start + dt.timedelta(days=120),
+        act_date=dt.date(YEAR - 1, 12, 1),
+    )
     now = timezone.now()
     for replied in (now - dt.timedelta(hours=2), now + dt.timedelta(hours=2)):
-        Incident.objects.create(source="hotline", tracking_code=f"AP{replied:%H%M%S%f}"[:16], responsible_org=sv.world.team_a,
-                                state="replied", reported_at=now - dt.timedelta(days=2), due_at=now, replied_at=replied)
-    result = appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}))
+        Incident.objects.create(
+            source="hotline",
+            tracking_code=f"AP{replied:%H%M%S%f}"[:16],
+            responsible_org=sv.world.team_a,
+            state="replied",
+            reported_at=now - dt.timedelta(days=2),
+            due_at=now,
+            replied_at=replied,
+        )
+    result = appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}
+        ),
+    )
     assert result.data["cases_decided"] == 2 and result.data["cases_on_time"] == 1
     assert result.total == Decimal("40.00") and result.platform_score == Decimal("40.00")
     reasons = " ".join(r for d in result.dimensions for r in d["reasons"])
@@ -88,14 +111,20 @@ def test_body_line_scored_from_platform_data_with_reasons(sv, body_scheme):
 
 
 def test_manual_items_need_evidence_and_are_bounded(sv, body_scheme):
-    result = appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}))
+    result = appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}
+        ),
+    )
     cmd = appraisal.ManualScoreInput.parse({"appraisal": result.pk, "title": "获市级表彰", "points": "3"})
     with pytest.raises(ValidationError) as exc:
         appraisal.add_manual_score(sv.supervisor, cmd, None)
     assert exc.value.error_dict["evidence"][0].code == "evidence_required"
     with pytest.raises(ValidationError) as exc:
-        appraisal.add_manual_score(sv.supervisor, cmd, SimpleUploadedFile("x.exe", b"MZ", "application/octet-stream"))
+        appraisal.add_manual_score(
+            sv.supervisor, cmd, SimpleUploadedFile("x.exe", b"MZ", "application/octet-stream")
+        )
     assert exc.value.error_dict["evidence"][0].code == "evidence_invalid"
     with pytest.raises(ValidationError) as exc:
         appraisal.ManualScoreInput.parse({"appraisal": result.pk, "title": "越界", "points": "11"})
@@ -105,8 +134,12 @@ def test_manual_items_need_evidence_and_are_bounded(sv, body_scheme):
     result.refresh_from_db()
     assert result.manual_score == Decimal(3) and result.total == result.platform_score + 3
     # recomputing the line keeps the manual items
-    again = appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}))
+    again = appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}
+        ),
+    )
     assert again.pk == result.pk and again.manual_score == Decimal(3)
     with pytest.raises(PermissionDenied):
         appraisal.add_manual_score(sv.world.leader_a, cmd, _pdf())
@@ -114,18 +147,38 @@ def test_manual_items_need_evidence_and_are_bounded(sv, body_scheme):
 
 def test_each_body_appraises_its_own_officers_and_the_report(sv, body_scheme):
     four = services.create_scheme(sv.supervisor, "四维考评", FOUR)
-    result = appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR, "officer_scheme": four.pk}))
+    result = appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {
+                "scheme": body_scheme.pk,
+                "organization": sv.world.team_a.pk,
+                "year": YEAR,
+                "officer_scheme": four.pk,
+            }
+        ),
+    )
     appraised = set(AppraisalResult.objects.values_list("officer__name", flat=True))
     assert appraised == {"甲镇队员", "甲镇队员二"}  # team A's staff only, not team B's
-    appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR - 1}))
+    appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR - 1}
+        ),
+    )
     assert [a.year for a in appraisal.trend(sv.world.team_a, body_scheme)] == [YEAR - 1, YEAR]
     from pypdf import PdfReader
 
     pdf = appraisal_report.pdf_bytes(result)
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
-    assert "上方镇综合行政执法队" in text and "各维度得分及理由" in text and "甲镇队员" in text and "历年趋势" in text
+    text = (
+        "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
+    )
+    assert (
+        "上方镇综合行政执法队" in text
+        and "各维度得分及理由" in text
+        and "甲镇队员" in text
+        and "历年趋势" in text
+    )
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(appraisal_report.xlsx_bytes(result)))
@@ -134,36 +187,74 @@ def test_each_body_appraises_its_own_officers_and_the_report(sv, body_scheme):
 
 
 def test_body_appraisal_is_scoped(sv, body_scheme):
-    result = appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}))
+    result = appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}
+        ),
+    )
     assert [r.pk for r in selectors.body_appraisals(sv.world.leader_a)] == [result.pk]
     assert list(selectors.body_appraisals(sv.world.leader_b)) == []
     with pytest.raises(NotFound):
         selectors.get_body_appraisal(sv.world.leader_b, result.pk)
     with pytest.raises(PermissionDenied):
-        appraisal.appraise_body(sv.world.leader_a, appraisal.BodyAppraisalInput.parse(
-            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}))
+        appraisal.appraise_body(
+            sv.world.leader_a,
+            appraisal.BodyAppraisalInput.parse(
+                {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}
+            ),
+        )
 
 
 # ---- 执法评议 ----
 
+
 @pytest.fixture
 def campaign(sv):
-    plan = InspectionPlan.objects.create(department=sv.world.team_a, name="计划", period_start=dt.date(YEAR, 1, 1),
-                                         period_end=dt.date(YEAR, 12, 31), ratios={}, draw_nonce="n")
+    plan = InspectionPlan.objects.create(
+        department=sv.world.team_a,
+        name="计划",
+        period_start=dt.date(YEAR, 1, 1),
+        period_end=dt.date(YEAR, 12, 31),
+        ratios={},
+        draw_nonce="n",
+    )
     start = timezone.now() - dt.timedelta(days=3)
     for _ in range(3):
         party = add_party(sv.world.shangfang)
-        task = InspectionTask.objects.create(plan=plan, party=party, department=sv.world.team_a,
-                                             window_start=dt.date(YEAR, 1, 1), window_end=dt.date(YEAR, 12, 31))
-        InspectionRecord.objects.create(task=task, party=party, department=sv.world.team_a, started_at=start,
-                                        ended_at=start + dt.timedelta(hours=1))
-    closed = make_case(sv, state="closed", filing_date=timezone.localdate() - dt.timedelta(days=40),
-                       decision_date=timezone.localdate() - dt.timedelta(days=10))
+        task = InspectionTask.objects.create(
+            plan=plan,
+            party=party,
+            department=sv.world.team_a,
+            window_start=dt.date(YEAR, 1, 1),
+            window_end=dt.date(YEAR, 12, 31),
+        )
+        InspectionRecord.objects.create(
+            task=task,
+            party=party,
+            department=sv.world.team_a,
+            started_at=start,
+            ended_at=start + dt.timedelta(hours=1),
+        )
+    closed = make_case(
+        sv,
+        state="closed",
+        filing_date=timezone.localdate() - dt.timedelta(days=40),
+        decision_date=timezone.localdate() - dt.timedelta(days=10),
+    )
     CaseEvent.objects.create(case=closed, action="close", from_state="paid", to_state="closed")
-    return evaluation.create_campaign(sv.supervisor, evaluation.CampaignInput.parse({
-        "title": "年度执法评议", "year": YEAR, "period_start": f"{YEAR}-01-01",
-        "period_end": timezone.localdate().isoformat(), "departments": [sv.world.team_a.pk]}))
+    return evaluation.create_campaign(
+        sv.supervisor,
+        evaluation.CampaignInput.parse(
+            {
+                "title": "年度执法评议",
+                "year": YEAR,
+                "period_start": f"{YEAR}-01-01",
+                "period_end": timezone.localdate().isoformat(),
+                "departments": [sv.world.team_a.pk],
+            }
+        ),
+    )
 
 
 def test_questionnaires_go_to_inspected_and_penalised_parties_one_answer_each(sv, campaign):
@@ -182,13 +273,17 @@ def test_questionnaires_go_to_inspected_and_penalised_parties_one_answer_each(sv
     with pytest.raises(DomainError):
         evaluation.answer_by_phone(sv.supervisor, first.pk, evaluation.AnswerInput.parse({"scores": scores}))
     with pytest.raises(ValidationError) as exc:  # a question left out
-        evaluation.answer_by_phone(sv.supervisor, second.pk, evaluation.AnswerInput.parse({"scores": {"0": 5}}))
+        evaluation.answer_by_phone(
+            sv.supervisor, second.pk, evaluation.AnswerInput.parse({"scores": {"0": 5}})
+        )
     assert "scores" in exc.value.error_dict
     with pytest.raises(ValidationError):  # out of 1..5
-        evaluation.answer_by_phone(sv.supervisor, second.pk, evaluation.AnswerInput.parse(
-            {"scores": {**scores, "0": 9}}))
-    phone = evaluation.answer_by_phone(sv.supervisor, second.pk, evaluation.AnswerInput.parse(
-        {"scores": {**scores, "0": 2}}))
+        evaluation.answer_by_phone(
+            sv.supervisor, second.pk, evaluation.AnswerInput.parse({"scores": {**scores, "0": 9}})
+        )
+    phone = evaluation.answer_by_phone(
+        sv.supervisor, second.pk, evaluation.AnswerInput.parse({"scores": {**scores, "0": 2}})
+    )
     assert phone.channel == "phone" and phone.recorded_by == sv.supervisor
     assert Answer.objects.count() == 2
     with pytest.raises(NotFound):
@@ -199,28 +294,58 @@ def test_questionnaires_go_to_inspected_and_penalised_parties_one_answer_each(sv
 
 
 def test_expert_review_findings_and_rectification(sv, campaign):
-    reviews = evaluation.sample_case_files(sv.supervisor, evaluation.SampleInput.parse({"campaign": campaign.pk}))
+    reviews = evaluation.sample_case_files(
+        sv.supervisor, evaluation.SampleInput.parse({"campaign": campaign.pk})
+    )
     assert len(reviews) == 1
-    evaluation.score_expert_review(sv.supervisor, evaluation.ExpertScoreInput.parse(
-        {"review": reviews[0].pk, "expert": "王专家", "score": "86", "opinion": "证据充分"}))
-    finding = evaluation.add_finding(sv.supervisor, evaluation.FindingInput.parse({
-        "campaign": campaign.pk, "organization": sv.world.team_a.pk, "source": "expert", "text": "文书不规范",
-        "due_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat()}))
+    evaluation.score_expert_review(
+        sv.supervisor,
+        evaluation.ExpertScoreInput.parse(
+            {"review": reviews[0].pk, "expert": "王专家", "score": "86", "opinion": "证据充分"}
+        ),
+    )
+    finding = evaluation.add_finding(
+        sv.supervisor,
+        evaluation.FindingInput.parse(
+            {
+                "campaign": campaign.pk,
+                "organization": sv.world.team_a.pk,
+                "source": "expert",
+                "text": "文书不规范",
+                "due_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+            }
+        ),
+    )
     with pytest.raises(ValidationError):  # not a department of the campaign
-        evaluation.add_finding(sv.supervisor, evaluation.FindingInput.parse({
-            "campaign": campaign.pk, "organization": sv.world.team_b.pk, "source": "other", "text": "x",
-            "due_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat()}))
+        evaluation.add_finding(
+            sv.supervisor,
+            evaluation.FindingInput.parse(
+                {
+                    "campaign": campaign.pk,
+                    "organization": sv.world.team_b.pk,
+                    "source": "other",
+                    "text": "x",
+                    "due_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+                }
+            ),
+        )
     with pytest.raises((NotFound, PermissionDenied)):
-        evaluation.rectify(sv.world.leader_b, evaluation.RectifyInput.parse({"finding": finding.pk, "rectification": "x"}))
+        evaluation.rectify(
+            sv.world.leader_b, evaluation.RectifyInput.parse({"finding": finding.pk, "rectification": "x"})
+        )
     with pytest.raises(DomainError):
         evaluation.verify(sv.supervisor, finding.pk, True)  # nothing reported yet
-    evaluation.rectify(sv.world.leader_a, evaluation.RectifyInput.parse({"finding": finding.pk,
-                                                                         "rectification": "已统一文书模板"}))
+    evaluation.rectify(
+        sv.world.leader_a,
+        evaluation.RectifyInput.parse({"finding": finding.pk, "rectification": "已统一文书模板"}),
+    )
     evaluation.verify(sv.supervisor, finding.pk, False, "未附模板")
     finding.refresh_from_db()
     assert finding.state == Finding.State.OPEN
-    evaluation.rectify(sv.world.leader_a, evaluation.RectifyInput.parse({"finding": finding.pk,
-                                                                         "rectification": "已附新模板"}))
+    evaluation.rectify(
+        sv.world.leader_a,
+        evaluation.RectifyInput.parse({"finding": finding.pk, "rectification": "已附新模板"}),
+    )
     assert evaluation.verify(sv.supervisor, finding.pk, True).state == Finding.State.VERIFIED
     row = selectors.campaign_results(sv.supervisor, campaign)[0]
     assert (row["reviewed"], row["expert_score"], row["findings"], row["open"]) == (1, Decimal("86.0"), 1, 0)
@@ -241,49 +366,124 @@ def test_public_survey_page_answers_once(client, sv, campaign):
 
 # ---- 双向案件咨询 ----
 
+
 def test_two_way_consultation_linked_to_the_case_and_its_referral(sv):
     case = make_case(sv, state="referred")
-    asked = consultation.ask(sv.world.leader_a, consultation.ConsultationInput.parse({
-        "direction": "outgoing", "organization": sv.world.team_a.pk, "counterpart": "public_security",
-        "counterpart_name": "衢江分局", "case": case.pk, "question": "是否涉嫌非法采矿罪？"}))
+    asked = consultation.ask(
+        sv.world.leader_a,
+        consultation.ConsultationInput.parse(
+            {
+                "direction": "outgoing",
+                "organization": sv.world.team_a.pk,
+                "counterpart": "public_security",
+                "counterpart_name": "衢江分局",
+                "case": case.pk,
+                "question": "是否涉嫌非法采矿罪？",
+            }
+        ),
+    )
     assert consultation.referral_of(asked) is None
-    CaseEvent.objects.create(case=case, action="refer_criminal", from_state="investigating", to_state="referred",
-                             on=timezone.localdate())
+    CaseEvent.objects.create(
+        case=case,
+        action="refer_criminal",
+        from_state="investigating",
+        to_state="referred",
+        on=timezone.localdate(),
+    )
     assert consultation.referral_of(asked).action == "refer_criminal"
     with pytest.raises(ValidationError) as exc:  # an answer before the question was asked
-        consultation.answer(sv.world.leader_a, consultation.AnswerConsultationInput.parse({
-            "consultation": asked.pk, "conclusion": "suspected_crime", "answer": "涉嫌", "answered_by": "李警官",
-            "answered_at": (asked.asked_at - dt.timedelta(days=1)).isoformat()}))
+        consultation.answer(
+            sv.world.leader_a,
+            consultation.AnswerConsultationInput.parse(
+                {
+                    "consultation": asked.pk,
+                    "conclusion": "suspected_crime",
+                    "answer": "涉嫌",
+                    "answered_by": "李警官",
+                    "answered_at": (asked.asked_at - dt.timedelta(days=1)).isoformat(),
+                }
+            ),
+        )
     assert "answered_at" in exc.value.error_dict
-    done = consultation.answer(sv.world.leader_a, consultation.AnswerConsultationInput.parse({
-        "consultation": asked.pk, "conclusion": "suspected_crime", "answer": "达到立案追诉标准", "answered_by": "李警官"}))
+    done = consultation.answer(
+        sv.world.leader_a,
+        consultation.AnswerConsultationInput.parse(
+            {
+                "consultation": asked.pk,
+                "conclusion": "suspected_crime",
+                "answer": "达到立案追诉标准",
+                "answered_by": "李警官",
+            }
+        ),
+    )
     assert done.state == "answered" and done.get_conclusion_display().startswith("涉嫌犯罪")
     with pytest.raises(DomainError):
-        consultation.answer(sv.world.leader_a, consultation.AnswerConsultationInput.parse({
-            "consultation": asked.pk, "conclusion": "not_crime", "answer": "x", "answered_by": "y"}))
-    incoming = consultation.ask(sv.world.bureau_admin, consultation.ConsultationInput.parse({
-        "direction": "incoming", "organization": sv.world.bureau.pk, "counterpart": "procuratorate",
-        "counterpart_name": "衢江区人民检察院", "question": "请提供处罚及整改情况"}))
+        consultation.answer(
+            sv.world.leader_a,
+            consultation.AnswerConsultationInput.parse(
+                {"consultation": asked.pk, "conclusion": "not_crime", "answer": "x", "answered_by": "y"}
+            ),
+        )
+    incoming = consultation.ask(
+        sv.world.bureau_admin,
+        consultation.ConsultationInput.parse(
+            {
+                "direction": "incoming",
+                "organization": sv.world.bureau.pk,
+                "counterpart": "procuratorate",
+                "counterpart_name": "衢江区人民检察院",
+                "question": "请提供处罚及整改情况",
+            }
+        ),
+    )
     assert incoming.case is None
     # scope: township B neither sees nor links team A's case
     assert list(selectors.consultations(sv.world.leader_b)) == []
     with pytest.raises(NotFound):
-        consultation.ask(sv.world.leader_b, consultation.ConsultationInput.parse({
-            "direction": "outgoing", "organization": sv.world.team_b.pk, "counterpart": "public_security",
-            "counterpart_name": "x", "case": case.pk, "question": "q"}))
+        consultation.ask(
+            sv.world.leader_b,
+            consultation.ConsultationInput.parse(
+                {
+                    "direction": "outgoing",
+                    "organization": sv.world.team_b.pk,
+                    "counterpart": "public_security",
+                    "counterpart_name": "x",
+                    "case": case.pk,
+                    "question": "q",
+                }
+            ),
+        )
     with pytest.raises(PermissionDenied):
-        consultation.ask(sv.world.leader_b, consultation.ConsultationInput.parse({
-            "direction": "outgoing", "organization": sv.world.team_a.pk, "counterpart": "public_security",
-            "counterpart_name": "x", "question": "q"}))
+        consultation.ask(
+            sv.world.leader_b,
+            consultation.ConsultationInput.parse(
+                {
+                    "direction": "outgoing",
+                    "organization": sv.world.team_a.pk,
+                    "counterpart": "public_security",
+                    "counterpart_name": "x",
+                    "question": "q",
+                }
+            ),
+        )
 
 
 def test_pages_render_for_their_roles(client, sv, body_scheme, campaign):
-    result = appraisal.appraise_body(sv.supervisor, appraisal.BodyAppraisalInput.parse(
-        {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}))
+    result = appraisal.appraise_body(
+        sv.supervisor,
+        appraisal.BodyAppraisalInput.parse(
+            {"scheme": body_scheme.pk, "organization": sv.world.team_a.pk, "year": YEAR}
+        ),
+    )
     client.force_login(sv.supervisor)
-    for url in ("/supervision/appraisals/bodies/", f"/supervision/appraisals/bodies/{result.pk}/",
-                "/supervision/evaluation/", f"/supervision/evaluation/{campaign.pk}/", "/supervision/consultations/",
-                f"/supervision/appraisals/bodies/{result.pk}/report.xlsx"):
+    for url in (
+        "/supervision/appraisals/bodies/",
+        f"/supervision/appraisals/bodies/{result.pk}/",
+        "/supervision/evaluation/",
+        f"/supervision/evaluation/{campaign.pk}/",
+        "/supervision/consultations/",
+        f"/supervision/appraisals/bodies/{result.pk}/report.xlsx",
+    ):
         assert client.get(url).status_code == 200, url
     response = client.post(f"/supervision/appraisals/bodies/{result.pk}/", {"title": "表彰", "points": "2"})
     assert "人工考评项须上传佐证材料" in response.content.decode()

@@ -42,9 +42,15 @@ def test_high_severity_needs_a_second_supervisor(sv, high):
     assert high.state == rules.CORRECTED
     closed = services.close(sv.supervisor2, high.pk, "同意")
     assert closed.state == rules.CLOSED and closed.closed_by == sv.supervisor2
-    events = list(AuditEvent.objects.filter(object_type="supervision.Alert", object_id=str(high.pk))
-                  .order_by("seq").values_list("action", "actor_name"))
-    assert events[-2:] == [("supervision.alert.close_request", "supervisor"), ("supervision.alert.close", "supervisor2")]
+    events = list(
+        AuditEvent.objects.filter(object_type="supervision.Alert", object_id=str(high.pk))
+        .order_by("seq")
+        .values_list("action", "actor_name")
+    )
+    assert events[-2:] == [
+        ("supervision.alert.close_request", "supervisor"),
+        ("supervision.alert.close", "supervisor2"),
+    ]
     last = AuditEvent.objects.filter(object_id=str(high.pk), action="supervision.alert.close").get()
     assert last.after["requested_by"] == sv.supervisor.pk
 
@@ -82,7 +88,9 @@ def test_only_supervisors_take_part(sv, high):
 def test_the_api_follows_the_same_rule(client, sv, high):
     url = f"/api/v1/supervision/alerts/{high.pk}/close"
     client.force_login(sv.supervisor)
-    assert client.post(url, {"reason": "核实"}, content_type="application/json").json()["state"] == "corrected"
+    assert (
+        client.post(url, {"reason": "核实"}, content_type="application/json").json()["state"] == "corrected"
+    )
     again = client.post(url, {"reason": ""}, content_type="application/json")
     assert again.status_code == 400 and again.json()["code"] == "four_eyes_required"
     client.force_login(sv.supervisor2)

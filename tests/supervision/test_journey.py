@@ -17,11 +17,15 @@ from zhifa.supervision.models import BodyAppraisal
 from zhifa.training.models import Attendance, ExamScore
 
 pytestmark = pytest.mark.browser
-BODY = [{"name": "办案质效", "weight": 40, "metrics": ["cases", "case_timeliness"]},
-        {"name": "事件处置", "weight": 30, "metrics": ["incident_timeliness"]},
-        {"name": "队伍建设", "weight": 30, "metrics": ["training"]}]
-FOUR = [{"name": "执法岗位考评", "weight": 55, "enforcement_post": True, "metrics": ["cases", "inspections"]},
-        {"name": "日常考评", "weight": 45, "metrics": ["incidents_on_time"]}]
+BODY = [
+    {"name": "办案质效", "weight": 40, "metrics": ["cases", "case_timeliness"]},
+    {"name": "事件处置", "weight": 30, "metrics": ["incident_timeliness"]},
+    {"name": "队伍建设", "weight": 30, "metrics": ["training"]},
+]
+FOUR = [
+    {"name": "执法岗位考评", "weight": 55, "enforcement_post": True, "metrics": ["cases", "inspections"]},
+    {"name": "日常考评", "weight": 45, "metrics": ["incidents_on_time"]},
+]
 
 
 def _log_in(page, live_server, username):
@@ -32,10 +36,14 @@ def _log_in(page, live_server, username):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_training_then_appraisal_of_a_township_and_its_pdf(transactional_db, live_server, sv, desktop, tmp_path):
+def test_training_then_appraisal_of_a_township_and_its_pdf(
+    transactional_db, live_server, sv, desktop, tmp_path
+):
     world = sv.world
-    appraisal.create_body_scheme(sv.supervisor, appraisal.BodySchemeInput.parse({"name": "综合行政执法工作单列考核",
-                                                                                 "dimensions": BODY}))
+    appraisal.create_body_scheme(
+        sv.supervisor,
+        appraisal.BodySchemeInput.parse({"name": "综合行政执法工作单列考核", "dimensions": BODY}),
+    )
     services.create_scheme(sv.supervisor, "乡镇执法人员四维考评", FOUR)
     now = timezone.localtime()
     year = now.year
@@ -72,7 +80,9 @@ def test_training_then_appraisal_of_a_township_and_its_pdf(transactional_db, liv
     screenshot(page, "journey-training-course")
     assert Attendance.objects.count() == 2 and ExamScore.objects.count() == 2
     page.goto(f"{live_server.url}/training/hours/?short=1")
-    assert page.locator(f".hours-row[data-officer='{world.officer_a.pk}'][data-below='1']").count() == 1  # 8 of 60
+    assert (
+        page.locator(f".hours-row[data-officer='{world.officer_a.pk}'][data-below='1']").count() == 1
+    )  # 8 of 60
 
     # 2. the supervisor: the township's appraisal, a manual item with evidence, the PDF
     page.get_by_role("button", name="退出登录").click()

@@ -23,10 +23,21 @@ def alert(sv):
 def test_pages_render_for_a_supervisor(client, sv, alert):
     client.force_login(sv.supervisor)
     sheet = services.create_sheet(sv.supervisor, "评查表", [{"text": "程序合法", "max_points": 10}])
-    batch = services.draw_reviews(sv.supervisor, sheet_id=sheet.pk, period_start=dt.date(2026, 1, 1),
-                                  period_end=dt.date(2026, 12, 31), seed="s")
-    for name, args in (("alerts", []), ("alert_detail", [alert.pk]), ("notices", []), ("reviews", []),
-                       ("review_batch", [batch.pk]), ("appraisals", [])):
+    batch = services.draw_reviews(
+        sv.supervisor,
+        sheet_id=sheet.pk,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        seed="s",
+    )
+    for name, args in (
+        ("alerts", []),
+        ("alert_detail", [alert.pk]),
+        ("notices", []),
+        ("reviews", []),
+        ("review_batch", [batch.pk]),
+        ("appraisals", []),
+    ):
         response = client.get(reverse(f"supervision:{name}", args=args))
         assert response.status_code == 200, name
     page = client.get(reverse("supervision:alerts")).content.decode()
@@ -36,17 +47,27 @@ def test_pages_render_for_a_supervisor(client, sv, alert):
 
 def test_alert_list_filters_and_exports(client, sv, alert):
     client.force_login(sv.supervisor)
-    assert alert.message in client.get(reverse("supervision:alerts"), {"rule_code": "officer_alone"}).content.decode()
-    assert alert.message not in client.get(reverse("supervision:alerts"), {"rule_code": "duplicate_fine"}).content.decode()
+    assert (
+        alert.message
+        in client.get(reverse("supervision:alerts"), {"rule_code": "officer_alone"}).content.decode()
+    )
+    assert (
+        alert.message
+        not in client.get(reverse("supervision:alerts"), {"rule_code": "duplicate_fine"}).content.decode()
+    )
     response = client.get(reverse("supervision:alerts"), {"format": "xlsx"})
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
 
 
 def test_close_without_explanation_on_the_page(client, sv, alert):
     client.force_login(sv.supervisor)
     response = client.post(reverse("supervision:alert_action", args=[alert.pk, "close"]), follow=True)
     assert "关闭预警前须先说明情况或完成整改" in response.content.decode()
-    client.post(reverse("supervision:alert_action", args=[alert.pk, "explain"]), {"explanation": "已补派人员"})
+    client.post(
+        reverse("supervision:alert_action", args=[alert.pk, "explain"]), {"explanation": "已补派人员"}
+    )
     response = client.post(reverse("supervision:alert_action", args=[alert.pk, "close"]), follow=True)
     alert.refresh_from_db()
     # officer_alone is a high-severity alert: the first supervisor only asks to close it
@@ -72,8 +93,11 @@ def test_appraisal_page_shows_reasons(client, sv):
 
     scheme = services.create_scheme(sv.supervisor, "四维考评", FOUR)
     client.force_login(sv.supervisor)
-    response = client.post(reverse("supervision:appraisals"), {"scheme": scheme.pk, "period_start": "2026-01-01",
-                                                               "period_end": "2026-06-30"}, follow=True)
+    response = client.post(
+        reverse("supervision:appraisals"),
+        {"scheme": scheme.pk, "period_start": "2026-01-01", "period_end": "2026-06-30"},
+        follow=True,
+    )
     assert "已计算" in response.content.decode()
     result = scheme.results.first()
     page = client.get(reverse("supervision:appraisal_detail", args=[result.pk])).content.decode()
@@ -83,11 +107,18 @@ def test_appraisal_page_shows_reasons(client, sv):
 def test_api_alerts_and_refusal(client, sv, alert):
     client.force_login(sv.supervisor)
     data = client.get("/api/v1/supervision/alerts", {"rule_code": "officer_alone"}).json()
-    assert [a["id"] for a in data["items"]] == [alert.pk] and data["items"][0]["rule_name"] == "执法人员少于两人"
-    response = client.post(f"/api/v1/supervision/alerts/{alert.pk}/close", {"reason": ""}, content_type="application/json")
+    assert [a["id"] for a in data["items"]] == [alert.pk] and data["items"][0][
+        "rule_name"
+    ] == "执法人员少于两人"
+    response = client.post(
+        f"/api/v1/supervision/alerts/{alert.pk}/close", {"reason": ""}, content_type="application/json"
+    )
     assert response.status_code == 400 and response.json()["code"] == "explanation_required"
-    response = client.post(f"/api/v1/supervision/alerts/{alert.pk}/explain", {"explanation": "已整改", "corrected": True},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/supervision/alerts/{alert.pk}/explain",
+        {"explanation": "已整改", "corrected": True},
+        content_type="application/json",
+    )
     assert response.json()["state"] == "corrected"
     assert len(client.get("/api/v1/supervision/rules").json()) >= 13
     client.force_login(sv.world.leader_b)

@@ -27,6 +27,7 @@ def open_alerts(code=None):
 
 # ---- sweeps ----
 
+
 def test_sweep_is_idempotent_and_marks_cleared(sv):
     alone = make_case(sv, state="investigating", officers=[sv.world.officer_a])
     first = services.sweep(NOW)
@@ -88,6 +89,7 @@ def test_event_run_failure_does_not_break_the_write(sv, django_capture_on_commit
 
 # ---- the alert loop ----
 
+
 @pytest.fixture
 def alert(sv):
     make_case(sv, state="investigating", officers=[sv.world.officer_a])
@@ -105,10 +107,17 @@ def test_loop_assign_explain_close(sv, alert):
     services.close(sv.supervisor2, alert.pk, "同意关闭")  # high severity: a second supervisor confirms
     alert.refresh_from_db()
     assert alert.state == rules.CLOSED and alert.closed_at
-    actions = list(AuditEvent.objects.filter(object_type="supervision.Alert", object_id=str(alert.pk))
-                   .values_list("action", flat=True))
-    assert actions == ["supervision.alert.assign", "supervision.alert.correct", "supervision.alert.close_request",
-                       "supervision.alert.close"]
+    actions = list(
+        AuditEvent.objects.filter(object_type="supervision.Alert", object_id=str(alert.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == [
+        "supervision.alert.assign",
+        "supervision.alert.correct",
+        "supervision.alert.close_request",
+        "supervision.alert.close",
+    ]
 
 
 def test_close_without_explanation_refused(sv, alert):
@@ -152,12 +161,23 @@ def test_township_sees_only_its_own_alerts(sv, alert):
 
 # ---- notices ----
 
+
 def test_notice_sent_by_guidance_office_and_replied(sv, alert):
-    notice = services.send_notice(sv.guidance, {"kind": "recommendation", "to_org": sv.world.team_a.pk,
-                                                "title": "关于规范执法人员配备的建议", "body": "请整改", "alert": alert.pk})
+    notice = services.send_notice(
+        sv.guidance,
+        {
+            "kind": "recommendation",
+            "to_org": sv.world.team_a.pk,
+            "title": "关于规范执法人员配备的建议",
+            "body": "请整改",
+            "alert": alert.pk,
+        },
+    )
     assert notice.reply_due > NOW.date() or notice.reply_due
     with pytest.raises(PermissionDenied):
-        services.send_notice(sv.supervisor, {"kind": "circular", "to_org": sv.world.team_a.pk, "title": "t", "body": "b"})
+        services.send_notice(
+            sv.supervisor, {"kind": "circular", "to_org": sv.world.team_a.pk, "title": "t", "body": "b"}
+        )
     with pytest.raises(NotFound):
         services.acknowledge_notice(sv.world.leader_b, notice.pk)
     services.acknowledge_notice(sv.world.leader_a, notice.pk)
@@ -177,18 +197,31 @@ def test_notice_requires_fields(sv):
 
 # ---- case file review ----
 
+
 @pytest.fixture
 def sheet(sv):
-    return services.create_sheet(sv.supervisor, "行政处罚案卷评查表", [
-        {"category": "主体", "text": "执法主体合法", "max_points": 10},
-        {"category": "程序", "text": "程序合法", "max_points": 20, "basis": "行政处罚法第四十四条"},
-    ])
+    return services.create_sheet(
+        sv.supervisor,
+        "行政处罚案卷评查表",
+        [
+            {"category": "主体", "text": "执法主体合法", "max_points": 10},
+            {"category": "程序", "text": "程序合法", "max_points": 20, "basis": "行政处罚法第四十四条"},
+        ],
+    )
 
 
 def closed_case(sv, day, **kw):
-    case = make_case(sv, state="closed", fine="2000", amount_paid=2000, act_date=dt.date(2025, 1, 1) + dt.timedelta(days=day),
-                     **kw)
-    CaseEvent.objects.create(case=case, action="close", from_state="paid", to_state="closed", on=dt.date(2026, 5, 1))
+    case = make_case(
+        sv,
+        state="closed",
+        fine="2000",
+        amount_paid=2000,
+        act_date=dt.date(2025, 1, 1) + dt.timedelta(days=day),
+        **kw,
+    )
+    CaseEvent.objects.create(
+        case=case, action="close", from_state="paid", to_state="closed", on=dt.date(2026, 5, 1)
+    )
     return case
 
 
@@ -196,8 +229,13 @@ def test_draw_is_reproducible_and_stratified(sv, sheet):
     for i in range(10):
         closed_case(sv, i)
     make_case(sv, state="paid", fine="2000", act_date=dt.date(2024, 1, 1))  # not closed
-    kwargs = {"sheet_id": sheet.pk, "period_start": dt.date(2026, 5, 1), "period_end": dt.date(2026, 5, 31),
-              "seed": "2026-05", "share": 0.3}
+    kwargs = {
+        "sheet_id": sheet.pk,
+        "period_start": dt.date(2026, 5, 1),
+        "period_end": dt.date(2026, 5, 31),
+        "seed": "2026-05",
+        "share": 0.3,
+    }
     first = services.draw_reviews(sv.supervisor, **kwargs)
     second = services.draw_reviews(sv.supervisor, **kwargs)
     picked = sorted(first.reviews.values_list("case_id", flat=True))
@@ -210,8 +248,14 @@ def test_draw_is_reproducible_and_stratified(sv, sheet):
 
 def test_reviewer_cannot_score_own_case(sv, sheet):
     case = closed_case(sv, 1)
-    batch = services.draw_reviews(sv.supervisor, sheet_id=sheet.pk, period_start=dt.date(2026, 5, 1),
-                                  period_end=dt.date(2026, 5, 31), seed="x", share=1)
+    batch = services.draw_reviews(
+        sv.supervisor,
+        sheet_id=sheet.pk,
+        period_start=dt.date(2026, 5, 1),
+        period_end=dt.date(2026, 5, 31),
+        seed="x",
+        share=1,
+    )
     review = batch.reviews.get(case=case)
     own = new_user("own_reviewer", sv.world.guidance, User.Role.SUPERVISOR, sv.second)  # assisted on the case
     with pytest.raises(DomainError) as exc:
@@ -224,13 +268,21 @@ def test_reviewer_cannot_score_own_case(sv, sheet):
 
 def test_scoring_checks_points_and_aggregates(sv, sheet):
     case = closed_case(sv, 2)
-    batch = services.draw_reviews(sv.supervisor, sheet_id=sheet.pk, period_start=dt.date(2026, 5, 1),
-                                  period_end=dt.date(2026, 5, 31), seed="y", share=1)
+    batch = services.draw_reviews(
+        sv.supervisor,
+        sheet_id=sheet.pk,
+        period_start=dt.date(2026, 5, 1),
+        period_end=dt.date(2026, 5, 31),
+        seed="y",
+        share=1,
+    )
     review = batch.reviews.get(case=case)
     services.assign_reviewer(sv.supervisor, review.pk, sv.guidance.pk)
     items = list(sheet.items.order_by("order"))
     with pytest.raises(PermissionDenied):
-        services.score_review(sv.supervisor, review.pk, {items[0].pk: 10, items[1].pk: 20})  # not the assigned reviewer
+        services.score_review(
+            sv.supervisor, review.pk, {items[0].pk: 10, items[1].pk: 20}
+        )  # not the assigned reviewer
     with pytest.raises(ValidationError) as exc:
         services.score_review(sv.guidance, review.pk, {items[0].pk: 11, items[1].pk: -1})
     assert {e.code for errors in exc.value.error_dict.values() for e in errors} == {"points_out_of_range"}
@@ -238,15 +290,25 @@ def test_scoring_checks_points_and_aggregates(sv, sheet):
     review.refresh_from_db()
     assert review.state == Review.State.SCORED and review.total == Decimal("25.5") and review.max_total == 30
     by_body = selectors.review_results_by_body(Scope.for_user(sv.supervisor), batch.pk)
-    assert [(r["organization_id"], r["files"], r["points"]) for r in by_body] == [(sv.world.team_a.pk, 1, Decimal("25.5"))]
-    by_officer = {r["officer_id"]: r for r in selectors.review_results_by_officer(Scope.for_user(sv.supervisor), batch.pk)}
+    assert [(r["organization_id"], r["files"], r["points"]) for r in by_body] == [
+        (sv.world.team_a.pk, 1, Decimal("25.5"))
+    ]
+    by_officer = {
+        r["officer_id"]: r
+        for r in selectors.review_results_by_officer(Scope.for_user(sv.supervisor), batch.pk)
+    }
     assert set(by_officer) == {sv.world.officer_a.pk, sv.second.pk} and by_officer[sv.second.pk]["rate"] == 85
 
 
 # ---- appraisal ----
 
 FOUR = [
-    {"name": "执法岗位", "weight": 55, "enforcement_post": True, "metrics": ["cases", "inspections", "review_score"]},
+    {
+        "name": "执法岗位",
+        "weight": 55,
+        "enforcement_post": True,
+        "metrics": ["cases", "inspections", "review_score"],
+    },
     {"name": "事件处置", "weight": 20, "metrics": ["incidents_on_time"]},
     {"name": "群众满意", "weight": 15, "metrics": ["satisfaction"]},
     {"name": "乡镇日常", "weight": 10, "metrics": ["incidents_on_time"]},
@@ -271,27 +333,39 @@ def test_appraisal_from_platform_data_with_reasons(sv):
     from zhifa.dispatch.models import IncidentEvent
 
     scheme = services.create_scheme(sv.supervisor, "四维考评", FOUR, targets={"cases": 2, "inspections": 10})
-    make_case(sv, state="investigating", filing_date=dt.date(2026, 5, 5))  # officer_a leads, second assists (both count)
+    make_case(
+        sv, state="investigating", filing_date=dt.date(2026, 5, 5)
+    )  # officer_a leads, second assists (both count)
     make_case(sv, state="investigating", filing_date=dt.date(2026, 5, 6), act_date=dt.date(2026, 4, 2))
     on_time = make_incident(sv.world.team_a, state="evaluated", due_at=NOW, satisfaction=5)
-    late = make_incident(sv.world.team_a, state="evaluated", due_at=NOW - dt.timedelta(days=3), satisfaction=3)
+    late = make_incident(
+        sv.world.team_a, state="evaluated", due_at=NOW - dt.timedelta(days=3), satisfaction=3
+    )
     for incident in (on_time, late):
-        IncidentEvent.objects.create(incident=incident, at=NOW - dt.timedelta(days=1), action="reply",
-                                     actor_name=sv.world.user_a.username)
+        IncidentEvent.objects.create(
+            incident=incident,
+            at=NOW - dt.timedelta(days=1),
+            action="reply",
+            actor_name=sv.world.user_a.username,
+        )
     n = services.compute_appraisal(sv.supervisor, scheme.pk, dt.date(2026, 5, 1), dt.date(2026, 6, 30))
     results = {r.officer_id: r for r in selectors.appraisal_results(Scope.for_user(sv.supervisor), scheme.pk)}
-    assert n == len(results) and sv.world.officer_a.pk in results and sv.world.bureau_officer.pk not in results
+    assert (
+        n == len(results) and sv.world.officer_a.pk in results and sv.world.bureau_officer.pk not in results
+    )
     a = results[sv.world.officer_a.pk]
     post, incidents, satisfaction, _ = a.dimensions
     # cases 2/2 → 100; inspections 0/10 → 0; no review → excluded: (100 + 0) / 2 = 50
     assert post["score"] == 50 and any("办理案件数2件" in r for r in post["reasons"])
     assert incidents["score"] == 50  # 1 of 2 replied in time
     assert satisfaction["score"] == 75  # average 4 on 1..5
-    assert float(a.total) == pytest.approx(50 * .55 + 50 * .2 + 75 * .15 + 50 * .1)
+    assert float(a.total) == pytest.approx(50 * 0.55 + 50 * 0.2 + 75 * 0.15 + 50 * 0.1)
     b = results[sv.world.officer_b.pk]
     assert b.dimensions[2]["score"] == 80 and "基准分" in b.dimensions[2]["reasons"][-2]
     # a township sees its own staff only
-    assert {r.officer_id for r in selectors.appraisal_results(Scope.for_user(sv.world.leader_b))} == {sv.world.officer_b.pk}
+    assert {r.officer_id for r in selectors.appraisal_results(Scope.for_user(sv.world.leader_b))} == {
+        sv.world.officer_b.pk
+    }
 
 
 def test_beat_task_sweeps(sv, settings):

@@ -45,7 +45,9 @@ def test_signing_out_elsewhere_ends_the_other_sessions_only(world):
     assert phone.get("/").status_code == 302  # signed out
     assert desk.get("/").status_code == 200
     assert other_user.get("/").status_code == 200  # another user's session is untouched
-    assert AuditEvent.objects.filter(action="account.sign_out_others", object_id=str(world.leader_a.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="account.sign_out_others", object_id=str(world.leader_a.pk)
+    ).exists()
 
 
 def test_signing_out_one_session(world):
@@ -68,8 +70,15 @@ def test_another_users_session_cannot_be_ended(world):
 def test_changing_the_password_keeps_this_session_and_ends_the_others(world):
     phone = _signed_in(world)
     desk = _signed_in(world, agent="Chrome")
-    response = desk.post("/account/password/", {"old_password": PASSWORD, "new_password1": "a-new-long-passphrase-9",
-                                                 "new_password2": "a-new-long-passphrase-9"}, follow=True)
+    response = desk.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-9",
+            "new_password2": "a-new-long-passphrase-9",
+        },
+        follow=True,
+    )
     assert "密码已修改" in response.content.decode()
     assert desk.get("/").status_code == 200
     assert phone.get("/").status_code == 302
@@ -80,8 +89,9 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(world):
 
 def test_a_wrong_current_password_is_refused_in_chinese_naming_the_field(world):
     desk = _signed_in(world)
-    html = desk.post("/account/password/", {"old_password": "nope", "new_password1": "short",
-                                            "new_password2": "other"}).content.decode()
+    html = desk.post(
+        "/account/password/", {"old_password": "nope", "new_password1": "short", "new_password2": "other"}
+    ).content.decode()
     assert "当前密码" in html and "未能提交，请修改以下内容" in html
     assert "Your old password" not in html and "didn" not in html
     world.leader_a.refresh_from_db()

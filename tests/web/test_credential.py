@@ -46,5 +46,7 @@ def test_the_officer_asking_by_id_is_sent_to_his_own_page(client, world):
 
 
 def test_rotating_from_the_phone_page_returns_to_it(client, world):
-    response = _as(client, world.user_a).post(f"/org/officers/{world.officer_a.pk}/credential/rotate/", {"next": "mine"})
+    response = _as(client, world.user_a).post(
+        f"/org/officers/{world.officer_a.pk}/credential/rotate/", {"next": "mine"}
+    )
     assert response["Location"] == "/org/credential/"

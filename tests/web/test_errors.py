@@ -10,7 +10,9 @@ from django.urls import path
 
 from zhifa import urls as project_urls
 
-ENGLISH = re.compile(r"Not Found|Server Error|Forbidden|Bad Request|Traceback|Method Not Allowed|CSRF verification")
+ENGLISH = re.compile(
+    r"Not Found|Server Error|Forbidden|Bad Request|Traceback|Method Not Allowed|CSRF verification"
+)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 

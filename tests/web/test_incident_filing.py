@@ -46,14 +46,32 @@ def test_an_inspection_finding_carries_its_party(client, world, command, catalog
     from zhifa.inspections.models import InspectionPlan, InspectionRecord, InspectionTask
 
     party = add_party(world.shangfang, name="上方某某五金店")
-    plan = InspectionPlan.objects.create(department=world.team_a, name="计划", period_start=timezone.localdate(),
-                                         period_end=timezone.localdate(), draw_nonce="x")
-    task = InspectionTask.objects.create(plan=plan, party=party, department=world.team_a,
-                                         window_start=plan.period_start, window_end=plan.period_end)
+    plan = InspectionPlan.objects.create(
+        department=world.team_a,
+        name="计划",
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+        draw_nonce="x",
+    )
+    task = InspectionTask.objects.create(
+        plan=plan,
+        party=party,
+        department=world.team_a,
+        window_start=plan.period_start,
+        window_end=plan.period_end,
+    )
     now = timezone.now()
-    record = InspectionRecord.objects.create(task=task, party=party, department=world.team_a, started_at=now,
-                                             ended_at=now + timezone.timedelta(hours=1), findings="消防通道堵塞")
-    incident = _accepted(world, command, source="inspection_finding", external_id=f"inspection-record-{record.pk}")
+    record = InspectionRecord.objects.create(
+        task=task,
+        party=party,
+        department=world.team_a,
+        started_at=now,
+        ended_at=now + timezone.timedelta(hours=1),
+        findings="消防通道堵塞",
+    )
+    incident = _accepted(
+        world, command, source="inspection_finding", external_id=f"inspection-record-{record.pk}"
+    )
     params = parse_qs(urlparse(_filing_link(client, world.user_a, incident)).query)
     assert params["party"] == [str(party.pk)]
 

@@ -10,7 +10,9 @@ from zhifa.core.templatetags.zhifa import audit_action, audit_actor, audit_label
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "zhifa"
 #: audit.record(actor, "claim.create", …) and record_many entries {"action": "item.create", …}
-RECORDED = re.compile(r'(?:record\(\s*[\w.]+(?:\s+if\s+[\w.]+\s+else\s+"[\w.]+")?,\s*|"action":\s*)"([a-z_]+(?:\.[a-z_]+)+)"')
+RECORDED = re.compile(
+    r'(?:record\(\s*[\w.]+(?:\s+if\s+[\w.]+\s+else\s+"[\w.]+")?,\s*|"action":\s*)"([a-z_]+(?:\.[a-z_]+)+)"'
+)
 
 
 def _recorded_actions() -> set[str]:

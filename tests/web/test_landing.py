@@ -46,12 +46,14 @@ def _incidents(command, n, **overrides):
     made = []
     for i in range(n):
         incident, _ = dispatch_services.report_incident(
-            command.user, report_data(external_id=f"landing-{i}-{id(made)}", **overrides))
+            command.user, report_data(external_id=f"landing-{i}-{id(made)}", **overrides)
+        )
         made.append(dispatch_services.transition(command.user, incident.pk, "assign"))
     return made
 
 
 # ---- officer ----
+
 
 def test_officer_lands_on_the_incidents_of_his_body_nearest_deadline_first(client, world, command, catalog):
     first, second = _incidents(command, 2)
@@ -76,7 +78,9 @@ def test_officer_of_another_township_does_not_see_them(client, world, command, c
 
 def test_officer_sees_his_cases_by_the_next_statutory_deadline(client, cw):
     case = open_general(cw)
-    other = open_general(cw, party=cw.firm_b, user=cw.user_b, officers=[cw.world.officer_b, cw.world.officer_b])
+    other = open_general(
+        cw, party=cw.firm_b, user=cw.user_b, officers=[cw.world.officer_b, cw.world.officer_b]
+    )
     html = _landing(client, cw.user)
     section = _section(html, "my-cases")
     assert _count(html, "my-cases") == 1
@@ -85,6 +89,7 @@ def test_officer_sees_his_cases_by_the_next_statutory_deadline(client, cw):
 
 
 # ---- command centre ----
+
 
 def test_command_centre_lands_on_unassigned_and_overdue_incidents(client, world, command, catalog):
     waiting, _ = dispatch_services.report_incident(command.user, report_data(external_id="waiting"))
@@ -100,10 +105,13 @@ def test_command_centre_lands_on_unassigned_and_overdue_incidents(client, world,
 
 # ---- township leader ----
 
+
 def test_township_leader_lands_on_the_township_dashboard(client, world, command, catalog):
     mine = _incidents(command, 1)[0]
-    other, _ = dispatch_services.report_incident(command.user, report_data(
-        external_id="elsewhere", address="峡川镇东坪村", lat="29.050000", lng="118.950000"))
+    other, _ = dispatch_services.report_incident(
+        command.user,
+        report_data(external_id="elsewhere", address="峡川镇东坪村", lat="29.050000", lng="118.950000"),
+    )
     html = _landing(client, world.leader_a)
     assert _roles(html) == ["township_leader"]
     incidents = _section(html, "township-incidents")
@@ -114,6 +122,7 @@ def test_township_leader_lands_on_the_township_dashboard(client, world, command,
 
 
 # ---- legal reviewer and head of a body ----
+
 
 def test_legal_reviewer_lands_on_the_review_queue(client, cw):
     case = run_to_notified(cw, open_general(cw))
@@ -160,6 +169,7 @@ def test_a_user_with_several_roles_sees_the_sections_of_each(client, cw):
 
 # ---- department administrator, guidance office, supervisor ----
 
+
 def test_department_admin_lands_on_claims_revisions_and_expiring_certificates(client, world):
     soon = new_officer(world.bureau, name="将到期队员", valid_to=dt.date.today() + dt.timedelta(days=20))
     html = _landing(client, world.bureau_admin)
@@ -184,13 +194,22 @@ def test_guidance_office_lands_on_district_indicators_and_approvals(client, worl
 def test_supervisor_lands_on_alerts_and_case_file_reviews(client, world):
     supervisor = new_user("supervisor_x", world.guidance, User.Role.SUPERVISOR)
     now = timezone.now()
-    Alert.objects.create(rule_code="incident_overdue", subject_type="dispatch.Incident", subject_id=1,
-                         organization=world.team_a, severity="high", message="事件超期未办结：测试", raised_at=now,
-                         last_seen_at=now)
+    Alert.objects.create(
+        rule_code="incident_overdue",
+        subject_type="dispatch.Incident",
+        subject_id=1,
+        organization=world.team_a,
+        severity="high",
+        message="事件超期未办结：测试",
+        raised_at=now,
+        last_seen_at=now,
+    )
     html = _landing(client, supervisor)
     assert _roles(html) == ["supervisor"]
     alerts = _section(html, "alerts")
-    assert "事件超期未办结：测试" in alerts and "incident_overdue" not in alerts  # the rule's name, not its code
+    assert (
+        "事件超期未办结：测试" in alerts and "incident_overdue" not in alerts
+    )  # the rule's name, not its code
     assert "reviews" in html
 
 
@@ -199,7 +218,9 @@ def test_landing_page_needs_login(client, db):
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_landing_page_takes_a_bounded_number_of_queries(client, world, command, catalog, django_assert_max_num_queries):
+def test_landing_page_takes_a_bounded_number_of_queries(
+    client, world, command, catalog, django_assert_max_num_queries
+):
     _incidents(command, 8)
     client.force_login(world.user_a, backend=MODEL_BACKEND)
     with django_assert_max_num_queries(40):

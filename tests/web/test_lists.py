@@ -28,7 +28,7 @@ def _get(client, url, **params):
 
 def _crowd(world, n=7):
     for i in range(n):
-        new_officer(world.team_a, name=f"队员{chr(0x4e00 + i)}")
+        new_officer(world.team_a, name=f"队员{chr(0x4E00 + i)}")
 
 
 def test_page_numbers_total_and_page_size(client, world):
@@ -58,8 +58,14 @@ def test_sorting_by_a_column(client, world):
     descending = _names(_get(client, "/org/officers/", sort="-name"))
     assert descending == list(reversed(ascending))
     html = _get(client, "/org/officers/", sort="name")
-    spec = json.loads(re.search(r'<script id="zhifa-sortable" type="application/json">(.*?)</script>', html).group(1))
-    assert spec["sort"] == "name" and spec["columns"]["姓名"] == "name" and spec["columns"]["工号"] == "employee_no"
+    spec = json.loads(
+        re.search(r'<script id="zhifa-sortable" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert (
+        spec["sort"] == "name"
+        and spec["columns"]["姓名"] == "name"
+        and spec["columns"]["工号"] == "employee_no"
+    )
 
 
 def test_an_unknown_sort_is_ignored(client, world):
@@ -76,7 +82,9 @@ def test_the_filter_card_keeps_the_sort_and_page_size(client, world):
     assert '<input type="hidden" name="sort" value="-name">' in card
     assert '<input type="hidden" name="per_page" value="100">' in card
     assert 'name="q"' in card
-    assert 'href="?sort=-name&amp;per_page=100&amp;q=%E7%94%B2&amp;format=xlsx"' in html  # the export keeps them too
+    assert (
+        'href="?sort=-name&amp;per_page=100&amp;q=%E7%94%B2&amp;format=xlsx"' in html
+    )  # the export keeps them too
 
 
 def test_the_view_page_is_untouched_without_sort_or_page_size(client, world):
@@ -100,14 +108,24 @@ def test_no_template_comment_spans_lines():
     offenders = []
     for path in SRC.rglob("*.html"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if "{#" in line and "#}" not in line[line.index("{#"):]:
+            if "{#" in line and "#}" not in line[line.index("{#") :]:
                 offenders.append(f"{path.relative_to(SRC)}:{number}")
     assert offenders == []
 
 
 def test_list_pages_show_no_template_text(client, world):
     client.force_login(world.guidance_user, backend=MODEL_BACKEND)
-    for url in ("/org/officers/", "/cases/", "/dispatch/", "/parties/", "/catalog/", "/supervision/alerts/",
-                "/inspections/records/", "/inspections/plans/", "/inspections/visits/", "/discretion/"):
+    for url in (
+        "/org/officers/",
+        "/cases/",
+        "/dispatch/",
+        "/parties/",
+        "/catalog/",
+        "/supervision/alerts/",
+        "/inspections/records/",
+        "/inspections/plans/",
+        "/inspections/visits/",
+        "/discretion/",
+    ):
         html = _get(client, url)
         assert "{#" not in html and "{%" not in html and "{{" not in html, url

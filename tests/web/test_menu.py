@@ -72,7 +72,9 @@ def test_a_permission_on_an_entry_is_checked_with_the_access_policy(world, monke
     from django.apps import apps
 
     config = apps.get_app_config("organizations")
-    entry = nav.Entry("新增执法人员", "organizations:officer_create", "roster", permission="organizations.manage_roster")
+    entry = nav.Entry(
+        "新增执法人员", "organizations:officer_create", "roster", permission="organizations.manage_roster"
+    )
     monkeypatch.setattr(config, "nav", [*config.nav, entry])
     assert "新增执法人员" in _all_links(world.leader_a)  # township leaders maintain their roster
     assert "新增执法人员" not in _all_links(world.user_a)

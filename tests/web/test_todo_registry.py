@@ -20,7 +20,9 @@ def registry(monkeypatch):
 
 
 def _user(role, *more, superuser=False):
-    return SimpleNamespace(is_authenticated=True, role=role, roles=frozenset({role, *more}), is_superuser=superuser)
+    return SimpleNamespace(
+        is_authenticated=True, role=role, roles=frozenset({role, *more}), is_superuser=superuser
+    )
 
 
 def _section(key, *dues, count=None, figures=()):
@@ -107,10 +109,16 @@ def test_a_failing_provider_raises_while_debugging(registry, settings):
         registry.desks_for(_user("officer"), TODAY)
 
 
-@pytest.mark.parametrize(("due", "level"), [
-    (dt.date(2026, 3, 9), "bad"), (dt.date(2026, 3, 10), "warn"), (dt.date(2026, 3, 13), "warn"),
-    (dt.date(2026, 3, 14), "info"), (None, "info"),
-])
+@pytest.mark.parametrize(
+    ("due", "level"),
+    [
+        (dt.date(2026, 3, 9), "bad"),
+        (dt.date(2026, 3, 10), "warn"),
+        (dt.date(2026, 3, 13), "warn"),
+        (dt.date(2026, 3, 14), "info"),
+        (None, "info"),
+    ],
+)
 def test_an_item_is_red_when_overdue_amber_within_three_days(due, level):
     assert todo.Item("x", "/", due=due).level_on(TODAY) == level
 

@@ -17,8 +17,13 @@ def _own_organization(actor, obj) -> bool:
     return org is None or (own is not None and org.path.startswith(own.path))
 
 
-access.permission("api.manage_keys", "签发或撤销接口密钥", KEY_ADMINS, _own_organization,
-                  refusal="只能为本单位签发或撤销接口密钥")
+access.permission(
+    "api.manage_keys",
+    "签发或撤销接口密钥",
+    KEY_ADMINS,
+    _own_organization,
+    refusal="只能为本单位签发或撤销接口密钥",
+)
 
 
 @access.register_visibility(ApiKey)

@@ -74,10 +74,15 @@ class ZhifaAPI(NinjaAPI):
             for operation in methods.values():
                 responses = operation.setdefault("responses", {})
                 for status, description in ERROR_RESPONSES.items():
-                    responses.setdefault(status, {
-                        "description": description,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    })
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                    )
         return schema
 
 
@@ -126,7 +131,9 @@ api = ZhifaAPI(
 )
 
 
-def error_response(request, status: int, code: str, message: str, field: str | None = None, errors=None, **extra):
+def error_response(
+    request, status: int, code: str, message: str, field: str | None = None, errors=None, **extra
+):
     body = {"code": code, "message": message, "field": field}
     if errors is not None:
         body["errors"] = errors
@@ -138,9 +145,19 @@ def error_response(request, status: int, code: str, message: str, field: str | N
 def _domain_error(request, exc: DomainError):
     if isinstance(exc, PermissionDenied):
         record_refusal(getattr(request, "auth", None), request.path, exc)
-    refusals = [{"code": r.code, "message": r.message, "article": r.article} for r in getattr(exc, "refusals", None) or ()]
-    return error_response(request, exc.status, exc.code, exc.message, exc.field,
-                          roles=getattr(exc, "roles", None), refusals=refusals)
+    refusals = [
+        {"code": r.code, "message": r.message, "article": r.article}
+        for r in getattr(exc, "refusals", None) or ()
+    ]
+    return error_response(
+        request,
+        exc.status,
+        exc.code,
+        exc.message,
+        exc.field,
+        roles=getattr(exc, "roles", None),
+        refusals=refusals,
+    )
 
 
 @api.exception_handler(DjangoValidationError)
@@ -155,8 +172,13 @@ def _schema_error(request, exc: SchemaValidationError):
     items = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
-        items.append({"code": error.get("type", "invalid"), "message": error.get("msg", "输入有误"),
-                      "field": ".".join(loc) or None})
+        items.append(
+            {
+                "code": error.get("type", "invalid"),
+                "message": error.get("msg", "输入有误"),
+                "field": ".".join(loc) or None,
+            }
+        )
     first = items[0] if items else {"code": "invalid", "message": "输入有误", "field": None}
     return error_response(request, 422, first["code"], first["message"], first["field"], items)
 
@@ -195,8 +217,13 @@ def _database_unavailable(request, exc):
     # The database is restarting or failing over: nothing was stored; the caller should retry
     # (with the same Idempotency-Key, so a push that did arrive is not stored twice).
     log.warning("API request met an unavailable database: %s", exc)
-    response = error_response(request, 503, "service_unavailable", "数据库暂时不可用，请稍后重试（未保存）",
-                              request_id=current_request_id())
+    response = error_response(
+        request,
+        503,
+        "service_unavailable",
+        "数据库暂时不可用，请稍后重试（未保存）",
+        request_id=current_request_id(),
+    )
     response["Retry-After"] = "5"
     return response
 
@@ -204,8 +231,13 @@ def _database_unavailable(request, exc):
 @api.exception_handler(Exception)
 def _server_error(request, exc: Exception):
     log.exception("API request failed: %s %s", request.method, request.path)
-    return error_response(request, 500, "server_error", "服务器内部错误，请稍后再试或联系管理员",
-                          request_id=current_request_id())
+    return error_response(
+        request,
+        500,
+        "server_error",
+        "服务器内部错误，请稍后再试或联系管理员",
+        request_id=current_request_id(),
+    )
 
 
 def _mount_app_routers() -> None:

@@ -25,7 +25,11 @@ class ApiKeyAuth(APIKeyHeader):
             return None
         prefix = key.split("_", 2)[1]
         # One indexed lookup and one SHA-256: no slow password hasher runs per request.
-        api_key = ApiKey.objects.select_related("organization", "organization__region").filter(prefix=prefix, is_active=True).first()
+        api_key = (
+            ApiKey.objects.select_related("organization", "organization__region")
+            .filter(prefix=prefix, is_active=True)
+            .first()
+        )
         if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(key)):
             return None
         now = timezone.now()

@@ -28,8 +28,14 @@ class NewKey:
 
 
 def _fields(key: ApiKey) -> dict:
-    return {"name": key.name, "organization": key.organization_id, "role": key.role, "scopes": key.scopes,
-            "prefix": key.prefix, "expires_at": key.expires_at}
+    return {
+        "name": key.name,
+        "organization": key.organization_id,
+        "role": key.role,
+        "scopes": key.scopes,
+        "prefix": key.prefix,
+        "expires_at": key.expires_at,
+    }
 
 
 def create_key(actor, data: NewKey) -> tuple[ApiKey, str]:
@@ -55,8 +61,14 @@ def create_key(actor, data: NewKey) -> tuple[ApiKey, str]:
         raise ValidationError(errors)
     expires_at = timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59, 59)))
     with transaction.atomic():
-        key, raw = ApiKey.generate(name, organization, data.role, scopes=scopes, expires_at=expires_at,
-                                   created_by=actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None)
+        key, raw = ApiKey.generate(
+            name,
+            organization,
+            data.role,
+            scopes=scopes,
+            expires_at=expires_at,
+            created_by=actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None,
+        )
         audit.record(actor, "api_key.create", key, organization=organization, after=_fields(key))
     return key, raw
 
@@ -68,8 +80,16 @@ def revoke_key(actor, key_id: int) -> ApiKey:
         if key.revoked_at is None:
             before = {"is_active": key.is_active, "revoked_at": None}
             key.is_active, key.revoked_at = False, timezone.now()
-            key.revoked_by = actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None
+            key.revoked_by = (
+                actor if getattr(actor, "_meta", None) and actor._meta.model_name == "user" else None
+            )
             key.save(update_fields=["is_active", "revoked_at", "revoked_by"])
-            audit.record(actor, "api_key.revoke", key, organization=key.organization, before=before,
-                         after={"is_active": False, "revoked_at": key.revoked_at})
+            audit.record(
+                actor,
+                "api_key.revoke",
+                key,
+                organization=key.organization,
+                before=before,
+                after={"is_active": False, "revoked_at": key.revoked_at},
+            )
     return key

@@ -20,8 +20,9 @@ class KeyForm(forms.Form):
     name = forms.CharField(label="对接系统名称", max_length=100)
     organization = forms.ModelChoiceField(label="所属机构", queryset=Organization.objects.none())
     role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
-    scopes = forms.MultipleChoiceField(label="权限范围", choices=list(SCOPES.items()), initial=["read"],
-                                       widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(
+        label="权限范围", choices=list(SCOPES.items()), initial=["read"], widget=forms.CheckboxSelectMultiple
+    )
     expires_on = forms.DateField(label="到期日", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, actor, **kwargs):
@@ -40,9 +41,13 @@ def key_list(request):
     form = KeyForm(request.POST or None, actor=request.user)
     created = None
     if request.method == "POST" and form.is_valid():
-        data = services.NewKey(name=form.cleaned_data["name"], organization_id=form.cleaned_data["organization"].pk,
-                               role=form.cleaned_data["role"], scopes=form.cleaned_data["scopes"],
-                               expires_on=form.cleaned_data["expires_on"])
+        data = services.NewKey(
+            name=form.cleaned_data["name"],
+            organization_id=form.cleaned_data["organization"].pk,
+            role=form.cleaned_data["role"],
+            scopes=form.cleaned_data["scopes"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
         try:
             created = services.create_key(request.user, data)
         except ValidationError as exc:
@@ -51,10 +56,16 @@ def key_list(request):
         else:
             form = KeyForm(actor=request.user)
     keys = access.visible_to(request.user, ApiKey).select_related("organization").order_by("-created_at")
-    return render(request, "api/key_list.html", {
-        "form": form, "keys": keys, "created": created and {"key": created[0], "secret": created[1]},
-        "scope_labels": SCOPES,
-    })
+    return render(
+        request,
+        "api/key_list.html",
+        {
+            "form": form,
+            "keys": keys,
+            "created": created and {"key": created[0], "secret": created[1]},
+            "scope_labels": SCOPES,
+        },
+    )
 
 
 @service_view

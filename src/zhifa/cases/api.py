@@ -11,9 +11,9 @@ from django.http import FileResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from zhifa.core.errors import NotFound
 from zhifa.core.labels import choice_label
 from zhifa.core.pagination import Pagination
-from zhifa.core.errors import NotFound
 
 from . import selectors, services
 from .models import Case, Document
@@ -139,18 +139,43 @@ class CaseIn(Schema):
 @router.post("", response={201: CaseDetailOut}, summary="案源登记（立案前）")
 def create_case(request, payload: CaseIn):
     if payload.procedure not in ("general", "summary"):
-        raise ValidationError({"procedure": ValidationError("程序应为 general 或 summary", code="invalid_choice")})
-    case = services.open_case(request.auth, {
-        "party_id": payload.party_id, "item_id": payload.item_id, "act_date": payload.act_date,
-        "discovery_date": payload.discovery_date, "summary": payload.summary, "procedure": payload.procedure,
-        "officer_ids": payload.officer_ids})
+        raise ValidationError(
+            {"procedure": ValidationError("程序应为 general 或 summary", code="invalid_choice")}
+        )
+    case = services.open_case(
+        request.auth,
+        {
+            "party_id": payload.party_id,
+            "item_id": payload.item_id,
+            "act_date": payload.act_date,
+            "discovery_date": payload.discovery_date,
+            "summary": payload.summary,
+            "procedure": payload.procedure,
+            "officer_ids": payload.officer_ids,
+        },
+    )
     return Status(201, selectors.case_record(request.auth, case.pk))
 
 
 #: The columns CaseOut reads: a case row carries long texts and JSON the list does not show.
-CASE_LIST_FIELDS = ("id", "number", "organization_id", "organization__name", "party_id", "party__name", "item_id",
-                    "item__code", "procedure", "state", "act_date", "filing_date", "decision_date", "decided_fine",
-                    "amount_paid", "version")
+CASE_LIST_FIELDS = (
+    "id",
+    "number",
+    "organization_id",
+    "organization__name",
+    "party_id",
+    "party__name",
+    "item_id",
+    "item__code",
+    "procedure",
+    "state",
+    "act_date",
+    "filing_date",
+    "decision_date",
+    "decided_fine",
+    "amount_paid",
+    "version",
+)
 
 
 @router.get("", response=list[CaseOut], summary="案件列表")
@@ -166,8 +191,14 @@ def get_case(request, case_id: int):
 
 @router.post("/{case_id}/transition", response=CaseDetailOut, summary="办理案件（状态变更）")
 def post_transition(request, case_id: int, payload: TransitionIn):
-    services.transition(request.auth, case_id, payload.action, payload.data,
-                        expected_version=payload.expected_version, note=payload.note)
+    services.transition(
+        request.auth,
+        case_id,
+        payload.action,
+        payload.data,
+        expected_version=payload.expected_version,
+        note=payload.note,
+    )
     return selectors.case_record(request.auth, case_id)
 
 
@@ -178,9 +209,16 @@ def post_evidence(request, case_id: int, payload: EvidenceIn):
         try:
             content = base64.b64decode(payload.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ValidationError({"content_base64": ValidationError("文件内容不是有效的 Base64", code="invalid_base64")}) from None
-    evidence = services.add_evidence(request.auth, case_id, {"kind": payload.kind, "description": payload.description},
-                                     content=content, filename=payload.filename)
+            raise ValidationError(
+                {"content_base64": ValidationError("文件内容不是有效的 Base64", code="invalid_base64")}
+            ) from None
+    evidence = services.add_evidence(
+        request.auth,
+        case_id,
+        {"kind": payload.kind, "description": payload.description},
+        content=content,
+        filename=payload.filename,
+    )
     return Status(201, evidence)
 
 
@@ -202,8 +240,9 @@ class PaymentOut(Schema):
 
 @router.post("/{case_id}/payments", response={201: PaymentOut}, summary="登记缴款（含加处罚款）")
 def post_payment(request, case_id: int, payload: PaymentIn):
-    payment = services.record_payment(request.auth, case_id, payload.amount, payload.paid_on, payload.channel,
-                                      payload.receipt_number)
+    payment = services.record_payment(
+        request.auth, case_id, payload.amount, payload.paid_on, payload.channel, payload.receipt_number
+    )
     return Status(201, payment)
 
 
@@ -213,10 +252,13 @@ def get_document_pdf(request, document_id: int):
     if document is None:
         raise NotFound()
     selectors.case_record(request.auth, document.case_id)  # NotFound outside the actor's scope
-    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )
 
 
 # ---- acts of authority ---------------------------------------------------------------------------
+
 
 class ApprovalOut(Schema):
     id: int
@@ -242,10 +284,14 @@ class ApprovalDecisionIn(Schema):
     as_of: dt.date | None = None
 
 
-@router.post("/{case_id}/approvals", response={201: ApprovalOut}, summary="提请负责人审批（立案、决定、暂缓分期…）")
+@router.post(
+    "/{case_id}/approvals", response={201: ApprovalOut}, summary="提请负责人审批（立案、决定、暂缓分期…）"
+)
 def post_approval(request, case_id: int, payload: ApprovalIn):
-    return Status(201, services.request_approval(request.auth, case_id, payload.kind, payload.data,
-                                                 reason=payload.reason))
+    return Status(
+        201,
+        services.request_approval(request.auth, case_id, payload.kind, payload.data, reason=payload.reason),
+    )
 
 
 @router.get("/approvals/inbox", response=list[ApprovalOut], summary="负责人审批待办")
@@ -313,25 +359,37 @@ def _document(payload: RecordIn) -> bytes | None:
     try:
         return base64.b64decode(payload.document_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError({"document_base64": ValidationError("文件内容不是有效的 Base64", code="invalid_base64")}) from None
+        raise ValidationError(
+            {"document_base64": ValidationError("文件内容不是有效的 Base64", code="invalid_base64")}
+        ) from None
 
 
 RECORDS = {
-    "findings": services.record_findings, "defence": services.record_defence,
-    "defence-review": services.review_defence, "hearing": services.schedule_hearing,
+    "findings": services.record_findings,
+    "defence": services.record_defence,
+    "defence-review": services.review_defence,
+    "hearing": services.schedule_hearing,
     "remedies": services.record_remedy,
 }
-RECORDS_WITH_DOCUMENT = {"waivers": services.record_waiver, "consents": services.record_consent,
-                         "court-rulings": services.record_court_ruling}
+RECORDS_WITH_DOCUMENT = {
+    "waivers": services.record_waiver,
+    "consents": services.record_consent,
+    "court-rulings": services.record_court_ruling,
+}
 
 
-@router.post("/{case_id}/records/{kind}", response=CaseDetailOut,
-             summary="登记（调查结论 findings、陈述申辩 defence、复核 defence-review、听证通知 hearing、复议诉讼 remedies、"
-                     "放弃陈述申辩 waivers、电子送达确认 consents、法院裁定 court-rulings）")
+@router.post(
+    "/{case_id}/records/{kind}",
+    response=CaseDetailOut,
+    summary="登记（调查结论 findings、陈述申辩 defence、复核 defence-review、听证通知 hearing、复议诉讼 remedies、"
+    "放弃陈述申辩 waivers、电子送达确认 consents、法院裁定 court-rulings）",
+)
 def post_record(request, case_id: int, kind: str, payload: RecordIn):
     if kind in RECORDS:
         if payload.document_base64:
-            raise ValidationError({"document_base64": ValidationError("此项登记不接受文件", code="extra_forbidden")})
+            raise ValidationError(
+                {"document_base64": ValidationError("此项登记不接受文件", code="extra_forbidden")}
+            )
         RECORDS[kind](request.auth, case_id, payload.data)
     elif kind in RECORDS_WITH_DOCUMENT:
         RECORDS_WITH_DOCUMENT[kind](request.auth, case_id, payload.data, _document(payload), payload.filename)

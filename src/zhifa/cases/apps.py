@@ -19,10 +19,31 @@ class CasesConfig(AppConfig):
     api_prefix = "/cases"
     nav_group = "cases"
     nav = [
-        Entry("案件", "cases:list", "cases", order=10, roles=(
-            OFFICER, HEAD, LEGAL_REVIEWER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR)),
-        Entry("现场办案", "cases:open_on_spot", "cases", order=20, roles=(OFFICER,), phone=3, phone_label="办案",
-              admin=False),
+        Entry(
+            "案件",
+            "cases:list",
+            "cases",
+            order=10,
+            roles=(
+                OFFICER,
+                HEAD,
+                LEGAL_REVIEWER,
+                DEPARTMENT_ADMIN,
+                TOWNSHIP_LEADER,
+                GUIDANCE_OFFICE,
+                SUPERVISOR,
+            ),
+        ),
+        Entry(
+            "现场办案",
+            "cases:open_on_spot",
+            "cases",
+            order=20,
+            roles=(OFFICER,),
+            phone=3,
+            phone_label="办案",
+            admin=False,
+        ),
         Entry("审批待办", "cases:approvals", "cases", order=30, roles=(HEAD,)),
         Entry("法制审核", "cases:reviews", "cases", order=40, roles=(LEGAL_REVIEWER,)),
     ]
@@ -31,9 +52,14 @@ class CasesConfig(AppConfig):
         """Labels of this app's audit actions, shown in every audit trail instead of the codes."""
         from . import rules
 
-        return {**{f"case.{action.value}": label for action, label in rules.ACTION_LABELS.items()},
-                "case.open": "登记案件", "case.assign_officer": "指派办案人员", "case.add_evidence": "登记证据",
-                "case.record_remedy": "登记复议诉讼结果", "case.issue_document": "出具文书"}
+        return {
+            **{f"case.{action.value}": label for action, label in rules.ACTION_LABELS.items()},
+            "case.open": "登记案件",
+            "case.assign_officer": "指派办案人员",
+            "case.add_evidence": "登记证据",
+            "case.record_remedy": "登记复议诉讼结果",
+            "case.issue_document": "出具文书",
+        }
 
     def ready(self) -> None:
         from zhifa.catalog.references import register_open_reference_checker

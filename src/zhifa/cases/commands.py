@@ -41,11 +41,20 @@ def penalties(items: list[PenaltyIn] | None) -> list[dict[str, Any]] | None:
     if items is None:
         return None
     for position, item in enumerate(items):
-        if item.kind in (rules.PenaltyKind.FINE, rules.PenaltyKind.CONFISCATE_GAINS,
-                         rules.PenaltyKind.CONFISCATE_PROPERTY) and not item.amount:
+        if (
+            item.kind
+            in (
+                rules.PenaltyKind.FINE,
+                rules.PenaltyKind.CONFISCATE_GAINS,
+                rules.PenaltyKind.CONFISCATE_PROPERTY,
+            )
+            and not item.amount
+        ):
             from django.core.exceptions import ValidationError
 
-            raise ValidationError({f"penalties.{position}.amount": ValidationError("罚款、没收须写明数额", code="required")})
+            raise ValidationError(
+                {f"penalties.{position}.amount": ValidationError("罚款、没收须写明数额", code="required")}
+            )
     return [p.as_fact() for p in items]
 
 
@@ -110,8 +119,10 @@ class Notify(CaseCommand):
     def facts(self):
         # The platform generates the notice with every item art. 44 names (and the hearing right
         # where art. 63 gives it), so its contents are complete by construction.
-        out: dict[str, Any] = {"penalties_intended": penalties(self.penalties_intended),
-                               "notice_contents": sorted(NOTICE_CONTENTS)}
+        out: dict[str, Any] = {
+            "penalties_intended": penalties(self.penalties_intended),
+            "notice_contents": sorted(NOTICE_CONTENTS),
+        }
         for name in ("facts_clear", "defence_deadline", "legal_basis"):
             if getattr(self, name) not in (None, ""):
                 out[name] = getattr(self, name)
@@ -181,7 +192,9 @@ class DecideNoPenalty(CaseCommand):
     education_note: Text = ""
 
     def facts(self):
-        return self.dated({"no_penalty_ground": self.no_penalty_ground.value, "education_given": self.education_given})
+        return self.dated(
+            {"no_penalty_ground": self.no_penalty_ground.value, "education_given": self.education_given}
+        )
 
 
 class DecideOnSpot(CaseCommand):
@@ -200,8 +213,14 @@ class DecideOnSpot(CaseCommand):
         return self.dated(out)
 
 
-SERVICE_METHODS = {"direct": "直接送达", "left": "留置送达", "post": "邮寄送达", "entrusted": "委托送达",
-                   "electronic": "电子送达", "public_notice": "公告送达"}
+SERVICE_METHODS = {
+    "direct": "直接送达",
+    "left": "留置送达",
+    "post": "邮寄送达",
+    "entrusted": "委托送达",
+    "electronic": "电子送达",
+    "public_notice": "公告送达",
+}
 
 
 class Serve(CaseCommand):
@@ -299,19 +318,36 @@ class Deliberate(OnlyDate):
 
 A = rules.Action
 ACTION_COMMANDS: dict[rules.Action, type[CaseCommand]] = {
-    A.FILE: File, A.DECLINE_FILING: DeclineFiling, A.START_INVESTIGATION: StartInvestigation, A.NOTIFY: Notify,
-    A.REQUEST_HEARING: RequestHearing, A.WITHDRAW_HEARING_REQUEST: WithdrawHearingRequest,
-    A.HOLD_HEARING: HoldHearing, A.SUBMIT_LEGAL_REVIEW: SubmitLegalReview, A.DELIBERATE: Deliberate,
-    A.RETURN_FOR_INVESTIGATION: ReturnForInvestigation, A.DECIDE: Decide, A.DECIDE_NO_PENALTY: DecideNoPenalty,
-    A.DECIDE_ON_SPOT: DecideOnSpot, A.SERVE: Serve, A.DEFER: Defer, A.DEMAND_PAYMENT: DemandPayment,
-    A.APPLY_TO_COURT: ApplyToCourt, A.REFER_CRIMINAL: ReferCriminal, A.RESUME: Resume, A.TRANSFER: Transfer,
-    A.REVOKE_FILING: RevokeFiling, A.CLOSE: Close, A.ARCHIVE: Archive,
+    A.FILE: File,
+    A.DECLINE_FILING: DeclineFiling,
+    A.START_INVESTIGATION: StartInvestigation,
+    A.NOTIFY: Notify,
+    A.REQUEST_HEARING: RequestHearing,
+    A.WITHDRAW_HEARING_REQUEST: WithdrawHearingRequest,
+    A.HOLD_HEARING: HoldHearing,
+    A.SUBMIT_LEGAL_REVIEW: SubmitLegalReview,
+    A.DELIBERATE: Deliberate,
+    A.RETURN_FOR_INVESTIGATION: ReturnForInvestigation,
+    A.DECIDE: Decide,
+    A.DECIDE_NO_PENALTY: DecideNoPenalty,
+    A.DECIDE_ON_SPOT: DecideOnSpot,
+    A.SERVE: Serve,
+    A.DEFER: Defer,
+    A.DEMAND_PAYMENT: DemandPayment,
+    A.APPLY_TO_COURT: ApplyToCourt,
+    A.REFER_CRIMINAL: ReferCriminal,
+    A.RESUME: Resume,
+    A.TRANSFER: Transfer,
+    A.REVOKE_FILING: RevokeFiling,
+    A.CLOSE: Close,
+    A.ARCHIVE: Archive,
 }
 #: Payments go through ``record_payment`` (amount, receipt), never a transition request.
 PAYMENT_ACTIONS = frozenset({A.PAY, A.PAY_PART, A.COLLECT_ON_SPOT})
 
 
 # ---- commands that record without changing the state ------------------------------------
+
 
 class Findings(CaseCommand):
     """调查终结 findings of the investigators. Flags that add obligations (review, deliberation,
@@ -391,8 +427,10 @@ class ReviewResult(CaseCommand):
 
     result: Literal["passed", "not_passed", "returned", "changes"]
     opinion: Annotated[str, Field(min_length=1, max_length=20000)]
-    checklist: dict[Literal["authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"],
-                    bool] = {}
+    checklist: dict[
+        Literal["authority", "officers", "facts", "evidence", "procedure", "basis", "documents", "crime"],
+        bool,
+    ] = {}
     as_of: dt.date | None = None
 
 
@@ -445,8 +483,10 @@ def parse_case(command: type[CaseCommand], data: dict[str, Any] | None) -> CaseC
             for item in items:
                 if item.code == "extra_forbidden":
                     if field in DERIVED:
-                        item = ValidationError("该事实由案件关联数据或审批、审核、讨论等记录得出，不能直接填写",
-                                               code="derived_fact")
+                        item = ValidationError(
+                            "该事实由案件关联数据或审批、审核、讨论等记录得出，不能直接填写",
+                            code="derived_fact",
+                        )
                     elif field in FACT_NAMES:
                         item = ValidationError("该事实不由此操作填写", code="not_this_action")
                     else:

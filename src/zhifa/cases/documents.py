@@ -12,7 +12,11 @@ from .models import Document
 def document_context(document: Document, facts: rules.CaseFacts, config: rules.CaseConfig) -> dict:
     case = document.case
     return {
-        "document": document, "case": case, "facts": facts, "party": case.party, "item": case.item,
+        "document": document,
+        "case": case,
+        "facts": facts,
+        "party": case.party,
+        "item": case.item,
         "organization": case.organization,
         "title": Document.Kind(document.kind).label,
         "intended": [(rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_intended],
@@ -26,24 +30,38 @@ def document_context(document: Document, facts: rules.CaseFacts, config: rules.C
         "evidence": list(case.evidence.all()),
         # 行政处罚法第五十二条、第五十五条: the officers' names and certificate numbers (assistants excluded)
         "officers": [o for o in facts.officers if not o.assisting and o.kind != "auxiliary"],
-        "no_penalty_ground": rules.NO_PENALTY_LABELS.get(facts.no_penalty_ground) if facts.no_penalty_ground else "",
+        "no_penalty_ground": rules.NO_PENALTY_LABELS.get(facts.no_penalty_ground)
+        if facts.no_penalty_ground
+        else "",
         "no_penalty_article": NO_PENALTY_ARTICLES.get(facts.no_penalty_ground, ""),
         "education_given": facts.education_given,
         "change": _last_change(case),
         "service_method": SERVICE_LABELS.get(facts.service_method, ""),
-        "served_documents": [d for d in case.documents.all() if d.kind in ("decision", "no_penalty_decision",
-                                                                           "change_decision", "revocation_decision")],
+        "served_documents": [
+            d
+            for d in case.documents.all()
+            if d.kind in ("decision", "no_penalty_decision", "change_decision", "revocation_decision")
+        ],
     }
 
 
 NO_PENALTY_ARTICLES = {
-    rules.NoPenaltyGround.MINOR_CORRECTED_NO_HARM: "第三十三条第一款", rules.NoPenaltyGround.FIRST_OFFENCE: "第三十三条第一款",
-    rules.NoPenaltyGround.NO_FAULT: "第三十三条第二款", rules.NoPenaltyGround.UNDER_14: "第三十条",
-    rules.NoPenaltyGround.MENTAL_INCAPACITY: "第三十一条", rules.NoPenaltyGround.LIMITATION_EXPIRED: "第三十六条",
+    rules.NoPenaltyGround.MINOR_CORRECTED_NO_HARM: "第三十三条第一款",
+    rules.NoPenaltyGround.FIRST_OFFENCE: "第三十三条第一款",
+    rules.NoPenaltyGround.NO_FAULT: "第三十三条第二款",
+    rules.NoPenaltyGround.UNDER_14: "第三十条",
+    rules.NoPenaltyGround.MENTAL_INCAPACITY: "第三十一条",
+    rules.NoPenaltyGround.LIMITATION_EXPIRED: "第三十六条",
     rules.NoPenaltyGround.FACTS_UNCLEAR: "第四十条",
 }
-SERVICE_LABELS = {"direct": "直接送达", "left": "留置送达", "post": "邮寄送达", "entrusted": "委托送达",
-                  "electronic": "电子送达", "public_notice": "公告送达"}
+SERVICE_LABELS = {
+    "direct": "直接送达",
+    "left": "留置送达",
+    "post": "邮寄送达",
+    "entrusted": "委托送达",
+    "electronic": "电子送达",
+    "public_notice": "公告送达",
+}
 
 
 def _last_change(case) -> dict:
@@ -54,7 +72,7 @@ def _last_change(case) -> dict:
 def _body(html: str) -> str:
     """The body of a rendered document, to be bound into the case file."""
     start, end = html.find("<body>"), html.rfind("</body>")
-    return html[start + len("<body>"):end] if start >= 0 and end > start else html
+    return html[start + len("<body>") : end] if start >= 0 and end > start else html
 
 
 def case_file_context(document: Document, facts: rules.CaseFacts, config: rules.CaseConfig) -> dict:
@@ -62,15 +80,20 @@ def case_file_context(document: Document, facts: rules.CaseFacts, config: rules.
     document in the order issued, the evidence and the payments."""
     case = document.case
     context = document_context(document, facts, config)
-    documents = [d for d in case.documents.all().order_by("issued_at", "id") if d.kind != Document.Kind.CASE_FILE]
-    context.update({
-        "documents": [{"document": d, "html": _body(render_html(d, facts, config))} for d in documents],
-        "events": list(case.events.select_related("actor").order_by("at", "id")),
-        "approvals": list(case.approvals.select_related("requested_by", "decided_by")),
-        "reviews": list(case.legal_reviews.select_related("reviewer")),
-        "deliberations": list(case.deliberations.select_related("chair")),
-        "waivers": list(case.waivers.all()), "payments": list(case.payments.all()),
-    })
+    documents = [
+        d for d in case.documents.all().order_by("issued_at", "id") if d.kind != Document.Kind.CASE_FILE
+    ]
+    context.update(
+        {
+            "documents": [{"document": d, "html": _body(render_html(d, facts, config))} for d in documents],
+            "events": list(case.events.select_related("actor").order_by("at", "id")),
+            "approvals": list(case.approvals.select_related("requested_by", "decided_by")),
+            "reviews": list(case.legal_reviews.select_related("reviewer")),
+            "deliberations": list(case.deliberations.select_related("chair")),
+            "waivers": list(case.waivers.all()),
+            "payments": list(case.payments.all()),
+        }
+    )
     return context
 
 

@@ -36,17 +36,44 @@ from .models import (
 )
 
 #: Facts read from related rows (party, item, officers, other cases, the body).
-RELATED = frozenset({"party_kind", "party_birth_date", "domain", "officers", "fine_range",
-                     "existing_fines_same_act", "procedure", "own_execution_power", "last_step_on"})
+RELATED = frozenset(
+    {
+        "party_kind",
+        "party_birth_date",
+        "domain",
+        "officers",
+        "fine_range",
+        "existing_fines_same_act",
+        "procedure",
+        "own_execution_power",
+        "last_step_on",
+    }
+)
 #: Facts that only an act of authority creates (第五十七条、第五十八条、第六十一条、第六十二条、第六十六条…).
-FROM_ACTS = frozenset({"legal_review_passed", "review_required_by_law", "collective_deliberation_done",
-                       "rights_waived_on", "waiver_record", "hearing_waived", "deferral_approved", "deferred_until",
-                       "surcharge_remitted", "extensions", "enforcement_concluded", "review_or_litigation_pending",
-                       "remedy_periods",
-                       "electronic_service_consent", "criminal_referral_pending"})
+FROM_ACTS = frozenset(
+    {
+        "legal_review_passed",
+        "review_required_by_law",
+        "collective_deliberation_done",
+        "rights_waived_on",
+        "waiver_record",
+        "hearing_waived",
+        "deferral_approved",
+        "deferred_until",
+        "surcharge_remitted",
+        "extensions",
+        "enforcement_concluded",
+        "review_or_litigation_pending",
+        "remedy_periods",
+        "electronic_service_consent",
+        "criminal_referral_pending",
+    }
+)
 DERIVED = RELATED | FROM_ACTS
 FACT_NAMES = frozenset(f.name for f in dataclasses.fields(rules.CaseFacts))
-COLUMNS = frozenset(f.name for f in Case._meta.get_fields() if getattr(f, "concrete", False)) & FACT_NAMES - RELATED
+COLUMNS = (
+    frozenset(f.name for f in Case._meta.get_fields() if getattr(f, "concrete", False)) & FACT_NAMES - RELATED
+)
 #: Facts that belong to one action only (never stored): the date the caller acts "as of".
 TRANSIENT = frozenset({"as_of"})
 EXTRA = FACT_NAMES - COLUMNS - RELATED - TRANSIENT
@@ -56,8 +83,11 @@ SYSTEM_FLAGS = ("review_required_by_discretion",)
 #: Timeline events that are steps of the procedure (the order of dates is checked against them).
 STEP_ACTIONS = tuple(a.value for a in rules.Action)
 
-PARTY_KINDS = {"enterprise": rules.PartyKind.LEGAL_PERSON, "individual_business": rules.PartyKind.INDIVIDUAL_BUSINESS,
-               "person": rules.PartyKind.CITIZEN}
+PARTY_KINDS = {
+    "enterprise": rules.PartyKind.LEGAL_PERSON,
+    "individual_business": rules.PartyKind.INDIVIDUAL_BUSINESS,
+    "person": rules.PartyKind.CITIZEN,
+}
 
 
 def _officer_on_case(row, on: dt.date | None) -> rules.OfficerOnCase:
@@ -67,11 +97,14 @@ def _officer_on_case(row, on: dt.date | None) -> rules.OfficerOnCase:
     cert = (usable or certificates or [None])[0]
     status = {"active": "valid"}.get(cert.status, cert.status) if cert else "valid"
     return rules.OfficerOnCase(
-        id=str(officer.pk), name=officer.name, kind=officer.kind,
+        id=str(officer.pk),
+        name=officer.name,
+        kind=officer.kind,
         certificate_number=cert.number if cert else None,
         certificate_valid_from=cert.valid_from if cert else None,
         certificate_valid_to=cert.valid_to if cert else None,
-        certificate_status=status, certificate_domains=tuple(cert.domains) if cert else (),
+        certificate_status=status,
+        certificate_domains=tuple(cert.domains) if cert else (),
         assisting=row.assisting,
     )
 
@@ -86,12 +119,18 @@ def _officer_rows(case: Case):
 
 def existing_fines(case: Case) -> tuple[str, ...]:
     """Art. 29: decided fines of *other* cases for the same act (same item, party and act date)."""
-    others = (Case.objects.filter(act_key=case.act_key, state__in=FINED_STATES, decided_fine__gt=0)
-              .exclude(pk=case.pk).values_list("pk", "number"))
+    others = (
+        Case.objects.filter(act_key=case.act_key, state__in=FINED_STATES, decided_fine__gt=0)
+        .exclude(pk=case.pk)
+        .values_list("pk", "number")
+    )
     if not others:
         return ()
-    numbers = dict(Document.objects.filter(case_id__in=[pk for pk, _ in others],
-                                           kind__in=("decision", "summary_decision")).values_list("case_id", "number"))
+    numbers = dict(
+        Document.objects.filter(
+            case_id__in=[pk for pk, _ in others], kind__in=("decision", "summary_decision")
+        ).values_list("case_id", "number")
+    )
     return tuple(numbers.get(pk) or number or f"案件{pk}" for pk, number in others)
 
 
@@ -107,8 +146,9 @@ def review_snapshot(case: Case) -> dict[str, Any]:
     return jsonable({"notice_date": case.notice_date, "penalties_intended": case.penalties_intended})
 
 
-def catalogue_entries(case: Case, penalties: tuple[rules.Penalty, ...] | None = None,
-                      hearing_held: bool | None = None) -> list[ReviewCatalogueEntry]:
+def catalogue_entries(
+    case: Case, penalties: tuple[rules.Penalty, ...] | None = None, hearing_held: bool | None = None
+) -> list[ReviewCatalogueEntry]:
     """The lines of the body's 重大执法决定法制审核目录 (三项制度) the intended penalty falls under."""
     if penalties is None:
         penalties = tuple(rules.Penalty(**p) for p in case.penalties_intended)
@@ -116,17 +156,28 @@ def catalogue_entries(case: Case, penalties: tuple[rules.Penalty, ...] | None = 
         hearing_held = case.hearing_held_on is not None
     body = case.organization.body()
     fine = rules.fine_total(penalties)
-    confiscated = sum((p.amount or Decimal("0") for p in penalties
-                       if p.kind in (rules.PenaltyKind.CONFISCATE_GAINS, rules.PenaltyKind.CONFISCATE_PROPERTY)),
-                      Decimal("0"))
+    confiscated = sum(
+        (
+            p.amount or Decimal("0")
+            for p in penalties
+            if p.kind in (rules.PenaltyKind.CONFISCATE_GAINS, rules.PenaltyKind.CONFISCATE_PROPERTY)
+        ),
+        Decimal("0"),
+    )
     kinds = {p.kind.value for p in penalties}
-    return [entry for entry in ReviewCatalogueEntry.objects.filter(organization=body, is_active=True)
-            if (entry.kind == entry.Kind.ALL_GENERAL and case.procedure == "general")
-            or (entry.kind == entry.Kind.PENALTY_KIND and entry.penalty_kind in kinds)
-            or (entry.kind == entry.Kind.FINE_AT_LEAST and entry.amount is not None and fine >= entry.amount)
-            or (entry.kind == entry.Kind.CONFISCATION_AT_LEAST and entry.amount is not None
-                and confiscated >= entry.amount)
-            or (entry.kind == entry.Kind.HEARING_HELD and hearing_held)]
+    return [
+        entry
+        for entry in ReviewCatalogueEntry.objects.filter(organization=body, is_active=True)
+        if (entry.kind == entry.Kind.ALL_GENERAL and case.procedure == "general")
+        or (entry.kind == entry.Kind.PENALTY_KIND and entry.penalty_kind in kinds)
+        or (entry.kind == entry.Kind.FINE_AT_LEAST and entry.amount is not None and fine >= entry.amount)
+        or (
+            entry.kind == entry.Kind.CONFISCATION_AT_LEAST
+            and entry.amount is not None
+            and confiscated >= entry.amount
+        )
+        or (entry.kind == entry.Kind.HEARING_HELD and hearing_held)
+    ]
 
 
 def catalogue_requires_review(case: Case, penalties: tuple[rules.Penalty, ...], hearing_held: bool) -> bool:
@@ -151,15 +202,21 @@ def register_act_facts(source) -> None:
 def acts_of_authority(case: Case, facts: rules.CaseFacts) -> dict[str, Any]:
     """The facts only acts of authority create, read from their rows."""
     out: dict[str, Any] = {}
-    review = (LegalReview.objects.filter(case=case, status=LegalReview.Status.DONE)
-              .order_by("-reviewed_at", "-id").first())
-    out["legal_review_passed"] = bool(review and review.result == LegalReview.Result.PASSED
-                                      and review.proposal == review_snapshot(case))
-    out["review_required_by_law"] = bool(case.extra_facts.get("review_required_by_discretion")) or \
-        catalogue_requires_review(case, facts.penalties_intended, facts.hearing_held_on is not None)
+    review = (
+        LegalReview.objects.filter(case=case, status=LegalReview.Status.DONE)
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )
+    out["legal_review_passed"] = bool(
+        review and review.result == LegalReview.Result.PASSED and review.proposal == review_snapshot(case)
+    )
+    out["review_required_by_law"] = bool(
+        case.extra_facts.get("review_required_by_discretion")
+    ) or catalogue_requires_review(case, facts.penalties_intended, facts.hearing_held_on is not None)
     deliberation = Deliberation.objects.filter(case=case).order_by("-held_on", "-id").first()
     out["collective_deliberation_done"] = bool(
-        deliberation and deliberation.conclusion != Deliberation.Conclusion.FURTHER_INVESTIGATION)
+        deliberation and deliberation.conclusion != Deliberation.Conclusion.FURTHER_INVESTIGATION
+    )
     waiver = Waiver.objects.filter(case=case).order_by("-signed_on", "-id").first()
     if waiver is not None:
         out["rights_waived_on"] = waiver.signed_on if waiver.waives_statement else None
@@ -172,23 +229,36 @@ def acts_of_authority(case: Case, facts: rules.CaseFacts) -> dict[str, Any]:
         out["deferred_until"] = dt.date.fromisoformat(deferral.proposal["deferred_until"])
     remitted = Decimal("0")
     extensions = []
-    for approval in approved.filter(kind__in=(Approval.Kind.REMISSION, Approval.Kind.EXTENSION)).order_by("id"):
+    for approval in approved.filter(kind__in=(Approval.Kind.REMISSION, Approval.Kind.EXTENSION)).order_by(
+        "id"
+    ):
         if approval.kind == Approval.Kind.REMISSION:
             remitted += Decimal(str(approval.proposal["amount"]))
         else:
-            extensions.append(rules.Extension(days=int(approval.proposal["days"]), basis=approval.proposal["basis"],
-                                              approved_on=approval.decided_on))
+            extensions.append(
+                rules.Extension(
+                    days=int(approval.proposal["days"]),
+                    basis=approval.proposal["basis"],
+                    approved_on=approval.decided_on,
+                )
+            )
     out["surcharge_remitted"] = remitted
     out["extensions"] = tuple(extensions)
     out["enforcement_concluded"] = CourtRuling.objects.filter(
-        case=case, result__in=(CourtRuling.Result.CONCLUDED, CourtRuling.Result.TERMINATED)).exists()
+        case=case, result__in=(CourtRuling.Result.CONCLUDED, CourtRuling.Result.TERMINATED)
+    ).exists()
     remedies = list(RemedyOutcome.objects.filter(case=case).values_list("filed_on", "decided_on", "outcome"))
-    out["review_or_litigation_pending"] = any(outcome == RemedyOutcome.Outcome.PENDING for _, _, outcome in remedies)
+    out["review_or_litigation_pending"] = any(
+        outcome == RemedyOutcome.Outcome.PENDING for _, _, outcome in remedies
+    )
     out["remedy_periods"] = tuple((filed, decided) for filed, decided, _ in remedies)
     served = facts.service_date or facts.as_of or dt.date.today()
     out["electronic_service_consent"] = any(
-        consent.covers(served) for consent in EServiceConsent.objects.filter(
-            party_id=case.party_id, organization=case.organization.body()))
+        consent.covers(served)
+        for consent in EServiceConsent.objects.filter(
+            party_id=case.party_id, organization=case.organization.body()
+        )
+    )
     for source in ACT_FACT_SOURCES:
         out.update({name: value for name, value in source(case).items() if name in FROM_ACTS})
     return out
@@ -201,7 +271,9 @@ def build_facts(case: Case, data: dict[str, Any] | None = None) -> rules.CaseFac
     refused = set(data) & DERIVED
     if refused:
         raise ValueError(f"derived facts cannot be given: {sorted(refused)}")
-    raw: dict[str, Any] = {name: case.extra_facts[name] for name in EXTRA - FROM_ACTS if name in case.extra_facts}
+    raw: dict[str, Any] = {
+        name: case.extra_facts[name] for name in EXTRA - FROM_ACTS if name in case.extra_facts
+    }
     raw.update({name: getattr(case, name) for name in COLUMNS - FROM_ACTS})
     raw.update(data)
     facts = rules.CaseFacts.from_dict(raw)
@@ -213,8 +285,11 @@ def build_facts(case: Case, data: dict[str, Any] | None = None) -> rules.CaseFac
         except Exception:  # noqa: BLE001 — an invalid number simply gives no birth date
             birth = None
     on = facts.as_of or facts.decision_date or facts.filing_date
-    last = (case.events.filter(action__in=[*STEP_ACTIONS, ""]).aggregate(last=Max("on"))["last"]
-            if case.pk else None)
+    last = (
+        case.events.filter(action__in=[*STEP_ACTIONS, ""]).aggregate(last=Max("on"))["last"]
+        if case.pk
+        else None
+    )
     facts = facts.replace(
         procedure=rules.Procedure(case.procedure),
         party_kind=PARTY_KINDS[party.kind],
@@ -230,8 +305,18 @@ def build_facts(case: Case, data: dict[str, Any] | None = None) -> rules.CaseFac
 
 
 def _penalties_json(penalties) -> list[dict[str, Any]]:
-    return [{k: v for k, v in {"kind": p.kind.value, "amount": str(p.amount) if p.amount is not None else None,
-                               "duration_days": p.duration_days}.items() if v is not None} for p in penalties]
+    return [
+        {
+            k: v
+            for k, v in {
+                "kind": p.kind.value,
+                "amount": str(p.amount) if p.amount is not None else None,
+                "duration_days": p.duration_days,
+            }.items()
+            if v is not None
+        }
+        for p in penalties
+    ]
 
 
 def apply_facts(case: Case, facts: rules.CaseFacts) -> None:

@@ -16,8 +16,11 @@ from .models import Case, Evidence
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label="案件编号或当事人", required=False, max_length=50)
-    state = forms.ChoiceField(label="状态", required=False,
-                              choices=[("", "全部")] + [(s.value, label) for s, label in rules.STATE_LABELS.items()])
+    state = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部")] + [(s.value, label) for s, label in rules.STATE_LABELS.items()],
+    )
 
 
 class OnSpotForm(forms.Form):
@@ -29,11 +32,18 @@ class OnSpotForm(forms.Form):
     summary = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 3}))
     second_officer = forms.ModelChoiceField(label="另一名执法人员", queryset=Officer.objects.none())
     on_spot = forms.BooleanField(label="当场作出处罚决定（简易程序）", required=False)
-    penalty = forms.ChoiceField(label="处罚种类", choices=[("warning", "警告"), ("fine", "罚款")], initial="fine")
-    amount = forms.DecimalField(label="罚款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2)
-    source = forms.ChoiceField(label="案件来源", choices=Case.Source.choices, initial=Case.Source.PATROL, required=False)
-    source_ref = forms.CharField(label="来源编号", required=False, max_length=80,
-                                 help_text="事件编号、检查记录编号或移送函文号")
+    penalty = forms.ChoiceField(
+        label="处罚种类", choices=[("warning", "警告"), ("fine", "罚款")], initial="fine"
+    )
+    amount = forms.DecimalField(
+        label="罚款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    source = forms.ChoiceField(
+        label="案件来源", choices=Case.Source.choices, initial=Case.Source.PATROL, required=False
+    )
+    source_ref = forms.CharField(
+        label="来源编号", required=False, max_length=80, help_text="事件编号、检查记录编号或移送函文号"
+    )
 
     def __init__(self, *args, parties=None, items=None, officers=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -35,13 +35,30 @@ def case_list(user, *, state: str = "", q: str = "", scope: Scope | None = None)
 
 
 def case_detail(user, case_id, scope: Scope | None = None) -> Case:
-    queryset = (_visible(user, scope)
-                .select_related("organization", "party", "item__domain")
-                .prefetch_related(Prefetch("case_officers", CaseOfficer.objects.select_related("officer")
-                                           .prefetch_related(Prefetch("officer__certificates", Certificate.objects.all()))),
-                                  "events__actor", "evidence", "documents", "payments", "remedies", "item__legal_bases",
-                                  "approvals__requested_by", "approvals__decided_by", "legal_reviews__reviewer",
-                                  "deliberations__participants", "waivers", "court_rulings"))
+    queryset = (
+        _visible(user, scope)
+        .select_related("organization", "party", "item__domain")
+        .prefetch_related(
+            Prefetch(
+                "case_officers",
+                CaseOfficer.objects.select_related("officer").prefetch_related(
+                    Prefetch("officer__certificates", Certificate.objects.all())
+                ),
+            ),
+            "events__actor",
+            "evidence",
+            "documents",
+            "payments",
+            "remedies",
+            "item__legal_bases",
+            "approvals__requested_by",
+            "approvals__decided_by",
+            "legal_reviews__reviewer",
+            "deliberations__participants",
+            "waivers",
+            "court_rulings",
+        )
+    )
     return access.get_visible(user, queryset, case_id)
 
 
@@ -49,30 +66,42 @@ def case_record(user, case_id, scope: Scope | None = None) -> Case:
     """The case with what the API's case detail shows (events, documents, evidence): four
     queries, where ``case_detail`` also loads the officers, certificates, payments, remedies and
     legal bases the case page shows."""
-    queryset = (_visible(user, scope).select_related("organization", "party", "item")
-                .prefetch_related("events", "evidence", "documents"))
+    queryset = (
+        _visible(user, scope)
+        .select_related("organization", "party", "item")
+        .prefetch_related("events", "evidence", "documents")
+    )
     return access.get_visible(user, queryset, case_id)
 
 
 # ---- the head's inbox ---------------------------------------------------------------------------
 
+
 def approvals_inbox(user) -> list[Approval]:
     """Approvals waiting for this user: pending, in his scope, of a kind he may approve (as head
     or by delegation), oldest first."""
-    pending = (access.visible_to(user, Approval).filter(status=Approval.Status.PENDING)
-               .select_related("case__party", "case__item", "case__organization", "requested_by")
-               .order_by("requested_at", "id"))
+    pending = (
+        access.visible_to(user, Approval)
+        .filter(status=Approval.Status.PENDING)
+        .select_related("case__party", "case__item", "case__organization", "requested_by")
+        .order_by("requested_at", "id")
+    )
     return [a for a in pending if access.can(user, APPROVAL_PERMISSION[a.kind], a.case)]
 
 
 # ---- the legal review queue ----------------------------------------------------------------------
 
+
 def review_queue(user, *, mine: bool = False) -> QuerySet[LegalReview]:
     """Reviews waiting or in hand that this reviewer may perform, the nearest due date first."""
-    reviews = (access.visible_to(user, LegalReview)
-               .filter(status__in=(LegalReview.Status.WAITING, LegalReview.Status.IN_REVIEW))
-               .select_related("case__party", "case__item", "case__organization", "reviewer", "centre", "submitted_by")
-               .order_by("due_on", "submitted_at"))
+    reviews = (
+        access.visible_to(user, LegalReview)
+        .filter(status__in=(LegalReview.Status.WAITING, LegalReview.Status.IN_REVIEW))
+        .select_related(
+            "case__party", "case__item", "case__organization", "reviewer", "centre", "submitted_by"
+        )
+        .order_by("due_on", "submitted_at")
+    )
     if mine:
         reviews = reviews.filter(reviewer=user)
     return reviews
@@ -94,7 +123,8 @@ def review_statistics(user, since: dt.date | None = None) -> dict[str, list[Revi
     if since:
         done = done.filter(reviewed_on__gte=since)
     aggregates = {
-        "reviewed": Count("id"), "passed": Count("id", filter=Q(result="passed")),
+        "reviewed": Count("id"),
+        "passed": Count("id", filter=Q(result="passed")),
         "returned": Count("id", filter=Q(result="returned")),
         "not_passed": Count("id", filter=Q(result__in=("not_passed", "changes"))),
         "average_days": Avg(F("reviewed_on") - F("submitted_on")),
@@ -104,9 +134,19 @@ def review_statistics(user, since: dt.date | None = None) -> dict[str, list[Revi
         out = []
         for row in done.values(key, label).annotate(**aggregates).order_by(label):
             days = row["average_days"]
-            out.append(ReviewStats(row[label] or "—", row["reviewed"], row["passed"], row["returned"], row["not_passed"],
-                                   round(days.days + days.seconds / 86400, 1) if days is not None else None))
+            out.append(
+                ReviewStats(
+                    row[label] or "—",
+                    row["reviewed"],
+                    row["passed"],
+                    row["returned"],
+                    row["not_passed"],
+                    round(days.days + days.seconds / 86400, 1) if days is not None else None,
+                )
+            )
         return out
 
-    return {"bodies": rows("case__organization", "case__organization__name"),
-            "reviewers": rows("reviewer", "reviewer__display_name")}
+    return {
+        "bodies": rows("case__organization", "case__organization__name"),
+        "reviewers": rows("reviewer", "reviewer__display_name"),
+    }

@@ -37,18 +37,28 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def _with_facts(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("party", "item__domain", "organization").prefetch_related(
-        Prefetch("case_officers", CaseOfficer.objects.select_related("officer").prefetch_related(
-            Prefetch("officer__certificates", Certificate.objects.all()))),
-        "item__legal_bases")
+        Prefetch(
+            "case_officers",
+            CaseOfficer.objects.select_related("officer").prefetch_related(
+                Prefetch("officer__certificates", Certificate.objects.all())
+            ),
+        ),
+        "item__legal_bases",
+    )
 
 
-def next_deadline(case: Case, today: dt.date, config=None, names: Iterable[str] | None = None) -> Deadline | None:
+def next_deadline(
+    case: Case, today: dt.date, config=None, names: Iterable[str] | None = None
+) -> Deadline | None:
     """The case's nearest deadline not yet met that the authority must meet (the party's own
     periods are left out); ``names`` keeps only those deadlines (e.g. "decision")."""
     config = config or services.case_config()
     facts = build_facts(case, {"as_of": today})
-    pending = [d for d in case_deadlines(facts, config.calendar, config, today=today)
-               if d.met_on is None and not d.party and (names is None or d.name in names)]
+    pending = [
+        d
+        for d in case_deadlines(facts, config.calendar, config, today=today)
+        if d.met_on is None and not d.party and (names is None or d.name in names)
+    ]
     return min(pending, key=lambda d: d.due, default=None)
 
 
@@ -58,21 +68,25 @@ def _case_items(cases: Iterable[Case], today: dt.date, names: Iterable[str] | No
     items = []
     for case in cases:
         deadline = next_deadline(case, today, config, names)
-        items.append(todo.Item(
-            title=f"{case.number or '案件' + str(case.pk)} {case.party.name}",
-            url=reverse("cases:detail", args=[case.pk]),
-            due=deadline.due if deadline else None,
-            detail=f"{deadline.label}（{deadline.article}）" if deadline else case.item.name,
-            badge=case.get_state_display(),
-        ))
+        items.append(
+            todo.Item(
+                title=f"{case.number or '案件' + str(case.pk)} {case.party.name}",
+                url=reverse("cases:detail", args=[case.pk]),
+                due=deadline.due if deadline else None,
+                detail=f"{deadline.label}（{deadline.article}）" if deadline else case.item.name,
+                badge=case.get_state_display(),
+            )
+        )
     far = dt.date.max
     return sorted(items, key=lambda i: (i.due_date or far, i.title))
 
 
-def _section(key: str, title: str, qs: QuerySet[Case], today: dt.date, *, names=None, **extra) -> todo.Section:
+def _section(
+    key: str, title: str, qs: QuerySet[Case], today: dt.date, *, names=None, **extra
+) -> todo.Section:
     count = qs.count()
     rows = list(_with_facts(qs.order_by("created_at", "pk"))[:MAX_COMPUTED]) if count else []
-    return todo.Section(key, title, count=count, items=_case_items(rows, today, names)[:todo.SHOWN], **extra)
+    return todo.Section(key, title, count=count, items=_case_items(rows, today, names)[: todo.SHOWN], **extra)
 
 
 @todo.provider("officer", order=30)
@@ -82,16 +96,31 @@ def my_cases(user, today):
     if officer_id is None:
         return None
     qs = visible_cases(user).filter(state__in=OPEN_STATES, case_officers__officer_id=officer_id).distinct()
-    return _section("my-cases", "我承办的案件", qs, today, more_url=reverse("cases:list"),
-                    empty="没有在办案件", note="按下一个法定期限排列：立案、作出决定、送达、缴款……",
-                    action_url=reverse("cases:open_on_spot"), action_label="现场办案")
+    return _section(
+        "my-cases",
+        "我承办的案件",
+        qs,
+        today,
+        more_url=reverse("cases:list"),
+        empty="没有在办案件",
+        note="按下一个法定期限排列：立案、作出决定、送达、缴款……",
+        action_url=reverse("cases:open_on_spot"),
+        action_label="现场办案",
+    )
 
 
 @todo.provider("township_leader", order=20)
 def township_cases(user, today):
     qs = visible_cases(user).filter(state__in=OPEN_STATES)
-    return _section("township-cases", "本乡镇（街道）在办案件", qs, today, more_url=reverse("cases:list"),
-                    empty="没有在办案件", note="按下一个法定期限排列")
+    return _section(
+        "township-cases",
+        "本乡镇（街道）在办案件",
+        qs,
+        today,
+        more_url=reverse("cases:list"),
+        empty="没有在办案件",
+        note="按下一个法定期限排列",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,30 +128,56 @@ def township_cases(user, today):
 # (``LegalReview``, ``Approval``), as on their own pages.
 # --------------------------------------------------------------------------------------------
 
+
 @todo.provider("legal_reviewer", order=10)
 def legal_review_queue(user, today):
     """Reviews waiting or in hand, the nearest review due date first (行政处罚法第五十八条)."""
     reviews = selectors.review_queue(user)
     count = reviews.count()
-    items = [todo.Item(
-        title=f"{r.case.number or '案件' + str(r.case_id)} {r.case.party.name}",
-        url=reverse("cases:review_detail", args=[r.pk]), due=r.due_on,
-        detail=f"{r.case.organization.name} · {r.case.item.name}",
-        badge=r.get_status_display() + (f" · {r.reviewer.get_full_name() or r.reviewer.username}" if r.reviewer else ""),
-    ) for r in reviews[:todo.SHOWN]]
-    return todo.Section("legal-review", "待法制审核", count=count, items=items, more_url=reverse("cases:reviews"),
-                        empty="没有待审核的案件", note="重大执法决定须经法制审核（行政处罚法第五十八条），按审核期限排列")
+    items = [
+        todo.Item(
+            title=f"{r.case.number or '案件' + str(r.case_id)} {r.case.party.name}",
+            url=reverse("cases:review_detail", args=[r.pk]),
+            due=r.due_on,
+            detail=f"{r.case.organization.name} · {r.case.item.name}",
+            badge=r.get_status_display()
+            + (f" · {r.reviewer.get_full_name() or r.reviewer.username}" if r.reviewer else ""),
+        )
+        for r in reviews[: todo.SHOWN]
+    ]
+    return todo.Section(
+        "legal-review",
+        "待法制审核",
+        count=count,
+        items=items,
+        more_url=reverse("cases:reviews"),
+        empty="没有待审核的案件",
+        note="重大执法决定须经法制审核（行政处罚法第五十八条），按审核期限排列",
+    )
 
 
 @todo.provider("head", order=10)
 def approvals_inbox(user, today):
     """Approvals the head (or his delegate) may give, the oldest request first (第五十四条、第五十七条 …)."""
     pending = selectors.approvals_inbox(user)
-    items = [todo.Item(
-        title=f"{a.case.number or '案件' + str(a.case_id)} {a.case.party.name}",
-        url=reverse("cases:approvals") + f"#approval-{a.pk}", due=None,
-        detail=f"{a.get_kind_display()} · {a.case.item.name}",
-        badge=f"提请人 {a.requested_by.get_full_name() or a.requested_by.username}" if a.requested_by else "",
-    ) for a in pending[:todo.SHOWN]]
-    return todo.Section("approvals", "待审批", count=len(pending), items=items, more_url=reverse("cases:approvals"),
-                        empty="没有待审批的事项", note="立案、处罚决定、延期、结案等由行政机关负责人批准")
+    items = [
+        todo.Item(
+            title=f"{a.case.number or '案件' + str(a.case_id)} {a.case.party.name}",
+            url=reverse("cases:approvals") + f"#approval-{a.pk}",
+            due=None,
+            detail=f"{a.get_kind_display()} · {a.case.item.name}",
+            badge=f"提请人 {a.requested_by.get_full_name() or a.requested_by.username}"
+            if a.requested_by
+            else "",
+        )
+        for a in pending[: todo.SHOWN]
+    ]
+    return todo.Section(
+        "approvals",
+        "待审批",
+        count=len(pending),
+        items=items,
+        more_url=reverse("cases:approvals"),
+        empty="没有待审批的事项",
+        note="立案、处罚决定、延期、结案等由行政机关负责人批准",
+    )

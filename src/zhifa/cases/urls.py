@@ -17,7 +17,11 @@ urlpatterns = [
     path("reviews/<int:review_id>/record/", views.review.record, name="review_record"),
     path("review-catalogue/", views.review.catalogue, name="review_catalogue"),
     path("review-catalogue/add/", views.review.catalogue_add, name="review_catalogue_add"),
-    path("review-catalogue/<int:entry_id>/retire/", views.review.catalogue_retire, name="review_catalogue_retire"),
+    path(
+        "review-catalogue/<int:entry_id>/retire/",
+        views.review.catalogue_retire,
+        name="review_catalogue_retire",
+    ),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/act/<slug:name>/", views.case_act, name="act"),
     path("<int:case_id>/timeline/", views.case_timeline, name="timeline"),

@@ -56,8 +56,18 @@ def _everyone(actor, queryset):
     return queryset  # the catalog is published (三项制度): every logged-in user reads all of it
 
 
-for model in (Domain, EnforcementItem, LegalBasis, ChecklistEntry, Claim, TownshipItemChoice, CatalogRevision,
-              RevisionChange, ItemHistory, ItemTransfer):
+for model in (
+    Domain,
+    EnforcementItem,
+    LegalBasis,
+    ChecklistEntry,
+    Claim,
+    TownshipItemChoice,
+    CatalogRevision,
+    RevisionChange,
+    ItemHistory,
+    ItemTransfer,
+):
     access.register_visibility(model)(_everyone)
 
 
@@ -66,10 +76,17 @@ def _imports(actor, queryset):
     return Scope.for_user(actor).filter(queryset, "organization")
 
 
-access.permission("catalog.manage", "维护执法事项清单（直接新增、导入、公示）", MANAGERS,
-                  basis="国办发〔2018〕118号")
+access.permission(
+    "catalog.manage", "维护执法事项清单（直接新增、导入、公示）", MANAGERS, basis="国办发〔2018〕118号"
+)
 access.permission("catalog.propose", "提出执法事项清单调整", PROPOSERS, basis="行政处罚法第三十八条")
 access.permission("catalog.review", "审核发布执法事项清单调整", REVIEWERS, basis="国办发〔2018〕118号")
 access.permission("catalog.claim", "认领执法事项", CLAIMANTS, in_scope, refusal="只能为本机构认领或撤回认领")
-access.permission("catalog.choose", "选择乡镇自选事项", CHOOSERS, own_township,
-                  refusal="只能为本乡镇（街道）选择自选事项", basis="行政处罚法第二十四条")
+access.permission(
+    "catalog.choose",
+    "选择乡镇自选事项",
+    CHOOSERS,
+    own_township,
+    refusal="只能为本乡镇（街道）选择自选事项",
+    basis="行政处罚法第二十四条",
+)

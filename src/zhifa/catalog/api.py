@@ -13,8 +13,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from zhifa.core.pagination import Pagination
 from zhifa.core import access
+from zhifa.core.pagination import Pagination
 from zhifa.organizations.models import Organization
 
 from . import excel, imports, search, selectors, services
@@ -103,7 +103,9 @@ class ItemDetailOut(ItemOut):
 
 
 class ItemFilters(Schema):
-    list: Literal["master", "comprehensive", "professional", "inspection", "key_supervision", "township"] = "master"
+    list: Literal["master", "comprehensive", "professional", "inspection", "key_supervision", "township"] = (
+        "master"
+    )
     region_id: int | None = None
     domain: str | None = None
     kind: str | None = None
@@ -167,7 +169,13 @@ class CatalogIndicatorsOut(Schema):
 
 
 def _rate(rate: selectors.Rate) -> dict:
-    return {"part": rate.part, "whole": rate.whole, "value": rate.value, "goal": rate.goal, "meets_goal": rate.meets_goal}
+    return {
+        "part": rate.part,
+        "whole": rate.whole,
+        "value": rate.value,
+        "goal": rate.goal,
+        "meets_goal": rate.meets_goal,
+    }
 
 
 @router.get("/items", response=list[ItemOut], summary="执法事项（按清单和条件筛选）")
@@ -176,13 +184,25 @@ def list_items(request, filters: Query[ItemFilters]):
     data = filters.dict()
     region = None
     if data["list"] == "township":
-        region = selectors.township_regions().filter(pk=data["region_id"]).first() if data["region_id"] else None
+        region = (
+            selectors.township_regions().filter(pk=data["region_id"]).first() if data["region_id"] else None
+        )
         if region is None:
-            raise ValidationError({"region_id": ValidationError("乡镇（街道）清单须指定乡镇（街道）", code="required")})
-    return selectors.items(list_name=data["list"], region=region, domain=data["domain"], kind=data["kind"],
-                           enforcing_body=data["enforcing_body"], high_three=data["high_three"],
-                           key_supervision=data["key_supervision"], township_library=data["township_library"],
-                           status=data["status"], q=data["q"])
+            raise ValidationError(
+                {"region_id": ValidationError("乡镇（街道）清单须指定乡镇（街道）", code="required")}
+            )
+    return selectors.items(
+        list_name=data["list"],
+        region=region,
+        domain=data["domain"],
+        kind=data["kind"],
+        enforcing_body=data["enforcing_body"],
+        high_three=data["high_three"],
+        key_supervision=data["key_supervision"],
+        township_library=data["township_library"],
+        status=data["status"],
+        q=data["q"],
+    )
 
 
 @router.get("/items/{code}", response=ItemDetailOut, summary="执法事项详情")
@@ -192,26 +212,39 @@ def get_item(request, code: str):
 
 @router.get("/search", response=list[SearchHit], summary="按中文关键词检索事项（BM25）")
 def search_items(request, q: str, limit: int = Query(10, ge=1, le=50)):
-    return [{"code": item.code, "name": item.name, "kind": item.kind, "domain": item.domain.name, "score": score}
-            for item, score in search.search_items(q, limit)]
+    return [
+        {"code": item.code, "name": item.name, "kind": item.kind, "domain": item.domain.name, "score": score}
+        for item, score in search.search_items(q, limit)
+    ]
 
 
 @router.get("/indicators", response=CatalogIndicatorsOut, summary="清单指标（整体、分领域、分乡镇）")
 def indicators(request):
     ind = selectors.indicators()
     return {
-        "items": ind.items, "penalties": ind.penalties, "key_supervision": ind.key_supervision, "inspection": ind.inspection,
-        **{name: _rate(getattr(ind, name)) for name in ("coverage", "claim_rate", "publication_rate",
-                                                          "comprehensive_share", "high_three_share")},
+        "items": ind.items,
+        "penalties": ind.penalties,
+        "key_supervision": ind.key_supervision,
+        "inspection": ind.inspection,
+        **{
+            name: _rate(getattr(ind, name))
+            for name in (
+                "coverage",
+                "claim_rate",
+                "publication_rate",
+                "comprehensive_share",
+                "high_three_share",
+            )
+        },
         "domains": list(selectors.domain_indicators()),
         "townships": list(selectors.township_indicators()),
     }
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Upkeep
 # ---------------------------------------------------------------------------------------------
+
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -284,7 +317,9 @@ class RevisionOut(Schema):
 
     @staticmethod
     def resolve_changes(obj) -> list[dict]:
-        return [{"action": c.action, "item_code": c.item_code, "content": c.content} for c in obj.changes.all()]
+        return [
+            {"action": c.action, "item_code": c.item_code, "content": c.content} for c in obj.changes.all()
+        ]
 
 
 class ReviewIn(Strict):
@@ -367,7 +402,9 @@ def create_item(request, payload: ItemCreateIn):
 def publish(request, payload: PublishIn):
     ids = list(selectors.master_catalog().filter(code__in=payload.item_codes).values_list("pk", flat=True))
     if len(ids) != len(set(payload.item_codes)):
-        raise ValidationError({"item_codes": ValidationError("有事项编码不存在或已废止", code="does_not_exist")})
+        raise ValidationError(
+            {"item_codes": ValidationError("有事项编码不存在或已废止", code="does_not_exist")}
+        )
     return {"published": services.publish_items(request.auth, ids)}
 
 
@@ -401,16 +438,25 @@ def propose(request, payload: RevisionIn):
     data = payload.dict(exclude={"changes", "transfer_to_id"})
     if payload.transfer_to_id is not None:
         data["transfer_to"] = access.get_visible(request.auth, Organization, payload.transfer_to_id)
-    changes = [{"action": c.action, "item_code": c.item_code,
-                **({"content": _row(c.content) | {"code": c.item_code}} if c.content is not None else {})}
-               for c in payload.changes]
+    changes = [
+        {
+            "action": c.action,
+            "item_code": c.item_code,
+            **({"content": _row(c.content) | {"code": c.item_code}} if c.content is not None else {}),
+        }
+        for c in payload.changes
+    ]
     revision = services.propose_revision(request.auth, data, changes, source="api")
     return Status(201, selectors.revision_detail(revision.pk))
 
 
-@router.post("/revisions/{revision_id}/approve", response=RevisionOut, summary="审核通过并按生效日期发布（执法指导办）")
+@router.post(
+    "/revisions/{revision_id}/approve", response=RevisionOut, summary="审核通过并按生效日期发布（执法指导办）"
+)
 def approve(request, revision_id: int, payload: ReviewIn):
-    services.approve_revision(request.auth, selectors.revision_detail(revision_id).pk, effective_on=payload.effective_on)
+    services.approve_revision(
+        request.auth, selectors.revision_detail(revision_id).pk, effective_on=payload.effective_on
+    )
     return selectors.revision_detail(revision_id)
 
 
@@ -435,15 +481,24 @@ class DirectImportOut(Schema):
     errors: list[dict]
 
 
-@router.post("/import.xlsx", response=DirectImportOut, summary="一步导入 Excel（执法指导办；dry_run=true 只检查）")
+@router.post(
+    "/import.xlsx", response=DirectImportOut, summary="一步导入 Excel（执法指导办；dry_run=true 只检查）"
+)
 def import_directly(request, file: File[UploadedFile], dry_run: bool = True):
     """For the 执法指导办's scripts: check (``dry_run``) or import a whole file at once, all rows or none."""
     data = file.read(imports.MAX_BYTES + 1)
     if len(data) > imports.MAX_BYTES:
         raise ValidationError({"file": ValidationError("文件不能超过 10 MB", code="file_too_large")})
     result = excel.import_items(request.auth, data, dry_run=dry_run, publish=True)
-    return {"ok": result.ok, "dry_run": result.dry_run, "rows": result.rows, "created": result.created,
-            "updated": result.updated, "unchanged": result.unchanged, "errors": result.errors}
+    return {
+        "ok": result.ok,
+        "dry_run": result.dry_run,
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": result.errors,
+    }
 
 
 @router.get("/imports/{import_id}", response=ImportOut, summary="导入检查结果")
@@ -451,7 +506,9 @@ def get_import(request, import_id: int):
     return access.get_visible(request.auth, CatalogImport, import_id)
 
 
-@router.post("/imports/{import_id}/commit", response=ImportOut, summary="确认导入：提交审核或直接导入（全部或全不）")
+@router.post(
+    "/imports/{import_id}/commit", response=ImportOut, summary="确认导入：提交审核或直接导入（全部或全不）"
+)
 def commit_import(request, import_id: int, payload: ImportCommitIn):
     data = payload.dict(exclude={"mode"})
     return imports.commit_file(request.auth, import_id, mode=payload.mode, revision=data)
@@ -460,8 +517,10 @@ def commit_import(request, import_id: int, payload: ImportCommitIn):
 @router.get("/export.xlsx", summary="导出执法事项（导入模板格式）")
 def export(request):
     items = selectors.master_catalog().prefetch_related("legal_bases", "checklist")
-    response = HttpResponse(excel.export_workbook(services.item_content(i) for i in items.iterator(chunk_size=500)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        excel.export_workbook(services.item_content(i) for i in items.iterator(chunk_size=500)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = "attachment; filename=catalog.xlsx"
     return response
 
@@ -470,5 +529,9 @@ def export(request):
 def holder(request, code: str, on: dt.date):
     item = selectors.item_detail(code)
     org = selectors.holder_on(item, on)
-    return {"item_code": item.code, "on": on, "organization_id": org.pk if org else None,
-            "organization_name": org.name if org else None}
+    return {
+        "item_code": item.code,
+        "on": on,
+        "organization_id": org.pk if org else None,
+        "organization_name": org.name if org else None,
+    }

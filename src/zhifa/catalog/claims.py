@@ -37,8 +37,10 @@ def on_township_list(item: EnforcementItem, region: Region) -> bool:
         return False
     if item.township_library == rules.BASE:
         return True
-    return (item.township_library == rules.OPTIONAL
-            and TownshipItemChoice.objects.filter(item=item, region=region).exists())
+    return (
+        item.township_library == rules.OPTIONAL
+        and TownshipItemChoice.objects.filter(item=item, region=region).exists()
+    )
 
 
 def claim_refusal(item: EnforcementItem, organization: Organization) -> tuple[str, str] | None:
@@ -47,9 +49,13 @@ def claim_refusal(item: EnforcementItem, organization: Organization) -> tuple[st
     level = rules.claim_level(region.is_township)
     if item.status != rules.IN_FORCE:
         return "item_repealed", "该事项已废止，不能认领"
-    return rules.claim_refusal(enforcing_body=item.enforcing_body, township_library=item.township_library,
-                               org_kind=organization.kind, level=level,
-                               on_township_list=level == rules.DISTRICT_LEVEL or on_township_list(item, region))
+    return rules.claim_refusal(
+        enforcing_body=item.enforcing_body,
+        township_library=item.township_library,
+        org_kind=organization.kind,
+        level=level,
+        on_township_list=level == rules.DISTRICT_LEVEL or on_township_list(item, region),
+    )
 
 
 def create_claim(actor, item: EnforcementItem, organization: Organization) -> Claim:
@@ -64,17 +70,27 @@ def create_claim(actor, item: EnforcementItem, organization: Organization) -> Cl
         same_place = same_place.filter(region=region)
     holder = same_place.select_related("organization").first()
     if holder is not None:
-        raise ValidationError({"organization": ValidationError(
-            f"该事项在{rules.CLAIM_LEVEL_LABELS[level]}已由{holder.organization.name}认领，同一层级只能有一个认领单位",
-            code="already_claimed")})
-    claim = Claim(item=item, organization=organization, level=level, region=region,
-                  claimed_by=services.person(actor))
+        raise ValidationError(
+            {
+                "organization": ValidationError(
+                    f"该事项在{rules.CLAIM_LEVEL_LABELS[level]}已由{holder.organization.name}认领，同一层级只能有一个认领单位",
+                    code="already_claimed",
+                )
+            }
+        )
+    claim = Claim(
+        item=item, organization=organization, level=level, region=region, claimed_by=services.person(actor)
+    )
     try:
         with transaction.atomic():  # the unique constraints are the guard against a concurrent claim
             claim.save()
     except IntegrityError:
-        raise ValidationError({"organization": ValidationError("该事项在此层级已有认领单位", code="already_claimed")}) from None
-    audit.record(actor, "claim.create", claim, after=audit.snapshot(claim, CLAIM_FIELDS), organization=organization)
+        raise ValidationError(
+            {"organization": ValidationError("该事项在此层级已有认领单位", code="already_claimed")}
+        ) from None
+    audit.record(
+        actor, "claim.create", claim, after=audit.snapshot(claim, CLAIM_FIELDS), organization=organization
+    )
     return claim
 
 
@@ -99,8 +115,13 @@ def claim_items(actor, item_ids: list[int], organization: Organization) -> list[
             claims.append(create_claim(actor, item, organization))
         except ValidationError as exc:
             message = "；".join(exc.messages)
-            raise ValidationError({"items": ValidationError(f"{item.code} {item.name}：{message}",
-                                                            code=exc.error_dict["organization"][0].code)}) from None
+            raise ValidationError(
+                {
+                    "items": ValidationError(
+                        f"{item.code} {item.name}：{message}", code=exc.error_dict["organization"][0].code
+                    )
+                }
+            ) from None
     return claims
 
 
@@ -108,18 +129,27 @@ def claim_items(actor, item_ids: list[int], organization: Organization) -> list[
 def withdraw_claim(actor, claim_id: int) -> None:
     """撤回认领. Refused while open cases, inspections or incidents rely on the item: the body
     answering for them would be gone."""
-    claim = Claim.objects.select_for_update().select_related("organization", "item").filter(pk=claim_id).first()
+    claim = (
+        Claim.objects.select_for_update().select_related("organization", "item").filter(pk=claim_id).first()
+    )
     if claim is None:
         raise NotFound()
     access.require(actor, "catalog.claim", claim.organization)
     in_use = open_reference_count(claim.item_id)
     if in_use and claim.level == rules.DISTRICT_LEVEL:
-        raise DomainError("item_in_use", f"该事项仍被 {in_use} 件未办结的案件或其他业务引用，办结后才能撤回认领",
-                          "claim")
+        raise DomainError(
+            "item_in_use", f"该事项仍被 {in_use} 件未办结的案件或其他业务引用，办结后才能撤回认领", "claim"
+        )
     before = audit.snapshot(claim, CLAIM_FIELDS)
     claim.delete()
-    audit.record(actor, "claim.withdraw", object_type="catalog.Claim", object_id=claim_id, before=before,
-                 organization=claim.organization)
+    audit.record(
+        actor,
+        "claim.withdraw",
+        object_type="catalog.Claim",
+        object_id=claim_id,
+        before=before,
+        organization=claim.organization,
+    )
 
 
 def _chooser_region(actor, region: Region | None) -> Region:
@@ -130,14 +160,19 @@ def _chooser_region(actor, region: Region | None) -> Region:
         return region
     message = access.why_not(actor, "catalog.choose", region or own)
     if message is not None or own is None or not own.is_township:
-        raise PermissionDenied(message or "只有乡镇（街道）领导可以为本乡镇（街道）选择自选事项", code="not_township_leader")
+        raise PermissionDenied(
+            message or "只有乡镇（街道）领导可以为本乡镇（街道）选择自选事项", code="not_township_leader"
+        )
     return own
 
 
 def township_team(region: Region) -> Organization | None:
     """The township's own enforcement team (乡镇（街道）综合执法队)."""
-    return (Organization.objects.filter(region=region, kind=Organization.Kind.TOWNSHIP_TEAM, is_active=True)
-            .order_by("path").first())
+    return (
+        Organization.objects.filter(region=region, kind=Organization.Kind.TOWNSHIP_TEAM, is_active=True)
+        .order_by("path")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -152,10 +187,18 @@ def choose_optional_item(actor, item_id: int, region: Region | None = None) -> T
     if TownshipItemChoice.objects.filter(item=item, region=region).exists():
         raise ValidationError({"item": ValidationError(f"{region.name}已选择该事项", code="already_chosen")})
     choice = TownshipItemChoice.objects.create(item=item, region=region, chosen_by=services.person(actor))
-    audit.record(actor, "township_choice.add", choice, after={"region": region.pk, "item": item.pk, "code": item.code},
-                 legal_basis="行政处罚法第二十四条")
+    audit.record(
+        actor,
+        "township_choice.add",
+        choice,
+        after={"region": region.pk, "item": item.pk, "code": item.code},
+        legal_basis="行政处罚法第二十四条",
+    )
     team = township_team(region)
-    if team is not None and not Claim.objects.filter(item=item, level=rules.TOWNSHIP_LEVEL, region=region).exists():
+    if (
+        team is not None
+        and not Claim.objects.filter(item=item, level=rules.TOWNSHIP_LEVEL, region=region).exists()
+    ):
         create_claim(actor, item, team)
     return choice
 
@@ -178,5 +221,10 @@ def unchoose_optional_item(actor, item_id: int, region: Region | None = None) ->
         audit.record(actor, "claim.withdraw", object_type="catalog.Claim", object_id=pk, before=before)
     choice_pk = choice.pk
     choice.delete()
-    audit.record(actor, "township_choice.remove", object_type="catalog.TownshipItemChoice", object_id=choice_pk,
-                 before={"region": region.pk, "item": item.pk, "code": item.code})
+    audit.record(
+        actor,
+        "township_choice.remove",
+        object_type="catalog.TownshipItemChoice",
+        object_id=choice_pk,
+        before={"region": region.pk, "item": item.pk, "code": item.code},
+    )

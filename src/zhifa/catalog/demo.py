@@ -22,8 +22,12 @@ CATALOG_SINCE = dt.date(2019, 1, 1)
 
 def _before_transfer(row: dict, department: str) -> dict:
     """An item as it stood before the reform: kept by its department as a professional item."""
-    return {**row, "enforcing_body": rules.PROFESSIONAL, "township_library": rules.NONE,
-            "enforcing_department": department}
+    return {
+        **row,
+        "enforcing_body": rules.PROFESSIONAL,
+        "township_library": rules.NONE,
+        "enforcing_department": department,
+    }
 
 
 def load_demo_catalog(actor=None) -> services.LoadResult:
@@ -33,8 +37,12 @@ def load_demo_catalog(actor=None) -> services.LoadResult:
 
     transferred = {code: transfer for transfer in TRANSFERS for code in transfer["codes"]}
     fresh = not services.items_by_code(code for code in transferred)
-    rows = [_before_transfer(row, transferred[row["code"]]["from"]) if fresh and row["code"] in transferred else row
-            for row in ITEMS]
+    rows = [
+        _before_transfer(row, transferred[row["code"]]["from"])
+        if fresh and row["code"] in transferred
+        else row
+        for row in ITEMS
+    ]
     result = services.load_catalog(actor, DOMAINS, rows, day=CATALOG_SINCE)
     if fresh:
         for transfer in TRANSFERS:
@@ -50,9 +58,17 @@ def _transfer(actor, transfer: dict, rows: dict[str, dict]) -> CatalogRevision:
     if receiver is None:
         raise DomainError("receiver_not_found", f"找不到划入单位“{transfer['to']}”", "to")
     day = dt.date.fromisoformat(transfer["effective_on"])
-    revision = propose_revision(actor, {
-        "title": transfer["title"], "reason": "other", "document_number": transfer["document_number"],
-        "effective_on": day, "note": f"原实施单位：{transfer['from']}", "transfer_to": receiver,
-    }, [{"action": rules.CHANGE, "item_code": code, "content": rows[code]} for code in transfer["codes"]],
-        source="demo")
+    revision = propose_revision(
+        actor,
+        {
+            "title": transfer["title"],
+            "reason": "other",
+            "document_number": transfer["document_number"],
+            "effective_on": day,
+            "note": f"原实施单位：{transfer['from']}",
+            "transfer_to": receiver,
+        },
+        [{"action": rules.CHANGE, "item_code": code, "content": rows[code]} for code in transfer["codes"]],
+        source="demo",
+    )
     return approve_revision(actor, revision.pk, today=day)

@@ -36,9 +36,19 @@ TRANSFERS: list[dict] = _data.get("transfers", [])
 
 KINDS = ("penalty", "inspection", "compulsory_measure")
 PENALTY_TYPES = (
-    "warning", "circulated_criticism", "fine", "confiscate_illegal_gains", "confiscate_illegal_property",
-    "suspend_license", "lower_qualification", "revoke_license", "restrict_production", "order_suspension",
-    "order_closure", "restrict_practice", "other",
+    "warning",
+    "circulated_criticism",
+    "fine",
+    "confiscate_illegal_gains",
+    "confiscate_illegal_property",
+    "suspend_license",
+    "lower_qualification",
+    "revoke_license",
+    "restrict_production",
+    "order_suspension",
+    "order_closure",
+    "restrict_practice",
+    "other",
 )
 ENFORCING_BODIES = ("comprehensive", "professional", "township")
 TOWNSHIP_LIBRARIES = ("base", "optional", "none")

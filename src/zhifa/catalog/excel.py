@@ -88,11 +88,21 @@ PENALTY_LABELS = {k: v for k, v in PENALTY_SHORT.items() if k != "detention"}
 
 #: The validator's codes as the file report names them (the template's documentation uses these).
 EXCEL_CODES = {
-    "invalid_code": "bad_code", "domain_not_found": "unknown_domain", "invalid_penalty_type": "unknown_penalty_type",
-    "invalid_amount": "not_a_number", "fine_negative": "negative_amount", "fine_range_reversed": "min_greater_than_max",
-    "invalid_boolean": "bad_flag", "legal_basis_required": "required", "duplicate_in_file": "duplicate_code",
+    "invalid_code": "bad_code",
+    "domain_not_found": "unknown_domain",
+    "invalid_penalty_type": "unknown_penalty_type",
+    "invalid_amount": "not_a_number",
+    "fine_negative": "negative_amount",
+    "fine_range_reversed": "min_greater_than_max",
+    "invalid_boolean": "bad_flag",
+    "legal_basis_required": "required",
+    "duplicate_in_file": "duplicate_code",
 }
-CHOICE_CODES = {"kind": "unknown_kind", "enforcing_body": "unknown_body", "township_library": "unknown_library"}
+CHOICE_CODES = {
+    "kind": "unknown_kind",
+    "enforcing_body": "unknown_body",
+    "township_library": "unknown_library",
+}
 
 _LINES = re.compile(r"\r\n|\r|\n")
 
@@ -115,6 +125,7 @@ def format_legal_basis(basis: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Parsing
 # ---------------------------------------------------------------------------------------------
+
 
 def excel_error(error: dict) -> dict:
     """A validator error with the Chinese header as column and the file report's code."""
@@ -174,8 +185,14 @@ def parse_sheet(file: str | Path | bytes | IO[bytes], *, domains: Iterable[str] 
             if row is None:
                 continue
             if row["code"] in seen:
-                result.errors.append({"row": number, "column": COLUMNS["code"], "code": "duplicate_code",
-                                      "message": f"事项编码 {row['code']} 与第 {seen[row['code']]} 行重复"})
+                result.errors.append(
+                    {
+                        "row": number,
+                        "column": COLUMNS["code"],
+                        "code": "duplicate_code",
+                        "message": f"事项编码 {row['code']} 与第 {seen[row['code']]} 行重复",
+                    }
+                )
                 continue
             seen[row["code"]] = number
             result.rows.append((number, row))
@@ -218,10 +235,20 @@ def _parse_row(cells: dict[str, Any], number: int, lookups: Lookups, errors: lis
     extra = []
     bases, basis_error = validation.parse_bases(row["legal_bases"])
     if not basis_error and bases:
-        texts = [t.strip() for t in _LINES.split(text(cells.get("basis_texts")))] if text(cells.get("basis_texts")) else []
+        texts = (
+            [t.strip() for t in _LINES.split(text(cells.get("basis_texts")))]
+            if text(cells.get("basis_texts"))
+            else []
+        )
         if len(texts) > len(bases):
-            extra.append({"row": number, "column": OPTIONAL_COLUMNS["basis_texts"], "code": "basis_texts_mismatch",
-                          "message": f"依据摘要有 {len(texts)} 行，多于实施依据的 {len(bases)} 条"})
+            extra.append(
+                {
+                    "row": number,
+                    "column": OPTIONAL_COLUMNS["basis_texts"],
+                    "code": "basis_texts_mismatch",
+                    "message": f"依据摘要有 {len(texts)} 行，多于实施依据的 {len(bases)} 条",
+                }
+            )
         for basis, basis_text in zip(bases, texts, strict=False):
             basis["text"] = basis_text
         row["legal_bases"] = bases
@@ -233,8 +260,9 @@ def _parse_row(cells: dict[str, Any], number: int, lookups: Lookups, errors: lis
     return clean.as_item()
 
 
-def parse_workbook(file: str | Path | bytes | IO[bytes], *, domains: Iterable[str] | None = None
-                   ) -> tuple[list[dict], list[dict]]:
+def parse_workbook(
+    file: str | Path | bytes | IO[bytes], *, domains: Iterable[str] | None = None
+) -> tuple[list[dict], list[dict]]:
     """Read an .xlsx in the template's format.
 
     Returns ``(rows, errors)``: ``rows`` in the format of the demo data (only the rows without
@@ -250,8 +278,17 @@ def parse_workbook(file: str | Path | bytes | IO[bytes], *, domains: Iterable[st
 # Export
 # ---------------------------------------------------------------------------------------------
 
-_WIDTHS = {"事项编码": 16, "事项名称": 48, "实施依据": 48, "处罚种类": 24, "罚款说明": 36, "监管主体": 26,
-           "关键词": 30, "依据摘要": 60, "检查要点": 48}
+_WIDTHS = {
+    "事项编码": 16,
+    "事项名称": 48,
+    "实施依据": 48,
+    "处罚种类": 24,
+    "罚款说明": 36,
+    "监管主体": 26,
+    "关键词": 30,
+    "依据摘要": 60,
+    "检查要点": 48,
+}
 
 
 def _cell_amount(value: str | None) -> int | Decimal | None:
@@ -333,6 +370,7 @@ def sheet_column_letter(index: int) -> str:
 # Import into the database
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ImportResult:
     """Counts of an import; ``errors`` lists every error of the file (nothing was written then)."""
@@ -361,7 +399,9 @@ def sort_errors(errors: list[dict]) -> list[dict]:
     return sorted(errors, key=lambda e: (e["row"] or 0, order.get(e["column"], len(order))))
 
 
-def check_parsed(actor, parsed: ParsedSheet, lookups: Lookups | None = None) -> tuple[list[dict], list[str], list[str]]:
+def check_parsed(
+    actor, parsed: ParsedSheet, lookups: Lookups | None = None
+) -> tuple[list[dict], list[str], list[str]]:
     """Every error of a parsed file, the database's checks of the rows that parsed included, and
     the codes it would create and update. Writes nothing. Anyone who may propose a revision may check."""
     from . import services
@@ -373,10 +413,16 @@ def check_parsed(actor, parsed: ParsedSheet, lookups: Lookups | None = None) -> 
     errors += services.database_errors(rows, cleaned, 0)
     all_errors = sort_errors(parsed.errors + [_relabel(e, numbers) for e in errors])
     existing = set(services.items_by_code(c.code for c in cleaned))
-    return all_errors, [c.code for c in cleaned if c.code not in existing], [c.code for c in cleaned if c.code in existing]
+    return (
+        all_errors,
+        [c.code for c in cleaned if c.code not in existing],
+        [c.code for c in cleaned if c.code in existing],
+    )
 
 
-def import_parsed(actor, parsed: ParsedSheet, *, dry_run: bool, publish: bool = False, lookups=None) -> ImportResult:
+def import_parsed(
+    actor, parsed: ParsedSheet, *, dry_run: bool, publish: bool = False, lookups=None
+) -> ImportResult:
     """Check parsed rows against the database and, unless this is a dry run or anything is
     wrong anywhere in the file, write them all in one transaction (``services.import_items``)."""
     from django.db import transaction
@@ -386,7 +432,9 @@ def import_parsed(actor, parsed: ParsedSheet, *, dry_run: bool, publish: bool = 
     lookups = lookups or Lookups.load()
     numbers = [number for number, _ in parsed.rows]
     rows = [row for _, row in parsed.rows]
-    result = ImportResult(dry_run=dry_run, rows=len(rows) + len({e["row"] for e in parsed.errors if (e["row"] or 0) >= 2}))
+    result = ImportResult(
+        dry_run=dry_run, rows=len(rows) + len({e["row"] for e in parsed.errors if (e["row"] or 0) >= 2})
+    )
     if parsed.errors or dry_run:
         # Report every error of the file at once: the database checks of the rows that parsed too.
         check = services.import_items(actor, rows, dry_run=True, first_row=0, lookups=lookups)
@@ -395,14 +443,22 @@ def import_parsed(actor, parsed: ParsedSheet, *, dry_run: bool, publish: bool = 
             result.created, result.updated = len(check.created), len(check.updated)
         return result
     with transaction.atomic():
-        written = services.import_items(actor, rows, dry_run=False, first_row=0, publish=publish, lookups=lookups)
+        written = services.import_items(
+            actor, rows, dry_run=False, first_row=0, publish=publish, lookups=lookups
+        )
     result.errors = sort_errors([_relabel(e, numbers) for e in written.errors])
     if not result.errors:
-        result.created, result.updated, result.unchanged = len(written.created), len(written.updated), len(written.unchanged)
+        result.created, result.updated, result.unchanged = (
+            len(written.created),
+            len(written.updated),
+            len(written.unchanged),
+        )
     return result
 
 
-def import_items(actor, file: str | Path | bytes | IO[bytes], *, dry_run: bool, publish: bool = False) -> ImportResult:
+def import_items(
+    actor, file: str | Path | bytes | IO[bytes], *, dry_run: bool, publish: bool = False
+) -> ImportResult:
     """Import an .xlsx into the catalog straight away (the 执法指导办; a department's administrator
     submits a file as a revision instead, ``imports``).
 

@@ -22,16 +22,28 @@ class ItemFilterForm(forms.Form):
 
     q = forms.CharField(label="关键词", max_length=100, required=False)
     list = forms.ChoiceField(label="清单", choices=list(LIST_LABELS.items()), required=False)
-    region = forms.ModelChoiceField(label="乡镇（街道）", queryset=Region.objects.none(), required=False,
-                                    empty_label="请选择乡镇（街道）")
-    domain = forms.ModelChoiceField(label="执法领域", queryset=Domain.objects.all(), required=False,
-                                    to_field_name="code", empty_label="全部领域")
+    region = forms.ModelChoiceField(
+        label="乡镇（街道）", queryset=Region.objects.none(), required=False, empty_label="请选择乡镇（街道）"
+    )
+    domain = forms.ModelChoiceField(
+        label="执法领域",
+        queryset=Domain.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label="全部领域",
+    )
     kind = forms.ChoiceField(label="事项类别", choices=_with_all(rules.KIND_LABELS), required=False)
-    enforcing_body = forms.ChoiceField(label="实施主体", choices=_with_all(rules.ENFORCING_BODY_LABELS), required=False)
+    enforcing_body = forms.ChoiceField(
+        label="实施主体", choices=_with_all(rules.ENFORCING_BODY_LABELS), required=False
+    )
     high_three = forms.ChoiceField(label="三高事项", choices=YES_NO, required=False)
     key_supervision = forms.ChoiceField(label="重点监管", choices=YES_NO, required=False)
-    township_library = forms.ChoiceField(label="乡镇事项库", choices=_with_all(rules.TOWNSHIP_LIBRARY_LABELS), required=False)
-    status = forms.ChoiceField(label="状态", choices=[("", "有效"), (rules.REPEALED, "已废止"), ("all", "全部")], required=False)
+    township_library = forms.ChoiceField(
+        label="乡镇事项库", choices=_with_all(rules.TOWNSHIP_LIBRARY_LABELS), required=False
+    )
+    status = forms.ChoiceField(
+        label="状态", choices=[("", "有效"), (rules.REPEALED, "已废止"), ("all", "全部")], required=False
+    )
 
     def __init__(self, data, townships):
         super().__init__(data)
@@ -72,24 +84,38 @@ class ItemForm(forms.Form):
     name = forms.CharField(label="事项名称", max_length=300)
     kind = forms.ChoiceField(label="事项类别", choices=list(rules.KIND_LABELS.items()))
     domain = forms.ChoiceField(label="执法领域")
-    legal_bases = forms.CharField(label="实施依据", widget=forms.Textarea(attrs={"rows": 3}),
-                                  help_text="每行一条，如：《中华人民共和国城乡规划法》第六十四条：条文摘录（摘录可不填）")
-    penalty_types = forms.MultipleChoiceField(label="处罚种类", required=False, widget=forms.CheckboxSelectMultiple,
-                                              choices=[(k, v) for k, v in rules.PENALTY_TYPE_LABELS.items()])
+    legal_bases = forms.CharField(
+        label="实施依据",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一条，如：《中华人民共和国城乡规划法》第六十四条：条文摘录（摘录可不填）",
+    )
+    penalty_types = forms.MultipleChoiceField(
+        label="处罚种类",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(k, v) for k, v in rules.PENALTY_TYPE_LABELS.items()],
+    )
     fine_min = forms.CharField(label="罚款下限（元）", required=False, max_length=20)
     fine_max = forms.CharField(label="罚款上限（元）", required=False, max_length=20)
     fine_note = forms.CharField(label="罚款幅度说明", required=False, max_length=300)
     regulator = forms.ChoiceField(label="监管主体", required=False)
-    enforcing_body = forms.ChoiceField(label="实施主体类别", choices=list(rules.ENFORCING_BODY_LABELS.items()))
-    township_library = forms.ChoiceField(label="乡镇事项库", choices=list(rules.TOWNSHIP_LIBRARY_LABELS.items()),
-                                         initial=rules.NONE)
+    enforcing_body = forms.ChoiceField(
+        label="实施主体类别", choices=list(rules.ENFORCING_BODY_LABELS.items())
+    )
+    township_library = forms.ChoiceField(
+        label="乡镇事项库", choices=list(rules.TOWNSHIP_LIBRARY_LABELS.items()), initial=rules.NONE
+    )
     high_frequency = forms.BooleanField(label="高频", required=False)
     high_demand = forms.BooleanField(label="高需", required=False)
     high_comprehensiveness = forms.BooleanField(label="高综合", required=False)
     key_supervision = forms.BooleanField(label="列入重点监管清单", required=False)
     keywords = forms.CharField(label="检索关键词", required=False, max_length=2000)
-    checklist = forms.CharField(label="检查要点（行政检查事项）", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                help_text="每行一条")
+    checklist = forms.CharField(
+        label="检查要点（行政检查事项）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一条",
+    )
 
     def __init__(self, *args, domains, regulators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,11 +125,21 @@ class ItemForm(forms.Form):
     @staticmethod
     def initial_from(content: dict) -> dict:
         """The form's initial values from an item's content (``services.item_content``)."""
-        bases = "\n".join(f"《{b['law']}》{b['article']}{b['clause']}" + (f"：{b['text']}" if b.get("text") else "")
-                          for b in content.get("legal_bases") or [])
-        checklist = "\n".join(c["text"] if isinstance(c, dict) else str(c) for c in content.get("checklist") or [])
-        return {**content, "legal_bases": bases, "checklist": checklist, "regulator": content.get("regulator") or "",
-                "fine_min": content.get("fine_min") or "", "fine_max": content.get("fine_max") or ""}
+        bases = "\n".join(
+            f"《{b['law']}》{b['article']}{b['clause']}" + (f"：{b['text']}" if b.get("text") else "")
+            for b in content.get("legal_bases") or []
+        )
+        checklist = "\n".join(
+            c["text"] if isinstance(c, dict) else str(c) for c in content.get("checklist") or []
+        )
+        return {
+            **content,
+            "legal_bases": bases,
+            "checklist": checklist,
+            "regulator": content.get("regulator") or "",
+            "fine_min": content.get("fine_min") or "",
+            "fine_max": content.get("fine_max") or "",
+        }
 
     def row(self) -> dict:
         """The row to validate (call after ``is_valid``)."""
@@ -116,15 +152,26 @@ class ItemForm(forms.Form):
             basis, _, excerpt = line.partition("：")
             bases.append({"basis": basis.strip(), "text": excerpt.strip()})
         return {
-            "code": data["code"].strip(), "name": data["name"].strip(), "kind": data["kind"], "domain": data["domain"],
-            "legal_bases": [_basis(b) for b in bases], "penalty_types": data.get("penalty_types") or [],
-            "fine_min": data.get("fine_min") or None, "fine_max": data.get("fine_max") or None,
-            "fine_note": data.get("fine_note") or "", "regulator": data.get("regulator") or None,
-            "enforcing_body": data["enforcing_body"], "township_library": data["township_library"],
-            **{flag: bool(data.get(flag)) for flag in ("high_frequency", "high_demand", "high_comprehensiveness",
-                                                      "key_supervision")},
+            "code": data["code"].strip(),
+            "name": data["name"].strip(),
+            "kind": data["kind"],
+            "domain": data["domain"],
+            "legal_bases": [_basis(b) for b in bases],
+            "penalty_types": data.get("penalty_types") or [],
+            "fine_min": data.get("fine_min") or None,
+            "fine_max": data.get("fine_max") or None,
+            "fine_note": data.get("fine_note") or "",
+            "regulator": data.get("regulator") or None,
+            "enforcing_body": data["enforcing_body"],
+            "township_library": data["township_library"],
+            **{
+                flag: bool(data.get(flag))
+                for flag in ("high_frequency", "high_demand", "high_comprehensiveness", "key_supervision")
+            },
             "keywords": data.get("keywords") or "",
-            "checklist": [line.strip() for line in (data.get("checklist") or "").splitlines() if line.strip()],
+            "checklist": [
+                line.strip() for line in (data.get("checklist") or "").splitlines() if line.strip()
+            ],
         }
 
     def add_row_errors(self, errors: list[dict]) -> None:
@@ -147,14 +194,21 @@ class RevisionForm(forms.Form):
 
     title = forms.CharField(label="调整标题", max_length=200)
     reason = forms.ChoiceField(label="调整原因", choices=list(rules.REVISION_REASON_LABELS.items()))
-    law = forms.CharField(label="相关法律法规", max_length=200, required=False,
-                          help_text="因法律法规制定、修改、废止而调整的，须写明")
+    law = forms.CharField(
+        label="相关法律法规",
+        max_length=200,
+        required=False,
+        help_text="因法律法规制定、修改、废止而调整的，须写明",
+    )
     document_number = forms.CharField(label="文号", max_length=100, required=False)
     effective_on = forms.DateField(label="生效日期", widget=DateInput)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def revision_data(self) -> dict:
-        return {k: self.cleaned_data.get(k) for k in ("title", "reason", "law", "document_number", "effective_on", "note")}
+        return {
+            k: self.cleaned_data.get(k)
+            for k in ("title", "reason", "law", "document_number", "effective_on", "note")
+        }
 
 
 class ImportUploadForm(forms.Form):
@@ -162,14 +216,24 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportCommitForm(RevisionForm):
-    mode = forms.ChoiceField(label="导入方式", initial="revision", widget=forms.RadioSelect,
-                             choices=[("revision", "提交执法指导办审核，审核通过后按生效日期发布"),
-                                      ("direct", "直接导入并公示（执法指导办）")])
+    mode = forms.ChoiceField(
+        label="导入方式",
+        initial="revision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("revision", "提交执法指导办审核，审核通过后按生效日期发布"),
+            ("direct", "直接导入并公示（执法指导办）"),
+        ],
+    )
 
 
 class ReviewForm(forms.Form):
-    effective_on = forms.DateField(label="生效日期", widget=DateInput, required=False,
-                                   help_text="不改则按提出时的生效日期；到期即生效并公示")
+    effective_on = forms.DateField(
+        label="生效日期",
+        widget=DateInput,
+        required=False,
+        help_text="不改则按提出时的生效日期；到期即生效并公示",
+    )
 
 
 class RejectForm(forms.Form):

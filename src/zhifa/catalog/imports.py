@@ -50,12 +50,29 @@ def check_file(actor, upload) -> CatalogImport:
     errors, new, changed = excel.check_parsed(actor, parsed, lookups)
     rows = len(parsed.rows) + len({e["row"] for e in parsed.errors if (e["row"] or 0) >= 2})
     check = CatalogImport.objects.create(
-        file_name=name, sha256=hashlib.sha256(data).hexdigest(), rows=[] if errors else [r for _, r in parsed.rows],
-        errors=errors, row_count=rows, new_codes=new, changed_codes=changed, uploaded_by=services.person(actor),
-        organization=getattr(actor, "organization", None))
-    audit.record(actor, "catalog.import_check", check, after={
-        "file_name": name, "sha256": check.sha256, "rows": rows, "errors": len(errors), "new": len(new),
-        "changed": len(changed)})
+        file_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        rows=[] if errors else [r for _, r in parsed.rows],
+        errors=errors,
+        row_count=rows,
+        new_codes=new,
+        changed_codes=changed,
+        uploaded_by=services.person(actor),
+        organization=getattr(actor, "organization", None),
+    )
+    audit.record(
+        actor,
+        "catalog.import_check",
+        check,
+        after={
+            "file_name": name,
+            "sha256": check.sha256,
+            "rows": rows,
+            "errors": len(errors),
+            "new": len(new),
+            "changed": len(changed),
+        },
+    )
     return check
 
 
@@ -63,12 +80,18 @@ def _changes(rows: list[dict]) -> list[dict[str, Any]]:
     """Revision changes for the rows that differ from the catalog today."""
     cleaned, errors = clean_rows(rows, Lookups.load(), 2)
     if errors:
-        raise DomainError("import_invalid", f"文件已与清单现状不符：第 {errors[0]['row']} 行 {errors[0]['message']}")
+        raise DomainError(
+            "import_invalid", f"文件已与清单现状不符：第 {errors[0]['row']} 行 {errors[0]['message']}"
+        )
     existing = services.items_by_code(c.code for c in cleaned)
     changes = []
     for clean, row in zip(cleaned, rows, strict=True):
         item = existing.get(clean.code)
-        if item is not None and item.status == rules.IN_FORCE and services.item_content(item) == clean.content:
+        if (
+            item is not None
+            and item.status == rules.IN_FORCE
+            and services.item_content(item) == clean.content
+        ):
             continue
         action = rules.CHANGE if item is not None and item.status == rules.IN_FORCE else rules.ADD
         changes.append({"action": action, "item_code": clean.code, "content": row})
@@ -76,7 +99,9 @@ def _changes(rows: list[dict]) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def commit_file(actor, import_id: int, *, mode: str = REVISION, revision: dict[str, Any] | None = None) -> CatalogImport:
+def commit_file(
+    actor, import_id: int, *, mode: str = REVISION, revision: dict[str, Any] | None = None
+) -> CatalogImport:
     """Commit a clean, checked file: as a revision for review (``mode="revision"``, with the
     revision's title, reason, law, document number and effective date), or straight into the
     catalog and published (``mode="direct"``, the 执法指导办 only). All rows or none."""
@@ -84,12 +109,20 @@ def commit_file(actor, import_id: int, *, mode: str = REVISION, revision: dict[s
     if check.state != CatalogImport.PREVIEWED:
         raise DomainError("import_not_pending", "该文件已处理，请重新上传", "import")
     if check.errors:
-        raise DomainError("import_has_errors", f"文件有 {len(check.errors)} 处错误，请改正后重新上传，未导入任何事项", "file")
+        raise DomainError(
+            "import_has_errors",
+            f"文件有 {len(check.errors)} 处错误，请改正后重新上传，未导入任何事项",
+            "file",
+        )
     if mode == DIRECT:
         services.require_manager(actor)
         result = services.save_item_rows(actor, check.rows, publish=True)
         check.revision = None
-        outcome = {"created": len(result.created), "updated": len(result.updated), "unchanged": len(result.unchanged)}
+        outcome = {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": len(result.unchanged),
+        }
     elif mode == REVISION:
         changes = _changes(check.rows)
         if not changes:
@@ -100,5 +133,7 @@ def commit_file(actor, import_id: int, *, mode: str = REVISION, revision: dict[s
         raise DomainError("invalid_mode", "导入方式应为“提交审核”或“直接导入”", "mode")
     check.state, check.committed_at = CatalogImport.COMMITTED, timezone.now()
     check.save(update_fields=["state", "committed_at", "revision"])
-    audit.record(actor, "catalog.import_commit", check, after={"mode": mode, "sha256": check.sha256, **outcome})
+    audit.record(
+        actor, "catalog.import_commit", check, after={"mode": mode, "sha256": check.sha256, **outcome}
+    )
     return check

@@ -39,8 +39,13 @@ def comprehensive_bureau() -> Organization | None:
     return bureaus.filter(name=COMPREHENSIVE_BUREAU_NAME).first() or bureaus.order_by("path").first()
 
 
-def default_claimants(item: EnforcementItem, bureau, teams: list[Organization], orgs: dict[str, Organization],
-                      enforcing_department: str | None) -> list[Organization]:
+def default_claimants(
+    item: EnforcementItem,
+    bureau,
+    teams: list[Organization],
+    orgs: dict[str, Organization],
+    enforcing_department: str | None,
+) -> list[Organization]:
     """Who claims an item of the loaded catalog: the comprehensive bureau for comprehensive
     items and the optional township items (which it keeps where no township chose them); the
     row's ``enforcing_department``, or else the regulating department, for professional items;
@@ -55,7 +60,9 @@ def default_claimants(item: EnforcementItem, bureau, teams: list[Organization], 
 
 
 @transaction.atomic
-def load_catalog(actor, domains: list[tuple[str, str]], items: list[dict], *, day: dt.date | None = None) -> LoadResult:
+def load_catalog(
+    actor, domains: list[tuple[str, str]], items: list[dict], *, day: dt.date | None = None
+) -> LoadResult:
     """Load a catalog in the demo data's format (``DOMAINS``, ``ITEMS``): domains, items
     (published and in force from ``day``), and their default claims. Re-running it changes only
     what differs. A regulator name not among the organisations is left empty, and the item shows
@@ -70,29 +77,54 @@ def load_catalog(actor, domains: list[tuple[str, str]], items: list[dict], *, da
     cleaned, errors = clean_rows(items, lookups, 1)
     if errors:
         result.items.errors = errors
-        raise DomainError("import_invalid", f"演示事项有 {len(errors)} 处错误：第 {errors[0]['row']} 条 "
-                          f"{errors[0]['column']}：{errors[0]['message']}", errors[0]["column"])
+        raise DomainError(
+            "import_invalid",
+            f"演示事项有 {len(errors)} 处错误：第 {errors[0]['row']} 条 "
+            f"{errors[0]['column']}：{errors[0]['message']}",
+            errors[0]["column"],
+        )
     services._save_clean_rows(actor, cleaned, day, publish=True, result=result.items)
     bureau = comprehensive_bureau()
-    teams = list(Organization.objects.filter(kind=Organization.Kind.TOWNSHIP_TEAM, is_active=True,
-                                             region__level__in=Region.TOWNSHIP_LEVELS).select_related("region"))
-    by_code = {item.code: item for item in EnforcementItem.objects.filter(code__in=[c.code for c in cleaned])
-               .select_related("regulator")}
+    teams = list(
+        Organization.objects.filter(
+            kind=Organization.Kind.TOWNSHIP_TEAM, is_active=True, region__level__in=Region.TOWNSHIP_LEVELS
+        ).select_related("region")
+    )
+    by_code = {
+        item.code: item
+        for item in EnforcementItem.objects.filter(code__in=[c.code for c in cleaned]).select_related(
+            "regulator"
+        )
+    }
 
     def place(item_id: int, level: str, region_id: int) -> tuple:
         return item_id, level, region_id if level == rules.TOWNSHIP_LEVEL else None
 
-    claimed = {place(c.item_id, c.level, c.region_id) for c in Claim.objects.filter(item__in=by_code.values())}
+    claimed = {
+        place(c.item_id, c.level, c.region_id) for c in Claim.objects.filter(item__in=by_code.values())
+    }
     for row in items:
         item = by_code[text(row["code"])]
-        for org in default_claimants(item, bureau, teams, lookups.organizations, row.get("enforcing_department")):
+        for org in default_claimants(
+            item, bureau, teams, lookups.organizations, row.get("enforcing_department")
+        ):
             key = place(item.pk, rules.claim_level(org.region.is_township), org.region_id)
             if key not in claimed:  # an existing claim, whoever holds it, is left alone
                 create_claim(actor, item, org)
                 claimed.add(key)
                 result.claims += 1
-    audit.record(actor, "catalog.load", object_type="catalog", object_id="catalog",
-                 after={"domains": len(domains), "items": len(items), "created": len(result.items.created),
-                        "updated": len(result.items.updated), "claims": result.claims})
+    audit.record(
+        actor,
+        "catalog.load",
+        object_type="catalog",
+        object_id="catalog",
+        after={
+            "domains": len(domains),
+            "items": len(items),
+            "created": len(result.items.created),
+            "updated": len(result.items.updated),
+            "claims": result.claims,
+        },
+    )
     services.bump_version()
     return result

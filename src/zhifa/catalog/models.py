@@ -50,21 +50,36 @@ class EnforcementItem(models.Model):
     code = models.CharField("事项编码", max_length=40, unique=True, help_text="省权力事项库编码")
     name = models.CharField("事项名称", max_length=300)
     kind = models.CharField("事项类别", max_length=30, choices=_choices(rules.KIND_LABELS))
-    domain = models.ForeignKey(Domain, verbose_name="执法领域", on_delete=models.PROTECT, related_name="items")
+    domain = models.ForeignKey(
+        Domain, verbose_name="执法领域", on_delete=models.PROTECT, related_name="items"
+    )
     penalty_types = models.JSONField("处罚种类", default=list, blank=True, help_text="行政处罚法第九条")
     fine_min = models.DecimalField("罚款下限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     fine_max = models.DecimalField("罚款上限（元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_note = models.CharField("罚款幅度说明", max_length=300, blank=True, help_text="如“建设工程造价5%以上10%以下”")
-    regulator = models.ForeignKey(Organization, verbose_name="监管主体", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="regulated_items")
-    enforcing_body = models.CharField("实施主体类别", max_length=20, choices=_choices(rules.ENFORCING_BODY_LABELS))
+    fine_note = models.CharField(
+        "罚款幅度说明", max_length=300, blank=True, help_text="如“建设工程造价5%以上10%以下”"
+    )
+    regulator = models.ForeignKey(
+        Organization,
+        verbose_name="监管主体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="regulated_items",
+    )
+    enforcing_body = models.CharField(
+        "实施主体类别", max_length=20, choices=_choices(rules.ENFORCING_BODY_LABELS)
+    )
     high_frequency = models.BooleanField("高频", default=False)
     high_demand = models.BooleanField("高需", default=False)
     high_comprehensiveness = models.BooleanField("高综合", default=False)
     key_supervision = models.BooleanField("重点监管", default=False)
-    township_library = models.CharField("乡镇事项库", max_length=10, choices=_choices(rules.TOWNSHIP_LIBRARY_LABELS),
-                                        default=rules.NONE)
-    status = models.CharField("状态", max_length=10, choices=_choices(rules.STATUS_LABELS), default=rules.IN_FORCE)
+    township_library = models.CharField(
+        "乡镇事项库", max_length=10, choices=_choices(rules.TOWNSHIP_LIBRARY_LABELS), default=rules.NONE
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=_choices(rules.STATUS_LABELS), default=rules.IN_FORCE
+    )
     effective_from = models.DateField("生效日期", null=True, blank=True)
     effective_to = models.DateField("失效日期", null=True, blank=True, help_text="最后有效的一天")
     published_on = models.DateField("公示日期", null=True, blank=True)
@@ -86,14 +101,25 @@ class EnforcementItem(models.Model):
             models.Index(fields=["status", "township_library"], name="item_status_library"),
             models.Index(fields=["status", "regulator"], name="item_status_regulator"),
             models.Index(fields=["status"], condition=Q(key_supervision=True), name="item_key_supervision"),
-            models.Index(fields=["status"], name="item_high_three",
-                         condition=Q(high_frequency=True) | Q(high_demand=True) | Q(high_comprehensiveness=True)),
+            models.Index(
+                fields=["status"],
+                name="item_high_three",
+                condition=Q(high_frequency=True) | Q(high_demand=True) | Q(high_comprehensiveness=True),
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(fine_min__isnull=True) | Q(fine_max__isnull=True) | Q(fine_min__lte=F("fine_max")),
-                                   name="item_fine_range_ordered"),
-            models.CheckConstraint(condition=Q(effective_from__isnull=True) | Q(effective_to__isnull=True)
-                                   | Q(effective_to__gte=F("effective_from")), name="item_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(fine_min__isnull=True)
+                | Q(fine_max__isnull=True)
+                | Q(fine_min__lte=F("fine_max")),
+                name="item_fine_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_from__isnull=True)
+                | Q(effective_to__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="item_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,9 +179,15 @@ class ChecklistEntry(models.Model):
 class TownshipItemChoice(models.Model):
     """An optional item (自选库) a township chose to exercise."""
 
-    region = models.ForeignKey(Region, verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="item_choices")
-    item = models.ForeignKey(EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="township_choices")
-    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="item_choices"
+    )
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="township_choices"
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     chosen_at = models.DateTimeField("选择时间", auto_now_add=True)
 
     class Meta:
@@ -172,12 +204,23 @@ class Claim(models.Model):
     """认领: an enforcement body accepts responsibility for an item. One claim per item at
     district level; one per item and township at township level. The database enforces it."""
 
-    item = models.ForeignKey(EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="claims")
-    organization = models.ForeignKey(Organization, verbose_name="认领单位", on_delete=models.PROTECT, related_name="claims")
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="claims"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="认领单位", on_delete=models.PROTECT, related_name="claims"
+    )
     level = models.CharField("层级", max_length=10, choices=_choices(rules.CLAIM_LEVEL_LABELS))
-    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, related_name="+",
-                               help_text="认领单位所在区划（区或乡镇）")
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey(
+        Region,
+        verbose_name="区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="认领单位所在区划（区或乡镇）",
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     claimed_at = models.DateTimeField("认领时间", auto_now_add=True)
 
     class Meta:
@@ -185,10 +228,18 @@ class Claim(models.Model):
         verbose_name = "认领"
         verbose_name_plural = "认领"
         constraints = [
-            models.UniqueConstraint(fields=["item"], condition=Q(level=rules.DISTRICT_LEVEL), name="claim_one_per_item_district",
-                                    violation_error_code="already_claimed"),
-            models.UniqueConstraint(fields=["item", "region"], condition=Q(level=rules.TOWNSHIP_LEVEL),
-                                    name="claim_one_per_item_township", violation_error_code="already_claimed"),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(level=rules.DISTRICT_LEVEL),
+                name="claim_one_per_item_district",
+                violation_error_code="already_claimed",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "region"],
+                condition=Q(level=rules.TOWNSHIP_LEVEL),
+                name="claim_one_per_item_township",
+                violation_error_code="already_claimed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,23 +256,39 @@ class CatalogRevision(models.Model):
     document_number = models.CharField("文号", max_length=100, blank=True)
     effective_on = models.DateField("生效日期")
     note = models.TextField("说明", blank=True)
-    state = models.CharField("状态", max_length=10, choices=_choices(rules.REVISION_STATE_LABELS), default=rules.DRAFT)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    state = models.CharField(
+        "状态", max_length=10, choices=_choices(rules.REVISION_STATE_LABELS), default=rules.DRAFT
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     applied_at = models.DateTimeField("生效处理时间", null=True, blank=True)
     apply_error = models.TextField("未能生效的原因", blank=True)
-    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="退回人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     rejected_at = models.DateTimeField("退回时间", null=True, blank=True)
     reject_reason = models.TextField("退回理由", blank=True)
     #: 划转: when set, applying the revision also moves the district claims of its changed items from
     #: their current holder to this body, recorded as ``ItemTransfer`` rows with the effective date.
-    transfer_to = models.ForeignKey(Organization, verbose_name="划转至", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    transfer_to = models.ForeignKey(
+        Organization, verbose_name="划转至", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-effective_on", "-pk"]
@@ -234,8 +301,16 @@ class CatalogRevision(models.Model):
 
     @property
     def legal_basis(self) -> str:
-        return "".join(part for part in (f"《{self.law}》" if self.law else "", f"（{self.document_number}）"
-                                         if self.document_number else "")) or self.get_reason_display()
+        return (
+            "".join(
+                part
+                for part in (
+                    f"《{self.law}》" if self.law else "",
+                    f"（{self.document_number}）" if self.document_number else "",
+                )
+            )
+            or self.get_reason_display()
+        )
 
 
 class RevisionChange(models.Model):
@@ -268,15 +343,19 @@ class ItemHistory(models.Model):
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止", null=True, blank=True)
     retired = models.BooleanField("因取消而结束", default=False)
-    revision = models.ForeignKey(CatalogRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey(
+        CatalogRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["code", "valid_from", "pk"]
         verbose_name = "事项历史版本"
         verbose_name_plural = "事项历史版本"
-        indexes = [models.Index(fields=["valid_from", "valid_to"], name="history_validity"),
-                   models.Index(fields=["item", "valid_to"], name="history_item_current")]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_to"], name="history_validity"),
+            models.Index(fields=["item", "valid_to"], name="history_item_current"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.valid_from}–{self.valid_to or ''}"
@@ -304,17 +383,35 @@ class ItemTransfer(models.Model):
     "1+5" reform). Cases and indicators on either side of the date are attributed through these
     rows (``selectors.holder_on``)."""
 
-    item = models.ForeignKey(EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="transfers")
-    from_organization = models.ForeignKey(Organization, verbose_name="原实施单位", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
-    to_organization = models.ForeignKey(Organization, verbose_name="划入单位", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="事项", on_delete=models.PROTECT, related_name="transfers"
+    )
+    from_organization = models.ForeignKey(
+        Organization,
+        verbose_name="原实施单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_organization = models.ForeignKey(
+        Organization, verbose_name="划入单位", on_delete=models.PROTECT, related_name="+"
+    )
     effective_on = models.DateField("划转生效日期")
-    previous_enforcing_body = models.CharField("原实施主体类别", max_length=20, blank=True,
-                                               choices=_choices(rules.ENFORCING_BODY_LABELS))
-    new_enforcing_body = models.CharField("划转后实施主体类别", max_length=20, blank=True,
-                                          choices=_choices(rules.ENFORCING_BODY_LABELS))
-    revision = models.ForeignKey(CatalogRevision, verbose_name="依据的调整", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="transfers")
+    previous_enforcing_body = models.CharField(
+        "原实施主体类别", max_length=20, blank=True, choices=_choices(rules.ENFORCING_BODY_LABELS)
+    )
+    new_enforcing_body = models.CharField(
+        "划转后实施主体类别", max_length=20, blank=True, choices=_choices(rules.ENFORCING_BODY_LABELS)
+    )
+    revision = models.ForeignKey(
+        CatalogRevision,
+        verbose_name="依据的调整",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -343,12 +440,25 @@ class CatalogImport(models.Model):
     new_codes = models.JSONField("新增事项编码", default=list)
     changed_codes = models.JSONField("调整事项编码", default=list)
     state = models.CharField("状态", max_length=12, choices=_choices(STATE_LABELS), default=PREVIEWED)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey(Organization, verbose_name="上传单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    revision = models.ForeignKey(CatalogRevision, verbose_name="生成的调整", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="上传单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revision = models.ForeignKey(
+        CatalogRevision,
+        verbose_name="生成的调整",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     committed_at = models.DateTimeField("确认时间", null=True, blank=True)
 

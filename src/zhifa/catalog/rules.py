@@ -15,10 +15,18 @@ from decimal import Decimal
 # ---- vocabularies (identifiers per shared/GLOSSARY.md; labels are what the UI shows) ----
 
 PENALTY, INSPECTION, COMPULSORY_MEASURE, COMPULSORY_EXECUTION, OTHER = (
-    "penalty", "inspection", "compulsory_measure", "compulsory_execution", "other")
+    "penalty",
+    "inspection",
+    "compulsory_measure",
+    "compulsory_execution",
+    "other",
+)
 KIND_LABELS = {
-    PENALTY: "行政处罚", INSPECTION: "行政检查", COMPULSORY_MEASURE: "行政强制措施",
-    COMPULSORY_EXECUTION: "行政强制执行", OTHER: "其他",
+    PENALTY: "行政处罚",
+    INSPECTION: "行政检查",
+    COMPULSORY_MEASURE: "行政强制措施",
+    COMPULSORY_EXECUTION: "行政强制执行",
+    OTHER: "其他",
 }
 
 #: 行政处罚法 art. 9: the kinds of administrative penalty (行政拘留 is for public security only).
@@ -40,7 +48,11 @@ PENALTY_TYPE_LABELS = {
 }
 
 COMPREHENSIVE, PROFESSIONAL, TOWNSHIP = "comprehensive", "professional", "township"
-ENFORCING_BODY_LABELS = {COMPREHENSIVE: "综合行政执法部门", PROFESSIONAL: "专业执法部门", TOWNSHIP: "乡镇（街道）"}
+ENFORCING_BODY_LABELS = {
+    COMPREHENSIVE: "综合行政执法部门",
+    PROFESSIONAL: "专业执法部门",
+    TOWNSHIP: "乡镇（街道）",
+}
 #: The comprehensive list (综合执法清单) holds what the comprehensive bureau and the townships exercise.
 COMPREHENSIVE_BODIES = (COMPREHENSIVE, TOWNSHIP)
 
@@ -82,6 +94,7 @@ def share(part: int, whole: int) -> Decimal:
 
 # ---- item content ----
 
+
 def library_refusal(enforcing_body: str, township_library: str) -> tuple[str, str] | None:
     """Items exercised by townships are exactly those of the township libraries: a base item is
     taken by every township, an optional one by the townships that choose it (行政处罚法 art. 24)."""
@@ -92,7 +105,9 @@ def library_refusal(enforcing_body: str, township_library: str) -> tuple[str, st
     return None
 
 
-def fine_refusal(fine_min: Decimal | None, fine_max: Decimal | None, penalty_types: list[str]) -> tuple[str, str, str] | None:
+def fine_refusal(
+    fine_min: Decimal | None, fine_max: Decimal | None, penalty_types: list[str]
+) -> tuple[str, str, str] | None:
     """(field, code, message) when the statutory fine range is inconsistent."""
     for field, value in (("fine_min", fine_min), ("fine_max", fine_max)):
         if value is not None and value < 0:
@@ -111,6 +126,7 @@ def dates_refusal(effective_from: dt.date | None, effective_to: dt.date | None) 
 
 
 # ---- claims (认领) ----
+
 
 def claim_level(region_is_township: bool) -> str:
     return TOWNSHIP_LEVEL if region_is_township else DISTRICT_LEVEL
@@ -133,11 +149,15 @@ CLAIMING_KINDS = {
 }
 
 
-def claim_refusal(*, enforcing_body: str, township_library: str, org_kind: str, level: str,
-                  on_township_list: bool) -> tuple[str, str] | None:
+def claim_refusal(
+    *, enforcing_body: str, township_library: str, org_kind: str, level: str, on_township_list: bool
+) -> tuple[str, str] | None:
     """(code, message) when this organisation may not claim this item at this level."""
     if org_kind not in CLAIMING_KINDS[enforcing_body]:
-        return "claimant_kind_mismatch", f"该事项由{ENFORCING_BODY_LABELS[enforcing_body]}实施，所选机构不能认领"
+        return (
+            "claimant_kind_mismatch",
+            f"该事项由{ENFORCING_BODY_LABELS[enforcing_body]}实施，所选机构不能认领",
+        )
     if level == TOWNSHIP_LEVEL and not on_township_list:
         return "not_on_township_list", "该事项不在本乡镇（街道）执法清单中（自选事项须先选择）"
     if level == DISTRICT_LEVEL and not needs_district_claim(enforcing_body, township_library):
@@ -146,6 +166,7 @@ def claim_refusal(*, enforcing_body: str, township_library: str, org_kind: str, 
 
 
 # ---- township choices ----
+
 
 def choice_refusal(enforcing_body: str, township_library: str, status: str) -> tuple[str, str] | None:
     """A township chooses only in-force items of the optional library."""
@@ -161,9 +182,16 @@ def choice_refusal(enforcing_body: str, township_library: str, status: str) -> t
 # ---- revisions (动态调整) ----
 
 DRAFT, APPROVED, APPLIED, REJECTED = "draft", "approved", "applied", "rejected"
-REVISION_STATE_LABELS = {DRAFT: "待审批", APPROVED: "已审批待生效", APPLIED: "已生效并公示", REJECTED: "已退回"}
+REVISION_STATE_LABELS = {
+    DRAFT: "待审批",
+    APPROVED: "已审批待生效",
+    APPLIED: "已生效并公示",
+    REJECTED: "已退回",
+}
 REVISION_REASON_LABELS = {
-    "law_made": "法律法规规章制定", "law_amended": "法律法规规章修改", "law_repealed": "法律法规规章废止",
+    "law_made": "法律法规规章制定",
+    "law_amended": "法律法规规章修改",
+    "law_repealed": "法律法规规章废止",
     "other": "其他",
 }
 ADD, CHANGE, RETIRE = "add", "change", "retire"
@@ -181,14 +209,26 @@ def in_use_message(count: int) -> str:
     return f"该事项仍被 {count} 件未办结的案件或其他业务引用，办结后才能取消"
 
 
-def change_refusals(old: dict, new: dict, *, open_references: int, township_choices: int) -> list[tuple[str, str]]:
+def change_refusals(
+    old: dict, new: dict, *, open_references: int, township_choices: int
+) -> list[tuple[str, str]]:
     """(code, message) for each way a change of an item would break what relies on it: open cases,
     inspections or incidents citing it (行政处罚法第三十八条: their legal basis must stay), and the
     townships that chose it as an optional item (行政处罚法第二十四条)."""
     refusals = []
     if open_references and old.get("kind") != new.get("kind"):
-        refusals.append(("item_in_use", f"该事项仍被 {open_references} 件未办结的案件或其他业务引用，不能改变事项类别"))
-    if township_choices and old.get("township_library") == OPTIONAL and new.get("township_library") != OPTIONAL:
-        refusals.append(("item_chosen_by_townships",
-                         f"已有 {township_choices} 个乡镇（街道）选择了该自选事项，须先由乡镇退回后才能移出自选库"))
+        refusals.append(
+            ("item_in_use", f"该事项仍被 {open_references} 件未办结的案件或其他业务引用，不能改变事项类别")
+        )
+    if (
+        township_choices
+        and old.get("township_library") == OPTIONAL
+        and new.get("township_library") != OPTIONAL
+    ):
+        refusals.append(
+            (
+                "item_chosen_by_townships",
+                f"已有 {township_choices} 个乡镇（街道）选择了该自选事项，须先由乡镇退回后才能移出自选库",
+            )
+        )
     return refusals

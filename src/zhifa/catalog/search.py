@@ -21,10 +21,41 @@ jieba.setLogLevel(logging.WARNING)
 #: query "占道经营" matches the item whose keywords say 占道经营 better than any item that
 #: merely mentions 经营.
 DOMAIN_WORDS = (
-    "占道经营", "店外经营", "出店经营", "流动摊贩", "违法建设", "违章建筑", "违章搭建", "乱搭乱建", "私搭乱建",
-    "违法用地", "非法占地", "渣土", "建筑垃圾", "油烟", "噪声扰民", "乱倒垃圾", "乱贴乱画", "户外广告",
-    "燃气", "瓶装燃气", "无证经营", "无照经营", "食品安全", "超限运输", "非法营运", "黑车", "露天焚烧",
-    "散装水泥", "共享单车", "毁绿", "损坏绿地", "河道采砂", "非法采砂", "生活垃圾分类", "违规排污",
+    "占道经营",
+    "店外经营",
+    "出店经营",
+    "流动摊贩",
+    "违法建设",
+    "违章建筑",
+    "违章搭建",
+    "乱搭乱建",
+    "私搭乱建",
+    "违法用地",
+    "非法占地",
+    "渣土",
+    "建筑垃圾",
+    "油烟",
+    "噪声扰民",
+    "乱倒垃圾",
+    "乱贴乱画",
+    "户外广告",
+    "燃气",
+    "瓶装燃气",
+    "无证经营",
+    "无照经营",
+    "食品安全",
+    "超限运输",
+    "非法营运",
+    "黑车",
+    "露天焚烧",
+    "散装水泥",
+    "共享单车",
+    "毁绿",
+    "损坏绿地",
+    "河道采砂",
+    "非法采砂",
+    "生活垃圾分类",
+    "违规排污",
 )
 STOP_WORDS = frozenset("的 对 和 或 与 及 等 在 了 是 其 之 于 以 为 有 由 将 被 从 向 按".split())
 
@@ -131,7 +162,9 @@ def item_index() -> tuple[TextIndex, frozenset[int]]:
         return _cache[1], _cache[2]
 
 
-def search_item_ids(query: str, limit: int = 10, *, include_repealed: bool = False) -> list[tuple[int, float]]:
+def search_item_ids(
+    query: str, limit: int = 10, *, include_repealed: bool = False
+) -> list[tuple[int, float]]:
     index, in_force = item_index()
     hits = index.search(query, k=len(index) if not include_repealed else limit)
     if not include_repealed:
@@ -139,7 +172,9 @@ def search_item_ids(query: str, limit: int = 10, *, include_repealed: bool = Fal
     return hits[:limit]
 
 
-def search_items(query: str, limit: int = 10, *, include_repealed: bool = False) -> list[tuple[object, float]]:
+def search_items(
+    query: str, limit: int = 10, *, include_repealed: bool = False
+) -> list[tuple[object, float]]:
     """Items best matching ``query`` as (item, score), best first."""
     from .models import EnforcementItem
 

@@ -72,16 +72,27 @@ def _township_regions() -> QuerySet[Region]:
 
 def missing_district_claim() -> Q:
     """The item needs a district claim (``rules.needs_district_claim``) and has none."""
-    return NEEDS_DISTRICT_CLAIM & ~Exists(Claim.objects.filter(item=OuterRef("pk"), level=rules.DISTRICT_LEVEL))
+    return NEEDS_DISTRICT_CLAIM & ~Exists(
+        Claim.objects.filter(item=OuterRef("pk"), level=rules.DISTRICT_LEVEL)
+    )
 
 
 def missing_township_claim() -> Q:
     """Some township has the item on its list (base item, or optional item it chose) without
     a township-level claim for it."""
-    claim_here = Claim.objects.filter(item=OuterRef(OuterRef("pk")), level=rules.TOWNSHIP_LEVEL, region=OuterRef("pk"))
+    claim_here = Claim.objects.filter(
+        item=OuterRef(OuterRef("pk")), level=rules.TOWNSHIP_LEVEL, region=OuterRef("pk")
+    )
     base_gap = Q(township_library=rules.BASE) & Exists(_township_regions().exclude(Exists(claim_here)))
-    chosen_gap = Exists(TownshipItemChoice.objects.filter(item=OuterRef("pk")).exclude(Exists(
-        Claim.objects.filter(item=OuterRef("item"), level=rules.TOWNSHIP_LEVEL, region=OuterRef("region")))))
+    chosen_gap = Exists(
+        TownshipItemChoice.objects.filter(item=OuterRef("pk")).exclude(
+            Exists(
+                Claim.objects.filter(
+                    item=OuterRef("item"), level=rules.TOWNSHIP_LEVEL, region=OuterRef("region")
+                )
+            )
+        )
+    )
     return base_gap | chosen_gap
 
 
@@ -90,6 +101,7 @@ def _bool(condition: Q) -> ExpressionWrapper:
 
 
 # ---- the lists ----
+
 
 def _items() -> QuerySet[EnforcementItem]:
     return EnforcementItem.objects.select_related("domain", "regulator")
@@ -131,7 +143,9 @@ def key_supervision_list() -> QuerySet[EnforcementItem]:
 
 def on_township_list(region_id: int) -> Q:
     return Q(township_library=rules.BASE) | Q(
-        township_library=rules.OPTIONAL, pk__in=TownshipItemChoice.objects.filter(region_id=region_id).values("item_id"))
+        township_library=rules.OPTIONAL,
+        pk__in=TownshipItemChoice.objects.filter(region_id=region_id).values("item_id"),
+    )
 
 
 def township_list(region: Region) -> QuerySet[EnforcementItem]:
@@ -139,10 +153,19 @@ def township_list(region: Region) -> QuerySet[EnforcementItem]:
     return master_catalog().filter(on_township_list(region.pk))
 
 
-def items(*, list_name: str = "master", region: Region | None = None, domain: str | None = None,
-          kind: str | None = None, enforcing_body: str | None = None, high_three: bool | None = None,
-          key_supervision: bool | None = None, township_library: str | None = None, status: str | None = None,
-          q: str | None = None) -> QuerySet[EnforcementItem]:
+def items(
+    *,
+    list_name: str = "master",
+    region: Region | None = None,
+    domain: str | None = None,
+    kind: str | None = None,
+    enforcing_body: str | None = None,
+    high_three: bool | None = None,
+    key_supervision: bool | None = None,
+    township_library: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> QuerySet[EnforcementItem]:
     """Items of a list with the filters of the item list page and the API. ``status`` is in
     force unless "repealed" or "all" is asked for; ``q`` keeps the search hits, best first."""
     qs = _items()
@@ -164,36 +187,64 @@ def items(*, list_name: str = "master", region: Region | None = None, domain: st
         qs = qs.filter(key_supervision=key_supervision)
     if township_library:
         qs = qs.filter(township_library=township_library)
-    qs = qs.prefetch_related(Prefetch("claims", queryset=Claim.objects.select_related("organization").order_by("level", "region_id")))
+    qs = qs.prefetch_related(
+        Prefetch(
+            "claims", queryset=Claim.objects.select_related("organization").order_by("level", "region_id")
+        )
+    )
     if q:
         hits = search.search_item_ids(q, limit=200, include_repealed=status in (rules.REPEALED, "all"))
         if not hits:
             return qs.none()
-        rank = Case(*[When(pk=pk, then=Value(n)) for n, (pk, _) in enumerate(hits)], output_field=IntegerField())
+        rank = Case(
+            *[When(pk=pk, then=Value(n)) for n, (pk, _) in enumerate(hits)], output_field=IntegerField()
+        )
         return qs.filter(pk__in=[pk for pk, _ in hits]).order_by(rank, "code")
     return qs.order_by("domain__sort_order", "code")
 
 
 def item_detail(code: str) -> EnforcementItem:
-    item = (_items().prefetch_related(
-        Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("order", "pk")),
-        Prefetch("checklist", queryset=ChecklistEntry.objects.order_by("order")),
-        Prefetch("claims", queryset=Claim.objects.select_related("organization", "region").order_by("level", "region__code")),
-        Prefetch("history", queryset=ItemHistory.objects.select_related("revision").order_by("-valid_from", "-pk")),
-    ).annotate(township_choices_count=Count("township_choices", distinct=True)).filter(code=code).first())
+    item = (
+        _items()
+        .prefetch_related(
+            Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("order", "pk")),
+            Prefetch("checklist", queryset=ChecklistEntry.objects.order_by("order")),
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.select_related("organization", "region").order_by(
+                    "level", "region__code"
+                ),
+            ),
+            Prefetch(
+                "history",
+                queryset=ItemHistory.objects.select_related("revision").order_by("-valid_from", "-pk"),
+            ),
+        )
+        .annotate(township_choices_count=Count("township_choices", distinct=True))
+        .filter(code=code)
+        .first()
+    )
     if item is None:
         raise NotFound("事项不存在")
     return item
 
 
 def item_revisions(code: str) -> QuerySet[RevisionChange]:
-    return RevisionChange.objects.filter(item_code=code).select_related("revision").order_by("-revision__effective_on")
+    return (
+        RevisionChange.objects.filter(item_code=code)
+        .select_related("revision")
+        .order_by("-revision__effective_on")
+    )
 
 
 def optional_items_for(region: Region) -> QuerySet[EnforcementItem]:
     """The optional library, each item marked ``chosen`` by this township."""
-    return master_catalog().filter(township_library=rules.OPTIONAL).annotate(
-        chosen=Exists(TownshipItemChoice.objects.filter(region=region, item=OuterRef("pk")))).order_by("domain__sort_order", "code")
+    return (
+        master_catalog()
+        .filter(township_library=rules.OPTIONAL)
+        .annotate(chosen=Exists(TownshipItemChoice.objects.filter(region=region, item=OuterRef("pk"))))
+        .order_by("domain__sort_order", "code")
+    )
 
 
 def township_regions() -> QuerySet[Region]:
@@ -202,15 +253,23 @@ def township_regions() -> QuerySet[Region]:
 
 # ---- public lists (portal) ----
 
-def _public(qs: QuerySet[EnforcementItem], today: dt.date | None, search: str = "") -> QuerySet[EnforcementItem]:
+
+def _public(
+    qs: QuerySet[EnforcementItem], today: dt.date | None, search: str = ""
+) -> QuerySet[EnforcementItem]:
     today = today or timezone.localdate()
     district_claims = Claim.objects.filter(level=rules.DISTRICT_LEVEL).select_related("organization")
     if search:
         qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
-    return qs.filter(published_on__lte=today).select_related("domain", "regulator").prefetch_related(
-        Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("order", "pk")),
-        Prefetch("claims", queryset=district_claims, to_attr="district_claims"),
-    ).order_by("domain__sort_order", "code")
+    return (
+        qs.filter(published_on__lte=today)
+        .select_related("domain", "regulator")
+        .prefetch_related(
+            Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("order", "pk")),
+            Prefetch("claims", queryset=district_claims, to_attr="district_claims"),
+        )
+        .order_by("domain__sort_order", "code")
+    )
 
 
 def public_professional_list(today: dt.date | None = None, search: str = "") -> QuerySet[EnforcementItem]:
@@ -223,14 +282,20 @@ def public_key_supervision_list(today: dt.date | None = None, search: str = "") 
 
 # ---- history ----
 
+
 def catalog_as_of(day: dt.date) -> QuerySet[ItemHistory]:
     """The catalog as it stood on ``day``: the version of each item in force that day."""
-    return (ItemHistory.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .order_by("code"))
+    return (
+        ItemHistory.objects.filter(valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("code")
+    )
 
 
 def revisions(state: str | None = None) -> QuerySet[CatalogRevision]:
-    qs = CatalogRevision.objects.select_related("proposed_by", "approved_by").annotate(change_count=Count("changes"))
+    qs = CatalogRevision.objects.select_related("proposed_by", "approved_by").annotate(
+        change_count=Count("changes")
+    )
     return qs.filter(state=state) if state else qs
 
 
@@ -243,6 +308,7 @@ def revision_detail(revision_id: int) -> CatalogRevision:
 
 # ---- claims ----
 
+
 @dataclass(frozen=True)
 class ClaimReport:
     unclaimed: list[EnforcementItem]  # each with ``missing_district`` and ``missing_township``
@@ -253,28 +319,58 @@ def claim_report() -> ClaimReport:
     """Items in force lacking a claim they need, and places claimed twice. The unique
     constraints prevent double claims; the report reads the data anyway, so rows loaded around
     the constraint (a restore, a migration) still show up."""
-    unclaimed = list(master_catalog().annotate(
-        missing_district=_bool(missing_district_claim()), missing_township=_bool(missing_township_claim()),
-    ).filter(Q(missing_district=True) | Q(missing_township=True)).order_by("domain__sort_order", "code"))
-    groups = list(Claim.objects.annotate(
-        place=Case(When(level=rules.TOWNSHIP_LEVEL, then=F("region_id")), default=None, output_field=IntegerField()),
-    ).values("item_id", "level", "place").annotate(n=Count("pk")).filter(n__gt=1))
+    unclaimed = list(
+        master_catalog()
+        .annotate(
+            missing_district=_bool(missing_district_claim()),
+            missing_township=_bool(missing_township_claim()),
+        )
+        .filter(Q(missing_district=True) | Q(missing_township=True))
+        .order_by("domain__sort_order", "code")
+    )
+    groups = list(
+        Claim.objects.annotate(
+            place=Case(
+                When(level=rules.TOWNSHIP_LEVEL, then=F("region_id")),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
+        .values("item_id", "level", "place")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
     double = []
     if groups:
         keys = {(g["item_id"], g["level"], g["place"]) for g in groups}
-        claims = (Claim.objects.filter(item_id__in={g["item_id"] for g in groups})
-                  .select_related("item", "organization", "region").order_by("item__code", "level", "pk"))
+        claims = (
+            Claim.objects.filter(item_id__in={g["item_id"] for g in groups})
+            .select_related("item", "organization", "region")
+            .order_by("item__code", "level", "pk")
+        )
         by_key: dict[tuple, list[Claim]] = {}
         for claim in claims:
-            key = (claim.item_id, claim.level, claim.region_id if claim.level == rules.TOWNSHIP_LEVEL else None)
+            key = (
+                claim.item_id,
+                claim.level,
+                claim.region_id if claim.level == rules.TOWNSHIP_LEVEL else None,
+            )
             if key in keys:
                 by_key.setdefault(key, []).append(claim)
-        double = [{"item": c[0].item, "level": c[0].level, "region": c[0].region if c[0].level == rules.TOWNSHIP_LEVEL else None,
-                   "organizations": [x.organization for x in c]} for c in by_key.values()]
+        double = [
+            {
+                "item": c[0].item,
+                "level": c[0].level,
+                "region": c[0].region if c[0].level == rules.TOWNSHIP_LEVEL else None,
+                "organizations": [x.organization for x in c],
+            }
+            for c in by_key.values()
+        ]
     return ClaimReport(unclaimed, double)
 
 
 # ---- indicators ----
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -354,9 +450,15 @@ def domain_indicators() -> QuerySet[Domain]:
     in_force = Q(items__status=rules.IN_FORCE)
     penalties = in_force & Q(items__kind=rules.PENALTY)
     comprehensive = penalties & Q(items__enforcing_body__in=rules.COMPREHENSIVE_BODIES)
-    high_three = Q(items__high_frequency=True) | Q(items__high_demand=True) | Q(items__high_comprehensiveness=True)
-    unclaimed = EnforcementItem.objects.in_force().filter(domain=OuterRef("pk")).filter(
-        missing_district_claim() | missing_township_claim()).values("pk")
+    high_three = (
+        Q(items__high_frequency=True) | Q(items__high_demand=True) | Q(items__high_comprehensiveness=True)
+    )
+    unclaimed = (
+        EnforcementItem.objects.in_force()
+        .filter(domain=OuterRef("pk"))
+        .filter(missing_district_claim() | missing_township_claim())
+        .values("pk")
+    )
     return Domain.objects.annotate(
         total=Count("items", filter=in_force),
         penalties=Count("items", filter=penalties),
@@ -371,24 +473,43 @@ def township_indicators() -> QuerySet[Region]:
     """Per township, in one query: list size (base items + chosen optional items in force), the
     chosen ones, and the list items without a township claim."""
     base = EnforcementItem.objects.in_force().filter(township_library=rules.BASE).values("pk")
-    chosen = TownshipItemChoice.objects.filter(region=OuterRef("pk"), item__status=rules.IN_FORCE).values("pk")
+    chosen = TownshipItemChoice.objects.filter(region=OuterRef("pk"), item__status=rules.IN_FORCE).values(
+        "pk"
+    )
     on_list = EnforcementItem.objects.in_force().filter(
-        Q(township_library=rules.BASE) | Exists(TownshipItemChoice.objects.filter(region=OuterRef(OuterRef("pk")),
-                                                                                  item=OuterRef("pk"))))
-    unclaimed = on_list.exclude(Exists(Claim.objects.filter(item=OuterRef("pk"), level=rules.TOWNSHIP_LEVEL,
-                                                            region=OuterRef(OuterRef("pk"))))).values("pk")
-    return township_regions().annotate(
-        base_items=SubqueryCount(base), chosen_items=SubqueryCount(chosen), unclaimed=SubqueryCount(unclaimed),
-    ).annotate(list_size=F("base_items") + F("chosen_items"))
+        Q(township_library=rules.BASE)
+        | Exists(TownshipItemChoice.objects.filter(region=OuterRef(OuterRef("pk")), item=OuterRef("pk")))
+    )
+    unclaimed = on_list.exclude(
+        Exists(
+            Claim.objects.filter(
+                item=OuterRef("pk"), level=rules.TOWNSHIP_LEVEL, region=OuterRef(OuterRef("pk"))
+            )
+        )
+    ).values("pk")
+    return (
+        township_regions()
+        .annotate(
+            base_items=SubqueryCount(base),
+            chosen_items=SubqueryCount(chosen),
+            unclaimed=SubqueryCount(unclaimed),
+        )
+        .annotate(list_size=F("base_items") + F("chosen_items"))
+    )
 
 
 # ---- claims a body could make (the 待认领 page) ----
 
+
 def claimable_organizations(actor) -> QuerySet[Organization]:
     """The bodies in the actor's scope that may claim items: enforcement bodies and township teams."""
     kinds = set().union(*rules.CLAIMING_KINDS.values())
-    qs = Organization.objects.filter(is_active=True, kind__in=kinds).filter(
-        Q(is_enforcement_body=True) | Q(kind=Organization.Kind.TOWNSHIP_TEAM)).select_related("region").order_by("path")
+    qs = (
+        Organization.objects.filter(is_active=True, kind__in=kinds)
+        .filter(Q(is_enforcement_body=True) | Q(kind=Organization.Kind.TOWNSHIP_TEAM))
+        .select_related("region")
+        .order_by("path")
+    )
     scope = Scope.for_user(actor)
     if scope.everything:
         return qs
@@ -404,37 +525,54 @@ def claimable_items(organization: Organization) -> QuerySet[EnforcementItem]:
     if region.is_township:
         if organization.kind not in rules.CLAIMING_KINDS[rules.TOWNSHIP]:
             return qs.none()
-        qs = qs.filter(on_township_list(region.pk)).exclude(Exists(Claim.objects.filter(
-            item=OuterRef("pk"), level=rules.TOWNSHIP_LEVEL, region=region)))
+        qs = qs.filter(on_township_list(region.pk)).exclude(
+            Exists(Claim.objects.filter(item=OuterRef("pk"), level=rules.TOWNSHIP_LEVEL, region=region))
+        )
     else:
         bodies = [body for body, kinds in rules.CLAIMING_KINDS.items() if organization.kind in kinds]
         qs = qs.filter(enforcing_body__in=bodies).filter(missing_district_claim())
-    own = Case(When(regulator_id=organization.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+    own = Case(
+        When(regulator_id=organization.pk, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     return qs.annotate(own_field=own).order_by("own_field", "domain__sort_order", "code")
 
 
 def claims_of(organization: Organization) -> QuerySet[Claim]:
-    return Claim.objects.filter(organization=organization).select_related("item", "item__domain", "region").order_by(
-        "item__domain__sort_order", "item__code")
+    return (
+        Claim.objects.filter(organization=organization)
+        .select_related("item", "item__domain", "region")
+        .order_by("item__domain__sort_order", "item__code")
+    )
 
 
 # ---- who held an item on a day (划转) ----
+
 
 def holder_on(item: EnforcementItem | int, day: dt.date) -> Organization | None:
     """The body that exercised ``item`` at district level on ``day``: the giving body of the first
     transfer after ``day``, otherwise the current district claim. Cases and indicators either side
     of a transfer are attributed with it."""
     item_id = getattr(item, "pk", item)
-    later = (ItemTransfer.objects.filter(item_id=item_id, effective_on__gt=day).select_related("from_organization")
-             .order_by("effective_on", "pk").first())
+    later = (
+        ItemTransfer.objects.filter(item_id=item_id, effective_on__gt=day)
+        .select_related("from_organization")
+        .order_by("effective_on", "pk")
+        .first()
+    )
     if later is not None:
         return later.from_organization
-    claim = Claim.objects.filter(item_id=item_id, level=rules.DISTRICT_LEVEL).select_related("organization").first()
+    claim = (
+        Claim.objects.filter(item_id=item_id, level=rules.DISTRICT_LEVEL)
+        .select_related("organization")
+        .first()
+    )
     return claim.organization if claim is not None else None
 
 
 def transfers(organization_id: int | None = None) -> QuerySet[ItemTransfer]:
-    qs = ItemTransfer.objects.select_related("item", "item__domain", "from_organization", "to_organization", "revision")
+    qs = ItemTransfer.objects.select_related(
+        "item", "item__domain", "from_organization", "to_organization", "revision"
+    )
     if organization_id:
         qs = qs.filter(Q(from_organization_id=organization_id) | Q(to_organization_id=organization_id))
     return qs.order_by("-effective_on", "from_organization__name", "item__code")
@@ -442,12 +580,21 @@ def transfers(organization_id: int | None = None) -> QuerySet[ItemTransfer]:
 
 def transfer_summary() -> list[dict]:
     """Per transfer date and giving body: how many items went to which body."""
-    return list(ItemTransfer.objects.values("effective_on", "from_organization__name", "to_organization__name",
-                                            "revision_id", "revision__document_number")
-                .annotate(items=Count("pk")).order_by("-effective_on", "from_organization__name"))
+    return list(
+        ItemTransfer.objects.values(
+            "effective_on",
+            "from_organization__name",
+            "to_organization__name",
+            "revision_id",
+            "revision__document_number",
+        )
+        .annotate(items=Count("pk"))
+        .order_by("-effective_on", "from_organization__name")
+    )
 
 
 # ---- publication ----
+
 
 def unpublished_items() -> QuerySet[EnforcementItem]:
     """Items in force not yet published on the portal (公示)."""
@@ -455,11 +602,18 @@ def unpublished_items() -> QuerySet[EnforcementItem]:
 
 
 PUBLIC_LISTS = {
-    "master": ("执法目录总清单", master_catalog, "衢江区全部行政执法事项：实施依据、处罚种类与幅度、实施主体。"),
+    "master": (
+        "执法目录总清单",
+        master_catalog,
+        "衢江区全部行政执法事项：实施依据、处罚种类与幅度、实施主体。",
+    ),
     "comprehensive": ("综合执法清单", comprehensive_list, "由区综合行政执法局和乡镇（街道）行使的执法事项。"),
     "professional": ("专业执法事项清单", professional_list, "由专业执法部门实施的行政执法事项。"),
-    "key_supervision": ("重点监管清单", key_supervision_list,
-                        "涉及人民群众生命健康和公共安全、实行重点监管的执法事项。"),
+    "key_supervision": (
+        "重点监管清单",
+        key_supervision_list,
+        "涉及人民群众生命健康和公共安全、实行重点监管的执法事项。",
+    ),
     "inspection": ("行政检查清单", inspection_list, "行政检查事项及其检查要点。"),
 }
 

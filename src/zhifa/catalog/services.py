@@ -57,19 +57,31 @@ def item_content(item: EnforcementItem) -> dict[str, Any]:
     """An item as a row (what history and revisions keep). Use with ``domain``, ``regulator``,
     ``legal_bases`` and ``checklist`` loaded."""
     return {
-        "code": item.code, "name": item.name, "kind": item.kind, "domain": item.domain.name,
-        "legal_bases": [{"law": b.law, "article": b.article, "clause": b.clause, "text": b.text}
-                        for b in item.legal_bases.all()],
-        "penalty_types": list(item.penalty_types), "fine_min": money(item.fine_min), "fine_max": money(item.fine_max),
-        "fine_note": item.fine_note, "regulator": item.regulator.name if item.regulator_id else None,
-        "enforcing_body": item.enforcing_body, **{flag: getattr(item, flag) for flag in FLAGS},
-        "township_library": item.township_library, "keywords": item.keywords,
+        "code": item.code,
+        "name": item.name,
+        "kind": item.kind,
+        "domain": item.domain.name,
+        "legal_bases": [
+            {"law": b.law, "article": b.article, "clause": b.clause, "text": b.text}
+            for b in item.legal_bases.all()
+        ],
+        "penalty_types": list(item.penalty_types),
+        "fine_min": money(item.fine_min),
+        "fine_max": money(item.fine_max),
+        "fine_note": item.fine_note,
+        "regulator": item.regulator.name if item.regulator_id else None,
+        "enforcing_body": item.enforcing_body,
+        **{flag: getattr(item, flag) for flag in FLAGS},
+        "township_library": item.township_library,
+        "keywords": item.keywords,
         "checklist": [{"text": c.text, "legal_basis": c.legal_basis} for c in item.checklist.all()],
     }
 
 
 def items_by_code(codes: Iterable[str], *, lock: bool = False) -> dict[str, EnforcementItem]:
-    qs = EnforcementItem.objects.select_related("domain", "regulator").prefetch_related("legal_bases", "checklist")
+    qs = EnforcementItem.objects.select_related("domain", "regulator").prefetch_related(
+        "legal_bases", "checklist"
+    )
     if lock:
         qs = qs.select_for_update(of=("self",))
     return {item.code: item for item in qs.filter(code__in=list(codes))}
@@ -86,6 +98,7 @@ def bump_version() -> None:
 # What a change would break
 # ---------------------------------------------------------------------------------------------
 
+
 def change_refusals(item: EnforcementItem, new_content: dict[str, Any] | None) -> list[tuple[str, str]]:
     """Each way changing ``item`` to ``new_content`` (None: retiring it) would break what relies on
     it: open cases and inspections, the townships that chose it, published baselines and lists."""
@@ -99,7 +112,9 @@ def change_refusals(item: EnforcementItem, new_content: dict[str, Any] | None) -
     return refusals + change_problems(item, old, new_content)
 
 
-def refuse_if_breaking(item: EnforcementItem, new_content: dict[str, Any] | None, field_name: str = "item_code") -> None:
+def refuse_if_breaking(
+    item: EnforcementItem, new_content: dict[str, Any] | None, field_name: str = "item_code"
+) -> None:
     refusals = change_refusals(item, new_content)
     if refusals:
         code, message = refusals[0]
@@ -110,14 +125,20 @@ def refuse_if_breaking(item: EnforcementItem, new_content: dict[str, Any] | None
 # Writing one item
 # ---------------------------------------------------------------------------------------------
 
-def _open_version(item: EnforcementItem, content: dict, day: dt.date, revision: CatalogRevision | None = None) -> None:
+
+def _open_version(
+    item: EnforcementItem, content: dict, day: dt.date, revision: CatalogRevision | None = None
+) -> None:
     """Record ``content`` as the item's version from ``day`` on, closing the current version
     the day before. A second write on the same day replaces that day's version."""
     current = ItemHistory.objects.select_for_update().filter(item=item, valid_to__isnull=True).first()
     if current is not None:
         if day < current.valid_from:
-            raise DomainError("revision_backdated", f"生效日期 {day} 早于事项 {item.code} 现行版本的生效日期 "
-                              f"{current.valid_from}", "effective_on")
+            raise DomainError(
+                "revision_backdated",
+                f"生效日期 {day} 早于事项 {item.code} 现行版本的生效日期 {current.valid_from}",
+                "effective_on",
+            )
         if day == current.valid_from:
             current.content, current.revision = content, revision
             current.save(update_fields=["content", "revision"])
@@ -127,8 +148,15 @@ def _open_version(item: EnforcementItem, content: dict, day: dt.date, revision: 
     ItemHistory.objects.create(item=item, code=item.code, content=content, valid_from=day, revision=revision)
 
 
-def _write_item(actor, clean: CleanRow, item: EnforcementItem | None, day: dt.date, *,
-                revision: CatalogRevision | None = None, publish: bool = False) -> str:
+def _write_item(
+    actor,
+    clean: CleanRow,
+    item: EnforcementItem | None,
+    day: dt.date,
+    *,
+    revision: CatalogRevision | None = None,
+    publish: bool = False,
+) -> str:
     """Create or update one item from a clean row; returns "created", "updated" or "unchanged"."""
     before = item_content(item) if item is not None else None
     reinstated = item is not None and item.status == rules.REPEALED
@@ -149,12 +177,22 @@ def _write_item(actor, clean: CleanRow, item: EnforcementItem | None, day: dt.da
     if not creating:
         item.legal_bases.all().delete()
         item.checklist.all().delete()
-    LegalBasis.objects.bulk_create(LegalBasis(item=item, order=n, **basis) for n, basis in enumerate(clean.legal_bases, 1))
-    ChecklistEntry.objects.bulk_create(ChecklistEntry(item=item, order=n, **entry) for n, entry in enumerate(clean.checklist, 1))
+    LegalBasis.objects.bulk_create(
+        LegalBasis(item=item, order=n, **basis) for n, basis in enumerate(clean.legal_bases, 1)
+    )
+    ChecklistEntry.objects.bulk_create(
+        ChecklistEntry(item=item, order=n, **entry) for n, entry in enumerate(clean.checklist, 1)
+    )
     _open_version(item, clean.content, day, revision)
     action = "item.create" if creating else "item.reinstate" if reinstated else "item.update"
-    audit.record(actor, action, item, before=before, after=clean.content,
-                 legal_basis=revision.legal_basis if revision else "")
+    audit.record(
+        actor,
+        action,
+        item,
+        before=before,
+        after=clean.content,
+        legal_basis=revision.legal_basis if revision else "",
+    )
     return "created" if creating else "updated"
 
 
@@ -169,17 +207,27 @@ def _retire_item(actor, item: EnforcementItem, day: dt.date, revision: CatalogRe
     current = ItemHistory.objects.select_for_update().filter(item=item, valid_to__isnull=True).first()
     if current is not None:
         if day < current.valid_from:
-            raise DomainError("revision_backdated", f"生效日期 {day} 早于事项 {item.code} 现行版本的生效日期 "
-                              f"{current.valid_from}", "effective_on")
+            raise DomainError(
+                "revision_backdated",
+                f"生效日期 {day} 早于事项 {item.code} 现行版本的生效日期 {current.valid_from}",
+                "effective_on",
+            )
         current.valid_to, current.retired = item.effective_to, True
         current.save(update_fields=["valid_to", "retired"])
-    audit.record(actor, "item.retire", item, before=before, after=audit.snapshot(item, ("status", "effective_to")),
-                 legal_basis=revision.legal_basis if revision else "")
+    audit.record(
+        actor,
+        "item.retire",
+        item,
+        before=before,
+        after=audit.snapshot(item, ("status", "effective_to")),
+        legal_basis=revision.legal_basis if revision else "",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Import (the Excel import, the revision of an imported file and the demo loader build on these)
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class ImportResult:
@@ -210,8 +258,14 @@ def database_errors(rows: list[dict], cleaned: list[CleanRow], first_row: int) -
         if item is None:
             continue
         if item.status == rules.REPEALED:
-            errors.append({"row": number.get(clean.code), "column": "code", "code": "item_repealed",
-                           "message": f"事项 {clean.code} 已废止，恢复须经清单动态调整"})
+            errors.append(
+                {
+                    "row": number.get(clean.code),
+                    "column": "code",
+                    "code": "item_repealed",
+                    "message": f"事项 {clean.code} 已废止，恢复须经清单动态调整",
+                }
+            )
             continue
         if item_content(item) == clean.content:
             continue
@@ -220,7 +274,9 @@ def database_errors(rows: list[dict], cleaned: list[CleanRow], first_row: int) -
     return errors
 
 
-def _save_clean_rows(actor, cleaned: list[CleanRow], day: dt.date, *, publish: bool, result: ImportResult) -> None:
+def _save_clean_rows(
+    actor, cleaned: list[CleanRow], day: dt.date, *, publish: bool, result: ImportResult
+) -> None:
     existing = items_by_code((c.code for c in cleaned), lock=True)
     new_rows = []
     for clean in cleaned:
@@ -249,24 +305,53 @@ def _create_items(actor, cleaned: list[CleanRow], day: dt.date, *, publish: bool
         items.append(item)
     EnforcementItem.objects.bulk_create(items, batch_size=1000)
     if any(item.pk is None for item in items):  # backends that return no ids on bulk insert
-        ids = dict(EnforcementItem.objects.filter(code__in=[c.code for c in cleaned]).values_list("code", "pk"))
+        ids = dict(
+            EnforcementItem.objects.filter(code__in=[c.code for c in cleaned]).values_list("code", "pk")
+        )
         for item in items:
             item.pk = ids[item.code]
     LegalBasis.objects.bulk_create(
-        (LegalBasis(item=item, order=n, **basis) for item, clean in zip(items, cleaned, strict=True)
-         for n, basis in enumerate(clean.legal_bases, 1)), batch_size=1000)
+        (
+            LegalBasis(item=item, order=n, **basis)
+            for item, clean in zip(items, cleaned, strict=True)
+            for n, basis in enumerate(clean.legal_bases, 1)
+        ),
+        batch_size=1000,
+    )
     ChecklistEntry.objects.bulk_create(
-        (ChecklistEntry(item=item, order=n, **entry) for item, clean in zip(items, cleaned, strict=True)
-         for n, entry in enumerate(clean.checklist, 1)), batch_size=1000)
+        (
+            ChecklistEntry(item=item, order=n, **entry)
+            for item, clean in zip(items, cleaned, strict=True)
+            for n, entry in enumerate(clean.checklist, 1)
+        ),
+        batch_size=1000,
+    )
     ItemHistory.objects.bulk_create(
-        (ItemHistory(item=item, code=item.code, content=clean.content, valid_from=day)
-         for item, clean in zip(items, cleaned, strict=True)), batch_size=1000)
-    audit.record_many(actor, [{"action": "item.create", "obj": item, "after": clean.content}
-                              for item, clean in zip(items, cleaned, strict=True)])
+        (
+            ItemHistory(item=item, code=item.code, content=clean.content, valid_from=day)
+            for item, clean in zip(items, cleaned, strict=True)
+        ),
+        batch_size=1000,
+    )
+    audit.record_many(
+        actor,
+        [
+            {"action": "item.create", "obj": item, "after": clean.content}
+            for item, clean in zip(items, cleaned, strict=True)
+        ],
+    )
 
 
-def import_items(actor, rows: list[dict], *, dry_run: bool = False, first_row: int = 2,
-                 publish: bool = False, day: dt.date | None = None, lookups: Lookups | None = None) -> ImportResult:
+def import_items(
+    actor,
+    rows: list[dict],
+    *,
+    dry_run: bool = False,
+    first_row: int = 2,
+    publish: bool = False,
+    day: dt.date | None = None,
+    lookups: Lookups | None = None,
+) -> ImportResult:
     """Validate every row (numbered from ``first_row``, 2 for a sheet with a header); when all are
     valid and this is not a dry run, create or update the items in one transaction. Any error
     saves nothing. Unchanged rows are left alone (no audit event, no new version)."""
@@ -278,7 +363,9 @@ def import_items(actor, rows: list[dict], *, dry_run: bool = False, first_row: i
     if errors:
         return result
     if dry_run:
-        existing = set(EnforcementItem.objects.filter(code__in=[c.code for c in cleaned]).values_list("code", flat=True))
+        existing = set(
+            EnforcementItem.objects.filter(code__in=[c.code for c in cleaned]).values_list("code", flat=True)
+        )
         result.created = [c.code for c in cleaned if c.code not in existing]
         result.updated = [c.code for c in cleaned if c.code in existing]
         return result
@@ -286,8 +373,14 @@ def import_items(actor, rows: list[dict], *, dry_run: bool = False, first_row: i
     return result
 
 
-def save_item_rows(actor, rows: list[dict] | list[CleanRow], *, publish: bool = False, day: dt.date | None = None,
-                   result: ImportResult | None = None) -> ImportResult:
+def save_item_rows(
+    actor,
+    rows: list[dict] | list[CleanRow],
+    *,
+    publish: bool = False,
+    day: dt.date | None = None,
+    result: ImportResult | None = None,
+) -> ImportResult:
     """Create or update items from rows in one transaction, audited item by item. Rows that are
     not yet clean are validated first; any error refuses the whole batch (``import_invalid``)."""
     require_manager(actor)
@@ -299,8 +392,11 @@ def save_item_rows(actor, rows: list[dict] | list[CleanRow], *, publish: bool = 
         more, errors = clean_rows(raw, Lookups.load(), 1)
         if errors:
             result.errors = errors
-            raise DomainError("import_invalid", f"有 {len(errors)} 处错误，未导入任何事项：{errors[0]['message']}",
-                              errors[0]["column"])
+            raise DomainError(
+                "import_invalid",
+                f"有 {len(errors)} 处错误，未导入任何事项：{errors[0]['message']}",
+                errors[0]["column"],
+            )
         cleaned += more
     with transaction.atomic():
         _save_clean_rows(actor, cleaned, day, publish=publish, result=result)
@@ -323,7 +419,9 @@ def create_item(actor, row: dict[str, Any], *, publish: bool = False) -> Enforce
     require_manager(actor)
     clean, errors = clean_item_row(row, None, Lookups.load())
     if errors:
-        raise ValidationError({e["column"]: ValidationError(e["message"], code=e["code"]) for e in reversed(errors)})
+        raise ValidationError(
+            {e["column"]: ValidationError(e["message"], code=e["code"]) for e in reversed(errors)}
+        )
     if EnforcementItem.objects.filter(code=clean.code).exists():
         raise ValidationError({"code": ValidationError(f"事项编码 {clean.code} 已存在", code="unique")})
     _write_item(actor, clean, None, timezone.localdate(), publish=publish)
@@ -337,13 +435,22 @@ def publish_items(actor, item_ids: Iterable[int], day: dt.date | None = None) ->
     Only items in force are published."""
     require_manager(actor)
     day = day or timezone.localdate()
-    items = list(EnforcementItem.objects.select_for_update().filter(
-        pk__in=list(item_ids), published_on__isnull=True, status=rules.IN_FORCE))
+    items = list(
+        EnforcementItem.objects.select_for_update().filter(
+            pk__in=list(item_ids), published_on__isnull=True, status=rules.IN_FORCE
+        )
+    )
     for item in items:
         item.published_on = day
         item.save(update_fields=["published_on", "updated_at"])
-        audit.record(actor, "item.publish", item, before={"published_on": None}, after={"published_on": day},
-                     legal_basis="国办发〔2018〕118号")
+        audit.record(
+            actor,
+            "item.publish",
+            item,
+            before={"published_on": None},
+            after={"published_on": day},
+            legal_basis="国办发〔2018〕118号",
+        )
     if items:
         bump_version()
     return len(items)
@@ -356,10 +463,23 @@ def unpublished_count() -> int:
 # The rest of the catalog's writes, reached through this module (``services.claim_item`` …) and
 # imported on first use, so that those modules may import this one.
 _ELSEWHERE = {
-    "claims": ("CLAIM_FIELDS", "choose_optional_item", "claim_item", "claim_items", "township_team",
-               "unchoose_optional_item", "withdraw_claim"),
+    "claims": (
+        "CLAIM_FIELDS",
+        "choose_optional_item",
+        "claim_item",
+        "claim_items",
+        "township_team",
+        "unchoose_optional_item",
+        "withdraw_claim",
+    ),
     "loading": ("COMPREHENSIVE_BUREAU_NAME", "LoadResult", "load_catalog", "comprehensive_bureau"),
-    "revisions": ("REVISION_FIELDS", "apply_due_revisions", "approve_revision", "propose_revision", "reject_revision"),
+    "revisions": (
+        "REVISION_FIELDS",
+        "apply_due_revisions",
+        "approve_revision",
+        "propose_revision",
+        "reject_revision",
+    ),
 }
 _WHERE = {name: module for module, names in _ELSEWHERE.items() for name in names}
 __all__ += list(_WHERE)

@@ -27,8 +27,20 @@ urlpatterns = [
     path("revisions/<int:revision_id>/approve/", edit_views.revision_approve, name="revision_approve"),
     path("revisions/<int:revision_id>/reject/", edit_views.revision_reject, name="revision_reject"),
     path("public/", views.public_list, {"list_name": "master"}, name="public_master"),
-    path("public/comprehensive/", views.public_list, {"list_name": "comprehensive"}, name="public_comprehensive"),
-    path("public/professional/", views.public_list, {"list_name": "professional"}, name="public_professional"),
-    path("public/key-supervision/", views.public_list, {"list_name": "key_supervision"}, name="public_key_supervision"),
+    path(
+        "public/comprehensive/",
+        views.public_list,
+        {"list_name": "comprehensive"},
+        name="public_comprehensive",
+    ),
+    path(
+        "public/professional/", views.public_list, {"list_name": "professional"}, name="public_professional"
+    ),
+    path(
+        "public/key-supervision/",
+        views.public_list,
+        {"list_name": "key_supervision"},
+        name="public_key_supervision",
+    ),
     path("public/inspection/", views.public_list, {"list_name": "inspection"}, name="public_inspection"),
 ]

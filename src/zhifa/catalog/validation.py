@@ -27,9 +27,24 @@ from . import rules
 
 #: The keys of a row, in the order of the demo data and the Excel template.
 ROW_KEYS = (
-    "code", "name", "kind", "domain", "legal_bases", "penalty_types", "fine_min", "fine_max", "fine_note",
-    "regulator", "enforcing_body", "high_frequency", "high_demand", "high_comprehensiveness", "key_supervision",
-    "township_library", "keywords", "checklist",
+    "code",
+    "name",
+    "kind",
+    "domain",
+    "legal_bases",
+    "penalty_types",
+    "fine_min",
+    "fine_max",
+    "fine_note",
+    "regulator",
+    "enforcing_body",
+    "high_frequency",
+    "high_demand",
+    "high_comprehensiveness",
+    "key_supervision",
+    "township_library",
+    "keywords",
+    "checklist",
 )
 FLAGS = ("high_frequency", "high_demand", "high_comprehensiveness", "key_supervision")
 #: Keys a row may carry besides ``ROW_KEYS`` (the demo data names who claims professional items).
@@ -42,8 +57,10 @@ _KEYWORD_SPLIT = re.compile(r"[,，、;；\s]+")
 _BASIS_SPLIT = re.compile(r"[；;\n]")
 _PENALTY_SPLIT = re.compile(r"[、，,；;]")
 _NUM = "〇零一二三四五六七八九十百千"
-BASIS = re.compile(rf"^《(?P<law>[^《》]+)》\s*(?P<article>第[{_NUM}]+条(?:之[{_NUM}]+)?)"
-                   rf"\s*(?P<clause>(?:第[{_NUM}]+款)?(?:第[{_NUM}]+项)?)$")
+BASIS = re.compile(
+    rf"^《(?P<law>[^《》]+)》\s*(?P<article>第[{_NUM}]+条(?:之[{_NUM}]+)?)"
+    rf"\s*(?P<clause>(?:第[{_NUM}]+款)?(?:第[{_NUM}]+项)?)$"
+)
 
 
 def _aliases(*tables: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -64,8 +81,11 @@ LIBRARY_SHORT = {rules.BASE: "基础库", rules.OPTIONAL: "自选库", rules.NON
 PENALTY_SHORT = {**rules.PENALTY_TYPE_LABELS, "other": "其他行政处罚"}
 
 KINDS = _aliases(rules.KIND_LABELS, extra={"行政强制": rules.COMPULSORY_MEASURE})
-BODIES = _aliases(BODY_SHORT, rules.ENFORCING_BODY_LABELS,
-                  extra={"综合行政执法": rules.COMPREHENSIVE, "乡镇": rules.TOWNSHIP, "乡镇（街道）执法": rules.TOWNSHIP})
+BODIES = _aliases(
+    BODY_SHORT,
+    rules.ENFORCING_BODY_LABELS,
+    extra={"综合行政执法": rules.COMPREHENSIVE, "乡镇": rules.TOWNSHIP, "乡镇（街道）执法": rules.TOWNSHIP},
+)
 LIBRARIES = _aliases(LIBRARY_SHORT, rules.TOWNSHIP_LIBRARY_LABELS, extra={"": rules.NONE})
 PENALTIES = _aliases(PENALTY_SHORT, rules.PENALTY_TYPE_LABELS, extra={"其他": "other"})
 
@@ -73,6 +93,7 @@ PENALTIES = _aliases(PENALTY_SHORT, rules.PENALTY_TYPE_LABELS, extra={"其他": 
 # ---------------------------------------------------------------------------------------------
 # What the row is checked against
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Lookups:
@@ -108,12 +129,13 @@ class Lookups:
 # The clean row
 # ---------------------------------------------------------------------------------------------
 
+
 def money(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(_CENT))
 
 
 def whole_yuan(value: Decimal | None) -> str | None:
-    """"500" for whole yuan, otherwise the plain decimal ("12.5"): the demo data's and the file's form."""
+    """ "500" for whole yuan, otherwise the plain decimal ("12.5"): the demo data's and the file's form."""
     if value is None:
         return None
     if value == value.to_integral_value():
@@ -147,33 +169,59 @@ class CleanRow:
     def fields(self) -> dict[str, Any]:
         """The ``EnforcementItem`` fields (needs the database lookups)."""
         return {
-            "name": self.name, "kind": self.kind, "domain": self.domain, "penalty_types": self.penalty_types,
-            "fine_min": self.fine_min, "fine_max": self.fine_max, "fine_note": self.fine_note,
-            "regulator": self.regulator, "enforcing_body": self.enforcing_body, **self.flags,
-            "township_library": self.township_library, "keywords": self.keywords,
+            "name": self.name,
+            "kind": self.kind,
+            "domain": self.domain,
+            "penalty_types": self.penalty_types,
+            "fine_min": self.fine_min,
+            "fine_max": self.fine_max,
+            "fine_note": self.fine_note,
+            "regulator": self.regulator,
+            "enforcing_body": self.enforcing_body,
+            **self.flags,
+            "township_library": self.township_library,
+            "keywords": self.keywords,
         }
 
     @property
     def content(self) -> dict[str, Any]:
         """What item history and revisions keep (amounts to the cent)."""
         return {
-            "code": self.code, "name": self.name, "kind": self.kind, "domain": self.domain_name,
-            "legal_bases": self.legal_bases, "penalty_types": self.penalty_types, "fine_min": money(self.fine_min),
-            "fine_max": money(self.fine_max), "fine_note": self.fine_note,
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "domain": self.domain_name,
+            "legal_bases": self.legal_bases,
+            "penalty_types": self.penalty_types,
+            "fine_min": money(self.fine_min),
+            "fine_max": money(self.fine_max),
+            "fine_note": self.fine_note,
             "regulator": self.regulator.name if self.regulator is not None else None,
-            "enforcing_body": self.enforcing_body, **self.flags, "township_library": self.township_library,
-            "keywords": self.keywords, "checklist": self.checklist,
+            "enforcing_body": self.enforcing_body,
+            **self.flags,
+            "township_library": self.township_library,
+            "keywords": self.keywords,
+            "checklist": self.checklist,
         }
 
     def as_item(self) -> dict[str, Any]:
         """The demo data's and the Excel file's form: whole-yuan amounts, the regulator as written,
         checklist points as text and only for inspection items."""
         row = {
-            "code": self.code, "name": self.name, "kind": self.kind, "domain": self.domain_name,
-            "legal_bases": self.legal_bases, "penalty_types": self.penalty_types,
-            "fine_min": whole_yuan(self.fine_min), "fine_max": whole_yuan(self.fine_max), "fine_note": self.fine_note,
-            "regulator": self.regulator_name, "enforcing_body": self.enforcing_body, **self.flags,
-            "township_library": self.township_library, "keywords": self.keywords,
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "domain": self.domain_name,
+            "legal_bases": self.legal_bases,
+            "penalty_types": self.penalty_types,
+            "fine_min": whole_yuan(self.fine_min),
+            "fine_max": whole_yuan(self.fine_max),
+            "fine_note": self.fine_note,
+            "regulator": self.regulator_name,
+            "enforcing_body": self.enforcing_body,
+            **self.flags,
+            "township_library": self.township_library,
+            "keywords": self.keywords,
         }
         if self.kind == rules.INSPECTION:
             row["checklist"] = [entry["text"] for entry in self.checklist]
@@ -183,6 +231,7 @@ class CleanRow:
 # ---------------------------------------------------------------------------------------------
 # Reading values
 # ---------------------------------------------------------------------------------------------
+
 
 def text(value: Any) -> str:
     if value is None:
@@ -246,16 +295,27 @@ def parse_bases(value: Any) -> tuple[list[dict[str, str]], str | None]:
     """Legal bases from dicts, texts or one text with several bases; the error code, if any."""
     if value in (None, "", []):
         return [], None
-    raw = [part for part in _BASIS_SPLIT.split(value) if part.strip()] if isinstance(value, str) else \
-        [value] if isinstance(value, dict) else list(value)
+    raw = (
+        [part for part in _BASIS_SPLIT.split(value) if part.strip()]
+        if isinstance(value, str)
+        else [value]
+        if isinstance(value, dict)
+        else list(value)
+    )
     bases = []
     for entry in raw:
         if isinstance(entry, dict):
             law = text(entry.get("law")).strip("《》")
             if not law:
                 return bases, "legal_basis_law_required"
-            bases.append({"law": law, "article": text(entry.get("article")), "clause": text(entry.get("clause")),
-                          "text": text(entry.get("text"))})
+            bases.append(
+                {
+                    "law": law,
+                    "article": text(entry.get("article")),
+                    "clause": text(entry.get("clause")),
+                    "text": text(entry.get("text")),
+                }
+            )
             continue
         parsed = parse_basis(text(entry))
         if parsed is None:
@@ -279,7 +339,10 @@ MESSAGES = {
 # The validator
 # ---------------------------------------------------------------------------------------------
 
-def clean_row(row: dict[str, Any], row_number: int | None, lookups: Lookups) -> tuple[CleanRow | None, list[dict]]:
+
+def clean_row(
+    row: dict[str, Any], row_number: int | None, lookups: Lookups
+) -> tuple[CleanRow | None, list[dict]]:
     """The clean row, or None and every error of the row. Checks the row alone: codes repeated
     within a file are the importer's business."""
     errors: list[dict] = []
@@ -304,7 +367,11 @@ def clean_row(row: dict[str, Any], row_number: int | None, lookups: Lookups) -> 
 
     kind = _choice(row.get("kind"), KINDS)
     if kind is None:
-        err("kind", "invalid_choice", f"事项类别“{text(row.get('kind'))}”应为：{'、'.join(rules.KIND_LABELS.values())}")
+        err(
+            "kind",
+            "invalid_choice",
+            f"事项类别“{text(row.get('kind'))}”应为：{'、'.join(rules.KIND_LABELS.values())}",
+        )
 
     domain_name = text(row.get("domain"))
     domain = lookups.domains.get(domain_name)
@@ -354,14 +421,24 @@ def clean_row(row: dict[str, Any], row_number: int | None, lookups: Lookups) -> 
 
     enforcing_body = _choice(row.get("enforcing_body"), BODIES)
     if enforcing_body is None:
-        err("enforcing_body", "invalid_choice",
-            f"实施主体类别“{text(row.get('enforcing_body'))}”应为：{'、'.join(rules.ENFORCING_BODY_LABELS.values())}")
+        err(
+            "enforcing_body",
+            "invalid_choice",
+            f"实施主体类别“{text(row.get('enforcing_body'))}”应为：{'、'.join(rules.ENFORCING_BODY_LABELS.values())}",
+        )
     elif "detention" in penalty_types and enforcing_body != rules.PROFESSIONAL:
-        err("penalty_types", "detention_not_public_security", "行政拘留只能由公安机关实施（行政处罚法第十八条第三款）")
+        err(
+            "penalty_types",
+            "detention_not_public_security",
+            "行政拘留只能由公安机关实施（行政处罚法第十八条第三款）",
+        )
     township_library = _choice(row.get("township_library") or rules.NONE, LIBRARIES)
     if township_library is None:
-        err("township_library", "invalid_choice",
-            f"乡镇事项库“{text(row.get('township_library'))}”应为：{'、'.join(rules.TOWNSHIP_LIBRARY_LABELS.values())}")
+        err(
+            "township_library",
+            "invalid_choice",
+            f"乡镇事项库“{text(row.get('township_library'))}”应为：{'、'.join(rules.TOWNSHIP_LIBRARY_LABELS.values())}",
+        )
     elif enforcing_body:
         refusal = rules.library_refusal(enforcing_body, township_library)
         if refusal:
@@ -390,14 +467,29 @@ def clean_row(row: dict[str, Any], row_number: int | None, lookups: Lookups) -> 
     if errors:
         return None, errors
     return CleanRow(
-        code=code, name=name, kind=kind, domain_name=domain_name, domain=domain, legal_bases=legal_bases,
-        penalty_types=penalty_types, fine_min=fines["fine_min"], fine_max=fines["fine_max"], fine_note=fine_note,
-        regulator_name=regulator_name, regulator=regulator, enforcing_body=enforcing_body, flags=flags,
-        township_library=township_library, keywords=keywords, checklist=checklist,
+        code=code,
+        name=name,
+        kind=kind,
+        domain_name=domain_name,
+        domain=domain,
+        legal_bases=legal_bases,
+        penalty_types=penalty_types,
+        fine_min=fines["fine_min"],
+        fine_max=fines["fine_max"],
+        fine_note=fine_note,
+        regulator_name=regulator_name,
+        regulator=regulator,
+        enforcing_body=enforcing_body,
+        flags=flags,
+        township_library=township_library,
+        keywords=keywords,
+        checklist=checklist,
     ), []
 
 
-def validate_row(row: dict[str, Any], row_number: int | None = None, lookups: Lookups | None = None) -> list[dict]:
+def validate_row(
+    row: dict[str, Any], row_number: int | None = None, lookups: Lookups | None = None
+) -> list[dict]:
     """The errors of one row, each ``{"row", "column", "code", "message"}``; empty when valid."""
     return clean_row(row, row_number, lookups or Lookups.load())[1]
 
@@ -411,12 +503,19 @@ def clean_rows(rows: list[dict], lookups: Lookups, first_row: int) -> tuple[list
         if clean is None:
             continue
         if clean.code in seen:
-            errors.append({"row": n, "column": "code", "code": "duplicate_in_file",
-                           "message": f"事项编码 {clean.code} 与第 {seen[clean.code]} 行重复"})
+            errors.append(
+                {
+                    "row": n,
+                    "column": "code",
+                    "code": "duplicate_in_file",
+                    "message": f"事项编码 {clean.code} 与第 {seen[clean.code]} 行重复",
+                }
+            )
             continue
         seen[clean.code] = n
         cleaned.append(clean)
     return cleaned, errors
+
 
 #: The keys of one change of a revision.
 CHANGE_KEYS = ("action", "item_code", "content")

@@ -19,8 +19,14 @@ class CockpitConfig(AppConfig):
     verbose_name = "驾驶舱"
     api_prefix = "/cockpit"
     nav_group = "cockpit"
-    nav = [Entry("驾驶舱", "cockpit:index", "cockpit", roles=(
-        COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, HEAD, DEPARTMENT_ADMIN))]
+    nav = [
+        Entry(
+            "驾驶舱",
+            "cockpit:index",
+            "cockpit",
+            roles=(COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, HEAD, DEPARTMENT_ADMIN),
+        )
+    ]
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (registers the cockpit's permissions)

@@ -46,11 +46,20 @@ class Figure:
         return f"/cockpit/d/{self.drilldown}/" if self.drilldown else ""
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "label": self.label,
-                "value": float(self.number) if self.is_rate and self.value is not None else self.value,
-                "unit": self.unit, "goal": float(self.goal * 100) if self.goal is not None else None,
-                "meets_goal": self.meets_goal, "drilldown": self.drilldown, "count": self.count, "detail": self.detail,
-                "href": self.link, "missed_href": self.missed_href, "target": self.target_text}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "value": float(self.number) if self.is_rate and self.value is not None else self.value,
+            "unit": self.unit,
+            "goal": float(self.goal * 100) if self.goal is not None else None,
+            "meets_goal": self.meets_goal,
+            "drilldown": self.drilldown,
+            "count": self.count,
+            "detail": self.detail,
+            "href": self.link,
+            "missed_href": self.missed_href,
+            "target": self.target_text,
+        }
 
 
 @dataclass
@@ -67,7 +76,9 @@ class Breakdown:
 
     @property
     def cells(self) -> list[tuple[int, str, list[tuple[str, str, int]]]]:
-        return [(pk, name, [(k, SHORT_LABELS[k], values[k]) for k in self.keys]) for pk, name, values in self.rows]
+        return [
+            (pk, name, [(k, SHORT_LABELS[k], values[k]) for k in self.keys]) for pk, name, values in self.rows
+        ]
 
 
 @dataclass
@@ -98,35 +109,65 @@ class Cockpit:
     def trend_rows(self) -> list[tuple[str, list[tuple[str, str, int]]]]:
         """Newest month first."""
         series = self.trend["series"]
-        return [(month, [(k, SHORT_LABELS[k], series[k][i]) for k in series])
-                for i, month in reversed(list(enumerate(self.trend["months"])))]
+        return [
+            (month, [(k, SHORT_LABELS[k], series[k][i]) for k in series])
+            for i, month in reversed(list(enumerate(self.trend["months"])))
+        ]
 
     def as_dict(self) -> dict:
         return {
-            "as_of": self.today.isoformat(), "scoped": self.scoped,
-            "groups": [{"title": title, "figures": [f.as_dict() for f in figures]} for title, figures in self.groups],
-            "townships": _breakdown_dict(self.townships), "departments": _breakdown_dict(self.departments),
-            "trend": self.trend, "map": self.map, "period": self.period,
+            "as_of": self.today.isoformat(),
+            "scoped": self.scoped,
+            "groups": [
+                {"title": title, "figures": [f.as_dict() for f in figures]} for title, figures in self.groups
+            ],
+            "townships": _breakdown_dict(self.townships),
+            "departments": _breakdown_dict(self.departments),
+            "trend": self.trend,
+            "map": self.map,
+            "period": self.period,
         }
 
     def to_json(self) -> dict:
         """Everything, losslessly, for a ``Snapshot`` (decimals as strings)."""
         return {
-            "today": self.today.isoformat(), "scoped": self.scoped,
+            "today": self.today.isoformat(),
+            "scoped": self.scoped,
             "groups": [[title, [_figure_json(f) for f in figures]] for title, figures in self.groups],
-            "townships": _breakdown_json(self.townships), "departments": _breakdown_json(self.departments),
-            "trend": self.trend, "counts": self.counts, "map": self.map, "period": self.period,
+            "townships": _breakdown_json(self.townships),
+            "departments": _breakdown_json(self.departments),
+            "trend": self.trend,
+            "counts": self.counts,
+            "map": self.map,
+            "period": self.period,
         }
 
     @classmethod
-    def from_json(cls, data: dict, computed_at: dt.datetime | None = None, duration_ms: int | None = None) -> Cockpit:
+    def from_json(
+        cls, data: dict, computed_at: dt.datetime | None = None, duration_ms: int | None = None
+    ) -> Cockpit:
         return cls(
-            today=dt.date.fromisoformat(data["today"]), scoped=data["scoped"],
-            groups=[(title, [Figure(**{**f, "value": _undecimal(f["value"]), "goal": _undecimal(f["goal"])})
-                             for f in figures]) for title, figures in data["groups"]],
-            townships=_breakdown_from(data["townships"]), departments=_breakdown_from(data["departments"]),
-            trend=data["trend"], counts=data["counts"], computed_at=computed_at, duration_ms=duration_ms,
-            map=data.get("map", []), period=data.get("period", {}))
+            today=dt.date.fromisoformat(data["today"]),
+            scoped=data["scoped"],
+            groups=[
+                (
+                    title,
+                    [
+                        Figure(**{**f, "value": _undecimal(f["value"]), "goal": _undecimal(f["goal"])})
+                        for f in figures
+                    ],
+                )
+                for title, figures in data["groups"]
+            ],
+            townships=_breakdown_from(data["townships"]),
+            departments=_breakdown_from(data["departments"]),
+            trend=data["trend"],
+            counts=data["counts"],
+            computed_at=computed_at,
+            duration_ms=duration_ms,
+            map=data.get("map", []),
+            period=data.get("period", {}),
+        )
 
 
 def _decimal(value):
@@ -138,17 +179,34 @@ def _undecimal(value):
 
 
 def _figure_json(f: Figure) -> dict:
-    return {"key": f.key, "label": f.label, "value": _decimal(f.value), "unit": f.unit, "goal": _decimal(f.goal),
-            "meets_goal": f.meets_goal, "drilldown": f.drilldown, "count": f.count, "detail": f.detail,
-            "href": f.href, "missed_href": f.missed_href, "target_text": f.target_text}
+    return {
+        "key": f.key,
+        "label": f.label,
+        "value": _decimal(f.value),
+        "unit": f.unit,
+        "goal": _decimal(f.goal),
+        "meets_goal": f.meets_goal,
+        "drilldown": f.drilldown,
+        "count": f.count,
+        "detail": f.detail,
+        "href": f.href,
+        "missed_href": f.missed_href,
+        "target_text": f.target_text,
+    }
 
 
 def _breakdown_json(b: Breakdown) -> dict:
-    return {"dimension": b.dimension, "keys": list(b.keys), "rows": [[pk, name, values] for pk, name, values in b.rows]}
+    return {
+        "dimension": b.dimension,
+        "keys": list(b.keys),
+        "rows": [[pk, name, values] for pk, name, values in b.rows],
+    }
 
 
 def _breakdown_from(data: dict) -> Breakdown:
-    return Breakdown(data["dimension"], tuple(data["keys"]), [(pk, name, values) for pk, name, values in data["rows"]])
+    return Breakdown(
+        data["dimension"], tuple(data["keys"]), [(pk, name, values) for pk, name, values in data["rows"]]
+    )
 
 
 def _breakdown_dict(b: Breakdown) -> list[dict]:
@@ -158,4 +216,3 @@ def _breakdown_dict(b: Breakdown) -> list[dict]:
 def _share(part: int, whole: int) -> Decimal | None:
     """None when nothing was counted: a share of nothing is shown as "—", neither met nor missed."""
     return None if not whole else (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
-

@@ -42,7 +42,9 @@ def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
     out = []
     for polygon in polygons:
         for ring in polygon:
-            points = [(float(p[0]), float(p[1])) for p in ring if isinstance(p, (list, tuple)) and len(p) >= 2]
+            points = [
+                (float(p[0]), float(p[1])) for p in ring if isinstance(p, (list, tuple)) and len(p) >= 2
+            ]
             if len(points) >= 3:
                 out.append(points)
     return out
@@ -103,7 +105,9 @@ def shapes(townships: list[dict], geojson: dict | None) -> tuple[list[dict], int
                 area_x += sum(x for x, _ in projected)
                 area_y += sum(y for _, y in projected)
                 total += len(projected)
-            out.append({**t, "path": " ".join(parts), "x": round(area_x / total, 1), "y": round(area_y / total, 1)})
+            out.append(
+                {**t, "path": " ".join(parts), "x": round(area_x / total, 1), "y": round(area_y / total, 1)}
+            )
     rest = [t for t in townships if t["id"] not in drawn]
     if rest:
         columns = 5 if len(rest) > 8 else max(1, len(rest))
@@ -114,8 +118,15 @@ def shapes(townships: list[dict], geojson: dict | None) -> tuple[list[dict], int
             row, col = divmod(i, columns)
             x, y = 10 + col * tile_w, top + 10 + row * tile_h
             w, h = tile_w - 8, tile_h - 8
-            out.append({**t, "path": f"M{x:.1f},{y:.1f} h{w:.1f} v{h:.1f} h{-w:.1f} Z", "x": round(x + w / 2, 1),
-                        "y": round(y + h / 2, 1), "tile": True})
+            out.append(
+                {
+                    **t,
+                    "path": f"M{x:.1f},{y:.1f} h{w:.1f} v{h:.1f} h{-w:.1f} Z",
+                    "x": round(x + w / 2, 1),
+                    "y": round(y + h / 2, 1),
+                    "tile": True,
+                }
+            )
         height = top + 20 + math.ceil(len(rest) / columns) * tile_h
     return out, round(height), bool(drawn)
 
@@ -128,5 +139,11 @@ def township_map(townships: list[dict], path: str = "") -> dict:
     for s in drawn:
         s["incidents_level"] = level(s["incidents"], top_incidents)
         s["cases_level"] = level(s["cases"], top_cases)
-    return {"shapes": drawn, "width": WIDTH, "height": height, "from_file": from_file,
-            "top_incidents": top_incidents, "top_cases": top_cases}
+    return {
+        "shapes": drawn,
+        "width": WIDTH,
+        "height": height,
+        "from_file": from_file,
+        "top_incidents": top_incidents,
+        "top_cases": top_cases,
+    }

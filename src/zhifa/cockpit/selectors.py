@@ -51,6 +51,7 @@ LIVE_SECONDS = 60
 VIEW_STAMP_INTERVAL = dt.timedelta(hours=1)
 # ---- drill-downs ----
 
+
 @dataclass(frozen=True)
 class Filters:
     township: int | None = None  # Region id
@@ -72,17 +73,21 @@ class Filters:
         return cls(number("township"), number("department"), month)
 
     def query(self) -> str:
-        parts = [f"township={self.township}" if self.township else "",
-                 f"department={self.department}" if self.department else "",
-                 f"month={self.month:%Y-%m}" if self.month else ""]
+        parts = [
+            f"township={self.township}" if self.township else "",
+            f"department={self.department}" if self.department else "",
+            f"month={self.month:%Y-%m}" if self.month else "",
+        ]
         return "&".join(p for p in parts if p)
 
 
 def _month_range(month: dt.date, is_datetime: bool):
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     if is_datetime:
-        return (timezone.make_aware(dt.datetime.combine(month, dt.time())),
-                timezone.make_aware(dt.datetime.combine(following, dt.time())))
+        return (
+            timezone.make_aware(dt.datetime.combine(month, dt.time())),
+            timezone.make_aware(dt.datetime.combine(following, dt.time())),
+        )
     return month, following
 
 
@@ -108,7 +113,9 @@ def _apply_filters(source: Source, qs: QuerySet, filters: Filters) -> QuerySet:
     return qs
 
 
-def drilldown(key: str, scope: Scope, today: dt.date | None = None, filters: Filters | None = None) -> QuerySet:
+def drilldown(
+    key: str, scope: Scope, today: dt.date | None = None, filters: Filters | None = None
+) -> QuerySet:
     """The records a figure counts: the source filtered by the measure's condition (and, from a
     breakdown or trend cell, by its township, department or month)."""
     measure = MEASURES[key]
@@ -141,8 +148,8 @@ def _aggregate(ctx: Context, source_name: str, keys, **extra) -> dict:
     return qs.aggregate(**{k: Count("pk", filter=MEASURES[k].condition(ctx)) for k in keys}, **extra)
 
 
-
 # ---- the figures ----
+
 
 def _indicator_figure(m: Measurement) -> Figure:
     """A reform indicator as a cockpit figure. A rate whose goal is 100 % opens the rows not counted
@@ -160,8 +167,20 @@ def _indicator_figure(m: Measurement) -> Figure:
         detail = f"{m.counted} / {m.population}" + (f"，{m.missed} 未计入" if gap else "")
     else:
         detail = f"{m.counted} 件计入"
-    return Figure(ind.key, ind.name, value, unit, ind.target, m.meets_target, None, m.missed if gap else m.counted,
-                  detail, href=missed if gap else counted, missed_href=missed, target_text=ind.target_text)
+    return Figure(
+        ind.key,
+        ind.name,
+        value,
+        unit,
+        ind.target,
+        m.meets_target,
+        None,
+        m.missed if gap else m.counted,
+        detail,
+        href=missed if gap else counted,
+        missed_href=missed,
+        target_text=ind.target_text,
+    )
 
 
 #: Cockpit keys of the indicators whose figures predate the indicators app (kept for wall screens).
@@ -199,64 +218,124 @@ def indicators(scope: Scope, today: dt.date | None = None) -> Cockpit:
         groups_of[name] = _grouped(ctx, name, keys, **extra)
         n.update({k: sum(row[k] for row in groups_of[name]) for k in keys})
     rated_sum = sum(row["satisfaction_sum"] or 0 for row in groups_of.get("incidents", ()))
-    satisfaction = (Decimal(rated_sum) / Decimal(n["incidents_rated"])).quantize(Decimal("0.01")) \
-        if n.get("incidents_rated") else None
+    satisfaction = (
+        (Decimal(rated_sum) / Decimal(n["incidents_rated"])).quantize(Decimal("0.01"))
+        if n.get("incidents_rated")
+        else None
+    )
     replied = n["incidents_on_time"] + n["incidents_late"]
     decided = n["cases_on_time"] + n["cases_late"]
 
     def count(key, label, detail="") -> Figure:
-        return Figure(key, label, n[key], SOURCES[MEASURES[key].source].noun, drilldown=key, count=n[key], detail=detail)
+        return Figure(
+            key, label, n[key], SOURCES[MEASURES[key].source].noun, drilldown=key, count=n[key], detail=detail
+        )
 
     groups = [
         *reform_figures(scope, period),
-        ("执法力量", [count("staff_total", "在岗执法人员"), count("staff_townships", "在乡镇工作的执法人员")]),
-        ("综合查一次", [
-            count("tasks_joint", "纳入联合检查的任务"),
-            count("visits_saved", "少进门次数", "随同其他部门一次进门完成的检查任务"),
-            count("inspections_total", "检查记录"),
-        ]),
-        ("指挥调度（事件闭环）", [
-            count("incidents_total", "事件总数"),
-            count("incidents_closed", "已办结事件"),
-            count("incidents_on_time", "按期反馈事件"),
-            Figure("incidents_on_time_share", "事件按期反馈率", _share(n["incidents_on_time"], replied), "%",
-                   drilldown="incidents_late", count=n["incidents_late"], detail=f"{n['incidents_late']} / {replied} 件超期反馈"),
-            count("incidents_overdue", "当前超期事件"),
-            Figure("satisfaction", "群众满意度（1–5 分）", satisfaction, "分",
-                   drilldown="incidents_rated", count=n["incidents_rated"], detail=f"{n['incidents_rated']} 件已评价"),
-        ]),
-        ("案件办理", [
-            count("cases_total", "案件总数"),
-            count("cases_decided", "作出处罚决定"),
-            count("cases_on_time", "按期作出决定", "立案之日起九十日内（含依法延长）"),
-            Figure("cases_on_time_share", "案件按期决定率", _share(n["cases_on_time"], decided), "%",
-                   drilldown="cases_late", count=n["cases_late"], detail=f"{n['cases_late']} / {decided} 件超期决定"),
-            count("cases_no_penalty", "不予处罚"),
-            count("cases_mitigated", "减轻处罚"),
-            count("cases_referred", "行刑衔接移送"),
-        ]),
+        (
+            "执法力量",
+            [count("staff_total", "在岗执法人员"), count("staff_townships", "在乡镇工作的执法人员")],
+        ),
+        (
+            "综合查一次",
+            [
+                count("tasks_joint", "纳入联合检查的任务"),
+                count("visits_saved", "少进门次数", "随同其他部门一次进门完成的检查任务"),
+                count("inspections_total", "检查记录"),
+            ],
+        ),
+        (
+            "指挥调度（事件闭环）",
+            [
+                count("incidents_total", "事件总数"),
+                count("incidents_closed", "已办结事件"),
+                count("incidents_on_time", "按期反馈事件"),
+                Figure(
+                    "incidents_on_time_share",
+                    "事件按期反馈率",
+                    _share(n["incidents_on_time"], replied),
+                    "%",
+                    drilldown="incidents_late",
+                    count=n["incidents_late"],
+                    detail=f"{n['incidents_late']} / {replied} 件超期反馈",
+                ),
+                count("incidents_overdue", "当前超期事件"),
+                Figure(
+                    "satisfaction",
+                    "群众满意度（1–5 分）",
+                    satisfaction,
+                    "分",
+                    drilldown="incidents_rated",
+                    count=n["incidents_rated"],
+                    detail=f"{n['incidents_rated']} 件已评价",
+                ),
+            ],
+        ),
+        (
+            "案件办理",
+            [
+                count("cases_total", "案件总数"),
+                count("cases_decided", "作出处罚决定"),
+                count("cases_on_time", "按期作出决定", "立案之日起九十日内（含依法延长）"),
+                Figure(
+                    "cases_on_time_share",
+                    "案件按期决定率",
+                    _share(n["cases_on_time"], decided),
+                    "%",
+                    drilldown="cases_late",
+                    count=n["cases_late"],
+                    detail=f"{n['cases_late']} / {decided} 件超期决定",
+                ),
+                count("cases_no_penalty", "不予处罚"),
+                count("cases_mitigated", "减轻处罚"),
+                count("cases_referred", "行刑衔接移送"),
+            ],
+        ),
     ]
     if alert_model() is not None:
-        groups.append(("监督预警", [
-            count("alerts_raised", "已产生预警"), count("alerts_open", "未关闭预警"), count("alerts_closed", "已关闭预警"),
-        ]))
+        groups.append(
+            (
+                "监督预警",
+                [
+                    count("alerts_raised", "已产生预警"),
+                    count("alerts_open", "未关闭预警"),
+                    count("alerts_closed", "已关闭预警"),
+                ],
+            )
+        )
     townships = _breakdown_of(groups_of, "township")
-    return Cockpit(today=today, scoped=not scope.everything, groups=groups, townships=townships,
-                   departments=_breakdown_of(groups_of, "department"), trend=monthly_trend(ctx), counts=n,
-                   map=township_map(townships), period={"start": period.start.isoformat(), "end": period.end.isoformat(),
-                                                        "label": period.label})
+    return Cockpit(
+        today=today,
+        scoped=not scope.everything,
+        groups=groups,
+        townships=townships,
+        departments=_breakdown_of(groups_of, "department"),
+        trend=monthly_trend(ctx),
+        counts=n,
+        map=township_map(townships),
+        period={"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label},
+    )
 
 
 def township_map(townships: Breakdown) -> list[dict]:
     """Every township of the district (code, name) with its incidents and cases in the scope —
     None for a township outside it. One query; the boundaries are drawn by ``geo``."""
     values = {pk: v for pk, _name, v in townships.rows}
-    return [{"id": r.pk, "code": r.code, "name": r.name,
-             "incidents": values[r.pk].get("incidents_total", 0) if r.pk in values else None,
-             "cases": values[r.pk].get("cases_total", 0) if r.pk in values else None}
-            for r in organizations.township_regions().only("pk", "code", "name")]
+    return [
+        {
+            "id": r.pk,
+            "code": r.code,
+            "name": r.name,
+            "incidents": values[r.pk].get("incidents_total", 0) if r.pk in values else None,
+            "cases": values[r.pk].get("cases_total", 0) if r.pk in values else None,
+        }
+        for r in organizations.township_regions().only("pk", "code", "name")
+    ]
+
 
 # ---- breakdowns by township and department ----
+
 
 def _group_expr(source: Source, dimension: str):
     if dimension == "township":
@@ -304,8 +383,12 @@ def breakdown(ctx: Context, dimension: str) -> Breakdown:
         if expr is None:
             continue
         mine = [k for k in keys if MEASURES[k].source == name]
-        grouped = (source.rows(ctx.scope).order_by().values(group=expr)
-                   .annotate(**{k: Count("pk", filter=MEASURES[k].condition(ctx)) for k in mine}))
+        grouped = (
+            source.rows(ctx.scope)
+            .order_by()
+            .values(group=expr)
+            .annotate(**{k: Count("pk", filter=MEASURES[k].condition(ctx)) for k in mine})
+        )
         for row in grouped:
             if row["group"] is not None:
                 table.setdefault(row["group"], {}).update({k: row[k] for k in mine})
@@ -317,7 +400,10 @@ def _breakdown_rows(dimension: str, keys: tuple[str, ...], table: dict[object, d
         places = {r.pk: (r.pk, r.name) for r in organizations.township_regions().filter(pk__in=list(table))}
         order = sorted(places, key=lambda pk: places[pk][1])
     else:
-        places = {o.path: (o.pk, o.name) for o in Organization.objects.filter(path__in=list(table)).only("pk", "name", "path")}
+        places = {
+            o.path: (o.pk, o.name)
+            for o in Organization.objects.filter(path__in=list(table)).only("pk", "name", "path")
+        }
         order = sorted(places)
     result = Breakdown(dimension, keys)
     for group in order:
@@ -328,6 +414,7 @@ def _breakdown_rows(dimension: str, keys: tuple[str, ...], table: dict[object, d
 
 
 # ---- the monthly trend ----
+
 
 def months(today: dt.date, n: int = TREND_MONTHS) -> list[dt.date]:
     first = today.replace(day=1)
@@ -358,9 +445,16 @@ def monthly_trend(ctx: Context) -> dict:
         qs = source.rows(ctx.scope).order_by()
         is_dt = _is_datetime(qs, source.month_field)
         start, _ = _month_range(span[0], is_dt)
-        trunc = TruncMonth(source.month_field) if is_dt else TruncMonth(source.month_field, output_field=DateField())
-        grouped = (qs.filter(**{f"{source.month_field}__gte": start}).values(month=trunc)
-                   .annotate(**{k: Count("pk", filter=MEASURES[k].condition(ctx)) for k in mine}))
+        trunc = (
+            TruncMonth(source.month_field)
+            if is_dt
+            else TruncMonth(source.month_field, output_field=DateField())
+        )
+        grouped = (
+            qs.filter(**{f"{source.month_field}__gte": start})
+            .values(month=trunc)
+            .annotate(**{k: Count("pk", filter=MEASURES[k].condition(ctx)) for k in mine})
+        )
         for row in grouped:
             label = _month_key(row["month"])
             if label in labels:
@@ -373,9 +467,8 @@ def monthly_trend(ctx: Context) -> dict:
     return {"months": labels, "series": series, "incidents_on_time_share": share}
 
 
-
-
 # ---- the stored snapshot ----
+
 
 def scope_key(scope: Scope) -> str:
     """A stable key of a data scope: ``district``, or the organisation subtree and township."""
@@ -388,8 +481,11 @@ def stored(scope: Scope):
     """The scope's stored snapshot row (or None): one indexed query, nothing written."""
     from .models import Snapshot
 
-    return Snapshot.objects.filter(scope_key=scope_key(scope)).only(
-        "computed_at", "duration_ms", "data", "viewed_at").first()
+    return (
+        Snapshot.objects.filter(scope_key=scope_key(scope))
+        .only("computed_at", "duration_ms", "data", "viewed_at")
+        .first()
+    )
 
 
 def as_cockpit(row) -> Cockpit:

@@ -40,8 +40,9 @@ def _lock(key: str, wait: bool) -> bool:
     return wait or bool(got)
 
 
-def refresh(scope: Scope, *, wait: bool = False, today: dt.date | None = None,
-            viewed_at: dt.datetime | None = None) -> Snapshot | None:
+def refresh(
+    scope: Scope, *, wait: bool = False, today: dt.date | None = None, viewed_at: dt.datetime | None = None
+) -> Snapshot | None:
     """Compute the cockpit of ``scope`` live and store it as the scope's snapshot (one row per
     scope; the newest computation wins). Idempotent. While another computation of the same scope
     runs: None at once, or with ``wait``, the snapshot it stored once it is done. ``viewed_at``:
@@ -58,10 +59,18 @@ def refresh(scope: Scope, *, wait: bool = False, today: dt.date | None = None,
         computed_at, started = timezone.now(), time.perf_counter()
         cockpit = selectors.indicators(scope, today)
         duration = round((time.perf_counter() - started) * 1000)
-        row, _ = Snapshot.objects.update_or_create(scope_key=key, defaults={
-            "everything": scope.everything, "org_path": scope.org_path or "",
-            "township_region_id": scope.township_region_id, "computed_at": computed_at,
-            "duration_ms": duration, "data": cockpit.to_json(), **({"viewed_at": viewed_at} if viewed_at else {})})
+        row, _ = Snapshot.objects.update_or_create(
+            scope_key=key,
+            defaults={
+                "everything": scope.everything,
+                "org_path": scope.org_path or "",
+                "township_region_id": scope.township_region_id,
+                "computed_at": computed_at,
+                "duration_ms": duration,
+                "data": cockpit.to_json(),
+                **({"viewed_at": viewed_at} if viewed_at else {}),
+            },
+        )
     return row
 
 
@@ -97,13 +106,17 @@ def current(scope: Scope, max_age: int | None = None) -> selectors.Cockpit:
     share one computation (the scope's lock); a viewer who waited reuses the result."""
     max_age = selectors.LIVE_SECONDS if max_age is None else max_age
     cockpit = snapshot(scope)
-    if cockpit.computed_at is not None and cockpit.computed_at >= timezone.now() - dt.timedelta(seconds=max_age):
+    if cockpit.computed_at is not None and cockpit.computed_at >= timezone.now() - dt.timedelta(
+        seconds=max_age
+    ):
         return cockpit
     return selectors.as_cockpit(refresh(scope, wait=True))
 
 
 def scope_of(row: Snapshot) -> Scope:
-    return Scope(everything=row.everything, org_path=row.org_path or None, township_region_id=row.township_region_id)
+    return Scope(
+        everything=row.everything, org_path=row.org_path or None, township_region_id=row.township_region_id
+    )
 
 
 def refresh_snapshots(days: int = VIEWED_DAYS, now: dt.datetime | None = None) -> dict[str, int | None]:
@@ -111,8 +124,11 @@ def refresh_snapshots(days: int = VIEWED_DAYS, now: dt.datetime | None = None) -
     each scope's computation time in ms (None: another computation of it was running)."""
     now = now or timezone.now()
     scopes = {selectors.scope_key(Scope(everything=True)): Scope(everything=True)}
-    for row in Snapshot.objects.filter(viewed_at__gte=now - dt.timedelta(days=days)).only(
-            "scope_key", "everything", "org_path", "township_region_id").order_by("scope_key"):
+    for row in (
+        Snapshot.objects.filter(viewed_at__gte=now - dt.timedelta(days=days))
+        .only("scope_key", "everything", "org_path", "township_region_id")
+        .order_by("scope_key")
+    ):
         scopes.setdefault(row.scope_key, scope_of(row))
     out: dict[str, int | None] = {}
     for key, scope in scopes.items():

@@ -26,14 +26,23 @@ OPERATIONS = ("指挥调度（事件闭环）", "案件办理", "综合查一次
 
 
 def _screen(request, cockpit) -> dict:
-    reform = [(title.removeprefix("改革目标·"), figures) for title, figures in cockpit.groups
-              if title.startswith("改革目标·")]
+    reform = [
+        (title.removeprefix("改革目标·"), figures)
+        for title, figures in cockpit.groups
+        if title.startswith("改革目标·")
+    ]
     operations = [(title, figures) for title, figures in cockpit.groups if title in OPERATIONS]
     age = (timezone.now() - cockpit.computed_at).total_seconds() if cockpit.computed_at else None
-    return {"cockpit": cockpit, "data": cockpit.as_dict(), "reform": reform, "operations": operations,
-            "map": geo.township_map(cockpit.map, settings.ZHIFA_TOWNSHIP_GEOJSON),
-            "refresh_seconds": selectors.LIVE_SECONDS, "age": age,
-            "may_refresh": access.can(request.user, "cockpit.refresh")}
+    return {
+        "cockpit": cockpit,
+        "data": cockpit.as_dict(),
+        "reform": reform,
+        "operations": operations,
+        "map": geo.township_map(cockpit.map, settings.ZHIFA_TOWNSHIP_GEOJSON),
+        "refresh_seconds": selectors.LIVE_SECONDS,
+        "age": age,
+        "may_refresh": access.can(request.user, "cockpit.refresh"),
+    }
 
 
 @service_view
@@ -101,7 +110,16 @@ def drilldown(request, key):
         return xlsx_response(f"驾驶舱-{measure.title}", measure.title, header, cells)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     header, cells = selectors.rows(key, page.object_list)
-    return render(request, "cockpit/drilldown.html", {
-        "measure": measure, "page": page, "header": header, "total": page.paginator.count, "query": filters.query(),
-        "cells": [list(zip(header, row, strict=True)) for row in cells], "filters": filters,
-    })
+    return render(
+        request,
+        "cockpit/drilldown.html",
+        {
+            "measure": measure,
+            "page": page,
+            "header": header,
+            "total": page.paginator.count,
+            "query": filters.query(),
+            "cells": [list(zip(header, row, strict=True)) for row in cells],
+            "filters": filters,
+        },
+    )

@@ -65,8 +65,16 @@ def role_label(role: str) -> str:
     return _ROLE_LABELS.get(role, role)
 
 
-def permission(name: str, label: str, roles: Iterable[str], check: Any = None, *, refusal: str = "",
-               basis: str = "", delegable: bool = False) -> Permission:
+def permission(
+    name: str,
+    label: str,
+    roles: Iterable[str],
+    check: Any = None,
+    *,
+    refusal: str = "",
+    basis: str = "",
+    delegable: bool = False,
+) -> Permission:
     """Declare a permission (once per name)."""
     if name in _PERMISSIONS:
         raise ValueError(f"permission {name} declared twice")
@@ -100,6 +108,7 @@ def register_visibility(model: type[Model]):
 # Roles of an actor
 # --------------------------------------------------------------------------------------------
 
+
 def roles_of(actor) -> frozenset[str]:
     """Every role the actor holds: a user's primary role and his granted roles; a superuser also
     holds ``admin``; an API key holds its one role."""
@@ -119,6 +128,7 @@ def has_role(actor, *wanted: str) -> bool:
 # --------------------------------------------------------------------------------------------
 # Reading: visible_to and get_visible
 # --------------------------------------------------------------------------------------------
+
 
 def visible_to(actor, source) -> QuerySet:
     """The rows of ``source`` (a model or a queryset) the actor may see."""
@@ -147,7 +157,9 @@ def get_visible(actor, source, pk: Any, *, input_field: str | None = None, looku
         if input_field:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError({input_field: ValidationError("记录不存在或无权使用", code="does_not_exist")})
+            raise ValidationError(
+                {input_field: ValidationError("记录不存在或无权使用", code="does_not_exist")}
+            )
         raise NotFound()
     return obj
 
@@ -156,16 +168,21 @@ def get_visible(actor, source, pk: Any, *, input_field: str | None = None, looku
 # Doing: can, why_not, require
 # --------------------------------------------------------------------------------------------
 
+
 def _holds(actor, perm: Permission, obj) -> bool:
     if roles_of(actor) & perm.roles:
         return True
-    return bool(perm.delegable and _delegation_lookup is not None and _delegation_lookup(actor, perm.name, obj))
+    return bool(
+        perm.delegable and _delegation_lookup is not None and _delegation_lookup(actor, perm.name, obj)
+    )
 
 
 def _object_ok(actor, perm: Permission, obj) -> bool:
     if perm.check is None:
         return True
-    return bool(perm.check.test(actor, obj) if isinstance(perm.check, rules.Predicate) else perm.check(actor, obj))
+    return bool(
+        perm.check.test(actor, obj) if isinstance(perm.check, rules.Predicate) else perm.check(actor, obj)
+    )
 
 
 def can(actor, name: str, obj=None) -> bool:
@@ -198,8 +215,11 @@ def require(actor, name: str, obj=None) -> None:
 def matrix(actors: dict[str, Any], objects: dict[str, Any] | None = None) -> dict[tuple[str, str], bool]:
     """``{(permission, actor name): allowed}`` for documentation and tests."""
     objects = objects or {}
-    return {(name, who): can(actor, name, objects.get(name.split(".")[0]))
-            for name in sorted(_PERMISSIONS) for who, actor in actors.items()}
+    return {
+        (name, who): can(actor, name, objects.get(name.split(".")[0]))
+        for name in sorted(_PERMISSIONS)
+        for who, actor in actors.items()
+    }
 
 
 # Predicates shared by apps (django-rules composes them with & | ~).

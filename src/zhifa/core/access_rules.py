@@ -16,7 +16,9 @@ GUIDANCE_OFFICE = "guidance_office"
 MANAGE_CALENDAR = "core.manage_calendar"
 
 access.permission(
-    MANAGE_CALENDAR, "维护节假日安排", (GUIDANCE_OFFICE, access.ADMIN),
+    MANAGE_CALENDAR,
+    "维护节假日安排",
+    (GUIDANCE_OFFICE, access.ADMIN),
     basis="《全国年节及纪念日放假办法》第二条、第六条、第七条；国务院办公厅每年的部分节假日安排通知",
 )
 

@@ -35,7 +35,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("seq", "at", "actor_name", "organization_name", "action", "object_type", "object_id", "request_id")
+    list_display = (
+        "seq",
+        "at",
+        "actor_name",
+        "organization_name",
+        "action",
+        "object_type",
+        "object_id",
+        "request_id",
+    )
     list_filter = ("action",)
     search_fields = ("object_type", "object_id", "actor_name", "request_id")
     show_full_result_count = False

@@ -61,10 +61,15 @@ def export(reason: str = "scheduled") -> dict:
         raise AnchorKeyMissing("ZHIFA_AUDIT_ANCHOR_KEY is not set: cannot sign an audit anchor")
     chain_heads = heads()
     first = chain_heads[0] if chain_heads and chain_heads[0][0] == 0 else (0, 0, "")
-    record = {"seq": first[1], "hash": first[2], "heads": [list(h) for h in chain_heads],
-              "head": district_head(chain_heads),
-              "at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"), "reason": reason[:100],
-              "key_id": key_id(key)}
+    record = {
+        "seq": first[1],
+        "hash": first[2],
+        "heads": [list(h) for h in chain_heads],
+        "head": district_head(chain_heads),
+        "at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
+        "reason": reason[:100],
+        "key_id": key_id(key),
+    }
     record["signature"] = _sign(key, record)
     path = anchor_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +109,9 @@ def read(path: Path | None = None) -> tuple[list[dict], list[Problem]]:
             problems.append(Problem(None, f"锚点文件第 {number} 行无法解析"))
             continue
         if key is None:
-            problems.append(Problem(record.get("seq"), f"锚点文件第 {number} 行的密钥（{record.get('key_id')}）未配置"))
+            problems.append(
+                Problem(record.get("seq"), f"锚点文件第 {number} 行的密钥（{record.get('key_id')}）未配置")
+            )
         elif not hmac.compare_digest(signature, _sign(key, record)):
             problems.append(Problem(record.get("seq"), f"锚点文件第 {number} 行签名不符（锚点被篡改）"))
         else:
@@ -128,13 +135,21 @@ def verify(path: Path | None = None) -> tuple[int, list[Problem]]:
     stored = {}
     for chain in {c for c, _ in wanted}:
         seqs = [s for c, s in wanted if c == chain]
-        stored.update({(chain, s): h for s, h in AuditEvent.objects.filter(chain=chain, seq__in=seqs)
-                       .values_list("seq", "hash")})
+        stored.update(
+            {
+                (chain, s): h
+                for s, h in AuditEvent.objects.filter(chain=chain, seq__in=seqs).values_list("seq", "hash")
+            }
+        )
     for (chain, seq), anchor in sorted(wanted.items()):
         label = f"第 {chain} 链第 {seq} 条" if chain else f"第 {seq} 条"
         if seq > last.get(chain, 0):
-            problems.append(Problem(seq, f"链尾被删除：{anchor['at']} 导出的锚点在{label}，"
-                                         f"现在链只到第 {last.get(chain, 0)} 条"))
+            problems.append(
+                Problem(
+                    seq,
+                    f"链尾被删除：{anchor['at']} 导出的锚点在{label}，现在链只到第 {last.get(chain, 0)} 条",
+                )
+            )
         elif stored.get((chain, seq)) != anchor["hash"]:
             problems.append(Problem(seq, f"链被重算：{label}的哈希与 {anchor['at']} 导出的锚点不符"))
     return checked, problems

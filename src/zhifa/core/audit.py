@@ -34,8 +34,19 @@ GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 0x7A68_6966  # "zhif"
 
 CHAINED_FIELDS = (
-    "seq", "at", "actor_id", "actor_name", "organization_id", "organization_name", "action",
-    "object_type", "object_id", "before", "after", "legal_basis", "request_id",
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "organization_id",
+    "organization_name",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "legal_basis",
+    "request_id",
 )
 
 
@@ -86,14 +97,28 @@ def _lock_chain(chain: int = 0) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY + chain])
 
 
-def _new_event(actor, action: str, obj=None, *, object_type: str | None = None, object_id: Any = None,
-               before: Any = None, after: Any = None, legal_basis: str = "", organization=None) -> AuditEvent:
+def _new_event(
+    actor,
+    action: str,
+    obj=None,
+    *,
+    object_type: str | None = None,
+    object_id: Any = None,
+    before: Any = None,
+    after: Any = None,
+    legal_basis: str = "",
+    organization=None,
+) -> AuditEvent:
     """An unsaved, unchained event: who did what to which object."""
     org = organization if organization is not None else getattr(actor, "organization", None)
     return AuditEvent(
         at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
-        actor_name=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else str(actor or "system")),
+        actor_name=(
+            actor.get_username()
+            if actor is not None and hasattr(actor, "get_username")
+            else str(actor or "system")
+        ),
         organization_id=getattr(org, "pk", None),
         organization_name=str(org) if org is not None else "",
         action=action,
@@ -148,8 +173,13 @@ def record_refusal(actor, where: str, exc) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return
     with transaction.atomic():
-        record(actor, "access.refused", object_type="request", object_id=where[:64],
-               after={"code": exc.code, "message": exc.message, "roles": getattr(exc, "roles", [])})
+        record(
+            actor,
+            "access.refused",
+            object_type="request",
+            object_id=where[:64],
+            after={"code": exc.code, "message": exc.message, "roles": getattr(exc, "roles", [])},
+        )
 
 
 @dataclass(frozen=True)
@@ -177,7 +207,9 @@ def _verify_one(chain: int, batch_size: int) -> tuple[int, BrokenLink | None]:
     queryset = AuditEvent.objects.filter(chain=chain).order_by("seq")
     for event in queryset.iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
-            return checked, BrokenLink(expected_seq, f"缺少序号 {expected_seq}（下一条是 {event.seq}）", chain)
+            return checked, BrokenLink(
+                expected_seq, f"缺少序号 {expected_seq}（下一条是 {event.seq}）", chain
+            )
         if event.prev_hash != prev_hash:
             return checked, BrokenLink(event.seq, "前一条哈希不符（记录被删除或替换）", chain)
         if event_hash(prev_hash, _fields_of(event)) != event.hash:

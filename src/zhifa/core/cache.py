@@ -30,7 +30,10 @@ def _outage(exc: Exception) -> None:
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
-        params = {**params, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, **params.get("OPTIONS", {})}}
+        params = {
+            **params,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, **params.get("OPTIONS", {})},
+        }
         super().__init__(server, params)
 
     def get(self, key, default=None, version=None):

@@ -57,8 +57,13 @@ def _state(entry: HolidayOverride | None) -> dict[str, Any] | None:
 
 def _check_day(day: dt.date, is_workday: bool, field: str, prefix: str = "") -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValidationError({field: ValidationError(f"{prefix}日期应在{FIRST_YEAR}年至{LAST_YEAR}年之间",
-                                                      code="out_of_range")})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"{prefix}日期应在{FIRST_YEAR}年至{LAST_YEAR}年之间", code="out_of_range"
+                )
+            }
+        )
     refusal = holidays.refusal_for(day, is_workday)
     if refusal:
         raise ValidationError({field: ValidationError(prefix + refusal, code="statutory_holiday")})
@@ -86,8 +91,15 @@ def set_day(actor, data: SetDay | dict[str, Any]) -> HolidayOverride:
             entry = HolidayOverride.objects.select_for_update().filter(date=command.date).first()
             before = _state(entry)
             entry = _save(entry, command.date, command.is_workday, command.name)
-            audit.record(actor, "calendar.set_day", object_type=AUDIT_DAY, object_id=command.date.isoformat(),
-                         before=before, after=_state(entry), legal_basis=BASIS)
+            audit.record(
+                actor,
+                "calendar.set_day",
+                object_type=AUDIT_DAY,
+                object_id=command.date.isoformat(),
+                before=before,
+                after=_state(entry),
+                legal_basis=BASIS,
+            )
     except IntegrityError:
         raise _concurrent() from None
     return entry
@@ -100,8 +112,15 @@ def remove_day(actor, entry_id: Any) -> dt.date:
     entry = access.get_visible(actor, HolidayOverride.objects.select_for_update(), entry_id)
     day, before = entry.date, _state(entry)
     entry.delete()
-    audit.record(actor, "calendar.remove_day", object_type=AUDIT_DAY, object_id=day.isoformat(),
-                 before=before, after=None, legal_basis=BASIS)
+    audit.record(
+        actor,
+        "calendar.remove_day",
+        object_type=AUDIT_DAY,
+        object_id=day.isoformat(),
+        before=before,
+        after=None,
+        legal_basis=BASIS,
+    )
     return day
 
 
@@ -118,8 +137,14 @@ def import_announcement(actor, data: ImportAnnouncement | dict[str, Any]) -> Imp
     for announced in days:
         prefix = f"第{announced.line}行："
         if not holidays.announcement_year_accepts(command.year, announced.date):
-            raise ValidationError({"text": ValidationError(
-                f"{prefix}{announced.date.isoformat()} 不属于{command.year}年的放假安排", code="wrong_year")})
+            raise ValidationError(
+                {
+                    "text": ValidationError(
+                        f"{prefix}{announced.date.isoformat()} 不属于{command.year}年的放假安排",
+                        code="wrong_year",
+                    )
+                }
+            )
         _check_day(announced.date, announced.is_workday, "text", prefix)
     basis = (f"{command.notice}；" if command.notice else "") + BASIS
     named = {announced.date for announced in days}
@@ -127,33 +152,63 @@ def import_announcement(actor, data: ImportAnnouncement | dict[str, Any]) -> Imp
     try:
         with transaction.atomic():
             year_entries = HolidayOverride.objects.select_for_update().filter(
-                date__gte=dt.date(command.year - 1, 12, 1), date__lte=dt.date(command.year, 12, 31))
+                date__gte=dt.date(command.year - 1, 12, 1), date__lte=dt.date(command.year, 12, 31)
+            )
             existing = {entry.date: entry for entry in year_entries}
             events = []
             for announced in days:
                 entry = existing.get(announced.date)
-                if entry is not None and (entry.is_workday, entry.name) == (announced.is_workday, announced.name):
+                if entry is not None and (entry.is_workday, entry.name) == (
+                    announced.is_workday,
+                    announced.name,
+                ):
                     unchanged += 1
                     continue
                 before = _state(entry)
                 entry = _save(entry, announced.date, announced.is_workday, announced.name)
                 created, changed = (created + 1, changed) if before is None else (created, changed + 1)
-                events.append({"action": "calendar.import_day", "object_type": AUDIT_DAY,
-                               "object_id": announced.date.isoformat(), "before": before, "after": _state(entry),
-                               "legal_basis": basis[:300]})
+                events.append(
+                    {
+                        "action": "calendar.import_day",
+                        "object_type": AUDIT_DAY,
+                        "object_id": announced.date.isoformat(),
+                        "before": before,
+                        "after": _state(entry),
+                        "legal_basis": basis[:300],
+                    }
+                )
             if command.replace:
                 for day, entry in sorted(existing.items()):
                     if day not in named and day.year == command.year:
-                        events.append({"action": "calendar.remove_day", "object_type": AUDIT_DAY,
-                                       "object_id": day.isoformat(), "before": _state(entry), "after": None,
-                                       "legal_basis": basis[:300]})
+                        events.append(
+                            {
+                                "action": "calendar.remove_day",
+                                "object_type": AUDIT_DAY,
+                                "object_id": day.isoformat(),
+                                "before": _state(entry),
+                                "after": None,
+                                "legal_basis": basis[:300],
+                            }
+                        )
                         entry.delete()
                         removed += 1
-            events.append({"action": "calendar.import_announcement", "object_type": AUDIT_YEAR,
-                           "object_id": str(command.year), "before": None,
-                           "after": {"notice": command.notice, "days": len(days), "created": created,
-                                     "changed": changed, "unchanged": unchanged, "removed": removed},
-                           "legal_basis": basis[:300]})
+            events.append(
+                {
+                    "action": "calendar.import_announcement",
+                    "object_type": AUDIT_YEAR,
+                    "object_id": str(command.year),
+                    "before": None,
+                    "after": {
+                        "notice": command.notice,
+                        "days": len(days),
+                        "created": created,
+                        "changed": changed,
+                        "unchanged": unchanged,
+                        "removed": removed,
+                    },
+                    "legal_basis": basis[:300],
+                }
+            )
             audit.record_many(actor, events)
     except IntegrityError:
         raise _concurrent() from None

@@ -26,16 +26,29 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class DayForm(forms.Form):
     date = forms.DateField(label="日期", widget=DATE_INPUT)
     status = forms.ChoiceField(label="安排", choices=STATUS_CHOICES)
-    name = forms.CharField(label="说明", max_length=100, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "如：春节调休上班"}))
+    name = forms.CharField(
+        label="说明",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：春节调休上班"}),
+    )
 
 
 class ImportForm(forms.Form):
-    notice = forms.CharField(label="通知名称和文号", max_length=200, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": "如：国务院办公厅关于2027年部分节假日安排的通知"}))
-    text = forms.CharField(label="放假安排（每行一条）", max_length=20_000, widget=forms.Textarea(attrs={
-        "rows": 8, "placeholder": "2027-02-05至2027-02-12 休息 春节\n2027-02-20 上班 春节调休"}),
-        help_text="每行：日期（或“开始日期至结束日期”）、上班或休息、说明。以 # 开头的行不导入。")
+    notice = forms.CharField(
+        label="通知名称和文号",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：国务院办公厅关于2027年部分节假日安排的通知"}),
+    )
+    text = forms.CharField(
+        label="放假安排（每行一条）",
+        max_length=20_000,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "2027-02-05至2027-02-12 休息 春节\n2027-02-20 上班 春节调休"}
+        ),
+        help_text="每行：日期（或“开始日期至结束日期”）、上班或休息、说明。以 # 开头的行不导入。",
+    )
     replace = forms.BooleanField(label="同时删除本年度已录入但上面没有的日期", required=False)
 
 
@@ -54,7 +67,7 @@ class DeadlineForm(forms.Form):
 def _add_errors(form: forms.Form, exc: ValidationError, mapping: dict[str, str] | None = None) -> None:
     """A service's ValidationError on the form field it names (through ``mapping``), else above."""
     mapping = mapping or {}
-    for field, errors in (exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]):
+    for field, errors in exc.error_dict.items() if hasattr(exc, "error_dict") else [(None, exc.error_list)]:
         target = mapping.get(field, field)
         form.add_error(target if target in form.fields else None, errors)
 
@@ -80,8 +93,13 @@ def _deadline(request, year: int):
     else:
         end = calendar.calendar_deadline(start, days)
         rule = "自然日：起算日不计，期间届满的最后一日是休息日的，以其后第一个工作日为期间届满日"
-    return form, {"start": start, "days": days, "end": end, "rule": rule,
-                  "weekday": calendars.WEEKDAYS[end.weekday()]}
+    return form, {
+        "start": start,
+        "days": days,
+        "end": end,
+        "rule": rule,
+        "weekday": calendars.WEEKDAYS[end.weekday()],
+    }
 
 
 def _render(request, year: int, *, day_form=None, import_form=None, status=200):
@@ -128,8 +146,10 @@ def set_day(request, year: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            entry = calendar_services.set_day(request.user, {
-                "date": data["date"], "is_workday": data["status"] == "work", "name": data["name"]})
+            entry = calendar_services.set_day(
+                request.user,
+                {"date": data["date"], "is_workday": data["status"] == "work", "name": data["name"]},
+            )
         except ValidationError as exc:
             _add_errors(form, exc, {"is_workday": "status"})
         else:
@@ -158,7 +178,10 @@ def import_announcement(request, year: int):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"已导入{year}年放假安排：新增 {result.created} 天，修改 {result.changed} 天，"
-                                      f"未变 {result.unchanged} 天，删除 {result.removed} 天")
+            messages.success(
+                request,
+                f"已导入{year}年放假安排：新增 {result.created} 天，修改 {result.changed} 天，"
+                f"未变 {result.unchanged} 天，删除 {result.removed} 天",
+            )
             return _back(year)
     return _render(request, year, import_form=form, status=422)

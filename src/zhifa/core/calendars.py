@@ -63,6 +63,7 @@ def missing_announcements(on: dt.date | None = None) -> list[int]:
 # The year page
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DayRow:
     """A day of the year that is not a plain Monday–Friday working day or weekend, and what each
@@ -125,23 +126,34 @@ def year_view(year: int) -> YearView:
             source = "法定推算"
         else:
             source = "周末"
-        rows.append(DayRow(
-            date=day,
-            computed="、".join(h.label for h in computed.get(day, [])),
-            computed_kind=holidays.STATUTORY if holidays.STATUTORY in kinds else (holidays.SUBSTITUTE if kinds else ""),
-            package=package.get(day),
-            entry=entry,
-            is_workday=calendar.is_workday(day),
-            source=source,
-        ))
+        rows.append(
+            DayRow(
+                date=day,
+                computed="、".join(h.label for h in computed.get(day, [])),
+                computed_kind=holidays.STATUTORY
+                if holidays.STATUTORY in kinds
+                else (holidays.SUBSTITUTE if kinds else ""),
+                package=package.get(day),
+                entry=entry,
+                is_workday=calendar.is_workday(day),
+                source=source,
+            )
+        )
     working = calendar.working_days_between(dt.date(year - 1, 12, 31), dt.date(year, 12, 31))
-    return YearView(year=year, package_knows=knows, revision=holidays.revision_for(year), rows=rows,
-                    entries=len(entries), working_days=working, announced=knows or bool(entries))
+    return YearView(
+        year=year,
+        package_knows=knows,
+        revision=holidays.revision_for(year),
+        rows=rows,
+        entries=len(entries),
+        working_days=working,
+        announced=knows or bool(entries),
+    )
 
 
 def history(year: int, limit: int = 50):
     """The newest audited changes of the year's calendar (entries and imported notices)."""
-    return (AuditEvent.objects
-            .filter(Q(object_type=AUDIT_DAY, object_id__startswith=f"{year:04d}-")
-                    | Q(object_type=AUDIT_YEAR, object_id=str(year)))
-            .order_by("-seq")[:limit])
+    return AuditEvent.objects.filter(
+        Q(object_type=AUDIT_DAY, object_id__startswith=f"{year:04d}-")
+        | Q(object_type=AUDIT_YEAR, object_id=str(year))
+    ).order_by("-seq")[:limit]

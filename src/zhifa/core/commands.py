@@ -86,19 +86,35 @@ MESSAGES = {
     "string_too_short": "请填写{label}",
     "too_short": "请至少填写一项{label}",
     "string_too_long": "{label}不能超过{max_length}个字",
-    "int_parsing": "{label}须为整数", "int_type": "{label}须为整数", "int_from_float": "{label}须为整数",
-    "float_parsing": "{label}须为数字", "decimal_parsing": "{label}须为数字", "decimal_type": "{label}须为数字",
-    "decimal_max_places": "{label}最多{decimal_places}位小数", "decimal_max_digits": "{label}位数过多",
-    "decimal_whole_digits": "{label}位数过多", "too_long": "{label}项目过多", "bool_type": "{label}须为“是”或“否”",
+    "int_parsing": "{label}须为整数",
+    "int_type": "{label}须为整数",
+    "int_from_float": "{label}须为整数",
+    "float_parsing": "{label}须为数字",
+    "decimal_parsing": "{label}须为数字",
+    "decimal_type": "{label}须为数字",
+    "decimal_max_places": "{label}最多{decimal_places}位小数",
+    "decimal_max_digits": "{label}位数过多",
+    "decimal_whole_digits": "{label}位数过多",
+    "too_long": "{label}项目过多",
+    "bool_type": "{label}须为“是”或“否”",
     "model_type": "{label}格式不正确",
-    "greater_than_equal": "{label}不能小于{ge}", "less_than_equal": "{label}不能大于{le}",
-    "greater_than": "{label}须大于{gt}", "less_than": "{label}须小于{lt}",
-    "date_parsing": "{label}须为日期（年-月-日）", "date_from_datetime_parsing": "{label}须为日期（年-月-日）",
-    "date_type": "{label}须为日期（年-月-日）", "datetime_parsing": "{label}须为日期时间",
+    "greater_than_equal": "{label}不能小于{ge}",
+    "less_than_equal": "{label}不能大于{le}",
+    "greater_than": "{label}须大于{gt}",
+    "less_than": "{label}须小于{lt}",
+    "date_parsing": "{label}须为日期（年-月-日）",
+    "date_from_datetime_parsing": "{label}须为日期（年-月-日）",
+    "date_type": "{label}须为日期（年-月-日）",
+    "datetime_parsing": "{label}须为日期时间",
     "datetime_from_date_parsing": "{label}须为日期时间",
-    "bool_parsing": "{label}须为“是”或“否”", "string_type": "{label}须为文字", "dict_type": "{label}格式不正确",
-    "string_pattern_mismatch": "{label}的取值无效", "literal_error": "{label}的取值无效", "enum": "{label}的取值无效",
-    "extra_forbidden": "不认识的字段“{field}”", "list_type": "{label}须为列表",
+    "bool_parsing": "{label}须为“是”或“否”",
+    "string_type": "{label}须为文字",
+    "dict_type": "{label}格式不正确",
+    "string_pattern_mismatch": "{label}的取值无效",
+    "literal_error": "{label}的取值无效",
+    "enum": "{label}的取值无效",
+    "extra_forbidden": "不认识的字段“{field}”",
+    "list_type": "{label}须为列表",
 }
 
 
@@ -124,7 +140,9 @@ def to_validation_error(cls, exc: SchemaError) -> ValidationError:
         else:
             template = MESSAGES.get(kind, "{label}无效")
             values = _Values({k: v for k, v in context.items() if not isinstance(v, BaseException)})
-            message = template.format_map(values | {"label": cls.label(loc[0] if loc else ""), "field": field})
+            message = template.format_map(
+                values | {"label": cls.label(loc[0] if loc else ""), "field": field}
+            )
         errors.setdefault(field, []).append(ValidationError(message, code=kind))
     return ValidationError(errors)
 
@@ -133,5 +151,8 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     """``{field: message}`` for a form page; errors of no field under ``form`` (templates cannot
     read ``__all__``)."""
     if hasattr(exc, "error_dict"):
-        return {("form" if name == "__all__" else name): "；".join(messages) for name, messages in exc.message_dict.items()}
+        return {
+            ("form" if name == "__all__" else name): "；".join(messages)
+            for name, messages in exc.message_dict.items()
+        }
     return {"form": "；".join(exc.messages)}

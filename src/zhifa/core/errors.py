@@ -21,8 +21,9 @@ class PermissionDenied(DomainError):
 
     status = 403
 
-    def __init__(self, message: str = "无权执行此操作", code: str = "permission_denied",
-                 roles: list[str] | None = None):
+    def __init__(
+        self, message: str = "无权执行此操作", code: str = "permission_denied", roles: list[str] | None = None
+    ):
         super().__init__(code, message)
         self.roles = roles or []
 
@@ -42,11 +43,13 @@ def validation_error_items(exc) -> list[dict]:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             for error in errors:
-                items.append({
-                    "code": error.code or "invalid",
-                    "message": _message(error),
-                    "field": None if field == "__all__" else field,
-                })
+                items.append(
+                    {
+                        "code": error.code or "invalid",
+                        "message": _message(error),
+                        "field": None if field == "__all__" else field,
+                    }
+                )
     else:
         for error in exc.error_list:
             items.append({"code": error.code or "invalid", "message": _message(error), "field": None})

@@ -24,7 +24,11 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, (int, float, str)):
         # A leading "=" would be read as a formula by spreadsheet programs (CSV/formula injection).
-        return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1 else value
+        return (
+            "'" + value
+            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1
+            else value
+        )
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         from django.utils import timezone
 
@@ -34,8 +38,9 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def workbook_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                   max_rows: int = MAX_EXPORT_ROWS) -> bytes:
+def workbook_bytes(
+    title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, max_rows: int = MAX_EXPORT_ROWS
+) -> bytes:
     """A one-sheet workbook: the title on the first row, the header on the second, then the rows."""
     from openpyxl import Workbook
 
@@ -53,7 +58,9 @@ def workbook_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[An
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """``filename`` without extension, may be Chinese (sent RFC 5987-encoded)."""
     response = HttpResponse(workbook_bytes(title, header, rows), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename + '.xlsx')}"

@@ -54,15 +54,18 @@ def field_errors(instance) -> dict[str, ValidationError]:
         if _has_nul(value):
             errors[field.name] = ValidationError(f"{label}不能含空字符（\\x00）", code="nul_character")
         elif isinstance(value, str) and field.max_length and len(value) > field.max_length:
-            errors[field.name] = ValidationError(f"{label}最多 {field.max_length} 个字符（现有 {len(value)} 个）",
-                                                 code="max_length")
+            errors[field.name] = ValidationError(
+                f"{label}最多 {field.max_length} 个字符（现有 {len(value)} 个）", code="max_length"
+            )
         elif isinstance(field, models.DecimalField):
             message = _decimal_problem(field, value)
             if message:
                 errors[field.name] = ValidationError(f"{label}{message}", code="invalid_decimal")
         elif isinstance(field, models.FloatField | models.JSONField) and _non_finite(value):
             errors[field.name] = ValidationError(f"{label}必须是有限的数", code="not_finite")
-        elif isinstance(field, models.IntegerField) and isinstance(value, int) and not isinstance(value, bool):
+        elif (
+            isinstance(field, models.IntegerField) and isinstance(value, int) and not isinstance(value, bool)
+        ):
             low, high = connection.ops.integer_field_range(field.get_internal_type())
             if (low is not None and value < low) or (high is not None and value > high):
                 errors[field.name] = ValidationError(f"{label}超出允许的范围", code="out_of_range")

@@ -72,4 +72,6 @@ def readiness(request):
         if problem:
             results[name]["problem"] = problem
             ready = False
-    return JsonResponse({"status": "ready" if ready else "not ready", "checks": results}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ready" if ready else "not ready", "checks": results}, status=200 if ready else 503
+    )

@@ -46,12 +46,31 @@ from types import MappingProxyType
 from lunar_python import Lunar
 
 __all__ = [
-    "NEW_YEAR", "SPRING_FESTIVAL", "QINGMING", "LABOUR_DAY", "DRAGON_BOAT", "MID_AUTUMN", "NATIONAL_DAY",
-    "STATUTORY", "SUBSTITUTE",
-    "Revision", "REVISIONS", "revision_for",
-    "Holiday", "statutory_holidays", "substitute_days", "computed_holidays", "rest_days", "is_computed_workday",
-    "refusal_for", "lunar_date", "qingming",
-    "AnnouncedDay", "AnnouncementError", "parse_announcement", "announcement_year_accepts",
+    "NEW_YEAR",
+    "SPRING_FESTIVAL",
+    "QINGMING",
+    "LABOUR_DAY",
+    "DRAGON_BOAT",
+    "MID_AUTUMN",
+    "NATIONAL_DAY",
+    "STATUTORY",
+    "SUBSTITUTE",
+    "Revision",
+    "REVISIONS",
+    "revision_for",
+    "Holiday",
+    "statutory_holidays",
+    "substitute_days",
+    "computed_holidays",
+    "rest_days",
+    "is_computed_workday",
+    "refusal_for",
+    "lunar_date",
+    "qingming",
+    "AnnouncedDay",
+    "AnnouncementError",
+    "parse_announcement",
+    "announcement_year_accepts",
 ]
 
 NEW_YEAR = "元旦"
@@ -92,13 +111,17 @@ class Revision:
 #: The texts of article 2 in force since 1999, oldest first.
 REVISIONS: tuple[Revision, ...] = (
     # 国务院令第270号: 新年1天; 春节3天(正月初一、初二、初三); 劳动节3天(5月1日、2日、3日); 国庆节3天.
-    Revision(2000, "国务院令第270号", dt.date(1999, 9, 18), dt.date(1999, 9, 18), (0, 1, 2), (1, 2, 3), False),
+    Revision(
+        2000, "国务院令第270号", dt.date(1999, 9, 18), dt.date(1999, 9, 18), (0, 1, 2), (1, 2, 3), False
+    ),
     # 国务院令第513号: 春节3天(除夕、正月初一、初二); 清明、端午、中秋各1天; 劳动节1天.
     Revision(2008, "国务院令第513号", dt.date(2007, 12, 14), dt.date(2008, 1, 1), (-1, 0, 1), (1,), True),
     # 国务院令第644号: 春节3天(正月初一、初二、初三).
     Revision(2014, "国务院令第644号", dt.date(2013, 12, 11), dt.date(2014, 1, 1), (0, 1, 2), (1,), True),
     # 国务院令第795号: 春节4天(除夕、正月初一至初三); 劳动节2天(5月1日、2日).
-    Revision(2025, "国务院令第795号", dt.date(2024, 11, 10), dt.date(2025, 1, 1), (-1, 0, 1, 2), (1, 2), True),
+    Revision(
+        2025, "国务院令第795号", dt.date(2024, 11, 10), dt.date(2025, 1, 1), (-1, 0, 1, 2), (1, 2), True
+    ),
 )
 
 
@@ -122,6 +145,7 @@ class Holiday:
 # --------------------------------------------------------------------------------------------
 # The lunar calendar
 # --------------------------------------------------------------------------------------------
+
 
 def _to_date(solar) -> dt.date:
     """A ``lunar_python`` Solar as a Python date. ``lunar_python`` writes days before
@@ -162,8 +186,13 @@ def _festivals(year: int) -> tuple[_Festival, ...]:
     new_year = lunar_date(year, 1, 1)
     festivals: list[_Festival] = [
         (NEW_YEAR, ((dt.date(year, 1, 1), NEW_YEAR),)),
-        (SPRING_FESTIVAL, tuple((new_year + offset * _ONE_DAY, f"春节（{_SPRING_DAY_NAMES[offset]}）")
-                                for offset in revision.spring_festival)),
+        (
+            SPRING_FESTIVAL,
+            tuple(
+                (new_year + offset * _ONE_DAY, f"春节（{_SPRING_DAY_NAMES[offset]}）")
+                for offset in revision.spring_festival
+            ),
+        ),
     ]
     if revision.lunar_festivals:
         festivals.append((QINGMING, ((qingming(year), QINGMING),)))
@@ -178,8 +207,13 @@ def _festivals(year: int) -> tuple[_Festival, ...]:
 def statutory_holidays(year: int) -> tuple[Holiday, ...]:
     """The festival days of article 2 in ``year``, by date. Two festivals on one day (中秋 on
     1 October) give two entries."""
-    return tuple(sorted(Holiday(day, festival, STATUTORY, label)
-                        for festival, days in _festivals(year) for day, label in days))
+    return tuple(
+        sorted(
+            Holiday(day, festival, STATUTORY, label)
+            for festival, days in _festivals(year)
+            for day, label in days
+        )
+    )
 
 
 def substitute_days(year: int) -> tuple[Holiday, ...]:
@@ -234,8 +268,9 @@ def refusal_for(day: dt.date, is_workday: bool) -> str | None:
     names = [holiday.label for holiday in statutory_holidays(day.year) if holiday.date == day]
     if not names:
         return None
-    return (f"{day.isoformat()} 是{'、'.join(names)}，法定节日不能调为工作日"
-            f"（{revision_for(day.year).citation}）")
+    return (
+        f"{day.isoformat()} 是{'、'.join(names)}，法定节日不能调为工作日（{revision_for(day.year).citation}）"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,8 +326,11 @@ def parse_announcement(text: str) -> list[AnnouncedDay]:
             continue
         match = _LINE.match(line)
         if not match:
-            raise AnnouncementError(number, "格式应为“2027-02-20 上班 春节调休”或“2027-02-05至2027-02-13 休息 春节”"
-                                            "（日期后写“上班”或“休息”）")
+            raise AnnouncementError(
+                number,
+                "格式应为“2027-02-20 上班 春节调休”或“2027-02-05至2027-02-13 休息 春节”"
+                "（日期后写“上班”或“休息”）",
+            )
         first = _parse_date(match.group(1, 2, 3), number)
         last = _parse_date(match.group(4, 5, 6), number) if match.group(4) else first
         if last < first:

@@ -61,7 +61,10 @@ def record_login_failure(username: str, address: str | None) -> list[str]:
     """Count a failed login; the limits it has just reached (``account``, ``address``)."""
     reached = []
     window = _cooloff_seconds()
-    if username and hit("login-account", username.lower(), window) == settings.ZHIFA_LOGIN_ACCOUNT_FAILURE_LIMIT:
+    if (
+        username
+        and hit("login-account", username.lower(), window) == settings.ZHIFA_LOGIN_ACCOUNT_FAILURE_LIMIT
+    ):
         reached.append("account")
     if address and hit("login-address", address, window) == settings.ZHIFA_LOGIN_ADDRESS_FAILURE_LIMIT:
         reached.append("address")
@@ -84,8 +87,11 @@ class LoginGuardMiddleware:
         if path in _login_paths():
             reason = login_blocked(request.POST.get("username", ""), client_address(request))
             if reason:
-                return HttpResponse(f"<!doctype html><meta charset=utf-8><title>登录已锁定</title><p>{reason}</p>",
-                                    status=429, content_type="text/html; charset=utf-8")
+                return HttpResponse(
+                    f"<!doctype html><meta charset=utf-8><title>登录已锁定</title><p>{reason}</p>",
+                    status=429,
+                    content_type="text/html; charset=utf-8",
+                )
             response = self.get_response(request)
             user = getattr(request, "user", None)
             if response.status_code in (301, 302, 303) and user is not None and user.is_authenticated:

@@ -11,8 +11,12 @@ from celery.signals import task_failure, task_postrun, task_prerun
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 
-TASK_SECONDS = Histogram("zhifa_task_duration_seconds", "Celery task run time", ["task"],
-                         buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600))
+TASK_SECONDS = Histogram(
+    "zhifa_task_duration_seconds",
+    "Celery task run time",
+    ["task"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)
 TASK_FAILURES = Counter("zhifa_task_failures_total", "Celery tasks that raised", ["task"])
 AUDIT_PROBLEMS = Gauge("zhifa_audit_chain_problems", "Problems found by the last audit-chain verification")
 
@@ -56,7 +60,9 @@ class _LiveCollector:
 
     def describe(self):
         # Names only: registering the collector must not query the database or Redis.
-        yield GaugeMetricFamily("zhifa_audit_anchor_age_seconds", "Seconds since the last audit anchor was written")
+        yield GaugeMetricFamily(
+            "zhifa_audit_anchor_age_seconds", "Seconds since the last audit anchor was written"
+        )
         yield GaugeMetricFamily("zhifa_celery_queue_depth", "Tasks waiting in the Celery queue")
         yield GaugeMetricFamily("zhifa_outbox_pending", "Side effects not yet handed to the broker")
 
@@ -64,7 +70,9 @@ class _LiveCollector:
         from . import anchor
 
         age = anchor.last_anchor_age_seconds()
-        family = GaugeMetricFamily("zhifa_audit_anchor_age_seconds", "Seconds since the last audit anchor was written")
+        family = GaugeMetricFamily(
+            "zhifa_audit_anchor_age_seconds", "Seconds since the last audit anchor was written"
+        )
         family.add_metric([], age if age is not None else float("inf"))
         yield family
         try:

@@ -24,7 +24,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        given = "".join(ch for ch in (request.headers.get("X-Request-ID") or "")[:64] if ch.isalnum() or ch in "-_.")
+        given = "".join(
+            ch for ch in (request.headers.get("X-Request-ID") or "")[:64] if ch.isalnum() or ch in "-_."
+        )
         request_id = given or uuid.uuid4().hex
         request.request_id = request_id
         # Kept until the response is finished (request_finished clears it), so that Django's own
@@ -53,8 +55,9 @@ STATUS_ERRORS = {
 }
 
 
-def json_error(status: int, code: str | None = None, message: str | None = None, field: str | None = None,
-               **extra) -> JsonResponse:
+def json_error(
+    status: int, code: str | None = None, message: str | None = None, field: str | None = None, **extra
+) -> JsonResponse:
     default_code, default_message = STATUS_ERRORS.get(status, ("error", "请求失败"))
     body = {"code": code or default_code, "message": message or default_message, "field": field}
     body.update({key: value for key, value in extra.items() if value is not None})
@@ -97,11 +100,14 @@ class ApiGuardMiddleware:
             return self.get_response(request)
         refusal = self._refusal(request)
         response = refusal or self.get_response(request)
-        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
             if response.status_code >= 500:
                 log.error("API %s %s answered %s", request.method, request.path, response.status_code)
-            replacement = json_error(response.status_code, request_id=current_request_id()
-                                     if response.status_code >= 500 else None)
+            replacement = json_error(
+                response.status_code, request_id=current_request_id() if response.status_code >= 500 else None
+            )
             if response.has_header("Allow"):
                 replacement["Allow"] = response["Allow"]
             response = replacement
@@ -120,7 +126,9 @@ class ApiGuardMiddleware:
         query = QueryDict(request.META.get("QUERY_STRING", ""), encoding=request.encoding)
         for key, values in query.lists():
             if "\x00" in key or any("\x00" in value for value in values):
-                return json_error(400, "nul_character", "参数中不能含空字符（\\x00）", field=key.replace("\x00", ""))
+                return json_error(
+                    400, "nul_character", "参数中不能含空字符（\\x00）", field=key.replace("\x00", "")
+                )
         content_type = request.META.get("CONTENT_TYPE", "")
         if length and content_type.startswith("application/json"):
             body = request.body

@@ -27,7 +27,9 @@ def _send(message: OutboxMessage) -> bool:
     try:
         app.send_task(message.task, kwargs=message.kwargs)
     except Exception as exc:  # noqa: BLE001 - any broker failure: keep the row, try again later
-        OutboxMessage.objects.filter(pk=message.pk).update(attempts=message.attempts + 1, last_error=str(exc)[:300])
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=message.attempts + 1, last_error=str(exc)[:300]
+        )
         log.warning("outbox: %s not sent yet (%s)", message.task, exc)
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), attempts=message.attempts + 1)

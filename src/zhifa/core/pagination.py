@@ -26,7 +26,9 @@ class Pagination(PageNumberPagination):
     class Output(Schema):
         items: list[Any]
         count: int = Field(description="rows in the list; an estimate when count_exact is false")
-        count_exact: bool = Field(description="false when the list has over 10,000 rows and count is estimated")
+        count_exact: bool = Field(
+            description="false when the list has over 10,000 rows and count is estimated"
+        )
 
     def __init__(self, page_size: int = 50, max_page_size: int = MAX_PAGE_SIZE, **kwargs: Any) -> None:
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
@@ -35,4 +37,4 @@ class Pagination(PageNumberPagination):
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
         count, exact = capped_count(queryset) if isinstance(queryset, QuerySet) else (len(queryset), True)
-        return {"items": queryset[offset: offset + page_size], "count": count, "count_exact": exact}
+        return {"items": queryset[offset : offset + page_size], "count": count, "count_exact": exact}

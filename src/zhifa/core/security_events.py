@@ -37,18 +37,33 @@ def logged_out(request, user) -> None:
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str((credentials or {}).get("username") or "")[:64]
     address = _address(request)
-    audit.record(None, "auth.login_failed", object_type=USER_LABEL, object_id=username,
-                 after={"username": username, "address": address})
+    audit.record(
+        None,
+        "auth.login_failed",
+        object_type=USER_LABEL,
+        object_id=username,
+        after={"username": username, "address": address},
+    )
     for limit in limits.record_login_failure(username, address):
-        audit.record(None, "auth.lockout", object_type=USER_LABEL, object_id=username,
-                     after={"username": username, "address": address, "limit": limit})
+        audit.record(
+            None,
+            "auth.lockout",
+            object_type=USER_LABEL,
+            object_id=username,
+            after={"username": username, "address": address, "limit": limit},
+        )
 
 
 @receiver(user_locked_out, dispatch_uid="zhifa.audit.axes_lockout")
 def _locked_out(sender, request, username, ip_address, **kwargs):
     username = str(username or "")[:64]
-    audit.record(None, "auth.lockout", object_type=USER_LABEL, object_id=username,
-                 after={"username": username, "address": ip_address, "limit": "account_and_address"})
+    audit.record(
+        None,
+        "auth.lockout",
+        object_type=USER_LABEL,
+        object_id=username,
+        after={"username": username, "address": ip_address, "limit": "account_and_address"},
+    )
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="zhifa.audit.password_change")

@@ -18,7 +18,11 @@ def verify_audit_chain() -> dict:
         log.error("audit chain problem at seq %s: %s", problem.seq, problem.reason)
     metrics.AUDIT_PROBLEMS.set(len(problems))
     first = problems[0] if problems else None
-    return {"checked": checked, "broken_seq": first.seq if first else None, "reason": first.reason if first else ""}
+    return {
+        "checked": checked,
+        "broken_seq": first.seq if first else None,
+        "reason": first.reason if first else "",
+    }
 
 
 @background_task("core.anchor_audit_chain")

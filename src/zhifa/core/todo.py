@@ -184,8 +184,13 @@ def desks_for(user, today: dt.date | None = None, roles: Iterable[str] | None = 
                 if settings.DEBUG:
                     raise
                 log.exception("to-do provider %s failed", fn.__qualname__)
-                section = Section(key=f"failed-{fn.__name__}", title="本栏暂时无法加载", note="请稍后刷新或联系管理员",
-                                  empty="", failed=True)
+                section = Section(
+                    key=f"failed-{fn.__name__}",
+                    title="本栏暂时无法加载",
+                    note="请稍后刷新或联系管理员",
+                    empty="",
+                    failed=True,
+                )
             if section is not None:
                 sections.append(section)
         if sections:

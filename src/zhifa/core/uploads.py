@@ -46,14 +46,16 @@ EVIDENCE = (*IMAGES, "pdf", "mp4", "mp3")
 def sniff(head: bytes) -> str | None:
     """The kind of file whose first bytes are ``head``, or None."""
     for kind, (_label, signatures) in KINDS.items():
-        if any(head[offset:offset + len(magic)] == magic for offset, magic in signatures):
+        if any(head[offset : offset + len(magic)] == magic for offset, magic in signatures):
             if kind == "webp" and not head.startswith(b"RIFF"):
                 continue
             return kind
     return None
 
 
-def check_upload(upload, kinds: tuple[str, ...] = IMAGES, *, max_bytes: int | None = None, field: str = "file") -> str:
+def check_upload(
+    upload, kinds: tuple[str, ...] = IMAGES, *, max_bytes: int | None = None, field: str = "file"
+) -> str:
     """The kind of ``upload`` if it is one of ``kinds`` and within the size limit; a
     ``ValidationError`` naming ``field`` otherwise."""
     limit = max_bytes or settings.ZHIFA_UPLOAD_MAX_BYTES
@@ -62,7 +64,9 @@ def check_upload(upload, kinds: tuple[str, ...] = IMAGES, *, max_bytes: int | No
         upload.seek(0, os.SEEK_END)
         size = upload.tell()
     if size > limit:
-        raise ValidationError({field: ValidationError(f"文件过大：最多 {limit // (1024 * 1024)} MB", code="file_too_large")})
+        raise ValidationError(
+            {field: ValidationError(f"文件过大：最多 {limit // (1024 * 1024)} MB", code="file_too_large")}
+        )
     if size == 0:
         raise ValidationError({field: ValidationError("文件是空的", code="empty_file")})
     upload.seek(0)
@@ -88,7 +92,9 @@ class UploadField(forms.FileField):
             try:
                 check_upload(upload, self.kinds, max_bytes=self.max_bytes)
             except ValidationError as exc:
-                raise ValidationError(exc.error_dict["file"][0].message, code=exc.error_dict["file"][0].code) from None
+                raise ValidationError(
+                    exc.error_dict["file"][0].message, code=exc.error_dict["file"][0].code
+                ) from None
         return upload
 
 
@@ -139,7 +145,9 @@ def _stored_names() -> set[str]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                names.update(model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True))
+                names.update(
+                    model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                )
     return names
 
 

@@ -75,18 +75,20 @@ assert USCC_WEIGHTS == (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 
 #: firms, N2… for village collective economic organisations), so rejecting them would reject
 #: genuine parties.
 USCC_CATEGORIES: dict[str, frozenset[str]] = {
-    "1": frozenset("1239"),    # 机构编制: 机关, 事业单位, 中央编办直管群众团体, 其他
-    "2": frozenset("19"),      # 外交: 外国常驻新闻机构, 其他
-    "3": frozenset("123459"),  # 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会, 其他
-    "4": frozenset("19"),      # 文化: 外国在华文化中心, 其他
-    "5": frozenset("1239"),    # 民政: 社会团体, 民办非企业单位, 基金会, 其他
-    "6": frozenset("129"),     # 旅游: 外国/港澳台旅游部门常驻代表机构, 其他
-    "7": frozenset("129"),     # 宗教: 宗教活动场所, 宗教院校, 其他
-    "8": frozenset("19"),      # 工会: 基层工会, 其他
-    "9": frozenset("123"),     # 工商 (市场监管): 企业, 个体工商户, 农民专业合作社
-    "A": frozenset("19"),      # 中央军委改革和编制办公室: 军队事业单位, 其他
-    "N": frozenset("1239"),    # 农业: 组级/村级/乡镇级集体经济组织, 其他
-    "Y": frozenset("1"),       # 其他: 统一用 1
+    "1": frozenset("1239"),  # 机构编制: 机关, 事业单位, 中央编办直管群众团体, 其他
+    "2": frozenset("19"),  # 外交: 外国常驻新闻机构, 其他
+    "3": frozenset(
+        "123459"
+    ),  # 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会, 其他
+    "4": frozenset("19"),  # 文化: 外国在华文化中心, 其他
+    "5": frozenset("1239"),  # 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    "6": frozenset("129"),  # 旅游: 外国/港澳台旅游部门常驻代表机构, 其他
+    "7": frozenset("129"),  # 宗教: 宗教活动场所, 宗教院校, 其他
+    "8": frozenset("19"),  # 工会: 基层工会, 其他
+    "9": frozenset("123"),  # 工商 (市场监管): 企业, 个体工商户, 农民专业合作社
+    "A": frozenset("19"),  # 中央军委改革和编制办公室: 军队事业单位, 其他
+    "N": frozenset("1239"),  # 农业: 组级/村级/乡镇级集体经济组织, 其他
+    "Y": frozenset("1"),  # 其他: 统一用 1
 }
 
 
@@ -222,6 +224,7 @@ def make_id_number(region6: str, birth: dt.date, seq3: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Masking personal data for public pages
 # --------------------------------------------------------------------------------------------
+
 
 def mask_id_number(value: str) -> str:
     """Mask an ID number for public pages: first and last character kept, the rest ``*``.

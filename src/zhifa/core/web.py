@@ -45,7 +45,9 @@ def client_address(request) -> str | None:
     the proxy, nor escape a limit by sending its own header."""
     proxies = getattr(settings, "ZHIFA_PROXY_COUNT", 0)
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None  # None, not "": it is stored as an IP address

@@ -136,8 +136,9 @@ class WorkdayCalendar:
         start, end = _as_date(start), _as_date(end)
         if end < start:
             return -sum(1 for d in _days(end, start) if self.is_workday(d))
-        return sum(1 for d in _days(start + dt.timedelta(days=1), end + dt.timedelta(days=1))
-                   if self.is_workday(d))
+        return sum(
+            1 for d in _days(start + dt.timedelta(days=1), end + dt.timedelta(days=1)) if self.is_workday(d)
+        )
 
     # -- calendar-day arithmetic ------------------------------------------------------------
 
@@ -244,9 +245,12 @@ def package_days(year: int) -> dict[dt.date, tuple[bool, str]]:
 
 #: The package names its holidays in English.
 _PACKAGE_NAMES = {
-    "New Year's Day": holidays.NEW_YEAR, "Spring Festival": holidays.SPRING_FESTIVAL,
-    "Tomb-sweeping Day": holidays.QINGMING, "Labour Day": holidays.LABOUR_DAY,
-    "Dragon Boat Festival": holidays.DRAGON_BOAT, "Mid-autumn Festival": holidays.MID_AUTUMN,
+    "New Year's Day": holidays.NEW_YEAR,
+    "Spring Festival": holidays.SPRING_FESTIVAL,
+    "Tomb-sweeping Day": holidays.QINGMING,
+    "Labour Day": holidays.LABOUR_DAY,
+    "Dragon Boat Festival": holidays.DRAGON_BOAT,
+    "Mid-autumn Festival": holidays.MID_AUTUMN,
     "National Day": holidays.NATIONAL_DAY,
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }

@@ -38,8 +38,11 @@ def load_demo_queues(seed: int = 2026, today: dt.date | None = None) -> dict[str
     dispatcher = User.objects.filter(role=User.Role.COMMAND_CENTER, is_active=True).order_by("pk").first()
     counts: Counter[str] = Counter()
     officers = [s.username for s in USERS if s.role == User.Role.OFFICER]
-    for user in User.objects.filter(username__in=officers, officer__isnull=False).select_related(
-            "organization__region", "officer").order_by("username"):
+    for user in (
+        User.objects.filter(username__in=officers, officer__isnull=False)
+        .select_related("organization__region", "officer")
+        .order_by("username")
+    ):
         rng = random.Random(f"{seed}-queue-{user.username}")
         counts["visits"] += _join_visits(user, today)
         counts["rectifications"] += _join_rectifications(user)
@@ -63,8 +66,11 @@ def _join_visits(user, today: dt.date) -> int:
     planned = JointInspection.objects.filter(state=JointInspection.State.PLANNED)
     visits = list(planned.filter(party__township=township).order_by("day", "pk")[:VISITS_PER_OFFICER])
     if len(visits) < VISITS_PER_OFFICER:
-        visits += list(planned.filter(day__gte=today).exclude(pk__in=[v.pk for v in visits])
-                       .order_by("day", "pk")[:VISITS_PER_OFFICER - len(visits)])
+        visits += list(
+            planned.filter(day__gte=today)
+            .exclude(pk__in=[v.pk for v in visits])
+            .order_by("day", "pk")[: VISITS_PER_OFFICER - len(visits)]
+        )
     for visit in visits:
         visit.officers.add(user.officer)
         for task in visit.tasks.all():
@@ -77,8 +83,11 @@ def _join_rectifications(user) -> int:
     township = _township(user)
     if township is None:
         return 0
-    orders = list(RectificationOrder.objects.filter(state=RectificationOrder.State.OPEN,
-                                                    record__party__township=township).select_related("record"))
+    orders = list(
+        RectificationOrder.objects.filter(
+            state=RectificationOrder.State.OPEN, record__party__township=township
+        ).select_related("record")
+    )
     for order in orders:
         order.record.officers.add(user.officer)
     return len(orders)
@@ -93,13 +102,21 @@ def _assign_incidents(dispatcher, user, rng: random.Random) -> int:
     made = 0
     for n in range(INCIDENTS_PER_OFFICER):
         _, text = rng.choice(PAST_INCIDENTS)
-        incident, created = dispatch_services.report_incident(dispatcher, {
-            "source": rng.choice((dispatch_rules.HOTLINE, dispatch_rules.GRASSROOTS, dispatch_rules.PATROL)),
-            "external_id": f"DEMO-QUEUE-{user.username}-{n}", "text": text,
-            "address": f"{township.name}{rng.choice(('老街', '新街', '菜场路', '文化广场'))}",
-            "lat": f"{centre[0] + rng.uniform(-0.005, 0.005):.6f}", "lng": f"{centre[1] + rng.uniform(-0.005, 0.005):.6f}",
-            "reporter_name": rng.choice("王李张刘陈") + "先生", "reporter_phone": f"138{rng.randrange(10**8):08d}",
-        })
+        incident, created = dispatch_services.report_incident(
+            dispatcher,
+            {
+                "source": rng.choice(
+                    (dispatch_rules.HOTLINE, dispatch_rules.GRASSROOTS, dispatch_rules.PATROL)
+                ),
+                "external_id": f"DEMO-QUEUE-{user.username}-{n}",
+                "text": text,
+                "address": f"{township.name}{rng.choice(('老街', '新街', '菜场路', '文化广场'))}",
+                "lat": f"{centre[0] + rng.uniform(-0.005, 0.005):.6f}",
+                "lng": f"{centre[1] + rng.uniform(-0.005, 0.005):.6f}",
+                "reporter_name": rng.choice("王李张刘陈") + "先生",
+                "reporter_phone": f"138{rng.randrange(10**8):08d}",
+            },
+        )
         if not created:
             continue
         dispatch_services.transition(dispatcher, incident.pk, "assign", organization=user.organization)
@@ -112,28 +129,43 @@ def _assign_incidents(dispatcher, user, rng: random.Random) -> int:
 def _covering(officers, item, today: dt.date) -> list:
     """The officers holding a certificate valid today that covers the item's domain (art. 42)."""
     domain = item.domain.name
-    return [o for o in officers if any(c.is_valid_on(today) and domain in c.domains for c in o.certificates.all())]
+    return [
+        o for o in officers if any(c.is_valid_on(today) and domain in c.domains for c in o.certificates.all())
+    ]
 
 
 def _items(today: dt.date, **kind) -> list[EnforcementItem]:
-    return list(EnforcementItem.objects.filter(kind="penalty", status="in_force", **kind)
-                .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today))
-                .select_related("domain").order_by("code")[:20])
+    return list(
+        EnforcementItem.objects.filter(kind="penalty", status="in_force", **kind)
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=today))
+        .select_related("domain")
+        .order_by("code")[:20]
+    )
 
 
 def _open(actor, officers, item, party, rng, today) -> None:
-    case_services.open_case(actor, {
-        "party": party, "item": item, "act_date": today, "discovery_date": today,
-        "summary": rng.choice(CASE_FACTS), "officers": officers,
-    })
+    case_services.open_case(
+        actor,
+        {
+            "party": party,
+            "item": item,
+            "act_date": today,
+            "discovery_date": today,
+            "summary": rng.choice(CASE_FACTS),
+            "officers": officers,
+        },
+    )
 
 
 def _open_cases(user, rng: random.Random, today: dt.date) -> int:
     """A case of the officer with a certified colleague, registered and waiting for him to ask the
     head to file it (the cases in every later state come from ``zhifa.cases.demo``)."""
     township = _township(user)
-    team = list(Officer.objects.filter(organization=user.organization, kind=Officer.Kind.ENFORCEMENT, is_active=True)
-                .prefetch_related("certificates").order_by("pk"))
+    team = list(
+        Officer.objects.filter(organization=user.organization, kind=Officer.Kind.ENFORCEMENT, is_active=True)
+        .prefetch_related("certificates")
+        .order_by("pk")
+    )
     me = next((o for o in team if o.pk == user.officer_id), None)
     parties = list(Party.objects.filter(township=township).order_by("pk")[:20]) if township else []
     made = 0
@@ -145,4 +177,3 @@ def _open_cases(user, rng: random.Random, today: dt.date) -> int:
                 made += 1
                 break
     return made
-

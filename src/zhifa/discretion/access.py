@@ -46,6 +46,12 @@ def _everyone(actor, queryset):
 for model in (DiscretionBaseline, CircumstanceLevel, FlexibleListEntry):
     access.register_visibility(model)(_everyone)
 
-access.permission("discretion.draft", "制定裁量基准和包容审慎监管清单", DRAFTERS, item_of_own_body,
-                  refusal="只能为本部门认领或监管的事项制定裁量基准和清单", basis="国办发〔2022〕27号")
+access.permission(
+    "discretion.draft",
+    "制定裁量基准和包容审慎监管清单",
+    DRAFTERS,
+    item_of_own_body,
+    refusal="只能为本部门认领或监管的事项制定裁量基准和清单",
+    basis="国办发〔2022〕27号",
+)
 access.permission("discretion.approve", "审核并公布裁量基准和清单", REVIEWERS, basis="行政处罚法第三十四条")

@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from zhifa.core.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
+from zhifa.core.pagination import Pagination
 
 from . import rules, selectors, services
 
@@ -77,7 +77,12 @@ class BaselineFilters(Schema):
 
 
 class EntryFilters(Schema):
-    kind: Literal["no_penalty", "mitigated", "lighter", "no_compulsion", "notice_and_pledge", "first_offence_waiver"] | None = None
+    kind: (
+        Literal[
+            "no_penalty", "mitigated", "lighter", "no_compulsion", "notice_and_pledge", "first_offence_waiver"
+        ]
+        | None
+    ) = None
     q: str | None = None
     on_date: dt.date | None = None
 
@@ -157,7 +162,9 @@ def get_baseline(request, baseline_id: int):
     return selectors.baseline_detail(baseline_id)
 
 
-@router.get("/lists", response=list[EntryOut], summary="不予处罚、减轻、从轻、免予强制、告知承诺清单及首违不罚")
+@router.get(
+    "/lists", response=list[EntryOut], summary="不予处罚、减轻、从轻、免予强制、告知承诺清单及首违不罚"
+)
 @paginate(Pagination, page_size=50)
 def list_entries(request, filters: Query[EntryFilters]):
     return selectors.flexible_entries(filters.kind, q=filters.q, on_date=filters.on_date)
@@ -176,17 +183,27 @@ def recommend(request, payload: RecommendIn):
     if payload.decided_amount is not None:
         deviation = rules.deviation_check(rec, payload.decided_amount, payload.deviation_reason).__dict__
     return {
-        "baseline_id": baseline.pk, "baseline_version": baseline.version, "level": rec.level.name,
-        "level_label": rec.level.label, "lawful_range": _range(rec.lawful_range), "statutory_range": _range(rec.statutory),
-        "amount_low": rec.yuan[0] if rec.yuan else None, "amount_high": rec.yuan[1] if rec.yuan else None,
+        "baseline_id": baseline.pk,
+        "baseline_version": baseline.version,
+        "level": rec.level.name,
+        "level_label": rec.level.label,
+        "lawful_range": _range(rec.lawful_range),
+        "statutory_range": _range(rec.statutory),
+        "amount_low": rec.yuan[0] if rec.yuan else None,
+        "amount_high": rec.yuan[1] if rec.yuan else None,
         "applicable_entry": rec.applicable_entry,
-        "applicable_entry_label": rules.ENTRY_LABELS.get(rec.applicable_entry) if rec.applicable_entry else None,
-        "entry_id": rec.entry.id if rec.entry else None, "no_compulsion": rec.no_compulsion,
-        "reasons": [{"text": text, "article": article} for text, article in rec.reasons], "deviation": deviation,
+        "applicable_entry_label": rules.ENTRY_LABELS.get(rec.applicable_entry)
+        if rec.applicable_entry
+        else None,
+        "entry_id": rec.entry.id if rec.entry else None,
+        "no_compulsion": rec.no_compulsion,
+        "reasons": [{"text": text, "article": article} for text, article in rec.reasons],
+        "deviation": deviation,
     }
 
 
 # ---- upkeep: drafts by the item's department, review and publication by the 执法指导办 ----
+
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -253,7 +270,9 @@ def create_baseline(request, payload: BaselineIn):
     return Status(201, selectors.baseline_detail(baseline.pk))
 
 
-@router.post("/baselines/{baseline_id}/approve", response=BaselineOut, summary="批准施行并公布裁量基准（执法指导办）")
+@router.post(
+    "/baselines/{baseline_id}/approve", response=BaselineOut, summary="批准施行并公布裁量基准（执法指导办）"
+)
 def approve_baseline(request, baseline_id: int, payload: ApproveIn):
     services.approve_baseline(request.auth, selectors.baseline_detail(baseline_id).pk, payload.published_on)
     return selectors.baseline_detail(baseline_id)
@@ -265,7 +284,9 @@ def create_entry(request, payload: EntryIn):
     return Status(201, services.add_list_entry(request.auth, _item(payload.item_code), data))
 
 
-@router.post("/lists/{entry_id}/revise", response={201: EntryOut}, summary="修订已公布的清单条目（新版本，待审核）")
+@router.post(
+    "/lists/{entry_id}/revise", response={201: EntryOut}, summary="修订已公布的清单条目（新版本，待审核）"
+)
 def revise_entry(request, entry_id: int, payload: EntryRevisionIn):
     return Status(201, services.revise_list_entry(request.auth, entry_id, payload.dict()))
 

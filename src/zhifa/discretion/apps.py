@@ -18,10 +18,27 @@ class DiscretionConfig(AppConfig):
     verbose_name = "裁量基准"
     api_prefix = "/discretion"
     nav_group = "cases"
-    nav = [Entry("裁量基准", "discretion:baseline_list", "cases", order=30, roles=(
-        OFFICER, HEAD, LEGAL_REVIEWER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR))]
+    nav = [
+        Entry(
+            "裁量基准",
+            "discretion:baseline_list",
+            "cases",
+            order=30,
+            roles=(
+                OFFICER,
+                HEAD,
+                LEGAL_REVIEWER,
+                DEPARTMENT_ADMIN,
+                TOWNSHIP_LEADER,
+                GUIDANCE_OFFICE,
+                SUPERVISOR,
+            ),
+        )
+    ]
     audit_labels = {
-        "baseline.create": "新增裁量基准", "baseline.supersede": "修订裁量基准", "baseline.approve": "审批裁量基准",
+        "baseline.create": "新增裁量基准",
+        "baseline.supersede": "修订裁量基准",
+        "baseline.approve": "审批裁量基准",
         "flexible_entry.create": "新增柔性执法清单条目",
     }
 

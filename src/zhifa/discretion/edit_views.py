@@ -38,8 +38,9 @@ def _own_items(user, *, penalties_only: bool = True):
         return items
     path = scope.org_path or "-"
     unowned = Q(regulator__isnull=True) & ~Exists(Claim.objects.filter(item=OuterRef("pk")))
-    return items.filter(Q(claims__organization__path__startswith=path) | Q(regulator__path__startswith=path)
-                        | unowned).distinct()
+    return items.filter(
+        Q(claims__organization__path__startswith=path) | Q(regulator__path__startswith=path) | unowned
+    ).distinct()
 
 
 def _message(exc: Exception) -> str:
@@ -54,21 +55,33 @@ def baseline_new(request):
     access.require(request.user, "discretion.draft")
     source = None
     if request.GET.get("from"):
-        source = selectors.baseline_detail(int(request.GET["from"])) if request.GET["from"].isdigit() else None
+        source = (
+            selectors.baseline_detail(int(request.GET["from"])) if request.GET["from"].isdigit() else None
+        )
     initial = {"item": source.item_id, "document_number": source.document_number} if source else {}
     form = BaselineForm(request.POST or None, initial=initial, items=_own_items(request.user))
     level_initial = [LevelForm.initial_from(level) for level in source.levels.all()] if source else []
-    levels = [LevelForm(request.POST or None, prefix=f"level{n}",
-                        initial=level_initial[n] if n < len(level_initial) else None) for n in range(LEVELS)]
+    levels = [
+        LevelForm(
+            request.POST or None,
+            prefix=f"level{n}",
+            initial=level_initial[n] if n < len(level_initial) else None,
+        )
+        for n in range(LEVELS)
+    ]
     if request.method == "POST" and form.is_valid() and all(level.is_valid() for level in levels):
         rows = [row for row in (level.level() for level in levels) if row]
         try:
-            baseline = services.create_baseline(request.user, form.cleaned_data["item"], form.baseline_data(rows))
+            baseline = services.create_baseline(
+                request.user, form.cleaned_data["item"], form.baseline_data(rows)
+            )
         except ValidationError as exc:
             for key, errors in exc.error_dict.items():
                 parts = key.split(".")
                 if parts[0] == "levels" and len(parts) == 3:
-                    index = sum(1 for level in levels[: int(parts[1]) + 1] if not level.cleaned_data.get("name"))
+                    index = sum(
+                        1 for level in levels[: int(parts[1]) + 1] if not level.cleaned_data.get("name")
+                    )
                     target = levels[min(int(parts[1]) + index, LEVELS - 1)]
                     for error in errors:
                         target.add_error(parts[2] if parts[2] in target.fields else None, error)
@@ -80,7 +93,9 @@ def baseline_new(request):
         else:
             messages.success(request, f"已提交第{baseline.version}版裁量基准，待执法指导办审核后施行并公布")
             return redirect("discretion:baseline_detail", baseline_id=baseline.pk)
-    return render(request, "discretion/baseline_form.html", {"form": form, "levels": levels, "source": source})
+    return render(
+        request, "discretion/baseline_form.html", {"form": form, "levels": levels, "source": source}
+    )
 
 
 @service_view
@@ -88,19 +103,31 @@ def entry_new(request):
     access.require(request.user, "discretion.draft")
     revising = None
     if request.GET.get("revise", "").isdigit() or request.POST.get("revise", "").isdigit():
-        revising = FlexibleListEntry.objects.select_related("item").filter(
-            pk=int(request.GET.get("revise") or request.POST.get("revise"))).first()
+        revising = (
+            FlexibleListEntry.objects.select_related("item")
+            .filter(pk=int(request.GET.get("revise") or request.POST.get("revise")))
+            .first()
+        )
         if revising is None:
             raise NotFound()
     initial = {}
     if revising is not None:
         c = revising.conditions or {}
-        initial = {"kind": revising.kind, "item": revising.item_id, "title": revising.title,
-                   "conditions_text": revising.conditions_text, "legal_basis": revising.legal_basis,
-                   "first_offence_waiver": revising.first_offence_waiver, "first_offence": bool(c.get("first_offence")),
-                   "corrected_in_time": bool(c.get("corrected_in_time")), "harm_max": c.get("harm_max", ""),
-                   "amount_max": c.get("amount_max")}
-    form = EntryForm(request.POST or None, initial=initial, items=_own_items(request.user, penalties_only=False))
+        initial = {
+            "kind": revising.kind,
+            "item": revising.item_id,
+            "title": revising.title,
+            "conditions_text": revising.conditions_text,
+            "legal_basis": revising.legal_basis,
+            "first_offence_waiver": revising.first_offence_waiver,
+            "first_offence": bool(c.get("first_offence")),
+            "corrected_in_time": bool(c.get("corrected_in_time")),
+            "harm_max": c.get("harm_max", ""),
+            "amount_max": c.get("amount_max"),
+        }
+    form = EntryForm(
+        request.POST or None, initial=initial, items=_own_items(request.user, penalties_only=False)
+    )
     if revising is not None:
         form.fields["item"].disabled = True
         form.fields["item"].widget = forms.HiddenInput()
@@ -129,9 +156,15 @@ def _lists_url() -> str:
 @service_view
 def entry_review(request):
     """待审核的清单条目: drafts and revisions; the 执法指导办 publishes them."""
-    return render(request, "discretion/entry_review.html", {
-        "drafts": list(selectors.draft_entries()[:200]), "may_approve": access.can(request.user, "discretion.approve"),
-        "may_draft": access.can(request.user, "discretion.draft")})
+    return render(
+        request,
+        "discretion/entry_review.html",
+        {
+            "drafts": list(selectors.draft_entries()[:200]),
+            "may_approve": access.can(request.user, "discretion.approve"),
+            "may_draft": access.can(request.user, "discretion.draft"),
+        },
+    )
 
 
 @service_view

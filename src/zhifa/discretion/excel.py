@@ -30,21 +30,41 @@ from . import rules
 
 SHEET_NAME = "裁量基准"
 COLUMNS = {
-    "code": "事项编码", "effective_from": "施行日期", "statutory_kind": "法定幅度方式", "statutory_low": "法定下限",
-    "statutory_high": "法定上限", "name": "情节", "conditions": "认定条件", "range_kind": "计算方式",
-    "range_low": "幅度下限", "range_high": "幅度上限", "mitigated": "减轻处罚", "description": "情节描述",
+    "code": "事项编码",
+    "effective_from": "施行日期",
+    "statutory_kind": "法定幅度方式",
+    "statutory_low": "法定下限",
+    "statutory_high": "法定上限",
+    "name": "情节",
+    "conditions": "认定条件",
+    "range_kind": "计算方式",
+    "range_low": "幅度下限",
+    "range_high": "幅度上限",
+    "mitigated": "减轻处罚",
+    "description": "情节描述",
 }
 HEADERS = list(COLUMNS.values())
 REQUIRED = ("code", "effective_from", "name", "range_kind")
 
 LEVELS_BY_LABEL = {label: key for key, label in rules.LEVEL_LABELS.items()}
-KIND_LABELS = {rules.NO_FINE: "不予罚款", rules.FIXED: "固定金额", rules.GAINS_MULTIPLE: "违法所得倍数",
-               rules.VALUE_MULTIPLE: "货值倍数", rules.PERCENT_OF_COST: "工程造价百分比"}
+KIND_LABELS = {
+    rules.NO_FINE: "不予罚款",
+    rules.FIXED: "固定金额",
+    rules.GAINS_MULTIPLE: "违法所得倍数",
+    rules.VALUE_MULTIPLE: "货值倍数",
+    rules.PERCENT_OF_COST: "工程造价百分比",
+}
 KINDS_BY_LABEL = {**{label: key for key, label in KIND_LABELS.items()}, **{key: key for key in KIND_LABELS}}
-FLAG_TOKENS = {"首次违法": ("first_offence", True), "及时改正": ("corrected_in_time", True), "再次违法": ("repeat", True),
-               "拒不改正": ("refused_correction", True), "未造成危害后果": ("harm_max", "none"),
-               "危害后果轻微": ("harm_max", "minor"), "造成危害后果": ("harm_min", "minor"),
-               "危害后果较重": ("harm_min", "serious")}
+FLAG_TOKENS = {
+    "首次违法": ("first_offence", True),
+    "及时改正": ("corrected_in_time", True),
+    "再次违法": ("repeat", True),
+    "拒不改正": ("refused_correction", True),
+    "未造成危害后果": ("harm_max", "none"),
+    "危害后果轻微": ("harm_max", "minor"),
+    "造成危害后果": ("harm_min", "minor"),
+    "危害后果较重": ("harm_min", "serious"),
+}
 _BAND = re.compile(r"^涉案金额\s*(?P<low>\d+(?:\.\d+)?)\s*[-–~至]\s*(?P<high>\d+(?:\.\d+)?)?\s*元?$")
 _GAINS = re.compile(r"^违法所得\s*(?:≥|>=)\s*(?P<n>\d+(?:\.\d+)?)\s*元?$")
 _SPLIT = re.compile(r"[；;]")
@@ -89,7 +109,9 @@ def format_conditions(conditions: dict[str, Any]) -> str:
             tokens.append(token)
     if "amount" in conditions:
         band = conditions["amount"]
-        tokens.append(f"涉案金额{_num(band.get('min') or 0)}-{'' if band.get('max') is None else _num(band['max'])}")
+        tokens.append(
+            f"涉案金额{_num(band.get('min') or 0)}-{'' if band.get('max') is None else _num(band['max'])}"
+        )
     if "gains_min" in conditions:
         tokens.append(f"违法所得≥{_num(conditions['gains_min'])}")
     return "；".join(tokens)
@@ -122,7 +144,9 @@ def _amount(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError
     try:
-        amount = Decimal(str(value).replace(",", "")) if not isinstance(value, float) else Decimal(repr(value))
+        amount = (
+            Decimal(str(value).replace(",", "")) if not isinstance(value, float) else Decimal(repr(value))
+        )
     except InvalidOperation as exc:
         raise ValueError from exc
     if not amount.is_finite() or amount < 0:
@@ -141,7 +165,9 @@ def _date(value: Any) -> dt.date:
 def parse_workbook(file: bytes | IO[bytes]) -> tuple[list[ParsedBaseline], list[dict]]:
     errors = _Errors()
     try:
-        workbook = load_workbook(io.BytesIO(file) if isinstance(file, bytes | bytearray) else file, read_only=True, data_only=True)
+        workbook = load_workbook(
+            io.BytesIO(file) if isinstance(file, bytes | bytearray) else file, read_only=True, data_only=True
+        )
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         errors.add(None, "", "not_xlsx", "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件")
         return [], list(errors)
@@ -168,7 +194,9 @@ def parse_workbook(file: bytes | IO[bytes]) -> tuple[list[ParsedBaseline], list[
     return list(groups.values()), list(errors)
 
 
-def _parse_row(cells: dict[str, Any], number: int, groups: dict[str, ParsedBaseline], errors: _Errors) -> None:
+def _parse_row(
+    cells: dict[str, Any], number: int, groups: dict[str, ParsedBaseline], errors: _Errors
+) -> None:
     before = len(errors)
 
     def err(key: str, code: str, message: str) -> None:
@@ -189,10 +217,18 @@ def _parse_row(cells: dict[str, Any], number: int, groups: dict[str, ParsedBasel
         err("name", "unknown_level", f"情节“{text['name']}”应为：轻微、一般、较重、严重")
     kind = KINDS_BY_LABEL.get(text["range_kind"])
     if text["range_kind"] and kind is None:
-        err("range_kind", "unknown_range_kind", f"计算方式“{text['range_kind']}”应为：{'、'.join(KIND_LABELS.values())}")
+        err(
+            "range_kind",
+            "unknown_range_kind",
+            f"计算方式“{text['range_kind']}”应为：{'、'.join(KIND_LABELS.values())}",
+        )
     statutory_kind = KINDS_BY_LABEL.get(text["statutory_kind"]) if text["statutory_kind"] else None
     if text["statutory_kind"] and statutory_kind is None:
-        err("statutory_kind", "unknown_range_kind", f"法定幅度方式“{text['statutory_kind']}”应为：{'、'.join(KIND_LABELS.values())}")
+        err(
+            "statutory_kind",
+            "unknown_range_kind",
+            f"法定幅度方式“{text['statutory_kind']}”应为：{'、'.join(KIND_LABELS.values())}",
+        )
     amounts = {}
     for key in ("range_low", "range_high", "statutory_low", "statutory_high"):
         if not text[key]:
@@ -202,13 +238,20 @@ def _parse_row(cells: dict[str, Any], number: int, groups: dict[str, ParsedBasel
             amounts[key] = _amount(cells[key])
         except ValueError:
             err(key, "not_a_number", f"“{COLUMNS[key]}”应为非负数字，现为“{text[key]}”")
-    if kind not in (None, rules.NO_FINE) and len(errors) == before \
-            and (amounts.get("range_low") is None or amounts.get("range_high") is None):
+    if (
+        kind not in (None, rules.NO_FINE)
+        and len(errors) == before
+        and (amounts.get("range_low") is None or amounts.get("range_high") is None)
+    ):
         err("range_high", "required", "请填写幅度下限和上限")
     try:
         conditions = parse_conditions(text["conditions"])
     except ValueError as exc:
-        err("conditions", "bad_condition", f"无法识别的认定条件“{exc}”；可用：{'、'.join(FLAG_TOKENS)}、涉案金额A-B、违法所得≥N")
+        err(
+            "conditions",
+            "bad_condition",
+            f"无法识别的认定条件“{exc}”；可用：{'、'.join(FLAG_TOKENS)}、涉案金额A-B、违法所得≥N",
+        )
         conditions = {}
     if len(errors) > before:
         return
@@ -216,22 +259,36 @@ def _parse_row(cells: dict[str, Any], number: int, groups: dict[str, ParsedBasel
     if group is None:
         data = {"effective_from": effective_from, "levels": []}
         if statutory_kind:
-            data.update(statutory_kind=statutory_kind, statutory_low=amounts["statutory_low"] or 0,
-                        statutory_high=amounts["statutory_high"])
+            data.update(
+                statutory_kind=statutory_kind,
+                statutory_low=amounts["statutory_low"] or 0,
+                statutory_high=amounts["statutory_high"],
+            )
         group = groups[text["code"]] = ParsedBaseline(text["code"], [], data)
     elif group.data["effective_from"] != effective_from:
         err("effective_from", "effective_from_differs", "同一事项各行的施行日期应相同")
         return
     group.rows.append(number)
-    group.data["levels"].append({
-        "name": name, "conditions": conditions, "range_kind": kind,
-        "range_low": amounts.get("range_low") or 0, "range_high": amounts.get("range_high") or 0,
-        "mitigated": text["mitigated"] in _TRUE, "description": text["description"],
-    })
+    group.data["levels"].append(
+        {
+            "name": name,
+            "conditions": conditions,
+            "range_kind": kind,
+            "range_low": amounts.get("range_low") or 0,
+            "range_high": amounts.get("range_high") or 0,
+            "mitigated": text["mitigated"] in _TRUE,
+            "description": text["description"],
+        }
+    )
 
 
-_ERROR_COLUMNS = {"range": "range_high", "name": "name", "conditions": "conditions", "range_low": "range_low",
-                  "range_high": "range_high"}
+_ERROR_COLUMNS = {
+    "range": "range_high",
+    "name": "name",
+    "conditions": "conditions",
+    "range_low": "range_low",
+    "range_high": "range_high",
+}
 
 
 def _relabel(exc, group: ParsedBaseline) -> list[dict]:
@@ -249,10 +306,23 @@ def _relabel(exc, group: ParsedBaseline) -> list[dict]:
             elif key in COLUMNS:
                 column = COLUMNS[key]
             for item in items:
-                errors.append({"row": row, "column": column, "code": item.code or "invalid", "message": " ".join(item.messages)})
+                errors.append(
+                    {
+                        "row": row,
+                        "column": column,
+                        "code": item.code or "invalid",
+                        "message": " ".join(item.messages),
+                    }
+                )
     else:
-        errors.append({"row": group.rows[0], "column": COLUMNS.get(exc.field or "", COLUMNS["code"]),
-                       "code": exc.code, "message": exc.message})
+        errors.append(
+            {
+                "row": group.rows[0],
+                "column": COLUMNS.get(exc.field or "", COLUMNS["code"]),
+                "code": exc.code,
+                "message": exc.message,
+            }
+        )
     return errors
 
 
@@ -278,8 +348,14 @@ def import_baselines(actor, file: bytes | IO[bytes], *, dry_run: bool = False) -
             for group in groups:
                 item = items.get(group.code)
                 if item is None:
-                    result.errors.append({"row": group.rows[0], "column": COLUMNS["code"], "code": "item_not_found",
-                                          "message": f"事项编码 {group.code} 不在执法事项清单中"})
+                    result.errors.append(
+                        {
+                            "row": group.rows[0],
+                            "column": COLUMNS["code"],
+                            "code": "item_not_found",
+                            "message": f"事项编码 {group.code} 不在执法事项清单中",
+                        }
+                    )
                     continue
                 try:
                     with transaction.atomic():
@@ -293,7 +369,9 @@ def import_baselines(actor, file: bytes | IO[bytes], *, dry_run: bool = False) -
     except _Rollback:
         if result.errors:
             result.created = []
-    result.errors.sort(key=lambda e: (e["row"] or 0, HEADERS.index(e["column"]) if e["column"] in HEADERS else 99))
+    result.errors.sort(
+        key=lambda e: (e["row"] or 0, HEADERS.index(e["column"]) if e["column"] in HEADERS else 99)
+    )
     return result
 
 
@@ -305,16 +383,22 @@ def export_workbook(baselines) -> bytes:
     for baseline in baselines:
         fixed_in_catalog = baseline.item.fine_max is not None
         for level in baseline.levels.all():
-            sheet.append([
-                baseline.item.code, baseline.effective_from,
-                "" if fixed_in_catalog else KIND_LABELS[baseline.statutory_kind],
-                None if fixed_in_catalog else float(baseline.statutory_low),
-                None if fixed_in_catalog else float(baseline.statutory_high),
-                rules.LEVEL_LABELS[level.name], format_conditions(level.conditions), KIND_LABELS[level.range_kind],
-                None if level.range_kind == rules.NO_FINE else float(level.range_low),
-                None if level.range_kind == rules.NO_FINE else float(level.range_high),
-                "是" if level.mitigated else "否", level.description,
-            ])
+            sheet.append(
+                [
+                    baseline.item.code,
+                    baseline.effective_from,
+                    "" if fixed_in_catalog else KIND_LABELS[baseline.statutory_kind],
+                    None if fixed_in_catalog else float(baseline.statutory_low),
+                    None if fixed_in_catalog else float(baseline.statutory_high),
+                    rules.LEVEL_LABELS[level.name],
+                    format_conditions(level.conditions),
+                    KIND_LABELS[level.range_kind],
+                    None if level.range_kind == rules.NO_FINE else float(level.range_low),
+                    None if level.range_kind == rules.NO_FINE else float(level.range_high),
+                    "是" if level.mitigated else "否",
+                    level.description,
+                ]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

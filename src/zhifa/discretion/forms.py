@@ -21,19 +21,30 @@ class DateInput(forms.DateInput):
 class BaselineFilterForm(forms.Form):
     q = forms.CharField(label="事项名称或编码", max_length=100, required=False)
     status = forms.ChoiceField(label="状态", choices=[("", "全部"), *STATUS_LABELS.items()], required=False)
-    domain = forms.ModelChoiceField(label="执法领域", queryset=Domain.objects.all(), required=False, to_field_name="code",
-                                    empty_label="全部领域")
+    domain = forms.ModelChoiceField(
+        label="执法领域",
+        queryset=Domain.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label="全部领域",
+    )
 
     def selector_filters(self) -> dict:
         self.is_valid()
         data = self.cleaned_data
         domain = data.get("domain")
-        return {"q": data.get("q") or None, "status": data.get("status") or None, "domain": domain.code if domain else None}
+        return {
+            "q": data.get("q") or None,
+            "status": data.get("status") or None,
+            "domain": domain.code if domain else None,
+        }
 
 
 class EntryFilterForm(forms.Form):
     q = forms.CharField(label="事项或情形", max_length=100, required=False)
-    kind = forms.ChoiceField(label="清单", choices=[("", "全部清单"), *rules.ENTRY_LABELS.items()], required=False)
+    kind = forms.ChoiceField(
+        label="清单", choices=[("", "全部清单"), *rules.ENTRY_LABELS.items()], required=False
+    )
 
     def selector_filters(self) -> dict:
         self.is_valid()
@@ -44,7 +55,9 @@ class RecommendForm(forms.Form):
     """Pick an item, tick the facts: the recommendation follows."""
 
     item = forms.ModelChoiceField(label="执法事项", queryset=None, empty_label="请选择有裁量基准的事项")
-    on_date = forms.DateField(label="立案日期", widget=DateInput, required=False, help_text="适用立案时施行的基准版本；不填为今天")
+    on_date = forms.DateField(
+        label="立案日期", widget=DateInput, required=False, help_text="适用立案时施行的基准版本；不填为今天"
+    )
     first_offence = forms.BooleanField(label="首次违法", required=False)
     corrected_in_time = forms.BooleanField(label="及时改正", required=False)
     harm = forms.ChoiceField(label="危害后果", choices=list(rules.HARM_LABELS.items()), initial="none")
@@ -55,13 +68,20 @@ class RecommendForm(forms.Form):
     repeat = forms.BooleanField(label="再次违法", required=False)
     refused_correction = forms.BooleanField(label="拒不改正", required=False)
     no_subjective_fault = forms.BooleanField(label="有证据证明没有主观过错", required=False)
-    mental_incapacity = forms.BooleanField(label="不能辨认或者不能控制自己行为（精神病人、智力残疾人）", required=False)
+    mental_incapacity = forms.BooleanField(
+        label="不能辨认或者不能控制自己行为（精神病人、智力残疾人）", required=False
+    )
     age = forms.IntegerField(label="当事人年龄（自然人）", min_value=0, max_value=150, required=False)
-    art32_circumstances = forms.MultipleChoiceField(label="从轻、减轻情形（行政处罚法第三十二条）", required=False,
-                                                    choices=list(rules.ART32_CIRCUMSTANCES.items()),
-                                                    widget=forms.CheckboxSelectMultiple)
+    art32_circumstances = forms.MultipleChoiceField(
+        label="从轻、减轻情形（行政处罚法第三十二条）",
+        required=False,
+        choices=list(rules.ART32_CIRCUMSTANCES.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
     decided_amount = forms.DecimalField(label="拟决定罚款（元）", min_value=0, required=False)
-    deviation_reason = forms.CharField(label="偏离推荐幅度的理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    deviation_reason = forms.CharField(
+        label="偏离推荐幅度的理由", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +89,24 @@ class RecommendForm(forms.Form):
 
     def facts(self) -> dict:
         data = self.cleaned_data
-        return {key: data.get(key) for key in ("first_offence", "corrected_in_time", "harm", "amount_involved", "illegal_gains",
-                                              "value_involved", "project_cost", "repeat", "refused_correction",
-                                              "no_subjective_fault", "mental_incapacity", "age", "art32_circumstances")}
+        return {
+            key: data.get(key)
+            for key in (
+                "first_offence",
+                "corrected_in_time",
+                "harm",
+                "amount_involved",
+                "illegal_gains",
+                "value_involved",
+                "project_cost",
+                "repeat",
+                "refused_correction",
+                "no_subjective_fault",
+                "mental_incapacity",
+                "age",
+                "art32_circumstances",
+            )
+        }
 
 
 class ImportForm(forms.Form):
@@ -86,7 +121,9 @@ HARM_MIN = [("", "不限"), ("minor", "危害后果至少轻微"), ("serious", "
 class LevelForm(forms.Form):
     """One circumstance level (情节) of a baseline; the conditions are gathered into the rule's dict."""
 
-    name = forms.ChoiceField(label="情节", choices=[("", "（不用）"), *rules.LEVEL_LABELS.items()], required=False)
+    name = forms.ChoiceField(
+        label="情节", choices=[("", "（不用）"), *rules.LEVEL_LABELS.items()], required=False
+    )
     description = forms.CharField(label="情节描述", max_length=500, required=False)
     amount_min = forms.DecimalField(label="涉案金额自（元）", min_value=0, required=False)
     amount_max = forms.DecimalField(label="涉案金额至（元，不含）", min_value=0, required=False)
@@ -96,7 +133,9 @@ class LevelForm(forms.Form):
     repeat = forms.BooleanField(label="再次违法", required=False)
     refused_correction = forms.BooleanField(label="拒不改正", required=False)
     harm_min = forms.ChoiceField(label="危害后果至少", choices=HARM_MIN, required=False)
-    range_kind = forms.ChoiceField(label="罚款计算方式", choices=list(rules.RANGE_KIND_LABELS.items()), initial=rules.FIXED)
+    range_kind = forms.ChoiceField(
+        label="罚款计算方式", choices=list(rules.RANGE_KIND_LABELS.items()), initial=rules.FIXED
+    )
     range_low = forms.DecimalField(label="幅度下限", min_value=0, required=False, initial=0)
     range_high = forms.DecimalField(label="幅度上限", min_value=0, required=False, initial=0)
     mitigated = forms.BooleanField(label="减轻处罚（低于法定下限）", required=False)
@@ -105,12 +144,22 @@ class LevelForm(forms.Form):
     def initial_from(level) -> dict:
         c = level.conditions or {}
         amount = c.get("amount") or {}
-        return {"name": level.name, "description": level.description, "amount_min": amount.get("min"),
-                "amount_max": amount.get("max"), "first_offence": bool(c.get("first_offence")),
-                "corrected_in_time": bool(c.get("corrected_in_time")), "harm_max": c.get("harm_max", ""),
-                "repeat": bool(c.get("repeat")), "refused_correction": bool(c.get("refused_correction")),
-                "harm_min": c.get("harm_min", ""), "range_kind": level.range_kind, "range_low": level.range_low,
-                "range_high": level.range_high, "mitigated": level.mitigated}
+        return {
+            "name": level.name,
+            "description": level.description,
+            "amount_min": amount.get("min"),
+            "amount_max": amount.get("max"),
+            "first_offence": bool(c.get("first_offence")),
+            "corrected_in_time": bool(c.get("corrected_in_time")),
+            "harm_max": c.get("harm_max", ""),
+            "repeat": bool(c.get("repeat")),
+            "refused_correction": bool(c.get("refused_correction")),
+            "harm_min": c.get("harm_min", ""),
+            "range_kind": level.range_kind,
+            "range_low": level.range_low,
+            "range_high": level.range_high,
+            "mitigated": level.mitigated,
+        }
 
     def level(self) -> dict | None:
         data = self.cleaned_data
@@ -118,17 +167,25 @@ class LevelForm(forms.Form):
             return None
         conditions: dict = {}
         if data.get("amount_min") is not None or data.get("amount_max") is not None:
-            conditions["amount"] = {"min": str(data["amount_min"]) if data.get("amount_min") is not None else None,
-                                    "max": str(data["amount_max"]) if data.get("amount_max") is not None else None}
+            conditions["amount"] = {
+                "min": str(data["amount_min"]) if data.get("amount_min") is not None else None,
+                "max": str(data["amount_max"]) if data.get("amount_max") is not None else None,
+            }
         for flag in ("first_offence", "corrected_in_time", "repeat", "refused_correction"):
             if data.get(flag):
                 conditions[flag] = True
         for key in ("harm_max", "harm_min"):
             if data.get(key):
                 conditions[key] = data[key]
-        return {"name": data["name"], "description": data.get("description") or "", "conditions": conditions,
-                "range_kind": data["range_kind"], "range_low": data.get("range_low") or 0,
-                "range_high": data.get("range_high") or 0, "mitigated": bool(data.get("mitigated"))}
+        return {
+            "name": data["name"],
+            "description": data.get("description") or "",
+            "conditions": conditions,
+            "range_kind": data["range_kind"],
+            "range_low": data.get("range_low") or 0,
+            "range_high": data.get("range_high") or 0,
+            "mitigated": bool(data.get("mitigated")),
+        }
 
 
 class BaselineForm(forms.Form):
@@ -137,8 +194,11 @@ class BaselineForm(forms.Form):
     item = forms.ModelChoiceField(label="执法事项", queryset=None, empty_label="请选择本部门的行政处罚事项")
     effective_from = forms.DateField(label="施行日期", widget=DateInput)
     document_number = forms.CharField(label="发布文号", max_length=100, required=False)
-    statutory_kind = forms.ChoiceField(label="法定幅度计算方式（事项无固定罚款幅度时填写）", required=False,
-                                       choices=[("", "按事项清单的罚款幅度"), *list(rules.RANGE_KIND_LABELS.items())[1:]])
+    statutory_kind = forms.ChoiceField(
+        label="法定幅度计算方式（事项无固定罚款幅度时填写）",
+        required=False,
+        choices=[("", "按事项清单的罚款幅度"), *list(rules.RANGE_KIND_LABELS.items())[1:]],
+    )
     statutory_low = forms.DecimalField(label="法定下限", min_value=0, required=False)
     statutory_high = forms.DecimalField(label="法定上限", min_value=0, required=False)
     statutory_note = forms.CharField(label="法定幅度依据", max_length=300, required=False)
@@ -148,8 +208,17 @@ class BaselineForm(forms.Form):
         self.fields["item"].queryset = items
 
     def baseline_data(self, levels: list[dict]) -> dict:
-        data = {k: self.cleaned_data.get(k) for k in ("effective_from", "document_number", "statutory_kind",
-                                                      "statutory_low", "statutory_high", "statutory_note")}
+        data = {
+            k: self.cleaned_data.get(k)
+            for k in (
+                "effective_from",
+                "document_number",
+                "statutory_kind",
+                "statutory_low",
+                "statutory_high",
+                "statutory_note",
+            )
+        }
         return {**{k: v for k, v in data.items() if v not in (None, "")}, "levels": levels}
 
 
@@ -160,7 +229,9 @@ class EntryForm(forms.Form):
     item = forms.ModelChoiceField(label="执法事项", queryset=None, empty_label="请选择")
     title = forms.CharField(label="情形", max_length=300)
     conditions_text = forms.CharField(label="适用条件", widget=forms.Textarea(attrs={"rows": 2}))
-    legal_basis = forms.CharField(label="法律依据", max_length=300, help_text="如：行政处罚法第三十三条第一款")
+    legal_basis = forms.CharField(
+        label="法律依据", max_length=300, help_text="如：行政处罚法第三十三条第一款"
+    )
     first_offence_waiver = forms.BooleanField(label="首违不罚", required=False)
     first_offence = forms.BooleanField(label="条件：首次违法", required=False)
     corrected_in_time = forms.BooleanField(label="条件：及时改正", required=False)
@@ -182,6 +253,12 @@ class EntryForm(forms.Form):
             conditions["harm_max"] = data["harm_max"]
         if data.get("amount_max") is not None:
             conditions["amount_max"] = str(data["amount_max"])
-        return {"kind": data["kind"], "title": data["title"], "conditions_text": data["conditions_text"],
-                "legal_basis": data["legal_basis"], "first_offence_waiver": bool(data.get("first_offence_waiver")),
-                "conditions": conditions, "effective_from": data["effective_from"]}
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "conditions_text": data["conditions_text"],
+            "legal_basis": data["legal_basis"],
+            "first_offence_waiver": bool(data.get("first_offence_waiver")),
+            "conditions": conditions,
+            "effective_from": data["effective_from"],
+        }

@@ -24,24 +24,43 @@ from . import rules
 DRAFT, IN_FORCE, SUPERSEDED = "draft", "in_force", "superseded"
 STATUS_LABELS = {DRAFT: "草稿", IN_FORCE: "施行中", SUPERSEDED: "已被替代"}
 PUBLISHED, WITHDRAWN = "published", "withdrawn"
-ENTRY_STATUS_LABELS = {DRAFT: "待审核", PUBLISHED: "已公布", SUPERSEDED: "已被新版本替代", WITHDRAWN: "已撤回"}
+ENTRY_STATUS_LABELS = {
+    DRAFT: "待审核",
+    PUBLISHED: "已公布",
+    SUPERSEDED: "已被新版本替代",
+    WITHDRAWN: "已撤回",
+}
 
 
 class DiscretionBaseline(models.Model):
-    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="baselines")
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="baselines"
+    )
     version = models.PositiveIntegerField("版本号")
     status = models.CharField("状态", max_length=12, choices=list(STATUS_LABELS.items()), default=DRAFT)
     effective_from = models.DateField("施行日期")
     effective_to = models.DateField("失效日期", null=True, blank=True, help_text="最后有效的一天")
-    statutory_kind = models.CharField("法定幅度计算方式", max_length=20, choices=list(rules.RANGE_KIND_LABELS.items()))
+    statutory_kind = models.CharField(
+        "法定幅度计算方式", max_length=20, choices=list(rules.RANGE_KIND_LABELS.items())
+    )
     statutory_low = models.DecimalField("法定下限", max_digits=14, decimal_places=2)
     statutory_high = models.DecimalField("法定上限", max_digits=14, decimal_places=2)
     statutory_note = models.CharField("法定幅度依据", max_length=300, blank=True)
     document_number = models.CharField("发布文号", max_length=100, blank=True)
-    published_on = models.DateField("公布日期", null=True, blank=True, help_text="行政处罚法第三十四条：裁量基准应当向社会公布")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    published_on = models.DateField(
+        "公布日期", null=True, blank=True, help_text="行政处罚法第三十四条：裁量基准应当向社会公布"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     approved_at = models.DateTimeField("批准时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,10 +70,15 @@ class DiscretionBaseline(models.Model):
         verbose_name_plural = "行政裁量权基准"
         constraints = [
             models.UniqueConstraint(fields=["item", "version"], name="baseline_unique_version"),
-            models.UniqueConstraint(fields=["item"], condition=Q(status=IN_FORCE, effective_to__isnull=True),
-                                    name="baseline_one_open_in_force"),
-            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                                   name="baseline_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status=IN_FORCE, effective_to__isnull=True),
+                name="baseline_one_open_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="baseline_dates_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["item", "status", "effective_from"], name="baseline_in_force")]
 
@@ -76,10 +100,14 @@ class CircumstanceLevel(models.Model):
     name = models.CharField("情节", max_length=10, choices=list(rules.LEVEL_LABELS.items()))
     description = models.CharField("情节描述", max_length=500, blank=True)
     conditions = models.JSONField("认定条件", default=dict, blank=True)
-    range_kind = models.CharField("罚款计算方式", max_length=20, choices=list(rules.RANGE_KIND_LABELS.items()))
+    range_kind = models.CharField(
+        "罚款计算方式", max_length=20, choices=list(rules.RANGE_KIND_LABELS.items())
+    )
     range_low = models.DecimalField("幅度下限", max_digits=14, decimal_places=2, default=Decimal("0"))
     range_high = models.DecimalField("幅度上限", max_digits=14, decimal_places=2, default=Decimal("0"))
-    other_penalties = models.CharField("其他处罚", max_length=200, blank=True, help_text="如警告、没收违法所得")
+    other_penalties = models.CharField(
+        "其他处罚", max_length=200, blank=True, help_text="如警告、没收违法所得"
+    )
     mitigated = models.BooleanField("减轻处罚（低于法定下限）", default=False)
 
     class Meta:
@@ -105,7 +133,9 @@ class CircumstanceLevel(models.Model):
 
 class FlexibleListEntry(models.Model):
     kind = models.CharField("清单", max_length=20, choices=list(rules.LIST_KIND_LABELS.items()))
-    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="flexible_entries")
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="flexible_entries"
+    )
     title = models.CharField("情形", max_length=300)
     conditions_text = models.TextField("适用条件")
     conditions = models.JSONField("结构化条件", default=dict, blank=True)
@@ -116,25 +146,42 @@ class FlexibleListEntry(models.Model):
     effective_to = models.DateField("失效日期", null=True, blank=True)
     published_on = models.DateField("公布日期", null=True, blank=True)
     status = models.CharField("状态", max_length=12, choices=list(ENTRY_STATUS_LABELS.items()), default=DRAFT)
-    supersedes = models.ForeignKey("self", verbose_name="修订的条目", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    supersedes = models.ForeignKey(
+        "self", verbose_name="修订的条目", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "item__code", "pk"]
         verbose_name = "包容审慎监管清单条目"
         verbose_name_plural = "包容审慎监管清单条目"
-        indexes = [models.Index(fields=["kind", "effective_from"], name="flex_kind_from"),
-                   models.Index(fields=["item", "effective_from"], name="flex_item_from")]
-        constraints = [models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                                              name="flex_dates_ordered")]
+        indexes = [
+            models.Index(fields=["kind", "effective_from"], name="flex_kind_from"),
+            models.Index(fields=["item", "effective_from"], name="flex_item_from"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="flex_dates_ordered",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def to_rule(self) -> rules.Entry:
-        return rules.Entry(self.kind, dict(self.conditions), self.legal_basis, self.first_offence_waiver, self.title, self.pk)
+        return rules.Entry(
+            self.kind, dict(self.conditions), self.legal_basis, self.first_offence_waiver, self.title, self.pk
+        )

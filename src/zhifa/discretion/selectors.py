@@ -31,8 +31,9 @@ from .models import (
 
 
 def _valid_on(day: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}effective_from__lte": day}) & (Q(**{f"{prefix}effective_to__isnull": True})
-                                                        | Q(**{f"{prefix}effective_to__gte": day}))
+    return Q(**{f"{prefix}effective_from__lte": day}) & (
+        Q(**{f"{prefix}effective_to__isnull": True}) | Q(**{f"{prefix}effective_to__gte": day})
+    )
 
 
 def baselines_valid_on(day: dt.date) -> QuerySet[DiscretionBaseline]:
@@ -44,21 +45,33 @@ def baseline_in_force(item: EnforcementItem | int, on_date: dt.date) -> Discreti
     """The version of the item's baseline in force on ``on_date`` (a case keeps the version in force
     on the day it was filed), with its levels; None when the item had none that day."""
     item_id = getattr(item, "pk", item)
-    return (baselines_valid_on(on_date).filter(item_id=item_id).select_related("item")
-            .prefetch_related(Prefetch("levels", queryset=CircumstanceLevel.objects.order_by("order")))
-            .order_by("-effective_from", "-version").first())
+    return (
+        baselines_valid_on(on_date)
+        .filter(item_id=item_id)
+        .select_related("item")
+        .prefetch_related(Prefetch("levels", queryset=CircumstanceLevel.objects.order_by("order")))
+        .order_by("-effective_from", "-version")
+        .first()
+    )
 
 
 def entries_in_force(item: EnforcementItem | int, on_date: dt.date) -> QuerySet[FlexibleListEntry]:
     """The reviewed entries of the item in force on ``on_date`` (drafts never apply to a case)."""
-    return FlexibleListEntry.objects.filter(_valid_on(on_date), item_id=getattr(item, "pk", item),
-                                            status__in=(PUBLISHED, SUPERSEDED)).order_by("kind", "pk")
+    return FlexibleListEntry.objects.filter(
+        _valid_on(on_date), item_id=getattr(item, "pk", item), status__in=(PUBLISHED, SUPERSEDED)
+    ).order_by("kind", "pk")
 
 
-def baselines(*, q: str | None = None, status: str | None = None, domain: str | None = None) -> QuerySet[DiscretionBaseline]:
-    qs = DiscretionBaseline.objects.select_related("item", "item__domain", "approved_by").annotate(level_count=Count("levels"))
+def baselines(
+    *, q: str | None = None, status: str | None = None, domain: str | None = None
+) -> QuerySet[DiscretionBaseline]:
+    qs = DiscretionBaseline.objects.select_related("item", "item__domain", "approved_by").annotate(
+        level_count=Count("levels")
+    )
     if q:
-        qs = qs.filter(Q(item__name__contains=q) | Q(item__code__startswith=q) | Q(item__keywords__contains=q))
+        qs = qs.filter(
+            Q(item__name__contains=q) | Q(item__code__startswith=q) | Q(item__keywords__contains=q)
+        )
     if status:
         qs = qs.filter(status=status)
     if domain:
@@ -67,20 +80,30 @@ def baselines(*, q: str | None = None, status: str | None = None, domain: str | 
 
 
 def baseline_detail(baseline_id: int) -> DiscretionBaseline:
-    baseline = (DiscretionBaseline.objects.select_related("item", "item__domain", "approved_by", "created_by")
-                .prefetch_related(Prefetch("levels", queryset=CircumstanceLevel.objects.order_by("order")))
-                .filter(pk=baseline_id).first())
+    baseline = (
+        DiscretionBaseline.objects.select_related("item", "item__domain", "approved_by", "created_by")
+        .prefetch_related(Prefetch("levels", queryset=CircumstanceLevel.objects.order_by("order")))
+        .filter(pk=baseline_id)
+        .first()
+    )
     if baseline is None:
         raise NotFound()
     return baseline
 
 
 def item_versions(item_id: int) -> QuerySet[DiscretionBaseline]:
-    return DiscretionBaseline.objects.filter(item_id=item_id).select_related("approved_by").order_by("-version")
+    return (
+        DiscretionBaseline.objects.filter(item_id=item_id).select_related("approved_by").order_by("-version")
+    )
 
 
-def flexible_entries(kind: str | None = None, *, q: str | None = None, on_date: dt.date | None = None,
-                     published_only: bool = False) -> QuerySet[FlexibleListEntry]:
+def flexible_entries(
+    kind: str | None = None,
+    *,
+    q: str | None = None,
+    on_date: dt.date | None = None,
+    published_only: bool = False,
+) -> QuerySet[FlexibleListEntry]:
     qs = FlexibleListEntry.objects.select_related("item", "item__domain")
     if kind == rules.FIRST_OFFENCE_WAIVER:
         qs = qs.filter(first_offence_waiver=True)
@@ -102,7 +125,12 @@ def public_entries(kind: str, today: dt.date | None = None) -> QuerySet[Flexible
 
 def penalty_items() -> QuerySet[EnforcementItem]:
     """Items a baseline may be set for: penalty items in force."""
-    return EnforcementItem.objects.in_force().filter(kind=catalog_rules.PENALTY).select_related("domain").order_by("code")
+    return (
+        EnforcementItem.objects.in_force()
+        .filter(kind=catalog_rules.PENALTY)
+        .select_related("domain")
+        .order_by("code")
+    )
 
 
 def items_with_baseline(day: dt.date | None = None) -> QuerySet[EnforcementItem]:
@@ -130,22 +158,30 @@ def indicator(day: dt.date | None = None) -> BaselineIndicator:
     ``day`` (goal 100%), in one SQL aggregate."""
     day = day or timezone.localdate()
     has_baseline = Exists(baselines_valid_on(day).filter(item=OuterRef("pk")))
-    row = EnforcementItem.objects.in_force().filter(kind=catalog_rules.PENALTY, high_frequency=True).aggregate(
-        total=Count("pk"), covered=Count("pk", filter=Q(has_baseline)))
+    row = (
+        EnforcementItem.objects.in_force()
+        .filter(kind=catalog_rules.PENALTY, high_frequency=True)
+        .aggregate(total=Count("pk"), covered=Count("pk", filter=Q(has_baseline)))
+    )
     return BaselineIndicator(row["total"], row["covered"], rules.HIGH_FREQUENCY_BASELINE_GOAL)
 
 
 def high_frequency_without_baseline(day: dt.date | None = None) -> QuerySet[EnforcementItem]:
     day = day or timezone.localdate()
-    return penalty_items().filter(high_frequency=True).exclude(Exists(baselines_valid_on(day).filter(item=OuterRef("pk"))))
-
-
+    return (
+        penalty_items()
+        .filter(high_frequency=True)
+        .exclude(Exists(baselines_valid_on(day).filter(item=OuterRef("pk"))))
+    )
 
 
 def draft_entries() -> QuerySet[FlexibleListEntry]:
     """Entries waiting for review."""
-    return (FlexibleListEntry.objects.filter(status=DRAFT).select_related("item", "created_by", "supersedes")
-            .order_by("created_at", "pk"))
+    return (
+        FlexibleListEntry.objects.filter(status=DRAFT)
+        .select_related("item", "created_by", "supersedes")
+        .order_by("created_at", "pk")
+    )
 
 
 def catalog_change_problems(item, old: dict, new: dict | None) -> list[tuple[str, str]]:
@@ -155,13 +191,25 @@ def catalog_change_problems(item, old: dict, new: dict | None) -> list[tuple[str
     problems = []
     entries = FlexibleListEntry.objects.filter(item=item, status=PUBLISHED, effective_to__isnull=True).count()
     if entries and (new is None or new.get("kind") != catalog_rules.PENALTY):
-        problems.append(("item_on_published_list", f"该事项在已公布的包容审慎监管清单中有 {entries} 个条目，须先修订或撤回清单"))
+        problems.append(
+            (
+                "item_on_published_list",
+                f"该事项在已公布的包容审慎监管清单中有 {entries} 个条目，须先修订或撤回清单",
+            )
+        )
     if new is None:
         return problems
-    baseline = DiscretionBaseline.objects.filter(item=item, status=IN_FORCE, effective_to__isnull=True).first()
+    baseline = DiscretionBaseline.objects.filter(
+        item=item, status=IN_FORCE, effective_to__isnull=True
+    ).first()
     if baseline is not None and baseline.statutory_kind == rules.FIXED and new.get("fine_max") is not None:
         low, high = Decimal(new.get("fine_min") or 0), Decimal(new["fine_max"])
         if baseline.statutory_low < low or baseline.statutory_high > high:
-            problems.append(("baseline_out_of_range", f"现行裁量基准第{baseline.version}版的法定幅度"
-                             f"（{baseline.statutory}）超出调整后的罚款幅度，须先修订裁量基准"))
+            problems.append(
+                (
+                    "baseline_out_of_range",
+                    f"现行裁量基准第{baseline.version}版的法定幅度"
+                    f"（{baseline.statutory}）超出调整后的罚款幅度，须先修订裁量基准",
+                )
+            )
     return problems

@@ -31,10 +31,33 @@ from .models import (
     FlexibleListEntry,
 )
 
-BASELINE_FIELDS = ("item", "version", "status", "effective_from", "effective_to", "statutory_kind", "statutory_low",
-                   "statutory_high", "document_number", "published_on", "approved_by")
-ENTRY_FIELDS = ("kind", "item", "title", "conditions", "legal_basis", "first_offence_waiver", "version",
-                "effective_from", "effective_to", "published_on", "status", "supersedes")
+BASELINE_FIELDS = (
+    "item",
+    "version",
+    "status",
+    "effective_from",
+    "effective_to",
+    "statutory_kind",
+    "statutory_low",
+    "statutory_high",
+    "document_number",
+    "published_on",
+    "approved_by",
+)
+ENTRY_FIELDS = (
+    "kind",
+    "item",
+    "title",
+    "conditions",
+    "legal_basis",
+    "first_offence_waiver",
+    "version",
+    "effective_from",
+    "effective_to",
+    "published_on",
+    "status",
+    "supersedes",
+)
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -59,25 +82,40 @@ def statutory_range_of(item: EnforcementItem, data: dict[str, Any]) -> rules.Pen
         return rules.PenaltyRange(rules.FIXED, item.fine_min or Decimal("0"), item.fine_max)
     kind = data.get("statutory_kind") or ""
     if kind not in rules.RANGE_KIND_LABELS or kind == rules.NO_FINE:
-        raise _field_error("statutory_kind", "该事项在清单中没有固定罚款幅度，请写明法定幅度的计算方式（违法所得倍数、货值倍数或工程造价百分比）",
-                           "statutory_range_required")
+        raise _field_error(
+            "statutory_kind",
+            "该事项在清单中没有固定罚款幅度，请写明法定幅度的计算方式（违法所得倍数、货值倍数或工程造价百分比）",
+            "statutory_range_required",
+        )
     if kind == rules.FIXED:
-        raise _field_error("statutory_kind", "该事项在清单中没有固定罚款幅度，不能按固定金额设定基准；请先在事项清单中补充法定罚款幅度",
-                           "item_has_no_fixed_range")
-    return rules.PenaltyRange(kind, _amount(data.get("statutory_low", 0), "statutory_low"),
-                              _amount(data.get("statutory_high"), "statutory_high"))
+        raise _field_error(
+            "statutory_kind",
+            "该事项在清单中没有固定罚款幅度，不能按固定金额设定基准；请先在事项清单中补充法定罚款幅度",
+            "item_has_no_fixed_range",
+        )
+    return rules.PenaltyRange(
+        kind,
+        _amount(data.get("statutory_low", 0), "statutory_low"),
+        _amount(data.get("statutory_high"), "statutory_high"),
+    )
 
 
 def _levels(data: list[dict[str, Any]]) -> list[CircumstanceLevel]:
     levels = []
     for n, row in enumerate(data):
-        levels.append(CircumstanceLevel(
-            order=n + 1, name=row.get("name", ""), description=row.get("description", "") or "",
-            conditions=row.get("conditions") or {}, range_kind=row.get("range_kind") or rules.FIXED,
-            range_low=_amount(row.get("range_low", 0), f"levels.{n}.range_low"),
-            range_high=_amount(row.get("range_high", 0), f"levels.{n}.range_high"),
-            other_penalties=row.get("other_penalties", "") or "", mitigated=bool(row.get("mitigated")),
-        ))
+        levels.append(
+            CircumstanceLevel(
+                order=n + 1,
+                name=row.get("name", ""),
+                description=row.get("description", "") or "",
+                conditions=row.get("conditions") or {},
+                range_kind=row.get("range_kind") or rules.FIXED,
+                range_low=_amount(row.get("range_low", 0), f"levels.{n}.range_low"),
+                range_high=_amount(row.get("range_high", 0), f"levels.{n}.range_high"),
+                other_penalties=row.get("other_penalties", "") or "",
+                mitigated=bool(row.get("mitigated")),
+            )
+        )
     return levels
 
 
@@ -122,17 +160,32 @@ def create_baseline(actor, item: EnforcementItem, data: dict[str, Any]) -> Discr
         _raise_problems(problems)
     last = DiscretionBaseline.objects.filter(item=item).order_by("-version").first()
     baseline = DiscretionBaseline.objects.create(
-        item=item, version=(last.version + 1) if last else 1, status=DRAFT, effective_from=data["effective_from"],
-        statutory_kind=statutory.kind, statutory_low=statutory.low, statutory_high=statutory.high,
-        statutory_note=data.get("statutory_note") or item.fine_note[:300], document_number=data.get("document_number") or "",
+        item=item,
+        version=(last.version + 1) if last else 1,
+        status=DRAFT,
+        effective_from=data["effective_from"],
+        statutory_kind=statutory.kind,
+        statutory_low=statutory.low,
+        statutory_high=statutory.high,
+        statutory_note=data.get("statutory_note") or item.fine_note[:300],
+        document_number=data.get("document_number") or "",
         created_by=_person(actor),
     )
     for level in levels:
         level.baseline = baseline
     CircumstanceLevel.objects.bulk_create(levels)
-    audit.record(actor, "baseline.create", baseline, after={**audit.snapshot(baseline, BASELINE_FIELDS),
-                 "levels": [{"name": lv.name, "conditions": lv.conditions, "range": str(lv.range)} for lv in levels]},
-                 legal_basis=rules.ART34)
+    audit.record(
+        actor,
+        "baseline.create",
+        baseline,
+        after={
+            **audit.snapshot(baseline, BASELINE_FIELDS),
+            "levels": [
+                {"name": lv.name, "conditions": lv.conditions, "range": str(lv.range)} for lv in levels
+            ],
+        },
+        legal_basis=rules.ART34,
+    )
     return baseline
 
 
@@ -150,34 +203,57 @@ def approve_baseline(actor, baseline_id: int, published_on: dt.date | None = Non
     problems = rules.validate_baseline(baseline.to_rule())
     if problems:
         _raise_problems(problems)
-    previous = list(DiscretionBaseline.objects.select_for_update().filter(
-        item_id=baseline.item_id, status=IN_FORCE, effective_to__isnull=True))
+    previous = list(
+        DiscretionBaseline.objects.select_for_update().filter(
+            item_id=baseline.item_id, status=IN_FORCE, effective_to__isnull=True
+        )
+    )
     for old in previous:
         if old.effective_from >= baseline.effective_from:
-            raise DomainError("effective_from_too_early",
-                              f"施行日期须晚于现行第{old.version}版的施行日期（{old.effective_from:%Y-%m-%d}）", "effective_from")
+            raise DomainError(
+                "effective_from_too_early",
+                f"施行日期须晚于现行第{old.version}版的施行日期（{old.effective_from:%Y-%m-%d}）",
+                "effective_from",
+            )
         before = audit.snapshot(old, BASELINE_FIELDS)
         old.effective_to = baseline.effective_from - dt.timedelta(days=1)
         old.status = SUPERSEDED
         old.save(update_fields=["effective_to", "status"])
-        audit.record(actor, "baseline.supersede", old, before=before, after=audit.snapshot(old, BASELINE_FIELDS),
-                     legal_basis=rules.ART34)
+        audit.record(
+            actor,
+            "baseline.supersede",
+            old,
+            before=before,
+            after=audit.snapshot(old, BASELINE_FIELDS),
+            legal_basis=rules.ART34,
+        )
     before = audit.snapshot(baseline, BASELINE_FIELDS)
     baseline.status = IN_FORCE
     baseline.approved_by = _person(actor)
     baseline.approved_at = timezone.now()
     baseline.published_on = published_on or timezone.localdate()
     baseline.save(update_fields=["status", "approved_by", "approved_at", "published_on"])
-    audit.record(actor, "baseline.approve", baseline, before=before, after=audit.snapshot(baseline, BASELINE_FIELDS),
-                 legal_basis=rules.ART34)
+    audit.record(
+        actor,
+        "baseline.approve",
+        baseline,
+        before=before,
+        after=audit.snapshot(baseline, BASELINE_FIELDS),
+        legal_basis=rules.ART34,
+    )
     return baseline
 
 
-def _entry(actor, item: EnforcementItem, data: dict[str, Any], supersedes: FlexibleListEntry | None = None
-           ) -> FlexibleListEntry:
+def _entry(
+    actor, item: EnforcementItem, data: dict[str, Any], supersedes: FlexibleListEntry | None = None
+) -> FlexibleListEntry:
     """A checked, unsaved entry (nothing saved on error)."""
     if item.status != catalog_rules.IN_FORCE:
-        raise DomainError("item_repealed", "该事项已废止，不能列入清单（没有法定依据的行政处罚无效，行政处罚法第三十八条）", "item")
+        raise DomainError(
+            "item_repealed",
+            "该事项已废止，不能列入清单（没有法定依据的行政处罚无效，行政处罚法第三十八条）",
+            "item",
+        )
     kind = data.get("kind")
     if kind not in rules.LIST_KIND_LABELS:
         raise _field_error("kind", "请选择清单类别", "invalid_choice")
@@ -187,19 +263,37 @@ def _entry(actor, item: EnforcementItem, data: dict[str, Any], supersedes: Flexi
         raise _field_error("conditions", errors[0][1], errors[0][0])
     waiver = bool(data.get("first_offence_waiver"))
     if waiver and (kind != rules.NO_PENALTY or not conditions.get("first_offence")):
-        raise _field_error("first_offence_waiver", "首违不罚条目应列入不予处罚清单，并以“首次违法”为条件（行政处罚法第三十三条第一款）",
-                           "waiver_conditions")
-    for field, label in (("title", "情形"), ("conditions_text", "适用条件"), ("legal_basis", "法律依据"), ("effective_from", "施行日期")):
+        raise _field_error(
+            "first_offence_waiver",
+            "首违不罚条目应列入不予处罚清单，并以“首次违法”为条件（行政处罚法第三十三条第一款）",
+            "waiver_conditions",
+        )
+    for field, label in (
+        ("title", "情形"),
+        ("conditions_text", "适用条件"),
+        ("legal_basis", "法律依据"),
+        ("effective_from", "施行日期"),
+    ):
         if not data.get(field):
             raise _field_error(field, f"请填写{label}", "required")
     if supersedes is not None and data["effective_from"] <= supersedes.effective_from:
-        raise _field_error("effective_from", f"修订后的施行日期须晚于原条目的施行日期（{supersedes.effective_from:%Y-%m-%d}）",
-                           "effective_from_too_early")
+        raise _field_error(
+            "effective_from",
+            f"修订后的施行日期须晚于原条目的施行日期（{supersedes.effective_from:%Y-%m-%d}）",
+            "effective_from_too_early",
+        )
     entry = FlexibleListEntry(
-        kind=kind, item=item, title=data["title"], conditions_text=data["conditions_text"], conditions=conditions,
-        legal_basis=data["legal_basis"], first_offence_waiver=waiver,
+        kind=kind,
+        item=item,
+        title=data["title"],
+        conditions_text=data["conditions_text"],
+        conditions=conditions,
+        legal_basis=data["legal_basis"],
+        first_offence_waiver=waiver,
         version=(supersedes.version + 1) if supersedes else data.get("version") or 1,
-        effective_from=data["effective_from"], effective_to=data.get("effective_to"), created_by=_person(actor),
+        effective_from=data["effective_from"],
+        effective_to=data.get("effective_to"),
+        created_by=_person(actor),
         supersedes=supersedes,
     )
     entry.full_clean(exclude=["created_by", "supersedes", "approved_by"])
@@ -216,8 +310,14 @@ def _publish(actor, entry: FlexibleListEntry, published_on: dt.date) -> None:
         before = audit.snapshot(old, ENTRY_FIELDS)
         old.status, old.effective_to = SUPERSEDED, entry.effective_from - dt.timedelta(days=1)
         old.save(update_fields=["status", "effective_to"])
-        audit.record(actor, "flexible_entry.supersede", old, before=before, after=audit.snapshot(old, ENTRY_FIELDS),
-                     legal_basis=rules.ART34)
+        audit.record(
+            actor,
+            "flexible_entry.supersede",
+            old,
+            before=before,
+            after=audit.snapshot(old, ENTRY_FIELDS),
+            legal_basis=rules.ART34,
+        )
     entry.status, entry.published_on = PUBLISHED, published_on
     entry.approved_by, entry.approved_at = _person(actor), timezone.now()
 
@@ -236,8 +336,13 @@ def add_list_entry(actor, item: EnforcementItem, data: dict[str, Any]) -> Flexib
     if published_on and (actor is None or access.can(actor, "discretion.approve")):
         _publish(actor, entry, published_on)
     entry.save()
-    audit.record(actor, "flexible_entry.create", entry, after=audit.snapshot(entry, ENTRY_FIELDS),
-                 legal_basis=rules.ART33_1 if entry.first_offence_waiver else rules.ART34)
+    audit.record(
+        actor,
+        "flexible_entry.create",
+        entry,
+        after=audit.snapshot(entry, ENTRY_FIELDS),
+        legal_basis=rules.ART33_1 if entry.first_offence_waiver else rules.ART34,
+    )
     return entry
 
 
@@ -255,8 +360,14 @@ def revise_list_entry(actor, entry_id: int, data: dict[str, Any]) -> FlexibleLis
         raise DomainError("revision_pending", "该条目已有待审核的修订", "entry")
     entry = _entry(actor, old.item, {**data, "kind": data.get("kind") or old.kind}, supersedes=old)
     entry.save()
-    audit.record(actor, "flexible_entry.revise", entry, before=audit.snapshot(old, ENTRY_FIELDS),
-                 after=audit.snapshot(entry, ENTRY_FIELDS), legal_basis=rules.ART34)
+    audit.record(
+        actor,
+        "flexible_entry.revise",
+        entry,
+        before=audit.snapshot(old, ENTRY_FIELDS),
+        after=audit.snapshot(entry, ENTRY_FIELDS),
+        legal_basis=rules.ART34,
+    )
     return entry
 
 
@@ -274,12 +385,20 @@ def approve_list_entry(actor, entry_id: int, published_on: dt.date | None = None
     before = audit.snapshot(entry, ENTRY_FIELDS)
     _publish(actor, entry, published_on or timezone.localdate())
     entry.save(update_fields=["status", "published_on", "approved_by", "approved_at"])
-    audit.record(actor, "flexible_entry.approve", entry, before=before, after=audit.snapshot(entry, ENTRY_FIELDS),
-                 legal_basis=rules.ART33_1 if entry.first_offence_waiver else rules.ART34)
+    audit.record(
+        actor,
+        "flexible_entry.approve",
+        entry,
+        before=before,
+        after=audit.snapshot(entry, ENTRY_FIELDS),
+        legal_basis=rules.ART33_1 if entry.first_offence_waiver else rules.ART34,
+    )
     return entry
 
 
-def recommend_for(item: EnforcementItem | int, facts: rules.Facts | dict, on_date: dt.date) -> rules.Recommendation:
+def recommend_for(
+    item: EnforcementItem | int, facts: rules.Facts | dict, on_date: dt.date
+) -> rules.Recommendation:
     """The recommendation for a case of ``item`` with ``facts``, under the baseline and list entries
     in force on ``on_date`` (the case's filing date)."""
     if isinstance(facts, dict):

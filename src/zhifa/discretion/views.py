@@ -32,30 +32,59 @@ def baseline_list(request):
     filters = BaselineFilterForm(request.GET)
     baselines = selectors.baselines(**filters.selector_filters())
     if wants_xlsx(request):
-        return xlsx_response("裁量基准", "行政裁量权基准", ["事项编码", "事项名称", "版本", "状态", "施行日期", "废止日期", "法定幅度",
-                                                "情节档次"], (
-            [b.item.code, b.item.name, b.version, b.get_status_display(), b.effective_from, b.effective_to, str(b.statutory),
-             b.level_count] for b in baselines.iterator(chunk_size=500)))
+        return xlsx_response(
+            "裁量基准",
+            "行政裁量权基准",
+            ["事项编码", "事项名称", "版本", "状态", "施行日期", "废止日期", "法定幅度", "情节档次"],
+            (
+                [
+                    b.item.code,
+                    b.item.name,
+                    b.version,
+                    b.get_status_display(),
+                    b.effective_from,
+                    b.effective_to,
+                    str(b.statutory),
+                    b.level_count,
+                ]
+                for b in baselines.iterator(chunk_size=500)
+            ),
+        )
     page = Paginator(baselines, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "discretion/baseline_list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "indicator": selectors.indicator(),
-        "missing": selectors.high_frequency_without_baseline()[:20], "may_import": access.can(request.user, "discretion.draft"),
-    })
+    return render(
+        request,
+        "discretion/baseline_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "indicator": selectors.indicator(),
+            "missing": selectors.high_frequency_without_baseline()[:20],
+            "may_import": access.can(request.user, "discretion.draft"),
+        },
+    )
 
 
 @service_view
 def baseline_detail(request, baseline_id: int):
     baseline = selectors.baseline_detail(baseline_id)
-    return render(request, "discretion/baseline_detail.html", {
-        "baseline": baseline, "levels": list(baseline.levels.all()),
-        "versions": selectors.item_versions(baseline.item_id),
-        "entries": selectors.flexible_entries(on_date=timezone.localdate()).filter(item_id=baseline.item_id),
-        "may_approve": baseline.status == DRAFT and access.can(request.user, "discretion.approve"),
-        "may_draft": access.can(request.user, "discretion.draft", baseline.item),
-        "events": audit_trail([("discretion.DiscretionBaseline", [baseline.pk])], 20),
-    })
+    return render(
+        request,
+        "discretion/baseline_detail.html",
+        {
+            "baseline": baseline,
+            "levels": list(baseline.levels.all()),
+            "versions": selectors.item_versions(baseline.item_id),
+            "entries": selectors.flexible_entries(on_date=timezone.localdate()).filter(
+                item_id=baseline.item_id
+            ),
+            "may_approve": baseline.status == DRAFT and access.can(request.user, "discretion.approve"),
+            "may_draft": access.can(request.user, "discretion.draft", baseline.item),
+            "events": audit_trail([("discretion.DiscretionBaseline", [baseline.pk])], 20),
+        },
+    )
 
 
 @service_view
@@ -68,7 +97,9 @@ def baseline_approve(request, baseline_id: int):
     except (DomainError, ValidationError) as exc:
         messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else exc.message)
     else:
-        messages.success(request, f"已批准第{baseline.version}版，自 {baseline.effective_from:%Y-%m-%d} 施行并公布")
+        messages.success(
+            request, f"已批准第{baseline.version}版，自 {baseline.effective_from:%Y-%m-%d} 施行并公布"
+        )
     return redirect("discretion:baseline_detail", baseline_id=baseline_id)
 
 
@@ -78,18 +109,24 @@ def baseline_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = excel.import_baselines(request.user, form.cleaned_data["file"].read(), dry_run=form.cleaned_data["dry_run"])
+        result = excel.import_baselines(
+            request.user, form.cleaned_data["file"].read(), dry_run=form.cleaned_data["dry_run"]
+        )
         if result.ok and not result.dry_run:
             messages.success(request, f"已导入 {len(result.created)} 个裁量基准草稿，批准后施行")
             return redirect("discretion:baseline_list")
-    return render(request, "discretion/import.html", {"form": form, "result": result, "headers": excel.HEADERS})
+    return render(
+        request, "discretion/import.html", {"form": form, "result": result, "headers": excel.HEADERS}
+    )
 
 
 @service_view
 def baseline_export(request):
     baselines = selectors.baselines(status=request.GET.get("status") or None).prefetch_related("levels")
-    response = HttpResponse(excel.export_workbook(baselines),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        excel.export_workbook(baselines),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%A3%81%E9%87%8F%E5%9F%BA%E5%87%86.xlsx"
     return response
 
@@ -99,23 +136,58 @@ def entry_list(request):
     filters = EntryFilterForm(request.GET)
     entries = selectors.flexible_entries(**filters.selector_filters())
     if wants_xlsx(request):
-        return xlsx_response("柔性执法清单", "柔性执法清单", ["清单", "事项编码", "事项名称", "情形", "适用条件", "法律依据", "施行日期",
-                                                "废止日期", "首违不罚"], (
-            [e.get_kind_display(), e.item.code, e.item.name, e.title, e.conditions_text, e.legal_basis, e.effective_from,
-             e.effective_to, "是" if e.first_offence_waiver else ""] for e in entries.iterator(chunk_size=500)))
+        return xlsx_response(
+            "柔性执法清单",
+            "柔性执法清单",
+            [
+                "清单",
+                "事项编码",
+                "事项名称",
+                "情形",
+                "适用条件",
+                "法律依据",
+                "施行日期",
+                "废止日期",
+                "首违不罚",
+            ],
+            (
+                [
+                    e.get_kind_display(),
+                    e.item.code,
+                    e.item.name,
+                    e.title,
+                    e.conditions_text,
+                    e.legal_basis,
+                    e.effective_from,
+                    e.effective_to,
+                    "是" if e.first_offence_waiver else "",
+                ]
+                for e in entries.iterator(chunk_size=500)
+            ),
+        )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "discretion/entry_list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "kinds": rules.ENTRY_LABELS,
-        "may_draft": access.can(request.user, "discretion.draft"), "drafts": selectors.draft_entries().count(),
-    })
+    return render(
+        request,
+        "discretion/entry_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "kinds": rules.ENTRY_LABELS,
+            "may_draft": access.can(request.user, "discretion.draft"),
+            "drafts": selectors.draft_entries().count(),
+        },
+    )
 
 
 @service_view
 def recommend(request):
     today = timezone.localdate()
-    form = RecommendForm(request.GET if "item" in request.GET else None, items=selectors.items_with_baseline(today))
+    form = RecommendForm(
+        request.GET if "item" in request.GET else None, items=selectors.items_with_baseline(today)
+    )
     recommendation = deviation = baseline = None
     if form.is_bound and form.is_valid():
         on_date = form.cleaned_data["on_date"] or today
@@ -126,12 +198,22 @@ def recommend(request):
             form.add_error("on_date" if exc.code == "no_baseline" else None, exc.message)
         else:
             if form.cleaned_data["decided_amount"] is not None:
-                deviation = rules.deviation_check(recommendation, form.cleaned_data["decided_amount"],
-                                                  form.cleaned_data["deviation_reason"])
-    return render(request, "discretion/recommend.html", {
-        "form": form, "rec": recommendation, "deviation": deviation, "baseline": baseline,
-        "entry_label": rules.ENTRY_LABELS.get(recommendation.applicable_entry) if recommendation and recommendation.applicable_entry else None,
-    })
+                deviation = rules.deviation_check(
+                    recommendation, form.cleaned_data["decided_amount"], form.cleaned_data["deviation_reason"]
+                )
+    return render(
+        request,
+        "discretion/recommend.html",
+        {
+            "form": form,
+            "rec": recommendation,
+            "deviation": deviation,
+            "baseline": baseline,
+            "entry_label": rules.ENTRY_LABELS.get(recommendation.applicable_entry)
+            if recommendation and recommendation.applicable_entry
+            else None,
+        },
+    )
 
 
 # ---- public pages (no login) ----
@@ -151,7 +233,15 @@ def public_list(request, kind: str):
     if kind not in rules.ENTRY_LABELS:
         raise Http404("没有这个清单")
     today = timezone.localdate()
-    return render(request, "discretion/public_list.html", {
-        "title": rules.ENTRY_LABELS[kind], "intro": PUBLIC_INTRO[kind], "entries": selectors.public_entries(kind, today),
-        "today": today, "kind": kind, "kinds": rules.ENTRY_LABELS,
-    })
+    return render(
+        request,
+        "discretion/public_list.html",
+        {
+            "title": rules.ENTRY_LABELS[kind],
+            "intro": PUBLIC_INTRO[kind],
+            "entries": selectors.public_entries(kind, today),
+            "today": today,
+            "kind": kind,
+            "kinds": rules.ENTRY_LABELS,
+        },
+    )

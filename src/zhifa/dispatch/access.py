@@ -23,7 +23,14 @@ DISPATCHERS = (R.COMMAND_CENTER, access.ADMIN)
 HANDLERS = (R.OFFICER, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN)
 #: Who may register incidents (integrations act as the officers or the command centre of the
 #: platform that pushes).
-REPORTERS = (R.COMMAND_CENTER, R.OFFICER, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, R.GUIDANCE_OFFICE, access.ADMIN)
+REPORTERS = (
+    R.COMMAND_CENTER,
+    R.OFFICER,
+    R.TOWNSHIP_LEADER,
+    R.DEPARTMENT_ADMIN,
+    R.GUIDANCE_OFFICE,
+    access.ADMIN,
+)
 #: Who finds problems in the field and reports them (发现上报).
 FINDERS = (R.OFFICER, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN)
 
@@ -69,7 +76,9 @@ def _referrals(actor, queryset):
     if scope.everything:
         return queryset
     prefix = scope.org_path or "-"
-    return queryset.filter(from_org__path__startswith=prefix) | queryset.filter(to_org__path__startswith=prefix)
+    return queryset.filter(from_org__path__startswith=prefix) | queryset.filter(
+        to_org__path__startswith=prefix
+    )
 
 
 @access.register_visibility(JurisdictionDispute)
@@ -78,7 +87,9 @@ def _disputes(actor, queryset):
     if scope.everything:
         return queryset
     prefix = scope.org_path or "-"
-    return queryset.filter(raised_by__path__startswith=prefix) | queryset.filter(other_org__path__startswith=prefix)
+    return queryset.filter(raised_by__path__startswith=prefix) | queryset.filter(
+        other_org__path__startswith=prefix
+    )
 
 
 access.permission("dispatch.report", "登记事件", REPORTERS)
@@ -86,14 +97,33 @@ access.permission("dispatch.report_finding", "发现上报", FINDERS)
 access.permission("dispatch.dispatch", "交办、转办、审核、办结或重新交办事件", DISPATCHERS)
 access.permission("dispatch.triage", "人工分拣事件", DISPATCHERS)
 access.permission("dispatch.merge", "合并重复事件", DISPATCHERS)
-access.permission("dispatch.handle", "签收、退回、处置或反馈事件", HANDLERS, assigned_to_actor,
-                  refusal="该事件未交办给本单位")
-access.permission("dispatch.view_phone", "查看报告人完整电话（回访）", HANDLERS + (R.COMMAND_CENTER,),
-                  handler_or_dispatcher, refusal="只有承办单位和指挥中心可以查看报告人电话")
+access.permission(
+    "dispatch.handle",
+    "签收、退回、处置或反馈事件",
+    HANDLERS,
+    assigned_to_actor,
+    refusal="该事件未交办给本单位",
+)
+access.permission(
+    "dispatch.view_phone",
+    "查看报告人完整电话（回访）",
+    HANDLERS + (R.COMMAND_CENTER,),
+    handler_or_dispatcher,
+    refusal="只有承办单位和指挥中心可以查看报告人电话",
+)
 access.permission("dispatch.check_handling", "核查低满意度事件的办理情况", DISPATCHERS)
 access.permission("dispatch.refer", "线索移送", HANDLERS + (R.COMMAND_CENTER,))
-access.permission("dispatch.raise_dispute", "提出执法争议", HANDLERS, assigned_to_actor,
-                  refusal="只有承办单位可以就该事件提出执法争议")
-access.permission("dispatch.decide_dispute", "裁定执法争议", (R.GUIDANCE_OFFICE, access.ADMIN),
-                  basis="综合行政执法指导办公室协调裁定（执法争议协调机制）")
+access.permission(
+    "dispatch.raise_dispute",
+    "提出执法争议",
+    HANDLERS,
+    assigned_to_actor,
+    refusal="只有承办单位可以就该事件提出执法争议",
+)
+access.permission(
+    "dispatch.decide_dispute",
+    "裁定执法争议",
+    (R.GUIDANCE_OFFICE, access.ADMIN),
+    basis="综合行政执法指导办公室协调裁定（执法争议协调机制）",
+)
 access.permission("dispatch.routing_admin", "查看与训练事项推荐模型", DISPATCHERS)

@@ -10,8 +10,8 @@ from django.http import QueryDict
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhifa.core.pagination import Pagination
 from zhifa.catalog.models import Domain, EnforcementItem
+from zhifa.core.pagination import Pagination
 from zhifa.organizations.models import Organization
 
 from . import events, rules, selectors, services
@@ -119,7 +119,11 @@ def _lookup(model, field: str, **where):
     return obj
 
 
-@router.post("/incidents", response={200: IncidentOut, 201: IncidentOut, 409: dict}, summary="推送事件（支持 Idempotency-Key）")
+@router.post(
+    "/incidents",
+    response={200: IncidentOut, 201: IncidentOut, 409: dict},
+    summary="推送事件（支持 Idempotency-Key）",
+)
 def push_incident(request, payload: IncidentIn):
     """Push an incident. The same push twice (same ``Idempotency-Key`` and body, or the same
     ``source`` + ``external_id``) returns the first incident with 200; a replayed key with a
@@ -127,16 +131,44 @@ def push_incident(request, payload: IncidentIn):
     data = payload.dict()
     for key in ("lat", "lng"):
         data[key] = None if data[key] is None else str(data[key])
-    incident, created = services.report_incident(request.auth, data, idempotency_key=request.headers.get("Idempotency-Key"))
+    incident, created = services.report_incident(
+        request.auth, data, idempotency_key=request.headers.get("Idempotency-Key")
+    )
     return Status(201 if created else 200, selectors.incident_detail_any(incident.pk))
 
 
 #: The columns IncidentOut reads (the related rows' names and codes only).
 INCIDENT_LIST_FIELDS = (
-    "id", "tracking_code", "source", "external_id", "title", "text", "lat", "lng", "address", "township_id",
-    "township__name", "state", "priority", "suggestions", "item_id", "item__code", "suggested_org_id",
-    "responsible_org_id", "routing_note", "reported_at", "due_at", "overdue", "escalated", "satisfaction",
-    "reporter_phone", "needs_triage", "triage_reason", "routing_confidence", "routing_model")
+    "id",
+    "tracking_code",
+    "source",
+    "external_id",
+    "title",
+    "text",
+    "lat",
+    "lng",
+    "address",
+    "township_id",
+    "township__name",
+    "state",
+    "priority",
+    "suggestions",
+    "item_id",
+    "item__code",
+    "suggested_org_id",
+    "responsible_org_id",
+    "routing_note",
+    "reported_at",
+    "due_at",
+    "overdue",
+    "escalated",
+    "satisfaction",
+    "reporter_phone",
+    "needs_triage",
+    "triage_reason",
+    "routing_confidence",
+    "routing_model",
+)
 
 
 @router.get("/incidents", response=list[IncidentOut], summary="事件列表")
@@ -150,20 +182,43 @@ def get_incident(request, incident_id: int):
     return selectors.incident_detail(selectors.scope_of(request.auth), incident_id)
 
 
-@router.post("/incidents/{incident_id}/actions/{action}", response=IncidentOut, summary="闭环操作：交办、签收、退回、转办、处置、反馈、评价、办结、重办")
+@router.post(
+    "/incidents/{incident_id}/actions/{action}",
+    response=IncidentOut,
+    summary="闭环操作：交办、签收、退回、转办、处置、反馈、评价、办结、重办",
+)
 def act(request, incident_id: int, action: str, payload: ActionIn):
-    org = _lookup(Organization, "organization_id", pk=payload.organization_id) if payload.organization_id else None
+    org = (
+        _lookup(Organization, "organization_id", pk=payload.organization_id)
+        if payload.organization_id
+        else None
+    )
     item = _lookup(EnforcementItem, "item_code", code=payload.item_code) if payload.item_code else None
-    services.transition(request.auth, incident_id, action, organization=org, reason=payload.reason, reply=payload.reply,
-                        satisfaction=payload.satisfaction, item=item, priority=payload.priority)
+    services.transition(
+        request.auth,
+        incident_id,
+        action,
+        organization=org,
+        reason=payload.reason,
+        reply=payload.reply,
+        satisfaction=payload.satisfaction,
+        item=item,
+        priority=payload.priority,
+    )
     return selectors.incident_detail(selectors.scope_of(request.auth), incident_id)
 
 
-@router.get("/incidents/{incident_id}/duplicates", response=list[DuplicateOut], summary="疑似重复事件（200 米内、内容相似）")
+@router.get(
+    "/incidents/{incident_id}/duplicates",
+    response=list[DuplicateOut],
+    summary="疑似重复事件（200 米内、内容相似）",
+)
 def duplicates(request, incident_id: int):
     incident = selectors.incident_detail(selectors.scope_of(request.auth), incident_id)
-    return [{"id": o.pk, "tracking_code": o.tracking_code, "similarity": s, "distance_m": d}
-            for o, s, d in selectors.possible_duplicates(incident)]
+    return [
+        {"id": o.pk, "tracking_code": o.tracking_code, "similarity": s, "distance_m": d}
+        for o, s, d in selectors.possible_duplicates(incident)
+    ]
 
 
 class DisputeIn(Schema):
@@ -219,7 +274,9 @@ class ReferralOut(Schema):
     receipt: str
 
 
-@router.post("/incidents/{incident_id}/disputes", response={201: DisputeOut}, summary="提出执法争议（推诿扯皮）")
+@router.post(
+    "/incidents/{incident_id}/disputes", response={201: DisputeOut}, summary="提出执法争议（推诿扯皮）"
+)
 def raise_dispute(request, incident_id: int, payload: DisputeIn):
     other = _lookup(Organization, "other_org_id", pk=payload.other_org_id)
     return Status(201, services.raise_dispute(request.auth, incident_id, other, payload.reason))
@@ -239,8 +296,16 @@ def decide_dispute(request, dispute_id: int, payload: DecisionIn):
 @router.post("/referrals", response={201: ReferralOut}, summary="线索移送")
 def refer(request, payload: ReferralIn):
     to_org = _lookup(Organization, "to_org_id", pk=payload.to_org_id)
-    return Status(201, services.refer(request.auth, to_org=to_org, reason=payload.reason,
-                                      incident_id=payload.incident_id, case_ref=payload.case_ref))
+    return Status(
+        201,
+        services.refer(
+            request.auth,
+            to_org=to_org,
+            reason=payload.reason,
+            incident_id=payload.incident_id,
+            case_ref=payload.case_ref,
+        ),
+    )
 
 
 @router.post("/referrals/{referral_id}/receipt", response=ReferralOut, summary="接收移送线索并回执")
@@ -252,9 +317,17 @@ def receive(request, referral_id: int, payload: ReceiptIn):
 # Services are the catalog's domains (service_code = domain code). Errors keep the platform's
 # {code, message, field} shape rather than GeoReport's [{code, description}].
 
+
 def _service(domain: Domain) -> dict:
-    return {"service_code": domain.code, "service_name": domain.name, "description": f"{domain.name}领域的问题",
-            "metadata": False, "type": "realtime", "keywords": "", "group": "行政执法"}
+    return {
+        "service_code": domain.code,
+        "service_name": domain.name,
+        "description": f"{domain.name}领域的问题",
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "",
+        "group": "行政执法",
+    }
 
 
 @router.get("/open311/services.json", summary="Open311：服务列表（执法领域）")
@@ -267,7 +340,9 @@ def _open311_body(request) -> dict:
         try:
             body = json.loads(request.body or b"{}")
         except ValueError:
-            raise ValidationError({"__all__": ValidationError("请求体不是合法的 JSON", code="invalid_json")}) from None
+            raise ValidationError(
+                {"__all__": ValidationError("请求体不是合法的 JSON", code="invalid_json")}
+            ) from None
         if not isinstance(body, dict):
             raise ValidationError({"__all__": ValidationError("请求体须是 JSON 对象", code="invalid_json")})
         for key, value in body.items():
@@ -279,38 +354,56 @@ def _open311_body(request) -> dict:
     return {key: form.get(key) for key in form}
 
 
-@router.post("/open311/requests.json", response={201: list[dict], 200: list[dict]}, summary="Open311：提交诉求")
+@router.post(
+    "/open311/requests.json", response={201: list[dict], 200: list[dict]}, summary="Open311：提交诉求"
+)
 def open311_create(request):
     body = _open311_body(request)
     code = (body.get("service_code") or "").strip()
     domain = Domain.objects.filter(code=code).first()
     if domain is None:
-        raise ValidationError({"service_code": ValidationError(f"未知的 service_code“{code}”", code="unknown_service")})
+        raise ValidationError(
+            {"service_code": ValidationError(f"未知的 service_code“{code}”", code="unknown_service")}
+        )
     name = " ".join(filter(None, (body.get("last_name"), body.get("first_name")))).strip()
     data = {
-        "source": rules.COMPLAINT, "external_id": body.get("service_request_id") or "",
-        "title": domain.name, "text": body.get("description") or "", "lat": body.get("lat"), "lng": body.get("long"),
-        "address": body.get("address_string") or "", "reporter_name": name, "reporter_phone": body.get("phone") or "",
+        "source": rules.COMPLAINT,
+        "external_id": body.get("service_request_id") or "",
+        "title": domain.name,
+        "text": body.get("description") or "",
+        "lat": body.get("lat"),
+        "lng": body.get("long"),
+        "address": body.get("address_string") or "",
+        "reporter_name": name,
+        "reporter_phone": body.get("phone") or "",
         "reporter_email": body.get("email") or "",
     }
-    incident, created = services.report_incident(request.auth, data, idempotency_key=request.headers.get("Idempotency-Key"))
-    row = {"service_request_id": incident.tracking_code, "service_notice": "已受理，请凭查询码查询办理进度",
-           "account_id": None}
+    incident, created = services.report_incident(
+        request.auth, data, idempotency_key=request.headers.get("Idempotency-Key")
+    )
+    row = {
+        "service_request_id": incident.tracking_code,
+        "service_notice": "已受理，请凭查询码查询办理进度",
+        "account_id": None,
+    }
     return Status(201 if created else 200, [row])
 
 
 def _open311_status(incident) -> dict:
     status = events.status_of(incident)
     return {
-        "service_request_id": incident.tracking_code, "status": status["open311_status"],
+        "service_request_id": incident.tracking_code,
+        "status": status["open311_status"],
         "status_notes": status["notes"],
         "service_name": incident.item.domain.name if incident.item_id else (incident.title or "其他"),
         "service_code": incident.item.domain.code if incident.item_id else None,
         "description": incident.text,
         "agency_responsible": incident.responsible_org.name if incident.responsible_org_id else "",
-        "requested_datetime": incident.reported_at.isoformat(), "updated_datetime": status["updated_at"].isoformat(),
+        "requested_datetime": incident.reported_at.isoformat(),
+        "updated_datetime": status["updated_at"].isoformat(),
         "expected_datetime": incident.due_at.isoformat() if incident.due_at else None,
-        "address": incident.address, "lat": float(incident.lat) if incident.lat is not None else None,
+        "address": incident.address,
+        "lat": float(incident.lat) if incident.lat is not None else None,
         "long": float(incident.lng) if incident.lng is not None else None,
     }
 
@@ -331,10 +424,14 @@ def open311_list(request, query: Query[Open311Query]):
     requests by id; ids the caller may not see are left out."""
     codes = [c.strip().upper() for c in query.service_request_id.split(",") if c.strip()][:100]
     if not codes:
-        raise ValidationError({"service_request_id": ValidationError("请提供 service_request_id（逗号分隔）",
-                                                                     code="required")})
-    rows = (selectors.visible_incidents(selectors.scope_of(request.auth)).filter(tracking_code__in=codes)
-            .select_related("item__domain", "responsible_org"))
+        raise ValidationError(
+            {"service_request_id": ValidationError("请提供 service_request_id（逗号分隔）", code="required")}
+        )
+    rows = (
+        selectors.visible_incidents(selectors.scope_of(request.auth))
+        .filter(tracking_code__in=codes)
+        .select_related("item__domain", "responsible_org")
+    )
     return [_open311_status(incident) for incident in rows]
 
 

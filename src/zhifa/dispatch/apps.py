@@ -18,12 +18,29 @@ class DispatchConfig(AppConfig):
     api_prefix = "/dispatch"
     nav_group = "dispatch"
     nav = [
-        Entry("事件调度", "dispatch:queue", "dispatch", order=10, roles=(
-            COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN)),
-        Entry("我的任务", "dispatch:my_tasks", "dispatch", order=20, roles=(OFFICER, TOWNSHIP_LEADER, DEPARTMENT_ADMIN),
-              phone=2, phone_label="任务"),
-        Entry("移送与争议", "dispatch:referral_list", "dispatch", order=30, roles=(
-            COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN)),
+        Entry(
+            "事件调度",
+            "dispatch:queue",
+            "dispatch",
+            order=10,
+            roles=(COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN),
+        ),
+        Entry(
+            "我的任务",
+            "dispatch:my_tasks",
+            "dispatch",
+            order=20,
+            roles=(OFFICER, TOWNSHIP_LEADER, DEPARTMENT_ADMIN),
+            phone=2,
+            phone_label="任务",
+        ),
+        Entry(
+            "移送与争议",
+            "dispatch:referral_list",
+            "dispatch",
+            order=30,
+            roles=(COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, DEPARTMENT_ADMIN),
+        ),
         Entry("人工分拣", "dispatch:triage", "dispatch", order=15, roles=(COMMAND_CENTER,)),
         Entry("办结核查", "dispatch:checks", "dispatch", order=40, roles=(COMMAND_CENTER,)),
         Entry("发现上报", "dispatch:find", "dispatch", order=25, roles=(OFFICER,)),
@@ -34,10 +51,17 @@ class DispatchConfig(AppConfig):
         """Labels of this app's audit actions, shown in every audit trail instead of the codes."""
         from . import rules
 
-        return {**{f"incident.{action}": label for action, label in rules.ACTION_LABELS.items()},
-                "incident.report": "登记事件", "incident.merge": "合并为重复事件", "incident.dispute_decided": "争议裁定改派",
-                "referral.send": "移送线索", "referral.receive": "接收移送线索", "dispute.raise": "提出执法争议",
-                "dispute.answer": "答复执法争议", "dispute.decide": "裁定执法争议"}
+        return {
+            **{f"incident.{action}": label for action, label in rules.ACTION_LABELS.items()},
+            "incident.report": "登记事件",
+            "incident.merge": "合并为重复事件",
+            "incident.dispute_decided": "争议裁定改派",
+            "referral.send": "移送线索",
+            "referral.receive": "接收移送线索",
+            "dispute.raise": "提出执法争议",
+            "dispute.answer": "答复执法争议",
+            "dispute.decide": "裁定执法争议",
+        }
 
     def ready(self):
         from zhifa.catalog.references import register_open_reference_checker
@@ -62,11 +86,14 @@ def _incident_from_inspection(actor, record) -> str:
     from .services import report_incident
 
     party = record.party
-    incident, _ = report_incident(actor, {
-        "source": "inspection_finding",
-        "external_id": f"inspection-record-{record.pk}",
-        "title": f"检查发现：{party.name}",
-        "text": record.findings or "检查发现问题，需交办处置",
-        "address": party.address,
-    })
+    incident, _ = report_incident(
+        actor,
+        {
+            "source": "inspection_finding",
+            "external_id": f"inspection-record-{record.pk}",
+            "title": f"检查发现：{party.name}",
+            "text": record.findings or "检查发现问题，需交办处置",
+            "address": party.address,
+        },
+    )
     return incident.tracking_code

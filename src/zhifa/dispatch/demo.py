@@ -20,7 +20,18 @@ from .past_incidents import PAST_INCIDENTS
 
 DEFAULT_COUNT = 160
 DAYS_BACK = 90
-STREETS = ("老街", "新街", "菜场路", "中学门口", "文化广场", "村委会旁", "江滨路", "工业园区", "汽车站附近", "卫生院对面")
+STREETS = (
+    "老街",
+    "新街",
+    "菜场路",
+    "中学门口",
+    "文化广场",
+    "村委会旁",
+    "江滨路",
+    "工业园区",
+    "汽车站附近",
+    "卫生院对面",
+)
 #: How far along the loop each demo incident gets, and how often.
 PATHS: list[tuple[list[str], int]] = [
     ([], 8),
@@ -34,13 +45,24 @@ PATHS: list[tuple[list[str], int]] = [
     (["assign", "transfer"], 3),
 ]
 #: Calls the router should not place with confidence (they wait in the command centre's triage queue).
-OFF_CATALOG = ("小区门口的路灯坏了一个多月没人修", "想咨询一下医保异地报销怎么办", "楼上邻居家漏水到我家，协商不成",
-               "公交车站离小区太远，希望增设站点", "老板拖欠两个月工资不给")
-SOURCES = [rules.HOTLINE] * 5 + [rules.GRASSROOTS] * 3 + [rules.PATROL] * 2 + [rules.COMPLAINT, rules.NON_SITE,
-                                                                              rules.INSPECTION]
+OFF_CATALOG = (
+    "小区门口的路灯坏了一个多月没人修",
+    "想咨询一下医保异地报销怎么办",
+    "楼上邻居家漏水到我家，协商不成",
+    "公交车站离小区太远，希望增设站点",
+    "老板拖欠两个月工资不给",
+)
+SOURCES = (
+    [rules.HOTLINE] * 5
+    + [rules.GRASSROOTS] * 3
+    + [rules.PATROL] * 2
+    + [rules.COMPLAINT, rules.NON_SITE, rules.INSPECTION]
+)
 
 
-def load_demo_incidents(seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.datetime | None = None) -> int:
+def load_demo_incidents(
+    seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.datetime | None = None
+) -> int:
     """Create ``count`` incidents (deterministic content for a seed). Returns how many were created."""
     now = today or timezone.now()
     dispatcher = User.objects.filter(role=User.Role.COMMAND_CENTER, is_active=True).order_by("pk").first()
@@ -59,11 +81,17 @@ def load_demo_incidents(seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.
         centre = rules.TOWNSHIP_CENTRES.get(township.name, (28.97, 118.95))
         lat, lng = centre[0] + rng.uniform(-0.01, 0.01), centre[1] + rng.uniform(-0.01, 0.01)
         at = now - dt.timedelta(days=rng.uniform(0, DAYS_BACK))
-        data = {"source": rng.choice(SOURCES), "external_id": f"DEMO-{seed}-{n:05d}", "text": text,
-                "address": f"{township.name}{rng.choice(STREETS)}", "lat": f"{lat:.6f}", "lng": f"{lng:.6f}",
-                "priority": rules.URGENT if rng.random() < 0.15 else rules.NORMAL,
-                "reporter_name": rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("先生", "女士")),
-                "reporter_phone": f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"}
+        data = {
+            "source": rng.choice(SOURCES),
+            "external_id": f"DEMO-{seed}-{n:05d}",
+            "text": text,
+            "address": f"{township.name}{rng.choice(STREETS)}",
+            "lat": f"{lat:.6f}",
+            "lng": f"{lng:.6f}",
+            "priority": rules.URGENT if rng.random() < 0.15 else rules.NORMAL,
+            "reporter_name": rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("先生", "女士")),
+            "reporter_phone": f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+        }
         incident, was_created = services.report_incident(dispatcher, data, now=at)
         created += was_created
         if not was_created:
@@ -87,11 +115,16 @@ def load_demo_incidents(seed: int = 2026, count: int = DEFAULT_COUNT, today: dt.
             if action == "reply":
                 kwargs["reply"] = "已到现场核实处置，责令当事人立即整改，已整改到位"
             incident = services.transition(actor, incident.pk, action, **kwargs)
-            if action == "close" and rng.random() < 0.8:  # most reporters rate the handling on the tracking page
+            if (
+                action == "close" and rng.random() < 0.8
+            ):  # most reporters rate the handling on the tracking page
                 at += dt.timedelta(hours=rng.uniform(1, 48))
                 if at < now:
-                    incident = services.rate(incident.tracking_code, rng.choices([5, 4, 3, 2, 1], weights=[6, 3, 1, 1, 1])[0],
-                                             now=at)
+                    incident = services.rate(
+                        incident.tracking_code,
+                        rng.choices([5, 4, 3, 2, 1], weights=[6, 3, 1, 1, 1])[0],
+                        now=at,
+                    )
     services.sweep_deadlines(now)
     routing.invalidate()
     return created

@@ -13,12 +13,34 @@ from __future__ import annotations
 from collections.abc import Callable
 
 ACCEPTED, ASSIGNED, HANDLED, CLOSED, RATED, RETURNED, REOPENED = (
-    "accepted", "assigned", "handled", "closed", "rated", "returned", "reopened")
-EVENT_LABELS = {ACCEPTED: "已受理", ASSIGNED: "已交办", HANDLED: "已处置反馈", CLOSED: "已办结", RATED: "已评价",
-                RETURNED: "已退回", REOPENED: "重新办理"}
+    "accepted",
+    "assigned",
+    "handled",
+    "closed",
+    "rated",
+    "returned",
+    "reopened",
+)
+EVENT_LABELS = {
+    ACCEPTED: "已受理",
+    ASSIGNED: "已交办",
+    HANDLED: "已处置反馈",
+    CLOSED: "已办结",
+    RATED: "已评价",
+    RETURNED: "已退回",
+    REOPENED: "重新办理",
+}
 #: Loop actions that make an event (``services.transition``'s action → event).
-ACTION_EVENTS = {"assign": ASSIGNED, "transfer": ASSIGNED, "dispute_decided": ASSIGNED, "reply": HANDLED,
-                 "close": CLOSED, "return": RETURNED, "merge": CLOSED, "reopen": REOPENED}
+ACTION_EVENTS = {
+    "assign": ASSIGNED,
+    "transfer": ASSIGNED,
+    "dispute_decided": ASSIGNED,
+    "reply": HANDLED,
+    "close": CLOSED,
+    "return": RETURNED,
+    "merge": CLOSED,
+    "reopen": REOPENED,
+}
 
 Listener = Callable[[object, str, dict], None]
 _listeners: list[Listener] = []
@@ -37,8 +59,17 @@ def emit(incident, event: str, **details) -> None:
 
 
 #: The status a sender sees for each state of the loop (webhooks and Open311 answer alike).
-STATE_EVENTS = {"reported": ACCEPTED, "assigned": ASSIGNED, "accepted": ASSIGNED, "handling": ASSIGNED,
-                "replied": HANDLED, "evaluated": HANDLED, "closed": CLOSED, "returned": RETURNED, "merged": CLOSED}
+STATE_EVENTS = {
+    "reported": ACCEPTED,
+    "assigned": ASSIGNED,
+    "accepted": ASSIGNED,
+    "handling": ASSIGNED,
+    "replied": HANDLED,
+    "evaluated": HANDLED,
+    "closed": CLOSED,
+    "returned": RETURNED,
+    "merged": CLOSED,
+}
 
 
 def status_of(incident) -> dict:
@@ -52,5 +83,10 @@ def status_of(incident) -> dict:
         notes += f"：{incident.reply}"
     if incident.state == "merged":
         notes = "与其他同一问题合并办理"
-    return {"event": event, "label": EVENT_LABELS[event], "open311_status": "closed" if event in (CLOSED, RATED) else "open",
-            "notes": notes, "updated_at": getattr(incident, "updated_at", None) or incident.reported_at}
+    return {
+        "event": event,
+        "label": EVENT_LABELS[event],
+        "open311_status": "closed" if event in (CLOSED, RATED) else "open",
+        "notes": notes,
+        "updated_at": getattr(incident, "updated_at", None) or incident.reported_at,
+    }

@@ -15,12 +15,18 @@ class IncidentFilterForm(forms.Form):
     """GET filters of the command-centre queue. Invalid values are ignored."""
 
     q = forms.CharField(label="查询码 / 内容 / 地址", max_length=50, required=False)
-    state = forms.ChoiceField(label="状态", required=False,
-                              choices=[("", "全部"), ("open", "未办结"), *rules.STATE_LABELS.items()])
-    township_id = forms.ModelChoiceField(label="乡镇（街道）", queryset=Region.objects.none(), required=False,
-                                         empty_label="全部乡镇")
-    source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部"), *rules.SOURCE_LABELS.items()])
-    overdue = forms.ChoiceField(label="超期", required=False, choices=[("", "全部"), ("1", "已超期"), ("0", "未超期")])
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), ("open", "未办结"), *rules.STATE_LABELS.items()]
+    )
+    township_id = forms.ModelChoiceField(
+        label="乡镇（街道）", queryset=Region.objects.none(), required=False, empty_label="全部乡镇"
+    )
+    source = forms.ChoiceField(
+        label="来源", required=False, choices=[("", "全部"), *rules.SOURCE_LABELS.items()]
+    )
+    overdue = forms.ChoiceField(
+        label="超期", required=False, choices=[("", "全部"), ("1", "已超期"), ("0", "未超期")]
+    )
 
     def __init__(self, data, townships):
         super().__init__(data)
@@ -30,9 +36,13 @@ class IncidentFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         township = data.get("township_id")
-        return {"q": data.get("q") or None, "state": data.get("state") or None,
-                "township_id": township.pk if township else None, "source": data.get("source") or None,
-                "overdue": {"1": True, "0": False}.get(data.get("overdue") or "")}
+        return {
+            "q": data.get("q") or None,
+            "state": data.get("state") or None,
+            "township_id": township.pk if township else None,
+            "source": data.get("source") or None,
+            "overdue": {"1": True, "0": False}.get(data.get("overdue") or ""),
+        }
 
 
 class ItemChoiceField(forms.ModelChoiceField):
@@ -41,17 +51,26 @@ class ItemChoiceField(forms.ModelChoiceField):
 
 
 def penalty_items():
-    return (EnforcementItem.objects.in_force().filter(kind=catalog_rules.PENALTY).select_related("domain")
-            .order_by("domain__sort_order", "code"))
+    return (
+        EnforcementItem.objects.in_force()
+        .filter(kind=catalog_rules.PENALTY)
+        .select_related("domain")
+        .order_by("domain__sort_order", "code")
+    )
 
 
 class ActionForm(forms.Form):
     """One loop action; which fields matter depends on the action (the service checks)."""
 
-    item = ItemChoiceField(label="执法事项", queryset=EnforcementItem.objects.none(), required=False,
-                           empty_label="（按推荐）")
-    organization = forms.ModelChoiceField(label="承办单位", queryset=Organization.objects.none(), required=False,
-                                          empty_label="（按事项自动确定）")
+    item = ItemChoiceField(
+        label="执法事项", queryset=EnforcementItem.objects.none(), required=False, empty_label="（按推荐）"
+    )
+    organization = forms.ModelChoiceField(
+        label="承办单位",
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label="（按事项自动确定）",
+    )
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reply = forms.CharField(label="处置结果", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -65,11 +84,17 @@ class FindingForm(forms.Form):
     """发现上报: what an officer found, where, with photos (read from ``request.FILES``)."""
 
     text = forms.CharField(label="发现的问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    address = forms.CharField(label="地点", max_length=300, required=False,
-                              widget=forms.TextInput(attrs={"placeholder": "如：上方镇新街菜场门口"}))
+    address = forms.CharField(
+        label="地点",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：上方镇新街菜场门口"}),
+    )
     lat = forms.CharField(required=False, widget=forms.HiddenInput())
     lng = forms.CharField(required=False, widget=forms.HiddenInput())
-    priority = forms.ChoiceField(label="紧急程度", choices=list(rules.PRIORITY_LABELS.items()), initial=rules.NORMAL)
+    priority = forms.ChoiceField(
+        label="紧急程度", choices=list(rules.PRIORITY_LABELS.items()), initial=rules.NORMAL
+    )
     key = forms.CharField(widget=forms.HiddenInput(), max_length=64)
 
 
@@ -81,7 +106,9 @@ class ReportForm(forms.Form):
     """登记事件 (command centre staff typing a call in)."""
 
     source = forms.ChoiceField(label="来源", choices=list(rules.SOURCE_LABELS.items()), initial=rules.HOTLINE)
-    priority = forms.ChoiceField(label="紧急程度", choices=list(rules.PRIORITY_LABELS.items()), initial=rules.NORMAL)
+    priority = forms.ChoiceField(
+        label="紧急程度", choices=list(rules.PRIORITY_LABELS.items()), initial=rules.NORMAL
+    )
     title = forms.CharField(label="标题", max_length=200, required=False)
     text = forms.CharField(label="诉求内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     address = forms.CharField(label="地址", max_length=300, required=False)

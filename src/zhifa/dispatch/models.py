@@ -28,21 +28,51 @@ class Incident(models.Model):
     lat = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     address = models.CharField("地址", max_length=300, blank=True)
-    township = models.ForeignKey(Region, verbose_name="所属乡镇（街道）", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="incidents")
+    township = models.ForeignKey(
+        Region,
+        verbose_name="所属乡镇（街道）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
     reporter_name = models.CharField("报告人", max_length=50, blank=True)
     reporter_phone = models.CharField("报告人电话", max_length=30, blank=True)
     reporter_email = models.CharField("报告人邮箱", max_length=100, blank=True)
-    priority = models.CharField("紧急程度", max_length=10, choices=_choices(rules.PRIORITY_LABELS), default=rules.NORMAL)
-    suggestions = models.JSONField("推荐事项", default=list, blank=True, help_text="[{item_id, code, name, score}]，前三")
-    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="incidents")
-    responsible_org = models.ForeignKey(Organization, verbose_name="承办单位", null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="incidents")
-    suggested_org = models.ForeignKey(Organization, verbose_name="建议承办单位", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    priority = models.CharField(
+        "紧急程度", max_length=10, choices=_choices(rules.PRIORITY_LABELS), default=rules.NORMAL
+    )
+    suggestions = models.JSONField(
+        "推荐事项", default=list, blank=True, help_text="[{item_id, code, name, score}]，前三"
+    )
+    item = models.ForeignKey(
+        EnforcementItem,
+        verbose_name="执法事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    responsible_org = models.ForeignKey(
+        Organization,
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
+    suggested_org = models.ForeignKey(
+        Organization,
+        verbose_name="建议承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     routing_note = models.CharField("承办依据", max_length=200, blank=True)
-    state = models.CharField("状态", max_length=20, choices=_choices(rules.STATE_LABELS), default=rules.REPORTED)
+    state = models.CharField(
+        "状态", max_length=20, choices=_choices(rules.STATE_LABELS), default=rules.REPORTED
+    )
     reported_at = models.DateTimeField("登记时间")
     assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
     replied_at = models.DateTimeField("反馈时间", null=True, blank=True)
@@ -53,8 +83,9 @@ class Incident(models.Model):
     escalated = models.BooleanField("已升级督办", default=False)
     reply = models.TextField("处置结果", blank=True)
     satisfaction = models.PositiveSmallIntegerField("满意度", null=True, blank=True)
-    merged_into = models.ForeignKey("self", verbose_name="合并到", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged")
+    merged_into = models.ForeignKey(
+        "self", verbose_name="合并到", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
     created_by = models.CharField("登记人", max_length=150, blank=True)
     #: Who pushed it (``apikey:<id>`` or ``user:<id>``): the only caller a duplicate push is
     #: answered with this incident, and the one its status feedback goes back to.
@@ -73,23 +104,38 @@ class Incident(models.Model):
         verbose_name = "事件"
         verbose_name_plural = "事件"
         constraints = [
-            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
-                                    name="incident_unique_external_id"),
-            models.CheckConstraint(condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
-                                   name="incident_satisfaction_range"),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="incident_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="incident_satisfaction_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "reported_at"], name="incident_state"),
             models.Index(fields=["township", "state"], name="incident_township"),
             models.Index(fields=["responsible_org", "state"], name="incident_org"),
             models.Index(fields=["source", "reported_at"], name="incident_source"),
-            models.Index(fields=["due_at"], condition=Q(state__in=sorted(rules.WORKING_STATES)), name="incident_working_due"),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state__in=sorted(rules.WORKING_STATES)),
+                name="incident_working_due",
+            ),
             models.Index(fields=["overdue", "state"], name="incident_overdue"),
             models.Index(fields=["-reported_at", "-id"], name="incident_recent"),  # the list's order
             # ?overdue=true in list order (overdue incidents are older: 54,000 rows skipped otherwise)
-            models.Index(fields=["-reported_at", "-id"], condition=Q(overdue=True), name="incident_overdue_recent"),
+            models.Index(
+                fields=["-reported_at", "-id"], condition=Q(overdue=True), name="incident_overdue_recent"
+            ),
             # the command centre's triage queue: abstained incidents still waiting
-            models.Index(fields=["reported_at"], condition=Q(needs_triage=True, state="reported"), name="incident_triage"),
+            models.Index(
+                fields=["reported_at"],
+                condition=Q(needs_triage=True, state="reported"),
+                name="incident_triage",
+            ),
             models.Index(fields=["caller", "-id"], condition=~Q(caller=""), name="incident_caller"),
             models.Index(fields=["updated_at", "id"], name="incident_updated"),  # incremental exports
         ]
@@ -125,7 +171,9 @@ class IncidentEvent(models.Model):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     actor_name = models.CharField("操作人", max_length=150, blank=True)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField("说明", blank=True)
 
     class Meta:
@@ -156,7 +204,9 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique_caller_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique_caller_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.caller} {self.key}"
@@ -169,10 +219,20 @@ class Referral(models.Model):
         SENT = "sent", "已移送"
         RECEIVED = "received", "已接收"
 
-    from_org = models.ForeignKey(Organization, verbose_name="移送单位", on_delete=models.PROTECT, related_name="referrals_sent")
-    to_org = models.ForeignKey(Organization, verbose_name="接收单位", on_delete=models.PROTECT, related_name="referrals_received")
-    incident = models.ForeignKey(Incident, verbose_name="事件", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="referrals")
+    from_org = models.ForeignKey(
+        Organization, verbose_name="移送单位", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_org = models.ForeignKey(
+        Organization, verbose_name="接收单位", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name="事件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     case_ref = models.CharField("案件编号", max_length=100, blank=True)
     reason = models.TextField("移送理由")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.SENT)
@@ -198,33 +258,52 @@ class JurisdictionDispute(models.Model):
         OPEN = "open", "待裁定"
         DECIDED = "decided", "已裁定"
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="disputes")
-    raised_by = models.ForeignKey(Organization, verbose_name="提出单位", on_delete=models.PROTECT, related_name="+")
-    other_org = models.ForeignKey(Organization, verbose_name="对方单位", on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="disputes"
+    )
+    raised_by = models.ForeignKey(
+        Organization, verbose_name="提出单位", on_delete=models.PROTECT, related_name="+"
+    )
+    other_org = models.ForeignKey(
+        Organization, verbose_name="对方单位", on_delete=models.PROTECT, related_name="+"
+    )
     raised_reason = models.TextField("提出方理由")
     other_reason = models.TextField("对方理由", blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     raised_at = models.DateTimeField("提出时间")
     deadline = models.DateField("裁定期限")
-    decided_org = models.ForeignKey(Organization, verbose_name="裁定承办单位", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    decided_org = models.ForeignKey(
+        Organization,
+        verbose_name="裁定承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decision = models.TextField("裁定意见", blank=True)
     decided_at = models.DateTimeField("裁定时间", null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-raised_at"]
         verbose_name = "执法争议"
         verbose_name_plural = "执法争议"
-        constraints = [models.UniqueConstraint(fields=["incident"], condition=Q(state="open"),
-                                               name="dispute_one_open_per_incident")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=Q(state="open"), name="dispute_one_open_per_incident"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.raised_by} / {self.other_org}"
 
 
 def incident_photo_path(instance, filename: str) -> str:
-    suffix = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}.get(instance.image_format, ".jpg")
+    suffix = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}.get(
+        instance.image_format, ".jpg"
+    )
     return f"dispatch/photos/{instance.incident_id}/{instance.stage}-{instance.sha256[:16]}{suffix}"
 
 
@@ -236,7 +315,9 @@ class IncidentPhoto(models.Model):
         REPORT = "report", "上报照片"
         FEEDBACK = "feedback", "处置照片"
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="photos")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="photos"
+    )
     stage = models.CharField("环节", max_length=10, choices=Stage.choices)
     file = models.FileField("照片", upload_to=incident_photo_path)
     sha256 = models.CharField("SHA-256", max_length=64)
@@ -249,7 +330,9 @@ class IncidentPhoto(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = "事件照片"
         verbose_name_plural = "事件照片"
-        constraints = [models.UniqueConstraint(fields=["incident", "stage", "sha256"], name="incident_photo_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "stage", "sha256"], name="incident_photo_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.get_stage_display()}"
@@ -264,13 +347,17 @@ class HandlingCheck(models.Model):
         CONFIRMED = "confirmed", "核查属实，办理无误"
         REOPENED = "reopened", "已重新交办"
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="checks")
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.CASCADE, related_name="checks"
+    )
     rating = models.PositiveSmallIntegerField("群众评分")
     comment = models.CharField("群众意见", max_length=500, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField("提出时间")
     finished_at = models.DateTimeField("核查完成时间", null=True, blank=True)
-    finished_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     result = models.TextField("核查结论", blank=True)
 
     class Meta:
@@ -278,7 +365,11 @@ class HandlingCheck(models.Model):
         verbose_name = "办理情况核查"
         verbose_name_plural = "办理情况核查"
         indexes = [models.Index(fields=["state", "created_at"], name="handling_check_state")]
-        constraints = [models.UniqueConstraint(fields=["incident"], condition=Q(state="open"), name="handling_check_one_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=Q(state="open"), name="handling_check_one_open"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.rating} 分"
@@ -303,7 +394,11 @@ class RoutingModelVersion(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = "事项推荐模型"
         verbose_name_plural = "事项推荐模型"
-        constraints = [models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="routing_model_one_active")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="routing_model_one_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.version
@@ -320,15 +415,35 @@ class RoutingExample(models.Model):
         TRIAGE = "triage", "人工分拣"
         REASSIGNMENT = "reassignment", "转办改派"
 
-    incident = models.ForeignKey(Incident, verbose_name="事件", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="routing_examples")
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name="事件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="routing_examples",
+    )
     text = models.TextField("诉求内容")
-    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="+"
+    )
     suggested_code = models.CharField("原推荐事项编码", max_length=60, blank=True)
-    organization = models.ForeignKey(Organization, verbose_name="承办单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    suggested_org = models.ForeignKey(Organization, verbose_name="原建议承办单位", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggested_org = models.ForeignKey(
+        Organization,
+        verbose_name="原建议承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     kind = models.CharField("类型", max_length=15, choices=Kind.choices)
     model_version = models.CharField("推荐模型版本", max_length=40, blank=True)
     created_at = models.DateTimeField("时间")

@@ -27,12 +27,19 @@ def clean_photos(uploads, field: str = "photos") -> list[Photo]:
 
     uploads = [u for u in (uploads or []) if u]
     if len(uploads) > MAX_PHOTOS:
-        raise ValidationError({field: ValidationError(f"最多上传 {MAX_PHOTOS} 张照片", code="too_many_photos")})
+        raise ValidationError(
+            {field: ValidationError(f"最多上传 {MAX_PHOTOS} 张照片", code="too_many_photos")}
+        )
     photos = []
     for upload in uploads:
         if (upload.size or 0) > MAX_BYTES:
-            raise ValidationError({field: ValidationError(f"每张照片不能超过 {MAX_BYTES // (1024 * 1024)} MB",
-                                                          code="photo_too_large")})
+            raise ValidationError(
+                {
+                    field: ValidationError(
+                        f"每张照片不能超过 {MAX_BYTES // (1024 * 1024)} MB", code="photo_too_large"
+                    )
+                }
+            )
         content = upload.read()
         try:
             with Image.open(io.BytesIO(content)) as image:
@@ -41,6 +48,8 @@ def clean_photos(uploads, field: str = "photos") -> list[Photo]:
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             kind = None
         if kind not in TYPES:
-            raise ValidationError({field: ValidationError("照片须为 JPEG、PNG、WebP 或 GIF 图片", code="photo_not_image")})
+            raise ValidationError(
+                {field: ValidationError("照片须为 JPEG、PNG、WebP 或 GIF 图片", code="photo_not_image")}
+            )
         photos.append(Photo(content, hashlib.sha256(content).hexdigest(), kind))
     return photos

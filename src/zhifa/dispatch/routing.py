@@ -36,8 +36,13 @@ from .routing_model import NONE, RoutingModel, fingerprint
 log = logging.getLogger(__name__)
 
 #: What a change of the training code or data changes (the baseline's fingerprint).
-SOURCES = ("routing_model.py", "routing_data/generator.py", "routing_data/phrases.py", "routing_data/phrases.txt",
-           "routing_data/noise.py")
+SOURCES = (
+    "routing_model.py",
+    "routing_data/generator.py",
+    "routing_data/phrases.py",
+    "routing_data/phrases.txt",
+    "routing_data/noise.py",
+)
 
 
 @dataclass(frozen=True)
@@ -80,11 +85,17 @@ def item_document(item: EnforcementItem) -> str:
 
 
 def catalog_items() -> list[EnforcementItem]:
-    return list(EnforcementItem.objects.in_force().filter(kind=catalog_rules.PENALTY)
-                .select_related("domain").prefetch_related("legal_bases").order_by("code"))
+    return list(
+        EnforcementItem.objects.in_force()
+        .filter(kind=catalog_rules.PENALTY)
+        .select_related("domain")
+        .prefetch_related("legal_bases")
+        .order_by("code")
+    )
 
 
 # ---- training data -------------------------------------------------------------------------------
+
 
 def keyword_texts(items: Iterable[EnforcementItem]) -> list[tuple[str, str]]:
     """Each item's name and each of its keywords as a short labelled text."""
@@ -95,7 +106,9 @@ def keyword_texts(items: Iterable[EnforcementItem]) -> list[tuple[str, str]]:
     return out
 
 
-def labelled_set(codes: Iterable[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[generator.Example]]:
+def labelled_set(
+    codes: Iterable[str],
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[generator.Example]]:
     """(train, dev, test) of the generated set for the catalog's ``codes``: train and dev as
     (text, main code or ""), test as examples."""
     examples = generator.cached(tuple(sorted(codes)))
@@ -109,7 +122,9 @@ def test_pairs(test: list[generator.Example]) -> list[tuple[str, tuple[str, ...]
     return [(e.text, e.codes) for e in test]
 
 
-def train_model(items: list[EnforcementItem], extra: Iterable[tuple[str, str]] = (), *, version: str) -> RoutingModel:
+def train_model(
+    items: list[EnforcementItem], extra: Iterable[tuple[str, str]] = (), *, version: str
+) -> RoutingModel:
     """A model for ``items`` from the generated set, the items' keywords, the seed incidents and
     ``extra`` (text, code) examples (the dispatchers' labelled examples)."""
     codes = {item.code for item in items}
@@ -188,9 +203,13 @@ def current() -> tuple[RoutingModel | None, dict[str, tuple[int, str]]]:
     from .models import RoutingModelVersion
 
     # One query for both: the catalog's version token and the version of the model in use.
-    row = (CatalogVersion.objects.annotate(active=Subquery(RoutingModelVersion.objects.filter(active=True)
-                                                              .values("version")[:1]))
-           .values_list("token", "active").first())
+    row = (
+        CatalogVersion.objects.annotate(
+            active=Subquery(RoutingModelVersion.objects.filter(active=True).values("version")[:1])
+        )
+        .values_list("token", "active")
+        .first()
+    )
     token, active = (row[0] or "", row[1] or "") if row else ("", _active_version())
     with _lock:
         if _cache.get("key") == (token, active):
@@ -232,8 +251,11 @@ def route(text: str, k: int = 3) -> Routing:
     if model is None:
         return Routing(reason="执法事项目录中没有可推荐的处罚事项")
     prediction = model.predict(text, k=k + 3)
-    suggestions = [Suggestion(known[c.code][0], c.code, known[c.code][1], c.probability)
-                   for c in prediction.candidates if c.code in known and c.code != NONE][:k]
+    suggestions = [
+        Suggestion(known[c.code][0], c.code, known[c.code][1], c.probability)
+        for c in prediction.candidates
+        if c.code in known and c.code != NONE
+    ][:k]
     abstain = prediction.abstain or not suggestions
     reason = prediction.reason if abstain else ""
     if abstain and not reason:
@@ -265,36 +287,61 @@ def evaluation(model: RoutingModel, items: list[EnforcementItem]) -> dict:
     def part(indexes):
         return measure([pairs[i] for i in indexes], [predictions[i] for i in indexes])
 
-    return {"overall": measure(pairs, predictions), "domains": {d: part(ix) for d, ix in sorted(groups.items())},
-            "kinds": {k: part(ix) for k, ix in kinds.items()}, "predictions": predictions, "test": test}
+    return {
+        "overall": measure(pairs, predictions),
+        "domains": {d: part(ix) for d, ix in sorted(groups.items())},
+        "kinds": {k: part(ix) for k, ix in kinds.items()},
+        "predictions": predictions,
+        "test": test,
+    }
 
 
 # ---- responsibility -------------------------------------------------------------------------
 
+
 def comprehensive_bureau() -> Organization | None:
-    return (Organization.objects.filter(kind=Organization.Kind.COMPREHENSIVE_BUREAU, is_active=True)
-            .order_by("path").first())
+    return (
+        Organization.objects.filter(kind=Organization.Kind.COMPREHENSIVE_BUREAU, is_active=True)
+        .order_by("path")
+        .first()
+    )
 
 
 def township_team(region: Region | None) -> Organization | None:
     if region is None:
         return None
-    return (Organization.objects.filter(region=region, kind=Organization.Kind.TOWNSHIP_TEAM, is_active=True)
-            .order_by("path").first())
+    return (
+        Organization.objects.filter(region=region, kind=Organization.Kind.TOWNSHIP_TEAM, is_active=True)
+        .order_by("path")
+        .first()
+    )
 
 
 def responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Organization | None, str]:
     """The body that must act on ``item`` at ``township`` and why (see ``rules.responsible_body``)."""
     on_list = township is not None and (
         item.township_library == catalog_rules.BASE
-        or (item.township_library == catalog_rules.OPTIONAL
-            and TownshipItemChoice.objects.filter(region=township, item=item).exists()))
+        or (
+            item.township_library == catalog_rules.OPTIONAL
+            and TownshipItemChoice.objects.filter(region=township, item=item).exists()
+        )
+    )
     team = township_team(township) if on_list else None
-    claim = Claim.objects.filter(item=item, level=catalog_rules.DISTRICT_LEVEL).values_list("organization_id", flat=True).first()
-    bureau = comprehensive_bureau() if item.enforcing_body != catalog_rules.PROFESSIONAL and not claim else None
+    claim = (
+        Claim.objects.filter(item=item, level=catalog_rules.DISTRICT_LEVEL)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    bureau = (
+        comprehensive_bureau() if item.enforcing_body != catalog_rules.PROFESSIONAL and not claim else None
+    )
     decision = rules.responsible_body(
-        enforcing_body=item.enforcing_body, on_township_list=on_list, township_team_id=team.pk if team else None,
-        district_claimant_id=claim, bureau_id=bureau.pk if bureau else None)
+        enforcing_body=item.enforcing_body,
+        on_township_list=on_list,
+        township_team_id=team.pk if team else None,
+        district_claimant_id=claim,
+        bureau_id=bureau.pk if bureau else None,
+    )
     org = Organization.objects.filter(pk=decision.org_id).first() if decision.org_id else None
     return org, decision.reason
 
@@ -302,6 +349,10 @@ def responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Org
 def locate(address: str, lat, lng) -> Region | None:
     """The township of an address or a point (``rules.township_name_for``)."""
     townships = {r.name: r for r in Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS)}
-    name = rules.township_name_for(address, float(lat) if lat is not None else None,
-                                   float(lng) if lng is not None else None, list(townships))
+    name = rules.township_name_for(
+        address,
+        float(lat) if lat is not None else None,
+        float(lng) if lng is not None else None,
+        list(townships),
+    )
     return townships.get(name) if name else None

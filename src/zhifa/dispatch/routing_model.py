@@ -143,25 +143,46 @@ class Metrics:
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"n": self.n, "top1": self.top1, "top3": self.top3, "top1_main": self.top1_main,
-                "none_abstain": self.none_abstain,
-                "routed": self.routed, "routed_accuracy": self.routed_accuracy, "ece": self.ece, **self.extra}
+        return {
+            "n": self.n,
+            "top1": self.top1,
+            "top3": self.top3,
+            "top1_main": self.top1_main,
+            "none_abstain": self.none_abstain,
+            "routed": self.routed,
+            "routed_accuracy": self.routed_accuracy,
+            "ece": self.ece,
+            **self.extra,
+        }
 
     def not_worse_than(self, other: dict | None) -> bool:
         """Whether these figures are at least as good as ``other``'s on the same split (top-1,
         then top-3 and the abstention balance within half a point)."""
         if not other:
             return True
-        return (self.top1 >= other.get("top1", 0) and self.top3 >= other.get("top3", 0) - 0.005
-                and self.none_abstain >= other.get("none_abstain", 0) - 0.02
-                and self.routed >= other.get("routed", 0) - 0.02)
+        return (
+            self.top1 >= other.get("top1", 0)
+            and self.top3 >= other.get("top3", 0) - 0.005
+            and self.none_abstain >= other.get("none_abstain", 0) - 0.02
+            and self.routed >= other.get("routed", 0) - 0.02
+        )
 
 
 class RoutingModel:
     """Trained with :meth:`train`; answers :meth:`predict`. Picklable (``dumps`` / ``loads``)."""
 
-    def __init__(self, *, chars, pinyin, classifier, codes: list[str], index, threshold: float,
-                 version: str = "", trained_on: int = 0):
+    def __init__(
+        self,
+        *,
+        chars,
+        pinyin,
+        classifier,
+        codes: list[str],
+        index,
+        threshold: float,
+        version: str = "",
+        trained_on: int = 0,
+    ):
         self.chars = chars
         self.pinyin = pinyin
         self.classifier = classifier
@@ -192,14 +213,27 @@ class RoutingModel:
         analyzers = self.__dict__.get("_analyzers")
         if analyzers is None:
             analyzers = self._analyzers = (self.chars.build_analyzer(), self.pinyin.build_analyzer())
-        return sp.hstack([_tfidf(self.chars, analyzers[0], texts), _tfidf(self.pinyin, analyzers[1], texts),
-                          self._catalog(texts)], format="csr")
+        return sp.hstack(
+            [
+                _tfidf(self.chars, analyzers[0], texts),
+                _tfidf(self.pinyin, analyzers[1], texts),
+                self._catalog(texts),
+            ],
+            format="csr",
+        )
 
     # ---- training ---------------------------------------------------------------------------------
 
     @classmethod
-    def train(cls, train: Iterable[tuple[str, str]], dev: Iterable[tuple[str, str]], item_docs: dict[str, str], *,
-              version: str = "", C: float = 0.5) -> RoutingModel:
+    def train(
+        cls,
+        train: Iterable[tuple[str, str]],
+        dev: Iterable[tuple[str, str]],
+        item_docs: dict[str, str],
+        *,
+        version: str = "",
+        C: float = 0.5,
+    ) -> RoutingModel:
         """``train`` and ``dev``: (text, item code or "" for no match); ``item_docs``: code →
         the item's text (name, keywords, domain, legal basis). Items' names and keywords are
         added to the training texts."""
@@ -215,10 +249,17 @@ class RoutingModel:
         pairs = [(t, c or NONE) for t, c in train if t and (not c or c in known)]
         dev_pairs = [(t, c or NONE) for t, c in dev if t and (not c or c in known)]
         texts, labels = [t for t, _ in pairs], [c for _, c in pairs]
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
-                                preprocessor=_normalise)
-        pinyin = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2, sublinear_tf=True,
-                                 token_pattern=r"[a-z]+", preprocessor=_pinyin)
+        chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, preprocessor=_normalise
+        )
+        pinyin = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=(1, 2),
+            min_df=2,
+            sublinear_tf=True,
+            token_pattern=r"[a-z]+",
+            preprocessor=_pinyin,
+        )
         chars.fit(texts)
         pinyin.fit(texts)
         index = TextIndex.build(item_docs.items())
@@ -238,12 +279,24 @@ class RoutingModel:
         for t, c in pairs:
             first.setdefault(c, t)
         dev_pairs += [(first[c], c) for c in sorted(seen - present) if c in first]
-        calibrated = CalibratedClassifierCV(FrozenEstimator(svm), method="temperature", cv=None, ensemble=False)
-        with warnings.catch_warnings():  # the frozen model is not refitted: folds with few members do not matter
+        calibrated = CalibratedClassifierCV(
+            FrozenEstimator(svm), method="temperature", cv=None, ensemble=False
+        )
+        with (
+            warnings.catch_warnings()
+        ):  # the frozen model is not refitted: folds with few members do not matter
             warnings.simplefilter("ignore", UserWarning)
             calibrated.fit(blank.features([t for t, _ in dev_pairs]), [c for _, c in dev_pairs])
-        model = cls(chars=chars, pinyin=pinyin, classifier=calibrated, codes=codes, index=index, threshold=0.5,
-                    version=version, trained_on=len(texts))
+        model = cls(
+            chars=chars,
+            pinyin=pinyin,
+            classifier=calibrated,
+            codes=codes,
+            index=index,
+            threshold=0.5,
+            version=version,
+            trained_on=len(texts),
+        )
         model.threshold = model.choose_threshold(dev_pairs)
         return model
 
@@ -267,16 +320,23 @@ class RoutingModel:
         candidates = tuple(Candidate(code, round(p, 4)) for code, p in items)
         none_top = self._none_col is not None and int(order[0]) == self._none_col
         abstain = none_top or not candidates or candidates[0].probability < threshold
-        return Prediction(candidates, round(none_p, 4), threshold, abstain, none_top, reason_for(abstain, none_top))
+        return Prediction(
+            candidates, round(none_p, 4), threshold, abstain, none_top, reason_for(abstain, none_top)
+        )
 
     def predict(self, text: str, k: int = 3) -> Prediction:
         return self._prediction(self.probabilities([text or ""])[0], k, self.threshold)
 
-    def predict_many(self, texts: Sequence[str], k: int = 3, threshold: float | None = None) -> list[Prediction]:
+    def predict_many(
+        self, texts: Sequence[str], k: int = 3, threshold: float | None = None
+    ) -> list[Prediction]:
         if not texts:
             return []
         probabilities = self.probabilities(list(texts))
-        return [self._prediction(row, k, self.threshold if threshold is None else threshold) for row in probabilities]
+        return [
+            self._prediction(row, k, self.threshold if threshold is None else threshold)
+            for row in probabilities
+        ]
 
     # ---- choosing the threshold, measuring ----------------------------------------------------------
 
@@ -334,8 +394,9 @@ def measure(examples: Sequence[tuple[str, tuple[str, ...]]], predictions: Sequen
         routed = [(codes, p) for codes, p in matchable if not p.abstain]
         m.routed = len(routed) / len(matchable)
         m.routed_accuracy = _share(p.top in codes for codes, p in routed) if routed else 0.0
-        m.ece = expected_calibration_error([p.confidence for _, p in matchable],
-                                           [p.top in codes for codes, p in matchable])
+        m.ece = expected_calibration_error(
+            [p.confidence for _, p in matchable], [p.top in codes for codes, p in matchable]
+        )
     if none:
         m.none_abstain = _share(p.abstain for p in none)
     return m
@@ -346,7 +407,9 @@ def _share(flags) -> float:
     return sum(1 for f in flags if f) / len(flags) if flags else 0.0
 
 
-def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], bins: int = 10) -> float:
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 10
+) -> float:
     """Σ over confidence bins of |accuracy − mean confidence| × share of texts in the bin."""
     if not confidences:
         return 0.0

@@ -17,17 +17,45 @@ from decimal import Decimal
 # ---- vocabularies ----------------------------------------------------------------------------
 
 HOTLINE, GRASSROOTS, PATROL, INSPECTION, COMPLAINT, NON_SITE, REFERRAL = (
-    "hotline", "grassroots_platform", "patrol", "inspection_finding", "complaint", "non_site_monitoring", "referral")
+    "hotline",
+    "grassroots_platform",
+    "patrol",
+    "inspection_finding",
+    "complaint",
+    "non_site_monitoring",
+    "referral",
+)
 SOURCE_LABELS = {
-    HOTLINE: "12345 热线", GRASSROOTS: "基层治理四平台", PATROL: "巡查发现", INSPECTION: "检查发现",
-    COMPLAINT: "群众投诉", NON_SITE: "非现场监管", REFERRAL: "线索移送",
+    HOTLINE: "12345 热线",
+    GRASSROOTS: "基层治理四平台",
+    PATROL: "巡查发现",
+    INSPECTION: "检查发现",
+    COMPLAINT: "群众投诉",
+    NON_SITE: "非现场监管",
+    REFERRAL: "线索移送",
 }
 
 REPORTED, ASSIGNED, ACCEPTED, HANDLING, REPLIED, EVALUATED, CLOSED, RETURNED, MERGED = (
-    "reported", "assigned", "accepted", "handling", "replied", "evaluated", "closed", "returned", "merged")
+    "reported",
+    "assigned",
+    "accepted",
+    "handling",
+    "replied",
+    "evaluated",
+    "closed",
+    "returned",
+    "merged",
+)
 STATE_LABELS = {
-    REPORTED: "待交办", ASSIGNED: "已交办", ACCEPTED: "已签收", HANDLING: "处置中", REPLIED: "已反馈",
-    EVALUATED: "已评价", CLOSED: "已办结", RETURNED: "已退回", MERGED: "已合并",
+    REPORTED: "待交办",
+    ASSIGNED: "已交办",
+    ACCEPTED: "已签收",
+    HANDLING: "处置中",
+    REPLIED: "已反馈",
+    EVALUATED: "已评价",
+    CLOSED: "已办结",
+    RETURNED: "已退回",
+    MERGED: "已合并",
 }
 #: States in which the responsible body still owes work: the deadline runs.
 WORKING_STATES = frozenset({ASSIGNED, ACCEPTED, HANDLING})
@@ -67,16 +95,34 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "merge": (frozenset(OPEN_STATES), MERGED),
 }
 ACTION_LABELS = {
-    "report": "登记事件", "assign": "交办", "accept": "签收", "return": "退回", "transfer": "转办",
-    "handle": "开始处置", "reply": "反馈处置结果", "evaluate": "评价", "close": "办结", "reopen": "重新办理",
-    "merge": "合并为重复事件", "overdue": "已超期", "escalate": "超期升级督办", "dispute_decided": "争议裁定改派",
+    "report": "登记事件",
+    "assign": "交办",
+    "accept": "签收",
+    "return": "退回",
+    "transfer": "转办",
+    "handle": "开始处置",
+    "reply": "反馈处置结果",
+    "evaluate": "评价",
+    "close": "办结",
+    "reopen": "重新办理",
+    "merge": "合并为重复事件",
+    "overdue": "已超期",
+    "escalate": "超期升级督办",
+    "dispute_decided": "争议裁定改派",
     "rate": "报告人评价",
 }
 #: Who performs each action: the command centre dispatches and closes; the assigned body works.
 ACTION_ROLES: dict[str, str] = {
-    "assign": "dispatcher", "transfer": "dispatcher", "evaluate": "dispatcher", "close": "dispatcher",
-    "reopen": "dispatcher", "merge": "dispatcher",
-    "accept": "handler", "return": "handler", "handle": "handler", "reply": "handler",
+    "assign": "dispatcher",
+    "transfer": "dispatcher",
+    "evaluate": "dispatcher",
+    "close": "dispatcher",
+    "reopen": "dispatcher",
+    "merge": "dispatcher",
+    "accept": "handler",
+    "return": "handler",
+    "handle": "handler",
+    "reply": "handler",
 }
 
 SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
@@ -91,12 +137,21 @@ def next_state(state: str, action: str) -> str | Refusal:
         return Refusal("unknown_action", f"未知操作“{action}”")
     sources, target = TRANSITIONS[action]
     if state not in sources:
-        return Refusal("invalid_transition", f"事件当前为“{STATE_LABELS.get(state, state)}”，不能{ACTION_LABELS[action]}")
+        return Refusal(
+            "invalid_transition", f"事件当前为“{STATE_LABELS.get(state, state)}”，不能{ACTION_LABELS[action]}"
+        )
     return target
 
 
-def action_refusal(action: str, *, state: str, reason: str = "", reply: str = "", same_org: bool = False,
-                   has_org: bool = True) -> Refusal | None:
+def action_refusal(
+    action: str,
+    *,
+    state: str,
+    reason: str = "",
+    reply: str = "",
+    same_org: bool = False,
+    has_org: bool = True,
+) -> Refusal | None:
     """Every guard of one action: the transition, then the action's own requirements."""
     target = next_state(state, action)
     if isinstance(target, Refusal):
@@ -123,7 +178,11 @@ def rating_refusal(*, state: str, score, closed_at, rated_at) -> Refusal | None:
         return Refusal("not_closed", "事件办结后才能评价", "satisfaction")
     if rated_at is not None and rated_at >= closed_at:
         return Refusal("already_rated", "您已评价过本次办理结果", "satisfaction")
-    if not isinstance(score, int) or isinstance(score, bool) or not SATISFACTION_MIN <= score <= SATISFACTION_MAX:
+    if (
+        not isinstance(score, int)
+        or isinstance(score, bool)
+        or not SATISFACTION_MIN <= score <= SATISFACTION_MAX
+    ):
         return Refusal("satisfaction_out_of_range", "满意度须为 1–5 分", "satisfaction")
     return None
 
@@ -146,6 +205,7 @@ def allowed_actions(state: str) -> list[str]:
 
 
 # ---- deadlines ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DeadlineRule:
@@ -189,8 +249,9 @@ def end_of_day(day: dt.date, tz) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
-def deadline_flags(now: dt.datetime, state: str, due_at: dt.datetime | None,
-                   escalate_at: dt.datetime | None) -> tuple[bool, bool]:
+def deadline_flags(
+    now: dt.datetime, state: str, due_at: dt.datetime | None, escalate_at: dt.datetime | None
+) -> tuple[bool, bool]:
     """(overdue, escalated) for an incident in ``state`` at ``now``: only while work is owed."""
     if state not in WORKING_STATES or due_at is None:
         return False, False
@@ -201,19 +262,36 @@ def deadline_flags(now: dt.datetime, state: str, due_at: dt.datetime | None,
 
 #: 衢江区 lies roughly within these coordinates (WGS-84/GCJ-02 differences are far below this
 #: margin). A pushed location outside is a mistake of the sending platform. Settings-like constant.
-DISTRICT_BBOX = {"lat_min": Decimal("28.6"), "lat_max": Decimal("29.3"),
-                 "lng_min": Decimal("118.7"), "lng_max": Decimal("119.2")}
+DISTRICT_BBOX = {
+    "lat_min": Decimal("28.6"),
+    "lat_max": Decimal("29.3"),
+    "lng_min": Decimal("118.7"),
+    "lng_max": Decimal("119.2"),
+}
 
 #: Approximate centres of the 20 townships (from public maps, rounded to ~1 km); used only when
 #: an address names no township. Replace with boundary polygons when the district supplies them.
 TOWNSHIP_CENTRES: dict[str, tuple[float, float]] = {
-    "樟潭街道": (28.985, 118.930), "浮石街道": (28.960, 118.905), "上方镇": (28.805, 119.030),
-    "峡川镇": (28.930, 119.100), "莲花镇": (29.080, 118.920), "全旺镇": (28.905, 119.005),
-    "大洲镇": (29.050, 119.075), "后溪镇": (29.120, 118.960), "廿里镇": (28.860, 118.970),
-    "湖南镇": (28.760, 118.940), "高家镇": (29.005, 119.055), "杜泽镇": (29.115, 119.030),
-    "太真乡": (29.180, 119.020), "双桥乡": (28.990, 119.150), "周家乡": (29.000, 119.190),
-    "灰坪乡": (29.240, 119.060), "岭洋乡": (28.830, 119.120), "举村乡": (28.700, 119.000),
-    "黄坛口乡": (28.850, 118.880), "云溪乡": (29.050, 118.850),
+    "樟潭街道": (28.985, 118.930),
+    "浮石街道": (28.960, 118.905),
+    "上方镇": (28.805, 119.030),
+    "峡川镇": (28.930, 119.100),
+    "莲花镇": (29.080, 118.920),
+    "全旺镇": (28.905, 119.005),
+    "大洲镇": (29.050, 119.075),
+    "后溪镇": (29.120, 118.960),
+    "廿里镇": (28.860, 118.970),
+    "湖南镇": (28.760, 118.940),
+    "高家镇": (29.005, 119.055),
+    "杜泽镇": (29.115, 119.030),
+    "太真乡": (29.180, 119.020),
+    "双桥乡": (28.990, 119.150),
+    "周家乡": (29.000, 119.190),
+    "灰坪乡": (29.240, 119.060),
+    "岭洋乡": (28.830, 119.120),
+    "举村乡": (28.700, 119.000),
+    "黄坛口乡": (28.850, 118.880),
+    "云溪乡": (29.050, 118.850),
 }
 
 
@@ -247,14 +325,21 @@ def township_name_for(address: str, lat: float | None, lng: float | None, names:
 
 # ---- who is responsible -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Responsibility:
     org_id: int | None
     reason: str
 
 
-def responsible_body(*, enforcing_body: str, on_township_list: bool, township_team_id: int | None,
-                     district_claimant_id: int | None, bureau_id: int | None) -> Responsibility:
+def responsible_body(
+    *,
+    enforcing_body: str,
+    on_township_list: bool,
+    township_team_id: int | None,
+    district_claimant_id: int | None,
+    bureau_id: int | None,
+) -> Responsibility:
     """Who acts on an item at a place (行政处罚法 第二十四条: powers given to townships are
     exercised by them; 第十八条: comprehensive enforcement by the comprehensive bureau):
 
@@ -286,6 +371,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 # ---- personal data ----------------------------------------------------------------------------
+
 
 def mask_phone(phone: str) -> str:
     """138****1234: enough for the reporter to recognise, not enough to call."""

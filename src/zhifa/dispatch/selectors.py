@@ -24,8 +24,15 @@ def visible_incidents(scope: Scope) -> QuerySet[Incident]:
     return scope.filter(Incident.objects.all(), "responsible_org", "township")
 
 
-def incidents(scope: Scope, *, state: str | None = None, township_id: int | None = None, source: str | None = None,
-              overdue: bool | None = None, q: str | None = None) -> QuerySet[Incident]:
+def incidents(
+    scope: Scope,
+    *,
+    state: str | None = None,
+    township_id: int | None = None,
+    source: str | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[Incident]:
     qs = visible_incidents(scope).select_related("township", "responsible_org", "item")
     if state == "open":
         qs = qs.filter(state__in=rules.OPEN_STATES)
@@ -40,13 +47,17 @@ def incidents(scope: Scope, *, state: str | None = None, township_id: int | None
     elif overdue is False:
         qs = qs.filter(overdue=False)
     if q:
-        qs = qs.filter(Q(tracking_code=q.upper()) | Q(title__contains=q) | Q(text__contains=q) | Q(address__contains=q))
+        qs = qs.filter(
+            Q(tracking_code=q.upper()) | Q(title__contains=q) | Q(text__contains=q) | Q(address__contains=q)
+        )
     return qs.order_by("-reported_at", "-pk")
 
 
 def state_counts(scope: Scope) -> list[tuple[str, str, int]]:
     """(state, label, count) for every state, one aggregate query."""
-    rows = dict(visible_incidents(scope).values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    rows = dict(
+        visible_incidents(scope).values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
     return [(state, label, rows.get(state, 0)) for state, label in rules.STATE_LABELS.items()]
 
 
@@ -54,10 +65,15 @@ def township_counts(scope: Scope) -> list[dict]:
     """Per township with open incidents: open and overdue ones, by township name. Aggregated over
     the open incidents by township id, then named (grouping every incident by name sorted a
     province's 300,000 rows)."""
-    rows = list(visible_incidents(scope).filter(township__isnull=False, state__in=rules.OPEN_STATES)
-                .values("township_id")
-                .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(overdue=True, state__in=rules.WORKING_STATES)))
-                .order_by())
+    rows = list(
+        visible_incidents(scope)
+        .filter(township__isnull=False, state__in=rules.OPEN_STATES)
+        .values("township_id")
+        .annotate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(overdue=True, state__in=rules.WORKING_STATES))
+        )
+        .order_by()
+    )
     names = dict(Region.objects.filter(pk__in=[r["township_id"] for r in rows]).values_list("pk", "name"))
     for row in rows:
         row["township__name"] = names[row["township_id"]]
@@ -65,22 +81,34 @@ def township_counts(scope: Scope) -> list[dict]:
 
 
 def incident_detail(scope: Scope, incident_id: int) -> Incident:
-    incident = (visible_incidents(scope)
-                .select_related("township", "responsible_org", "suggested_org", "item__domain", "merged_into")
-                .prefetch_related(Prefetch("events", queryset=IncidentEvent.objects.select_related("organization")
-                                           .order_by("at", "pk")),
-                                  Prefetch("disputes", queryset=JurisdictionDispute.objects.select_related(
-                                      "raised_by", "other_org", "decided_org")),
-                                  Prefetch("referrals", queryset=Referral.objects.select_related("from_org", "to_org")))
-                .filter(pk=incident_id).first())
+    incident = (
+        visible_incidents(scope)
+        .select_related("township", "responsible_org", "suggested_org", "item__domain", "merged_into")
+        .prefetch_related(
+            Prefetch(
+                "events", queryset=IncidentEvent.objects.select_related("organization").order_by("at", "pk")
+            ),
+            Prefetch(
+                "disputes",
+                queryset=JurisdictionDispute.objects.select_related("raised_by", "other_org", "decided_org"),
+            ),
+            Prefetch("referrals", queryset=Referral.objects.select_related("from_org", "to_org")),
+        )
+        .filter(pk=incident_id)
+        .first()
+    )
     if incident is None:
         raise NotFound()
     return incident
 
 
 def by_tracking_code(scope: Scope, code: str) -> Incident:
-    incident = (visible_incidents(scope).select_related("item__domain", "responsible_org")
-                .filter(tracking_code=(code or "").strip().upper()).first())
+    incident = (
+        visible_incidents(scope)
+        .select_related("item__domain", "responsible_org")
+        .filter(tracking_code=(code or "").strip().upper())
+        .first()
+    )
     if incident is None:
         raise NotFound()
     return incident
@@ -92,16 +120,23 @@ def my_tasks(user) -> QuerySet[Incident]:
     org = getattr(user, "organization", None)
     if org is None:
         return Incident.objects.none()
-    return (Incident.objects.filter(responsible_org__path__startswith=org.path, state__in=rules.WORKING_STATES)
-            .select_related("township", "responsible_org").order_by("due_at", "pk"))
+    return (
+        Incident.objects.filter(responsible_org__path__startswith=org.path, state__in=rules.WORKING_STATES)
+        .select_related("township", "responsible_org")
+        .order_by("due_at", "pk")
+    )
 
 
 def townships() -> QuerySet[Region]:
     return Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).order_by("code")
 
 
-def possible_duplicates(incident: Incident, *, radius_m: float = rules.DUPLICATE_RADIUS_M,
-                        min_similarity: float = rules.DUPLICATE_MIN_SIMILARITY) -> list[tuple[Incident, float, float]]:
+def possible_duplicates(
+    incident: Incident,
+    *,
+    radius_m: float = rules.DUPLICATE_RADIUS_M,
+    min_similarity: float = rules.DUPLICATE_MIN_SIMILARITY,
+) -> list[tuple[Incident, float, float]]:
     """Open incidents within ``radius_m`` of this one whose text is similar (Jaccard over jieba
     tokens ≥ ``min_similarity``): (incident, similarity, distance in metres), most similar first."""
     if incident.lat is None or not (incident.text or incident.title):
@@ -109,14 +144,21 @@ def possible_duplicates(incident: Incident, *, radius_m: float = rules.DUPLICATE
     # A box of ± radius around the point narrows the candidates in SQL (1° latitude ≈ 111 km).
     d_lat = radius_m / 111_000
     d_lng = radius_m / 80_000  # cos(29°) × 111 km ≈ 97 km; 80 km keeps the box generous
-    candidates = (Incident.objects.filter(state__in=rules.OPEN_STATES, lat__isnull=False)
-                  .filter(lat__range=(float(incident.lat) - d_lat, float(incident.lat) + d_lat),
-                          lng__range=(float(incident.lng) - d_lng, float(incident.lng) + d_lng))
-                  .exclude(pk=incident.pk).select_related("responsible_org")[:200])
+    candidates = (
+        Incident.objects.filter(state__in=rules.OPEN_STATES, lat__isnull=False)
+        .filter(
+            lat__range=(float(incident.lat) - d_lat, float(incident.lat) + d_lat),
+            lng__range=(float(incident.lng) - d_lng, float(incident.lng) + d_lng),
+        )
+        .exclude(pk=incident.pk)
+        .select_related("responsible_org")[:200]
+    )
     mine = set(tokenize(f"{incident.title} {incident.text}"))
     found = []
     for other in candidates:
-        distance = rules.distance_m(float(incident.lat), float(incident.lng), float(other.lat), float(other.lng))
+        distance = rules.distance_m(
+            float(incident.lat), float(incident.lng), float(other.lat), float(other.lng)
+        )
         if distance > radius_m:
             continue
         similarity = rules.jaccard(mine, set(tokenize(f"{other.title} {other.text}")))
@@ -139,7 +181,10 @@ def referrals(scope: Scope, state: str | None = None) -> QuerySet[Referral]:
 def disputes(scope: Scope, state: str | None = None) -> QuerySet[JurisdictionDispute]:
     qs = JurisdictionDispute.objects.select_related("incident", "raised_by", "other_org", "decided_org")
     if not scope.everything:
-        qs = qs.filter(Q(raised_by__path__startswith=scope.org_path or "-") | Q(other_org__path__startswith=scope.org_path or "-"))
+        qs = qs.filter(
+            Q(raised_by__path__startswith=scope.org_path or "-")
+            | Q(other_org__path__startswith=scope.org_path or "-")
+        )
     return qs.filter(state=state) if state else qs
 
 
@@ -150,12 +195,17 @@ def incident_detail_any(incident_id: int) -> Incident:
 
 # ---- triage, checks, routing figures ----------------------------------------------------------
 
+
 def triage_queue(actor) -> QuerySet[Incident]:
     """Incidents the router was unsure of, still waiting for the command centre, oldest first."""
     from zhifa.core import access
 
-    return (access.visible_to(actor, Incident).filter(needs_triage=True, state=rules.REPORTED)
-            .select_related("township").order_by("reported_at", "pk"))
+    return (
+        access.visible_to(actor, Incident)
+        .filter(needs_triage=True, state=rules.REPORTED)
+        .select_related("township")
+        .order_by("reported_at", "pk")
+    )
 
 
 def open_checks(actor) -> QuerySet:
@@ -164,8 +214,12 @@ def open_checks(actor) -> QuerySet:
 
     from .models import HandlingCheck
 
-    return (access.visible_to(actor, HandlingCheck).filter(state=HandlingCheck.State.OPEN)
-            .select_related("incident__responsible_org", "incident__township").order_by("created_at", "pk"))
+    return (
+        access.visible_to(actor, HandlingCheck)
+        .filter(state=HandlingCheck.State.OPEN)
+        .select_related("incident__responsible_org", "incident__township")
+        .order_by("created_at", "pk")
+    )
 
 
 def routing_versions(limit: int = 24) -> list:
@@ -186,10 +240,20 @@ def live_accuracy(since=None) -> dict:
     if since is not None:
         rows = rows.filter(created_at__gte=since)
     right = Count("pk", filter=Q(suggested_code=F("item__code")))
-    months = list(rows.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk"), right=right)
-                  .order_by("month"))
-    domains = list(rows.values("item__domain__name").annotate(n=Count("pk"), right=right).order_by("item__domain__name"))
+    months = list(
+        rows.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"), right=right)
+        .order_by("month")
+    )
+    domains = list(
+        rows.values("item__domain__name").annotate(n=Count("pk"), right=right).order_by("item__domain__name")
+    )
     for row in months + domains:
         row["accuracy"] = row["right"] / row["n"] if row["n"] else None
-    return {"months": months, "domains": domains, "total": sum(r["n"] for r in months),
-            "right": sum(r["right"] for r in months)}
+    return {
+        "months": months,
+        "domains": domains,
+        "total": sum(r["n"] for r in months),
+        "right": sum(r["right"] for r in months),
+    }

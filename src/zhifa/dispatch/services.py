@@ -44,9 +44,27 @@ from .models import (
 )
 from .photos import Photo, clean_photos
 
-INCIDENT_FIELDS = ("source", "external_id", "title", "text", "lat", "lng", "address", "township", "priority", "item",
-                   "responsible_org", "state", "due_at", "escalate_at", "overdue", "escalated", "satisfaction",
-                   "merged_into", "needs_triage")
+INCIDENT_FIELDS = (
+    "source",
+    "external_id",
+    "title",
+    "text",
+    "lat",
+    "lng",
+    "address",
+    "township",
+    "priority",
+    "item",
+    "responsible_org",
+    "state",
+    "due_at",
+    "escalate_at",
+    "overdue",
+    "escalated",
+    "satisfaction",
+    "merged_into",
+    "needs_triage",
+)
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #: Days the receiving body has to acknowledge a referral, and the guidance office to decide a dispute.
 REFERRAL_RECEIPT_WORKING_DAYS = 3
@@ -58,8 +76,11 @@ class IdempotencyConflict(DomainError):
     status = 409
 
     def __init__(self):
-        super().__init__("idempotency_conflict",
-                         "该 Idempotency-Key 已用于内容不同的推送；请为新的事件使用新的 Idempotency-Key", "Idempotency-Key")
+        super().__init__(
+            "idempotency_conflict",
+            "该 Idempotency-Key 已用于内容不同的推送；请为新的事件使用新的 Idempotency-Key",
+            "Idempotency-Key",
+        )
 
 
 class ExternalIdTaken(DomainError):
@@ -69,7 +90,9 @@ class ExternalIdTaken(DomainError):
     status = 409
 
     def __init__(self):
-        super().__init__("external_id_taken", "该来源编号已由其他推送方使用，请核对 source 与 external_id", "external_id")
+        super().__init__(
+            "external_id_taken", "该来源编号已由其他推送方使用，请核对 source 与 external_id", "external_id"
+        )
 
 
 class PublicChannel:
@@ -163,8 +186,9 @@ def clean_report(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, ValidationError] = {}
     source = (data.get("source") or "").strip()
     if source not in rules.SOURCE_LABELS:
-        errors["source"] = ValidationError(f"未知的事件来源“{source}”，可选：{'、'.join(rules.SOURCE_LABELS)}",
-                                           code="unknown_source")
+        errors["source"] = ValidationError(
+            f"未知的事件来源“{source}”，可选：{'、'.join(rules.SOURCE_LABELS)}", code="unknown_source"
+        )
     priority = data.get("priority") or rules.NORMAL
     if priority not in rules.PRIORITY_LABELS:
         errors["priority"] = ValidationError("紧急程度只能为 urgent 或 normal", code="invalid_priority")
@@ -179,20 +203,31 @@ def clean_report(data: dict[str, Any]) -> dict[str, Any]:
     if "lat" in errors or "lng" in errors:
         pass
     elif (lat is None) != (lng is None):
-        errors["lat" if lat is None else "lng"] = ValidationError("经纬度须同时提供", code="coordinates_incomplete")
+        errors["lat" if lat is None else "lng"] = ValidationError(
+            "经纬度须同时提供", code="coordinates_incomplete"
+        )
     elif lat is not None and rules.outside_district(lat, lng):
         errors["lat"] = ValidationError(
             f"坐标（{lat}, {lng}）不在衢江区范围内（纬度 28.6–29.3，经度 118.7–119.2），请核对坐标系和经纬度顺序",
-            code="outside_district")
+            code="outside_district",
+        )
     if not (text or title) and lat is None and not address:
-        errors["text"] = ValidationError("事件须有诉求内容或发生位置（坐标或地址），二者都缺", code="text_or_location_required")
+        errors["text"] = ValidationError(
+            "事件须有诉求内容或发生位置（坐标或地址），二者都缺", code="text_or_location_required"
+        )
     if len(text) > 5000:
         errors["text"] = ValidationError("诉求内容不能超过 5000 字", code="text_too_long")
     if errors:
         raise ValidationError(errors)
     return {
-        "source": source, "external_id": (data.get("external_id") or "").strip()[:64], "title": title, "text": text,
-        "lat": lat, "lng": lng, "address": address, "priority": priority,
+        "source": source,
+        "external_id": (data.get("external_id") or "").strip()[:64],
+        "title": title,
+        "text": text,
+        "lat": lat,
+        "lng": lng,
+        "address": address,
+        "priority": priority,
         "reporter_name": (data.get("reporter_name") or "").strip()[:50],
         "reporter_phone": (data.get("reporter_phone") or "").strip()[:30],
         "reporter_email": (data.get("reporter_email") or "").strip()[:100],
@@ -202,9 +237,15 @@ def clean_report(data: dict[str, Any]) -> dict[str, Any]:
 def _event(incident: Incident, actor, action: str, from_state: str, note: str = "", at=None) -> IncidentEvent:
     org = getattr(actor, "organization", None)
     return IncidentEvent.objects.create(
-        incident=incident, at=at or timezone.now(), action=action, from_state=from_state, to_state=incident.state,
+        incident=incident,
+        at=at or timezone.now(),
+        action=action,
+        from_state=from_state,
+        to_state=incident.state,
         actor_name=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else "系统"),
-        organization=org, note=note[:2000])
+        organization=org,
+        note=note[:2000],
+    )
 
 
 def _snapshot(incident: Incident) -> dict:
@@ -213,11 +254,13 @@ def _snapshot(incident: Incident) -> dict:
 
 # ---- intake ---------------------------------------------------------------------------------
 
+
 def _claim(caller: str, key: str, fingerprint: str, token: str) -> bool:
     """Insert the claim row (ON CONFLICT DO NOTHING); True when this request's row is the one
     stored. A concurrent claim of the same row waits here until its transaction ends."""
-    IdempotencyKey.objects.bulk_create([IdempotencyKey(caller=caller, key=key, body_hash=fingerprint, claim=token)],
-                                       ignore_conflicts=True)
+    IdempotencyKey.objects.bulk_create(
+        [IdempotencyKey(caller=caller, key=key, body_hash=fingerprint, claim=token)], ignore_conflicts=True
+    )
     stored = IdempotencyKey.objects.filter(caller=caller, key=key).values_list("claim", flat=True).first()
     return stored == token
 
@@ -226,8 +269,11 @@ def _duplicate(actor, caller: str, key: str, fingerprint: str, source: str) -> I
     """The incident a duplicate push is answered with, or a refusal."""
     row = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=key).first()
     if caller.startswith("source:"):
-        incident = row.incident if row is not None and row.incident_id else \
-            Incident.objects.filter(source=source, external_id=key).first()
+        incident = (
+            row.incident
+            if row is not None and row.incident_id
+            else Incident.objects.filter(source=source, external_id=key).first()
+        )
         if incident is None:
             raise DomainError("push_in_progress", "相同的推送正在处理，请稍后重试", "external_id")
         if not sent_by(actor, incident):
@@ -241,8 +287,14 @@ def _duplicate(actor, caller: str, key: str, fingerprint: str, source: str) -> I
 
 
 @transaction.atomic
-def report_incident(actor, data: dict[str, Any], *, idempotency_key: str | None = None,
-                    now: dt.datetime | None = None, photos: list[Photo] = ()) -> tuple[Incident, bool]:
+def report_incident(
+    actor,
+    data: dict[str, Any],
+    *,
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+    photos: list[Photo] = (),
+) -> tuple[Incident, bool]:
     """Register an incident; returns (incident, created). The same push twice gives one incident:
     a replayed ``idempotency_key`` with the same body, or the same ``source`` + ``external_id``
     from the same sender, returns the first one; a replayed key with another body is refused
@@ -253,7 +305,9 @@ def report_incident(actor, data: dict[str, Any], *, idempotency_key: str | None 
         access.require(actor, "dispatch.report")
     key = idempotency_key.strip() if idempotency_key is not None else None
     if idempotency_key is not None and (not key or len(key) > MAX_KEY_LENGTH or "\x00" in key):
-        raise _field_error("Idempotency-Key", "invalid_idempotency_key", f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个字符")
+        raise _field_error(
+            "Idempotency-Key", "invalid_idempotency_key", f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个字符"
+        )
     fingerprint = body_hash(data)
     caller = caller_key(actor)
     if key:
@@ -283,18 +337,31 @@ def report_incident(actor, data: dict[str, Any], *, idempotency_key: str | None 
     top = routed.suggestions[0] if routed.suggestions and not routed.abstain else None
     item = EnforcementItem.objects.select_related("domain").filter(pk=top.item_id).first() if top else None
     suggested_org, note = routing.responsible_for(item, township) if item else (None, "")
-    incident = Incident(**clean, township=township, suggestions=[s.as_dict() for s in routed.suggestions], item=item,
-                        suggested_org=suggested_org, routing_note=note, reported_at=now,
-                        tracking_code=new_tracking_code(), created_by=actor.get_username(), caller=caller,
-                        routing_model=routed.model_version, routing_confidence=routed.confidence,
-                        needs_triage=routed.abstain, triage_reason=routed.triage_reason)
+    incident = Incident(
+        **clean,
+        township=township,
+        suggestions=[s.as_dict() for s in routed.suggestions],
+        item=item,
+        suggested_org=suggested_org,
+        routing_note=note,
+        reported_at=now,
+        tracking_code=new_tracking_code(),
+        created_by=actor.get_username(),
+        caller=caller,
+        routing_model=routed.model_version,
+        routing_confidence=routed.confidence,
+        needs_triage=routed.abstain,
+        triage_reason=routed.triage_reason,
+    )
     try:
         with transaction.atomic():
             incident.save()
     except IntegrityError:
         if not clean["external_id"]:
             raise
-        answer = _duplicate(actor, f"source:{clean['source']}", clean["external_id"], fingerprint, clean["source"])
+        answer = _duplicate(
+            actor, f"source:{clean['source']}", clean["external_id"], fingerprint, clean["source"]
+        )
         return answer, False
     IdempotencyKey.objects.filter(claim=token).update(incident=incident)
     _save_photos(incident, photos, IncidentPhoto.Stage.REPORT, actor)
@@ -312,30 +379,50 @@ def _save_photos(incident: Incident, photos: list[Photo], stage: str, actor) -> 
     for photo in photos:
         if IncidentPhoto.objects.filter(incident=incident, stage=stage, sha256=photo.sha256).exists():
             continue
-        row = IncidentPhoto(incident=incident, stage=stage, sha256=photo.sha256, image_format=photo.image_format,
-                            size=len(photo.content), uploaded_by=actor.get_username())
+        row = IncidentPhoto(
+            incident=incident,
+            stage=stage,
+            sha256=photo.sha256,
+            image_format=photo.image_format,
+            size=len(photo.content),
+            uploaded_by=actor.get_username(),
+        )
         row.file.name = incident_photo_path(row, "")
         row.save()
         saved.append(row)
-        transaction.on_commit(lambda name=row.file.name, content=photo.content, storage=row.file.storage:
-                              storage.exists(name) or storage.save(name, ContentFile(content)))
+        transaction.on_commit(
+            lambda name=row.file.name, content=photo.content, storage=row.file.storage: (
+                storage.exists(name) or storage.save(name, ContentFile(content))
+            )
+        )
     return saved
 
 
 @transaction.atomic
-def report_finding(actor, data: dict[str, Any], uploads=(), *, idempotency_key: str | None = None) -> tuple[Incident, bool]:
+def report_finding(
+    actor, data: dict[str, Any], uploads=(), *, idempotency_key: str | None = None
+) -> tuple[Incident, bool]:
     """发现上报: an officer reports a problem he found in the field (source 巡查发现) with photos
     and his location; it enters the command centre's loop like any other incident. The form
     sends a key of its own, so a submission retried after a lost connection gives one incident."""
     access.require(actor, "dispatch.report_finding")
     photos = clean_photos(uploads)
-    return report_incident(actor, {**data, "source": rules.PATROL}, idempotency_key=idempotency_key, photos=photos)
+    return report_incident(
+        actor, {**data, "source": rules.PATROL}, idempotency_key=idempotency_key, photos=photos
+    )
+
+
 # ---- the closed loop ------------------------------------------------------------------------
+
 
 def _locked(actor, incident_id: int) -> Incident:
     rows = Incident.objects.select_for_update(of=("self",))
-    incident = ((rows if isinstance(actor, PublicChannel) else access.visible_to(actor, rows))
-                .select_related("item__domain", "responsible_org", "township").filter(pk=incident_id).first())
+    incident = (
+        (rows if isinstance(actor, PublicChannel) else access.visible_to(actor, rows))
+        .select_related("item__domain", "responsible_org", "township")
+        .filter(pk=incident_id)
+        .first()
+    )
     if incident is None:
         raise NotFound()
     return incident
@@ -356,11 +443,15 @@ def _set_deadline(incident: Incident, start: dt.datetime) -> None:
     calendar = district_calendar()
     day = timezone.localtime(start, _tz()).date()
     incident.due_at = rules.end_of_day(rules.due_date(calendar, day, rule), _tz())
-    incident.escalate_at = rules.end_of_day(rules.due_date(calendar, day, rule, rules.ESCALATION_FACTOR), _tz())
+    incident.escalate_at = rules.end_of_day(
+        rules.due_date(calendar, day, rule, rules.ESCALATION_FACTOR), _tz()
+    )
     incident.overdue = incident.escalated = False
 
 
-def _learn(actor, incident: Incident, action: str, previous_item: EnforcementItem | None, now: dt.datetime) -> None:
+def _learn(
+    actor, incident: Incident, action: str, previous_item: EnforcementItem | None, now: dt.datetime
+) -> None:
     """Keep the dispatcher's choice as a labelled example for the router."""
     if incident.item_id is None or not (incident.text or incident.title).strip():
         return
@@ -369,20 +460,41 @@ def _learn(actor, incident: Incident, action: str, previous_item: EnforcementIte
         kind = RoutingExample.Kind.REASSIGNMENT
     elif incident.needs_triage:
         kind = RoutingExample.Kind.TRIAGE
-    elif incident.item.code != suggested or (incident.suggested_org_id and incident.responsible_org_id != incident.suggested_org_id):
+    elif incident.item.code != suggested or (
+        incident.suggested_org_id and incident.responsible_org_id != incident.suggested_org_id
+    ):
         kind = RoutingExample.Kind.CORRECTION
     else:
         kind = RoutingExample.Kind.CONFIRMATION
     RoutingExample.objects.create(
-        incident=incident, text=" ".join(filter(None, (incident.title, incident.text)))[:5000], item=incident.item,
-        suggested_code=suggested, organization=incident.responsible_org, suggested_org_id=incident.suggested_org_id,
-        kind=kind, model_version=incident.routing_model, created_at=now, created_by=actor.get_username())
+        incident=incident,
+        text=" ".join(filter(None, (incident.title, incident.text)))[:5000],
+        item=incident.item,
+        suggested_code=suggested,
+        organization=incident.responsible_org,
+        suggested_org_id=incident.suggested_org_id,
+        kind=kind,
+        model_version=incident.routing_model,
+        created_at=now,
+        created_by=actor.get_username(),
+    )
 
 
 @transaction.atomic
-def transition(actor, incident_id: int, action: str, *, organization: Organization | None = None, reason: str = "",
-               reply: str = "", satisfaction: int | None = None, item: EnforcementItem | None = None,
-               priority: str | None = None, now: dt.datetime | None = None, photos: list[Photo] = ()) -> Incident:
+def transition(
+    actor,
+    incident_id: int,
+    action: str,
+    *,
+    organization: Organization | None = None,
+    reason: str = "",
+    reply: str = "",
+    satisfaction: int | None = None,
+    item: EnforcementItem | None = None,
+    priority: str | None = None,
+    now: dt.datetime | None = None,
+    photos: list[Photo] = (),
+) -> Incident:
     """One step of the loop. ``organization`` for assign/transfer (by default the body the item
     calls for); ``item`` corrects the enforcement item; ``reason`` for return, transfer and
     reopen; ``reply`` (and ``photos``) for reply. Satisfaction is the reporter's to give
@@ -393,18 +505,31 @@ def transition(actor, incident_id: int, action: str, *, organization: Organizati
     if not isinstance(actor, PublicChannel):
         access.require(actor, _permission_for(action), incident)
     if satisfaction is not None:
-        raise DomainError("rated_by_reporter", "满意度由报告人在办理进度查询页自行评价，指挥中心不再代为录入", "satisfaction")
+        raise DomainError(
+            "rated_by_reporter",
+            "满意度由报告人在办理进度查询页自行评价，指挥中心不再代为录入",
+            "satisfaction",
+        )
     if photos and action != "reply":
         raise DomainError("photos_with_reply_only", "照片随处置反馈上传", "photos")
     previous_item = incident.item
-    if item is not None and action in ("assign", "transfer") and item.pk != incident.item_id and organization is None:
+    if (
+        item is not None
+        and action in ("assign", "transfer")
+        and item.pk != incident.item_id
+        and organization is None
+    ):
         organization, _ = routing.responsible_for(item, incident.township)
     if action == "assign" and organization is None:
         organization = incident.suggested_org
     refusal = rules.action_refusal(
-        action, state=incident.state, reason=reason, reply=reply,
+        action,
+        state=incident.state,
+        reason=reason,
+        reply=reply,
         same_org=organization is not None and organization.pk == incident.responsible_org_id,
-        has_org=organization is not None)
+        has_org=organization is not None,
+    )
     if refusal:
         _raise(refusal)
     if priority is not None and priority not in rules.PRIORITY_LABELS:
@@ -475,10 +600,17 @@ def merge_duplicate(actor, incident_id: int, into_id: int) -> Incident:
 
 # ---- the reporter's word: rating, reopening; the command centre's check ------------------------
 
+
 def _tracked_for_update(code: str) -> Incident:
     code = (code or "").strip().upper()
-    incident = (Incident.objects.select_for_update(of=("self",)).select_related("responsible_org", "item__domain", "township")
-                .filter(tracking_code=code).first() if code else None)
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("responsible_org", "item__domain", "township")
+        .filter(tracking_code=code)
+        .first()
+        if code
+        else None
+    )
     if incident is None:
         raise NotFound("查询码不存在，请核对后重新输入")
     return incident
@@ -489,20 +621,35 @@ def rate(code: str, score: int | None, comment: str = "", *, now: dt.datetime | 
     """The reporter rates the handling of a closed incident on the tracking page (1–5), once per
     closure. A rating of 2 or less opens a check of the handling by the command centre."""
     incident = _tracked_for_update(code)
-    refusal = rules.rating_refusal(state=incident.state, score=score, closed_at=incident.closed_at,
-                                   rated_at=incident.rated_at)
+    refusal = rules.rating_refusal(
+        state=incident.state, score=score, closed_at=incident.closed_at, rated_at=incident.rated_at
+    )
     if refusal:
         _raise(refusal)
     now = now or timezone.now()
     before = _snapshot(incident)
     actor = PublicChannel()
-    incident.satisfaction, incident.rated_at, incident.rating_comment = score, now, (comment or "").strip()[:500]
+    incident.satisfaction, incident.rated_at, incident.rating_comment = (
+        score,
+        now,
+        (comment or "").strip()[:500],
+    )
     incident.save(update_fields=["satisfaction", "rated_at", "rating_comment", "updated_at"])
-    _event(incident, actor, "rate", incident.state, f"满意度 {score} 分" + (f"：{incident.rating_comment}" if incident.rating_comment else ""), at=now)
+    _event(
+        incident,
+        actor,
+        "rate",
+        incident.state,
+        f"满意度 {score} 分" + (f"：{incident.rating_comment}" if incident.rating_comment else ""),
+        at=now,
+    )
     audit.record(actor, "incident.rate", incident, before=before, after=_snapshot(incident))
     if rules.dissatisfied(score):
-        HandlingCheck.objects.get_or_create(incident=incident, state=HandlingCheck.State.OPEN, defaults={
-            "rating": score, "comment": incident.rating_comment, "created_at": now})
+        HandlingCheck.objects.get_or_create(
+            incident=incident,
+            state=HandlingCheck.State.OPEN,
+            defaults={"rating": score, "comment": incident.rating_comment, "created_at": now},
+        )
         audit.record(actor, "incident.check_requested", incident, after={"rating": score})
     events.emit(incident, events.RATED, satisfaction=score)
     return incident
@@ -513,16 +660,20 @@ def citizen_reopen(code: str, reason: str, *, now: dt.datetime | None = None) ->
     """The reporter says the problem is not fixed: once per incident, with a reason, the closed
     incident goes back to the body that handled it with a new deadline."""
     incident = _tracked_for_update(code)
-    refusal = rules.citizen_reopen_refusal(state=incident.state, reason=reason,
-                                           already=incident.citizen_reopened_at is not None)
+    refusal = rules.citizen_reopen_refusal(
+        state=incident.state, reason=reason, already=incident.citizen_reopened_at is not None
+    )
     if refusal:
         _raise(refusal)
     now = now or timezone.now()
     incident.citizen_reopened_at = now
     incident.save(update_fields=["citizen_reopened_at", "updated_at"])
     HandlingCheck.objects.filter(incident=incident, state=HandlingCheck.State.OPEN).update(
-        state=HandlingCheck.State.REOPENED, finished_at=now, result="报告人申请重新办理")
-    return transition(PublicChannel(), incident.pk, "reopen", reason=f"报告人反映问题未解决：{reason.strip()}", now=now)
+        state=HandlingCheck.State.REOPENED, finished_at=now, result="报告人申请重新办理"
+    )
+    return transition(
+        PublicChannel(), incident.pk, "reopen", reason=f"报告人反映问题未解决：{reason.strip()}", now=now
+    )
 
 
 @transaction.atomic
@@ -541,8 +692,12 @@ def finish_check(actor, check_id: int, *, reopen: bool, result: str) -> Handling
     check.state = HandlingCheck.State.REOPENED if reopen else HandlingCheck.State.CONFIRMED
     check.finished_at, check.finished_by, check.result = now, actor, result.strip()
     check.save()
-    audit.record(actor, "incident.check_finished", check.incident, after={"check": check.pk, "state": check.state,
-                                                                          "result": check.result})
+    audit.record(
+        actor,
+        "incident.check_finished",
+        check.incident,
+        after={"check": check.pk, "state": check.state, "result": check.result},
+    )
     return check
 
 
@@ -552,12 +707,18 @@ def reveal_phone(actor, incident_id: int) -> str:
     incident = access.get_visible(actor, Incident.objects.select_related("responsible_org"), incident_id)
     access.require(actor, "dispatch.view_phone", incident)
     with transaction.atomic():
-        audit.record(actor, "incident.view_phone", incident, after={"field": "reporter_phone"},
-                     legal_basis="《个人信息保护法》第六条、第十条：为回访处置所必需")
+        audit.record(
+            actor,
+            "incident.view_phone",
+            incident,
+            after={"field": "reporter_phone"},
+            legal_basis="《个人信息保护法》第六条、第十条：为回访处置所必需",
+        )
     return incident.reporter_phone
 
 
 # ---- learning from the command centre ------------------------------------------------------------
+
 
 def retrain_router(now: dt.datetime | None = None) -> RoutingModelVersion:
     """Retrain the router on the generated set plus every labelled example the command centre
@@ -570,8 +731,12 @@ def retrain_router(now: dt.datetime | None = None) -> RoutingModelVersion:
     if not items:
         raise DomainError("empty_catalog", "执法事项目录中没有处罚事项，无法训练")
     codes = {i.code for i in items}
-    examples = [(t, c) for t, c in RoutingExample.objects.filter(item__code__in=codes)
-                .values_list("text", "item__code").order_by("pk")]
+    examples = [
+        (t, c)
+        for t, c in RoutingExample.objects.filter(item__code__in=codes)
+        .values_list("text", "item__code")
+        .order_by("pk")
+    ]
     version = "r-" + routing.fingerprint(routing.baseline_fingerprint(items), examples)
     existing = RoutingModelVersion.objects.filter(version=version).first()
     if existing is not None:
@@ -579,34 +744,81 @@ def retrain_router(now: dt.datetime | None = None) -> RoutingModelVersion:
     current, _ = routing.current()
     with transaction.atomic():
         if current is not None and not RoutingModelVersion.objects.filter(version=current.version).exists():
-            _record_version(current, items, now - dt.timedelta(seconds=1), active=False, adopted=True,
-                            note="基线模型：由生成的标注集训练", examples=0)
+            _record_version(
+                current,
+                items,
+                now - dt.timedelta(seconds=1),
+                active=False,
+                adopted=True,
+                note="基线模型：由生成的标注集训练",
+                examples=0,
+            )
     model = routing.cached_model(items, examples, version=version)
     mine = routing.evaluation(model, items)
     theirs = routing.evaluation(current, items) if current is not None else None
     adopted = mine["overall"].not_worse_than(theirs["overall"].as_dict() if theirs else None)
-    note = ("测试集上不差于在用模型，已启用" if adopted else
-            f"测试集首选正确率 {mine['overall'].top1:.1%}，在用模型 {theirs['overall'].top1:.1%}，未启用")
+    note = (
+        "测试集上不差于在用模型，已启用"
+        if adopted
+        else f"测试集首选正确率 {mine['overall'].top1:.1%}，在用模型 {theirs['overall'].top1:.1%}，未启用"
+    )
     with transaction.atomic():
         if adopted:
             RoutingModelVersion.objects.filter(active=True).update(active=False)
-        row = _record_version(model, items, now, active=adopted, adopted=adopted, note=note, examples=len(examples),
-                              evaluation=mine)
-        audit.record(None, "routing_model.train", row, after={"version": row.version, "adopted": adopted,
-                                                              "top1": mine["overall"].top1, "examples": len(examples)})
+        row = _record_version(
+            model,
+            items,
+            now,
+            active=adopted,
+            adopted=adopted,
+            note=note,
+            examples=len(examples),
+            evaluation=mine,
+        )
+        audit.record(
+            None,
+            "routing_model.train",
+            row,
+            after={
+                "version": row.version,
+                "adopted": adopted,
+                "top1": mine["overall"].top1,
+                "examples": len(examples),
+            },
+        )
     routing.invalidate()
     return row
 
 
-def _record_version(model, items, now, *, active: bool, adopted: bool, note: str, examples: int,
-                    evaluation: dict | None = None) -> RoutingModelVersion:
+def _record_version(
+    model,
+    items,
+    now,
+    *,
+    active: bool,
+    adopted: bool,
+    note: str,
+    examples: int,
+    evaluation: dict | None = None,
+) -> RoutingModelVersion:
     evaluation = evaluation or routing.evaluation(model, items)
-    metrics = {**evaluation["overall"].as_dict(), "domains": {d: m.as_dict() for d, m in evaluation["domains"].items()},
-               "kinds": {k: m.as_dict() for k, m in evaluation["kinds"].items()}}
+    metrics = {
+        **evaluation["overall"].as_dict(),
+        "domains": {d: m.as_dict() for d, m in evaluation["domains"].items()},
+        "kinds": {k: m.as_dict() for k, m in evaluation["kinds"].items()},
+    }
     return RoutingModelVersion.objects.create(
-        version=model.version, created_at=now, active=active, adopted=adopted, trained_on=model.trained_on,
-        examples=examples, threshold=model.threshold, metrics=metrics, note=note[:300],
-        blob=model.dumps() if active else None)
+        version=model.version,
+        created_at=now,
+        active=active,
+        adopted=adopted,
+        trained_on=model.trained_on,
+        examples=examples,
+        threshold=model.threshold,
+        metrics=metrics,
+        note=note[:300],
+        blob=model.dumps() if active else None,
+    )
 
 
 def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
@@ -617,8 +829,11 @@ def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     working = sorted(rules.WORKING_STATES)
     for flag, field, action in (("overdue", "due_at", "overdue"), ("escalated", "escalate_at", "escalate")):
         with transaction.atomic():
-            due = list(Incident.objects.select_for_update(skip_locked=True)
-                       .filter(state__in=working, **{f"{field}__lt": now, flag: False}))
+            due = list(
+                Incident.objects.select_for_update(skip_locked=True).filter(
+                    state__in=working, **{f"{field}__lt": now, flag: False}
+                )
+            )
             for incident in due:
                 before = _snapshot(incident)
                 setattr(incident, flag, True)
@@ -633,8 +848,11 @@ def sweep_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
 
 # ---- referrals --------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def refer(actor, *, to_org: Organization, reason: str, incident_id: int | None = None, case_ref: str = "") -> Referral:
+def refer(
+    actor, *, to_org: Organization, reason: str, incident_id: int | None = None, case_ref: str = ""
+) -> Referral:
     """线索移送: the actor's body passes a lead to the body that has the power."""
     access.require(actor, "dispatch.refer")
     org = getattr(actor, "organization", None)
@@ -648,29 +866,52 @@ def refer(actor, *, to_org: Organization, reason: str, incident_id: int | None =
     if incident is None and not case_ref.strip():
         raise _field_error("incident", "incident_or_case_required", "请关联事件或填写案件编号")
     now = timezone.now()
-    due = district_calendar().add_working_days(timezone.localtime(now, _tz()).date(), REFERRAL_RECEIPT_WORKING_DAYS)
-    referral = Referral.objects.create(from_org=org, to_org=to_org, incident=incident, case_ref=case_ref.strip(),
-                                       reason=reason.strip(), sent_at=now, due_on=due)
-    audit.record(actor, "referral.send", referral, after=audit.snapshot(referral, ("from_org", "to_org", "incident",
-                                                                                    "case_ref", "reason", "due_on")))
+    due = district_calendar().add_working_days(
+        timezone.localtime(now, _tz()).date(), REFERRAL_RECEIPT_WORKING_DAYS
+    )
+    referral = Referral.objects.create(
+        from_org=org,
+        to_org=to_org,
+        incident=incident,
+        case_ref=case_ref.strip(),
+        reason=reason.strip(),
+        sent_at=now,
+        due_on=due,
+    )
+    audit.record(
+        actor,
+        "referral.send",
+        referral,
+        after=audit.snapshot(referral, ("from_org", "to_org", "incident", "case_ref", "reason", "due_on")),
+    )
     return referral
 
 
 @transaction.atomic
 def receive_referral(actor, referral_id: int, receipt: str) -> Referral:
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("to_org").filter(pk=referral_id).first()
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("to_org")
+        .filter(pk=referral_id)
+        .first()
+    )
     org = getattr(actor, "organization", None)
     if referral is None or org is None or not referral.to_org.path.startswith(org.path):
         raise NotFound()
     if referral.state != Referral.State.SENT:
         raise DomainError("referral_already_received", "该线索已接收")
-    referral.state, referral.received_at, referral.receipt = Referral.State.RECEIVED, timezone.now(), receipt.strip()
+    referral.state, referral.received_at, referral.receipt = (
+        Referral.State.RECEIVED,
+        timezone.now(),
+        receipt.strip(),
+    )
     referral.save()
     audit.record(actor, "referral.receive", referral, after={"receipt": referral.receipt})
     return referral
 
 
 # ---- jurisdiction disputes ---------------------------------------------------------------------
+
 
 @transaction.atomic
 def raise_dispute(actor, incident_id: int, other_org: Organization, reason: str) -> JurisdictionDispute:
@@ -686,17 +927,34 @@ def raise_dispute(actor, incident_id: int, other_org: Organization, reason: str)
     if JurisdictionDispute.objects.filter(incident=incident, state=JurisdictionDispute.State.OPEN).exists():
         raise DomainError("dispute_already_open", "该事件已有待裁定的执法争议")
     now = timezone.now()
-    deadline = district_calendar().add_working_days(timezone.localtime(now, _tz()).date(), DISPUTE_DECISION_WORKING_DAYS)
-    dispute = JurisdictionDispute.objects.create(incident=incident, raised_by=incident.responsible_org, other_org=other_org,
-                                                 raised_reason=reason.strip(), raised_at=now, deadline=deadline)
-    audit.record(actor, "dispute.raise", dispute, after=audit.snapshot(
-        dispute, ("incident", "raised_by", "other_org", "raised_reason", "deadline")))
+    deadline = district_calendar().add_working_days(
+        timezone.localtime(now, _tz()).date(), DISPUTE_DECISION_WORKING_DAYS
+    )
+    dispute = JurisdictionDispute.objects.create(
+        incident=incident,
+        raised_by=incident.responsible_org,
+        other_org=other_org,
+        raised_reason=reason.strip(),
+        raised_at=now,
+        deadline=deadline,
+    )
+    audit.record(
+        actor,
+        "dispute.raise",
+        dispute,
+        after=audit.snapshot(dispute, ("incident", "raised_by", "other_org", "raised_reason", "deadline")),
+    )
     return dispute
 
 
 @transaction.atomic
 def answer_dispute(actor, dispute_id: int, reason: str) -> JurisdictionDispute:
-    dispute = JurisdictionDispute.objects.select_for_update(of=("self",)).select_related("other_org").filter(pk=dispute_id).first()
+    dispute = (
+        JurisdictionDispute.objects.select_for_update(of=("self",))
+        .select_related("other_org")
+        .filter(pk=dispute_id)
+        .first()
+    )
     org = getattr(actor, "organization", None)
     if dispute is None or org is None or not dispute.other_org.path.startswith(org.path):
         raise NotFound()
@@ -720,20 +978,40 @@ def decide_dispute(actor, dispute_id: int, decided_org: Organization, decision: 
         raise DomainError("dispute_decided", "争议已裁定")
     if not decision.strip():
         raise _field_error("decision", "decision_required", "请填写裁定意见")
-    incident = Incident.objects.select_for_update(of=("self",)).select_related("item__domain").get(pk=dispute.incident_id)
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("item__domain")
+        .get(pk=dispute.incident_id)
+    )
     now = timezone.now()
-    dispute.state, dispute.decided_org, dispute.decision = JurisdictionDispute.State.DECIDED, decided_org, decision.strip()
+    dispute.state, dispute.decided_org, dispute.decision = (
+        JurisdictionDispute.State.DECIDED,
+        decided_org,
+        decision.strip(),
+    )
     dispute.decided_at, dispute.decided_by = now, actor if actor.__class__.__name__ != "ApiKey" else None
     dispute.save()
-    audit.record(actor, "dispute.decide", dispute, after=audit.snapshot(dispute, ("decided_org", "decision", "decided_at")),
-                 legal_basis="综合行政执法指导办公室协调裁定（执法争议协调机制）")
+    audit.record(
+        actor,
+        "dispute.decide",
+        dispute,
+        after=audit.snapshot(dispute, ("decided_org", "decision", "decided_at")),
+        legal_basis="综合行政执法指导办公室协调裁定（执法争议协调机制）",
+    )
     before = _snapshot(incident)
     from_state = incident.state
     incident.responsible_org, incident.state, incident.assigned_at = decided_org, rules.ASSIGNED, now
     incident.replied_at = None
     _set_deadline(incident, now)
     incident.save()
-    _event(incident, actor, "dispute_decided", from_state, f"裁定由{decided_org.name}承办：{dispute.decision}", at=now)
+    _event(
+        incident,
+        actor,
+        "dispute_decided",
+        from_state,
+        f"裁定由{decided_org.name}承办：{dispute.decision}",
+        at=now,
+    )
     audit.record(actor, "incident.dispute_decided", incident, before=before, after=_snapshot(incident))
     events.emit(incident, events.ASSIGNED, note=f"裁定由{decided_org.name}承办")
     return dispute

@@ -21,6 +21,10 @@ urlpatterns = [
     path("incidents/<int:incident_id>/phone/", views.reveal_phone, name="reveal_phone"),
     path("incidents/<int:incident_id>/act/<str:action>/", views.act, name="act"),
     path("incidents/<int:incident_id>/disputes/", views.raise_dispute, name="raise_dispute"),
-    path("incidents/<int:incident_id>/disputes/<int:dispute_id>/decision/", views.decide_dispute, name="decide_dispute"),
+    path(
+        "incidents/<int:incident_id>/disputes/<int:dispute_id>/decision/",
+        views.decide_dispute,
+        name="decide_dispute",
+    ),
     path("incidents/<int:incident_id>/merge/<int:into_id>/", views.merge, name="merge"),
 ]

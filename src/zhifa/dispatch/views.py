@@ -29,15 +29,28 @@ from .routing_data.generator import KIND_LABELS
 PAGE_SIZE = 50
 #: Actions shown as buttons, in loop order, with the fields each one needs.
 ACTION_FIELDS = {
-    "assign": ("item", "organization"), "accept": (), "return": ("reason",), "transfer": ("item", "organization", "reason"),
-    "handle": (), "reply": ("reply", "photos"), "evaluate": ("reason",), "close": (), "reopen": ("reason",),
+    "assign": ("item", "organization"),
+    "accept": (),
+    "return": ("reason",),
+    "transfer": ("item", "organization", "reason"),
+    "handle": (),
+    "reply": ("reply", "photos"),
+    "evaluate": ("reason",),
+    "close": (),
+    "reopen": ("reason",),
 }
 
 
 def _assignable():
-    return Organization.objects.filter(is_active=True, kind__in=[
-        Organization.Kind.COMPREHENSIVE_BUREAU, Organization.Kind.PROFESSIONAL_DEPARTMENT,
-        Organization.Kind.TOWNSHIP_TEAM, Organization.Kind.DISPATCHED_STATION]).order_by("path")
+    return Organization.objects.filter(
+        is_active=True,
+        kind__in=[
+            Organization.Kind.COMPREHENSIVE_BUREAU,
+            Organization.Kind.PROFESSIONAL_DEPARTMENT,
+            Organization.Kind.TOWNSHIP_TEAM,
+            Organization.Kind.DISPATCHED_STATION,
+        ],
+    ).order_by("path")
 
 
 @service_view
@@ -47,24 +60,61 @@ def queue(request):
     incidents = selectors.incidents(scope, **filters.selector_filters())
     if wants_xlsx(request):
         # The reporter's name and phone stay out of the download.
-        return xlsx_response("事件", "事件指挥调度", ["查询码", "标题", "内容", "来源", "乡镇（街道）", "地址", "承办单位", "状态",
-                                                "登记时间", "办理期限", "超期"], (
-            [i.tracking_code, i.title, i.text, i.get_source_display(), i.township.name if i.township_id else "", i.address,
-             i.responsible_org.name if i.responsible_org_id else "", i.get_state_display(), i.reported_at, i.due_at,
-             "是" if i.overdue else "否"] for i in incidents.iterator(chunk_size=500)))
+        return xlsx_response(
+            "事件",
+            "事件指挥调度",
+            [
+                "查询码",
+                "标题",
+                "内容",
+                "来源",
+                "乡镇（街道）",
+                "地址",
+                "承办单位",
+                "状态",
+                "登记时间",
+                "办理期限",
+                "超期",
+            ],
+            (
+                [
+                    i.tracking_code,
+                    i.title,
+                    i.text,
+                    i.get_source_display(),
+                    i.township.name if i.township_id else "",
+                    i.address,
+                    i.responsible_org.name if i.responsible_org_id else "",
+                    i.get_state_display(),
+                    i.reported_at,
+                    i.due_at,
+                    "是" if i.overdue else "否",
+                ]
+                for i in incidents.iterator(chunk_size=500)
+            ),
+        )
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     may_triage = access.can(request.user, "dispatch.triage")
-    return render(request, "dispatch/queue.html", {
-        "filters": filters, "page": page, "query": query.urlencode(),
-        "state_counts": selectors.state_counts(scope), "township_counts": selectors.township_counts(scope),
-        "may_report": access.can(request.user, "dispatch.dispatch"),
-        "may_find": access.can(request.user, "dispatch.report_finding"),
-        "may_triage": may_triage,
-        "triage_count": selectors.triage_queue(request.user).count() if may_triage else 0,
-        "check_count": selectors.open_checks(request.user).count() if access.can(request.user, "dispatch.check_handling") else 0,
-    })
+    return render(
+        request,
+        "dispatch/queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "state_counts": selectors.state_counts(scope),
+            "township_counts": selectors.township_counts(scope),
+            "may_report": access.can(request.user, "dispatch.dispatch"),
+            "may_find": access.can(request.user, "dispatch.report_finding"),
+            "may_triage": may_triage,
+            "triage_count": selectors.triage_queue(request.user).count() if may_triage else 0,
+            "check_count": selectors.open_checks(request.user).count()
+            if access.can(request.user, "dispatch.check_handling")
+            else 0,
+        },
+    )
 
 
 def _photos(incident, stage):
@@ -73,22 +123,35 @@ def _photos(incident, stage):
 
 def _render_detail(request, incident_id: int, form=None, failed_action: str | None = None, status: int = 200):
     incident = selectors.incident_detail(Scope.for_user(request.user), incident_id)
-    actions = [(a, rules.ACTION_LABELS[a], ACTION_FIELDS[a]) for a in rules.allowed_actions(incident.state)
-               if a in ACTION_FIELDS and services.may_act(request.user, incident, a)]
+    actions = [
+        (a, rules.ACTION_LABELS[a], ACTION_FIELDS[a])
+        for a in rules.allowed_actions(incident.state)
+        if a in ACTION_FIELDS and services.may_act(request.user, incident, a)
+    ]
     duplicates = selectors.possible_duplicates(incident) if incident.is_open else []
-    return render(request, "dispatch/incident_detail.html", {
-        "incident": incident, "actions": actions, "failed_action": failed_action,
-        "form": form or ActionForm(organizations=_assignable()),
-        "duplicates": duplicates, "may_merge": access.can(request.user, "dispatch.merge"),
-        "events": list(incident.events.all()),
-        "disputes": list(incident.disputes.all()),
-        "report_photos": _photos(incident, IncidentPhoto.Stage.REPORT),
-        "feedback_photos": _photos(incident, IncidentPhoto.Stage.FEEDBACK),
-        "may_view_phone": bool(incident.reporter_phone) and access.can(request.user, "dispatch.view_phone", incident),
-        "may_raise_dispute": incident.state in rules.WORKING_STATES and access.can(request.user, "dispatch.raise_dispute", incident),
-        "may_decide": access.can(request.user, "dispatch.decide_dispute"),
-        "organizations": _assignable(),
-    }, status=status)
+    return render(
+        request,
+        "dispatch/incident_detail.html",
+        {
+            "incident": incident,
+            "actions": actions,
+            "failed_action": failed_action,
+            "form": form or ActionForm(organizations=_assignable()),
+            "duplicates": duplicates,
+            "may_merge": access.can(request.user, "dispatch.merge"),
+            "events": list(incident.events.all()),
+            "disputes": list(incident.disputes.all()),
+            "report_photos": _photos(incident, IncidentPhoto.Stage.REPORT),
+            "feedback_photos": _photos(incident, IncidentPhoto.Stage.FEEDBACK),
+            "may_view_phone": bool(incident.reporter_phone)
+            and access.can(request.user, "dispatch.view_phone", incident),
+            "may_raise_dispute": incident.state in rules.WORKING_STATES
+            and access.can(request.user, "dispatch.raise_dispute", incident),
+            "may_decide": access.can(request.user, "dispatch.decide_dispute"),
+            "organizations": _assignable(),
+        },
+        status=status,
+    )
 
 
 @service_view
@@ -106,9 +169,16 @@ def act(request, incident_id: int, action: str):
         data = form.cleaned_data
         try:
             photos = clean_photos(request.FILES.getlist("photos")) if action == "reply" else []
-            services.transition(request.user, incident_id, action, organization=data.get("organization"),
-                                item=data.get("item"), reason=data.get("reason") or "", reply=data.get("reply") or "",
-                                photos=photos)
+            services.transition(
+                request.user,
+                incident_id,
+                action,
+                organization=data.get("organization"),
+                item=data.get("item"),
+                reason=data.get("reason") or "",
+                reply=data.get("reply") or "",
+                photos=photos,
+            )
         except DomainError as exc:
             if isinstance(exc, (NotFound, PermissionDenied)):
                 raise
@@ -154,8 +224,11 @@ def merge(request, incident_id: int, into_id: int):
 @service_view
 def my_tasks(request):
     tasks = list(selectors.my_tasks(request.user)[:200])
-    return render(request, "dispatch/my_tasks.html", {
-        "tasks": tasks, "may_find": access.can(request.user, "dispatch.report_finding")})
+    return render(
+        request,
+        "dispatch/my_tasks.html",
+        {"tasks": tasks, "may_find": access.can(request.user, "dispatch.report_finding")},
+    )
 
 
 @service_view
@@ -163,7 +236,9 @@ def report(request):
     access.require(request.user, "dispatch.dispatch")
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: (str(v) if v is not None and k in ("lat", "lng") else v) for k, v in form.cleaned_data.items()}
+        data = {
+            k: (str(v) if v is not None and k in ("lat", "lng") else v) for k, v in form.cleaned_data.items()
+        }
         try:
             incident, _ = services.report_incident(request.user, data)
         except ValidationError as exc:
@@ -185,15 +260,23 @@ def find(request):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "key"}
             try:
-                incident, created = services.report_finding(request.user, data, request.FILES.getlist("photos"),
-                                                            idempotency_key=form.cleaned_data["key"])
+                incident, created = services.report_finding(
+                    request.user,
+                    data,
+                    request.FILES.getlist("photos"),
+                    idempotency_key=form.cleaned_data["key"],
+                )
             except ValidationError as exc:
                 for field, errors in exc.error_dict.items():
                     field = "address" if field in ("lat", "lng") else field
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, f"已上报 {incident.tracking_code}，指挥中心将交办处置" if created else
-                                 f"该上报已收到（{incident.tracking_code}），无需重复提交")
+                messages.success(
+                    request,
+                    f"已上报 {incident.tracking_code}，指挥中心将交办处置"
+                    if created
+                    else f"该上报已收到（{incident.tracking_code}），无需重复提交",
+                )
                 return redirect("dispatch:incident_detail", incident_id=incident.pk)
         status = 400
     return render(request, "dispatch/find.html", {"form": form}, status=status)
@@ -205,9 +288,16 @@ def triage(request):
     access.require(request.user, "dispatch.triage")
     rows = selectors.triage_queue(request.user)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dispatch/triage.html", {
-        "page": page, "query": "", "items": list(penalty_items()), "organizations": _assignable(),
-    })
+    return render(
+        request,
+        "dispatch/triage.html",
+        {
+            "page": page,
+            "query": "",
+            "items": list(penalty_items()),
+            "organizations": _assignable(),
+        },
+    )
 
 
 @service_view
@@ -220,14 +310,18 @@ def triage_assign(request, incident_id: int):
         return redirect("dispatch:triage")
     data = form.cleaned_data
     try:
-        incident = services.transition(request.user, incident_id, "assign", item=data["item"],
-                                       organization=data.get("organization"))
+        incident = services.transition(
+            request.user, incident_id, "assign", item=data["item"], organization=data.get("organization")
+        )
     except DomainError as exc:
         if isinstance(exc, (NotFound, PermissionDenied)):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已分拣 {incident.tracking_code}：{data['item'].name}，交办{incident.responsible_org.name}")
+        messages.success(
+            request,
+            f"已分拣 {incident.tracking_code}：{data['item'].name}，交办{incident.responsible_org.name}",
+        )
     return redirect("dispatch:triage")
 
 
@@ -235,8 +329,11 @@ def triage_assign(request, incident_id: int):
 def checks(request):
     """办理情况核查: incidents their reporters rated 1–2 of 5."""
     access.require(request.user, "dispatch.check_handling")
-    return render(request, "dispatch/checks.html", {"checks": list(selectors.open_checks(request.user)[:200]),
-                                                    "form": CheckForm()})
+    return render(
+        request,
+        "dispatch/checks.html",
+        {"checks": list(selectors.open_checks(request.user)[:200]), "form": CheckForm()},
+    )
 
 
 @service_view
@@ -264,12 +361,18 @@ def routing_figures(request):
     access.require(request.user, "dispatch.routing_admin")
     versions = selectors.routing_versions()
     current = next((v for v in versions if v.active), None) or next((v for v in versions if v.adopted), None)
-    return render(request, "dispatch/routing.html", {
-        "versions": versions, "current": current,
-        "domains": sorted((current.metrics.get("domains") or {}).items()) if current else [],
-        "kinds": sorted((current.metrics.get("kinds") or {}).items()) if current else [],
-        "live": selectors.live_accuracy(), "kind_labels": KIND_LABELS,
-    })
+    return render(
+        request,
+        "dispatch/routing.html",
+        {
+            "versions": versions,
+            "current": current,
+            "domains": sorted((current.metrics.get("domains") or {}).items()) if current else [],
+            "kinds": sorted((current.metrics.get("kinds") or {}).items()) if current else [],
+            "live": selectors.live_accuracy(),
+            "kind_labels": KIND_LABELS,
+        },
+    )
 
 
 @service_view
@@ -331,20 +434,56 @@ def referral_list(request):
         state = None
     referrals = selectors.referrals(scope, state)
     if wants_xlsx(request):
-        return xlsx_response("线索移送", "线索移送", ["移送单位", "接收单位", "事件查询码", "案件编号", "移送理由", "状态",
-                                              "移送时间", "接收期限", "接收时间", "回执"], (
-            [r.from_org.name, r.to_org.name, r.incident.tracking_code if r.incident_id else "", r.case_ref, r.reason,
-             r.get_state_display(), r.sent_at, r.due_on, r.received_at, r.receipt] for r in referrals.iterator(chunk_size=500)))
+        return xlsx_response(
+            "线索移送",
+            "线索移送",
+            [
+                "移送单位",
+                "接收单位",
+                "事件查询码",
+                "案件编号",
+                "移送理由",
+                "状态",
+                "移送时间",
+                "接收期限",
+                "接收时间",
+                "回执",
+            ],
+            (
+                [
+                    r.from_org.name,
+                    r.to_org.name,
+                    r.incident.tracking_code if r.incident_id else "",
+                    r.case_ref,
+                    r.reason,
+                    r.get_state_display(),
+                    r.sent_at,
+                    r.due_on,
+                    r.received_at,
+                    r.receipt,
+                ]
+                for r in referrals.iterator(chunk_size=500)
+            ),
+        )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     org = getattr(request.user, "organization", None)
     for referral in page:  # the receiving side confirms receipt (services.receive_referral checks it again)
-        referral.receivable = (referral.state == Referral.State.SENT and org is not None
-                               and referral.to_org.path.startswith(org.path))
-    return render(request, "dispatch/referral_list.html", {
-        "page": page, "state": state or "", "states": Referral.State.choices,
-        "query": f"state={state}" if state else "",
-        "disputes": selectors.disputes(scope).order_by("-raised_at", "-pk")[:50],
-    })
+        referral.receivable = (
+            referral.state == Referral.State.SENT
+            and org is not None
+            and referral.to_org.path.startswith(org.path)
+        )
+    return render(
+        request,
+        "dispatch/referral_list.html",
+        {
+            "page": page,
+            "state": state or "",
+            "states": Referral.State.choices,
+            "query": f"state={state}" if state else "",
+            "disputes": selectors.disputes(scope).order_by("-raised_at", "-pk")[:50],
+        },
+    )
 
 
 @service_view

@@ -25,7 +25,15 @@ def _limits(actor, queryset):
     return queryset
 
 
-access.permission("indicators.import_library", "导入省权力事项库", (R.GUIDANCE_OFFICE, access.ADMIN),
-                  basis="方案 三（一）1：对接省权力事项库（监管库）")
-access.permission("indicators.set_publication_limit", "设定部门处罚决定公开时限", (R.GUIDANCE_OFFICE, access.ADMIN),
-                  basis="国办发〔2018〕118号：行政处罚决定自作出之日起7个工作日内公开，部门另有规定的从其规定")
+access.permission(
+    "indicators.import_library",
+    "导入省权力事项库",
+    (R.GUIDANCE_OFFICE, access.ADMIN),
+    basis="方案 三（一）1：对接省权力事项库（监管库）",
+)
+access.permission(
+    "indicators.set_publication_limit",
+    "设定部门处罚决定公开时限",
+    (R.GUIDANCE_OFFICE, access.ADMIN),
+    basis="国办发〔2018〕118号：行政处罚决定自作出之日起7个工作日内公开，部门另有规定的从其规定",
+)

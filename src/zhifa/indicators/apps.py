@@ -18,8 +18,15 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
     verbose_name = "改革指标"
     api_prefix = "/indicators"
-    nav = [Entry("改革指标", "indicators:index", "supervise", order=5, roles=(
-        GUIDANCE_OFFICE, SUPERVISOR, COMMAND_CENTER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD))]
+    nav = [
+        Entry(
+            "改革指标",
+            "indicators:index",
+            "supervise",
+            order=5,
+            roles=(GUIDANCE_OFFICE, SUPERVISOR, COMMAND_CENTER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD),
+        )
+    ]
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (registers the permissions of the indicators)

@@ -32,14 +32,23 @@ CITY_LEVEL = [
 
 
 def rows() -> list[dict]:
-    carried = [{"code": code, "name": name, "kind": kind, "domain": domain, "county_level": True}
-               for code, name, kind, domain in EnforcementItem.objects.in_force().order_by("code")
-               .values_list("code", "name", "kind", "domain__name")]
+    carried = [
+        {"code": code, "name": name, "kind": kind, "domain": domain, "county_level": True}
+        for code, name, kind, domain in EnforcementItem.objects.in_force()
+        .order_by("code")
+        .values_list("code", "name", "kind", "domain__name")
+    ]
     known = {r["code"] for r in carried}
-    extra = [{"code": c, "name": n, "kind": "penalty", "domain": d, "county_level": True}
-             for c, n, d in NOT_TAKEN_UP if c not in known]
-    extra += [{"code": c, "name": n, "kind": "penalty", "domain": d, "county_level": False}
-              for c, n, d in CITY_LEVEL if c not in known]
+    extra = [
+        {"code": c, "name": n, "kind": "penalty", "domain": d, "county_level": True}
+        for c, n, d in NOT_TAKEN_UP
+        if c not in known
+    ]
+    extra += [
+        {"code": c, "name": n, "kind": "penalty", "domain": d, "county_level": False}
+        for c, n, d in CITY_LEVEL
+        if c not in known
+    ]
     return carried + extra
 
 
@@ -50,6 +59,7 @@ def load() -> int:
     actor = User.objects.filter(role=User.Role.GUIDANCE_OFFICE, is_active=True).order_by("pk").first()
     if actor is None:
         return 0
-    cmd = services.LibraryInput.parse({"source_name": "浙江省权力事项库（监管库）县级事项（演示）", "version": "演示版",
-                                       "rows": rows()})
+    cmd = services.LibraryInput.parse(
+        {"source_name": "浙江省权力事项库（监管库）县级事项（演示）", "version": "演示版", "rows": rows()}
+    )
     return services.import_library(actor, cmd).rows

@@ -14,8 +14,14 @@ class LibraryImport(models.Model):
     source_name = models.CharField("来源文件", max_length=200)
     version = models.CharField("版本/发布日期", max_length=60, blank=True)
     rows = models.PositiveIntegerField("条目数", default=0)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     imported_at = models.DateTimeField("导入时间")
 
     class Meta:
@@ -36,7 +42,9 @@ class ProvincialItem(models.Model):
     kind = models.CharField("事项类别", max_length=30, blank=True)
     domain = models.CharField("执法领域", max_length=50, blank=True)
     county_level = models.BooleanField("县级行使", default=True)
-    batch = models.ForeignKey(LibraryImport, verbose_name="导入批次", on_delete=models.PROTECT, related_name="items")
+    batch = models.ForeignKey(
+        LibraryImport, verbose_name="导入批次", on_delete=models.PROTECT, related_name="items"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -52,8 +60,9 @@ class PublicationLimit(models.Model):
     the national rule is 7 working days; departments may set theirs, e.g. market regulation 20).
     Applies to the organisation and its subtree; without a row the national 7 working days apply."""
 
-    organization = models.OneToOneField("organizations.Organization", verbose_name="部门", on_delete=models.PROTECT,
-                                        related_name="+")
+    organization = models.OneToOneField(
+        "organizations.Organization", verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+    )
     working_days = models.PositiveSmallIntegerField("公开时限（工作日）")
     basis = models.CharField("依据", max_length=200)
 

@@ -34,8 +34,11 @@ def measure_all(scope: Scope, period: Period, keys: Iterable[str] | None = None)
 
 
 def grouped(measurements: list[Measurement]) -> list[tuple[str, list[Measurement]]]:
-    return [(group, [m for m in measurements if m.indicator.group == group]) for group in GROUPS
-            if any(m.indicator.group == group for m in measurements)]
+    return [
+        (group, [m for m in measurements if m.indicator.group == group])
+        for group in GROUPS
+        if any(m.indicator.group == group for m in measurements)
+    ]
 
 
 def drilldown(key: str, part: str, scope: Scope, period: Period) -> QuerySet:

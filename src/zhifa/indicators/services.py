@@ -12,14 +12,20 @@ from django.utils import timezone
 from pydantic import Field
 
 from zhifa.catalog.rules import ITEM_CODE
-from zhifa.core.commands import Command
 from zhifa.core import access, audit
+from zhifa.core.commands import Command
 from zhifa.organizations.models import Organization
 
 from .models import LibraryImport, ProvincialItem, PublicationLimit
 
 #: The columns of a library file, in Chinese as the province publishes them, and their fields.
-COLUMNS = {"事项编码": "code", "事项名称": "name", "事项类别": "kind", "执法领域": "domain", "县级行使": "county_level"}
+COLUMNS = {
+    "事项编码": "code",
+    "事项名称": "name",
+    "事项类别": "kind",
+    "执法领域": "domain",
+    "县级行使": "county_level",
+}
 YES = {"是", "Y", "y", "1", "true", "TRUE", "√"}
 
 
@@ -51,21 +57,30 @@ def rows_from_file(content: bytes, name: str) -> list[dict]:
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            table = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
+            table = [
+                ["" if c is None else str(c).strip() for c in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
         except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-            raise ValidationError({"file": ValidationError("无法读取该 Excel 文件", code="unreadable")}) from None
+            raise ValidationError(
+                {"file": ValidationError("无法读取该 Excel 文件", code="unreadable")}
+            ) from None
     else:
         try:
             table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
         except UnicodeDecodeError:
-            raise ValidationError({"file": ValidationError("CSV 文件须为 UTF-8 编码", code="encoding")}) from None
+            raise ValidationError(
+                {"file": ValidationError("CSV 文件须为 UTF-8 编码", code="encoding")}
+            ) from None
     table = [row for row in table if any(row)]
     if not table:
         raise ValidationError({"file": ValidationError("文件为空", code="empty")})
     header = table[0]
     missing = [label for label in ("事项编码", "事项名称") if label not in header]
     if missing:
-        raise ValidationError({"file": ValidationError(f"缺少列：{'、'.join(missing)}", code="columns_missing")})
+        raise ValidationError(
+            {"file": ValidationError(f"缺少列：{'、'.join(missing)}", code="columns_missing")}
+        )
     index = {COLUMNS[label]: i for i, label in enumerate(header) if label in COLUMNS}
     out = []
     for row in table[1:]:
@@ -83,7 +98,9 @@ def parse_rows(rows: list[dict]) -> list[LibraryRow]:
         try:
             item = LibraryRow.parse(row)
         except ValidationError as exc:
-            errors += [f"第{number}行：{message}" for messages in exc.message_dict.values() for message in messages]
+            errors += [
+                f"第{number}行：{message}" for messages in exc.message_dict.values() for message in messages
+            ]
             continue
         if not ITEM_CODE.match(item.code):
             errors.append(f"第{number}行：事项编码“{item.code}”格式不正确")
@@ -105,16 +122,37 @@ def import_library(actor, cmd: LibraryInput) -> LibraryImport:
     codes = [r.code for r in cmd.rows]
     if len(set(codes)) != len(codes):
         raise ValidationError({"rows": ValidationError("事项编码重复", code="duplicate_code")})
-    batch = LibraryImport.objects.create(source_name=cmd.source_name, version=cmd.version, rows=len(cmd.rows),
-                                         imported_by=actor, imported_at=timezone.now())
+    batch = LibraryImport.objects.create(
+        source_name=cmd.source_name,
+        version=cmd.version,
+        rows=len(cmd.rows),
+        imported_by=actor,
+        imported_at=timezone.now(),
+    )
     before = ProvincialItem.objects.count()
     ProvincialItem.objects.all().delete()
-    ProvincialItem.objects.bulk_create([ProvincialItem(code=r.code, name=r.name, kind=r.kind, domain=r.domain,
-                                                       county_level=r.county_level, batch=batch) for r in cmd.rows],
-                                       batch_size=2000)
-    audit.record(actor, "indicators.library.import", batch, before={"items": before},
-                 after={"items": len(cmd.rows), "source": cmd.source_name, "version": cmd.version},
-                 legal_basis="方案 三（一）1：对接省权力事项库（监管库）")
+    ProvincialItem.objects.bulk_create(
+        [
+            ProvincialItem(
+                code=r.code,
+                name=r.name,
+                kind=r.kind,
+                domain=r.domain,
+                county_level=r.county_level,
+                batch=batch,
+            )
+            for r in cmd.rows
+        ],
+        batch_size=2000,
+    )
+    audit.record(
+        actor,
+        "indicators.library.import",
+        batch,
+        before={"items": before},
+        after={"items": len(cmd.rows), "source": cmd.source_name, "version": cmd.version},
+        legal_basis="方案 三（一）1：对接省权力事项库（监管库）",
+    )
     return batch
 
 
@@ -124,8 +162,16 @@ def set_publication_limit(actor, cmd: PublicationLimitInput) -> PublicationLimit
     access.require(actor, "indicators.set_publication_limit", org)
     row = PublicationLimit.objects.filter(organization=org).first()
     before = {"working_days": row.working_days, "basis": row.basis} if row else None
-    row, _ = PublicationLimit.objects.update_or_create(organization=org, defaults={
-        "working_days": cmd.working_days, "basis": cmd.basis})
-    audit.record(actor, "indicators.publication_limit.set", row, organization=org, before=before,
-                 after={"working_days": cmd.working_days, "basis": cmd.basis}, legal_basis=cmd.basis)
+    row, _ = PublicationLimit.objects.update_or_create(
+        organization=org, defaults={"working_days": cmd.working_days, "basis": cmd.basis}
+    )
+    audit.record(
+        actor,
+        "indicators.publication_limit.set",
+        row,
+        organization=org,
+        before=before,
+        after={"working_days": cmd.working_days, "basis": cmd.basis},
+        legal_basis=cmd.basis,
+    )
     return row

@@ -120,10 +120,29 @@ def _codes(actor, queryset):
     return queryset.none()  # reached by its token only (the party's), never listed
 
 
-access.permission("inspections.plan", "制定检查计划、组织双随机抽取", PLANNERS, in_scope,
-                  refusal="不能为本机构以外的部门制定检查计划或组织抽取", basis="国办发〔2015〕58号")
-access.permission("inspections.joint_plan", "统筹安排综合查一次", JOINT_PLANNERS, basis="综合查一次（进一次门、查多项事）")
-access.permission("inspections.record", "填写检查记录", RECORDERS, takes_part,
-                  refusal="只能记录本部门参与或本人被抽中的检查", basis="行政处罚法第四十二条、第五十五条")
-access.permission("inspections.inspect_for_cause", "因投诉举报、线索等事由检查", RECORDERS, in_scope,
-                  refusal="只能以本机构的名义检查")
+access.permission(
+    "inspections.plan",
+    "制定检查计划、组织双随机抽取",
+    PLANNERS,
+    in_scope,
+    refusal="不能为本机构以外的部门制定检查计划或组织抽取",
+    basis="国办发〔2015〕58号",
+)
+access.permission(
+    "inspections.joint_plan", "统筹安排综合查一次", JOINT_PLANNERS, basis="综合查一次（进一次门、查多项事）"
+)
+access.permission(
+    "inspections.record",
+    "填写检查记录",
+    RECORDERS,
+    takes_part,
+    refusal="只能记录本部门参与或本人被抽中的检查",
+    basis="行政处罚法第四十二条、第五十五条",
+)
+access.permission(
+    "inspections.inspect_for_cause",
+    "因投诉举报、线索等事由检查",
+    RECORDERS,
+    in_scope,
+    refusal="只能以本机构的名义检查",
+)

@@ -10,9 +10,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from zhifa.core.pagination import Pagination
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core import access
+from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Organization
 from zhifa.parties.models import Party
@@ -269,7 +269,9 @@ def list_plans(request, filters: Query[PlanFilters]):
     return selectors.plans(_scope(request), **filters.dict())
 
 
-@router.post("/plans", response={201: PlanDetailOut}, summary="制定检查计划（可联合多部门、按风险颜色设比例和频次）")
+@router.post(
+    "/plans", response={201: PlanDetailOut}, summary="制定检查计划（可联合多部门、按风险颜色设比例和频次）"
+)
 def create_plan(request, payload: PlanIn):
     data = payload.dict()
     department = Organization.objects.filter(pk=data.pop("department_id")).first()
@@ -284,7 +286,9 @@ def create_plan(request, payload: PlanIn):
     if len(partners) != len(set(partner_ids)):
         raise ValidationError({"partner_ids": ValidationError("所选部门不存在", code="does_not_exist")})
     data["pool"] = data.get("pool") or {}
-    plan = services.create_plan(request.auth, {**data, "department": department, "items": items, "partners": partners})
+    plan = services.create_plan(
+        request.auth, {**data, "department": department, "items": items, "partners": partners}
+    )
     return Status(201, selectors.plan_detail(_scope(request), plan.pk))
 
 
@@ -296,9 +300,25 @@ def get_plan(request, plan_id: int):
 def _draw_out(draw):
     """The secret is shown once the draw is made (it no longer decides anything); the public sees it
     when the result is published."""
-    return {**{k: getattr(draw, k) for k in ("plan_id", "round", "draw_day", "commitment", "nonce", "seed",
-                                             "inputs_digest", "result", "drawn_at", "published_at", "inputs",
-                                             "redraw_reason")}}
+    return {
+        **{
+            k: getattr(draw, k)
+            for k in (
+                "plan_id",
+                "round",
+                "draw_day",
+                "commitment",
+                "nonce",
+                "seed",
+                "inputs_digest",
+                "result",
+                "drawn_at",
+                "published_at",
+                "inputs",
+                "redraw_reason",
+            )
+        }
+    }
 
 
 @router.post("/plans/{plan_id}/draw", response={201: DrawDetailOut}, summary="双随机抽取（服务器当日抽取）")
@@ -306,7 +326,9 @@ def run_draw(request, plan_id: int, payload: DrawIn):
     return Status(201, _draw_out(services.run_draw(request.auth, plan_id)))
 
 
-@router.post("/plans/{plan_id}/redraw", response={201: DrawDetailOut}, summary="重新抽取（须写明理由，原抽取结果保留）")
+@router.post(
+    "/plans/{plan_id}/redraw", response={201: DrawDetailOut}, summary="重新抽取（须写明理由，原抽取结果保留）"
+)
 def redraw(request, plan_id: int, payload: RedrawIn):
     return Status(201, _draw_out(services.redraw(request.auth, plan_id, payload.reason)))
 
@@ -319,7 +341,12 @@ def get_draw(request, plan_id: int):
 @router.post("/plans/{plan_id}/draw/verify", response=VerifyOut, summary="复算抽取并比对")
 def verify_draw(request, plan_id: int):
     check = services.verify_draw(selectors.draw_of(_scope(request), plan_id))
-    return {"ok": check.ok, "digest_ok": check.digest_ok, "result_ok": check.result_ok, "tasks_ok": check.tasks_ok}
+    return {
+        "ok": check.ok,
+        "digest_ok": check.digest_ok,
+        "result_ok": check.result_ok,
+        "tasks_ok": check.tasks_ok,
+    }
 
 
 @router.post("/plans/{plan_id}/draw/publish", response=DrawOut, summary="公示抽取结果")
@@ -327,7 +354,11 @@ def publish_draw(request, plan_id: int):
     return _draw_out(services.publish_draw(request.auth, plan_id))
 
 
-@router.post("/records/for-cause", response={201: RecordOut}, summary="因事由检查（投诉举报、转办移送、线索等，须写明事由）")
+@router.post(
+    "/records/for-cause",
+    response={201: RecordOut},
+    summary="因事由检查（投诉举报、转办移送、线索等，须写明事由）",
+)
 def create_cause_record(request, payload: CauseRecordIn):
     data = payload.dict()
     data["party"] = access.get_visible(request.auth, Party, data.pop("party_id"))
@@ -340,7 +371,9 @@ def create_cause_record(request, payload: CauseRecordIn):
 
 @router.post("/records/{record_id}/rectifications", response={201: RectificationOut}, summary="责令整改")
 def issue_rectification(request, record_id: int, payload: RectificationIn):
-    return Status(201, services.issue_rectification(request.auth, record_id, payload.content, payload.working_days))
+    return Status(
+        201, services.issue_rectification(request.auth, record_id, payload.content, payload.working_days)
+    )
 
 
 @router.post("/rectifications/{order_id}/verify", response=RectificationOut, summary="整改复查")
@@ -360,7 +393,9 @@ class AssignedOut(Schema):
     reason: str
 
 
-@router.post("/visits/{visit_id}/officers", response=AssignedOut, summary="调整综合查一次的检查人员（写明理由）")
+@router.post(
+    "/visits/{visit_id}/officers", response=AssignedOut, summary="调整综合查一次的检查人员（写明理由）"
+)
 def assign_visit_officer(request, visit_id: int, payload: AssignIn):
     services.assign_officer(request.auth, visit_id=visit_id, **payload.dict())
     return payload.dict()
@@ -375,7 +410,12 @@ def assign_task_officer(request, task_id: int, payload: AssignIn):
 @router.post("/joint-inspections/plan", response=JointPlanOut, summary="统筹安排综合查一次")
 def plan_joint(request):
     result = services.plan_joint_inspections(request.auth)
-    return {"tasks": result.tasks, "visits": result.visits, "saved": result.saved, "unscheduled": result.unscheduled}
+    return {
+        "tasks": result.tasks,
+        "visits": result.visits,
+        "saved": result.saved,
+        "unscheduled": result.unscheduled,
+    }
 
 
 @router.get("/visits", response=list[VisitOut], summary="综合查一次（检查安排）")
@@ -385,9 +425,24 @@ def list_visits(request, state: str | None = None):
 
 
 #: The columns RecordOut reads (officers come from the selector's prefetch).
-RECORD_LIST_FIELDS = ("id", "visit_id", "task_id", "cause_kind", "cause_ref", "party_id", "party__name", "department_id",
-                      "department__name",
-                      "started_at", "ended_at", "outcome", "findings", "warnings", "handoff_kind", "handoff_ref")
+RECORD_LIST_FIELDS = (
+    "id",
+    "visit_id",
+    "task_id",
+    "cause_kind",
+    "cause_ref",
+    "party_id",
+    "party__name",
+    "department_id",
+    "department__name",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "findings",
+    "warnings",
+    "handoff_kind",
+    "handoff_ref",
+)
 
 
 @router.get("/records", response=list[RecordOut], summary="检查记录列表")
@@ -409,24 +464,46 @@ def get_record(request, record_id: int):
     return selectors.record_detail(_scope(request), record_id)
 
 
-@router.get("/indicators", response=InspectionIndicatorsOut, summary="综合查一次指标：任务数、上门次数、减少上门次数")
+@router.get(
+    "/indicators", response=InspectionIndicatorsOut, summary="综合查一次指标：任务数、上门次数、减少上门次数"
+)
 def indicators(request):
     scope = _scope(request)
     district = selectors.district_indicators(scope)
-    departments = [{"department_id": r["department_id"], "department_name": r["department__name"], "tasks": r["tasks"],
-                    "scheduled": r["scheduled"], "visits": r["visits"], "saved": r["saved"]}
-                   for r in selectors.department_indicators(scope)]
-    return {"tasks": district.tasks, "visits": district.visits, "saved": district.saved, "departments": departments}
+    departments = [
+        {
+            "department_id": r["department_id"],
+            "department_name": r["department__name"],
+            "tasks": r["tasks"],
+            "scheduled": r["scheduled"],
+            "visits": r["visits"],
+            "saved": r["saved"],
+        }
+        for r in selectors.department_indicators(scope)
+    ]
+    return {
+        "tasks": district.tasks,
+        "visits": district.visits,
+        "saved": district.saved,
+        "departments": departments,
+    }
 
 
-@router.get("/public/codes/{token}", response=PublicCodeOut, auth=None, summary="行政行为码（公开，扫码查看）")
+@router.get(
+    "/public/codes/{token}", response=PublicCodeOut, auth=None, summary="行政行为码（公开，扫码查看）"
+)
 def public_code(request, token: str):
     info = selectors.public_code(services.code_from_token(token))
-    return {**{k: getattr(info, k) for k in ("party_name", "day", "departments", "items", "rateable")},
-            "inspectors": [i.__dict__ for i in info.inspectors], "rating": info.code.rating}
+    return {
+        **{k: getattr(info, k) for k in ("party_name", "day", "departments", "items", "rateable")},
+        "inspectors": [i.__dict__ for i in info.inspectors],
+        "rating": info.code.rating,
+    }
 
 
-@router.post("/public/codes/{token}/rating", response=PublicCodeOut, auth=None, summary="评价本次检查（一次）")
+@router.post(
+    "/public/codes/{token}/rating", response=PublicCodeOut, auth=None, summary="评价本次检查（一次）"
+)
 def rate_code(request, token: str, payload: RatingIn):
     services.rate_action_code(token, payload.rating, payload.comment)
     return public_code(request, token)

@@ -10,19 +10,48 @@ class InspectionsConfig(AppConfig):
     api_prefix = "/inspections"
     nav_group = "inspect"
     nav = [
-        Entry("我的检查", "inspections:my_work", "inspect", order=5, roles=(OFFICER,), phone=4, phone_label="检查"),
-        Entry("检查计划", "inspections:plan_list", "inspect", order=10, roles=(
-            DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR)),
-        Entry("综合查一次", "inspections:visit_list", "inspect", order=20, roles=(
-            OFFICER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR)),
-        Entry("检查记录", "inspections:record_list", "inspect", order=30, roles=(
-            OFFICER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR)),
+        Entry(
+            "我的检查",
+            "inspections:my_work",
+            "inspect",
+            order=5,
+            roles=(OFFICER,),
+            phone=4,
+            phone_label="检查",
+        ),
+        Entry(
+            "检查计划",
+            "inspections:plan_list",
+            "inspect",
+            order=10,
+            roles=(DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR),
+        ),
+        Entry(
+            "综合查一次",
+            "inspections:visit_list",
+            "inspect",
+            order=20,
+            roles=(OFFICER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR),
+        ),
+        Entry(
+            "检查记录",
+            "inspections:record_list",
+            "inspect",
+            order=30,
+            roles=(OFFICER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR),
+        ),
     ]
     audit_labels = {
-        "inspection.plan_create": "制定检查计划", "inspection.draw": "随机抽取", "inspection.draw_publish": "公示抽取结果",
-        "inspection.joint_plan": "编排综合查一次", "inspection.record": "登记检查记录", "inspection.attachment": "上传检查附件",
-        "inspection.rectification": "责令整改", "inspection.rectification_verify": "整改复查通过",
-        "inspection.handoff": "检查发现移交", "inspection.rating": "当事人评价检查",
+        "inspection.plan_create": "制定检查计划",
+        "inspection.draw": "随机抽取",
+        "inspection.draw_publish": "公示抽取结果",
+        "inspection.joint_plan": "编排综合查一次",
+        "inspection.record": "登记检查记录",
+        "inspection.attachment": "上传检查附件",
+        "inspection.rectification": "责令整改",
+        "inspection.rectification_verify": "整改复查通过",
+        "inspection.handoff": "检查发现移交",
+        "inspection.rating": "当事人评价检查",
     }
 
     def ready(self):

@@ -44,12 +44,20 @@ def load_demo_inspections(seed, today: dt.date | None = None) -> dict[str, int]:
     actor = _actor()
     # The first plan of each department ended last week (its visits can be recorded), the
     # second runs on (its visits are ahead). Visits fall on the last working day of a window.
-    periods = [(today - dt.timedelta(days=60), today - dt.timedelta(days=5)),
-               (today - dt.timedelta(days=10), today + dt.timedelta(days=30))]
+    periods = [
+        (today - dt.timedelta(days=60), today - dt.timedelta(days=5)),
+        (today - dt.timedelta(days=10), today + dt.timedelta(days=30)),
+    ]
     counts = {"plans": 0, "draws": 0, "shortages": 0, "visits": 0, "records": 0}
-    claims = (Claim.objects.filter(item__kind=catalog_rules.INSPECTION, item__status=catalog_rules.IN_FORCE,
-                                   organization__is_enforcement_body=True)
-              .select_related("item", "organization").order_by("organization__path", "item__code"))
+    claims = (
+        Claim.objects.filter(
+            item__kind=catalog_rules.INSPECTION,
+            item__status=catalog_rules.IN_FORCE,
+            organization__is_enforcement_body=True,
+        )
+        .select_related("item", "organization")
+        .order_by("organization__path", "item__code")
+    )
     by_department: dict[Organization, list] = {}
     for claim in claims:
         by_department.setdefault(claim.organization, []).append(claim.item)
@@ -58,9 +66,17 @@ def load_demo_inspections(seed, today: dt.date | None = None) -> dict[str, int]:
             start, end = periods[(n - 1) % len(periods)]
             if InspectionPlan.objects.filter(department=department, items=item, period_start=start).exists():
                 continue
-            plan = services.create_plan(actor, {
-                "department": department, "name": f"{start:%Y}年{item.name.removeprefix('对').removesuffix('的行政检查')}双随机抽查",
-                "period_start": start, "period_end": end, "ratios": RATIOS, "items": [item]})
+            plan = services.create_plan(
+                actor,
+                {
+                    "department": department,
+                    "name": f"{start:%Y}年{item.name.removeprefix('对').removesuffix('的行政检查')}双随机抽查",
+                    "period_start": start,
+                    "period_end": end,
+                    "ratios": RATIOS,
+                    "items": [item],
+                },
+            )
             counts["plans"] += 1
             try:
                 with transaction.atomic():
@@ -76,18 +92,32 @@ def load_demo_inspections(seed, today: dt.date | None = None) -> dict[str, int]:
         if rng.random() < 0.3:
             continue  # not yet recorded
         outcome = rng.choices(list(FINDINGS), weights=[7, 2, 1])[0]
-        started = timezone.make_aware(dt.datetime.combine(visit.day, dt.time(9, 0)) + dt.timedelta(minutes=rng.randrange(0, 420)))
+        started = timezone.make_aware(
+            dt.datetime.combine(visit.day, dt.time(9, 0)) + dt.timedelta(minutes=rng.randrange(0, 420))
+        )
         entries = [e for t in visit.tasks.all() for i in t.plan.items.all() for e in i.checklist.all()]
-        checklist = [{"entry_id": e.pk, "result": "fail" if outcome != "no_issue" and k == 0 else "pass"}
-                     for k, e in enumerate(entries)]
+        checklist = [
+            {"entry_id": e.pk, "result": "fail" if outcome != "no_issue" and k == 0 else "pass"}
+            for k, e in enumerate(entries)
+        ]
         try:
             with transaction.atomic():
-                result = services.record_inspection(actor, {
-                    "visit": visit.pk, "officer_ids": list(visit.officers.values_list("pk", flat=True)),
-                    "started_at": started, "ended_at": started + dt.timedelta(minutes=rng.randrange(30, 120)),
-                    "findings": FINDINGS[outcome], "outcome": outcome, "checklist": checklist})
+                result = services.record_inspection(
+                    actor,
+                    {
+                        "visit": visit.pk,
+                        "officer_ids": list(visit.officers.values_list("pk", flat=True)),
+                        "started_at": started,
+                        "ended_at": started + dt.timedelta(minutes=rng.randrange(30, 120)),
+                        "findings": FINDINGS[outcome],
+                        "outcome": outcome,
+                        "checklist": checklist,
+                    },
+                )
                 if outcome == "rectification":
-                    services.issue_rectification(actor, result.record.pk, "完善台账记录并报送整改情况", 10, today=visit.day)
+                    services.issue_rectification(
+                        actor, result.record.pk, "完善台账记录并报送整改情况", 10, today=visit.day
+                    )
         except (ValidationError, DomainError):
             continue  # e.g. a certificate that expired before the visit day
         counts["records"] += 1

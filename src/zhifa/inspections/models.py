@@ -26,24 +26,51 @@ class InspectionPlan(models.Model):
         DRAWN = "drawn", "已抽取"
         PUBLISHED = "published", "已公示"
 
-    department = models.ForeignKey(Organization, verbose_name="执法部门", on_delete=models.PROTECT, related_name="inspection_plans")
+    department = models.ForeignKey(
+        Organization, verbose_name="执法部门", on_delete=models.PROTECT, related_name="inspection_plans"
+    )
     name = models.CharField("计划名称", max_length=200)
-    kind = models.CharField("计划类型", max_length=20, choices=list(rules.PLAN_KIND_LABELS.items()), default=rules.SPECIAL)
-    partners = models.ManyToManyField(Organization, verbose_name="联合检查部门", blank=True, related_name="joint_plans",
-                                      help_text="综合查一次：同一对象由各部门一次上门检查各自认领的事项")
-    frequencies = models.JSONField("检查频次", default=dict, blank=True,
-                                   help_text="按风险颜色：每个抽中对象在计划期内的检查次数，如 {red: 4}")
-    pool = models.JSONField("抽查对象范围", default=dict, blank=True,
-                            help_text="{industries: [...], townships: [...], include_light_touch: false}")
+    kind = models.CharField(
+        "计划类型", max_length=20, choices=list(rules.PLAN_KIND_LABELS.items()), default=rules.SPECIAL
+    )
+    partners = models.ManyToManyField(
+        Organization,
+        verbose_name="联合检查部门",
+        blank=True,
+        related_name="joint_plans",
+        help_text="综合查一次：同一对象由各部门一次上门检查各自认领的事项",
+    )
+    frequencies = models.JSONField(
+        "检查频次",
+        default=dict,
+        blank=True,
+        help_text="按风险颜色：每个抽中对象在计划期内的检查次数，如 {red: 4}",
+    )
+    pool = models.JSONField(
+        "抽查对象范围",
+        default=dict,
+        blank=True,
+        help_text="{industries: [...], townships: [...], include_light_touch: false}",
+    )
     period_start = models.DateField("计划开始")
     period_end = models.DateField("计划结束")
-    ratios = models.JSONField("抽查比例", default=dict, help_text="按风险颜色：{green: 0.05, blue: 0.1, yellow: 0.2, red: 0.5}")
+    ratios = models.JSONField(
+        "抽查比例", default=dict, help_text="按风险颜色：{green: 0.05, blue: 0.1, yellow: 0.2, red: 0.5}"
+    )
     items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", related_name="inspection_plans")
-    draw_nonce = models.CharField("抽取密钥", max_length=32, help_text="计划创建时生成，只公布其哈希；抽取结果公示时公开")
-    draw_commitment = models.CharField("密钥承诺（SHA-256）", max_length=64, blank=True,
-                                       help_text="计划创建时公布：抽取密钥的 SHA-256，公示后任何人可核对")
+    draw_nonce = models.CharField(
+        "抽取密钥", max_length=32, help_text="计划创建时生成，只公布其哈希；抽取结果公示时公开"
+    )
+    draw_commitment = models.CharField(
+        "密钥承诺（SHA-256）",
+        max_length=64,
+        blank=True,
+        help_text="计划创建时公布：抽取密钥的 SHA-256，公示后任何人可核对",
+    )
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -51,7 +78,9 @@ class InspectionPlan(models.Model):
         verbose_name = "监管执法计划"
         verbose_name_plural = "监管执法计划"
         indexes = [models.Index(fields=["department", "state"]), models.Index(fields=["period_start"])]
-        constraints = [models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="plan_period_ordered")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -76,21 +105,30 @@ class RandomDraw(models.Model):
     inputs_digest = models.CharField("输入摘要", max_length=64)
     parties = models.ManyToManyField(Party, verbose_name="抽中对象", related_name="+")
     officers = models.ManyToManyField(Officer, verbose_name="抽中人员", related_name="+")
-    result = models.JSONField("抽取结果", help_text="{parties: [...], officers: {party_id: [officer_id, ...]}}")
+    result = models.JSONField(
+        "抽取结果", help_text="{parties: [...], officers: {party_id: [officer_id, ...]}}"
+    )
     drawn_at = models.DateTimeField("抽取时间")
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
     superseded_at = models.DateTimeField("被重新抽取时间", null=True, blank=True)
-    superseded_by = models.ForeignKey("self", verbose_name="重新抽取", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
-    redraw_reason = models.TextField("重新抽取理由", blank=True, help_text="本次为重新抽取时，写明为何替代上一次")
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="重新抽取", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    redraw_reason = models.TextField(
+        "重新抽取理由", blank=True, help_text="本次为重新抽取时，写明为何替代上一次"
+    )
 
     class Meta:
         ordering = ["-drawn_at"]
         verbose_name = "随机抽取"
         verbose_name_plural = "随机抽取"
         constraints = [
-            models.UniqueConstraint(fields=["plan"], condition=Q(superseded_at__isnull=True), name="draw_one_in_force"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(superseded_at__isnull=True), name="draw_one_in_force"
+            ),
             models.UniqueConstraint(fields=["plan", "round"], name="draw_unique_round"),
         ]
 
@@ -109,7 +147,9 @@ class JointInspection(models.Model):
 
     party = models.ForeignKey(Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="visits")
     day = models.DateField("检查日期")
-    anchor_task = models.ForeignKey("InspectionTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    anchor_task = models.ForeignKey(
+        "InspectionTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     officers = models.ManyToManyField(Officer, verbose_name="检查人员", related_name="visits")
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PLANNED)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,14 +174,24 @@ class InspectionTask(models.Model):
         CANCELLED = "cancelled", "已取消（重新抽取）"
 
     plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="tasks")
-    draw = models.ForeignKey(RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
-    round = models.PositiveSmallIntegerField("第几次检查", default=1, help_text="按风险颜色的检查频次，计划期内的第几次")
-    party = models.ForeignKey(Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="inspection_tasks")
-    department = models.ForeignKey(Organization, verbose_name="执法部门", on_delete=models.PROTECT, related_name="inspection_tasks")
+    draw = models.ForeignKey(
+        RandomDraw, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    round = models.PositiveSmallIntegerField(
+        "第几次检查", default=1, help_text="按风险颜色的检查频次，计划期内的第几次"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="inspection_tasks"
+    )
+    department = models.ForeignKey(
+        Organization, verbose_name="执法部门", on_delete=models.PROTECT, related_name="inspection_tasks"
+    )
     window_start = models.DateField("窗口开始")
     window_end = models.DateField("窗口结束")
     officers = models.ManyToManyField(Officer, verbose_name="检查人员", related_name="inspection_tasks")
-    visit = models.ForeignKey(JointInspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    visit = models.ForeignKey(
+        JointInspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
 
     class Meta:
@@ -150,9 +200,14 @@ class InspectionTask(models.Model):
         verbose_name_plural = "检查任务"
         indexes = [models.Index(fields=["state", "department"]), models.Index(fields=["party", "state"])]
         constraints = [
-            models.CheckConstraint(condition=Q(window_end__gte=F("window_start")), name="task_window_ordered"),
-            models.UniqueConstraint(fields=["plan", "party", "department", "round"], condition=~Q(state="cancelled"),
-                                    name="task_one_per_plan_party_round"),
+            models.CheckConstraint(
+                condition=Q(window_end__gte=F("window_start")), name="task_window_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "party", "department", "round"],
+                condition=~Q(state="cancelled"),
+                name="task_one_per_plan_party_round",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,37 +223,61 @@ class InspectionRecord(models.Model):
         CASE_SUGGESTED = "case_suggested", "建议立案"
         INCIDENT_SUGGESTED = "incident_suggested", "建议转事件"
 
-    visit = models.OneToOneField(JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="record")
-    task = models.OneToOneField(InspectionTask, null=True, blank=True, on_delete=models.PROTECT, related_name="record")
-    party = models.ForeignKey(Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="inspection_records")
-    department = models.ForeignKey(Organization, verbose_name="检查部门", on_delete=models.PROTECT, related_name="inspection_records")
+    visit = models.OneToOneField(
+        JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="record"
+    )
+    task = models.OneToOneField(
+        InspectionTask, null=True, blank=True, on_delete=models.PROTECT, related_name="record"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="inspection_records"
+    )
+    department = models.ForeignKey(
+        Organization, verbose_name="检查部门", on_delete=models.PROTECT, related_name="inspection_records"
+    )
     officers = models.ManyToManyField(Officer, verbose_name="检查人员", related_name="inspection_records")
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间")
     findings = models.TextField("检查情况", blank=True)
     outcome = models.CharField("处理结果", max_length=30, choices=Outcome.choices, default=Outcome.NO_ISSUE)
     warnings = models.JSONField("提示", default=list, blank=True)
-    cause_kind = models.CharField("检查事由", max_length=20, blank=True, choices=list(rules.CAUSE_LABELS.items()),
-                                  help_text="不在计划任务中的检查须有事由（无事不扰）")
+    cause_kind = models.CharField(
+        "检查事由",
+        max_length=20,
+        blank=True,
+        choices=list(rules.CAUSE_LABELS.items()),
+        help_text="不在计划任务中的检查须有事由（无事不扰）",
+    )
     cause_ref = models.CharField("事由编号或来源", max_length=100, blank=True)
     cause_note = models.TextField("事由说明", blank=True)
-    items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", blank=True, related_name="cause_records")
-    substitutes = models.JSONField("替补人员", default=list, blank=True, help_text="未经抽取而参加检查的人员编号")
+    items = models.ManyToManyField(
+        EnforcementItem, verbose_name="检查事项", blank=True, related_name="cause_records"
+    )
+    substitutes = models.JSONField(
+        "替补人员", default=list, blank=True, help_text="未经抽取而参加检查的人员编号"
+    )
     handoff_kind = models.CharField("移交类型", max_length=30, blank=True)
     handoff_ref = models.CharField("移交编号", max_length=100, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
         verbose_name = "检查记录"
         verbose_name_plural = "检查记录"
-        indexes = [models.Index(fields=["party", "started_at"]), models.Index(fields=["department", "started_at"]),
-                   models.Index(fields=["-started_at", "-id"], name="record_recent")]  # the list's order
+        indexes = [
+            models.Index(fields=["party", "started_at"]),
+            models.Index(fields=["department", "started_at"]),
+            models.Index(fields=["-started_at", "-id"], name="record_recent"),
+        ]  # the list's order
         constraints = [
             models.CheckConstraint(condition=Q(ended_at__gt=F("started_at")), name="record_times_ordered"),
-            models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False) | ~Q(cause_kind=""),
-                                   name="record_planned_or_caused"),
+            models.CheckConstraint(
+                condition=Q(visit__isnull=False) | Q(task__isnull=False) | ~Q(cause_kind=""),
+                name="record_planned_or_caused",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,13 +312,21 @@ class Attachment(models.Model):
     """A photo or document of a record; ``sha256`` fixes its content at upload (全过程记录)."""
 
     record = models.ForeignKey(InspectionRecord, on_delete=models.PROTECT, related_name="attachments")
-    rectification = models.ForeignKey("RectificationOrder", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="photos", help_text="复查时拍摄的照片")
+    rectification = models.ForeignKey(
+        "RectificationOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+        help_text="复查时拍摄的照片",
+    )
     file = models.FileField("文件", upload_to=attachment_path)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -264,13 +351,21 @@ class RectificationOrder(models.Model):
     working_days = models.PositiveSmallIntegerField("整改期限（工作日）")
     deadline = models.DateField("整改期限")
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     issued_at = models.DateTimeField(auto_now_add=True)
     party_report = models.TextField("当事人整改报告", blank=True)
     reported_at = models.DateTimeField("报告时间", null=True, blank=True)
     verified_at = models.DateTimeField("复查时间", null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复查人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复查人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     verification_note = models.TextField("复查情况", blank=True)
 
     class Meta:
@@ -287,8 +382,12 @@ class ActionCode(models.Model):
     """行政行为码: a code shown to the party for a visit or a record. Scanning it shows who
     inspects and for what; after the inspection the party may rate it once."""
 
-    visit = models.OneToOneField(JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="action_code")
-    record = models.OneToOneField(InspectionRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="action_code")
+    visit = models.OneToOneField(
+        JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="action_code"
+    )
+    record = models.OneToOneField(
+        InspectionRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="action_code"
+    )
     nonce = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     rating = models.PositiveSmallIntegerField("评价", null=True, blank=True)
@@ -299,8 +398,13 @@ class ActionCode(models.Model):
         verbose_name = "行政行为码"
         verbose_name_plural = "行政行为码"
         constraints = [
-            models.CheckConstraint(condition=Q(visit__isnull=False) | Q(record__isnull=False), name="action_code_target"),
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="action_code_rating_range"),
+            models.CheckConstraint(
+                condition=Q(visit__isnull=False) | Q(record__isnull=False), name="action_code_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="action_code_rating_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -311,20 +415,31 @@ class InspectorChange(models.Model):
     """调整检查人员: a drawn inspector who cannot come, replaced before the inspection, with the
     reason. The draw stays as it was drawn and published; the change is recorded beside it."""
 
-    visit = models.ForeignKey(JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
-    task = models.ForeignKey(InspectionTask, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
-    replaced = models.ForeignKey(Officer, verbose_name="被替换人员", on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(
+        JointInspection, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+    task = models.ForeignKey(
+        InspectionTask, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+    replaced = models.ForeignKey(
+        Officer, verbose_name="被替换人员", on_delete=models.PROTECT, related_name="+"
+    )
     officer = models.ForeignKey(Officer, verbose_name="替补人员", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField("理由", max_length=300)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]
         verbose_name = "检查人员调整"
         verbose_name_plural = "检查人员调整"
-        constraints = [models.CheckConstraint(condition=Q(visit__isnull=False) | Q(task__isnull=False),
-                                              name="inspector_change_target")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visit__isnull=False) | Q(task__isnull=False), name="inspector_change_target"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.replaced_id}→{self.officer_id}"

@@ -45,13 +45,36 @@ def plan_list(request):
     filters = PlanFilterForm(request.GET)
     plans = selectors.plans(scope, **filters.selector_filters())
     if wants_xlsx(request):
-        return xlsx_response("检查计划", "监管执法计划", ["计划", "类型", "执法部门", "计划开始", "计划结束", "事项", "任务", "状态"], (
-            [p.name, p.get_kind_display(), p.department.name, p.period_start, p.period_end, p.item_count, p.task_count,
-             p.get_state_display()] for p in plans.iterator(chunk_size=500)))
+        return xlsx_response(
+            "检查计划",
+            "监管执法计划",
+            ["计划", "类型", "执法部门", "计划开始", "计划结束", "事项", "任务", "状态"],
+            (
+                [
+                    p.name,
+                    p.get_kind_display(),
+                    p.department.name,
+                    p.period_start,
+                    p.period_end,
+                    p.item_count,
+                    p.task_count,
+                    p.get_state_display(),
+                ]
+                for p in plans.iterator(chunk_size=500)
+            ),
+        )
     page, query = _page(request, plans)
-    return render(request, "inspections/plan_list.html", {
-        "filters": filters, "page": page, "query": query, "indicators": selectors.district_indicators(scope),
-        "may_plan": access.can(request.user, "inspections.plan")})
+    return render(
+        request,
+        "inspections/plan_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "indicators": selectors.district_indicators(scope),
+            "may_plan": access.can(request.user, "inspections.plan"),
+        },
+    )
 
 
 def _default_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -70,8 +93,13 @@ def plan_new(request):
     choices = selectors.plan_choices(request.user)
     kind = request.GET.get("kind") if request.GET.get("kind") in rules.PLAN_KIND_LABELS else rules.ANNUAL
     start, end = _default_period(kind, timezone.localdate())
-    form = PlanForm(request.POST or None, initial={"kind": kind, "period_start": start, "period_end": end},
-                    departments=choices["departments"], items=choices["items"], partners=choices["partners"])
+    form = PlanForm(
+        request.POST or None,
+        initial={"kind": kind, "period_start": start, "period_end": end},
+        departments=choices["departments"],
+        items=choices["items"],
+        partners=choices["partners"],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(request.user, form.plan_data())
@@ -80,7 +108,11 @@ def plan_new(request):
         else:
             messages.success(request, "已制定计划并公布抽取密钥的承诺值（SHA-256）；抽取后公示结果时公开密钥")
             return redirect("inspections:plan_detail", plan_id=plan.pk)
-    return render(request, "inspections/plan_form.html", {"form": form, "kind_label": rules.PLAN_KIND_LABELS[kind], "kind": kind})
+    return render(
+        request,
+        "inspections/plan_form.html",
+        {"form": form, "kind_label": rules.PLAN_KIND_LABELS[kind], "kind": kind},
+    )
 
 
 @service_view
@@ -90,12 +122,21 @@ def plan_detail(request, plan_id: int):
     draw = plan.draw
     check = services.verify_draw(draw) if draw is not None else None
     may_manage = access.can(request.user, "inspections.plan", plan.department)
-    return render(request, "inspections/plan_detail.html", {
-        "plan": plan, "draw": draw, "check": check, "rows": selectors.draw_rows(draw) if draw else [],
-        "earlier": selectors.earlier_draws(plan.pk), "may_manage": may_manage, "redraw_form": RedrawForm(),
-        "public_url": reverse("inspections:public_draw", args=[plan.pk]),
-        "colors": [(c, plan.ratios.get(c), plan.frequencies.get(c, 1)) for c in rules.COLORS],
-    })
+    return render(
+        request,
+        "inspections/plan_detail.html",
+        {
+            "plan": plan,
+            "draw": draw,
+            "check": check,
+            "rows": selectors.draw_rows(draw) if draw else [],
+            "earlier": selectors.earlier_draws(plan.pk),
+            "may_manage": may_manage,
+            "redraw_form": RedrawForm(),
+            "public_url": reverse("inspections:public_draw", args=[plan.pk]),
+            "colors": [(c, plan.ratios.get(c), plan.frequencies.get(c, 1)) for c in rules.COLORS],
+        },
+    )
 
 
 def _act(request, plan_id: int, action, success: str):
@@ -115,15 +156,23 @@ def _act(request, plan_id: int, action, success: str):
 @service_view
 @require_POST
 def plan_draw(request, plan_id: int):
-    return _act(request, plan_id, lambda: services.run_draw(request.user, plan_id),
-                "已完成双随机抽取，抽取日期由服务器确定；公示后公开密钥，任何人可复算")
+    return _act(
+        request,
+        plan_id,
+        lambda: services.run_draw(request.user, plan_id),
+        "已完成双随机抽取，抽取日期由服务器确定；公示后公开密钥，任何人可复算",
+    )
 
 
 @service_view
 @require_POST
 def plan_redraw(request, plan_id: int):
-    return _act(request, plan_id, lambda: services.redraw(request.user, plan_id, request.POST.get("reason", "")),
-                "已重新抽取；原抽取结果和理由保留并将一并公示")
+    return _act(
+        request,
+        plan_id,
+        lambda: services.redraw(request.user, plan_id, request.POST.get("reason", "")),
+        "已重新抽取；原抽取结果和理由保留并将一并公示",
+    )
 
 
 @service_view
@@ -133,6 +182,7 @@ def plan_publish(request, plan_id: int):
 
 
 # ---- public pages (no login) ----
+
 
 @cache_control(public=True, max_age=300)
 def public_plans(request):
@@ -155,13 +205,30 @@ def public_draw(request, plan_id: int):
             draw = next((d for d in selectors.earlier_draws(plan_id) if str(d.round) == wanted), None)
             if draw is None:
                 raise Http404("没有这一轮抽取")
-        response = JsonResponse({"round": draw.round, "inputs": draw.inputs, "inputs_digest": draw.inputs_digest,
-                                 "seed": draw.seed, "commitment": draw.commitment, "result": draw.result},
-                                json_dumps_params={"ensure_ascii": False, "sort_keys": True})
+        response = JsonResponse(
+            {
+                "round": draw.round,
+                "inputs": draw.inputs,
+                "inputs_digest": draw.inputs_digest,
+                "seed": draw.seed,
+                "commitment": draw.commitment,
+                "result": draw.result,
+            },
+            json_dumps_params={"ensure_ascii": False, "sort_keys": True},
+        )
         response["Content-Disposition"] = f'attachment; filename="draw-{plan_id}-{draw.round}.json"'
         return response
     check = services.verify_draw(draw)
-    return render(request, "inspections/public_draw.html", {
-        "draw": draw, "plan": draw.plan, "rows": selectors.draw_rows(draw), "check": check,
-        "earlier": selectors.earlier_draws(plan_id), "inputs_size": len(json.dumps(draw.inputs)),
-        "commitment_matches": rules.commitment(draw.nonce) == draw.commitment})
+    return render(
+        request,
+        "inspections/public_draw.html",
+        {
+            "draw": draw,
+            "plan": draw.plan,
+            "rows": selectors.draw_rows(draw),
+            "check": check,
+            "earlier": selectors.earlier_draws(plan_id),
+            "inputs_size": len(json.dumps(draw.inputs)),
+            "commitment_matches": rules.commitment(draw.nonce) == draw.commitment,
+        },
+    )

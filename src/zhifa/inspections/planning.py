@@ -49,10 +49,30 @@ from . import rules
 from .models import ActionCode, InspectionPlan, InspectionRecord, InspectionTask, JointInspection, RandomDraw
 
 DRAW_BASIS = "国办发〔2015〕58号（双随机、一公开）"
-PLAN_FIELDS = ("department", "name", "kind", "period_start", "period_end", "ratios", "frequencies", "pool", "state",
-               "draw_commitment")
-PLAN_KEYS = {"department", "name", "kind", "period_start", "period_end", "ratios", "frequencies", "pool", "items",
-             "partners"}
+PLAN_FIELDS = (
+    "department",
+    "name",
+    "kind",
+    "period_start",
+    "period_end",
+    "ratios",
+    "frequencies",
+    "pool",
+    "state",
+    "draw_commitment",
+)
+PLAN_KEYS = {
+    "department",
+    "name",
+    "kind",
+    "period_start",
+    "period_end",
+    "ratios",
+    "frequencies",
+    "pool",
+    "items",
+    "partners",
+}
 POOL_KEYS = {"industries", "townships", "include_light_touch"}
 
 
@@ -72,6 +92,7 @@ def _department_scope(department: Organization) -> Scope:
 # Plans
 # ---------------------------------------------------------------------------------------------
 
+
 def _pool(pool: Any) -> dict:
     if not pool:
         return {}
@@ -81,27 +102,42 @@ def _pool(pool: Any) -> dict:
     if any(i not in Party.Industry.values for i in industries):
         raise _err("pool", "行业应从行业列表中选择", "pool_invalid")
     townships = sorted({int(t) for t in pool.get("townships") or []})
-    return {"industries": sorted(industries), "townships": townships,
-            "include_light_touch": bool(pool.get("include_light_touch"))}
+    return {
+        "industries": sorted(industries),
+        "townships": townships,
+        "include_light_touch": bool(pool.get("include_light_touch")),
+    }
 
 
 def _check_items(department: Organization, partners: list[Organization], items: list) -> None:
     bodies = [department, *partners]
     claimed = defaultdict(set)
-    for item_id, org_id in Claim.objects.filter(organization__in=bodies, item__in=items).values_list("item_id",
-                                                                                                     "organization_id"):
+    for item_id, org_id in Claim.objects.filter(organization__in=bodies, item__in=items).values_list(
+        "item_id", "organization_id"
+    ):
         claimed[item_id].add(org_id)
     for item in items:
         if item.kind != catalog_rules.INSPECTION or item.status != catalog_rules.IN_FORCE:
-            raise _err("items", f"“{item.code} {item.name}”不是现行行政检查清单中的事项，不能列入检查计划",
-                       "item_not_inspection")
+            raise _err(
+                "items",
+                f"“{item.code} {item.name}”不是现行行政检查清单中的事项，不能列入检查计划",
+                "item_not_inspection",
+            )
         if not claimed[item.pk]:
             who = "、".join(b.name for b in bodies)
-            raise _err("items", f"“{item.code} {item.name}”未由{who}认领，不能列入本部门的检查计划"
-                       "（检查事项须在本部门认领的清单之内）", "item_not_claimed")
+            raise _err(
+                "items",
+                f"“{item.code} {item.name}”未由{who}认领，不能列入本部门的检查计划"
+                "（检查事项须在本部门认领的清单之内）",
+                "item_not_claimed",
+            )
     for partner in partners:
         if not any(partner.pk in orgs for orgs in claimed.values()):
-            raise _err("partners", f"{partner.name}没有认领本计划中的任何检查事项，不能参加联合检查", "partner_without_items")
+            raise _err(
+                "partners",
+                f"{partner.name}没有认领本计划中的任何检查事项，不能参加联合检查",
+                "partner_without_items",
+            )
 
 
 @transaction.atomic
@@ -117,7 +153,11 @@ def create_plan(actor, data: Mapping[str, Any]) -> InspectionPlan:
         raise _err("department", "请选择执法部门", "required")
     access.require(actor, "inspections.plan", department)
     if not department.is_enforcement_body:
-        raise _err("department", f"“{department.name}”不是执法主体，不能制定监管执法计划", "department_not_enforcement_body")
+        raise _err(
+            "department",
+            f"“{department.name}”不是执法主体，不能制定监管执法计划",
+            "department_not_enforcement_body",
+        )
     name = (data.get("name") or "").strip()
     if not name:
         raise _err("name", "请填写计划名称", "required")
@@ -136,34 +176,58 @@ def create_plan(actor, data: Mapping[str, Any]) -> InspectionPlan:
     frequencies = data.get("frequencies") or {}
     errors = rules.frequency_errors(frequencies)
     if errors:
-        raise ValidationError({"frequencies": [ValidationError(m, code="frequency_invalid") for m in errors.values()]})
+        raise ValidationError(
+            {"frequencies": [ValidationError(m, code="frequency_invalid") for m in errors.values()]}
+        )
     pool = _pool(data.get("pool"))
     partners = [p for p in data.get("partners") or () if p.pk != department.pk]
     for partner in partners:
         if not partner.is_enforcement_body:
-            raise _err("partners", f"“{partner.name}”不是执法主体，不能参加联合检查", "partner_not_enforcement_body")
+            raise _err(
+                "partners", f"“{partner.name}”不是执法主体，不能参加联合检查", "partner_not_enforcement_body"
+            )
     items = list(data.get("items") or ())
     if not items:
         raise _err("items", "请至少选择一项检查事项", "required")
     _check_items(department, partners, items)
     secret = secrets.token_hex(16)
     plan = InspectionPlan.objects.create(
-        department=department, name=name, kind=kind, period_start=start, period_end=end,
+        department=department,
+        name=name,
+        kind=kind,
+        period_start=start,
+        period_end=end,
         ratios={c: float(ratios[c]) for c in rules.COLORS if c in ratios},
-        frequencies={c: int(frequencies[c]) for c in rules.COLORS if c in frequencies}, pool=pool,
-        draw_nonce=secret, draw_commitment=rules.commitment(secret), created_by=_user(actor),
+        frequencies={c: int(frequencies[c]) for c in rules.COLORS if c in frequencies},
+        pool=pool,
+        draw_nonce=secret,
+        draw_commitment=rules.commitment(secret),
+        created_by=_user(actor),
     )
     plan.items.set(items)
     plan.partners.set(partners)
-    audit.record(actor, "inspection.plan_create", plan, legal_basis=DRAW_BASIS, after={
-        **audit.snapshot(plan, PLAN_FIELDS), "items": sorted(i.code for i in items),
-        "partners": sorted(p.pk for p in partners)})
+    audit.record(
+        actor,
+        "inspection.plan_create",
+        plan,
+        legal_basis=DRAW_BASIS,
+        after={
+            **audit.snapshot(plan, PLAN_FIELDS),
+            "items": sorted(i.code for i in items),
+            "partners": sorted(p.pk for p in partners),
+        },
+    )
     return plan
 
 
 def _locked_plan(actor, plan_id: int) -> InspectionPlan:
-    plan = (Scope.for_user(actor).filter(InspectionPlan.objects.select_for_update(of=("self",)), "department")
-            .select_related("department", "department__region").filter(pk=plan_id).first())
+    plan = (
+        Scope.for_user(actor)
+        .filter(InspectionPlan.objects.select_for_update(of=("self",)), "department")
+        .select_related("department", "department__region")
+        .filter(pk=plan_id)
+        .first()
+    )
     if plan is None:
         raise NotFound()
     return plan
@@ -173,24 +237,48 @@ def _locked_plan(actor, plan_id: int) -> InspectionPlan:
 # 双随机 draws
 # ---------------------------------------------------------------------------------------------
 
+
 def _officer_inputs(department: Organization) -> list[dict]:
     """The department's active officers with their certificates, as JSON (sorted by id)."""
-    officers = (_department_scope(department).filter(Officer.objects.filter(is_active=True), "organization", "posted_to")
-                .order_by("pk").prefetch_related("certificates"))
-    return [{
-        "id": officer.pk, "name": officer.name, "auxiliary": officer.is_auxiliary,
-        "certificates": [
-            {"domains": sorted(c.domains), "from": c.valid_from.isoformat(), "to": c.valid_to.isoformat(),
-             "active": c.status == Certificate.Status.ACTIVE}
-            for c in sorted(officer.certificates.all(), key=lambda c: c.pk)],
-    } for officer in officers]
+    officers = (
+        _department_scope(department)
+        .filter(Officer.objects.filter(is_active=True), "organization", "posted_to")
+        .order_by("pk")
+        .prefetch_related("certificates")
+    )
+    return [
+        {
+            "id": officer.pk,
+            "name": officer.name,
+            "auxiliary": officer.is_auxiliary,
+            "certificates": [
+                {
+                    "domains": sorted(c.domains),
+                    "from": c.valid_from.isoformat(),
+                    "to": c.valid_to.isoformat(),
+                    "active": c.status == Certificate.Status.ACTIVE,
+                }
+                for c in sorted(officer.certificates.all(), key=lambda c: c.pk)
+            ],
+        }
+        for officer in officers
+    ]
 
 
 def _officer_info(row: Mapping) -> rules.OfficerInfo:
     return rules.OfficerInfo(
-        officer_id=row["id"], auxiliary=row["auxiliary"], name=row.get("name", ""),
-        certificates=tuple(rules.CertificateInfo(frozenset(c["domains"]), dt.date.fromisoformat(c["from"]),
-                                                 dt.date.fromisoformat(c["to"]), c["active"]) for c in row["certificates"]),
+        officer_id=row["id"],
+        auxiliary=row["auxiliary"],
+        name=row.get("name", ""),
+        certificates=tuple(
+            rules.CertificateInfo(
+                frozenset(c["domains"]),
+                dt.date.fromisoformat(c["from"]),
+                dt.date.fromisoformat(c["to"]),
+                c["active"],
+            )
+            for c in row["certificates"]
+        ),
     )
 
 
@@ -209,21 +297,40 @@ def compute_draw(inputs: Mapping) -> dict:
 
     def staff(officer_rows, domains, prefix):
         officers = [_officer_info(row) for row in officer_rows]
-        return {str(pid): rules.draw_officers(officers, f"{prefix}{pid}", day=day, party_id=pid, domains=domains,
-                                              previous_inspectors=previous.get(str(pid), ())) for pid in parties}
+        return {
+            str(pid): rules.draw_officers(
+                officers,
+                f"{prefix}{pid}",
+                day=day,
+                party_id=pid,
+                domains=domains,
+                previous_inspectors=previous.get(str(pid), ()),
+            )
+            for pid in parties
+        }
 
-    result = {"parties": parties, "officers": staff(inputs["officers"], inputs["domains"], f"{seed}|officers|")}
+    result = {
+        "parties": parties,
+        "officers": staff(inputs["officers"], inputs["domains"], f"{seed}|officers|"),
+    }
     if inputs.get("partners"):
-        result["partners"] = {str(p["id"]): staff(p["officers"], p["domains"], f"{seed}|officers|{p['id']}|")
-                              for p in inputs["partners"]}
+        result["partners"] = {
+            str(p["id"]): staff(p["officers"], p["domains"], f"{seed}|officers|{p['id']}|")
+            for p in inputs["partners"]
+        }
     return result
 
 
 def _previous_inspectors(party_ids: Iterable[int]) -> dict[str, list[int]]:
     """The officers of each party's latest inspection record (rotation: not the same inspectors again)."""
-    latest = InspectionRecord.objects.filter(party=OuterRef("party")).order_by("-started_at", "-pk").values("pk")[:1]
-    records = (InspectionRecord.objects.filter(party_id__in=list(party_ids), pk=Subquery(latest))
-               .prefetch_related("officers"))
+    latest = (
+        InspectionRecord.objects.filter(party=OuterRef("party"))
+        .order_by("-started_at", "-pk")
+        .values("pk")[:1]
+    )
+    records = InspectionRecord.objects.filter(
+        party_id__in=list(party_ids), pk=Subquery(latest)
+    ).prefetch_related("officers")
     return {str(r.party_id): sorted(o.pk for o in r.officers.all()) for r in records}
 
 
@@ -243,26 +350,44 @@ def _candidates(plan: InspectionPlan) -> tuple[list[tuple[int, str]], list[int]]
 
 
 def _domains(plan: InspectionPlan, department: Organization) -> list[str]:
-    return sorted(set(plan.items.filter(claims__organization=department).values_list("domain__name", flat=True)))
+    return sorted(
+        set(plan.items.filter(claims__organization=department).values_list("domain__name", flat=True))
+    )
 
 
 def _make_tasks(plan: InspectionPlan, draw: RandomDraw, result: dict, colors: dict[int, str]) -> None:
     """One task per drawn party, department and inspection round (the colour's frequency), each
     with the officers drawn for that party and department."""
-    staffing = {plan.department_id: result["officers"],
-                **{int(dept): by_party for dept, by_party in result.get("partners", {}).items()}}
+    staffing = {
+        plan.department_id: result["officers"],
+        **{int(dept): by_party for dept, by_party in result.get("partners", {}).items()},
+    }
     tasks, officers_of = [], []
     for pid in result["parties"]:
         times = int(plan.frequencies.get(colors[pid], 1))
         for round_no, (start, end) in enumerate(rules.windows(plan.period_start, plan.period_end, times), 1):
             for department_id, by_party in staffing.items():
-                tasks.append(InspectionTask(plan=plan, draw=draw, party_id=pid, department_id=department_id,
-                                            window_start=start, window_end=end, round=round_no))
+                tasks.append(
+                    InspectionTask(
+                        plan=plan,
+                        draw=draw,
+                        party_id=pid,
+                        department_id=department_id,
+                        window_start=start,
+                        window_end=end,
+                        round=round_no,
+                    )
+                )
                 officers_of.append(by_party[str(pid)])
     InspectionTask.objects.bulk_create(tasks)
     Through = InspectionTask.officers.through
-    Through.objects.bulk_create([Through(inspectiontask_id=t.pk, officer_id=oid)
-                                 for t, ids in zip(tasks, officers_of, strict=True) for oid in ids])
+    Through.objects.bulk_create(
+        [
+            Through(inspectiontask_id=t.pk, officer_id=oid)
+            for t, ids in zip(tasks, officers_of, strict=True)
+            for oid in ids
+        ]
+    )
 
 
 def _draw(actor, plan: InspectionPlan, day: dt.date, round_no: int, reason: str = "") -> RandomDraw:
@@ -270,15 +395,26 @@ def _draw(actor, plan: InspectionPlan, day: dt.date, round_no: int, reason: str 
     candidates, light_touch = _candidates(plan)
     drawn_parties = rules.draw_parties(candidates, dict(plan.ratios), seed)
     if not drawn_parties:
-        raise DomainError("draw_no_parties", "按计划的抽查比例没有抽中任何监管对象：请检查部门辖区内是否有监管对象及抽查比例")
+        raise DomainError(
+            "draw_no_parties",
+            "按计划的抽查比例没有抽中任何监管对象：请检查部门辖区内是否有监管对象及抽查比例",
+        )
     inputs = {
-        "plan": plan.pk, "day": day.isoformat(), "nonce": plan.draw_nonce, "seed": seed, "ratios": dict(plan.ratios),
-        "domains": _domains(plan, plan.department), "parties": [list(p) for p in candidates],
-        "officers": _officer_inputs(plan.department), "previous": _previous_inspectors(drawn_parties),
+        "plan": plan.pk,
+        "day": day.isoformat(),
+        "nonce": plan.draw_nonce,
+        "seed": seed,
+        "ratios": dict(plan.ratios),
+        "domains": _domains(plan, plan.department),
+        "parties": [list(p) for p in candidates],
+        "officers": _officer_inputs(plan.department),
+        "previous": _previous_inspectors(drawn_parties),
     }
     partners = list(plan.partners.order_by("pk"))
     if partners:
-        inputs["partners"] = [{"id": p.pk, "domains": _domains(plan, p), "officers": _officer_inputs(p)} for p in partners]
+        inputs["partners"] = [
+            {"id": p.pk, "domains": _domains(plan, p), "officers": _officer_inputs(p)} for p in partners
+        ]
     if round_no > 1:
         inputs["round"] = round_no
     if light_touch:
@@ -286,13 +422,31 @@ def _draw(actor, plan: InspectionPlan, day: dt.date, round_no: int, reason: str 
     inputs = audit.jsonable(inputs)
     result = compute_draw(inputs)  # raises DrawShortage before anything is written
     draw = RandomDraw.objects.create(
-        plan=plan, round=round_no, draw_day=day, nonce=plan.draw_nonce, commitment=plan.draw_commitment, seed=seed,
-        inputs=inputs, inputs_digest=inputs_digest(inputs), result=result, drawn_at=timezone.now(),
-        drawn_by=_user(actor), redraw_reason=reason)
+        plan=plan,
+        round=round_no,
+        draw_day=day,
+        nonce=plan.draw_nonce,
+        commitment=plan.draw_commitment,
+        seed=seed,
+        inputs=inputs,
+        inputs_digest=inputs_digest(inputs),
+        result=result,
+        drawn_at=timezone.now(),
+        drawn_by=_user(actor),
+        redraw_reason=reason,
+    )
     draw.parties.set(result["parties"])
-    draw.officers.set(sorted({oid for ids in result["officers"].values() for oid in ids}
-                             | {oid for by_party in result.get("partners", {}).values()
-                                for ids in by_party.values() for oid in ids}))
+    draw.officers.set(
+        sorted(
+            {oid for ids in result["officers"].values() for oid in ids}
+            | {
+                oid
+                for by_party in result.get("partners", {}).values()
+                for ids in by_party.values()
+                for oid in ids
+            }
+        )
+    )
     _make_tasks(plan, draw, result, dict(candidates))
     return draw
 
@@ -309,15 +463,31 @@ def run_draw(actor, plan_id: int) -> RandomDraw:
 
 def _first_draw(actor, plan: InspectionPlan, day: dt.date) -> RandomDraw:
     if plan.state != InspectionPlan.State.DRAFT or plan.draws.exists():
-        raise DomainError("plan_already_drawn", "该计划已经抽取过，不能重复抽取（抽取结果须保持不变；确需重抽的，请说明理由后重新抽取）")
+        raise DomainError(
+            "plan_already_drawn",
+            "该计划已经抽取过，不能重复抽取（抽取结果须保持不变；确需重抽的，请说明理由后重新抽取）",
+        )
     draw = _draw(actor, plan, day, 1)
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.state = InspectionPlan.State.DRAWN
     plan.save(update_fields=["state"])
-    audit.record(actor, "inspection.draw", draw, before=before, legal_basis=DRAW_BASIS, after={
-        "plan": plan.pk, "day": day, "seed": draw.seed, "commitment": draw.commitment,
-        "inputs_digest": draw.inputs_digest, "parties": draw.result["parties"], "officers": draw.result["officers"],
-        "partners": draw.result.get("partners", {})})
+    audit.record(
+        actor,
+        "inspection.draw",
+        draw,
+        before=before,
+        legal_basis=DRAW_BASIS,
+        after={
+            "plan": plan.pk,
+            "day": day,
+            "seed": draw.seed,
+            "commitment": draw.commitment,
+            "inputs_digest": draw.inputs_digest,
+            "parties": draw.result["parties"],
+            "officers": draw.result["officers"],
+            "partners": draw.result.get("partners", {}),
+        },
+    )
     return draw
 
 
@@ -341,7 +511,11 @@ def redraw(actor, plan_id: int, reason: str) -> RandomDraw:
     current = plan.draws.select_for_update().filter(superseded_at__isnull=True).first()
     if current is None:
         raise DomainError("plan_not_drawn", "该计划尚未抽取，请直接抽取")
-    tasks = InspectionTask.objects.select_for_update().filter(plan=plan).exclude(state=InspectionTask.State.CANCELLED)
+    tasks = (
+        InspectionTask.objects.select_for_update()
+        .filter(plan=plan)
+        .exclude(state=InspectionTask.State.CANCELLED)
+    )
     if tasks.filter(state=InspectionTask.State.DONE).exists():
         raise DomainError("redraw_after_inspection", "该计划已有检查完成，不能重新抽取")
     visit_ids = set(tasks.exclude(visit__isnull=True).values_list("visit_id", flat=True))
@@ -356,11 +530,23 @@ def redraw(actor, plan_id: int, reason: str) -> RandomDraw:
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.state = InspectionPlan.State.DRAWN
     plan.save(update_fields=["state"])
-    audit.record(actor, "inspection.redraw", draw, before={**before, "draw": current.pk, "seed": current.seed},
-                 legal_basis=DRAW_BASIS, after={
-                     "plan": plan.pk, "reason": reason, "round": draw.round, "seed": draw.seed,
-                     "inputs_digest": draw.inputs_digest, "parties": draw.result["parties"],
-                     "cancelled_tasks": cancelled, "superseded_draw": current.pk})
+    audit.record(
+        actor,
+        "inspection.redraw",
+        draw,
+        before={**before, "draw": current.pk, "seed": current.seed},
+        legal_basis=DRAW_BASIS,
+        after={
+            "plan": plan.pk,
+            "reason": reason,
+            "round": draw.round,
+            "seed": draw.seed,
+            "inputs_digest": draw.inputs_digest,
+            "parties": draw.result["parties"],
+            "cancelled_tasks": cancelled,
+            "superseded_draw": current.pk,
+        },
+    )
     return draw
 
 
@@ -372,7 +558,11 @@ def _release_visits(visit_ids: set[int]) -> None:
             visit.state = JointInspection.State.CANCELLED
             visit.save(update_fields=["state"])
             continue
-        keep = set(InspectionTask.officers.through.objects.filter(inspectiontask__in=live).values_list("officer_id", flat=True))
+        keep = set(
+            InspectionTask.officers.through.objects.filter(inspectiontask__in=live).values_list(
+                "officer_id", flat=True
+            )
+        )
         visit.officers.set(sorted(keep))
         anchor = live.order_by("window_end", "pk").first()
         if visit.anchor_task_id != anchor.pk:
@@ -404,11 +594,16 @@ def verify_draw(draw: RandomDraw) -> DrawVerification:
     except (DomainError, ValueError, KeyError):
         return DrawVerification(digest_ok, False, False, commitment_ok)
     result_ok = audit.jsonable(recomputed) == audit.jsonable(draw.result)
-    expected = {(str(draw.plan.department_id), pid): sorted(ids) for pid, ids in recomputed["officers"].items()}
+    expected = {
+        (str(draw.plan.department_id), pid): sorted(ids) for pid, ids in recomputed["officers"].items()
+    }
     for dept, by_party in recomputed.get("partners", {}).items():
         expected.update({(dept, pid): sorted(ids) for pid, ids in by_party.items()})
-    tasks = draw.tasks.prefetch_related("officers") if draw.tasks.exists() else \
-        draw.plan.tasks.filter(draw__isnull=True).prefetch_related("officers")
+    tasks = (
+        draw.tasks.prefetch_related("officers")
+        if draw.tasks.exists()
+        else draw.plan.tasks.filter(draw__isnull=True).prefetch_related("officers")
+    )
     actual = {}
     for task in tasks:
         actual[(str(task.department_id), str(task.party_id))] = sorted(o.pk for o in task.officers.all())
@@ -429,15 +624,27 @@ def publish_draw(actor, plan_id: int) -> RandomDraw:
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.state = InspectionPlan.State.PUBLISHED
     plan.save(update_fields=["state"])
-    audit.record(actor, "inspection.draw_publish", draw, before=before, legal_basis=DRAW_BASIS,
-                 after={"published_at": draw.published_at, "seed": draw.seed, "nonce": draw.nonce,
-                        "commitment": draw.commitment, "inputs_digest": draw.inputs_digest})
+    audit.record(
+        actor,
+        "inspection.draw_publish",
+        draw,
+        before=before,
+        legal_basis=DRAW_BASIS,
+        after={
+            "published_at": draw.published_at,
+            "seed": draw.seed,
+            "nonce": draw.nonce,
+            "commitment": draw.commitment,
+            "inputs_digest": draw.inputs_digest,
+        },
+    )
     return draw
 
 
 # ---------------------------------------------------------------------------------------------
 # 综合查一次 — joint inspection planning
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class JointPlanResult:
@@ -459,7 +666,8 @@ def _assign_visits(tasks: list[InspectionTask]) -> None:
         cursor.execute(
             f'UPDATE "{table}" AS t SET visit_id = v.visit_id, state = %s '
             "FROM unnest(%s::bigint[], %s::bigint[]) AS v(task_id, visit_id) WHERE t.id = v.task_id",
-            [InspectionTask.State.SCHEDULED, [t.pk for t in tasks], [t.visit_id for t in tasks]])
+            [InspectionTask.State.SCHEDULED, [t.pk for t in tasks], [t.visit_id for t in tasks]],
+        )
 
 
 @transaction.atomic
@@ -469,16 +677,25 @@ def plan_joint_inspections(actor, today: dt.date | None = None) -> JointPlanResu
     access.require(actor, "inspections.joint_plan")
     today = today or timezone.localdate()
     calendar = district_calendar()
-    open_tasks = list(InspectionTask.objects.select_for_update().filter(
-        state=InspectionTask.State.OPEN, visit__isnull=True, window_end__gte=today).order_by("pk"))
+    open_tasks = list(
+        InspectionTask.objects.select_for_update()
+        .filter(state=InspectionTask.State.OPEN, visit__isnull=True, window_end__gte=today)
+        .order_by("pk")
+    )
     by_id = {t.pk: t for t in open_tasks}
     plan = rules.plan_joint_inspections(
-        [rules.InspectionTask(t.pk, t.party_id, t.department_id, max(t.window_start, today), t.window_end) for t in open_tasks],
-        allowed_day=calendar.is_workday)
-    visits = JointInspection.objects.bulk_create([
-        JointInspection(party_id=v.party_id, day=v.day, anchor_task_id=v.task_ids[0]) for v in plan.visits])
-    officer_rows = InspectionTask.officers.through.objects.filter(inspectiontask_id__in=list(by_id)).values_list(
-        "inspectiontask_id", "officer_id")
+        [
+            rules.InspectionTask(t.pk, t.party_id, t.department_id, max(t.window_start, today), t.window_end)
+            for t in open_tasks
+        ],
+        allowed_day=calendar.is_workday,
+    )
+    visits = JointInspection.objects.bulk_create(
+        [JointInspection(party_id=v.party_id, day=v.day, anchor_task_id=v.task_ids[0]) for v in plan.visits]
+    )
+    officer_rows = InspectionTask.officers.through.objects.filter(
+        inspectiontask_id__in=list(by_id)
+    ).values_list("inspectiontask_id", "officer_id")
     officers_of = defaultdict(set)
     for task_id, officer_id in officer_rows:
         officers_of[task_id].add(officer_id)
@@ -494,11 +711,26 @@ def plan_joint_inspections(actor, today: dt.date | None = None) -> JointPlanResu
     Through.objects.bulk_create(links, batch_size=2000)
     _assign_visits(scheduled)
     ActionCode.objects.bulk_create([ActionCode(visit=v) for v in visits], batch_size=2000)
-    result = JointPlanResult(tasks=len(scheduled), visits=len(visits), saved=plan.saved_total,
-                             unscheduled=len(plan.unscheduled), saved_by_department=plan.saved_by_department)
-    audit.record(actor, "inspection.joint_plan", object_type="inspections.JointInspection", object_id="*",
-                 legal_basis="综合查一次（进一次门、查多项事）",
-                 after={"tasks": result.tasks, "visits": result.visits, "saved": result.saved,
-                        "unscheduled": result.unscheduled, "visit_ids": [v.pk for v in visits],
-                        "saved_by_department": {str(k): v for k, v in plan.saved_by_department.items()}})
+    result = JointPlanResult(
+        tasks=len(scheduled),
+        visits=len(visits),
+        saved=plan.saved_total,
+        unscheduled=len(plan.unscheduled),
+        saved_by_department=plan.saved_by_department,
+    )
+    audit.record(
+        actor,
+        "inspection.joint_plan",
+        object_type="inspections.JointInspection",
+        object_id="*",
+        legal_basis="综合查一次（进一次门、查多项事）",
+        after={
+            "tasks": result.tasks,
+            "visits": result.visits,
+            "saved": result.saved,
+            "unscheduled": result.unscheduled,
+            "visit_ids": [v.pk for v in visits],
+            "saved_by_department": {str(k): v for k, v in plan.saved_by_department.items()},
+        },
+    )
     return result

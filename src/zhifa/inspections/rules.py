@@ -58,6 +58,7 @@ DayRule = Callable[[dt.date], bool]
 # 综合查一次 — merging inspection tasks into visits
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class InspectionTask:
     """One department's inspection of one party, to be done on a day in ``[window_start, window_end]``."""
@@ -203,6 +204,7 @@ def plan_joint_inspections(tasks: Iterable[InspectionTask], *, allowed_day: DayR
 # Staffing a visit
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class CertificateInfo:
     """An enforcement certificate (执法证): the domains it covers and when it is valid."""
@@ -279,8 +281,10 @@ def staff_visit(
     that cannot be covered.
     """
     excluded = set(previous_inspectors) | {o for o, p in recusals if p == party_id}
-    pool = sorted((o for o in officers if o.officer_id not in excluded and o.certified_on(day)),
-                  key=attrgetter("officer_id"))
+    pool = sorted(
+        (o for o in officers if o.officer_id not in excluded and o.certified_on(day)),
+        key=attrgetter("officer_id"),
+    )
     covers = {o.officer_id: o.domains_on(day) for o in pool}
 
     def able(domain: str) -> list:
@@ -297,13 +301,16 @@ def staff_visit(
     if len(drawn) < MIN_OFFICERS:
         if len(pool) < MIN_OFFICERS:
             raise DrawShortage(MIN_OFFICERS, len(pool))
-        drawn += rng.sample([o.officer_id for o in pool if o.officer_id not in drawn], MIN_OFFICERS - len(drawn))
+        drawn += rng.sample(
+            [o.officer_id for o in pool if o.officer_id not in drawn], MIN_OFFICERS - len(drawn)
+        )
     return drawn
 
 
 # --------------------------------------------------------------------------------------------
 # 双随机 — random draws anyone can recompute
 # --------------------------------------------------------------------------------------------
+
 
 def draw_seed(plan_id: Hashable, day: dt.date, nonce: str) -> str:
     """The seed of a draw, from inputs that are recorded and published with its result: the plan,
@@ -316,7 +323,9 @@ def draw_seed(plan_id: Hashable, day: dt.date, nonce: str) -> str:
     return f"{plan_id}|{day.isoformat()}|{nonce}"
 
 
-def draw_parties(parties: Iterable[tuple[Hashable, str]], ratio_by_color: Mapping[str, float], seed: str) -> list:
+def draw_parties(
+    parties: Iterable[tuple[Hashable, str]], ratio_by_color: Mapping[str, float], seed: str
+) -> list:
     """双随机, first random: draw parties to inspect; return their ids.
 
     ``parties`` are ``(party_id, risk_color)`` pairs. Parties of each colour are drawn in the
@@ -351,8 +360,15 @@ def draw_officers(
 ) -> list:
     """双随机, second random: draw the inspectors for one party, reproducibly from ``seed``
     (国办发〔2015〕58号: 随机选派执法检查人员). The rules are those of :func:`staff_visit`."""
-    return staff_visit(domains, officers, random.Random(seed), day=day, party_id=party_id,
-                       previous_inspectors=previous_inspectors, recusals=recusals)
+    return staff_visit(
+        domains,
+        officers,
+        random.Random(seed),
+        day=day,
+        party_id=party_id,
+        previous_inspectors=previous_inspectors,
+        recusals=recusals,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,6 +422,7 @@ def may_rate(rating) -> bool:
 # Commitment, plans by colour, the list an inspection must come from
 # --------------------------------------------------------------------------------------------
 
+
 def commitment(secret: str) -> str:
     """The published commitment to a draw's secret: its SHA-256. Published with the plan before
     the draw; the secret is revealed with the result, and anyone checks ``commitment(secret)``."""
@@ -454,8 +471,13 @@ def windows(start: dt.date, end: dt.date, times: int) -> list[tuple[dt.date, dt.
 
 
 COMPLAINT, REFERRAL, CLUE, ASSIGNED, FOLLOW_UP = "complaint", "referral", "clue", "assigned", "follow_up"
-CAUSE_LABELS = {COMPLAINT: "投诉举报", REFERRAL: "转办移送", CLUE: "违法线索", ASSIGNED: "上级交办",
-                FOLLOW_UP: "整改复查"}
+CAUSE_LABELS = {
+    COMPLAINT: "投诉举报",
+    REFERRAL: "转办移送",
+    CLUE: "违法线索",
+    ASSIGNED: "上级交办",
+    FOLLOW_UP: "整改复查",
+}
 
 
 def inspection_refusal(*, planned: bool, cause_kind: str, cause_ref: str) -> tuple[str, str] | None:
@@ -464,10 +486,15 @@ def inspection_refusal(*, planned: bool, cause_kind: str, cause_ref: str) -> tup
     if planned:
         return None
     if not cause_kind:
-        return ("inspection_outside_the_list",
-                "不得在抽查计划和检查任务之外开展检查：请从已公布的计划或抽取的任务中记录，或写明检查事由（投诉举报、转办移送、违法线索等）")
+        return (
+            "inspection_outside_the_list",
+            "不得在抽查计划和检查任务之外开展检查：请从已公布的计划或抽取的任务中记录，或写明检查事由（投诉举报、转办移送、违法线索等）",
+        )
     if cause_kind not in CAUSE_LABELS:
         return "cause_invalid", "检查事由应为投诉举报、转办移送、违法线索、上级交办或整改复查"
     if not cause_ref.strip():
-        return "cause_reference_required", f"请写明{CAUSE_LABELS[cause_kind]}的编号或来源（如事件编号、移送函号）"
+        return (
+            "cause_reference_required",
+            f"请写明{CAUSE_LABELS[cause_kind]}的编号或来源（如事件编号、移送函号）",
+        )
     return None

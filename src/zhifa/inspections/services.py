@@ -60,17 +60,28 @@ def _user(actor) -> User | None:
 # Records
 # ---------------------------------------------------------------------------------------------
 
+
 def _scoped_tasks(actor):
     return Scope.for_user(actor).filter(InspectionTask.objects.all(), "department", "party__township")
 
 
 def _officer_infos(officer_ids: list[int]) -> list[rules.OfficerInfo]:
     officers = Officer.objects.filter(pk__in=officer_ids).prefetch_related("certificates").order_by("pk")
-    return [rules.OfficerInfo(
-        officer_id=o.pk, auxiliary=o.is_auxiliary, active=o.is_active, name=o.name,
-        certificates=tuple(rules.CertificateInfo(frozenset(c.domains), c.valid_from, c.valid_to,
-                                                 c.status == Certificate.Status.ACTIVE) for c in o.certificates.all()),
-    ) for o in officers]
+    return [
+        rules.OfficerInfo(
+            officer_id=o.pk,
+            auxiliary=o.is_auxiliary,
+            active=o.is_active,
+            name=o.name,
+            certificates=tuple(
+                rules.CertificateInfo(
+                    frozenset(c.domains), c.valid_from, c.valid_to, c.status == Certificate.Status.ACTIVE
+                )
+                for c in o.certificates.all()
+            ),
+        )
+        for o in officers
+    ]
 
 
 @dataclass
@@ -81,11 +92,21 @@ class RecordResult:
 
 def _repeated_warnings(record: InspectionRecord) -> list[str]:
     days = dt.timedelta(days=rules.REPEATED_INSPECTION_DAYS)
-    others = (InspectionRecord.objects.filter(party_id=record.party_id, started_at__gte=record.started_at - days,
-                                              started_at__lte=record.started_at + days)
-              .exclude(pk=record.pk).exclude(department_id=record.department_id).select_related("department"))
-    return [f"重复检查：{o.department.name}已于{timezone.localtime(o.started_at):%Y-%m-%d}检查过该对象，"
-            f"{rules.REPEATED_INSPECTION_DAYS}日内不同部门分别上门，宜纳入综合查一次" for o in others]
+    others = (
+        InspectionRecord.objects.filter(
+            party_id=record.party_id,
+            started_at__gte=record.started_at - days,
+            started_at__lte=record.started_at + days,
+        )
+        .exclude(pk=record.pk)
+        .exclude(department_id=record.department_id)
+        .select_related("department")
+    )
+    return [
+        f"重复检查：{o.department.name}已于{timezone.localtime(o.started_at):%Y-%m-%d}检查过该对象，"
+        f"{rules.REPEATED_INSPECTION_DAYS}日内不同部门分别上门，宜纳入综合查一次"
+        for o in others
+    ]
 
 
 def _check_officers(officer_ids: list[int], day: dt.date) -> None:
@@ -93,7 +114,11 @@ def _check_officers(officer_ids: list[int], day: dt.date) -> None:
     (行政处罚法第四十二条、第五十五条): an officer whose certificate expired, was suspended or
     revoked is refused from that day."""
     if len(officer_ids) < rules.MIN_OFFICERS:
-        raise _err("officer_ids", f"检查人员不得少于{rules.MIN_OFFICERS}人（行政处罚法第四十二条）", "too_few_officers")
+        raise _err(
+            "officer_ids",
+            f"检查人员不得少于{rules.MIN_OFFICERS}人（行政处罚法第四十二条）",
+            "too_few_officers",
+        )
     infos = _officer_infos(officer_ids)
     if len(infos) != len(officer_ids):
         raise _err("officer_ids", "所选检查人员不存在", "does_not_exist")
@@ -111,10 +136,16 @@ def _times(data: Mapping[str, Any], party_id: int) -> tuple[dt.datetime, dt.date
         raise _err("ended_at", "检查结束时间应晚于开始时间", "record_times_reversed")
     if started > timezone.now() + dt.timedelta(minutes=5):
         raise _err("started_at", "检查开始时间不能晚于现在", "record_in_future")
-    overlapping = InspectionRecord.objects.filter(party_id=party_id, started_at__lt=ended, ended_at__gt=started).first()
+    overlapping = InspectionRecord.objects.filter(
+        party_id=party_id, started_at__lt=ended, ended_at__gt=started
+    ).first()
     if overlapping is not None:
-        raise DomainError("record_overlap", "同一对象在这段时间已有检查记录（"
-                          f"{timezone.localtime(overlapping.started_at):%Y-%m-%d %H:%M}），时间不能重叠", "started_at")
+        raise DomainError(
+            "record_overlap",
+            "同一对象在这段时间已有检查记录（"
+            f"{timezone.localtime(overlapping.started_at):%Y-%m-%d %H:%M}），时间不能重叠",
+            "started_at",
+        )
     return started, ended
 
 
@@ -126,8 +157,12 @@ def _checklist(lines, item_ids: set[int]) -> list[ChecklistResult]:
         if entry is None:
             raise _err("checklist", "检查要点不属于本次检查的事项", "checklist_entry_foreign")
         if line.get("result") not in rules.CHECK_RESULTS:
-            raise _err("checklist", f"“{entry.text}”的检查结果应为符合、不符合或不适用", "checklist_result_invalid")
-        results.append(ChecklistResult(entry=entry, result=line["result"], note=(line.get("note") or "")[:500]))
+            raise _err(
+                "checklist", f"“{entry.text}”的检查结果应为符合、不符合或不适用", "checklist_result_invalid"
+            )
+        results.append(
+            ChecklistResult(entry=entry, result=line["result"], note=(line.get("note") or "")[:500])
+        )
     if len({r.entry_id for r in results}) != len(results):
         raise _err("checklist", "同一检查要点只能填写一次结果", "checklist_duplicate")
     return results
@@ -140,7 +175,9 @@ def _outcome(data: Mapping[str, Any]) -> str:
     return outcome
 
 
-def _save_record(actor, record: InspectionRecord, officer_ids: list[int], results: list[ChecklistResult]) -> list[str]:
+def _save_record(
+    actor, record: InspectionRecord, officer_ids: list[int], results: list[ChecklistResult]
+) -> list[str]:
     record.save()
     record.officers.set(officer_ids)
     for r in results:
@@ -170,16 +207,28 @@ def record_inspection(actor, data: Mapping[str, Any]) -> RecordResult:
     tasks = _scoped_tasks(actor)
     officer_id = getattr(actor, "officer_id", None)
     if visit_id:
-        visit = (JointInspection.objects.select_for_update().filter(pk=visit_id)
-                 .filter(Exists(tasks.filter(visit=OuterRef("pk"))) | Exists(
-                     JointInspection.officers.through.objects.filter(jointinspection=OuterRef("pk"), officer_id=officer_id)))
-                 .first())
+        visit = (
+            JointInspection.objects.select_for_update()
+            .filter(pk=visit_id)
+            .filter(
+                Exists(tasks.filter(visit=OuterRef("pk")))
+                | Exists(
+                    JointInspection.officers.through.objects.filter(
+                        jointinspection=OuterRef("pk"), officer_id=officer_id
+                    )
+                )
+            )
+            .first()
+        )
         if visit is None:
             raise NotFound()
         if visit.state == JointInspection.State.CANCELLED:
             raise DomainError("visit_cancelled", "这次综合查一次因重新抽取已取消", "visit")
-        own_tasks = list(visit.tasks.exclude(state=InspectionTask.State.CANCELLED).select_related("department")
-                         .order_by("window_end", "pk"))
+        own_tasks = list(
+            visit.tasks.exclude(state=InspectionTask.State.CANCELLED)
+            .select_related("department")
+            .order_by("window_end", "pk")
+        )
         task, target = None, visit
         party_id = visit.party_id
         anchor = next((t for t in own_tasks if t.pk == visit.anchor_task_id), own_tasks[0])
@@ -187,10 +236,20 @@ def record_inspection(actor, data: Mapping[str, Any]) -> RecordResult:
         if InspectionRecord.objects.filter(visit=visit).exists():
             raise DomainError("already_recorded", "这次综合查一次已经有检查记录，不能重复记录", "visit")
     else:
-        task = (InspectionTask.objects.select_for_update(of=("self",)).select_related("department")
-                .filter(pk=task_id).filter(Exists(tasks.filter(pk=OuterRef("pk"))) | Exists(
-                    InspectionTask.officers.through.objects.filter(inspectiontask=OuterRef("pk"), officer_id=officer_id)))
-                .first())
+        task = (
+            InspectionTask.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .filter(pk=task_id)
+            .filter(
+                Exists(tasks.filter(pk=OuterRef("pk")))
+                | Exists(
+                    InspectionTask.officers.through.objects.filter(
+                        inspectiontask=OuterRef("pk"), officer_id=officer_id
+                    )
+                )
+            )
+            .first()
+        )
         if task is None:
             raise NotFound()
         if task.state == InspectionTask.State.CANCELLED:
@@ -209,28 +268,68 @@ def record_inspection(actor, data: Mapping[str, Any]) -> RecordResult:
     drawn = drawn_officer_ids(target)
     substitutes = [oid for oid in officer_ids if oid not in drawn] if drawn else []
     outcome = _outcome(data)
-    item_ids = set(EnforcementItem.objects.filter(inspection_plans__tasks__in=[t.pk for t in own_tasks])
-                   .values_list("pk", flat=True))
+    item_ids = set(
+        EnforcementItem.objects.filter(inspection_plans__tasks__in=[t.pk for t in own_tasks]).values_list(
+            "pk", flat=True
+        )
+    )
     results = _checklist(data.get("checklist"), item_ids)
 
     record = InspectionRecord(
-        visit=visit, task=task, party_id=party_id, department=department, started_at=started, ended_at=ended,
-        findings=data.get("findings") or "", outcome=outcome, recorded_by=_user(actor), substitutes=substitutes)
+        visit=visit,
+        task=task,
+        party_id=party_id,
+        department=department,
+        started_at=started,
+        ended_at=ended,
+        findings=data.get("findings") or "",
+        outcome=outcome,
+        recorded_by=_user(actor),
+        substitutes=substitutes,
+    )
     warnings = _save_record(actor, record, officer_ids, results)
     InspectionTask.objects.filter(pk__in=[t.pk for t in own_tasks]).update(state=InspectionTask.State.DONE)
     if visit is not None:
         JointInspection.objects.filter(pk=visit.pk).update(state=JointInspection.State.DONE)
     else:
         ActionCode.objects.create(record=record)
-    audit.record(actor, "inspection.record", record, legal_basis=OFFICERS_BASIS, after={
-        "visit": visit_id, "task": task_id, "party": party_id, "department": department.pk, "officers": officer_ids,
-        "substitutes": substitutes, "started_at": started, "ended_at": ended, "outcome": outcome,
-        "findings": record.findings, "checklist": {r.entry_id: r.result for r in results}, "warnings": warnings})
+    audit.record(
+        actor,
+        "inspection.record",
+        record,
+        legal_basis=OFFICERS_BASIS,
+        after={
+            "visit": visit_id,
+            "task": task_id,
+            "party": party_id,
+            "department": department.pk,
+            "officers": officer_ids,
+            "substitutes": substitutes,
+            "started_at": started,
+            "ended_at": ended,
+            "outcome": outcome,
+            "findings": record.findings,
+            "checklist": {r.entry_id: r.result for r in results},
+            "warnings": warnings,
+        },
+    )
     return RecordResult(record, warnings)
 
 
-RECORD_KEYS = {"party", "department", "cause_kind", "cause_ref", "cause_note", "item_ids", "officer_ids",
-               "started_at", "ended_at", "findings", "outcome", "checklist"}
+RECORD_KEYS = {
+    "party",
+    "department",
+    "cause_kind",
+    "cause_ref",
+    "cause_note",
+    "item_ids",
+    "officer_ids",
+    "started_at",
+    "ended_at",
+    "findings",
+    "outcome",
+    "checklist",
+}
 
 
 @transaction.atomic
@@ -242,11 +341,16 @@ def record_for_cause(actor, data: Mapping[str, Any]) -> RecordResult:
     unknown = sorted(set(data) - RECORD_KEYS)
     if unknown:
         raise _err(unknown[0], f"未知字段“{unknown[0]}”", "unknown_field")
-    refusal = rules.inspection_refusal(planned=False, cause_kind=data.get("cause_kind") or "",
-                                       cause_ref=data.get("cause_ref") or "")
+    refusal = rules.inspection_refusal(
+        planned=False, cause_kind=data.get("cause_kind") or "", cause_ref=data.get("cause_ref") or ""
+    )
     if refusal:
-        raise _err("cause_kind" if refusal[0] != "cause_reference_required" else "cause_ref", refusal[1], refusal[0])
-    department = data.get("department") or getattr(getattr(actor, "organization", None), "body", lambda: None)()
+        raise _err(
+            "cause_kind" if refusal[0] != "cause_reference_required" else "cause_ref", refusal[1], refusal[0]
+        )
+    department = (
+        data.get("department") or getattr(getattr(actor, "organization", None), "body", lambda: None)()
+    )
     if department is None:
         raise _err("department", "请选择检查部门", "required")
     access.require(actor, "inspections.inspect_for_cause", department)
@@ -256,10 +360,20 @@ def record_for_cause(actor, data: Mapping[str, Any]) -> RecordResult:
     items = list(data.get("item_ids") and EnforcementItem.objects.filter(pk__in=data["item_ids"]) or ())
     if not items:
         raise _err("item_ids", "请选择检查事项", "required")
-    claimed = set(Claim.objects.filter(organization=department, item__in=items).values_list("item_id", flat=True))
+    claimed = set(
+        Claim.objects.filter(organization=department, item__in=items).values_list("item_id", flat=True)
+    )
     for item in items:
-        if item.kind != catalog_rules.INSPECTION or item.status != catalog_rules.IN_FORCE or item.pk not in claimed:
-            raise _err("item_ids", f"“{item.code} {item.name}”不是{department.name}认领的现行检查事项", "item_not_claimed")
+        if (
+            item.kind != catalog_rules.INSPECTION
+            or item.status != catalog_rules.IN_FORCE
+            or item.pk not in claimed
+        ):
+            raise _err(
+                "item_ids",
+                f"“{item.code} {item.name}”不是{department.name}认领的现行检查事项",
+                "item_not_claimed",
+            )
     Party.objects.select_for_update().filter(pk=party.pk).first()
     started, ended = _times(data, party.pk)
     officer_ids = sorted(set(data.get("officer_ids") or ()))
@@ -267,31 +381,61 @@ def record_for_cause(actor, data: Mapping[str, Any]) -> RecordResult:
     outcome = _outcome(data)
     results = _checklist(data.get("checklist"), {i.pk for i in items})
     record = InspectionRecord(
-        party=party, department=department, started_at=started, ended_at=ended, findings=data.get("findings") or "",
-        outcome=outcome, recorded_by=_user(actor), cause_kind=data["cause_kind"], cause_ref=data["cause_ref"].strip()[:100],
-        cause_note=(data.get("cause_note") or "").strip())
+        party=party,
+        department=department,
+        started_at=started,
+        ended_at=ended,
+        findings=data.get("findings") or "",
+        outcome=outcome,
+        recorded_by=_user(actor),
+        cause_kind=data["cause_kind"],
+        cause_ref=data["cause_ref"].strip()[:100],
+        cause_note=(data.get("cause_note") or "").strip(),
+    )
     warnings = _save_record(actor, record, officer_ids, results)
     record.items.set(items)
     ActionCode.objects.create(record=record)
-    audit.record(actor, "inspection.record_for_cause", record, legal_basis=OFFICERS_BASIS, after={
-        "party": party.pk, "department": department.pk, "cause_kind": record.cause_kind, "cause_ref": record.cause_ref,
-        "items": sorted(i.code for i in items), "officers": officer_ids, "started_at": started, "ended_at": ended,
-        "outcome": outcome, "findings": record.findings, "warnings": warnings})
+    audit.record(
+        actor,
+        "inspection.record_for_cause",
+        record,
+        legal_basis=OFFICERS_BASIS,
+        after={
+            "party": party.pk,
+            "department": department.pk,
+            "cause_kind": record.cause_kind,
+            "cause_ref": record.cause_ref,
+            "items": sorted(i.code for i in items),
+            "officers": officer_ids,
+            "started_at": started,
+            "ended_at": ended,
+            "outcome": outcome,
+            "findings": record.findings,
+            "warnings": warnings,
+        },
+    )
     return RecordResult(record, warnings)
 
 
 def _locked_record(actor, record_id: int) -> InspectionRecord:
     from .selectors import visible_records
 
-    record = (visible_records(Scope.for_user(actor)).select_for_update(of=("self",)).filter(pk=record_id)
-              .select_related("department").first())
+    record = (
+        visible_records(Scope.for_user(actor))
+        .select_for_update(of=("self",))
+        .filter(pk=record_id)
+        .select_related("department")
+        .first()
+    )
     if record is None:
         raise NotFound()
     access.require(actor, "inspections.record", record)
     return record
 
 
-def _store_file(actor, record: InspectionRecord, upload, rectification: RectificationOrder | None = None) -> Attachment:
+def _store_file(
+    actor, record: InspectionRecord, upload, rectification: RectificationOrder | None = None
+) -> Attachment:
     digest = hashlib.sha256()
     size = 0
     for chunk in upload.chunks():
@@ -300,14 +444,29 @@ def _store_file(actor, record: InspectionRecord, upload, rectification: Rectific
     if size == 0:
         raise _err("file", "文件为空", "empty_file")
     name = upload.name.rsplit("/", 1)[-1][:200]
-    attachment = Attachment(record=record, rectification=rectification, name=name, size=size, sha256=digest.hexdigest(),
-                            uploaded_by=_user(actor))
+    attachment = Attachment(
+        record=record,
+        rectification=rectification,
+        name=name,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=_user(actor),
+    )
     upload.seek(0)
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    audit.record(actor, "inspection.attachment", attachment, after={
-        "record": record.pk, "rectification": getattr(rectification, "pk", None), "name": name, "size": size,
-        "sha256": attachment.sha256})
+    audit.record(
+        actor,
+        "inspection.attachment",
+        attachment,
+        after={
+            "record": record.pk,
+            "rectification": getattr(rectification, "pk", None),
+            "name": name,
+            "size": size,
+            "sha256": attachment.sha256,
+        },
+    )
     return attachment
 
 
@@ -317,12 +476,22 @@ def add_attachment(actor, record_id: int, upload) -> Attachment:
     return _store_file(actor, _locked_record(actor, record_id), upload)
 
 
-ORDER_FIELDS = ("content", "working_days", "deadline", "state", "party_report", "reported_at", "verified_at",
-                "verification_note")
+ORDER_FIELDS = (
+    "content",
+    "working_days",
+    "deadline",
+    "state",
+    "party_report",
+    "reported_at",
+    "verified_at",
+    "verification_note",
+)
 
 
 @transaction.atomic
-def issue_rectification(actor, record_id: int, content: str, working_days: int, today: dt.date | None = None) -> RectificationOrder:
+def issue_rectification(
+    actor, record_id: int, content: str, working_days: int, today: dt.date | None = None
+) -> RectificationOrder:
     """责令整改 with a deadline of ``working_days`` working days (holidays and make-up days counted
     by the district calendar)."""
     record = _locked_record(actor, record_id)
@@ -333,13 +502,18 @@ def issue_rectification(actor, record_id: int, content: str, working_days: int, 
         raise _err("working_days", "整改期限应为1至90个工作日", "working_days_invalid")
     start = today or timezone.localdate()
     deadline = district_calendar().add_working_days(start, working_days)
-    order = RectificationOrder.objects.create(record=record, content=content, working_days=working_days,
-                                              deadline=deadline, issued_by=_user(actor))
+    order = RectificationOrder.objects.create(
+        record=record, content=content, working_days=working_days, deadline=deadline, issued_by=_user(actor)
+    )
     if record.outcome == InspectionRecord.Outcome.NO_ISSUE:
         record.outcome = InspectionRecord.Outcome.RECTIFICATION
         record.save(update_fields=["outcome"])
-    audit.record(actor, "inspection.rectification", order, after={
-        "record": record.pk, "content": content, "working_days": working_days, "deadline": deadline})
+    audit.record(
+        actor,
+        "inspection.rectification",
+        order,
+        after={"record": record.pk, "content": content, "working_days": working_days, "deadline": deadline},
+    )
     return order
 
 
@@ -347,8 +521,11 @@ def issue_rectification(actor, record_id: int, content: str, working_days: int, 
 def report_rectification(token: str, order_id: int, report: str) -> RectificationOrder:
     """The party reports how it rectified (整改情况报告), through the 行政行为码 it was given."""
     code = code_from_token(token)
-    order = RectificationOrder.objects.select_for_update().filter(
-        pk=order_id, record__in=_records_of_code(code)).first()
+    order = (
+        RectificationOrder.objects.select_for_update()
+        .filter(pk=order_id, record__in=_records_of_code(code))
+        .first()
+    )
     if order is None:
         raise NotFound("整改通知不存在")
     report = (report or "").strip()
@@ -359,7 +536,13 @@ def report_rectification(token: str, order_id: int, report: str) -> Rectificatio
     before = audit.snapshot(order, ORDER_FIELDS)
     order.party_report, order.reported_at = report[:2000], timezone.now()
     order.save(update_fields=["party_report", "reported_at"])
-    audit.record(None, "inspection.rectification_report", order, before=before, after=audit.snapshot(order, ORDER_FIELDS))
+    audit.record(
+        None,
+        "inspection.rectification_report",
+        order,
+        before=before,
+        after=audit.snapshot(order, ORDER_FIELDS),
+    )
     return order
 
 
@@ -385,7 +568,13 @@ def verify_rectification(actor, order_id: int, *, note: str = "", photo=None) ->
     order.save(update_fields=["state", "verified_at", "verification_note", "verified_by"])
     if photo is not None:
         _store_file(actor, record, photo, rectification=order)
-    audit.record(actor, "inspection.rectification_verify", order, before=before, after=audit.snapshot(order, ORDER_FIELDS))
+    audit.record(
+        actor,
+        "inspection.rectification_verify",
+        order,
+        before=before,
+        after=audit.snapshot(order, ORDER_FIELDS),
+    )
     party_events.facts_changed(record.party_id, "rectification_verified")
     return order
 
@@ -411,6 +600,7 @@ def hand_off(actor, record_id: int, kind: str) -> InspectionRecord:
 # ---------------------------------------------------------------------------------------------
 # 行政行为码 — public, no login
 # ---------------------------------------------------------------------------------------------
+
 
 def action_code_token(code: ActionCode) -> str:
     return codes.issue_token(code)
@@ -450,14 +640,21 @@ def rate_action_code(token: str, rating: int, comment: str = "") -> ActionCode:
     return code
 
 
-
 # ---------------------------------------------------------------------------------------------
 # 调整检查人员: a drawn inspector who cannot come is replaced before the visit
 # ---------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def assign_officer(actor, *, officer_id: int, replaces_id: int, reason: str, visit_id: int | None = None,
-                   task_id: int | None = None) -> Officer:
+def assign_officer(
+    actor,
+    *,
+    officer_id: int,
+    replaces_id: int,
+    reason: str,
+    visit_id: int | None = None,
+    task_id: int | None = None,
+) -> Officer:
     """Replace a drawn inspector of a visit or a task before the inspection, with the reason: the
     substitute is a certified officer of one of its departments, not the party's last inspector
     holding a certificate valid on the visit's day (行政处罚法第四十二条、第五十五条). The draw itself
@@ -468,7 +665,10 @@ def assign_officer(actor, *, officer_id: int, replaces_id: int, reason: str, vis
         target = access.get_visible(actor, JointInspection.objects.select_for_update(), visit_id)
         if target.state != JointInspection.State.PLANNED:
             raise DomainError("visit_not_planned", "只能为待检查的综合查一次调整人员", "visit")
-        tasks, day = list(target.tasks.exclude(state=InspectionTask.State.CANCELLED).select_related("department")), target.day
+        tasks, day = (
+            list(target.tasks.exclude(state=InspectionTask.State.CANCELLED).select_related("department")),
+            target.day,
+        )
     else:
         target = access.get_visible(actor, InspectionTask.objects.select_for_update(), task_id)
         if target.state != InspectionTask.State.OPEN or target.visit_id:
@@ -489,11 +689,27 @@ def assign_officer(actor, *, officer_id: int, replaces_id: int, reason: str, vis
     refusal = rules.officer_refusal(_officer_infos([officer.pk])[0], day)
     if refusal:
         raise _err("officer", refusal, "officer_not_certified")
-    InspectorChange.objects.create(visit=target if visit_id else None, task=target if task_id else None,
-                                   replaced_id=replaces_id, officer=officer, reason=reason[:300], changed_by=_user(actor))
-    audit.record(actor, "inspection.assign_officer", target, legal_basis=OFFICERS_BASIS, before={"officers": sorted(drawn)},
-                 after={"officers": sorted(drawn - {replaces_id} | {officer.pk}), "replaces": replaces_id,
-                        "officer": officer.pk, "reason": reason})
+    InspectorChange.objects.create(
+        visit=target if visit_id else None,
+        task=target if task_id else None,
+        replaced_id=replaces_id,
+        officer=officer,
+        reason=reason[:300],
+        changed_by=_user(actor),
+    )
+    audit.record(
+        actor,
+        "inspection.assign_officer",
+        target,
+        legal_basis=OFFICERS_BASIS,
+        before={"officers": sorted(drawn)},
+        after={
+            "officers": sorted(drawn - {replaces_id} | {officer.pk}),
+            "replaces": replaces_id,
+            "officer": officer.pk,
+            "reason": reason,
+        },
+    )
     return officer
 
 
@@ -501,9 +717,21 @@ def assign_officer(actor, *, officer_id: int, replaces_id: int, reason: str, vis
 # Plans and draws live in ``planning``; reached through this module as well.
 # ---------------------------------------------------------------------------------------------
 
-_PLANNING = ("DRAW_BASIS", "PLAN_FIELDS", "create_plan", "run_draw", "redraw", "publish_draw", "compute_draw",
-             "verify_draw", "inputs_digest", "plan_joint_inspections", "DrawVerification", "JointPlanResult",
-             "backfill_draw")
+_PLANNING = (
+    "DRAW_BASIS",
+    "PLAN_FIELDS",
+    "create_plan",
+    "run_draw",
+    "redraw",
+    "publish_draw",
+    "compute_draw",
+    "verify_draw",
+    "inputs_digest",
+    "plan_joint_inspections",
+    "DrawVerification",
+    "JointPlanResult",
+    "backfill_draw",
+)
 
 
 def __getattr__(name: str):

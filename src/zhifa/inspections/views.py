@@ -55,8 +55,16 @@ from .plan_views import (
     public_plans,
 )
 
-__all__ = ["plan_detail", "plan_draw", "plan_list", "plan_new", "plan_publish", "plan_redraw", "public_draw",
-           "public_plans"]
+__all__ = [
+    "plan_detail",
+    "plan_draw",
+    "plan_list",
+    "plan_new",
+    "plan_publish",
+    "plan_redraw",
+    "public_draw",
+    "public_plans",
+]
 
 PAGE_SIZE = 50
 #: The visit list's 重复检查 panel looks this far back; the supervision rule covers all records.
@@ -82,18 +90,44 @@ def visit_list(request):
     filters = VisitFilterForm(request.GET)
     visits = selectors.visits(scope, **filters.selector_filters())
     if wants_xlsx(request):
-        return xlsx_response("综合查一次", "综合查一次", ["检查对象", "乡镇（街道）", "日期", "部门", "任务数", "状态"], (
-            [v.party.name, v.party.township.name, v.day, "、".join(t.department.name for t in v.tasks.all()),
-             v.task_count, v.get_state_display()] for v in visits.iterator(chunk_size=500)))
+        return xlsx_response(
+            "综合查一次",
+            "综合查一次",
+            ["检查对象", "乡镇（街道）", "日期", "部门", "任务数", "状态"],
+            (
+                [
+                    v.party.name,
+                    v.party.township.name,
+                    v.day,
+                    "、".join(t.department.name for t in v.tasks.all()),
+                    v.task_count,
+                    v.get_state_display(),
+                ]
+                for v in visits.iterator(chunk_size=500)
+            ),
+        )
     page, query = _page(request, visits)
     user = request.user
-    rows = [(v, v.state == JointInspection.State.PLANNED and access.can(user, "inspections.record", v)) for v in page]
-    return render(request, "inspections/visit_list.html", {
-        "filters": filters, "page": page, "rows": rows, "query": query,
-        "may_merge": access.can(user, "inspections.joint_plan"),
-        "departments": selectors.department_indicators(scope), "indicators": selectors.district_indicators(scope),
-        "repeated": selectors.repeated_inspections(scope, since=timezone.now() - REPEATED_PANEL_PERIOD)[:20],
-    })
+    rows = [
+        (v, v.state == JointInspection.State.PLANNED and access.can(user, "inspections.record", v))
+        for v in page
+    ]
+    return render(
+        request,
+        "inspections/visit_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "may_merge": access.can(user, "inspections.joint_plan"),
+            "departments": selectors.department_indicators(scope),
+            "indicators": selectors.district_indicators(scope),
+            "repeated": selectors.repeated_inspections(scope, since=timezone.now() - REPEATED_PANEL_PERIOD)[
+                :20
+            ],
+        },
+    )
 
 
 @service_view
@@ -101,7 +135,9 @@ def visit_list(request):
 def visit_merge(request):
     """统筹安排综合查一次: merge every department's open tasks into visits, from today on."""
     result = services.plan_joint_inspections(request.user)
-    messages.success(request, f"已统筹安排：{result.tasks} 项任务合并为 {result.visits} 次上门，减少上门 {result.saved} 次")
+    messages.success(
+        request, f"已统筹安排：{result.tasks} 项任务合并为 {result.visits} 次上门，减少上门 {result.saved} 次"
+    )
     return redirect("inspections:visit_list")
 
 
@@ -110,8 +146,11 @@ def my_work(request):
     """我的检查: the visits and tasks the user was drawn for, on the phone."""
     today = timezone.localdate()
     work = selectors.my_work(getattr(request.user, "officer_id", None), today)
-    return render(request, "inspections/my_work.html", {**work, "today": today,
-                                                        "may_cause": access.can(request.user, "inspections.inspect_for_cause")})
+    return render(
+        request,
+        "inspections/my_work.html",
+        {**work, "today": today, "may_cause": access.can(request.user, "inspections.inspect_for_cause")},
+    )
 
 
 def _checklist(tasks):
@@ -131,9 +170,16 @@ def _substitutes(tasks, drawn: list[Officer]) -> list[Officer]:
     day = timezone.localdate()
     drawn_ids = {o.pk for o in drawn}
     certified = Certificate.objects.valid_on(day).values("officer_id")
-    return list(Officer.objects.filter(organization__in=[t.department_id for t in tasks], is_active=True,
-                                       kind=Officer.Kind.ENFORCEMENT, pk__in=certified)
-                .exclude(pk__in=drawn_ids).order_by("pk")[:30])
+    return list(
+        Officer.objects.filter(
+            organization__in=[t.department_id for t in tasks],
+            is_active=True,
+            kind=Officer.Kind.ENFORCEMENT,
+            pk__in=certified,
+        )
+        .exclude(pk__in=drawn_ids)
+        .order_by("pk")[:30]
+    )
 
 
 def _record_page(request, target, tasks, data_key: str):
@@ -141,15 +187,30 @@ def _record_page(request, target, tasks, data_key: str):
     access.require(request.user, "inspections.record", target)
     officers = list(Officer.objects.filter(pk__in=assigned_officer_ids(target)).order_by("pk"))
     lines = _checklist(tasks)
-    initial = {"officer_ids": [str(o.pk) for o in officers],
-               "started_at": timezone.localtime().replace(second=0, microsecond=0), "outcome": "no_issue"}
-    form = RecordForm(request.POST or None, request.FILES or None, officers=officers,
-                      substitutes=_substitutes(tasks, officers), initial=initial)
+    initial = {
+        "officer_ids": [str(o.pk) for o in officers],
+        "started_at": timezone.localtime().replace(second=0, microsecond=0),
+        "outcome": "no_issue",
+    }
+    form = RecordForm(
+        request.POST or None,
+        request.FILES or None,
+        officers=officers,
+        substitutes=_substitutes(tasks, officers),
+        initial=initial,
+    )
     chosen = {str(e.pk): request.POST.get(f"entry_{e.pk}", "") for _, e in lines}
     if request.method == "POST" and form.is_valid():
-        data = {**form.cleaned_data, data_key: target.pk, "officer_ids": [int(i) for i in form.cleaned_data["officer_ids"]],
-                "checklist": [{"entry_id": int(pk), "result": value, "note": request.POST.get(f"note_{pk}", "")}
-                              for pk, value in chosen.items() if value]}
+        data = {
+            **form.cleaned_data,
+            data_key: target.pk,
+            "officer_ids": [int(i) for i in form.cleaned_data["officer_ids"]],
+            "checklist": [
+                {"entry_id": int(pk), "result": value, "note": request.POST.get(f"note_{pk}", "")}
+                for pk, value in chosen.items()
+                if value
+            ],
+        }
         data.pop("photo", None)
         try:
             with transaction.atomic():
@@ -169,13 +230,22 @@ def _record_page(request, target, tasks, data_key: str):
     token = services.action_code_token(code) if code is not None else None
     code_url = public_url(request, reverse("inspections:public_code", args=[token])) if token else None
     substitutes = _substitutes(tasks, officers)
-    return render(request, "inspections/record_form.html", {
-        "assign_form": AssignOfficerForm(drawn=officers, substitutes=substitutes), "changes": list(target.changes.all()),
-        "visit": target if isinstance(target, JointInspection) else None,
-        "task": target if isinstance(target, InspectionTask) else None, "party": target.party, "tasks": tasks,
-        "form": form, "lines": [(item, entry, chosen.get(str(entry.pk), "")) for item, entry in lines],
-        "code_url": code_url, "code_qr": mark_safe(qr_svg(code_url)) if code_url else "",  # SVG from segno, no user text
-    })
+    return render(
+        request,
+        "inspections/record_form.html",
+        {
+            "assign_form": AssignOfficerForm(drawn=officers, substitutes=substitutes),
+            "changes": list(target.changes.all()),
+            "visit": target if isinstance(target, JointInspection) else None,
+            "task": target if isinstance(target, InspectionTask) else None,
+            "party": target.party,
+            "tasks": tasks,
+            "form": form,
+            "lines": [(item, entry, chosen.get(str(entry.pk), "")) for item, entry in lines],
+            "code_url": code_url,
+            "code_qr": mark_safe(qr_svg(code_url)) if code_url else "",  # SVG from segno, no user text
+        },
+    )
 
 
 @service_view
@@ -194,9 +264,12 @@ def visit_record(request, visit_id: int):
 
 def _drawn_visit(user, visit_id) -> JointInspection:
     """A visit outside the user's scope that he was drawn for (a posted officer of another body)."""
-    visit = (JointInspection.objects.filter(pk=visit_id, officers=getattr(user, "officer_id", None) or 0)
-             .select_related("party").prefetch_related("tasks__plan__items__checklist", "tasks__department", "officers")
-             .first())
+    visit = (
+        JointInspection.objects.filter(pk=visit_id, officers=getattr(user, "officer_id", None) or 0)
+        .select_related("party")
+        .prefetch_related("tasks__plan__items__checklist", "tasks__department", "officers")
+        .first()
+    )
     if visit is None:
         raise NotFound()
     return visit
@@ -221,23 +294,47 @@ def cause_record(request):
     department = org.body() if org is not None else None
     if department is None:
         raise PermissionDenied("未归属执法主体的用户不能登记检查")
-    items = EnforcementItem.objects.filter(kind=catalog_rules.INSPECTION, status=catalog_rules.IN_FORCE,
-                                           claims__organization=department).distinct().order_by("code")
-    officers = Officer.objects.filter(organization__path__startswith=department.path, is_active=True,
-                                      kind=Officer.Kind.ENFORCEMENT).order_by("pk")[:100]
+    items = (
+        EnforcementItem.objects.filter(
+            kind=catalog_rules.INSPECTION, status=catalog_rules.IN_FORCE, claims__organization=department
+        )
+        .distinct()
+        .order_by("code")
+    )
+    officers = Officer.objects.filter(
+        organization__path__startswith=department.path, is_active=True, kind=Officer.Kind.ENFORCEMENT
+    ).order_by("pk")[:100]
     parties = visible_parties(Scope.for_user(user)).order_by("name")
-    form = CauseRecordForm(request.POST or None, parties=parties, items=items, officers=officers, initial={
-        "officer_ids": [str(user.officer_id)] if getattr(user, "officer_id", None) else [],
-        "started_at": timezone.localtime().replace(second=0, microsecond=0), "outcome": "no_issue"})
+    form = CauseRecordForm(
+        request.POST or None,
+        parties=parties,
+        items=items,
+        officers=officers,
+        initial={
+            "officer_ids": [str(user.officer_id)] if getattr(user, "officer_id", None) else [],
+            "started_at": timezone.localtime().replace(second=0, microsecond=0),
+            "outcome": "no_issue",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.record_for_cause(user, {
-                "party": data["party"], "department": department, "cause_kind": data["cause_kind"],
-                "cause_ref": data["cause_ref"], "cause_note": data["cause_note"],
-                "item_ids": [i.pk for i in data["items"]], "officer_ids": [int(i) for i in data["officer_ids"]],
-                "started_at": data["started_at"], "ended_at": data["ended_at"], "findings": data["findings"],
-                "outcome": data["outcome"]})
+            result = services.record_for_cause(
+                user,
+                {
+                    "party": data["party"],
+                    "department": department,
+                    "cause_kind": data["cause_kind"],
+                    "cause_ref": data["cause_ref"],
+                    "cause_note": data["cause_note"],
+                    "item_ids": [i.pk for i in data["items"]],
+                    "officer_ids": [int(i) for i in data["officer_ids"]],
+                    "started_at": data["started_at"],
+                    "ended_at": data["ended_at"],
+                    "findings": data["findings"],
+                    "outcome": data["outcome"],
+                },
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except DomainError as exc:
@@ -255,13 +352,34 @@ def record_list(request):
     q = filters.cleaned_data.get("q") if filters.is_valid() else None
     records = selectors.records(scope, q=q)
     if wants_xlsx(request):
-        return xlsx_response("检查记录", "检查记录", ["检查对象", "部门", "开始时间", "结束时间", "检查人员", "处理结果", "检查事由"], (
-            [r.party.name, r.department.name, r.started_at, r.ended_at, "、".join(o.name for o in r.officers.all()),
-             r.get_outcome_display(), r.get_cause_kind_display() or "计划检查"] for r in records.iterator(chunk_size=500)))
+        return xlsx_response(
+            "检查记录",
+            "检查记录",
+            ["检查对象", "部门", "开始时间", "结束时间", "检查人员", "处理结果", "检查事由"],
+            (
+                [
+                    r.party.name,
+                    r.department.name,
+                    r.started_at,
+                    r.ended_at,
+                    "、".join(o.name for o in r.officers.all()),
+                    r.get_outcome_display(),
+                    r.get_cause_kind_display() or "计划检查",
+                ]
+                for r in records.iterator(chunk_size=500)
+            ),
+        )
     page, query = _page(request, records)
-    return render(request, "inspections/record_list.html", {
-        "filters": filters, "page": page, "query": query,
-        "overdue": list(selectors.overdue_rectifications(scope, timezone.localdate())[:20])})
+    return render(
+        request,
+        "inspections/record_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "overdue": list(selectors.overdue_rectifications(scope, timezone.localdate())[:20]),
+        },
+    )
 
 
 def _render_record(request, record_id: int, rectification_form=None):
@@ -269,13 +387,19 @@ def _render_record(request, record_id: int, rectification_form=None):
     record = selectors.record_detail(scope, record_id)
     may_record = access.can(request.user, "inspections.record", record)
     today = timezone.localdate()
-    return render(request, "inspections/record_detail.html", {
-        "record": record, "may_record": may_record, "today": today,
-        "orders": [(o, o.state == "open" and o.deadline < today) for o in record.rectifications.all()],
-        "handoffs": handoffs.registered() if may_record and not record.handoff_ref else [],
-        "rectification_form": rectification_form or (RectificationForm() if may_record else None),
-        "verify_form": VerifyRectificationForm() if may_record else None,
-    })
+    return render(
+        request,
+        "inspections/record_detail.html",
+        {
+            "record": record,
+            "may_record": may_record,
+            "today": today,
+            "orders": [(o, o.state == "open" and o.deadline < today) for o in record.rectifications.all()],
+            "handoffs": handoffs.registered() if may_record and not record.handoff_ref else [],
+            "rectification_form": rectification_form or (RectificationForm() if may_record else None),
+            "verify_form": VerifyRectificationForm() if may_record else None,
+        },
+    )
 
 
 @service_view
@@ -311,8 +435,9 @@ def record_rectification(request, record_id: int):
     form = RectificationForm(request.POST)
     if form.is_valid():
         try:
-            order = services.issue_rectification(request.user, record_id, form.cleaned_data["content"],
-                                                 form.cleaned_data["working_days"])
+            order = services.issue_rectification(
+                request.user, record_id, form.cleaned_data["content"], form.cleaned_data["working_days"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -327,8 +452,12 @@ def rectification_verify(request, record_id: int, order_id: int):
     form = VerifyRectificationForm(request.POST, request.FILES)
     form.is_valid()
     try:
-        services.verify_rectification(request.user, order_id, note=form.cleaned_data.get("note", ""),
-                                      photo=form.cleaned_data.get("photo"))
+        services.verify_rectification(
+            request.user,
+            order_id,
+            note=form.cleaned_data.get("note", ""),
+            photo=form.cleaned_data.get("photo"),
+        )
     except (DomainError, ValidationError) as exc:
         messages.error(request, _refusal(exc))
     else:
@@ -337,6 +466,7 @@ def rectification_verify(request, record_id: int, order_id: int):
 
 
 # ---- public pages (no login) ----
+
 
 @never_cache
 def public_code(request, token: str):
@@ -348,7 +478,9 @@ def public_code(request, token: str):
     report_form = ReportForm(request.POST or None) if request.POST.get("form") == "report" else ReportForm()
     if request.method == "POST" and request.POST.get("form") == "report" and report_form.is_valid():
         try:
-            services.report_rectification(token, int(request.POST.get("order") or 0), report_form.cleaned_data["report"])
+            services.report_rectification(
+                token, int(request.POST.get("order") or 0), report_form.cleaned_data["report"]
+            )
         except ValidationError as exc:
             add_service_errors(report_form, exc)
         except DomainError as exc:
@@ -366,8 +498,11 @@ def public_code(request, token: str):
             return redirect("inspections:public_code", token=token)
     info = selectors.public_code(services.code_from_token(token))
     orders = selectors.code_rectifications(code)
-    response = render(request, "inspections/public_code.html", {"info": info, "form": form, "orders": orders,
-                                                                "report_form": report_form})
+    response = render(
+        request,
+        "inspections/public_code.html",
+        {"info": info, "form": form, "orders": orders, "report_form": report_form},
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -377,14 +512,22 @@ def public_code(request, token: str):
 def assign_officer(request, kind: str, target_id: int):
     """调整检查人员 before the inspection: a drawn inspector replaced, with the reason."""
     form = AssignOfficerForm(request.POST, drawn=Officer.objects.all(), substitutes=Officer.objects.all())
-    back = ("inspections:visit_record", "visit_id") if kind == "visit" else ("inspections:task_record", "task_id")
+    back = (
+        ("inspections:visit_record", "visit_id")
+        if kind == "visit"
+        else ("inspections:task_record", "task_id")
+    )
     if not form.is_valid():
         messages.error(request, "请选择被替换人员、替补人员并写明理由")
     else:
         try:
             officer = services.assign_officer(
-                request.user, officer_id=form.cleaned_data["officer"].pk, replaces_id=form.cleaned_data["replaces"].pk,
-                reason=form.cleaned_data["reason"], **{f"{kind}_id": target_id})
+                request.user,
+                officer_id=form.cleaned_data["officer"].pk,
+                replaces_id=form.cleaned_data["replaces"].pk,
+                reason=form.cleaned_data["reason"],
+                **{f"{kind}_id": target_id},
+            )
         except (ValidationError, DomainError) as exc:
             messages.error(request, _refusal(exc))
         else:

@@ -15,8 +15,11 @@ R = User.Role
 @access.predicate
 def check_of_actors_body(actor, check) -> bool:
     org = getattr(actor, "organization", None)
-    return check is None or access.has_role(actor, access.ADMIN) or (
-        org is not None and check.organization.path.startswith(org.path))
+    return (
+        check is None
+        or access.has_role(actor, access.ADMIN)
+        or (org is not None and check.organization.path.startswith(org.path))
+    )
 
 
 @access.register_visibility(Delivery)
@@ -41,7 +44,13 @@ def _approvals(actor, queryset):
 
 access.permission("integrations.view_deliveries", "查看状态回调记录", (R.COMMAND_CENTER, access.ADMIN))
 access.permission("integrations.replay", "重放失败的状态回调", (access.ADMIN,))
-access.permission("integrations.export", "拉取省平台增量数据", (R.COMMAND_CENTER, R.GUIDANCE_OFFICE, access.ADMIN))
-access.permission("integrations.work_post_approval_check", "办理批后监管任务",
-                  (R.OFFICER, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN), check_of_actors_body,
-                  refusal="该批后监管任务不属于本单位")
+access.permission(
+    "integrations.export", "拉取省平台增量数据", (R.COMMAND_CENTER, R.GUIDANCE_OFFICE, access.ADMIN)
+)
+access.permission(
+    "integrations.work_post_approval_check",
+    "办理批后监管任务",
+    (R.OFFICER, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN),
+    check_of_actors_body,
+    refusal="该批后监管任务不属于本单位",
+)

@@ -36,15 +36,23 @@ class SignedWebhook:
     def body(self, incident, event, event_id, occurred_at, details):
         status = events.status_of(incident)
         return {
-            "schema_version": SCHEMA_VERSION, "event_id": event_id, "event": event,
-            "event_label": events.EVENT_LABELS.get(event, event), "occurred_at": _iso(occurred_at),
+            "schema_version": SCHEMA_VERSION,
+            "event_id": event_id,
+            "event": event,
+            "event_label": events.EVENT_LABELS.get(event, event),
+            "occurred_at": _iso(occurred_at),
             "incident": {
-                "tracking_code": incident.tracking_code, "source": incident.source, "external_id": incident.external_id,
-                "state": incident.state, "state_label": dispatch_rules.STATE_LABELS.get(incident.state, incident.state),
+                "tracking_code": incident.tracking_code,
+                "source": incident.source,
+                "external_id": incident.external_id,
+                "state": incident.state,
+                "state_label": dispatch_rules.STATE_LABELS.get(incident.state, incident.state),
                 "open311_status": status["open311_status"],
                 "responsible_org": incident.responsible_org.name if incident.responsible_org_id else None,
-                "due_at": _iso(incident.due_at), "reply": incident.reply or None,
-                "satisfaction": incident.satisfaction, "note": details.get("note") or None,
+                "due_at": _iso(incident.due_at),
+                "reply": incident.reply or None,
+                "satisfaction": incident.satisfaction,
+                "note": details.get("note") or None,
             },
         }
 

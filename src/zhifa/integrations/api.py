@@ -31,14 +31,18 @@ class ApprovalIn(Schema):
     approval_id: str = Field(..., min_length=1, max_length=64, description="审批系统的审批编号（幂等键）")
     licence_no: str = Field("", max_length=64)
     licence_name: str = Field(..., min_length=1, max_length=200, description="审批事项名称")
-    item_code: str = Field("", max_length=60, description="对应的执法事项编码；监管部门缺省取其监管主体或认领单位")
+    item_code: str = Field(
+        "", max_length=60, description="对应的执法事项编码；监管部门缺省取其监管主体或认领单位"
+    )
     supervising_org: str = Field("", max_length=100, description="监管部门全称（可选）")
     party_name: str = Field(..., min_length=1, max_length=100)
     uscc: str = Field("", max_length=18)
     address: str = Field("", max_length=200)
     approved_on: dt.date
     valid_to: dt.date | None = None
-    check_within_days: int | None = Field(None, ge=1, le=365, description="要求在多少天内完成批后检查（不超过区级配置）")
+    check_within_days: int | None = Field(
+        None, ge=1, le=365, description="要求在多少天内完成批后检查（不超过区级配置）"
+    )
 
 
 class CheckOut(Schema):
@@ -58,15 +62,32 @@ class ApprovalOut(Schema):
 
 def _approval_out(approval) -> dict:
     check = approval.post_check
-    return {"id": approval.pk, "approval_id": approval.approval_id, "party_name": approval.party_name,
-            "supervising_org": approval.supervising_org.name,
-            "check": {"id": check.pk, "organization": check.organization.name, "deadline": check.deadline,
-                      "state": check.state}}
+    return {
+        "id": approval.pk,
+        "approval_id": approval.approval_id,
+        "party_name": approval.party_name,
+        "supervising_org": approval.supervising_org.name,
+        "check": {
+            "id": check.pk,
+            "organization": check.organization.name,
+            "deadline": check.deadline,
+            "state": check.state,
+        },
+    }
 
 
-@router.post("/approvals", auth=None, response={200: ApprovalOut, 201: ApprovalOut},
-             summary="审管联动：推送审批信息（HMAC 签名，幂等）", openapi_extra={"requestBody": {"content": {
-                 "application/json": {"schema": ApprovalIn.model_json_schema()}}, "required": True}})
+@router.post(
+    "/approvals",
+    auth=None,
+    response={200: ApprovalOut, 201: ApprovalOut},
+    summary="审管联动：推送审批信息（HMAC 签名，幂等）",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": ApprovalIn.model_json_schema()}},
+            "required": True,
+        }
+    },
+)
 def push_approval(request):
     """Signed with the client's secret (headers ``X-Zhifa-Client``, ``X-Zhifa-Timestamp``,
     ``X-Zhifa-Signature: sha256=…`` over ``"{timestamp}." + body``). The same ``approval_id``
@@ -75,18 +96,28 @@ def push_approval(request):
     try:
         return _push_approval(request)
     except (DomainError, ValidationError, SchemaValidationError) as exc:
-        log.warning("approval push refused from %s (%s): %s", request.headers.get("X-Zhifa-Client", "?"),
-                    request.META.get("REMOTE_ADDR", "?"), getattr(exc, "code", None) or exc)
+        log.warning(
+            "approval push refused from %s (%s): %s",
+            request.headers.get("X-Zhifa-Client", "?"),
+            request.META.get("REMOTE_ADDR", "?"),
+            getattr(exc, "code", None) or exc,
+        )
         raise
 
 
 def _push_approval(request):
-    client = services.authenticate_push(request.headers.get("X-Zhifa-Client"), request.headers.get("X-Zhifa-Timestamp"),
-                                        request.headers.get("X-Zhifa-Signature"), request.body)
+    client = services.authenticate_push(
+        request.headers.get("X-Zhifa-Client"),
+        request.headers.get("X-Zhifa-Timestamp"),
+        request.headers.get("X-Zhifa-Signature"),
+        request.body,
+    )
     try:
         raw = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise ValidationError({"__all__": ValidationError("请求体不是合法的 JSON", code="invalid_json")}) from None
+        raise ValidationError(
+            {"__all__": ValidationError("请求体不是合法的 JSON", code="invalid_json")}
+        ) from None
     if not isinstance(raw, dict):
         raise ValidationError({"__all__": ValidationError("请求体应为 JSON 对象", code="invalid_json")})
     try:

@@ -8,8 +8,15 @@ class IntegrationsConfig(AppConfig):
     label = "integrations"
     verbose_name = "系统对接"
     api_prefix = "/integrations"
-    nav = [Entry("批后监管", "integrations:post_approval_checks", "inspect", order=60, roles=(
-        OFFICER, TOWNSHIP_LEADER, DEPARTMENT_ADMIN))]
+    nav = [
+        Entry(
+            "批后监管",
+            "integrations:post_approval_checks",
+            "inspect",
+            order=60,
+            roles=(OFFICER, TOWNSHIP_LEADER, DEPARTMENT_ADMIN),
+        )
+    ]
 
     def ready(self):
         from zhifa.dispatch import events

@@ -27,13 +27,18 @@ class Subscriber(models.Model):
         HOTLINE_12345 = "hotline_12345", "12345 热线工单回写"
 
     name = models.CharField("名称", max_length=100)
-    organization = models.ForeignKey(Organization, verbose_name="推送事件所用密钥的机构", on_delete=models.PROTECT,
-                                     related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name="推送事件所用密钥的机构", on_delete=models.PROTECT, related_name="+"
+    )
     url = models.URLField("回调地址", max_length=500)
     secret = models.CharField("签名密钥", max_length=100, editable=False)
     adapter = models.CharField("格式", max_length=20, choices=Adapter.choices, default=Adapter.WEBHOOK)
-    events = models.JSONField("订阅的状态", default=list, blank=True, help_text="空：全部（accepted, assigned, handled, "
-                                                                             "closed, rated, returned, reopened）")
+    events = models.JSONField(
+        "订阅的状态",
+        default=list,
+        blank=True,
+        help_text="空：全部（accepted, assigned, handled, closed, rated, returned, reopened）",
+    )
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -61,8 +66,12 @@ class Delivery(models.Model):
         DELIVERED = "delivered", "已送达"
         DEAD = "dead", "失败（死信）"
 
-    subscriber = models.ForeignKey(Subscriber, verbose_name="回调对象", on_delete=models.PROTECT, related_name="deliveries")
-    incident = models.ForeignKey(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name="回调对象", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    incident = models.ForeignKey(
+        Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="deliveries"
+    )
     event_id = models.UUIDField("消息编号", default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField("状态", max_length=20)
     payload = models.JSONField("内容")
@@ -81,8 +90,11 @@ class Delivery(models.Model):
         verbose_name = "状态回调"
         verbose_name_plural = "状态回调"
         indexes = [
-            models.Index(fields=["next_attempt_at"], condition=Q(state__in=["pending", "retrying", "sending"]),
-                         name="delivery_due"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state__in=["pending", "retrying", "sending"]),
+                name="delivery_due",
+            ),
             models.Index(fields=["state", "-created_at"], name="delivery_state"),
         ]
 
@@ -146,20 +158,36 @@ class LicenceApproval(models.Model):
     """审管联动: a licence the approval system granted, pushed to us. ``approval_id`` is the
     approval system's own id: the same push twice is one approval."""
 
-    client = models.ForeignKey(InboundClient, verbose_name="来源系统", on_delete=models.PROTECT, related_name="approvals")
+    client = models.ForeignKey(
+        InboundClient, verbose_name="来源系统", on_delete=models.PROTECT, related_name="approvals"
+    )
     approval_id = models.CharField("审批编号", max_length=64)
     licence_no = models.CharField("许可证号", max_length=64, blank=True)
     licence_name = models.CharField("审批事项", max_length=200)
-    item = models.ForeignKey(EnforcementItem, verbose_name="批后监管对应的执法事项", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+")
-    party = models.ForeignKey("parties.Party", verbose_name="被许可人", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="licence_approvals")
+    item = models.ForeignKey(
+        EnforcementItem,
+        verbose_name="批后监管对应的执法事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    party = models.ForeignKey(
+        "parties.Party",
+        verbose_name="被许可人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="licence_approvals",
+    )
     party_name = models.CharField("被许可人名称", max_length=100)
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
     address = models.CharField("经营场所", max_length=200, blank=True)
     approved_on = models.DateField("审批日期")
     valid_to = models.DateField("有效期至", null=True, blank=True)
-    supervising_org = models.ForeignKey(Organization, verbose_name="监管部门", on_delete=models.PROTECT, related_name="+")
+    supervising_org = models.ForeignKey(
+        Organization, verbose_name="监管部门", on_delete=models.PROTECT, related_name="+"
+    )
     payload = models.JSONField("原始推送")
     received_at = models.DateTimeField("接收时间")
 
@@ -167,7 +195,9 @@ class LicenceApproval(models.Model):
         ordering = ["-approved_on", "-pk"]
         verbose_name = "审批信息"
         verbose_name_plural = "审批信息"
-        constraints = [models.UniqueConstraint(fields=["client", "approval_id"], name="approval_once_per_client")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "approval_id"], name="approval_once_per_client")
+        ]
 
     def __str__(self) -> str:
         return f"{self.licence_name} {self.party_name}"
@@ -180,23 +210,32 @@ class PostApprovalCheck(models.Model):
         OPEN = "open", "待检查"
         DONE = "done", "已检查"
 
-    approval = models.OneToOneField(LicenceApproval, verbose_name="审批", on_delete=models.PROTECT, related_name="post_check")
-    organization = models.ForeignKey(Organization, verbose_name="监管部门", on_delete=models.PROTECT,
-                                     related_name="post_approval_checks")
+    approval = models.OneToOneField(
+        LicenceApproval, verbose_name="审批", on_delete=models.PROTECT, related_name="post_check"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="监管部门", on_delete=models.PROTECT, related_name="post_approval_checks"
+    )
     deadline = models.DateField("检查期限")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     result = models.TextField("检查情况", blank=True)
-    outcome = models.CharField("检查结论", max_length=20, choices=list(rules.CHECK_OUTCOMES.items()), blank=True)
+    outcome = models.CharField(
+        "检查结论", max_length=20, choices=list(rules.CHECK_OUTCOMES.items()), blank=True
+    )
     created_at = models.DateTimeField("生成时间")
 
     class Meta:
         ordering = ["deadline", "pk"]
         verbose_name = "批后监管任务"
         verbose_name_plural = "批后监管任务"
-        indexes = [models.Index(fields=["organization", "state", "deadline"], name="post_check_queue"),
-                   models.Index(fields=["deadline"], condition=Q(state="open"), name="post_check_open_due")]
+        indexes = [
+            models.Index(fields=["organization", "state", "deadline"], name="post_check_queue"),
+            models.Index(fields=["deadline"], condition=Q(state="open"), name="post_check_open_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.approval}"

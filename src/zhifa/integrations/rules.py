@@ -39,18 +39,27 @@ class Refusal:
     field: str | None = None
 
 
-def check_signature(secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float) -> Refusal | None:
+def check_signature(
+    secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float
+) -> Refusal | None:
     """Why a signed request is refused, or None: a missing or malformed header, a timestamp
     outside the tolerance (replays of old messages), or a signature that does not match."""
     if not timestamp or not signature:
-        return Refusal("signature_missing", "缺少签名：请提供 X-Zhifa-Timestamp 与 X-Zhifa-Signature", "X-Zhifa-Signature")
+        return Refusal(
+            "signature_missing",
+            "缺少签名：请提供 X-Zhifa-Timestamp 与 X-Zhifa-Signature",
+            "X-Zhifa-Signature",
+        )
     try:
         ts = int(timestamp)
     except ValueError:
         return Refusal("timestamp_invalid", "X-Zhifa-Timestamp 应为 Unix 秒数", "X-Zhifa-Timestamp")
     if abs(now - ts) > TOLERANCE_SECONDS:
-        return Refusal("timestamp_out_of_window", f"时间戳与服务器时间相差超过 {TOLERANCE_SECONDS} 秒，请校准时钟后重发",
-                       "X-Zhifa-Timestamp")
+        return Refusal(
+            "timestamp_out_of_window",
+            f"时间戳与服务器时间相差超过 {TOLERANCE_SECONDS} 秒，请校准时钟后重发",
+            "X-Zhifa-Timestamp",
+        )
     if not hmac.compare_digest(sign(secret, ts, body), signature.strip()):
         return Refusal("signature_mismatch", "签名不符", "X-Zhifa-Signature")
     return None

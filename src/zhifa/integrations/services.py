@@ -54,6 +54,7 @@ def new_secret() -> str:
 
 # ---- the outbox ---------------------------------------------------------------------------------
 
+
 def subscribers_for(incident: Incident) -> list[Subscriber]:
     """The subscribers of the body whose API key pushed the incident."""
     kind, _, pk = (incident.caller or "").partition(":")
@@ -74,8 +75,12 @@ def on_incident_event(incident: Incident, event: str, details: dict) -> None:
     for subscriber in subscribers_for(incident):
         if not subscriber.wants(event):
             continue
-        delivery = Delivery(subscriber=subscriber, incident=incident, event=event, next_attempt_at=now, created_at=now)
-        delivery.payload = ADAPTERS[subscriber.adapter].body(incident, event, str(delivery.event_id), now, details)
+        delivery = Delivery(
+            subscriber=subscriber, incident=incident, event=event, next_attempt_at=now, created_at=now
+        )
+        delivery.payload = ADAPTERS[subscriber.adapter].body(
+            incident, event, str(delivery.event_id), now, details
+        )
         delivery.save()
         made.append(delivery.pk)
     if made:
@@ -114,27 +119,45 @@ def _deliver_in_thread(delivery_id: int) -> None:
 
 def _claim(delivery_id: int, now: dt.datetime, replay: bool) -> Delivery | None:
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update(skip_locked=True).select_related("subscriber")
-                    .filter(pk=delivery_id).first())
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .select_related("subscriber")
+            .filter(pk=delivery_id)
+            .first()
+        )
         if delivery is None or delivery.state in (Delivery.State.DELIVERED, Delivery.State.DEAD):
             return None
         if delivery.state == Delivery.State.SENDING and delivery.lease_until and delivery.lease_until > now:
             return None  # another worker is sending it
         if not replay and delivery.next_attempt_at > now + dt.timedelta(seconds=5):
             return None  # not due yet
-        delivery.state, delivery.lease_until = Delivery.State.SENDING, now + dt.timedelta(seconds=rules.LEASE_SECONDS)
+        delivery.state, delivery.lease_until = (
+            Delivery.State.SENDING,
+            now + dt.timedelta(seconds=rules.LEASE_SECONDS),
+        )
         delivery.attempts += 1
         delivery.save(update_fields=["state", "lease_until", "attempts"])
         return delivery
 
 
 def _post(subscriber: Subscriber, delivery: Delivery) -> tuple[int | None, str, str, int]:
-    body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    body = json.dumps(delivery.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
     timestamp = int(time.time())
-    request = urllib.request.Request(subscriber.url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "User-Agent": "zhifa-webhooks/1",
-        "X-Zhifa-Event": delivery.event, "X-Zhifa-Event-Id": str(delivery.event_id),
-        "X-Zhifa-Timestamp": str(timestamp), "X-Zhifa-Signature": rules.sign(subscriber.secret, timestamp, body)})
+    request = urllib.request.Request(
+        subscriber.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "zhifa-webhooks/1",
+            "X-Zhifa-Event": delivery.event,
+            "X-Zhifa-Event-Id": str(delivery.event_id),
+            "X-Zhifa-Timestamp": str(timestamp),
+            "X-Zhifa-Signature": rules.sign(subscriber.secret, timestamp, body),
+        },
+    )
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=rules.TIMEOUT_SECONDS) as response:  # noqa: S310 (configured URL)
@@ -156,18 +179,42 @@ def deliver(delivery_id: int, *, now: dt.datetime | None = None, replay: bool = 
         return None
     status, text, error, duration = _post(delivery.subscriber, delivery)
     with transaction.atomic():
-        DeliveryAttempt.objects.create(delivery=delivery, at=now, status_code=status, response=text[:2000], error=error,
-                                       duration_ms=duration, replay=replay or delivery.replayed_at is not None)
-        delivery.last_status, delivery.last_error, delivery.lease_until = status, error or (text[:500] if status else ""), None
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            at=now,
+            status_code=status,
+            response=text[:2000],
+            error=error,
+            duration_ms=duration,
+            replay=replay or delivery.replayed_at is not None,
+        )
+        delivery.last_status, delivery.last_error, delivery.lease_until = (
+            status,
+            error or (text[:500] if status else ""),
+            None,
+        )
         if rules.delivered(status):
-            delivery.state, delivery.delivered_at, delivery.last_error = Delivery.State.DELIVERED, timezone.now(), ""
+            delivery.state, delivery.delivered_at, delivery.last_error = (
+                Delivery.State.DELIVERED,
+                timezone.now(),
+                "",
+            )
         else:
             later = rules.next_attempt(delivery.attempts, now)
             if later is None:
                 delivery.state = Delivery.State.DEAD
             else:
                 delivery.state, delivery.next_attempt_at = Delivery.State.RETRYING, later
-        delivery.save(update_fields=["state", "delivered_at", "last_status", "last_error", "lease_until", "next_attempt_at"])
+        delivery.save(
+            update_fields=[
+                "state",
+                "delivered_at",
+                "last_status",
+                "last_error",
+                "lease_until",
+                "next_attempt_at",
+            ]
+        )
     if delivery.state == Delivery.State.RETRYING:
         schedule(delivery.pk, countdown=(delivery.next_attempt_at - now).total_seconds())
     return delivery
@@ -180,15 +227,21 @@ def flush(now: dt.datetime | None = None, limit: int = 500) -> dict[str, int]:
     now = now or timezone.now()
     from django.db.models import Q
 
-    due = list(Delivery.objects.filter(
-        Q(state__in=[Delivery.State.PENDING, Delivery.State.RETRYING], next_attempt_at__lte=now)
-        | Q(state=Delivery.State.SENDING, lease_until__lt=now)).order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit])
+    due = list(
+        Delivery.objects.filter(
+            Q(state__in=[Delivery.State.PENDING, Delivery.State.RETRYING], next_attempt_at__lte=now)
+            | Q(state=Delivery.State.SENDING, lease_until__lt=now)
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     sent = 0
     for pk in due:
         Delivery.objects.filter(pk=pk, state=Delivery.State.SENDING).update(state=Delivery.State.RETRYING)
         sent += deliver(pk, now=now) is not None
-    forgotten, _ = SeenSignature.objects.filter(at__lt=now - dt.timedelta(seconds=2 * rules.TOLERANCE_SECONDS)).delete()
+    forgotten, _ = SeenSignature.objects.filter(
+        at__lt=now - dt.timedelta(seconds=2 * rules.TOLERANCE_SECONDS)
+    ).delete()
     return {"due": len(due), "sent": sent, "forgotten_signatures": forgotten}
 
 
@@ -202,26 +255,38 @@ def replay(actor, delivery_id: int) -> Delivery:
     delivery.state, delivery.attempts = Delivery.State.PENDING, 0
     delivery.next_attempt_at = delivery.replayed_at = timezone.now()
     delivery.save(update_fields=["state", "attempts", "next_attempt_at", "replayed_at"])
-    audit.record(actor, "integrations.replay", delivery, after={"event_id": str(delivery.event_id),
-                                                                "subscriber": delivery.subscriber_id})
+    audit.record(
+        actor,
+        "integrations.replay",
+        delivery,
+        after={"event_id": str(delivery.event_id), "subscriber": delivery.subscriber_id},
+    )
     transaction.on_commit(lambda: schedule(delivery.pk))
     return delivery
 
 
 # ---- inbound: signed pushes ------------------------------------------------------------------------
 
+
 class SignatureRefused(DomainError):
     status = 401
 
 
-def authenticate_push(client_code: str | None, timestamp: str | None, signature: str | None, body: bytes,
-                      now: float | None = None) -> InboundClient:
+def authenticate_push(
+    client_code: str | None,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: float | None = None,
+) -> InboundClient:
     """The client of a signed push, or a 401 naming what is wrong; a signature seen before is a
     replay (409)."""
     client = InboundClient.objects.filter(code=client_code, is_active=True).first() if client_code else None
     if client is None:
         raise SignatureRefused("unknown_client", "未知或已停用的接入系统（X-Zhifa-Client）", "X-Zhifa-Client")
-    refusal = rules.check_signature(client.secret, timestamp, signature, body, now if now is not None else time.time())
+    refusal = rules.check_signature(
+        client.secret, timestamp, signature, body, now if now is not None else time.time()
+    )
     if refusal:
         raise SignatureRefused(refusal.code, refusal.message, refusal.field)
     digest = signature.strip().removeprefix(rules.SIGNATURE_PREFIX)[:64]
@@ -229,7 +294,9 @@ def authenticate_push(client_code: str | None, timestamp: str | None, signature:
         with transaction.atomic():
             SeenSignature.objects.create(client=client, signature=digest, at=timezone.now())
     except IntegrityError:
-        error = DomainError("replayed", "该签名的请求已处理过（重放）；重发请生成新的时间戳和签名", "X-Zhifa-Signature")
+        error = DomainError(
+            "replayed", "该签名的请求已处理过（重放）；重发请生成新的时间戳和签名", "X-Zhifa-Signature"
+        )
         error.status = 409
         raise error from None
     return client
@@ -242,7 +309,11 @@ def _supervisor_of(item: EnforcementItem | None, named: str) -> Organization | N
         return None
     if item.regulator_id:
         return item.regulator
-    claim = Claim.objects.filter(item=item, level=catalog_rules.DISTRICT_LEVEL).select_related("organization").first()
+    claim = (
+        Claim.objects.filter(item=item, level=catalog_rules.DISTRICT_LEVEL)
+        .select_related("organization")
+        .first()
+    )
     return claim.organization if claim else None
 
 
@@ -254,38 +325,82 @@ def record_approval(client: InboundClient, data) -> tuple[LicenceApproval, bool]
 
     from zhifa.parties.models import Party
 
-    existing = LicenceApproval.objects.filter(client=client, approval_id=data.approval_id).select_related("post_check").first()
+    existing = (
+        LicenceApproval.objects.filter(client=client, approval_id=data.approval_id)
+        .select_related("post_check")
+        .first()
+    )
     if existing is not None:
         return existing, False
-    item = EnforcementItem.objects.select_related("domain", "regulator").filter(code=data.item_code).first() \
-        if data.item_code else None
+    item = (
+        EnforcementItem.objects.select_related("domain", "regulator").filter(code=data.item_code).first()
+        if data.item_code
+        else None
+    )
     if data.item_code and item is None:
-        raise ValidationError({"item_code": ValidationError(f"执法事项目录中没有编码 {data.item_code}", code="unknown_item")})
+        raise ValidationError(
+            {"item_code": ValidationError(f"执法事项目录中没有编码 {data.item_code}", code="unknown_item")}
+        )
     supervisor = _supervisor_of(item, data.supervising_org)
     if supervisor is None:
-        raise ValidationError({"supervising_org": ValidationError(
-            "无法确定监管部门：请提供 supervising_org（机构全称）或已认领的 item_code", code="supervisor_unknown")})
+        raise ValidationError(
+            {
+                "supervising_org": ValidationError(
+                    "无法确定监管部门：请提供 supervising_org（机构全称）或已认领的 item_code",
+                    code="supervisor_unknown",
+                )
+            }
+        )
     if data.valid_to and data.valid_to < data.approved_on:
-        raise ValidationError({"valid_to": ValidationError("有效期不能早于审批日期", code="valid_to_before_approval")})
+        raise ValidationError(
+            {"valid_to": ValidationError("有效期不能早于审批日期", code="valid_to_before_approval")}
+        )
     if data.approved_on > timezone.localdate():
-        raise ValidationError({"approved_on": ValidationError("审批日期不能晚于今天", code="approved_in_future")})
+        raise ValidationError(
+            {"approved_on": ValidationError("审批日期不能晚于今天", code="approved_in_future")}
+        )
     party = Party.objects.filter(uscc=data.uscc).first() if data.uscc else None
     now = timezone.now()
     try:
         with transaction.atomic():
             approval = LicenceApproval.objects.create(
-                client=client, approval_id=data.approval_id, licence_no=data.licence_no, licence_name=data.licence_name,
-                item=item, party=party, party_name=data.party_name, uscc=data.uscc, address=data.address,
-                approved_on=data.approved_on, valid_to=data.valid_to, supervising_org=supervisor,
-                payload=audit.jsonable(data.model_dump()), received_at=now)
+                client=client,
+                approval_id=data.approval_id,
+                licence_no=data.licence_no,
+                licence_name=data.licence_name,
+                item=item,
+                party=party,
+                party_name=data.party_name,
+                uscc=data.uscc,
+                address=data.address,
+                approved_on=data.approved_on,
+                valid_to=data.valid_to,
+                supervising_org=supervisor,
+                payload=audit.jsonable(data.model_dump()),
+                received_at=now,
+            )
     except IntegrityError:  # the same push, concurrently: the other one stored it
         return LicenceApproval.objects.get(client=client, approval_id=data.approval_id), False
     check = PostApprovalCheck.objects.create(
-        approval=approval, organization=supervisor, created_at=now,
-        deadline=rules.check_deadline(data.approved_on, item.domain.name if item else None, data.check_within_days))
-    audit.record(None, "approval.receive", approval, organization=supervisor,
-                 after={"approval_id": approval.approval_id, "party": approval.party_name, "check_deadline": check.deadline},
-                 legal_basis="审管联动：审批信息推送监管部门开展批后监管")
+        approval=approval,
+        organization=supervisor,
+        created_at=now,
+        deadline=rules.check_deadline(
+            data.approved_on, item.domain.name if item else None, data.check_within_days
+        ),
+    )
+    audit.record(
+        None,
+        "approval.receive",
+        approval,
+        organization=supervisor,
+        after={
+            "approval_id": approval.approval_id,
+            "party": approval.party_name,
+            "check_deadline": check.deadline,
+        },
+        legal_basis="审管联动：审批信息推送监管部门开展批后监管",
+    )
     return approval, True
 
 
@@ -304,6 +419,11 @@ def finish_post_approval_check(actor, check_id: int, *, outcome: str, result: st
     check.state, check.outcome, check.result = PostApprovalCheck.State.DONE, outcome, result.strip()
     check.done_at, check.done_by = timezone.now(), actor
     check.save()
-    audit.record(actor, "approval.check_done", check, organization=check.organization,
-                 after={"outcome": outcome, "result": check.result})
+    audit.record(
+        actor,
+        "approval.check_done",
+        check,
+        organization=check.organization,
+        after={"outcome": outcome, "result": check.result},
+    )
     return check

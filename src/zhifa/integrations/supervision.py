@@ -13,18 +13,29 @@ def register_rules() -> None:
     if "post_approval_check_overdue" in rules_registry.RULES:
         return
 
-    @rules_registry.register("post_approval_check_overdue", "批后监管逾期", Severity.MEDIUM,
-                             "审管联动：审批后监管部门未在期限内完成批后检查",
-                             "审管联动：谁审批谁负责、谁主管谁监管，批后监管须在期限内完成（区级配置的期限）")
+    @rules_registry.register(
+        "post_approval_check_overdue",
+        "批后监管逾期",
+        Severity.MEDIUM,
+        "审管联动：审批后监管部门未在期限内完成批后检查",
+        "审管联动：谁审批谁负责、谁主管谁监管，批后监管须在期限内完成（区级配置的期限）",
+    )
     def find(now, ids=None):
         from .models import PostApprovalCheck
 
         today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
-        rows = (PostApprovalCheck.objects.filter(state=PostApprovalCheck.State.OPEN, deadline__lt=today)
-                .select_related("approval"))
+        rows = PostApprovalCheck.objects.filter(
+            state=PostApprovalCheck.State.OPEN, deadline__lt=today
+        ).select_related("approval")
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
-        return [Finding("integrations.PostApprovalCheck", check.pk, check.organization_id,
-                        f"批后监管逾期：{check.approval.party_name}（{check.approval.licence_name}），期限 {check.deadline}",
-                        {"deadline": check.deadline.isoformat(), "approval_id": check.approval.approval_id})
-                for check in rows]
+        return [
+            Finding(
+                "integrations.PostApprovalCheck",
+                check.pk,
+                check.organization_id,
+                f"批后监管逾期：{check.approval.party_name}（{check.approval.licence_name}），期限 {check.deadline}",
+                {"deadline": check.deadline.isoformat(), "approval_id": check.approval.approval_id},
+            )
+            for check in rows
+        ]

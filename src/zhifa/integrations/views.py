@@ -27,11 +27,20 @@ def deliveries(request):
     state = request.GET.get("state", "")
     if state not in Delivery.State.values:
         state = ""
-    page = Paginator(selectors.deliveries(request.user, state or None), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "integrations/deliveries.html", {
-        "page": page, "state": state, "states": Delivery.State.choices, "query": f"state={state}" if state else "",
-        "may_replay": access.can(request.user, "integrations.replay"),
-    })
+    page = Paginator(selectors.deliveries(request.user, state or None), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "integrations/deliveries.html",
+        {
+            "page": page,
+            "state": state,
+            "states": Delivery.State.choices,
+            "query": f"state={state}" if state else "",
+            "may_replay": access.can(request.user, "integrations.replay"),
+        },
+    )
 
 
 @service_view
@@ -52,21 +61,34 @@ def replay(request, delivery_id: int):
 def post_approval_checks(request):
     """批后监管: the checks the user's body owes after approvals, nearest deadline first."""
     state = request.GET.get("state", PostApprovalCheck.State.OPEN)
-    rows = selectors.post_approval_checks(request.user, state if state in PostApprovalCheck.State.values else None)
+    rows = selectors.post_approval_checks(
+        request.user, state if state in PostApprovalCheck.State.values else None
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "integrations/post_approval_checks.html", {
-        "page": page, "state": state, "query": f"state={state}", "outcomes": rules.CHECK_OUTCOMES.items(),
-        "today": timezone.localdate(),
-        "may_work": access.can(request.user, "integrations.work_post_approval_check"),
-    })
+    return render(
+        request,
+        "integrations/post_approval_checks.html",
+        {
+            "page": page,
+            "state": state,
+            "query": f"state={state}",
+            "outcomes": rules.CHECK_OUTCOMES.items(),
+            "today": timezone.localdate(),
+            "may_work": access.can(request.user, "integrations.work_post_approval_check"),
+        },
+    )
 
 
 @service_view
 @require_POST
 def finish_post_approval_check(request, check_id: int):
     try:
-        services.finish_post_approval_check(request.user, check_id, outcome=request.POST.get("outcome", ""),
-                                            result=request.POST.get("result", ""))
+        services.finish_post_approval_check(
+            request.user,
+            check_id,
+            outcome=request.POST.get("outcome", ""),
+            result=request.POST.get("result", ""),
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except DomainError as exc:
@@ -82,4 +104,6 @@ def finish_post_approval_check(request, check_id: int):
 def party_approvals(request, party_id: int):
     """A party's licence approvals and their post-approval checks (审管联动)."""
     approvals = selectors.approvals_of_party(request.user, party_id)
-    return render(request, "integrations/party_approvals.html", {"approvals": approvals, "party_id": party_id})
+    return render(
+        request, "integrations/party_approvals.html", {"approvals": approvals, "party_id": party_id}
+    )

@@ -84,14 +84,34 @@ def _when(value) -> str | None:
 
 def _out(entry: selectors.Entry) -> dict[str, Any]:
     record = entry.record
-    detail = {k: [o.pk for o in v] if isinstance(v, list) and v and hasattr(v[0], "pk") else v
-              for k, v in model_to_dict(record).items() if k != "case"}
+    detail = {
+        k: [o.pk for o in v] if isinstance(v, list) and v and hasattr(v[0], "pk") else v
+        for k, v in model_to_dict(record).items()
+        if k != "case"
+    }
     detail = jsonable(detail)
     detail["approval_status"] = record.approval.status if getattr(record, "approval", None) else None
-    return {"kind": entry.kind, "id": record.pk, "case_id": record.case_id, "label": entry.label, "stage": entry.stage,
-            "stage_label": entry.stage_label, "detail": detail,
-            "deadlines": [{"name": d.name, "label": d.label, "due": _when(d.due), "met": _when(d.met), "status": d.status.value,
-                           "optional": d.optional, "article": d.article} for d in entry.deadlines]}
+    return {
+        "kind": entry.kind,
+        "id": record.pk,
+        "case_id": record.case_id,
+        "label": entry.label,
+        "stage": entry.stage,
+        "stage_label": entry.stage_label,
+        "detail": detail,
+        "deadlines": [
+            {
+                "name": d.name,
+                "label": d.label,
+                "due": _when(d.due),
+                "met": _when(d.met),
+                "status": d.status.value,
+                "optional": d.optional,
+                "article": d.article,
+            }
+            for d in entry.deadlines
+        ],
+    }
 
 
 def _entry(user, record) -> dict[str, Any]:
@@ -104,14 +124,20 @@ def _entry(user, record) -> dict[str, Any]:
     return _out(selectors.referral_entry(record, now, district_calendar()))
 
 
-@router.get("/cases/{case_id}", response=CaseMeasuresOut, summary="案件的先行登记保存、查封扣押、移送和共享证据")
+@router.get(
+    "/cases/{case_id}", response=CaseMeasuresOut, summary="案件的先行登记保存、查封扣押、移送和共享证据"
+)
 def get_case_measures(request, case_id: int):
     case = case_selectors.case_record(request.auth, case_id)
     measures = selectors.case_measures(request.auth, case)
-    return {"case_id": case.pk, "referral_pending": measures.referral_pending,
-            "preservations": [_out(e) for e in measures.preservations],
-            "seizures": [_out(e) for e in measures.seizures], "referrals": [_out(e) for e in measures.referrals],
-            "shared_evidence": measures.shared}
+    return {
+        "case_id": case.pk,
+        "referral_pending": measures.referral_pending,
+        "preservations": [_out(e) for e in measures.preservations],
+        "seizures": [_out(e) for e in measures.seizures],
+        "referrals": [_out(e) for e in measures.referrals],
+        "shared_evidence": measures.shared,
+    }
 
 
 @router.get("/overdue", response=list[OverdueOut], summary="逾期的强制措施与移送（供监督）")
@@ -121,7 +147,12 @@ def get_overdue(request):
 
 # ---- 先行登记保存 ----
 
-@router.post("/cases/{case_id}/preservations", response={201: MeasureOut}, summary="提请先行登记保存（行政处罚法第五十六条）")
+
+@router.post(
+    "/cases/{case_id}/preservations",
+    response={201: MeasureOut},
+    summary="提请先行登记保存（行政处罚法第五十六条）",
+)
 def post_preservation(request, case_id: int, payload: commands.ProposePreservation):
     return Status(201, _entry(request.auth, services.propose_preservation(request.auth, case_id, payload)))
 
@@ -131,20 +162,30 @@ def post_preservation_execute(request, record_id: int, payload: commands.Execute
     return _entry(request.auth, services.execute_preservation(request.auth, record_id, payload))
 
 
-@router.post("/preservations/{record_id}/decision", response=MeasureOut, summary="先行登记保存物品的处理决定（七个工作日内）")
+@router.post(
+    "/preservations/{record_id}/decision",
+    response=MeasureOut,
+    summary="先行登记保存物品的处理决定（七个工作日内）",
+)
 def post_preservation_decision(request, record_id: int, payload: commands.PreservationDecisionIn):
     return _entry(request.auth, services.decide_preservation(request.auth, record_id, payload))
 
 
 # ---- 查封、扣押 ----
 
-@router.post("/cases/{case_id}/seizures", response={201: MeasureOut}, summary="提请查封、扣押（行政强制法第十八条）")
+
+@router.post(
+    "/cases/{case_id}/seizures", response={201: MeasureOut}, summary="提请查封、扣押（行政强制法第十八条）"
+)
 def post_seizure(request, case_id: int, payload: commands.ProposeSeizure):
     return Status(201, _entry(request.auth, services.propose_seizure(request.auth, case_id, payload)))
 
 
-@router.post("/cases/{case_id}/seizures/emergency", response={201: MeasureOut},
-             summary="情况紧急当场查封、扣押并报告负责人（行政强制法第十九条）")
+@router.post(
+    "/cases/{case_id}/seizures/emergency",
+    response={201: MeasureOut},
+    summary="情况紧急当场查封、扣押并报告负责人（行政强制法第十九条）",
+)
 def post_emergency_seizure(request, case_id: int, payload: commands.EmergencySeizure):
     return Status(201, _entry(request.auth, services.emergency_seizure(request.auth, case_id, payload)))
 
@@ -154,7 +195,11 @@ def post_seizure_execute(request, record_id: int, payload: commands.ExecuteSeizu
     return _entry(request.auth, services.execute_seizure(request.auth, record_id, payload))
 
 
-@router.post("/seizures/{record_id}/extension", response=MeasureOut, summary="提请延长查封、扣押期限（一次，不超过30日）")
+@router.post(
+    "/seizures/{record_id}/extension",
+    response=MeasureOut,
+    summary="提请延长查封、扣押期限（一次，不超过30日）",
+)
 def post_seizure_extension(request, record_id: int, payload: commands.RequestExtension):
     return _entry(request.auth, services.request_extension(request.auth, record_id, payload))
 
@@ -170,6 +215,7 @@ def post_seizure_end(request, record_id: int, payload: commands.EndSeizure):
 
 
 # ---- 移送涉嫌犯罪案件 ----
+
 
 @router.post("/cases/{case_id}/referrals", response={201: MeasureOut}, summary="指定专案组（移送规定第五条）")
 def post_referral(request, case_id: int, payload: commands.OpenReferral):
@@ -195,23 +241,33 @@ def _referral_endpoint(step: str, command, service, summary: str):
 
     endpoint.__annotations__ = {"record_id": int, "payload": command}
     endpoint.__name__ = f"post_referral_{step.replace('-', '_')}"
-    router.add_api_operation(f"/referrals/{{record_id}}/{step}", ["POST"], endpoint, response=MeasureOut,
-                             summary=summary)
+    router.add_api_operation(
+        f"/referrals/{{record_id}}/{step}", ["POST"], endpoint, response=MeasureOut, summary=summary
+    )
 
 
 for _step, _summary in (
-        ("report", "专案组书面报告，提请负责人决定（3日内）"), ("transfer", "向公安机关移送（批准后24小时内）"),
-        ("receipt", "公安机关签收回执（第七条）"), ("answer", "公安机关立案或不予立案（3日内，第八条）"),
-        ("reconsideration", "提请公安机关复议（3日内，第九条）"), ("reconsideration-answer", "公安机关复议决定（第九条）"),
-        ("supervision", "建议人民检察院立案监督（第九条）"), ("handover", "移交涉案物品和材料（3日内，第十二条）"),
-        ("resume", "不予立案后转回行政处理（第十条）")):
+    ("report", "专案组书面报告，提请负责人决定（3日内）"),
+    ("transfer", "向公安机关移送（批准后24小时内）"),
+    ("receipt", "公安机关签收回执（第七条）"),
+    ("answer", "公安机关立案或不予立案（3日内，第八条）"),
+    ("reconsideration", "提请公安机关复议（3日内，第九条）"),
+    ("reconsideration-answer", "公安机关复议决定（第九条）"),
+    ("supervision", "建议人民检察院立案监督（第九条）"),
+    ("handover", "移交涉案物品和材料（3日内，第十二条）"),
+    ("resume", "不予立案后转回行政处理（第十条）"),
+):
     _referral_endpoint(_step, *REFERRAL_STEPS[_step], _summary)
 
 
 # ---- 证据共享 ----
 
-@router.post("/cases/{case_id}/shared-evidence", response={201: SharedEvidenceOut},
-             summary="引用其他机关依法收集的证据（浙江省综合行政执法条例第十八条）")
+
+@router.post(
+    "/cases/{case_id}/shared-evidence",
+    response={201: SharedEvidenceOut},
+    summary="引用其他机关依法收集的证据（浙江省综合行政执法条例第十八条）",
+)
 def post_shared_evidence(request, case_id: int, payload: commands.ShareEvidenceIn):
     return Status(201, services.share_evidence(request.auth, case_id, payload))
 
@@ -219,7 +275,9 @@ def post_shared_evidence(request, case_id: int, payload: commands.ShareEvidenceI
 @router.get("/documents/{document_id}/pdf", summary="强制措施文书 PDF", response={200: None})
 def get_document_pdf(request, document_id: int):
     document = access.get_visible(request.auth, MeasureDocument, document_id)
-    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf")
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )
 
 
 __all__ = ["router", "CriminalReferral", "SharedEvidence"]

@@ -8,7 +8,15 @@ class MeasuresConfig(AppConfig):
     label = "measures"
     verbose_name = "强制措施与移送"
     api_prefix = "/measures"
-    nav = [Entry("强制措施与移送", "measures:index", "cases", order=25, roles=(OFFICER, HEAD, LEGAL_REVIEWER, SUPERVISOR))]
+    nav = [
+        Entry(
+            "强制措施与移送",
+            "measures:index",
+            "cases",
+            order=25,
+            roles=(OFFICER, HEAD, LEGAL_REVIEWER, SUPERVISOR),
+        )
+    ]
 
     def ready(self) -> None:
         from zhifa.cases.facts import register_act_facts

@@ -18,6 +18,7 @@ def aware(value: dt.datetime) -> dt.datetime:
 
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
+
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Text = Annotated[str, Field(max_length=2000)]
 Required = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -49,6 +50,7 @@ class OnSite(Command):
 
 # ---- 先行登记保存 -----------------------------------------------------------------------------
 
+
 class ProposePreservation(Command):
     """提请先行登记保存 (行政处罚法第五十六条): what, where, and why the evidence may be lost."""
 
@@ -69,6 +71,7 @@ class PreservationDecisionIn(Command):
 
 
 # ---- 查封、扣押 --------------------------------------------------------------------------------
+
 
 class ProposeSeizure(Command):
     """提请查封、扣押 (行政强制法第十八条第一项、第二十四条)."""
@@ -124,6 +127,7 @@ class EndSeizure(Command):
 
 # ---- approvals the head gives in the cases inbox ------------------------------------------------
 
+
 class MeasureApproval(Command):
     """The proposal of a preservation or a seizure: its basis (the record itself is linked)."""
 
@@ -136,6 +140,7 @@ class ExtensionApproval(Command):
 
 
 # ---- 移送涉嫌犯罪案件 ---------------------------------------------------------------------------
+
 
 class OpenReferral(Command):
     """专案组 (移送规定第五条第一款): at once, two or more officers."""
@@ -151,7 +156,11 @@ class ReportReferral(Command):
     report: LongRequired
 
 
-MATERIALS = {"items_list": "涉案物品清单", "inspection_reports": "有关检验报告或者鉴定结论", "other": "其他有关涉嫌犯罪的材料"}
+MATERIALS = {
+    "items_list": "涉案物品清单",
+    "inspection_reports": "有关检验报告或者鉴定结论",
+    "other": "其他有关涉嫌犯罪的材料",
+}
 
 
 class TransferReferral(Command):
@@ -198,8 +207,16 @@ class ResumeIn(Command):
 
 # ---- 证据共享 ------------------------------------------------------------------------------------
 
-EVIDENCE_KINDS = ("documentary", "physical", "audiovisual", "electronic", "witness", "party_statement",
-                  "expert_opinion", "inspection_record")
+EVIDENCE_KINDS = (
+    "documentary",
+    "physical",
+    "audiovisual",
+    "electronic",
+    "witness",
+    "party_statement",
+    "expert_opinion",
+    "inspection_record",
+)
 
 
 class ShareEvidenceIn(Command):

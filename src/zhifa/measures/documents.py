@@ -21,8 +21,14 @@ from .models import MeasureDocument
 K = MeasureDocument.Kind
 #: The word of each kind in its number: 衢江综执扣字〔2026〕第3号.
 WORDS = {
-    K.PRESERVATION_NOTICE: "先保", K.PRESERVATION_DECISION: "先保处", K.SEAL_DECISION: "封", K.SEIZE_DECISION: "扣",
-    K.SEIZURE_EXTENSION: "强延", K.SEIZURE_RELEASE: "解强", K.SEIZURE_TRANSFER: "强移", K.CRIMINAL_REFERRAL: "刑移",
+    K.PRESERVATION_NOTICE: "先保",
+    K.PRESERVATION_DECISION: "先保处",
+    K.SEAL_DECISION: "封",
+    K.SEIZE_DECISION: "扣",
+    K.SEIZURE_EXTENSION: "强延",
+    K.SEIZURE_RELEASE: "解强",
+    K.SEIZURE_TRANSFER: "强移",
+    K.CRIMINAL_REFERRAL: "刑移",
 }
 
 
@@ -41,8 +47,16 @@ def issue(actor, case: Case, kind: str, dated: dt.date, context: dict[str, Any])
     year = timezone.localtime(issued_at).year
     seq = allocate(case.organization, kind, year)
     number = f"{short_name(case.organization)}{WORDS[kind]}字〔{year}〕第{seq}号"
-    document = MeasureDocument(case=case, kind=kind, number=number, year=year, seq=seq, dated=dated,
-                               issued_at=issued_at, issued_by=user_of(actor))
+    document = MeasureDocument(
+        case=case,
+        kind=kind,
+        number=number,
+        year=year,
+        seq=seq,
+        dated=dated,
+        issued_at=issued_at,
+        issued_by=user_of(actor),
+    )
     pdf = render_pdf(document, context)
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.file.save(f"{case.pk}-{kind}-{year}-{seq}.pdf", ContentFile(pdf), save=False)
@@ -52,9 +66,18 @@ def issue(actor, case: Case, kind: str, dated: dt.date, context: dict[str, Any])
 
 def render_html(document: MeasureDocument, context: dict[str, Any]) -> str:
     case = document.case
-    return render_to_string(f"measures/documents/{document.kind}.html", {
-        "document": document, "title": MeasureDocument.Kind(document.kind).label, "case": case, "party": case.party,
-        "organization": case.organization, "reconsideration_body": reconsideration_body(case), **context})
+    return render_to_string(
+        f"measures/documents/{document.kind}.html",
+        {
+            "document": document,
+            "title": MeasureDocument.Kind(document.kind).label,
+            "case": case,
+            "party": case.party,
+            "organization": case.organization,
+            "reconsideration_body": reconsideration_body(case),
+            **context,
+        },
+    )
 
 
 def render_pdf(document: MeasureDocument, context: dict[str, Any]) -> bytes:

@@ -28,7 +28,9 @@ class MeasureDocument(models.Model):
         SEIZURE_TRANSFER = "seizure_transfer", "查封（扣押）财物移送告知书"
         CRIMINAL_REFERRAL = "criminal_referral_letter", "涉嫌犯罪案件移送书"
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="measure_documents")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="measure_documents"
+    )
     kind = models.CharField("文书种类", max_length=30, choices=Kind.choices)
     number = models.CharField("文号", max_length=80, unique=True)
     year = models.PositiveSmallIntegerField("年度")
@@ -37,8 +39,9 @@ class MeasureDocument(models.Model):
     file = models.FileField("PDF", upload_to="measures/documents/%Y/")
     sha256 = models.CharField("SHA-256", max_length=64)
     issued_at = models.DateTimeField("出具时间")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["case", "issued_at", "id"]
@@ -60,12 +63,20 @@ class EvidencePreservation(models.Model):
         CONFISCATION = "confiscation", "违法事实成立，依法予以没收"
         RELEASE = "release", "解除先行登记保存，退还物品"
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="preservations")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="preservations"
+    )
     items = models.JSONField("物品清单", default=list)
     place = models.CharField("保存地点", max_length=200)
     reason = models.TextField("证据可能灭失或者以后难以取得的情形")
-    approval = models.ForeignKey(Approval, verbose_name="负责人审批", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    approval = models.ForeignKey(
+        Approval,
+        verbose_name="负责人审批",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approved_on = models.DateField("批准日期", null=True, blank=True)
     preserved_on = models.DateField("登记保存日期", null=True, blank=True)
     officers = models.ManyToManyField(Officer, verbose_name="实施的执法人员", blank=True, related_name="+")
@@ -76,12 +87,25 @@ class EvidencePreservation(models.Model):
     decided_on = models.DateField("处理决定日期", null=True, blank=True)
     decision = models.CharField("处理决定", max_length=20, choices=Decision.choices, blank=True)
     decision_note = models.TextField("处理说明", blank=True)
-    notice = models.ForeignKey(MeasureDocument, verbose_name="先行登记保存通知书", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    decision_document = models.ForeignKey(MeasureDocument, verbose_name="处理决定书", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    notice = models.ForeignKey(
+        MeasureDocument,
+        verbose_name="先行登记保存通知书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_document = models.ForeignKey(
+        MeasureDocument,
+        verbose_name="处理决定书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,8 +113,11 @@ class EvidencePreservation(models.Model):
         verbose_name = "先行登记保存"
         verbose_name_plural = "先行登记保存"
         # Overdue preservations (no decision after the seventh working day) are found in SQL.
-        indexes = [models.Index(fields=["due_on"], condition=Q(decided_on__isnull=True),
-                                name="preservation_open_due")]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(decided_on__isnull=True), name="preservation_open_due"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"先行登记保存{self.pk}"
@@ -130,8 +157,14 @@ class Seizure(models.Model):
     emergency = models.BooleanField("情况紧急当场实施", default=False)
     emergency_reason = models.TextField("紧急情况", blank=True)
     taken_at = models.DateTimeField("当场实施时间", null=True, blank=True)
-    approval = models.ForeignKey(Approval, verbose_name="负责人审批", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    approval = models.ForeignKey(
+        Approval,
+        verbose_name="负责人审批",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     approved_on = models.DateField("批准日期", null=True, blank=True)
     executed_on = models.DateField("实施日期", null=True, blank=True)
     officers = models.ManyToManyField(Officer, verbose_name="实施的执法人员", blank=True, related_name="+")
@@ -140,8 +173,9 @@ class Seizure(models.Model):
     statement = models.TextField("当事人陈述、申辩", blank=True)
     record = models.TextField("现场笔录", blank=True)
     expires_on = models.DateField("期限届满日", null=True, blank=True)
-    extension_approval = models.ForeignKey(Approval, verbose_name="延期审批", null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
+    extension_approval = models.ForeignKey(
+        Approval, verbose_name="延期审批", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     extension_days = models.PositiveSmallIntegerField("延长（日）", default=0)
     extended_on = models.DateField("批准延期日期", null=True, blank=True)
     extension_notice_on = models.DateField("延期通知送达日期", null=True, blank=True)
@@ -150,23 +184,48 @@ class Seizure(models.Model):
     ground = models.CharField("解除理由", max_length=20, choices=Ground.choices, blank=True)
     transfer_to = models.CharField("移送机关", max_length=200, blank=True)
     end_note = models.TextField("终结说明", blank=True)
-    decision_document = models.ForeignKey(MeasureDocument, verbose_name="查封（扣押）决定书", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
-    extension_notice = models.ForeignKey(MeasureDocument, verbose_name="延长期限通知书", null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="+")
-    end_document = models.ForeignKey(MeasureDocument, verbose_name="终结文书", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decision_document = models.ForeignKey(
+        MeasureDocument,
+        verbose_name="查封（扣押）决定书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    extension_notice = models.ForeignKey(
+        MeasureDocument,
+        verbose_name="延长期限通知书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    end_document = models.ForeignKey(
+        MeasureDocument,
+        verbose_name="终结文书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["case", "created_at", "id"]
         verbose_name = "查封扣押"
         verbose_name_plural = "查封扣押"
-        indexes = [models.Index(fields=["expires_on"], condition=Q(ended_on__isnull=True), name="seizure_open_expiry")]
+        indexes = [
+            models.Index(
+                fields=["expires_on"], condition=Q(ended_on__isnull=True), name="seizure_open_expiry"
+            )
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(period_days__gte=1, period_days__lte=30), name="seizure_period_30"),
+            models.CheckConstraint(
+                condition=Q(period_days__gte=1, period_days__lte=30), name="seizure_period_30"
+            ),
             models.CheckConstraint(condition=Q(extension_days__lte=30), name="seizure_extension_30"),
         ]
 
@@ -185,20 +244,34 @@ class CriminalReferral(models.Model):
         ACCEPTED = "accepted", "立案"
         REFUSED = "refused", "不予立案"
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="criminal_referrals")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="criminal_referrals"
+    )
     discovered_on = models.DateField("发现涉嫌犯罪日期")
     team_appointed_on = models.DateField("指定专案组日期")
     team = models.ManyToManyField(Officer, verbose_name="专案组", related_name="+")
     suspected_crime = models.TextField("涉嫌犯罪的事实和罪名")
     report = models.TextField("移送涉嫌犯罪案件的书面报告", blank=True)
     reported_on = models.DateField("报告日期", null=True, blank=True)
-    approval = models.ForeignKey(Approval, verbose_name="负责人审批", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    approval = models.ForeignKey(
+        Approval,
+        verbose_name="负责人审批",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     police_body = models.CharField("公安机关", max_length=200, blank=True)
     transferred_at = models.DateTimeField("移送时间", null=True, blank=True)
     materials = models.JSONField("随案移送材料", default=list, blank=True)
-    letter = models.ForeignKey(MeasureDocument, verbose_name="涉嫌犯罪案件移送书", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    letter = models.ForeignKey(
+        MeasureDocument,
+        verbose_name="涉嫌犯罪案件移送书",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     received_on = models.DateField("公安机关签收日期", null=True, blank=True)
     receipt_signed_by = models.CharField("回执签收人", max_length=100, blank=True)
     forwarded_to = models.CharField("转送的有管辖权的机关", max_length=200, blank=True)
@@ -217,8 +290,9 @@ class CriminalReferral(models.Model):
     handed_over_on = models.DateField("移交涉案物品和材料日期", null=True, blank=True)
     handover_note = models.TextField("移交清单", blank=True)
     resumed_on = models.DateField("转回行政处理日期", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,18 +309,30 @@ class SharedEvidence(models.Model):
     """证据共享 (浙江省综合行政执法条例第十八条): evidence lawfully gathered by another body, attached to
     a case by reference — its source body, case and SHA-256 — and listed among the case's evidence."""
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="shared_evidence")
-    evidence = models.OneToOneField(Evidence, verbose_name="本案证据", on_delete=models.CASCADE, related_name="shared_source")
-    source_organization = models.ForeignKey(Organization, verbose_name="收集证据的机关", on_delete=models.PROTECT,
-                                            related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="shared_evidence"
+    )
+    evidence = models.OneToOneField(
+        Evidence, verbose_name="本案证据", on_delete=models.CASCADE, related_name="shared_source"
+    )
+    source_organization = models.ForeignKey(
+        Organization, verbose_name="收集证据的机关", on_delete=models.PROTECT, related_name="+"
+    )
     source_case_number = models.CharField("来源案件编号", max_length=80)
-    source_evidence = models.ForeignKey(Evidence, verbose_name="平台上的来源证据", null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    source_evidence = models.ForeignKey(
+        Evidence,
+        verbose_name="平台上的来源证据",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     sha256 = models.CharField("SHA-256", max_length=64)
     gathered_on = models.DateField("收集日期")
     transfer_letter = models.CharField("调取/移交函", max_length=120, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -79,6 +79,7 @@ def Z(article: int, paragraph: int | None = None, item: int | None = None) -> Re
 # Refusals
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Refusal:
     code: str
@@ -94,16 +95,25 @@ class Refusal:
 def refuse(code: str, refs: Iterable[Ref], message: str, field: str | None = None) -> Refusal:
     refs = tuple(refs)
     article = cite(refs)
-    return Refusal(code, f"{message}（{article}）" if article else message, article, tuple(r.key for r in refs), field)
+    return Refusal(
+        code, f"{message}（{article}）" if article else message, article, tuple(r.key for r in refs), field
+    )
 
 
 def first(*refusals: Refusal | None) -> Refusal | None:
     return next((r for r in refusals if r is not None), None)
 
 
-def date_refusal(on: dt.date | dt.datetime, *, today: dt.date | dt.datetime, field: str, label: str,
-                 after: dt.date | dt.datetime | None = None, after_label: str = "",
-                 refs: Iterable[Ref] = ()) -> Refusal | None:
+def date_refusal(
+    on: dt.date | dt.datetime,
+    *,
+    today: dt.date | dt.datetime,
+    field: str,
+    label: str,
+    after: dt.date | dt.datetime | None = None,
+    after_label: str = "",
+    refs: Iterable[Ref] = (),
+) -> Refusal | None:
     """DESIGN.md, "Inputs": the date of an act is never in the future and never before the step it
     follows (``after``). Dates and datetimes compare as dates unless both are datetimes."""
     refs = tuple(refs)
@@ -111,7 +121,9 @@ def date_refusal(on: dt.date | dt.datetime, *, today: dt.date | dt.datetime, fie
     def as_date(value):
         return value.date() if isinstance(value, dt.datetime) else value
 
-    if as_date(on) > as_date(today) or (isinstance(on, dt.datetime) and isinstance(today, dt.datetime) and on > today):
+    if as_date(on) > as_date(today) or (
+        isinstance(on, dt.datetime) and isinstance(today, dt.datetime) and on > today
+    ):
         return refuse("future_date", refs, f"{label}不能晚于现在", field)
     if after is not None:
         both_times = isinstance(on, dt.datetime) and isinstance(after, dt.datetime)
@@ -125,6 +137,7 @@ def date_refusal(on: dt.date | dt.datetime, *, today: dt.date | dt.datetime, fie
 # Officers on site
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class OfficerOnSite:
     name: str
@@ -135,13 +148,21 @@ class OfficerOnSite:
     certificate_status: str = "active"
 
     def certified_on(self, on: dt.date) -> bool:
-        return bool(self.certificate_number and self.certificate_status == "active"
-                    and self.certificate_valid_from and self.certificate_valid_to
-                    and self.certificate_valid_from <= on <= self.certificate_valid_to)
+        return bool(
+            self.certificate_number
+            and self.certificate_status == "active"
+            and self.certificate_valid_from
+            and self.certificate_valid_to
+            and self.certificate_valid_from <= on <= self.certificate_valid_to
+        )
 
 
-def officers_refusal(officers: Iterable[OfficerOnSite], on: dt.date, field: str = "officer_ids",
-                     refs: Iterable[Ref] = (C(17, 3), C(18, item=2), C(18, item=3))) -> Refusal | None:
+def officers_refusal(
+    officers: Iterable[OfficerOnSite],
+    on: dt.date,
+    field: str = "officer_ids",
+    refs: Iterable[Ref] = (C(17, 3), C(18, item=2), C(18, item=3)),
+) -> Refusal | None:
     """行政强制法第十七条第三款、第十八条第二项、第三项 (行政处罚法第五十五条 for preservation): two or more
     qualified officers, holding certificates valid on the day, carry the measure out; auxiliary
     staff may not."""
@@ -160,6 +181,7 @@ def officers_refusal(officers: Iterable[OfficerOnSite], on: dt.date, field: str 
 # --------------------------------------------------------------------------------------------
 # Deadlines
 # --------------------------------------------------------------------------------------------
+
 
 class Status(enum.StrEnum):
     OK = "ok"  # met on time, or not yet near
@@ -191,8 +213,17 @@ def _as_date(value):
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def deadline(name: str, label: str, due, refs: Iterable[Ref], *, now: dt.datetime, met=None, optional: bool = False,
-             warning_days: int = WARNING_DAYS) -> Deadline:
+def deadline(
+    name: str,
+    label: str,
+    due,
+    refs: Iterable[Ref],
+    *,
+    now: dt.datetime,
+    met=None,
+    optional: bool = False,
+    warning_days: int = WARNING_DAYS,
+) -> Deadline:
     """The status of a duty (or option) due at ``due`` (a day: met by the end of it; a moment)."""
     refs = tuple(refs)
     hours = isinstance(due, dt.datetime)
@@ -214,6 +245,7 @@ def deadline(name: str, label: str, due, refs: Iterable[Ref], *, now: dt.datetim
 # 先行登记保存 (行政处罚法第五十六条)
 # --------------------------------------------------------------------------------------------
 
+
 class Stage(enum.StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     NOT_APPROVED = "not_approved"
@@ -226,16 +258,26 @@ class Stage(enum.StrEnum):
 
 
 STAGE_LABELS = {
-    Stage.AWAITING_APPROVAL: "待负责人审批", Stage.NOT_APPROVED: "负责人不予批准", Stage.WITHDRAWN: "已撤回审批",
-    Stage.APPROVED: "已批准，待实施", Stage.IN_FORCE: "实施中", Stage.EXPIRED: "期限届满未处理",
-    Stage.DECIDED: "已作出处理决定", Stage.ENDED: "已终结",
+    Stage.AWAITING_APPROVAL: "待负责人审批",
+    Stage.NOT_APPROVED: "负责人不予批准",
+    Stage.WITHDRAWN: "已撤回审批",
+    Stage.APPROVED: "已批准，待实施",
+    Stage.IN_FORCE: "实施中",
+    Stage.EXPIRED: "期限届满未处理",
+    Stage.DECIDED: "已作出处理决定",
+    Stage.ENDED: "已终结",
 }
 
 
 def approval_stage(status: str | None) -> Stage | None:
     """The stage an approval's outcome gives a measure not yet carried out."""
-    return {None: Stage.WITHDRAWN, "pending": Stage.AWAITING_APPROVAL, "returned": Stage.NOT_APPROVED,
-            "withdrawn": Stage.WITHDRAWN, "approved": Stage.APPROVED}[status]
+    return {
+        None: Stage.WITHDRAWN,
+        "pending": Stage.AWAITING_APPROVAL,
+        "returned": Stage.NOT_APPROVED,
+        "withdrawn": Stage.WITHDRAWN,
+        "approved": Stage.APPROVED,
+    }[status]
 
 
 @dataclass(frozen=True)
@@ -259,21 +301,39 @@ def preservation_stage(f: PreservationFacts) -> Stage:
     return approval_stage(f.approval_status)
 
 
-def preservation_deadlines(f: PreservationFacts, now: dt.datetime,
-                           calendar: WorkdayCalendar = default_calendar) -> list[Deadline]:
+def preservation_deadlines(
+    f: PreservationFacts, now: dt.datetime, calendar: WorkdayCalendar = default_calendar
+) -> list[Deadline]:
     if f.preserved_on is None:
         return []
-    return [deadline("preservation_decision", "对先行登记保存的物品作出处理决定", preservation_due(f.preserved_on, calendar),
-                     (P(56), P(85)), now=now, met=f.decided_on)]
+    return [
+        deadline(
+            "preservation_decision",
+            "对先行登记保存的物品作出处理决定",
+            preservation_due(f.preserved_on, calendar),
+            (P(56), P(85)),
+            now=now,
+            met=f.decided_on,
+        )
+    ]
 
 
 def preservation_execute_refusal(f: PreservationFacts, on: dt.date, today: dt.date) -> Refusal | None:
     # 行政处罚法第五十六条: only "经行政机关负责人批准" — after the head's approval, on or after its date.
     stage = preservation_stage(f)
     if stage != Stage.APPROVED:
-        return refuse("not_approved", (P(56),), f"先行登记保存{STAGE_LABELS[stage]}，不能实施", "preserved_on")
-    return date_refusal(on, today=today, field="preserved_on", label="登记保存日期", after=f.approved_on,
-                        after_label="负责人批准日期", refs=(P(56),))
+        return refuse(
+            "not_approved", (P(56),), f"先行登记保存{STAGE_LABELS[stage]}，不能实施", "preserved_on"
+        )
+    return date_refusal(
+        on,
+        today=today,
+        field="preserved_on",
+        label="登记保存日期",
+        after=f.approved_on,
+        after_label="负责人批准日期",
+        refs=(P(56),),
+    )
 
 
 def preservation_decision_refusal(f: PreservationFacts, on: dt.date, today: dt.date) -> Refusal | None:
@@ -281,14 +341,24 @@ def preservation_decision_refusal(f: PreservationFacts, on: dt.date, today: dt.d
     # recorded — and shown late); only once.
     stage = preservation_stage(f)
     if stage != Stage.IN_FORCE:
-        return refuse("not_in_force", (P(56),), f"先行登记保存{STAGE_LABELS[stage]}，不能作出处理决定", "decided_on")
-    return date_refusal(on, today=today, field="decided_on", label="处理决定日期", after=f.preserved_on,
-                        after_label="登记保存日期", refs=(P(56),))
+        return refuse(
+            "not_in_force", (P(56),), f"先行登记保存{STAGE_LABELS[stage]}，不能作出处理决定", "decided_on"
+        )
+    return date_refusal(
+        on,
+        today=today,
+        field="decided_on",
+        label="处理决定日期",
+        after=f.preserved_on,
+        after_label="登记保存日期",
+        refs=(P(56),),
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # 查封、扣押 (行政强制法第十八条、第十九条、第二十二条至第二十八条)
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SeizureFacts:
@@ -337,22 +407,56 @@ def seizure_deadlines(f: SeizureFacts, now: dt.datetime) -> list[Deadline]:
     out: list[Deadline] = []
     if f.emergency and f.taken_at is not None:
         # 行政强制法第十九条: report to the head within 24 hours and obtain approval.
-        out.append(deadline("emergency_report", "向负责人报告并补办批准手续", f.taken_at + EMERGENCY_REPORT, (C(19),),
-                            now=now, met=f.reported_at))
+        out.append(
+            deadline(
+                "emergency_report",
+                "向负责人报告并补办批准手续",
+                f.taken_at + EMERGENCY_REPORT,
+                (C(19),),
+                now=now,
+                met=f.reported_at,
+            )
+        )
         if f.approval_status == "returned" and f.approval_decided_on is not None:
-            out.append(deadline("release_at_once", "负责人不予批准，立即解除", f.approval_decided_on, (C(19),), now=now,
-                                met=f.ended_on, warning_days=0))
+            out.append(
+                deadline(
+                    "release_at_once",
+                    "负责人不予批准，立即解除",
+                    f.approval_decided_on,
+                    (C(19),),
+                    now=now,
+                    met=f.ended_on,
+                    warning_days=0,
+                )
+            )
     expiry = seizure_expiry(f)
     if expiry is not None:
         if f.extended_on is not None:
             original = f.executed_on + dt.timedelta(days=f.period_days)
             # 第二十五条第二款: the extension is notified to the party in writing, with its reasons.
-            out.append(deadline("extension_notice", "书面告知当事人延长期限", original, (C(25, 2),), now=now,
-                                met=f.extension_notice_on))
+            out.append(
+                deadline(
+                    "extension_notice",
+                    "书面告知当事人延长期限",
+                    original,
+                    (C(25, 2),),
+                    now=now,
+                    met=f.extension_notice_on,
+                )
+            )
         label = f"查封、扣押期限届满（{'延长后共' + str(f.period_days + f.extension_days) if f.extended_on else f.period_days}日）"
         # 第二十五条、第二十七条: within the period the body deals with the property.
-        out.append(deadline("seizure_end", label, expiry, (C(25), C(27)), now=now, met=f.ended_on,
-                            warning_days=SEIZURE_WARNING_DAYS))
+        out.append(
+            deadline(
+                "seizure_end",
+                label,
+                expiry,
+                (C(25), C(27)),
+                now=now,
+                met=f.ended_on,
+                warning_days=SEIZURE_WARNING_DAYS,
+            )
+        )
     return out
 
 
@@ -360,16 +464,32 @@ def seizure_execute_refusal(f: SeizureFacts, on: dt.date, today: dt.date) -> Ref
     # 行政强制法第十八条第一项: reported to the head and approved before it is carried out.
     stage = seizure_stage(f, today)
     if stage != Stage.APPROVED:
-        return refuse("not_approved", (C(18, item=1),), f"查封、扣押{STAGE_LABELS[stage]}，不能实施", "executed_on")
-    return date_refusal(on, today=today, field="executed_on", label="实施日期", after=f.approved_on,
-                        after_label="负责人批准日期", refs=(C(18, item=1),))
+        return refuse(
+            "not_approved", (C(18, item=1),), f"查封、扣押{STAGE_LABELS[stage]}，不能实施", "executed_on"
+        )
+    return date_refusal(
+        on,
+        today=today,
+        field="executed_on",
+        label="实施日期",
+        after=f.approved_on,
+        after_label="负责人批准日期",
+        refs=(C(18, item=1),),
+    )
 
 
 def emergency_refusal(taken_at: dt.datetime, now: dt.datetime, not_before: dt.date | None) -> Refusal | None:
     # 行政强制法第十九条: an emergency measure is taken on the spot, then reported; it cannot lie in
     # the future, nor before the case's source was found.
-    return date_refusal(taken_at, today=now, field="taken_at", label="当场实施时间", after=not_before,
-                        after_label="发现违法行为日期", refs=(C(19),))
+    return date_refusal(
+        taken_at,
+        today=now,
+        field="taken_at",
+        label="当场实施时间",
+        after=not_before,
+        after_label="发现违法行为日期",
+        refs=(C(19),),
+    )
 
 
 def _in_force(f: SeizureFacts, on: dt.date, what: str, field: str, refs: tuple[Ref, ...]) -> Refusal | None:
@@ -384,8 +504,12 @@ def _in_force(f: SeizureFacts, on: dt.date, what: str, field: str, refs: tuple[R
         return refuse("emergency_not_approved", (C(19),), f"负责人不予批准，应当立即解除，不能{what}", field)
     expiry = seizure_expiry(f)
     if expiry is not None and on > expiry:
-        return refuse("measure_expired", (C(25), C(28, 1, 4)),
-                      f"查封、扣押期限已于{expiry}届满，只能解除，不能{what}", field)
+        return refuse(
+            "measure_expired",
+            (C(25), C(28, 1, 4)),
+            f"查封、扣押期限已于{expiry}届满，只能解除，不能{what}",
+            field,
+        )
     return None
 
 
@@ -403,9 +527,18 @@ def extension_approval_refusal(f: SeizureFacts, days: int, on: dt.date) -> Refus
     # 第二十五条第一款: the head's approval, before the period has run out, of one extension (the
     # approval being given is not counted as an earlier one).
     f = dataclasses.replace(f, extension_status=None)
-    return first(extension_request_refusal(f, days, on),
-                 date_refusal(on, today=on, field="as_of", label="批准延期日期", after=f.executed_on,
-                              after_label="实施日期", refs=(C(25, 1),)))
+    return first(
+        extension_request_refusal(f, days, on),
+        date_refusal(
+            on,
+            today=on,
+            field="as_of",
+            label="批准延期日期",
+            after=f.executed_on,
+            after_label="实施日期",
+            refs=(C(25, 1),),
+        ),
+    )
 
 
 def extension_notice_refusal(f: SeizureFacts, on: dt.date, today: dt.date) -> Refusal | None:
@@ -414,13 +547,29 @@ def extension_notice_refusal(f: SeizureFacts, on: dt.date, today: dt.date) -> Re
         return refuse("not_extended", (C(25, 2),), "尚未批准延长期限，不能送达延期通知", "served_on")
     if f.extension_notice_on is not None:
         return refuse("notice_served", (C(25, 2),), f"延期通知已于{f.extension_notice_on}送达", "served_on")
-    return first(_in_force(f, on, "送达延期通知", "served_on", (C(25, 2),)),
-                 date_refusal(on, today=today, field="served_on", label="延期通知送达日期", after=f.extended_on,
-                              after_label="批准延期日期", refs=(C(25, 2),)))
+    return first(
+        _in_force(f, on, "送达延期通知", "served_on", (C(25, 2),)),
+        date_refusal(
+            on,
+            today=today,
+            field="served_on",
+            label="延期通知送达日期",
+            after=f.extended_on,
+            after_label="批准延期日期",
+            refs=(C(25, 2),),
+        ),
+    )
 
 
-def end_refusal(f: SeizureFacts, kind: str, on: dt.date, today: dt.date, *, confiscation_decided: bool = False,
-                referral_transferred: bool = False) -> Refusal | None:
+def end_refusal(
+    f: SeizureFacts,
+    kind: str,
+    on: dt.date,
+    today: dt.date,
+    *,
+    confiscation_decided: bool = False,
+    referral_transferred: bool = False,
+) -> Refusal | None:
     """行政强制法第二十七条、第二十八条: release is always possible (and due at once after expiry or a
     refused emergency approval, 第十九条); confiscation only when the penalty decision confiscates
     (行政处罚法第九条第二项) and transfer only with the criminal referral (行政强制法第二十一条), each
@@ -429,20 +578,36 @@ def end_refusal(f: SeizureFacts, kind: str, on: dt.date, today: dt.date, *, conf
         return refuse("measure_ended", (C(27),), f"查封、扣押已于{f.ended_on}终结", "ended_on")
     if f.executed_on is None:
         return refuse("measure_not_taken", (C(27),), "查封、扣押尚未实施", "ended_on")
-    dated = date_refusal(on, today=today, field="ended_on", label="终结日期", after=f.executed_on,
-                         after_label="实施日期", refs=(C(27),))
+    dated = date_refusal(
+        on,
+        today=today,
+        field="ended_on",
+        label="终结日期",
+        after=f.executed_on,
+        after_label="实施日期",
+        refs=(C(27),),
+    )
     if dated is not None:
         return dated
     if kind == "release":
         return None
     if kind == "confiscate":
         if not confiscation_decided:
-            return refuse("no_confiscation_decided", (C(27), P(9, item=2)),
-                          "本案尚未作出没收非法财物的行政处罚决定，不能没收", "end_kind")
+            return refuse(
+                "no_confiscation_decided",
+                (C(27), P(9, item=2)),
+                "本案尚未作出没收非法财物的行政处罚决定，不能没收",
+                "end_kind",
+            )
         return _in_force(f, on, "没收", "ended_on", (C(27),))
     if kind == "transfer":
         if not referral_transferred:
-            return refuse("no_referral", (C(21),), "本案尚未向公安机关移送涉嫌犯罪案件，不能移送查封、扣押的财物", "end_kind")
+            return refuse(
+                "no_referral",
+                (C(21),),
+                "本案尚未向公安机关移送涉嫌犯罪案件，不能移送查封、扣押的财物",
+                "end_kind",
+            )
         return _in_force(f, on, "移送", "ended_on", (C(21),))
     return refuse("unknown_end", (C(27),), "终结方式只能是解除、没收或者移送", "end_kind")
 
@@ -450,6 +615,7 @@ def end_refusal(f: SeizureFacts, kind: str, on: dt.date, today: dt.date, *, conf
 # --------------------------------------------------------------------------------------------
 # 移送涉嫌犯罪案件 (行政执法机关移送涉嫌犯罪案件的规定)
 # --------------------------------------------------------------------------------------------
+
 
 class ReferralStage(enum.StrEnum):
     TEAM = "team"
@@ -467,17 +633,32 @@ class ReferralStage(enum.StrEnum):
 
 
 REFERRAL_LABELS = {
-    ReferralStage.TEAM: "专案组核查中", ReferralStage.REPORTED: "待负责人决定", ReferralStage.NOT_APPROVED: "负责人不批准移送",
-    ReferralStage.APPROVED: "已批准，待移送", ReferralStage.TRANSFERRED: "已移送，待公安机关签收",
-    ReferralStage.RECEIVED: "公安机关审查中", ReferralStage.ACCEPTED: "公安机关已立案，待移交涉案物品",
-    ReferralStage.HANDED_OVER: "公安机关已立案，已移交", ReferralStage.REFUSED: "公安机关不予立案",
-    ReferralStage.RECONSIDERATION: "提请复议中", ReferralStage.REFUSED_FINAL: "复议维持不予立案",
+    ReferralStage.TEAM: "专案组核查中",
+    ReferralStage.REPORTED: "待负责人决定",
+    ReferralStage.NOT_APPROVED: "负责人不批准移送",
+    ReferralStage.APPROVED: "已批准，待移送",
+    ReferralStage.TRANSFERRED: "已移送，待公安机关签收",
+    ReferralStage.RECEIVED: "公安机关审查中",
+    ReferralStage.ACCEPTED: "公安机关已立案，待移交涉案物品",
+    ReferralStage.HANDED_OVER: "公安机关已立案，已移交",
+    ReferralStage.REFUSED: "公安机关不予立案",
+    ReferralStage.RECONSIDERATION: "提请复议中",
+    ReferralStage.REFUSED_FINAL: "复议维持不予立案",
     ReferralStage.RESUMED: "已转回行政处理",
 }
 #: Stages in which the referral is under way: no decision may replace it (第十一条).
-PENDING_STAGES = frozenset({ReferralStage.TEAM, ReferralStage.REPORTED, ReferralStage.APPROVED,
-                            ReferralStage.TRANSFERRED, ReferralStage.RECEIVED, ReferralStage.ACCEPTED,
-                            ReferralStage.HANDED_OVER, ReferralStage.RECONSIDERATION})
+PENDING_STAGES = frozenset(
+    {
+        ReferralStage.TEAM,
+        ReferralStage.REPORTED,
+        ReferralStage.APPROVED,
+        ReferralStage.TRANSFERRED,
+        ReferralStage.RECEIVED,
+        ReferralStage.ACCEPTED,
+        ReferralStage.HANDED_OVER,
+        ReferralStage.RECONSIDERATION,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -527,15 +708,22 @@ def referral_stage(f: ReferralFacts) -> ReferralStage:
     if f.answer == "refused":
         if f.reconsideration_requested_on is None:
             return ReferralStage.REFUSED
-        return ReferralStage.REFUSED_FINAL if f.reconsideration_answer == "refused" else ReferralStage.RECONSIDERATION
+        return (
+            ReferralStage.REFUSED_FINAL
+            if f.reconsideration_answer == "refused"
+            else ReferralStage.RECONSIDERATION
+        )
     if f.received_on is not None:
         return ReferralStage.RECEIVED
     if f.transferred_at is not None:
         return ReferralStage.TRANSFERRED
     if f.reported_on is None or f.approval_status in (None, "withdrawn"):
         return ReferralStage.TEAM
-    return {"pending": ReferralStage.REPORTED, "returned": ReferralStage.NOT_APPROVED,
-            "approved": ReferralStage.APPROVED}[f.approval_status]
+    return {
+        "pending": ReferralStage.REPORTED,
+        "returned": ReferralStage.NOT_APPROVED,
+        "approved": ReferralStage.APPROVED,
+    }[f.approval_status]
 
 
 def referral_pending(f: ReferralFacts) -> str:
@@ -550,52 +738,147 @@ def three_days(start: dt.date, calendar: WorkdayCalendar) -> dt.date:
     return calendar.calendar_deadline(start, 3)
 
 
-def referral_deadlines(f: ReferralFacts, now: dt.datetime, calendar: WorkdayCalendar = default_calendar) -> list[Deadline]:
-    out = [deadline("team", "立即指定专案组", f.discovered_on, (M(5, 1),), now=now, met=f.team_appointed_on, warning_days=0)]
+def referral_deadlines(
+    f: ReferralFacts, now: dt.datetime, calendar: WorkdayCalendar = default_calendar
+) -> list[Deadline]:
+    out = [
+        deadline(
+            "team",
+            "立即指定专案组",
+            f.discovered_on,
+            (M(5, 1),),
+            now=now,
+            met=f.team_appointed_on,
+            warning_days=0,
+        )
+    ]
     if f.reported_on is not None:
-        out.append(deadline("head_decision", "负责人作出批准或者不批准移送的决定", three_days(f.reported_on, calendar),
-                            (M(5, 2),), now=now, met=f.decided_on if f.approval_status in ("approved", "returned") else None))
+        out.append(
+            deadline(
+                "head_decision",
+                "负责人作出批准或者不批准移送的决定",
+                three_days(f.reported_on, calendar),
+                (M(5, 2),),
+                now=now,
+                met=f.decided_on if f.approval_status in ("approved", "returned") else None,
+            )
+        )
     if f.approval_status == "approved" and f.decided_at is not None:
-        out.append(deadline("transfer", "向同级公安机关移送", f.decided_at + TRANSFER_WITHIN, (M(5, 2),), now=now,
-                            met=f.transferred_at, warning_days=1))
+        out.append(
+            deadline(
+                "transfer",
+                "向同级公安机关移送",
+                f.decided_at + TRANSFER_WITHIN,
+                (M(5, 2),),
+                now=now,
+                met=f.transferred_at,
+                warning_days=1,
+            )
+        )
     if f.received_on is not None:
-        out.append(deadline("police_review", "公安机关审查并书面通知", three_days(f.received_on, calendar), (M(8),),
-                            now=now, met=f.answered_on))
+        out.append(
+            deadline(
+                "police_review",
+                "公安机关审查并书面通知",
+                three_days(f.received_on, calendar),
+                (M(8),),
+                now=now,
+                met=f.answered_on,
+            )
+        )
     if f.answer == "refused" and f.answered_on is not None:
-        out.append(deadline("reconsideration_request", "提请公安机关复议（可选）", three_days(f.answered_on, calendar),
-                            (M(9, 1),), now=now, met=f.reconsideration_requested_on, optional=True))
+        out.append(
+            deadline(
+                "reconsideration_request",
+                "提请公安机关复议（可选）",
+                three_days(f.answered_on, calendar),
+                (M(9, 1),),
+                now=now,
+                met=f.reconsideration_requested_on,
+                optional=True,
+            )
+        )
     if f.reconsideration_requested_on is not None:
-        out.append(deadline("police_reconsideration", "公安机关作出复议决定", three_days(f.reconsideration_requested_on, calendar),
-                            (M(9, 2),), now=now, met=f.reconsideration_answered_on))
+        out.append(
+            deadline(
+                "police_reconsideration",
+                "公安机关作出复议决定",
+                three_days(f.reconsideration_requested_on, calendar),
+                (M(9, 2),),
+                now=now,
+                met=f.reconsideration_answered_on,
+            )
+        )
     if f.reconsideration_answer == "refused" and f.reconsideration_answered_on is not None:
-        out.append(deadline("supervision", "建议人民检察院立案监督（有异议时）",
-                            three_days(f.reconsideration_answered_on, calendar), (M(9, 2),), now=now,
-                            met=f.supervision_suggested_on, optional=True))
+        out.append(
+            deadline(
+                "supervision",
+                "建议人民检察院立案监督（有异议时）",
+                three_days(f.reconsideration_answered_on, calendar),
+                (M(9, 2),),
+                now=now,
+                met=f.supervision_suggested_on,
+                optional=True,
+            )
+        )
     if f.accepted_on is not None:
-        out.append(deadline("handover", "移交涉案物品和有关材料", three_days(f.accepted_on, calendar), (M(12),), now=now,
-                            met=f.handed_over_on))
+        out.append(
+            deadline(
+                "handover",
+                "移交涉案物品和有关材料",
+                three_days(f.accepted_on, calendar),
+                (M(12),),
+                now=now,
+                met=f.handed_over_on,
+            )
+        )
     return out
 
 
-def open_referral_refusal(discovered_on: dt.date, appointed_on: dt.date, team_size: int, today: dt.date,
-                          not_before: dt.date | None) -> Refusal | None:
+def open_referral_refusal(
+    discovered_on: dt.date, appointed_on: dt.date, team_size: int, today: dt.date, not_before: dt.date | None
+) -> Refusal | None:
     # 移送规定第五条第一款: "应当立即指定2名或者2名以上行政执法人员组成专案组".
     if team_size < 2:
         return refuse("team_too_small", (M(5, 1),), "专案组须由2名或者2名以上行政执法人员组成", "team_ids")
     return first(
-        date_refusal(discovered_on, today=today, field="discovered_on", label="发现涉嫌犯罪日期", after=not_before,
-                     after_label="发现违法行为日期", refs=(M(3),)),
-        date_refusal(appointed_on, today=today, field="team_appointed_on", label="指定专案组日期", after=discovered_on,
-                     after_label="发现涉嫌犯罪日期", refs=(M(5, 1),)))
+        date_refusal(
+            discovered_on,
+            today=today,
+            field="discovered_on",
+            label="发现涉嫌犯罪日期",
+            after=not_before,
+            after_label="发现违法行为日期",
+            refs=(M(3),),
+        ),
+        date_refusal(
+            appointed_on,
+            today=today,
+            field="team_appointed_on",
+            label="指定专案组日期",
+            after=discovered_on,
+            after_label="发现涉嫌犯罪日期",
+            refs=(M(5, 1),),
+        ),
+    )
 
 
 def report_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | None:
     # 移送规定第五条第一款: the team verifies and reports in writing to the head.
     stage = referral_stage(f)
     if stage != ReferralStage.TEAM:
-        return refuse("already_reported", (M(5, 1),), f"移送{REFERRAL_LABELS[stage]}，不能再次报告", "reported_on")
-    return date_refusal(on, today=today, field="reported_on", label="报告日期", after=f.team_appointed_on,
-                        after_label="指定专案组日期", refs=(M(5, 1),))
+        return refuse(
+            "already_reported", (M(5, 1),), f"移送{REFERRAL_LABELS[stage]}，不能再次报告", "reported_on"
+        )
+    return date_refusal(
+        on,
+        today=today,
+        field="reported_on",
+        label="报告日期",
+        after=f.team_appointed_on,
+        after_label="指定专案组日期",
+        refs=(M(5, 1),),
+    )
 
 
 def transfer_refusal(f: ReferralFacts, at: dt.datetime, now: dt.datetime) -> Refusal | None:
@@ -604,42 +887,79 @@ def transfer_refusal(f: ReferralFacts, at: dt.datetime, now: dt.datetime) -> Ref
     stage = referral_stage(f)
     if stage != ReferralStage.APPROVED:
         return refuse("not_approved", (M(5, 2),), f"移送{REFERRAL_LABELS[stage]}，不能移送", "transferred_at")
-    return date_refusal(at, today=now, field="transferred_at", label="移送时间", after=f.decided_on,
-                        after_label="负责人批准日期", refs=(M(5, 2),))
+    return date_refusal(
+        at,
+        today=now,
+        field="transferred_at",
+        label="移送时间",
+        after=f.decided_on,
+        after_label="负责人批准日期",
+        refs=(M(5, 2),),
+    )
 
 
 def receipt_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | None:
     # 移送规定第七条: the public security body signs the receipt of the referral letter.
     if referral_stage(f) != ReferralStage.TRANSFERRED:
         return refuse("not_transferred", (M(7),), "尚未移送或者已经签收", "received_on")
-    return date_refusal(on, today=today, field="received_on", label="签收日期", after=f.transferred_at,
-                        after_label="移送时间", refs=(M(7),))
+    return date_refusal(
+        on,
+        today=today,
+        field="received_on",
+        label="签收日期",
+        after=f.transferred_at,
+        after_label="移送时间",
+        refs=(M(7),),
+    )
 
 
-def answer_refusal(f: ReferralFacts, on: dt.date, today: dt.date, accepted: bool, reasons: str) -> Refusal | None:
+def answer_refusal(
+    f: ReferralFacts, on: dt.date, today: dt.date, accepted: bool, reasons: str
+) -> Refusal | None:
     # 移送规定第八条: the written answer; a refusal states its reasons.
     if referral_stage(f) != ReferralStage.RECEIVED:
         return refuse("not_received", (M(8),), "公安机关尚未签收或者已经答复", "answered_on")
     if not accepted and not reasons.strip():
         return refuse("reasons_missing", (M(8),), "不予立案的，应当登记公安机关说明的理由", "reasons")
-    return date_refusal(on, today=today, field="answered_on", label="书面通知日期", after=f.received_on,
-                        after_label="签收日期", refs=(M(8),))
+    return date_refusal(
+        on,
+        today=today,
+        field="answered_on",
+        label="书面通知日期",
+        after=f.received_on,
+        after_label="签收日期",
+        refs=(M(8),),
+    )
 
 
-def reconsideration_refusal(f: ReferralFacts, on: dt.date, today: dt.date,
-                            calendar: WorkdayCalendar = default_calendar) -> Refusal | None:
+def reconsideration_refusal(
+    f: ReferralFacts, on: dt.date, today: dt.date, calendar: WorkdayCalendar = default_calendar
+) -> Refusal | None:
     # 移送规定第九条第一款: within three days of receiving the refusal, the body may ask the public
     # security body that refused to reconsider.
     if referral_stage(f) != ReferralStage.REFUSED:
-        return refuse("not_refused", (M(9, 1),), "只有公安机关不予立案后才能提请复议，且只能提请一次", "requested_on")
-    dated = date_refusal(on, today=today, field="requested_on", label="提请复议日期", after=f.answered_on,
-                         after_label="不予立案通知日期", refs=(M(9, 1),))
+        return refuse(
+            "not_refused", (M(9, 1),), "只有公安机关不予立案后才能提请复议，且只能提请一次", "requested_on"
+        )
+    dated = date_refusal(
+        on,
+        today=today,
+        field="requested_on",
+        label="提请复议日期",
+        after=f.answered_on,
+        after_label="不予立案通知日期",
+        refs=(M(9, 1),),
+    )
     if dated is not None:
         return dated
     last = three_days(f.answered_on, calendar)
     if on > last:
-        return refuse("reconsideration_late", (M(9, 1),), f"提请复议应当自接到不予立案通知书之日起3日内（至{last}）",
-                      "requested_on")
+        return refuse(
+            "reconsideration_late",
+            (M(9, 1),),
+            f"提请复议应当自接到不予立案通知书之日起3日内（至{last}）",
+            "requested_on",
+        )
     return None
 
 
@@ -647,26 +967,53 @@ def reconsideration_answer_refusal(f: ReferralFacts, on: dt.date, today: dt.date
     # 移送规定第九条第二款: the public security body decides on the request within three days.
     if referral_stage(f) != ReferralStage.RECONSIDERATION:
         return refuse("no_reconsideration", (M(9, 2),), "没有待答复的复议请求", "answered_on")
-    return date_refusal(on, today=today, field="answered_on", label="复议决定日期",
-                        after=f.reconsideration_requested_on, after_label="提请复议日期", refs=(M(9, 2),))
+    return date_refusal(
+        on,
+        today=today,
+        field="answered_on",
+        label="复议决定日期",
+        after=f.reconsideration_requested_on,
+        after_label="提请复议日期",
+        refs=(M(9, 2),),
+    )
 
 
 def supervision_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | None:
     # 移送规定第九条: the body may suggest that the procuratorate supervise the refusal.
-    if referral_stage(f) not in (ReferralStage.REFUSED, ReferralStage.REFUSED_FINAL) or f.supervision_suggested_on:
-        return refuse("not_refused", (M(9),), "只有公安机关不予立案后才能建议人民检察院立案监督，且只登记一次",
-                      "suggested_on")
-    return date_refusal(on, today=today, field="suggested_on", label="建议立案监督日期",
-                        after=f.reconsideration_answered_on or f.answered_on, after_label="不予立案通知日期",
-                        refs=(M(9),))
+    if (
+        referral_stage(f) not in (ReferralStage.REFUSED, ReferralStage.REFUSED_FINAL)
+        or f.supervision_suggested_on
+    ):
+        return refuse(
+            "not_refused",
+            (M(9),),
+            "只有公安机关不予立案后才能建议人民检察院立案监督，且只登记一次",
+            "suggested_on",
+        )
+    return date_refusal(
+        on,
+        today=today,
+        field="suggested_on",
+        label="建议立案监督日期",
+        after=f.reconsideration_answered_on or f.answered_on,
+        after_label="不予立案通知日期",
+        refs=(M(9),),
+    )
 
 
 def handover_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | None:
     # 移送规定第十二条: after acceptance, the items and files are handed over (within three days).
     if referral_stage(f) != ReferralStage.ACCEPTED:
         return refuse("not_accepted", (M(12),), "公安机关尚未立案或者已经移交", "handed_over_on")
-    return date_refusal(on, today=today, field="handed_over_on", label="移交日期", after=f.accepted_on,
-                        after_label="立案通知日期", refs=(M(12),))
+    return date_refusal(
+        on,
+        today=today,
+        field="handed_over_on",
+        label="移交日期",
+        after=f.accepted_on,
+        after_label="立案通知日期",
+        refs=(M(12),),
+    )
 
 
 def resume_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | None:
@@ -674,9 +1021,18 @@ def resume_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | N
     # while the body's request for reconsideration is pending (第九条).
     stage = referral_stage(f)
     if stage not in (ReferralStage.REFUSED, ReferralStage.REFUSED_FINAL):
-        return refuse("not_refused", (M(10),), f"移送{REFERRAL_LABELS[stage]}，不能转回行政处理", "resumed_on")
-    return date_refusal(on, today=today, field="resumed_on", label="转回行政处理日期", after=f.refused_on,
-                        after_label="不予立案（复议）决定日期", refs=(M(10),))
+        return refuse(
+            "not_refused", (M(10),), f"移送{REFERRAL_LABELS[stage]}，不能转回行政处理", "resumed_on"
+        )
+    return date_refusal(
+        on,
+        today=today,
+        field="resumed_on",
+        label="转回行政处理日期",
+        after=f.refused_on,
+        after_label="不予立案（复议）决定日期",
+        refs=(M(10),),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -686,12 +1042,18 @@ def resume_refusal(f: ReferralFacts, on: dt.date, today: dt.date) -> Refusal | N
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def shared_evidence_refusal(*, same_body: bool, sha256: str, gathered_on: dt.date, today: dt.date) -> Refusal | None:
+def shared_evidence_refusal(
+    *, same_body: bool, sha256: str, gathered_on: dt.date, today: dt.date
+) -> Refusal | None:
     # 浙江省综合行政执法条例第十八条: evidence lawfully gathered by *another* body may be used; it is
     # identified by its digest, so that its integrity can be checked (行政处罚法第四十七条).
     if same_body:
-        return refuse("same_body", (Z(18),), "本机关收集的证据请直接登记，共享证据须来自其他行政执法机关",
-                      "source_organization_id")
+        return refuse(
+            "same_body",
+            (Z(18),),
+            "本机关收集的证据请直接登记，共享证据须来自其他行政执法机关",
+            "source_organization_id",
+        )
     if not SHA256.fullmatch(sha256):
         return refuse("bad_sha256", (Z(18), P(47)), "SHA-256 摘要应为64位十六进制字符", "sha256")
     return date_refusal(gathered_on, today=today, field="gathered_on", label="收集日期", refs=(Z(18),))

@@ -44,8 +44,18 @@ class Entry:
     @property
     def next_deadline(self) -> rules.Deadline | None:
         open_ = [d for d in self.deadlines if d.met is None and d.status != rules.Status.LAPSED]
-        return min(open_, key=lambda d: (d.due if isinstance(d.due, dt.date) and not isinstance(d.due, dt.datetime)
-                                         else timezone.localtime(d.due).date())) if open_ else None
+        return (
+            min(
+                open_,
+                key=lambda d: (
+                    d.due
+                    if isinstance(d.due, dt.date) and not isinstance(d.due, dt.datetime)
+                    else timezone.localtime(d.due).date()
+                ),
+            )
+            if open_
+            else None
+        )
 
 
 @dataclass
@@ -79,8 +89,14 @@ def _now() -> dt.datetime:
 def preservation_entry(record: EvidencePreservation, now: dt.datetime, calendar) -> Entry:
     f = facts.preservation(record)
     stage = rules.preservation_stage(f)
-    return Entry("preservation", f"先行登记保存：{_items(record.items)}", record, stage.value, rules.STAGE_LABELS[stage],
-                 rules.preservation_deadlines(f, now, calendar))
+    return Entry(
+        "preservation",
+        f"先行登记保存：{_items(record.items)}",
+        record,
+        stage.value,
+        rules.STAGE_LABELS[stage],
+        rules.preservation_deadlines(f, now, calendar),
+    )
 
 
 def seizure_entry(record: Seizure, now: dt.datetime) -> Entry:
@@ -91,15 +107,27 @@ def seizure_entry(record: Seizure, now: dt.datetime) -> Entry:
         label = f"已{record.get_end_kind_display()}"
     elif stage == rules.Stage.NOT_APPROVED and record.executed_on:
         label = "负责人不予批准，应立即解除"
-    return Entry("seizure", f"{record.get_kind_display()}{'（紧急）' if record.emergency else ''}：{_items(record.items)}",
-                 record, stage.value, label, rules.seizure_deadlines(f, now))
+    return Entry(
+        "seizure",
+        f"{record.get_kind_display()}{'（紧急）' if record.emergency else ''}：{_items(record.items)}",
+        record,
+        stage.value,
+        label,
+        rules.seizure_deadlines(f, now),
+    )
 
 
 def referral_entry(record: CriminalReferral, now: dt.datetime, calendar) -> Entry:
     f = facts.referral(record)
     stage = rules.referral_stage(f)
-    return Entry("referral", f"移送涉嫌犯罪案件：{record.suspected_crime[:40]}", record, stage.value,
-                 rules.REFERRAL_LABELS[stage], rules.referral_deadlines(f, now, calendar))
+    return Entry(
+        "referral",
+        f"移送涉嫌犯罪案件：{record.suspected_crime[:40]}",
+        record,
+        stage.value,
+        rules.REFERRAL_LABELS[stage],
+        rules.referral_deadlines(f, now, calendar),
+    )
 
 
 def _items(items: list[dict]) -> str:
@@ -108,12 +136,15 @@ def _items(items: list[dict]) -> str:
 
 
 def _preservations(queryset):
-    return queryset.select_related("approval__decided_by", "notice", "decision_document").prefetch_related("officers")
+    return queryset.select_related("approval__decided_by", "notice", "decision_document").prefetch_related(
+        "officers"
+    )
 
 
 def _seizures(queryset):
-    return queryset.select_related("approval__decided_by", "extension_approval", "decision_document",
-                                   "extension_notice", "end_document").prefetch_related("officers")
+    return queryset.select_related(
+        "approval__decided_by", "extension_approval", "decision_document", "extension_notice", "end_document"
+    ).prefetch_related("officers")
 
 
 def _referrals(queryset):
@@ -125,19 +156,34 @@ def case_measures(user, case: Case) -> CaseMeasures:
     now = _now()
     calendar = district_calendar()
     out = CaseMeasures(case=case)
-    out.preservations = [preservation_entry(r, now, calendar) for r in
-                         _preservations(access.visible_to(user, EvidencePreservation).filter(case=case))]
-    out.seizures = [seizure_entry(r, now) for r in _seizures(access.visible_to(user, Seizure).filter(case=case))]
-    out.referrals = [referral_entry(r, now, calendar) for r in
-                     _referrals(access.visible_to(user, CriminalReferral).filter(case=case))]
-    out.shared = list(access.visible_to(user, SharedEvidence).filter(case=case)
-                      .select_related("source_organization", "evidence"))
+    out.preservations = [
+        preservation_entry(r, now, calendar)
+        for r in _preservations(access.visible_to(user, EvidencePreservation).filter(case=case))
+    ]
+    out.seizures = [
+        seizure_entry(r, now) for r in _seizures(access.visible_to(user, Seizure).filter(case=case))
+    ]
+    out.referrals = [
+        referral_entry(r, now, calendar)
+        for r in _referrals(access.visible_to(user, CriminalReferral).filter(case=case))
+    ]
+    out.shared = list(
+        access.visible_to(user, SharedEvidence)
+        .filter(case=case)
+        .select_related("source_organization", "evidence")
+    )
     out.documents = list(access.visible_to(user, MeasureDocument).filter(case=case))
-    out.referral_pending = next(filter(None, (rules.referral_pending(facts.referral(e.record)) for e in out.referrals)), "")
+    out.referral_pending = next(
+        filter(None, (rules.referral_pending(facts.referral(e.record)) for e in out.referrals)), ""
+    )
     # A referral asked for from the case page itself has no team, report or timeline here.
     linked = [e.record.approval_id for e in out.referrals if e.record.approval_id]
-    out.unlinked_referrals = list(access.visible_to(user, Approval).filter(
-        case=case, kind=Approval.Kind.CRIMINAL_REFERRAL).exclude(status=Approval.Status.WITHDRAWN).exclude(pk__in=linked))
+    out.unlinked_referrals = list(
+        access.visible_to(user, Approval)
+        .filter(case=case, kind=Approval.Kind.CRIMINAL_REFERRAL)
+        .exclude(status=Approval.Status.WITHDRAWN)
+        .exclude(pk__in=linked)
+    )
     return out
 
 
@@ -151,15 +197,31 @@ def under_way(actor=None, *, scope: Scope | None = None) -> list[Entry]:
     """Measures and referrals not yet ended, in the actor's scope, the most urgent first."""
     now = _now()
     calendar = district_calendar()
-    entries = [preservation_entry(r, now, calendar) for r in _preservations(
-        _scoped(actor, EvidencePreservation, scope).filter(decided_on__isnull=True).select_related("case"))]
-    entries += [seizure_entry(r, now) for r in _seizures(
-        _scoped(actor, Seizure, scope).filter(ended_on__isnull=True).select_related("case"))]
-    entries += [referral_entry(r, now, calendar) for r in _referrals(
-        _scoped(actor, CriminalReferral, scope).filter(resumed_on__isnull=True, handed_over_on__isnull=True)
-        .select_related("case"))]
-    entries = [e for e in entries if e.stage not in ("not_approved", "withdrawn") or e.kind == "seizure"
-               and e.record.executed_on]
+    entries = [
+        preservation_entry(r, now, calendar)
+        for r in _preservations(
+            _scoped(actor, EvidencePreservation, scope).filter(decided_on__isnull=True).select_related("case")
+        )
+    ]
+    entries += [
+        seizure_entry(r, now)
+        for r in _seizures(
+            _scoped(actor, Seizure, scope).filter(ended_on__isnull=True).select_related("case")
+        )
+    ]
+    entries += [
+        referral_entry(r, now, calendar)
+        for r in _referrals(
+            _scoped(actor, CriminalReferral, scope)
+            .filter(resumed_on__isnull=True, handed_over_on__isnull=True)
+            .select_related("case")
+        )
+    ]
+    entries = [
+        e
+        for e in entries
+        if e.stage not in ("not_approved", "withdrawn") or e.kind == "seizure" and e.record.executed_on
+    ]
     order = {"overdue": 0, "warning": 1, "ok": 2}
     return sorted(entries, key=lambda e: (order[e.worst], e.record.case_id, e.kind))
 
@@ -175,30 +237,66 @@ class Overdue:
     article: str
 
 
-def overdue_measures(actor=None, *, scope: Scope | None = None, today: dt.date | None = None) -> list[Overdue]:
+def overdue_measures(
+    actor=None, *, scope: Scope | None = None, today: dt.date | None = None
+) -> list[Overdue]:
     """Measures past a statutory time without the act that was due, for the supervision side: the
     seizures and preservations are found in SQL by their stored last day; referrals, few, by their
     deadlines."""
     today = today or timezone.localdate()
     out: list[Overdue] = []
-    for record in (_scoped(actor, Seizure, scope).filter(ended_on__isnull=True)
-                   .filter(Q(expires_on__lt=today) | Q(emergency=True, approval__status="returned"))
-                   .select_related("case", "approval")):
+    for record in (
+        _scoped(actor, Seizure, scope)
+        .filter(ended_on__isnull=True)
+        .filter(Q(expires_on__lt=today) | Q(emergency=True, approval__status="returned"))
+        .select_related("case", "approval")
+    ):
         expired = record.expires_on is not None and record.expires_on < today
-        out.append(Overdue("seizure", f"{record.get_kind_display()}期限已届满未解除" if expired
-                           else f"紧急{record.get_kind_display()}未获批准未解除", record.case_id, record.case.number,
-                           record.pk, record.expires_on if expired else record.approval.decided_on,
-                           "《行政强制法》第二十五条、第二十八条" if expired else "《行政强制法》第十九条"))
-    for record in (_scoped(actor, EvidencePreservation, scope).filter(decided_on__isnull=True, due_on__lt=today)
-                   .select_related("case")):
-        out.append(Overdue("preservation", "先行登记保存逾期未作出处理决定", record.case_id, record.case.number, record.pk,
-                           record.due_on, "《行政处罚法》第五十六条、第八十五条"))
+        out.append(
+            Overdue(
+                "seizure",
+                f"{record.get_kind_display()}期限已届满未解除"
+                if expired
+                else f"紧急{record.get_kind_display()}未获批准未解除",
+                record.case_id,
+                record.case.number,
+                record.pk,
+                record.expires_on if expired else record.approval.decided_on,
+                "《行政强制法》第二十五条、第二十八条" if expired else "《行政强制法》第十九条",
+            )
+        )
+    for record in (
+        _scoped(actor, EvidencePreservation, scope)
+        .filter(decided_on__isnull=True, due_on__lt=today)
+        .select_related("case")
+    ):
+        out.append(
+            Overdue(
+                "preservation",
+                "先行登记保存逾期未作出处理决定",
+                record.case_id,
+                record.case.number,
+                record.pk,
+                record.due_on,
+                "《行政处罚法》第五十六条、第八十五条",
+            )
+        )
     now = timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59, 59)))
     calendar = district_calendar()
-    for record in _referrals(_scoped(actor, CriminalReferral, scope).filter(resumed_on__isnull=True)
-                             .select_related("case")):
+    for record in _referrals(
+        _scoped(actor, CriminalReferral, scope).filter(resumed_on__isnull=True).select_related("case")
+    ):
         for d in rules.referral_deadlines(facts.referral(record), now, calendar):
             if d.met is None and d.status == rules.Status.OVERDUE:
-                out.append(Overdue("referral", f"移送涉嫌犯罪案件：{d.label}逾期", record.case_id, record.case.number,
-                                   record.pk, d.due, d.article))
+                out.append(
+                    Overdue(
+                        "referral",
+                        f"移送涉嫌犯罪案件：{d.label}逾期",
+                        record.case_id,
+                        record.case.number,
+                        record.pk,
+                        d.due,
+                        d.article,
+                    )
+                )
     return out

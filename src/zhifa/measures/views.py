@@ -54,85 +54,289 @@ def _pending_extension(record: Seizure) -> bool:
 
 
 CASE_STEPS = [
-    Step("preservation", "提请先行登记保存", commands.ProposePreservation, services.propose_preservation,
-         "measures.preserve", when=lambda c: c.state in BEFORE_DECISION, hint="负责人批准后实施（行政处罚法第五十六条）"),
-    Step("seizure", "提请查封、扣押", commands.ProposeSeizure, services.propose_seizure, "measures.seize",
-         when=lambda c: c.state in BEFORE_DECISION, hint="负责人批准后实施（行政强制法第十八条）"),
-    Step("emergency", "情况紧急：当场查封、扣押并报告负责人", commands.EmergencySeizure, services.emergency_seizure,
-         "measures.seize", when=lambda c: c.state in BEFORE_DECISION, hint="24小时内报告并补办批准（行政强制法第十九条）"),
-    Step("referral", "发现涉嫌犯罪：指定专案组", commands.OpenReferral, services.open_referral, "measures.refer",
-         when=lambda c: c.state in BEFORE_DECISION, hint="移送规定第五条"),
-    Step("shared", "引用其他机关依法收集的证据", commands.ShareEvidenceIn, services.share_evidence,
-         "measures.share_evidence", when=lambda c: c.state not in ("closed", "archived"), hint="浙江省综合行政执法条例第十八条"),
+    Step(
+        "preservation",
+        "提请先行登记保存",
+        commands.ProposePreservation,
+        services.propose_preservation,
+        "measures.preserve",
+        when=lambda c: c.state in BEFORE_DECISION,
+        hint="负责人批准后实施（行政处罚法第五十六条）",
+    ),
+    Step(
+        "seizure",
+        "提请查封、扣押",
+        commands.ProposeSeizure,
+        services.propose_seizure,
+        "measures.seize",
+        when=lambda c: c.state in BEFORE_DECISION,
+        hint="负责人批准后实施（行政强制法第十八条）",
+    ),
+    Step(
+        "emergency",
+        "情况紧急：当场查封、扣押并报告负责人",
+        commands.EmergencySeizure,
+        services.emergency_seizure,
+        "measures.seize",
+        when=lambda c: c.state in BEFORE_DECISION,
+        hint="24小时内报告并补办批准（行政强制法第十九条）",
+    ),
+    Step(
+        "referral",
+        "发现涉嫌犯罪：指定专案组",
+        commands.OpenReferral,
+        services.open_referral,
+        "measures.refer",
+        when=lambda c: c.state in BEFORE_DECISION,
+        hint="移送规定第五条",
+    ),
+    Step(
+        "shared",
+        "引用其他机关依法收集的证据",
+        commands.ShareEvidenceIn,
+        services.share_evidence,
+        "measures.share_evidence",
+        when=lambda c: c.state not in ("closed", "archived"),
+        hint="浙江省综合行政执法条例第十八条",
+    ),
 ]
 
 
 RECORD_STEPS = [
-    Step("execute", "登记保存（送达先行登记保存通知书）", commands.ExecutePreservation, services.execute_preservation,
-         "measures.preserve", "preservation", lambda e: e.stage == S.APPROVED, primary=True),
-    Step("decide", "作出处理决定", commands.PreservationDecisionIn, services.decide_preservation, "measures.preserve",
-         "preservation", lambda e: e.stage == S.IN_FORCE, primary=True, hint="七个工作日内（行政处罚法第五十六条）"),
-    Step("ask", "重新提请审批", None, services.ask_preservation_again, "measures.preserve", "preservation",
-         lambda e: e.stage == S.WITHDRAWN),
-    Step("execute", "实施并送达决定书和清单", commands.ExecuteSeizure, services.execute_seizure, "measures.seize", "seizure",
-         lambda e: e.stage == S.APPROVED, primary=True),
-    Step("extension", "提请延长期限", commands.RequestExtension, services.request_extension, "measures.seize", "seizure",
-         lambda e: e.stage == S.IN_FORCE and not e.record.extended_on and not _pending_extension(e.record),
-         hint="只能延长一次，不超过30日（行政强制法第二十五条）"),
-    Step("notice", "送达延长期限通知书", commands.ExtensionNotice, services.serve_extension_notice, "measures.seize",
-         "seizure", lambda e: e.stage == S.IN_FORCE and e.record.extended_on and not e.record.extension_notice_on,
-         primary=True, hint="书面告知当事人（行政强制法第二十五条第二款）"),
-    Step("end", "解除、没收或者移送", commands.EndSeizure, services.end_seizure, "measures.seize", "seizure",
-         lambda e: e.stage in (S.IN_FORCE, S.EXPIRED, S.NOT_APPROVED) and e.record.executed_on and not e.record.ended_on,
-         primary=True, hint="行政强制法第二十七条、第二十八条"),
-    Step("ask", "重新报告（提请）负责人", None, services.ask_seizure_again, "measures.seize", "seizure",
-         lambda e: e.record.approval is not None and e.record.approval.status == "withdrawn" and not e.record.ended_on),
-    Step("report", "提交书面报告，提请负责人决定是否移送", commands.ReportReferral, services.report_referral, "measures.refer",
-         "referral", lambda e: e.stage == RS.TEAM, primary=True, hint="负责人3日内决定（移送规定第五条）"),
-    Step("transfer", "向公安机关移送", commands.TransferReferral, services.transfer_referral, "measures.refer", "referral",
-         lambda e: e.stage == RS.APPROVED, primary=True, hint="批准后24小时内（移送规定第五条）"),
-    Step("receipt", "登记公安机关签收回执", commands.ReceiptIn, services.record_receipt, "measures.refer", "referral",
-         lambda e: e.stage == RS.TRANSFERRED, primary=True, hint="移送规定第七条"),
-    Step("answer", "登记公安机关立案或不予立案", commands.AnswerIn, services.record_answer, "measures.refer", "referral",
-         lambda e: e.stage == RS.RECEIVED, primary=True, hint="3日内审查（移送规定第八条）"),
-    Step("handover", "登记移交涉案物品和材料", commands.HandoverIn, services.record_handover, "measures.refer", "referral",
-         lambda e: e.stage == RS.ACCEPTED, primary=True, hint="3日内移交（移送规定第十二条）"),
-    Step("reconsideration", "提请公安机关复议", commands.ReconsiderationIn, services.request_reconsideration,
-         "measures.refer", "referral", lambda e: e.stage == RS.REFUSED, hint="3日内（移送规定第九条）"),
-    Step("reconsideration_answer", "登记复议决定", commands.AnswerIn, services.record_reconsideration_answer,
-         "measures.refer", "referral", lambda e: e.stage == RS.RECONSIDERATION, primary=True, hint="移送规定第九条"),
-    Step("supervision", "建议人民检察院立案监督", commands.SupervisionIn, services.suggest_supervision, "measures.refer",
-         "referral", lambda e: e.stage in (RS.REFUSED, RS.REFUSED_FINAL) and not e.record.supervision_suggested_on,
-         hint="移送规定第九条"),
-    Step("resume", "转回行政处理（继续办理本案）", commands.ResumeIn, services.resume_case, "measures.refer", "referral",
-         lambda e: e.stage in (RS.REFUSED, RS.REFUSED_FINAL), primary=True, hint="移送规定第十条"),
+    Step(
+        "execute",
+        "登记保存（送达先行登记保存通知书）",
+        commands.ExecutePreservation,
+        services.execute_preservation,
+        "measures.preserve",
+        "preservation",
+        lambda e: e.stage == S.APPROVED,
+        primary=True,
+    ),
+    Step(
+        "decide",
+        "作出处理决定",
+        commands.PreservationDecisionIn,
+        services.decide_preservation,
+        "measures.preserve",
+        "preservation",
+        lambda e: e.stage == S.IN_FORCE,
+        primary=True,
+        hint="七个工作日内（行政处罚法第五十六条）",
+    ),
+    Step(
+        "ask",
+        "重新提请审批",
+        None,
+        services.ask_preservation_again,
+        "measures.preserve",
+        "preservation",
+        lambda e: e.stage == S.WITHDRAWN,
+    ),
+    Step(
+        "execute",
+        "实施并送达决定书和清单",
+        commands.ExecuteSeizure,
+        services.execute_seizure,
+        "measures.seize",
+        "seizure",
+        lambda e: e.stage == S.APPROVED,
+        primary=True,
+    ),
+    Step(
+        "extension",
+        "提请延长期限",
+        commands.RequestExtension,
+        services.request_extension,
+        "measures.seize",
+        "seizure",
+        lambda e: e.stage == S.IN_FORCE and not e.record.extended_on and not _pending_extension(e.record),
+        hint="只能延长一次，不超过30日（行政强制法第二十五条）",
+    ),
+    Step(
+        "notice",
+        "送达延长期限通知书",
+        commands.ExtensionNotice,
+        services.serve_extension_notice,
+        "measures.seize",
+        "seizure",
+        lambda e: e.stage == S.IN_FORCE and e.record.extended_on and not e.record.extension_notice_on,
+        primary=True,
+        hint="书面告知当事人（行政强制法第二十五条第二款）",
+    ),
+    Step(
+        "end",
+        "解除、没收或者移送",
+        commands.EndSeizure,
+        services.end_seizure,
+        "measures.seize",
+        "seizure",
+        lambda e: (
+            e.stage in (S.IN_FORCE, S.EXPIRED, S.NOT_APPROVED)
+            and e.record.executed_on
+            and not e.record.ended_on
+        ),
+        primary=True,
+        hint="行政强制法第二十七条、第二十八条",
+    ),
+    Step(
+        "ask",
+        "重新报告（提请）负责人",
+        None,
+        services.ask_seizure_again,
+        "measures.seize",
+        "seizure",
+        lambda e: (
+            e.record.approval is not None
+            and e.record.approval.status == "withdrawn"
+            and not e.record.ended_on
+        ),
+    ),
+    Step(
+        "report",
+        "提交书面报告，提请负责人决定是否移送",
+        commands.ReportReferral,
+        services.report_referral,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.TEAM,
+        primary=True,
+        hint="负责人3日内决定（移送规定第五条）",
+    ),
+    Step(
+        "transfer",
+        "向公安机关移送",
+        commands.TransferReferral,
+        services.transfer_referral,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.APPROVED,
+        primary=True,
+        hint="批准后24小时内（移送规定第五条）",
+    ),
+    Step(
+        "receipt",
+        "登记公安机关签收回执",
+        commands.ReceiptIn,
+        services.record_receipt,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.TRANSFERRED,
+        primary=True,
+        hint="移送规定第七条",
+    ),
+    Step(
+        "answer",
+        "登记公安机关立案或不予立案",
+        commands.AnswerIn,
+        services.record_answer,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.RECEIVED,
+        primary=True,
+        hint="3日内审查（移送规定第八条）",
+    ),
+    Step(
+        "handover",
+        "登记移交涉案物品和材料",
+        commands.HandoverIn,
+        services.record_handover,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.ACCEPTED,
+        primary=True,
+        hint="3日内移交（移送规定第十二条）",
+    ),
+    Step(
+        "reconsideration",
+        "提请公安机关复议",
+        commands.ReconsiderationIn,
+        services.request_reconsideration,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.REFUSED,
+        hint="3日内（移送规定第九条）",
+    ),
+    Step(
+        "reconsideration_answer",
+        "登记复议决定",
+        commands.AnswerIn,
+        services.record_reconsideration_answer,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage == RS.RECONSIDERATION,
+        primary=True,
+        hint="移送规定第九条",
+    ),
+    Step(
+        "supervision",
+        "建议人民检察院立案监督",
+        commands.SupervisionIn,
+        services.suggest_supervision,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage in (RS.REFUSED, RS.REFUSED_FINAL) and not e.record.supervision_suggested_on,
+        hint="移送规定第九条",
+    ),
+    Step(
+        "resume",
+        "转回行政处理（继续办理本案）",
+        commands.ResumeIn,
+        services.resume_case,
+        "measures.refer",
+        "referral",
+        lambda e: e.stage in (RS.REFUSED, RS.REFUSED_FINAL),
+        primary=True,
+        hint="移送规定第十条",
+    ),
 ]
 MODELS = {"preservation": EvidencePreservation, "seizure": Seizure, "referral": CriminalReferral}
 
 
 def _officer_choices(user, case: Case) -> list[tuple[str, str]]:
     """The case's officers first, then the body's other certified officers."""
-    on_case = [(str(row.officer_id), f"{row.officer.name}（本案{row.get_role_display()}）")
-               for row in case.case_officers.select_related("officer")]
+    on_case = [
+        (str(row.officer_id), f"{row.officer.name}（本案{row.get_role_display()}）")
+        for row in case.case_officers.select_related("officer")
+    ]
     seen = {pk for pk, _ in on_case}
-    others = (access.visible_to(user, Officer).filter(is_active=True, kind=Officer.Kind.ENFORCEMENT,
-                                                      organization__path__startswith=case.organization.body().path)
-              .exclude(pk__in=[int(pk) for pk in seen]).order_by("name")[:50])
+    others = (
+        access.visible_to(user, Officer)
+        .filter(
+            is_active=True,
+            kind=Officer.Kind.ENFORCEMENT,
+            organization__path__startswith=case.organization.body().path,
+        )
+        .exclude(pk__in=[int(pk) for pk in seen])
+        .order_by("name")[:50]
+    )
     return on_case + [(str(o.pk), o.name) for o in others]
 
 
 def _organization_choices(case: Case) -> list[tuple[str, str]]:
     own = case.organization.body().pk
-    return [(str(o.pk), o.name) for o in Organization.objects.filter(
-        Q(is_enforcement_body=True) | Q(kind__in=ENFORCING_KINDS), is_active=True).exclude(pk=own).order_by("path")[:300]]
+    return [
+        (str(o.pk), o.name)
+        for o in Organization.objects.filter(
+            Q(is_enforcement_body=True) | Q(kind__in=ENFORCING_KINDS), is_active=True
+        )
+        .exclude(pk=own)
+        .order_by("path")[:300]
+    ]
 
 
 def _form(step: Step, target_key: str, choices: dict, data=None):
     if step.command is None:
         return None
-    return form_for(step.command, prefix=target_key, data=data, officers=choices.get("officers", ()),
-                    organizations=choices.get("organizations", ()), today=timezone.localdate(),
-                    now=timezone.localtime().replace(second=0, microsecond=0, tzinfo=None))
+    return form_for(
+        step.command,
+        prefix=target_key,
+        data=data,
+        officers=choices.get("officers", ()),
+        organizations=choices.get("organizations", ()),
+        today=timezone.localdate(),
+        now=timezone.localtime().replace(second=0, microsecond=0, tzinfo=None),
+    )
 
 
 def _choices(user, case: Case) -> dict[str, list]:
@@ -141,12 +345,18 @@ def _choices(user, case: Case) -> dict[str, list]:
 
 def _steps_for(user, case: Case, measures: selectors.CaseMeasures, bound: dict | None):
     """(new-record steps with their forms, {entry id: [(step, form, action url)]})."""
-    may = {perm: access.can(user, perm, case) for perm in
-           ("measures.preserve", "measures.seize", "measures.refer", "measures.share_evidence")}
+    may = {
+        perm: access.can(user, perm, case)
+        for perm in ("measures.preserve", "measures.seize", "measures.refer", "measures.share_evidence")
+    }
     choices = _choices(user, case) if any(may.values()) else {}
     new = []
     for step in CASE_STEPS:
-        if not may[step.permission] or not step.when(case) or (step.name == "referral" and measures.referral_pending):
+        if (
+            not may[step.permission]
+            or not step.when(case)
+            or (step.name == "referral" and measures.referral_pending)
+        ):
             continue
         key = f"new-{step.name}"
         form = bound["form"] if bound and bound["key"] == key else _form(step, key, choices)
@@ -158,7 +368,13 @@ def _steps_for(user, case: Case, measures: selectors.CaseMeasures, bound: dict |
             if step.kind == entry.kind and may[step.permission] and step.when(entry):
                 key = f"{entry.kind}-{entry.record.pk}-{step.name}"
                 form = bound["form"] if bound and bound["key"] == key else _form(step, key, choices)
-                rows.append((step, form, reverse("measures:record_act", args=[entry.kind, entry.record.pk, step.name])))
+                rows.append(
+                    (
+                        step,
+                        form,
+                        reverse("measures:record_act", args=[entry.kind, entry.record.pk, step.name]),
+                    )
+                )
         per_entry[f"{entry.kind}-{entry.record.pk}"] = rows
     return new, per_entry
 
@@ -168,10 +384,18 @@ def _render(request, case_id: int, bound: dict | None = None, status: int = 200)
     measures = selectors.case_measures(request.user, case)
     new, per_entry = _steps_for(request.user, case, measures, bound)
     entries = [(entry, per_entry.get(f"{entry.kind}-{entry.record.pk}", [])) for entry in measures.entries]
-    return render(request, "measures/case_measures.html", {
-        "case": case, "measures": measures, "new_steps": new, "entries": entries,
-        "may_approve": access.can(request.user, "cases.approve_measures", case),
-    }, status=status)
+    return render(
+        request,
+        "measures/case_measures.html",
+        {
+            "case": case,
+            "measures": measures,
+            "new_steps": new,
+            "entries": entries,
+            "may_approve": access.can(request.user, "cases.approve_measures", case),
+        },
+        status=status,
+    )
 
 
 @service_view
@@ -240,12 +464,16 @@ def record_act(request, kind: str, record_id: int, name: str):
 @service_view
 def index(request):
     entries = selectors.under_way(request.user)
-    return render(request, "measures/index.html", {"entries": entries,
-                                                   "overdue": selectors.overdue_measures(request.user)})
+    return render(
+        request,
+        "measures/index.html",
+        {"entries": entries, "overdue": selectors.overdue_measures(request.user)},
+    )
 
 
 @service_view
 def document_pdf(request, document_id: int):
     document = access.get_visible(request.user, MeasureDocument, document_id)
-    return FileResponse(document.file.open("rb"), content_type="application/pdf",
-                        filename=f"{document.number}.pdf")
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )

@@ -52,9 +52,14 @@ def _delegated(actor, permission_name: str, obj) -> bool:
         return False
     org = organization_of(obj)
     today = timezone.localdate()
-    for delegation in Delegation.objects.filter(deputy=actor, revoked_at__isnull=True).select_related("organization"):
-        if (permission_name in delegation.permissions and delegation.active_on(today)
-                and (org is None or org.path.startswith(delegation.organization.path))):
+    for delegation in Delegation.objects.filter(deputy=actor, revoked_at__isnull=True).select_related(
+        "organization"
+    ):
+        if (
+            permission_name in delegation.permissions
+            and delegation.active_on(today)
+            and (org is None or org.path.startswith(delegation.organization.path))
+        ):
             return True
     return False
 
@@ -92,17 +97,39 @@ def _delegations(actor, queryset):
     return Scope.for_user(actor).filter(queryset, "organization")
 
 
-access.permission("organizations.manage_roster", "维护执法人员和执法证", ROSTER_MANAGERS, in_scope,
-                  refusal="不能维护本机构以外的执法人员")
-access.permission("organizations.post_officer", "人员下沉", POSTING_MANAGERS, in_scope,
-                  refusal="不能调派本机构以外的执法人员")
-access.permission("organizations.grant_role", "授予或撤销角色", (R.DEPARTMENT_ADMIN, R.GUIDANCE_OFFICE, access.ADMIN),
-                  in_scope, refusal="只能为本机构的用户授予角色")
-access.permission("organizations.delegate", "委托审批事项", (R.HEAD,), in_scope,
-                  refusal="只能委托本机关的审批事项", basis="《行政处罚法》第五十七条")
+access.permission(
+    "organizations.manage_roster",
+    "维护执法人员和执法证",
+    ROSTER_MANAGERS,
+    in_scope,
+    refusal="不能维护本机构以外的执法人员",
+)
+access.permission(
+    "organizations.post_officer",
+    "人员下沉",
+    POSTING_MANAGERS,
+    in_scope,
+    refusal="不能调派本机构以外的执法人员",
+)
+access.permission(
+    "organizations.grant_role",
+    "授予或撤销角色",
+    (R.DEPARTMENT_ADMIN, R.GUIDANCE_OFFICE, access.ADMIN),
+    in_scope,
+    refusal="只能为本机构的用户授予角色",
+)
+access.permission(
+    "organizations.delegate",
+    "委托审批事项",
+    (R.HEAD,),
+    in_scope,
+    refusal="只能委托本机关的审批事项",
+    basis="《行政处罚法》第五十七条",
+)
 
 
 # ---- 1+X: the stations covering a township (plan 三.(二)3) ----------------------------------
+
 
 @access.predicate
 def township_or_station_in_scope(actor, coverage) -> bool:
@@ -114,8 +141,10 @@ def township_or_station_in_scope(actor, coverage) -> bool:
         return True
     station = getattr(coverage, "station", None)
     region_id = getattr(coverage, "region_id", None)
-    return bool((station is not None and scope.covers_organization(station))
-                or (region_id is not None and scope.township_region_id == region_id))
+    return bool(
+        (station is not None and scope.covers_organization(station))
+        or (region_id is not None and scope.township_region_id == region_id)
+    )
 
 
 @access.register_visibility(StationCoverage)
@@ -124,6 +153,11 @@ def _public_geography(actor, queryset):
     return queryset  # which stations cover which township, and the zones' areas, are public knowledge
 
 
-access.permission("organizations.manage_stations", "调整派驻站所覆盖的乡镇（街道）",
-                  (R.GUIDANCE_OFFICE, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN), township_or_station_in_scope,
-                  refusal="只能调整本乡镇（街道）或本部门站所的覆盖范围", basis="统一派驻站所管辖范围（“1+X”）")
+access.permission(
+    "organizations.manage_stations",
+    "调整派驻站所覆盖的乡镇（街道）",
+    (R.GUIDANCE_OFFICE, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN),
+    township_or_station_in_scope,
+    refusal="只能调整本乡镇（街道）或本部门站所的覆盖范围",
+    basis="统一派驻站所管辖范围（“1+X”）",
+)

@@ -175,7 +175,9 @@ def add_certificate(request, officer_id: int, payload: CertificateIn):
     return Status(201, services.add_certificate(request.auth, officer_id, payload.dict()))
 
 
-@router.post("/officers/{officer_id}/posting", response=OfficerDetailOut, summary="下沉到乡镇（街道）或结束下沉")
+@router.post(
+    "/officers/{officer_id}/posting", response=OfficerDetailOut, summary="下沉到乡镇（街道）或结束下沉"
+)
 def post_officer(request, officer_id: int, payload: PostingIn):
     region = _field_lookup(Region, "region_id", payload.region_id)
     services.post_officer(request.auth, officer_id, region, payload.since)
@@ -186,6 +188,8 @@ def post_officer(request, officer_id: int, payload: PostingIn):
 def staffing(request):
     scope = _scope(request)
     indicators = selectors.staffing_indicators(scope)
-    short = [{"region_id": r.pk, "code": r.code, "name": r.name, "certified": r.certified}
-             for r in selectors.townships_short_of_certified(scope)]
+    short = [
+        {"region_id": r.pk, "code": r.code, "name": r.name, "certified": r.certified}
+        for r in selectors.townships_short_of_certified(scope)
+    ]
     return {**indicators.__dict__, "meets_goal": indicators.meets_goal, "townships_short_of_certified": short}

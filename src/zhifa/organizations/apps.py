@@ -19,17 +19,40 @@ class OrganizationsConfig(AppConfig):
     api_prefix = "/"
     nav_group = "roster"
     nav = [
-        Entry("执法人员", "organizations:officer_list", "roster", order=10, roles=(
-            DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER)),
-        Entry("机构与编制", "organizations:organization_tree", "roster", order=20, roles=(
-            DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER)),
-        Entry("我的亮证码", "organizations:my_credential", "roster", order=30, roles=(OFFICER,), phone=4,
-              phone_label="亮证", admin=False),
+        Entry(
+            "执法人员",
+            "organizations:officer_list",
+            "roster",
+            order=10,
+            roles=(DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER),
+        ),
+        Entry(
+            "机构与编制",
+            "organizations:organization_tree",
+            "roster",
+            order=20,
+            roles=(DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER),
+        ),
+        Entry(
+            "我的亮证码",
+            "organizations:my_credential",
+            "roster",
+            order=30,
+            roles=(OFFICER,),
+            phone=4,
+            phone_label="亮证",
+            admin=False,
+        ),
     ]
     audit_labels = {
-        "officer.create": "新增执法人员", "officer.update": "修改人员信息", "officer.post": "下沉到乡镇（街道）",
-        "officer.unpost": "结束下沉", "officer.credential_rotate": "作废亮证二维码", "certificate.create": "登记执法证",
-        "certificate.status": "变更执法证状态", "demo.load": "载入演示数据",
+        "officer.create": "新增执法人员",
+        "officer.update": "修改人员信息",
+        "officer.post": "下沉到乡镇（街道）",
+        "officer.unpost": "结束下沉",
+        "officer.credential_rotate": "作废亮证二维码",
+        "certificate.create": "登记执法证",
+        "certificate.status": "变更执法证状态",
+        "demo.load": "载入演示数据",
     }
 
     def ready(self) -> None:

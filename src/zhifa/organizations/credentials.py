@@ -118,10 +118,14 @@ def check_credential(token: str, today: dt.date | None = None) -> CredentialChec
         return CredentialCheck(refusal=refusal, checked_on=today)
     officer = Officer.objects.select_related("organization").filter(pk=claims.officer_id).first()
     if officer is None or not officer.is_active:
-        return CredentialCheck(refusal=CredentialRefused(
-            "officer_inactive", "该人员已不在执法岗位，二维码无效"), checked_on=today)
+        return CredentialCheck(
+            refusal=CredentialRefused("officer_inactive", "该人员已不在执法岗位，二维码无效"),
+            checked_on=today,
+        )
     if officer.credential_nonce != claims.nonce:
-        return CredentialCheck(refusal=CredentialRefused(
-            "credential_revoked", "该二维码已作废，请执法人员重新出示"), checked_on=today)
+        return CredentialCheck(
+            refusal=CredentialRefused("credential_revoked", "该二维码已作废，请执法人员重新出示"),
+            checked_on=today,
+        )
     certificate = Certificate.objects.valid_on(today).filter(officer=officer).order_by("-valid_to").first()
     return CredentialCheck(officer=officer, certificate=certificate, checked_on=today)

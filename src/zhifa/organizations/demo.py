@@ -67,21 +67,57 @@ ISSUER = "浙江省人民政府"
 
 #: The enforcement domains certificates name (the catalog app's ``Domain`` names).
 DOMAINS = (
-    "城乡规划", "市容环境卫生", "住房和城乡建设", "园林绿化", "燃气管理", "自然资源", "生态环境",
-    "市场监管", "农业农村", "文化市场", "水利", "交通运输", "卫生健康", "应急管理", "林业", "旅游",
-    "畜牧兽医", "气象灾害防御",
+    "城乡规划",
+    "市容环境卫生",
+    "住房和城乡建设",
+    "园林绿化",
+    "燃气管理",
+    "自然资源",
+    "生态环境",
+    "市场监管",
+    "农业农村",
+    "文化市场",
+    "水利",
+    "交通运输",
+    "卫生健康",
+    "应急管理",
+    "林业",
+    "旅游",
+    "畜牧兽医",
+    "气象灾害防御",
 )
-_COMPREHENSIVE_EXTRA_DOMAINS = ("住房和城乡建设", "自然资源", "生态环境", "园林绿化", "燃气管理", "水利",
-                                "农业农村", "文化市场", "林业", "旅游", "畜牧兽医", "气象灾害防御")
+_COMPREHENSIVE_EXTRA_DOMAINS = (
+    "住房和城乡建设",
+    "自然资源",
+    "生态环境",
+    "园林绿化",
+    "燃气管理",
+    "水利",
+    "农业农村",
+    "文化市场",
+    "林业",
+    "旅游",
+    "畜牧兽医",
+    "气象灾害防御",
+)
 _FAMILY_DOMAINS = {
-    "sj": ("市场监管",), "hj": ("生态环境",), "jt": ("交通运输",), "ws": ("卫生健康",), "yj": ("应急管理",),
-    "zr": ("自然资源",), "zj": ("住房和城乡建设",), "ny": ("农业农村",), "sl": ("水利",), "wl": ("文化市场",),
+    "sj": ("市场监管",),
+    "hj": ("生态环境",),
+    "jt": ("交通运输",),
+    "ws": ("卫生健康",),
+    "yj": ("应急管理",),
+    "zr": ("自然资源",),
+    "zj": ("住房和城乡建设",),
+    "ny": ("农业农村",),
+    "sl": ("水利",),
+    "wl": ("文化市场",),
 }
 
 
 # ---------------------------------------------------------------------------------------------
 # Regions
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Township:
@@ -133,6 +169,7 @@ def _code(township_name: str) -> str:
 # Organisations
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class OrgSpec:
     key: str
@@ -152,8 +189,19 @@ _BUREAU_STATIONS = ("樟潭街道", "浮石街道", "杜泽镇", "高家镇", "�
 _MARKET_STATIONS = ("樟潭街道", "浮石街道", "杜泽镇", "高家镇", "湖南镇", "全旺镇", "廿里镇")
 _LAND_STATIONS = ("樟潭街道", "杜泽镇", "湖南镇", "上方镇")
 # Townships the bureau's 直属执法大队 posts officers to (下沉), the small ones first.
-_BUREAU_POSTINGS = ("上方镇", "峡川镇", "莲花镇", "大洲镇", "后溪镇", "太真乡", "双桥乡", "周家乡", "岭洋乡",
-                    "黄坛口乡", "云溪乡")
+_BUREAU_POSTINGS = (
+    "上方镇",
+    "峡川镇",
+    "莲花镇",
+    "大洲镇",
+    "后溪镇",
+    "太真乡",
+    "双桥乡",
+    "周家乡",
+    "岭洋乡",
+    "黄坛口乡",
+    "云溪乡",
+)
 
 
 def _team_key(t: Township) -> str:
@@ -173,7 +221,9 @@ def organization_specs() -> list[OrgSpec]:
         OrgSpec("guidance", "衢江区综合行政执法指导办公室", K.GUIDANCE_OFFICE, "root", d, 8),
         # "1": the comprehensive bureau. Internal units carry the bureau's kind but are not
         # enforcement bodies of their own: the bureau decides and signs in its name.
-        OrgSpec("bureau", "衢州市衢江区综合行政执法局", K.COMPREHENSIVE_BUREAU, "root", d, 150, "衢江综执", True),
+        OrgSpec(
+            "bureau", "衢州市衢江区综合行政执法局", K.COMPREHENSIVE_BUREAU, "root", d, 150, "衢江综执", True
+        ),
         OrgSpec("bureau:office", "办公室", K.COMPREHENSIVE_BUREAU, "bureau", d, 6),
         OrgSpec("bureau:legal", "法制科", K.COMPREHENSIVE_BUREAU, "bureau", d, 6),
         OrgSpec("bureau:guide", "执法指导科", K.COMPREHENSIVE_BUREAU, "bureau", d, 5),
@@ -182,70 +232,246 @@ def organization_specs() -> list[OrgSpec]:
     ]
     for name in _BUREAU_STATIONS:
         t = _TOWNSHIP_BY_NAME[name]
-        specs.append(OrgSpec(f"bureau:squad:{t.code}", f"{t.short}执法中队", K.DISPATCHED_STATION, "bureau", t.code, 10))
+        specs.append(
+            OrgSpec(
+                f"bureau:squad:{t.code}", f"{t.short}执法中队", K.DISPATCHED_STATION, "bureau", t.code, 10
+            )
+        )
     # "5": the professional departments.
     specs += [
-        OrgSpec("market", "衢州市衢江区市场监督管理局", K.PROFESSIONAL_DEPARTMENT, "root", d, 110, "衢江市监", True,
-                "sj", "SJ"),
+        OrgSpec(
+            "market",
+            "衢州市衢江区市场监督管理局",
+            K.PROFESSIONAL_DEPARTMENT,
+            "root",
+            d,
+            110,
+            "衢江市监",
+            True,
+            "sj",
+            "SJ",
+        ),
     ]
     for name in _MARKET_STATIONS:
         t = _TOWNSHIP_BY_NAME[name]
-        specs.append(OrgSpec(f"market:station:{t.code}", f"{t.short}市场监管所", K.DISPATCHED_STATION, "market",
-                             t.code, 8, domains="sj", prefix="SJ"))
+        specs.append(
+            OrgSpec(
+                f"market:station:{t.code}",
+                f"{t.short}市场监管所",
+                K.DISPATCHED_STATION,
+                "market",
+                t.code,
+                8,
+                domains="sj",
+                prefix="SJ",
+            )
+        )
     specs += [
-        OrgSpec("ecology", "衢州市生态环境局衢江分局", K.PROFESSIONAL_DEPARTMENT, "root", d, 30, "衢江环", True, "hj", "HJ"),
-        OrgSpec("transport", "衢江区交通运输局", K.PROFESSIONAL_DEPARTMENT, "root", d, 40, "衢江交通", True, "jt", "JT"),
-        OrgSpec("transport:team", "衢江区交通运输行政执法队", K.PROFESSIONAL_DEPARTMENT, "transport", d, 30, "衢江交执",
-                True, "jt", "JT"),
-        OrgSpec("health", "衢江区卫生健康局", K.PROFESSIONAL_DEPARTMENT, "root", d, 40, "衢江卫健", True, "ws", "WS"),
-        OrgSpec("health:team", "衢江区卫生监督所", K.PROFESSIONAL_DEPARTMENT, "health", d, 20, "衢江卫", True, "ws", "WS"),
-        OrgSpec("emergency", "衢江区应急管理局", K.PROFESSIONAL_DEPARTMENT, "root", d, 25, "衢江应急", True, "yj", "YJ"),
+        OrgSpec(
+            "ecology",
+            "衢州市生态环境局衢江分局",
+            K.PROFESSIONAL_DEPARTMENT,
+            "root",
+            d,
+            30,
+            "衢江环",
+            True,
+            "hj",
+            "HJ",
+        ),
+        OrgSpec(
+            "transport",
+            "衢江区交通运输局",
+            K.PROFESSIONAL_DEPARTMENT,
+            "root",
+            d,
+            40,
+            "衢江交通",
+            True,
+            "jt",
+            "JT",
+        ),
+        OrgSpec(
+            "transport:team",
+            "衢江区交通运输行政执法队",
+            K.PROFESSIONAL_DEPARTMENT,
+            "transport",
+            d,
+            30,
+            "衢江交执",
+            True,
+            "jt",
+            "JT",
+        ),
+        OrgSpec(
+            "health",
+            "衢江区卫生健康局",
+            K.PROFESSIONAL_DEPARTMENT,
+            "root",
+            d,
+            40,
+            "衢江卫健",
+            True,
+            "ws",
+            "WS",
+        ),
+        OrgSpec(
+            "health:team",
+            "衢江区卫生监督所",
+            K.PROFESSIONAL_DEPARTMENT,
+            "health",
+            d,
+            20,
+            "衢江卫",
+            True,
+            "ws",
+            "WS",
+        ),
+        OrgSpec(
+            "emergency",
+            "衢江区应急管理局",
+            K.PROFESSIONAL_DEPARTMENT,
+            "root",
+            d,
+            25,
+            "衢江应急",
+            True,
+            "yj",
+            "YJ",
+        ),
         # "X": regulator departments keep supervision after their enforcement moved.
-        OrgSpec("land", "衢州市自然资源和规划局衢江分局", K.REGULATOR_DEPARTMENT, "root", d, 60, domains="zr",
-                prefix="ZR"),
+        OrgSpec(
+            "land",
+            "衢州市自然资源和规划局衢江分局",
+            K.REGULATOR_DEPARTMENT,
+            "root",
+            d,
+            60,
+            domains="zr",
+            prefix="ZR",
+        ),
     ]
     for name in _LAND_STATIONS:
         t = _TOWNSHIP_BY_NAME[name]
-        specs.append(OrgSpec(f"land:station:{t.code}", f"{t.short}自然资源所", K.DISPATCHED_STATION, "land", t.code, 4,
-                             domains="zr", prefix="ZR"))
+        specs.append(
+            OrgSpec(
+                f"land:station:{t.code}",
+                f"{t.short}自然资源所",
+                K.DISPATCHED_STATION,
+                "land",
+                t.code,
+                4,
+                domains="zr",
+                prefix="ZR",
+            )
+        )
     specs += [
-        OrgSpec("housing", "衢江区住房和城乡建设局", K.REGULATOR_DEPARTMENT, "root", d, 45, domains="zj", prefix="ZJ"),
-        OrgSpec("agriculture", "衢江区农业农村局", K.REGULATOR_DEPARTMENT, "root", d, 60, domains="ny", prefix="NY"),
+        OrgSpec(
+            "housing",
+            "衢江区住房和城乡建设局",
+            K.REGULATOR_DEPARTMENT,
+            "root",
+            d,
+            45,
+            domains="zj",
+            prefix="ZJ",
+        ),
+        OrgSpec(
+            "agriculture",
+            "衢江区农业农村局",
+            K.REGULATOR_DEPARTMENT,
+            "root",
+            d,
+            60,
+            domains="ny",
+            prefix="NY",
+        ),
         OrgSpec("water", "衢江区水利局", K.REGULATOR_DEPARTMENT, "root", d, 30, domains="sl", prefix="SL"),
-        OrgSpec("culture", "衢江区文化和广电旅游体育局", K.REGULATOR_DEPARTMENT, "root", d, 30, domains="wl", prefix="WL"),
+        OrgSpec(
+            "culture",
+            "衢江区文化和广电旅游体育局",
+            K.REGULATOR_DEPARTMENT,
+            "root",
+            d,
+            30,
+            domains="wl",
+            prefix="WL",
+        ),
         OrgSpec("justice", "衢江区司法局", K.REGULATOR_DEPARTMENT, "root", d, 40, prefix="SF"),
         # 区级合法性审查中心 (浙江省综合行政执法条例第二十四条): reviewers pooled for the district.
-        OrgSpec("justice:review", "衢江区行政执法合法性审查中心", K.REGULATOR_DEPARTMENT, "justice", d, 6, prefix="SC"),
+        OrgSpec(
+            "justice:review",
+            "衢江区行政执法合法性审查中心",
+            K.REGULATOR_DEPARTMENT,
+            "justice",
+            d,
+            6,
+            prefix="SC",
+        ),
     ]
     # Departments whose enforcement went wholly to the comprehensive bureau ("1+5"): they keep their
     # supervision (监管) and standards, and no enforcement staff.
-    specs += [OrgSpec(key, name, K.REGULATOR_DEPARTMENT, "root", d, headcount) for key, name, headcount in (
-        ("development", "衢江区发展和改革局", 40), ("economy", "衢江区经济和信息化局", 35), ("education", "衢江区教育局", 45),
-        ("science", "衢江区科学技术局", 15), ("religion", "衢江区民族宗教事务局", 10), ("meteorology", "衢江区气象局", 15),
-        ("archives", "衢江区档案局", 12), ("veterans", "衢江区退役军人事务局", 15))]
+    specs += [
+        OrgSpec(key, name, K.REGULATOR_DEPARTMENT, "root", d, headcount)
+        for key, name, headcount in (
+            ("development", "衢江区发展和改革局", 40),
+            ("economy", "衢江区经济和信息化局", 35),
+            ("education", "衢江区教育局", 45),
+            ("science", "衢江区科学技术局", 15),
+            ("religion", "衢江区民族宗教事务局", 10),
+            ("meteorology", "衢江区气象局", 15),
+            ("archives", "衢江区档案局", 12),
+            ("veterans", "衢江区退役军人事务局", 15),
+        )
+    ]
     # 智造新城: a development zone inside the district with its own area of jurisdiction (illustrative).
     specs.append(OrgSpec("zone", "衢州智造新城管理委员会（示意）", K.GOVERNMENT, "root", d, 60))
     # Departments that keep part of their enforcement (the rest went to the bureau).
-    specs += [OrgSpec(key, name, K.REGULATOR_DEPARTMENT, "root", d, headcount, short, True, prefix=prefix)
-              for key, name, headcount, short, prefix in (
-                  ("police", "衢州市公安局衢江分局", 300, "衢江公", "GA"), ("civil", "衢江区民政局", 30, "衢江民", "MZ"),
-                  ("labour", "衢江区人力资源和社会保障局", 40, "衢江人社", "RS"), ("commerce", "衢江区商务局", 20, "衢江商务", "SW"),
-                  ("statistics", "衢江区统计局", 15, "衢江统计", "TJ"))]
+    specs += [
+        OrgSpec(key, name, K.REGULATOR_DEPARTMENT, "root", d, headcount, short, True, prefix=prefix)
+        for key, name, headcount, short, prefix in (
+            ("police", "衢州市公安局衢江分局", 300, "衢江公", "GA"),
+            ("civil", "衢江区民政局", 30, "衢江民", "MZ"),
+            ("labour", "衢江区人力资源和社会保障局", 40, "衢江人社", "RS"),
+            ("commerce", "衢江区商务局", 20, "衢江商务", "SW"),
+            ("statistics", "衢江区统计局", 15, "衢江统计", "TJ"),
+        )
+    ]
     for t in TOWNSHIPS:
-        specs.append(OrgSpec(f"justice:station:{t.code}", f"{t.short}司法所", K.DISPATCHED_STATION, "justice", t.code, 3,
-                             prefix="SF"))
+        specs.append(
+            OrgSpec(
+                f"justice:station:{t.code}",
+                f"{t.short}司法所",
+                K.DISPATCHED_STATION,
+                "justice",
+                t.code,
+                3,
+                prefix="SF",
+            )
+        )
     for t in TOWNSHIPS:
         gov_name = f"{t.name}办事处" if t.level == Region.Level.SUBDISTRICT else f"{t.name}人民政府"
         specs.append(OrgSpec(_gov_key(t), gov_name, K.GOVERNMENT, "root", t.code, t.gov_headcount))
         # Zhejiang townships enforce in their own name after 赋权.
-        specs.append(OrgSpec(_team_key(t), f"{t.name}综合行政执法队", K.TOWNSHIP_TEAM, _gov_key(t), t.code,
-                             max(4, round(t.team_weight * 2.2)), enforcement_body=True, prefix="XZ"))
+        specs.append(
+            OrgSpec(
+                _team_key(t),
+                f"{t.name}综合行政执法队",
+                K.TOWNSHIP_TEAM,
+                _gov_key(t),
+                t.code,
+                max(4, round(t.team_weight * 2.2)),
+                enforcement_body=True,
+                prefix="XZ",
+            )
+        )
     return specs
 
 
 # ---------------------------------------------------------------------------------------------
 # Where officers work
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -261,14 +487,19 @@ def township_placements() -> list[Placement]:
     """Enforcement staff working in townships, except the short-staffed ones (fixed, see
     ``_fixed_short_townships``). Every other township team has at least two officers, who get
     valid certificates."""
-    places = [Placement(_team_key(t), t.team_weight, minimum=2)
-              for t in TOWNSHIPS if t.name not in SHORT_OF_CERTIFIED]
+    places = [
+        Placement(_team_key(t), t.team_weight, minimum=2)
+        for t in TOWNSHIPS
+        if t.name not in SHORT_OF_CERTIFIED
+    ]
     places += [Placement(f"bureau:squad:{_code(n)}", 4) for n in _BUREAU_STATIONS]
     places += [Placement(f"market:station:{_code(n)}", 3) for n in _MARKET_STATIONS]
     places += [Placement(f"land:station:{_code(n)}", 1.5) for n in _LAND_STATIONS]
     # At least one posted officer in the remotest of them, so that even a small demo has postings.
-    places += [Placement("bureau:brigade", 2.2, posted_to=_code(n), minimum=int(n in ("太真乡", "双桥乡", "周家乡")))
-               for n in _BUREAU_POSTINGS]
+    places += [
+        Placement("bureau:brigade", 2.2, posted_to=_code(n), minimum=int(n in ("太真乡", "双桥乡", "周家乡")))
+        for n in _BUREAU_POSTINGS
+    ]
     places += [Placement("ecology", 0.5, posted_to=_code(n)) for n in ("杜泽镇", "高家镇")]
     places += [Placement("transport:team", 0.5, posted_to=_code("樟潭街道"))]
     return places
@@ -277,10 +508,17 @@ def township_placements() -> list[Placement]:
 def district_placements() -> list[Placement]:
     """Enforcement staff working at district level."""
     return [
-        Placement("bureau:legal", 3, minimum=2), Placement("bureau:guide", 2), Placement("bureau:inspect", 1.5),
-        Placement("bureau:office", 1), Placement("bureau:brigade", 17.5),
-        Placement("market", 10), Placement("ecology", 7), Placement("transport:team", 7), Placement("transport", 1),
-        Placement("health:team", 6), Placement("emergency", 6),
+        Placement("bureau:legal", 3, minimum=2),
+        Placement("bureau:guide", 2),
+        Placement("bureau:inspect", 1.5),
+        Placement("bureau:office", 1),
+        Placement("bureau:brigade", 17.5),
+        Placement("market", 10),
+        Placement("ecology", 7),
+        Placement("transport:team", 7),
+        Placement("transport", 1),
+        Placement("health:team", 6),
+        Placement("emergency", 6),
         # The natural resources, culture market and agriculture teams are no longer kept, and housing and
         # water enforce no more: their officers joined the bureau (编随事走, plan 三.(二)1).
     ]
@@ -288,8 +526,11 @@ def district_placements() -> list[Placement]:
 
 def auxiliary_placements() -> list[Placement]:
     """执法辅助人员: mostly in township teams and the bureau's squads."""
-    places = [Placement(_team_key(t), 3 if t.level == Region.Level.SUBDISTRICT else 2)
-              for t in TOWNSHIPS if t.name not in SHORT_OF_CERTIFIED]
+    places = [
+        Placement(_team_key(t), 3 if t.level == Region.Level.SUBDISTRICT else 2)
+        for t in TOWNSHIPS
+        if t.name not in SHORT_OF_CERTIFIED
+    ]
     places += [Placement(f"bureau:squad:{_code(n)}", 2) for n in _BUREAU_STATIONS]
     places += [Placement(f"market:station:{_code(n)}", 0.5) for n in _MARKET_STATIONS]
     places += [Placement("bureau:brigade", 2), Placement("transport:team", 1)]
@@ -341,9 +582,11 @@ def _fixed_short_townships() -> list[OfficerPlan]:
     plans = []
     for name in SHORT_OF_CERTIFIED:
         key = _team_key(_TOWNSHIP_BY_NAME[name])
-        plans += [OfficerPlan(key, Officer.Kind.ENFORCEMENT, certificate=VALID, protected=True),
-                  OfficerPlan(key, Officer.Kind.ENFORCEMENT, certificate=EXPIRED, protected=True),
-                  OfficerPlan(key, Officer.Kind.AUXILIARY)]
+        plans += [
+            OfficerPlan(key, Officer.Kind.ENFORCEMENT, certificate=VALID, protected=True),
+            OfficerPlan(key, Officer.Kind.ENFORCEMENT, certificate=EXPIRED, protected=True),
+            OfficerPlan(key, Officer.Kind.AUXILIARY),
+        ]
     return plans
 
 
@@ -389,11 +632,15 @@ def plan_officers(total: int, rng: random.Random) -> list[OfficerPlan]:
     free = [p for p in plans if p.kind == Officer.Kind.ENFORCEMENT and not p.protected]
     rng.shuffle(free)
     fixed_expired = sum(1 for p in fixed if p.certificate == EXPIRED)
-    quotas = [(EXPIRED, _round(total * EXPIRED_SHARE) - fixed_expired), (EXPIRING, _round(total * EXPIRING_SHARE)),
-              (SUSPENDED, _round(total * SUSPENDED_SHARE)), (PENDING, _round(total * PENDING_SHARE))]
+    quotas = [
+        (EXPIRED, _round(total * EXPIRED_SHARE) - fixed_expired),
+        (EXPIRING, _round(total * EXPIRING_SHARE)),
+        (SUSPENDED, _round(total * SUSPENDED_SHARE)),
+        (PENDING, _round(total * PENDING_SHARE)),
+    ]
     cursor = 0
     for status, n in quotas:
-        for p in free[cursor:cursor + max(n, 0)]:
+        for p in free[cursor : cursor + max(n, 0)]:
             p.certificate = status
         cursor += max(n, 0)
     for p in plans:
@@ -409,30 +656,89 @@ def plan_officers(total: int, rng: random.Random) -> list[OfficerPlan]:
 # Surnames weighted roughly by national frequency, with the ones common in 衢州 (徐, 毛, 郑, 余,
 # 叶, 汪, 方, 姜, 祝, 占, 詹, 柴…) weighted up.
 _SURNAMES = (
-    ("王", 7), ("李", 6), ("张", 6), ("刘", 4), ("陈", 5), ("杨", 3), ("黄", 2.5), ("赵", 2), ("吴", 3),
-    ("周", 3), ("徐", 5), ("孙", 1.5), ("马", 1), ("朱", 1.5), ("胡", 1.5), ("郭", 1), ("何", 1), ("高", 1),
-    ("林", 1), ("郑", 3), ("毛", 3), ("余", 2.5), ("叶", 2.5), ("汪", 2), ("方", 2), ("姜", 2), ("祝", 1.2),
-    ("占", 1), ("詹", 1), ("柴", 0.8), ("童", 0.8), ("江", 0.8), ("程", 0.8), ("邵", 0.8), ("蒋", 0.8),
-    ("金", 0.7), ("傅", 0.6), ("吕", 0.6), ("严", 0.5), ("杜", 0.5), ("钟", 0.5), ("龚", 0.4), ("华", 0.4),
-    ("项", 0.4), ("鲁", 0.4), ("应", 0.3), ("翁", 0.3), ("饶", 0.3), ("雷", 0.3), ("蓝", 0.3), ("欧阳", 0.1),
+    ("王", 7),
+    ("李", 6),
+    ("张", 6),
+    ("刘", 4),
+    ("陈", 5),
+    ("杨", 3),
+    ("黄", 2.5),
+    ("赵", 2),
+    ("吴", 3),
+    ("周", 3),
+    ("徐", 5),
+    ("孙", 1.5),
+    ("马", 1),
+    ("朱", 1.5),
+    ("胡", 1.5),
+    ("郭", 1),
+    ("何", 1),
+    ("高", 1),
+    ("林", 1),
+    ("郑", 3),
+    ("毛", 3),
+    ("余", 2.5),
+    ("叶", 2.5),
+    ("汪", 2),
+    ("方", 2),
+    ("姜", 2),
+    ("祝", 1.2),
+    ("占", 1),
+    ("詹", 1),
+    ("柴", 0.8),
+    ("童", 0.8),
+    ("江", 0.8),
+    ("程", 0.8),
+    ("邵", 0.8),
+    ("蒋", 0.8),
+    ("金", 0.7),
+    ("傅", 0.6),
+    ("吕", 0.6),
+    ("严", 0.5),
+    ("杜", 0.5),
+    ("钟", 0.5),
+    ("龚", 0.4),
+    ("华", 0.4),
+    ("项", 0.4),
+    ("鲁", 0.4),
+    ("应", 0.3),
+    ("翁", 0.3),
+    ("饶", 0.3),
+    ("雷", 0.3),
+    ("蓝", 0.3),
+    ("欧阳", 0.1),
 )
 _SURNAME_NAMES = tuple(s for s, _ in _SURNAMES)
 _SURNAME_WEIGHTS = tuple(w for _, w in _SURNAMES)
 # Given names: one character, or a first and a second character from the usual positions.
 _GIVEN = {
-    Officer.Gender.MALE: ("伟强军磊勇杰涛斌波辉刚健峰鹏超浩宇俊飞林亮凯毅",
-                          "建国志文晓俊家伟海永立明宏新振卫继金荣正子浩宇天",
-                          "华军平强明伟斌峰勇刚林东杰辉涛波鹏超磊龙飞成良忠民翔"),
-    Officer.Gender.FEMALE: ("芳娟敏静丽艳玲霞燕萍婷颖琳洁倩丹莉蕾瑶",
-                            "晓丽美秀雅佳欣海春雪慧文思静月梦若诗",
-                            "芳娟敏静丽艳玲霞燕萍红婷慧颖琳洁倩丹莉怡蕾瑶梅英"),
+    Officer.Gender.MALE: (
+        "伟强军磊勇杰涛斌波辉刚健峰鹏超浩宇俊飞林亮凯毅",
+        "建国志文晓俊家伟海永立明宏新振卫继金荣正子浩宇天",
+        "华军平强明伟斌峰勇刚林东杰辉涛波鹏超磊龙飞成良忠民翔",
+    ),
+    Officer.Gender.FEMALE: (
+        "芳娟敏静丽艳玲霞燕萍婷颖琳洁倩丹莉蕾瑶",
+        "晓丽美秀雅佳欣海春雪慧文思静月梦若诗",
+        "芳娟敏静丽艳玲霞燕萍红婷慧颖琳洁倩丹莉怡蕾瑶梅英",
+    ),
 }
 
 # Address codes of first registration (GB/T 2260) with weights; see the module docstring.
-_BIRTHPLACES = (("330802", 12), ("330881", 8), ("330825", 8), ("330822", 6), ("330824", 6), ("330702", 3),
-                ("330104", 2))
-_PHONE_PREFIXES = tuple(f"13{i}" for i in range(10)) + ("150", "151", "152", "153", "155", "156", "157", "158",
-                                                         "159") + tuple(f"18{i}" for i in range(10))
+_BIRTHPLACES = (
+    ("330802", 12),
+    ("330881", 8),
+    ("330825", 8),
+    ("330822", 6),
+    ("330824", 6),
+    ("330702", 3),
+    ("330104", 2),
+)
+_PHONE_PREFIXES = (
+    tuple(f"13{i}" for i in range(10))
+    + ("150", "151", "152", "153", "155", "156", "157", "158", "159")
+    + tuple(f"18{i}" for i in range(10))
+)
 
 
 def chinese_name(rng: random.Random, gender: str) -> str:
@@ -497,6 +803,7 @@ def _certificate_dates(rng: random.Random, status: str, today: dt.date) -> tuple
 # Logins
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class UserSpec:
     username: str
@@ -536,8 +843,12 @@ class Login:
 
 def login_rows(password: str = DEFAULT_PASSWORD) -> list[Login]:
     """The demo logins present in the database (for printing)."""
-    users = {u.username: u for u in User.objects.select_related("organization__parent")
-             .filter(username__in=[s.username for s in USERS])}
+    users = {
+        u.username: u
+        for u in User.objects.select_related("organization__parent").filter(
+            username__in=[s.username for s in USERS]
+        )
+    }
     rows = []
     for spec in USERS:
         user = users.get(spec.username)
@@ -553,8 +864,12 @@ def _org_label(org: Organization | None) -> str:
     if org is None:
         return ""
     parent = org.parent
-    if (parent is not None and org.kind == parent.kind and not org.is_enforcement_body
-            and org.kind != Organization.Kind.GOVERNMENT):
+    if (
+        parent is not None
+        and org.kind == parent.kind
+        and not org.is_enforcement_body
+        and org.kind != Organization.Kind.GOVERNMENT
+    ):
         return f"{parent.name}{org.name}"
     return org.name
 
@@ -580,6 +895,7 @@ def format_logins(rows: list[Login]) -> str:
 # Building
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass
 class DemoResult:
     counts: dict[str, int]
@@ -598,33 +914,47 @@ def build_regions() -> dict[str, Region]:
     """Province, city, district and the 20 townships, keyed by code."""
     province = Region.objects.create(code=PROVINCE[0], name=PROVINCE[1], level=Region.Level.PROVINCE)
     city = Region.objects.create(code=CITY[0], name=CITY[1], level=Region.Level.CITY, parent=province)
-    district = Region.objects.create(code=DISTRICT[0], name=DISTRICT[1], level=Region.Level.DISTRICT, parent=city)
+    district = Region.objects.create(
+        code=DISTRICT[0], name=DISTRICT[1], level=Region.Level.DISTRICT, parent=city
+    )
     townships = Region.objects.bulk_create(
-        [Region(code=t.code, name=t.name, level=t.level, parent=district) for t in TOWNSHIPS])
+        [Region(code=t.code, name=t.name, level=t.level, parent=district) for t in TOWNSHIPS]
+    )
     regions = {r.code: r for r in (province, city, district, *townships)}
     if any(r.pk is None for r in townships):  # a backend that does not return ids from bulk inserts
         regions.update({r.code: r for r in Region.objects.filter(code__in=[t.code for t in TOWNSHIPS])})
     return regions
 
 
-def build_organizations(regions: dict[str, Region], planned: Counter | None = None) -> dict[str, Organization]:
+def build_organizations(
+    regions: dict[str, Region], planned: Counter | None = None
+) -> dict[str, Organization]:
     """The organisation tree (one by one: ``save`` computes ``path``). Headcount is at least the
     planned number of officers of each unit."""
     planned = planned or Counter()
     orgs: dict[str, Organization] = {}
     for spec in organization_specs():
         org = Organization(
-            name=spec.name, short_name=spec.short_name, kind=spec.kind,
-            parent=orgs[spec.parent] if spec.parent else None, region=regions[spec.region],
-            headcount=max(spec.headcount, planned.get(spec.key, 0)), is_enforcement_body=spec.enforcement_body,
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            parent=orgs[spec.parent] if spec.parent else None,
+            region=regions[spec.region],
+            headcount=max(spec.headcount, planned.get(spec.key, 0)),
+            is_enforcement_body=spec.enforcement_body,
         )
         org.save()
         orgs[spec.key] = org
     return orgs
 
 
-def build_officers(rng: random.Random, plans: list[OfficerPlan], orgs: dict[str, Organization],
-                   regions: dict[str, Region], today: dt.date) -> tuple[list[Officer], list[Certificate]]:
+def build_officers(
+    rng: random.Random,
+    plans: list[OfficerPlan],
+    orgs: dict[str, Organization],
+    regions: dict[str, Region],
+    today: dt.date,
+) -> tuple[list[Officer], list[Certificate]]:
     """Officers and certificates for ``plans``, saved with two bulk inserts."""
     families = {s.key: s for s in organization_specs()}
     taken: set[str] = set()
@@ -634,19 +964,28 @@ def build_officers(rng: random.Random, plans: list[OfficerPlan], orgs: dict[str,
     for seq, plan in enumerate(plans, start=1):
         spec = families[plan.org]
         auxiliary = plan.kind == Officer.Kind.AUXILIARY
-        gender = Officer.Gender.MALE if rng.random() < (0.65 if auxiliary else 0.75) else Officer.Gender.FEMALE
+        gender = (
+            Officer.Gender.MALE if rng.random() < (0.65 if auxiliary else 0.75) else Officer.Gender.FEMALE
+        )
         born = _birth_date(rng, today)
         number = id_number(rng, born, gender, taken)
         validate_id_number(number, today=today)
         officer = Officer(
-            name=chinese_name(rng, gender), gender=gender, id_number=number,
-            employee_no=f"{'FZ' if auxiliary else spec.prefix}{seq:04d}", phone=_phone(rng), kind=plan.kind,
-            organization=orgs[plan.org], posted_to=regions[plan.posted_to] if plan.posted_to else None,
+            name=chinese_name(rng, gender),
+            gender=gender,
+            id_number=number,
+            employee_no=f"{'FZ' if auxiliary else spec.prefix}{seq:04d}",
+            phone=_phone(rng),
+            kind=plan.kind,
+            organization=orgs[plan.org],
+            posted_to=regions[plan.posted_to] if plan.posted_to else None,
             legal_qualified=plan.legal_qualified,
         )
         if plan.posted_to:
             start = dt.date(2022, 3, 1)
-            officer.posted_since = start + dt.timedelta(days=rng.randint(0, max((today - start).days - 30, 0)))
+            officer.posted_since = start + dt.timedelta(
+                days=rng.randint(0, max((today - start).days - 30, 0))
+            )
         officers.append(officer)
         pending.append((plan, officer))
     Officer.objects.bulk_create(officers, batch_size=500)
@@ -662,12 +1001,19 @@ def build_officers(rng: random.Random, plans: list[OfficerPlan], orgs: dict[str,
         valid_from, valid_to = _certificate_dates(rng, plan.certificate, today)
         for _ in range(rng.randint(1, 6)):
             next(numbers)  # numbers are provincial: the district's are not consecutive
-        certificates.append(Certificate(
-            officer=officer, number=f"浙{DISTRICT[0]}{next(numbers):05d}",
-            domains=_domains_for(rng, families[plan.org].domains), issuer=ISSUER,
-            valid_from=valid_from, valid_to=valid_to,
-            status=Certificate.Status.SUSPENDED if plan.certificate == SUSPENDED else Certificate.Status.ACTIVE,
-        ))
+        certificates.append(
+            Certificate(
+                officer=officer,
+                number=f"浙{DISTRICT[0]}{next(numbers):05d}",
+                domains=_domains_for(rng, families[plan.org].domains),
+                issuer=ISSUER,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                status=Certificate.Status.SUSPENDED
+                if plan.certificate == SUSPENDED
+                else Certificate.Status.ACTIVE,
+            )
+        )
     Certificate.objects.bulk_create(certificates, batch_size=500)
     return officers, certificates
 
@@ -679,16 +1025,28 @@ def build_users(orgs: dict[str, Organization], linked: dict[str, Officer], passw
     users = []
     for spec in USERS:
         officer = linked.get(spec.username)
-        users.append(User(
-            username=spec.username, password=hashed, organization=orgs[spec.org], role=spec.role, officer=officer,
-            display_name=officer.name if officer else spec.display_name,
-            is_staff=spec.superuser, is_superuser=spec.superuser,
-        ))
+        users.append(
+            User(
+                username=spec.username,
+                password=hashed,
+                organization=orgs[spec.org],
+                role=spec.role,
+                officer=officer,
+                display_name=officer.name if officer else spec.display_name,
+                is_staff=spec.superuser,
+                is_superuser=spec.superuser,
+            )
+        )
     return User.objects.bulk_create(users)
 
 
-def load_demo(*, seed: int = DEFAULT_SEED, officers: int = DEFAULT_OFFICERS, password: str = DEFAULT_PASSWORD,
-              today: dt.date | None = None) -> DemoResult:
+def load_demo(
+    *,
+    seed: int = DEFAULT_SEED,
+    officers: int = DEFAULT_OFFICERS,
+    password: str = DEFAULT_PASSWORD,
+    today: dt.date | None = None,
+) -> DemoResult:
     """Create the whole demo district in one transaction, audited as one ``demo.load`` event.
     Same seed and same ``today`` → same data (except the API key)."""
     today = today or timezone.localdate()
@@ -699,7 +1057,9 @@ def load_demo(*, seed: int = DEFAULT_SEED, officers: int = DEFAULT_OFFICERS, pas
         orgs = build_organizations(regions, Counter(p.org for p in plans))
         officer_rows, certificates = build_officers(rng, plans, orgs, regions, today)
         geography = build_geography(orgs, regions)
-        linked = {plan.login: officer for plan, officer in zip(plans, officer_rows, strict=True) if plan.login}
+        linked = {
+            plan.login: officer for plan, officer in zip(plans, officer_rows, strict=True) if plan.login
+        }
         users = build_users(orgs, linked, password)
         _, raw_key = ApiKey.generate(HOTLINE_KEY_NAME, orgs["command"], User.Role.COMMAND_CENTER)
         statuses = Counter(p.certificate for p in plans if p.kind == Officer.Kind.ENFORCEMENT)
@@ -720,7 +1080,13 @@ def load_demo(*, seed: int = DEFAULT_SEED, officers: int = DEFAULT_OFFICERS, pas
             "api_keys": 1,
             **geography,
         }
-        audit.record(None, "demo.load", object_type="demo", object_id=DISTRICT[1],
-                     after={**counts, "seed": seed, "today": today})
-    return DemoResult(counts=counts, logins=login_rows(password), api_key=raw_key, regions=regions,
-                      organizations=orgs)
+        audit.record(
+            None,
+            "demo.load",
+            object_type="demo",
+            object_id=DISTRICT[1],
+            after={**counts, "seed": seed, "today": today},
+        )
+    return DemoResult(
+        counts=counts, logins=login_rows(password), api_key=raw_key, regions=regions, organizations=orgs
+    )

@@ -35,12 +35,16 @@ def certificate_status(request, certificate_id: int):
         messages.error(request, "请选择变更方式并写明理由")
     else:
         try:
-            services.set_certificate_status(request.user, certificate.pk, form.cleaned_data["status"],
-                                            form.cleaned_data["reason"])
+            services.set_certificate_status(
+                request.user, certificate.pk, form.cleaned_data["status"], form.cleaned_data["reason"]
+            )
         except (ValidationError, DomainError) as exc:
             messages.error(request, _refusal(exc))
         else:
-            messages.success(request, f"执法证 {certificate.number} 已{dict(form.fields['status'].choices)[form.cleaned_data['status']]}")
+            messages.success(
+                request,
+                f"执法证 {certificate.number} 已{dict(form.fields['status'].choices)[form.cleaned_data['status']]}",
+            )
     return redirect("organizations:officer_detail", officer_id=certificate.officer_id)
 
 
@@ -53,11 +57,15 @@ def certificate_end(request, certificate_id: int):
         messages.error(request, "请填写有效至日期和理由")
     else:
         try:
-            services.end_certificate(request.user, certificate.pk, form.cleaned_data["last_day"], form.cleaned_data["reason"])
+            services.end_certificate(
+                request.user, certificate.pk, form.cleaned_data["last_day"], form.cleaned_data["reason"]
+            )
         except (ValidationError, DomainError) as exc:
             messages.error(request, _refusal(exc))
         else:
-            messages.success(request, f"执法证 {certificate.number} 有效至 {form.cleaned_data['last_day']:%Y-%m-%d}")
+            messages.success(
+                request, f"执法证 {certificate.number} 有效至 {form.cleaned_data['last_day']:%Y-%m-%d}"
+            )
     return redirect("organizations:officer_detail", officer_id=certificate.officer_id)
 
 
@@ -65,9 +73,15 @@ def certificate_end(request, certificate_id: int):
 def township_list(request):
     """乡镇（街道）执法力量: certified 执法岗 per township (≥ 2), posted officers, 1+X stations."""
     scope = Scope.for_user(request.user)
-    return render(request, "organizations/township_list.html", {
-        "townships": list(selectors.township_forces(scope)), "staffing": selectors.staffing_indicators(scope),
-        "minimum": selectors.rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP})
+    return render(
+        request,
+        "organizations/township_list.html",
+        {
+            "townships": list(selectors.township_forces(scope)),
+            "staffing": selectors.staffing_indicators(scope),
+            "minimum": selectors.rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP,
+        },
+    )
 
 
 @service_view
@@ -81,15 +95,22 @@ def township_detail(request, region_id: int):
     form = CoverageForm(request.POST or None, stations=selectors.stations().exclude(pk__in=covered))
     if request.method == "POST" and form.is_valid():
         try:
-            services.cover_township(request.user, form.cleaned_data["station"].pk, region, form.cleaned_data["since"])
+            services.cover_township(
+                request.user, form.cleaned_data["station"].pk, region, form.cleaned_data["since"]
+            )
         except (ValidationError, DomainError) as exc:
             form.add_error(None, _refusal(exc))
         else:
             messages.success(request, f"{form.cleaned_data['station'].name}已纳入{region.name}的“1+X”")
             return redirect("organizations:township_detail", region_id=region.pk)
-    coverages = [(c, access.can(request.user, "organizations.manage_stations", c)) for c in force["coverages"]]
-    return render(request, "organizations/township_detail.html", {**force, "coverages": coverages,
-                                                                   "form": form if may_cover else None})
+    coverages = [
+        (c, access.can(request.user, "organizations.manage_stations", c)) for c in force["coverages"]
+    ]
+    return render(
+        request,
+        "organizations/township_detail.html",
+        {**force, "coverages": coverages, "form": form if may_cover else None},
+    )
 
 
 @service_view

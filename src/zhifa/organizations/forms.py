@@ -44,12 +44,18 @@ class DateInput(forms.DateInput):
 class OfficerFilterForm(forms.Form):
     """The GET filters of the officer list. Invalid values are ignored, never an error page."""
 
-    CERTIFICATE_CHOICES = [("", "全部"), ("valid", "持有效执法证"), ("expiring", "90 天内到期"), ("none", "无有效执法证")]
+    CERTIFICATE_CHOICES = [
+        ("", "全部"),
+        ("valid", "持有效执法证"),
+        ("expiring", "90 天内到期"),
+        ("none", "无有效执法证"),
+    ]
     POSTED_CHOICES = [("", "全部"), ("1", "下沉人员"), ("0", "非下沉人员")]
 
     q = forms.CharField(label="姓名 / 工号 / 证件号", max_length=50, required=False)
-    organization_id = OrganizationChoiceField(label="机构", queryset=Organization.objects.none(), required=False,
-                                              empty_label="全部机构")
+    organization_id = OrganizationChoiceField(
+        label="机构", queryset=Organization.objects.none(), required=False, empty_label="全部机构"
+    )
     kind = forms.ChoiceField(label="岗位类别", choices=[("", "全部"), *Officer.Kind.choices], required=False)
     certificate = forms.ChoiceField(label="证件状态", choices=CERTIFICATE_CHOICES, required=False)
     posted = forms.ChoiceField(label="下沉", choices=POSTED_CHOICES, required=False)
@@ -77,13 +83,18 @@ class OfficerForm(forms.Form):
     """新增执法人员. The organisation list is limited to the user's scope."""
 
     name = forms.CharField(label="姓名", max_length=50)
-    gender = forms.ChoiceField(label="性别", choices=[("", "未填写"), *Officer.Gender.choices], required=False)
-    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=18,
-                                help_text="18 位，末位校验码为 X 时请填写大写 X")
+    gender = forms.ChoiceField(
+        label="性别", choices=[("", "未填写"), *Officer.Gender.choices], required=False
+    )
+    id_number = forms.CharField(
+        label="公民身份号码", max_length=18, min_length=18, help_text="18 位，末位校验码为 X 时请填写大写 X"
+    )
     employee_no = forms.CharField(label="工号", max_length=30)
     phone = forms.CharField(label="手机号", max_length=20, required=False)
     kind = forms.ChoiceField(label="岗位类别", choices=Officer.Kind.choices, initial=Officer.Kind.ENFORCEMENT)
-    organization = OrganizationChoiceField(label="所属机构", queryset=Organization.objects.none(), empty_label="请选择")
+    organization = OrganizationChoiceField(
+        label="所属机构", queryset=Organization.objects.none(), empty_label="请选择"
+    )
     legal_qualified = forms.BooleanField(label="通过国家统一法律职业资格考试", required=False)
 
     def __init__(self, *args, organizations, **kwargs):
@@ -99,7 +110,9 @@ class CertificateForm(forms.Form):
 
     number = forms.CharField(label="证件号", max_length=40)
     domains = forms.CharField(label="执法领域", max_length=500, help_text="多个领域用逗号或顿号（、）分隔")
-    issuer = forms.CharField(label="发证机关", max_length=100, initial=Certificate._meta.get_field("issuer").default)
+    issuer = forms.CharField(
+        label="发证机关", max_length=100, initial=Certificate._meta.get_field("issuer").default
+    )
     valid_from = forms.DateField(label="有效期起", widget=DateInput)
     valid_to = forms.DateField(label="有效期止", widget=DateInput)
 
@@ -124,10 +137,14 @@ class PostingForm(forms.Form):
     """下沉: post a district officer to a township."""
 
     posted_to = forms.ModelChoiceField(
-        label="下沉到乡镇（街道）", queryset=None, empty_label="请选择乡镇（街道）",
+        label="下沉到乡镇（街道）",
+        queryset=None,
+        empty_label="请选择乡镇（街道）",
         error_messages={"invalid_choice": "只能下沉到乡镇（街道），请从列表中选择"},
     )
-    posted_since = forms.DateField(label="下沉日期", required=False, widget=DateInput, help_text="不填则为今天")
+    posted_since = forms.DateField(
+        label="下沉日期", required=False, widget=DateInput, help_text="不填则为今天"
+    )
 
     def __init__(self, *args, townships, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +152,9 @@ class PostingForm(forms.Form):
 
 
 class CertificateStatusForm(forms.Form):
-    status = forms.ChoiceField(label="变更为", choices=[("suspended", "暂扣"), ("revoked", "注销"), ("active", "恢复有效")])
+    status = forms.ChoiceField(
+        label="变更为", choices=[("suspended", "暂扣"), ("revoked", "注销"), ("active", "恢复有效")]
+    )
     reason = forms.CharField(label="理由", max_length=300)
 
 
@@ -151,4 +170,6 @@ class CoverageForm(forms.Form):
     def __init__(self, *args, stations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = stations
-        self.fields["station"].label_from_instance = lambda s: f"{s.parent.name if s.parent_id else ''} {s.name}（{s.region.name}）"
+        self.fields["station"].label_from_instance = lambda s: (
+            f"{s.parent.name if s.parent_id else ''} {s.name}（{s.region.name}）"
+        )

@@ -33,7 +33,9 @@ class Region(models.Model):
     code = models.CharField("区划代码", max_length=12, unique=True)
     name = models.CharField("名称", max_length=50)
     level = models.CharField("层级", max_length=20, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -66,22 +68,33 @@ class Organization(models.Model):
     name = models.CharField("名称", max_length=100)
     short_name = models.CharField("简称", max_length=30, blank=True, help_text="用于文书文号，如“衢江综执”")
     kind = models.CharField("类型", max_length=40, choices=Kind.choices)
-    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="organizations")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="organizations"
+    )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     headcount = models.PositiveIntegerField("编制数", default=0)
-    is_enforcement_body = models.BooleanField("是否执法主体", default=False, help_text="可以自己的名义作出行政处罚")
+    is_enforcement_body = models.BooleanField(
+        "是否执法主体", default=False, help_text="可以自己的名义作出行政处罚"
+    )
     #: 行政强制法第十三条、第五十三条: a body with its own power of compulsory execution executes its
     #: decisions itself; only bodies without it apply to a court.
     compulsory_execution_power = models.BooleanField(
-        "具有行政强制执行权", default=False, help_text="法律授权本机关自行强制执行；否则申请人民法院强制执行（行政强制法第五十三条）")
+        "具有行政强制执行权",
+        default=False,
+        help_text="法律授权本机关自行强制执行；否则申请人民法院强制执行（行政强制法第五十三条）",
+    )
     is_active = models.BooleanField("在用", default=True)
 
     class Meta:
         ordering = ["path"]
         verbose_name = "机构"
         verbose_name_plural = "机构"
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unique_name_under_parent")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -107,7 +120,9 @@ class Organization(models.Model):
         that may decide in its own name (an internal unit such as 法制科 acts for its bureau)."""
         if self.is_enforcement_body:
             return self
-        ancestors = {o.pk: o for o in Organization.objects.filter(pk__in=self.ancestor_ids(), is_enforcement_body=True)}
+        ancestors = {
+            o.pk: o for o in Organization.objects.filter(pk__in=self.ancestor_ids(), is_enforcement_body=True)
+        }
         for pk in reversed(self.ancestor_ids()):
             if pk in ancestors:
                 return ancestors[pk]
@@ -131,21 +146,33 @@ class Officer(models.Model):
     employee_no = models.CharField("工号", max_length=30, unique=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
     kind = models.CharField("岗位类别", max_length=20, choices=Kind.choices, default=Kind.ENFORCEMENT)
-    organization = models.ForeignKey(Organization, verbose_name="所属机构", on_delete=models.PROTECT, related_name="officers")
+    organization = models.ForeignKey(
+        Organization, verbose_name="所属机构", on_delete=models.PROTECT, related_name="officers"
+    )
     posted_to = models.ForeignKey(
-        Region, verbose_name="下沉乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="posted_officers",
+        Region,
+        verbose_name="下沉乡镇",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posted_officers",
         help_text="由区级部门派驻、在乡镇（街道）工作",
     )
     posted_since = models.DateField("下沉日期", null=True, blank=True)
     legal_qualified = models.BooleanField("通过国家统一法律职业资格考试", default=False)
     is_active = models.BooleanField("在岗", default=True)
-    credential_nonce = models.PositiveIntegerField(default=0, editable=False, help_text="递增即作废已签发的亮证二维码")
+    credential_nonce = models.PositiveIntegerField(
+        default=0, editable=False, help_text="递增即作废已签发的亮证二维码"
+    )
 
     class Meta:
         ordering = ["organization__path", "employee_no"]
         verbose_name = "执法人员"
         verbose_name_plural = "执法人员"
-        indexes = [models.Index(fields=["organization", "kind", "is_active"]), models.Index(fields=["posted_to"])]
+        indexes = [
+            models.Index(fields=["organization", "kind", "is_active"]),
+            models.Index(fields=["posted_to"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -169,7 +196,9 @@ class Certificate(models.Model):
         SUSPENDED = "suspended", "暂扣"
         REVOKED = "revoked", "注销"
 
-    officer = models.ForeignKey(Officer, verbose_name="持证人", on_delete=models.PROTECT, related_name="certificates")
+    officer = models.ForeignKey(
+        Officer, verbose_name="持证人", on_delete=models.PROTECT, related_name="certificates"
+    )
     number = models.CharField("证件号", max_length=40, unique=True)
     domains = models.JSONField("执法领域", default=list)
     issuer = models.CharField("发证机关", max_length=100, default="浙江省人民政府")
@@ -187,8 +216,10 @@ class Certificate(models.Model):
         verbose_name_plural = "执法证"
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__gt=models.F("valid_from")), name="certificate_dates_ordered",
-                violation_error_code="certificate_dates_reversed", violation_error_message="有效期止必须晚于有效期起",
+                condition=Q(valid_to__gt=models.F("valid_from")),
+                name="certificate_dates_ordered",
+                violation_error_code="certificate_dates_reversed",
+                violation_error_message="有效期止必须晚于有效期起",
             ),
         ]
         indexes = [models.Index(fields=["officer", "status", "valid_to"])]
@@ -198,8 +229,9 @@ class Certificate(models.Model):
 
     def clean(self):
         if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
-            raise ValidationError({"valid_to": ValidationError(
-                "有效期止必须晚于有效期起", code="certificate_dates_reversed")})
+            raise ValidationError(
+                {"valid_to": ValidationError("有效期止必须晚于有效期起", code="certificate_dates_reversed")}
+            )
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.status == self.Status.ACTIVE and self.valid_from <= day <= self.valid_to
@@ -220,9 +252,23 @@ class User(AbstractUser):
         LEGAL_REVIEWER = "legal_reviewer", "法制审核人员"
         SUPERVISOR = "supervisor", "监督人员"
 
-    organization = models.ForeignKey(Organization, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
     role = models.CharField("角色", max_length=30, choices=Role.choices, default=Role.OFFICER)
-    officer = models.OneToOneField(Officer, verbose_name="对应执法人员", null=True, blank=True, on_delete=models.SET_NULL, related_name="user")
+    officer = models.OneToOneField(
+        Officer,
+        verbose_name="对应执法人员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
     display_name = models.CharField("显示名", max_length=50, blank=True)
     #: 行政处罚法第五十八条第二款: staff doing legal review for the first time hold this certificate.
     legal_qualification_number = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
@@ -239,8 +285,13 @@ class User(AbstractUser):
         """The main role and every role granted and not revoked (read once per request)."""
         cached = getattr(self, "_roles", None)
         if cached is None:
-            granted = RoleGrant.objects.filter(user_id=self.pk, revoked_at__isnull=True).values_list("role", flat=True) \
-                if self.pk else ()
+            granted = (
+                RoleGrant.objects.filter(user_id=self.pk, revoked_at__isnull=True).values_list(
+                    "role", flat=True
+                )
+                if self.pk
+                else ()
+            )
             cached = self._roles = frozenset({self.role, *granted})
         return cached
 
@@ -254,18 +305,23 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField("角色", max_length=30, choices=User.Role.choices)
-    granted_by = models.ForeignKey(User, verbose_name="授予人", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    granted_by = models.ForeignKey(
+        User, verbose_name="授予人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     granted_at = models.DateTimeField("授予时间", auto_now_add=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoked_by = models.ForeignKey(User, verbose_name="撤销人", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        User, verbose_name="撤销人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "角色授予"
         verbose_name_plural = "角色授予"
-        constraints = [models.UniqueConstraint(fields=["user", "role"], condition=Q(revoked_at__isnull=True),
-                                               name="role_grant_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(revoked_at__isnull=True), name="role_grant_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
@@ -275,10 +331,15 @@ class Delegation(models.Model):
     """The head of a body delegates named approvals to a deputy (分管负责人). A deputy acts only
     for the approvals named here, only for the body, and only in the period."""
 
-    organization = models.ForeignKey(Organization, verbose_name="机关", on_delete=models.PROTECT,
-                                     related_name="delegations")
-    deputy = models.ForeignKey(User, verbose_name="受委托的负责人", on_delete=models.PROTECT, related_name="delegations")
-    permissions = models.JSONField("委托的审批事项", default=list, help_text="权限名称，如 cases.approve_filing")
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.PROTECT, related_name="delegations"
+    )
+    deputy = models.ForeignKey(
+        User, verbose_name="受委托的负责人", on_delete=models.PROTECT, related_name="delegations"
+    )
+    permissions = models.JSONField(
+        "委托的审批事项", default=list, help_text="权限名称，如 cases.approve_filing"
+    )
     granted_by = models.ForeignKey(User, verbose_name="委托人", on_delete=models.PROTECT, related_name="+")
     valid_from = models.DateField("起始日期")
     valid_to = models.DateField("截止日期", null=True, blank=True)
@@ -294,7 +355,11 @@ class Delegation(models.Model):
         return f"{self.organization_id}→{self.deputy_id}"
 
     def active_on(self, day: dt.date) -> bool:
-        return self.revoked_at is None and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return (
+            self.revoked_at is None
+            and self.valid_from <= day
+            and (self.valid_to is None or day <= self.valid_to)
+        )
 
 
 class StationCoverage(models.Model):
@@ -302,8 +367,12 @@ class StationCoverage(models.Model):
     plan (三.(二)3) unifies the stations' areas so that they share each township's jurisdiction
     and act together under the township's lead; a station may cover several townships."""
 
-    station = models.ForeignKey(Organization, verbose_name="派驻站所", on_delete=models.PROTECT, related_name="coverages")
-    region = models.ForeignKey(Region, verbose_name="覆盖乡镇（街道）", on_delete=models.PROTECT, related_name="station_coverages")
+    station = models.ForeignKey(
+        Organization, verbose_name="派驻站所", on_delete=models.PROTECT, related_name="coverages"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="覆盖乡镇（街道）", on_delete=models.PROTECT, related_name="station_coverages"
+    )
     since = models.DateField("起始日期")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -311,7 +380,9 @@ class StationCoverage(models.Model):
         verbose_name = "派驻站所覆盖"
         verbose_name_plural = "派驻站所覆盖"
         ordering = ["region", "station__path"]
-        constraints = [models.UniqueConstraint(fields=["station", "region"], name="station_covers_region_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "region"], name="station_covers_region_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.station_id}→{self.region_id}"
@@ -324,9 +395,12 @@ class JurisdictionArea(models.Model):
 
     zone = models.CharField("功能区", max_length=50, help_text="如“衢州智造新城”")
     name = models.CharField("区块", max_length=100)
-    township = models.ForeignKey(Region, verbose_name="所在乡镇（街道）", on_delete=models.PROTECT,
-                                 related_name="jurisdiction_areas")
-    holder = models.ForeignKey(Organization, verbose_name="执法管辖单位", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        Region, verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="jurisdiction_areas"
+    )
+    holder = models.ForeignKey(
+        Organization, verbose_name="执法管辖单位", on_delete=models.PROTECT, related_name="+"
+    )
     domains = models.JSONField("执法领域", default=list, blank=True, help_text="为空表示全部领域")
     basis = models.CharField("依据", max_length=200)
     since = models.DateField("起始日期")
@@ -335,7 +409,9 @@ class JurisdictionArea(models.Model):
         verbose_name = "管辖区块"
         verbose_name_plural = "管辖区块"
         ordering = ["zone", "township", "name"]
-        constraints = [models.UniqueConstraint(fields=["zone", "township", "name"], name="jurisdiction_area_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "township", "name"], name="jurisdiction_area_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.zone} {self.name}"

@@ -11,6 +11,7 @@ TOWNSHIP_STAFF_SHARE_GOAL = Decimal("0.60")
 # so a township with fewer than two certified officers cannot act on its own.
 MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP = 2
 
+
 def share(part: int, whole: int) -> Decimal:
     """A ratio rounded to four places; zero when there is nothing to divide."""
     if whole == 0:

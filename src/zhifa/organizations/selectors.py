@@ -26,9 +26,16 @@ def _visible_officers(scope: Scope, today: dt.date) -> QuerySet[Officer]:
     )
 
 
-def officers(scope: Scope, *, organization_id: int | None = None, kind: str | None = None,
-             certificate: str | None = None, posted: bool | None = None, q: str | None = None,
-             today: dt.date | None = None) -> QuerySet[Officer]:
+def officers(
+    scope: Scope,
+    *,
+    organization_id: int | None = None,
+    kind: str | None = None,
+    certificate: str | None = None,
+    posted: bool | None = None,
+    q: str | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Officer]:
     """Officers the scope may see, with the filters of the officer list.
 
     ``certificate``: "valid" (holds a certificate valid today), "expiring" (valid, ends within
@@ -45,22 +52,32 @@ def officers(scope: Scope, *, organization_id: int | None = None, kind: str | No
     elif certificate == "none":
         qs = qs.filter(has_valid_certificate=False)
     elif certificate == "expiring":
-        qs = qs.filter(Exists(Certificate.objects.valid_on(today).filter(
-            officer=OuterRef("pk"), valid_to__lte=today + dt.timedelta(days=90))))
+        qs = qs.filter(
+            Exists(
+                Certificate.objects.valid_on(today).filter(
+                    officer=OuterRef("pk"), valid_to__lte=today + dt.timedelta(days=90)
+                )
+            )
+        )
     if posted is True:
         qs = qs.filter(posted_to__isnull=False)
     elif posted is False:
         qs = qs.filter(posted_to__isnull=True)
     if q:
-        qs = qs.filter(Q(name__contains=q) | Q(employee_no__contains=q) | Q(certificates__number=q)).distinct()
+        qs = qs.filter(
+            Q(name__contains=q) | Q(employee_no__contains=q) | Q(certificates__number=q)
+        ).distinct()
     return qs.order_by("organization__path", "employee_no")
 
 
 def officer_detail(scope: Scope, officer_id: int) -> Officer:
-    officer = (_visible_officers(scope, timezone.localdate())
-               .select_related("organization", "organization__region", "posted_to")
-               .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
-               .filter(pk=officer_id).first())
+    officer = (
+        _visible_officers(scope, timezone.localdate())
+        .select_related("organization", "organization__region", "posted_to")
+        .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))
+        .filter(pk=officer_id)
+        .first()
+    )
     if officer is None:
         raise NotFound()
     return officer
@@ -68,9 +85,12 @@ def officer_detail(scope: Scope, officer_id: int) -> Officer:
 
 def organizations(scope: Scope) -> QuerySet[Organization]:
     """Organisations in the scope, in tree order, each with its active officer count."""
-    return _organizations_in(scope, Organization.objects.select_related("region").annotate(
-        officer_count=Count("officers", filter=Q(officers__is_active=True)),
-    ))
+    return _organizations_in(
+        scope,
+        Organization.objects.select_related("region").annotate(
+            officer_count=Count("officers", filter=Q(officers__is_active=True)),
+        ),
+    )
 
 
 def organization_choices(scope: Scope) -> QuerySet[Organization]:
@@ -108,11 +128,15 @@ def _working_in_townships() -> Q:
 
 def staffing_indicators(scope: Scope) -> StaffingIndicators:
     """Share of enforcement staff working in townships (goal ≥60%), in one SQL aggregate."""
-    qs = scope.filter(Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT), "organization", "posted_to")
+    qs = scope.filter(
+        Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT), "organization", "posted_to"
+    )
     row = qs.aggregate(total=Count("pk"), township=Count("pk", filter=_working_in_townships()))
     return StaffingIndicators(
-        enforcement_staff=row["total"], in_townships=row["township"],
-        township_share=rules.share(row["township"], row["total"]), goal=rules.TOWNSHIP_STAFF_SHARE_GOAL,
+        enforcement_staff=row["total"],
+        in_townships=row["township"],
+        township_share=rules.share(row["township"], row["total"]),
+        goal=rules.TOWNSHIP_STAFF_SHARE_GOAL,
     )
 
 
@@ -120,10 +144,15 @@ def township_certified_counts(scope: Scope, today: dt.date | None = None) -> Que
     """Each township with ``certified``: active enforcement officers working there who hold a
     certificate valid today (employed by a body of the township, or posted to it)."""
     today = today or timezone.localdate()
-    working_there = Officer.objects.filter(
-        Q(posted_to=OuterRef("pk")) | Q(posted_to__isnull=True, organization__region=OuterRef("pk")),
-        is_active=True, kind=Officer.Kind.ENFORCEMENT,
-    ).filter(Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk")))).values("pk")
+    working_there = (
+        Officer.objects.filter(
+            Q(posted_to=OuterRef("pk")) | Q(posted_to__isnull=True, organization__region=OuterRef("pk")),
+            is_active=True,
+            kind=Officer.Kind.ENFORCEMENT,
+        )
+        .filter(Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk"))))
+        .values("pk")
+    )
     regions = township_regions()
     if not scope.everything:
         regions = regions.filter(pk=scope.township_region_id) if scope.township_region_id else regions.none()
@@ -132,10 +161,13 @@ def township_certified_counts(scope: Scope, today: dt.date | None = None) -> Que
 
 def townships_short_of_certified(scope: Scope, today: dt.date | None = None) -> QuerySet[Region]:
     """Townships with fewer than two certified enforcement officers (行政处罚法 art. 42, 55)."""
-    return township_certified_counts(scope, today).filter(certified__lt=rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP)
+    return township_certified_counts(scope, today).filter(
+        certified__lt=rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP
+    )
 
 
 # ---- the force of each township: its team, the 1+X stations, postings ----------------------
+
 
 def township_forces(scope: Scope, today: dt.date | None = None) -> QuerySet[Region]:
     """Each township (in the scope) with ``certified`` (certified 执法岗 working there: its own bodies'
@@ -143,44 +175,68 @@ def township_forces(scope: Scope, today: dt.date | None = None) -> QuerySet[Regi
     covering it), in one query."""
     today = today or timezone.localdate()
     valid = Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk")))
-    posted = Officer.objects.filter(posted_to=OuterRef("pk"), is_active=True, kind=Officer.Kind.ENFORCEMENT).filter(valid)
+    posted = Officer.objects.filter(
+        posted_to=OuterRef("pk"), is_active=True, kind=Officer.Kind.ENFORCEMENT
+    ).filter(valid)
     stations = StationCoverage.objects.filter(region=OuterRef("pk")).values("pk")
     return township_certified_counts(scope, today).annotate(
-        posted=SubqueryCount(posted.values("pk")), stations=SubqueryCount(stations))
+        posted=SubqueryCount(posted.values("pk")), stations=SubqueryCount(stations)
+    )
 
 
 def township_force(region: Region, today: dt.date | None = None) -> dict:
     """One township: its bodies, the stations covering it, and every officer working there with
     whether he holds a valid certificate today."""
     today = today or timezone.localdate()
-    officers = (Officer.objects.filter(Q(posted_to=region) | Q(posted_to__isnull=True, organization__region=region),
-                                       is_active=True)
-                .annotate(has_valid_certificate=Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk"))))
-                .select_related("organization").order_by("organization__path", "employee_no"))
+    officers = (
+        Officer.objects.filter(
+            Q(posted_to=region) | Q(posted_to__isnull=True, organization__region=region), is_active=True
+        )
+        .annotate(
+            has_valid_certificate=Exists(Certificate.objects.valid_on(today).filter(officer=OuterRef("pk")))
+        )
+        .select_related("organization")
+        .order_by("organization__path", "employee_no")
+    )
     officers = list(officers)
     certified = [o for o in officers if o.kind == Officer.Kind.ENFORCEMENT and o.has_valid_certificate]
     return {
         "region": region,
-        "bodies": list(Organization.objects.filter(region=region, is_active=True).exclude(
-            kind=Organization.Kind.DISPATCHED_STATION).order_by("path")),
-        "coverages": list(StationCoverage.objects.filter(region=region).select_related("station", "station__region",
-                                                                                    "station__parent")),
-        "officers": officers, "certified": certified, "posted": [o for o in certified if o.posted_to_id],
+        "bodies": list(
+            Organization.objects.filter(region=region, is_active=True)
+            .exclude(kind=Organization.Kind.DISPATCHED_STATION)
+            .order_by("path")
+        ),
+        "coverages": list(
+            StationCoverage.objects.filter(region=region).select_related(
+                "station", "station__region", "station__parent"
+            )
+        ),
+        "officers": officers,
+        "certified": certified,
+        "posted": [o for o in certified if o.posted_to_id],
         "areas": list(JurisdictionArea.objects.filter(township=region).select_related("holder")),
         "minimum": rules.MIN_CERTIFIED_OFFICERS_PER_TOWNSHIP,
     }
 
 
 def stations() -> QuerySet[Organization]:
-    return Organization.objects.filter(kind=Organization.Kind.DISPATCHED_STATION, is_active=True).select_related(
-        "parent", "region").order_by("parent__path", "name")
+    return (
+        Organization.objects.filter(kind=Organization.Kind.DISPATCHED_STATION, is_active=True)
+        .select_related("parent", "region")
+        .order_by("parent__path", "name")
+    )
 
 
-def jurisdiction_for(township: Region, area: str, domain: str, on: dt.date | None = None) -> Organization | None:
+def jurisdiction_for(
+    township: Region, area: str, domain: str, on: dt.date | None = None
+) -> Organization | None:
     """The zone body holding enforcement of ``domain`` in a named area of a township, or None when
     the district's own bodies hold it (the 衢江区 / 智造新城 boundary)."""
     on = on or timezone.localdate()
-    for row in JurisdictionArea.objects.filter(township=township, name=area, since__lte=on).select_related("holder"):
+    for row in JurisdictionArea.objects.filter(township=township, name=area, since__lte=on).select_related(
+        "holder"
+    ):
         if row.covers(domain):
             return row.holder
     return None

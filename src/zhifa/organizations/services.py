@@ -24,12 +24,41 @@ from zhifa.core.scopes import Scope
 from . import rules
 from .models import Certificate, Officer, Organization, Region, StationCoverage
 
-OFFICER_FIELDS = ("name", "gender", "id_number", "employee_no", "phone", "kind", "organization",
-                  "posted_to", "posted_since", "legal_qualified", "is_active")
-CERTIFICATE_FIELDS = ("officer", "number", "domains", "issuer", "valid_from", "valid_to", "status", "status_reason",
-                      "status_changed_on")
-EDITABLE_OFFICER_FIELDS = ("name", "gender", "id_number", "employee_no", "phone", "kind", "organization",
-                           "legal_qualified", "is_active")
+OFFICER_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "employee_no",
+    "phone",
+    "kind",
+    "organization",
+    "posted_to",
+    "posted_since",
+    "legal_qualified",
+    "is_active",
+)
+CERTIFICATE_FIELDS = (
+    "officer",
+    "number",
+    "domains",
+    "issuer",
+    "valid_from",
+    "valid_to",
+    "status",
+    "status_reason",
+    "status_changed_on",
+)
+EDITABLE_OFFICER_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "employee_no",
+    "phone",
+    "kind",
+    "organization",
+    "legal_qualified",
+    "is_active",
+)
 
 
 def _require_roster_manager(actor, organization: Organization) -> None:
@@ -39,8 +68,12 @@ def _require_roster_manager(actor, organization: Organization) -> None:
 def _locked_officer(actor, officer_id: int) -> Officer:
     """The officer, row-locked for the write, or NotFound when outside the actor's scope."""
     scope = Scope.for_user(actor)
-    officer = (scope.filter(Officer.objects.select_for_update(of=("self",)), "organization", "posted_to")
-               .select_related("organization", "posted_to").filter(pk=officer_id).first())
+    officer = (
+        scope.filter(Officer.objects.select_for_update(of=("self",)), "organization", "posted_to")
+        .select_related("organization", "posted_to")
+        .filter(pk=officer_id)
+        .first()
+    )
     if officer is None:
         raise NotFound()
     return officer
@@ -70,11 +103,23 @@ def update_officer(actor, officer_id: int, data: dict[str, Any]) -> Officer:
         setattr(officer, key, value)
     if "organization" in data:
         _require_roster_manager(actor, officer.organization)
-    if officer.kind == Officer.Kind.AUXILIARY and officer.certificates.filter(status=Certificate.Status.ACTIVE).exists():
-        raise ValidationError({"kind": ValidationError("持有有效执法证的人员不能改为执法辅助人员，请先注销执法证", code="auxiliary_with_certificate")})
+    if (
+        officer.kind == Officer.Kind.AUXILIARY
+        and officer.certificates.filter(status=Certificate.Status.ACTIVE).exists()
+    ):
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    "持有有效执法证的人员不能改为执法辅助人员，请先注销执法证",
+                    code="auxiliary_with_certificate",
+                )
+            }
+        )
     officer.full_clean()
     officer.save()
-    audit.record(actor, "officer.update", officer, before=before, after=audit.snapshot(officer, OFFICER_FIELDS))
+    audit.record(
+        actor, "officer.update", officer, before=before, after=audit.snapshot(officer, OFFICER_FIELDS)
+    )
     return officer
 
 
@@ -83,16 +128,28 @@ def add_certificate(actor, officer_id: int, data: dict[str, Any]) -> Certificate
     officer = _locked_officer(actor, officer_id)
     _require_roster_manager(actor, officer.organization)
     if not rules.may_hold_certificate(officer.kind):
-        raise ValidationError({"officer": ValidationError(
-            "执法辅助人员不能持有行政执法证（行政处罚法第四十二条：行政处罚由具有行政执法资格的执法人员实施）",
-            code="auxiliary_no_certificate")})
-    certificate = Certificate(officer=officer, **{k: v for k, v in data.items() if k in CERTIFICATE_FIELDS and k != "officer"})
+        raise ValidationError(
+            {
+                "officer": ValidationError(
+                    "执法辅助人员不能持有行政执法证（行政处罚法第四十二条：行政处罚由具有行政执法资格的执法人员实施）",
+                    code="auxiliary_no_certificate",
+                )
+            }
+        )
+    certificate = Certificate(
+        officer=officer, **{k: v for k, v in data.items() if k in CERTIFICATE_FIELDS and k != "officer"}
+    )
     if not certificate.domains:
         raise ValidationError({"domains": ValidationError("请至少填写一个执法领域", code="required")})
     certificate.full_clean()
     certificate.save()
-    audit.record(actor, "certificate.create", certificate, after=audit.snapshot(certificate, CERTIFICATE_FIELDS),
-                 legal_basis="行政处罚法第四十二条")
+    audit.record(
+        actor,
+        "certificate.create",
+        certificate,
+        after=audit.snapshot(certificate, CERTIFICATE_FIELDS),
+        legal_basis="行政处罚法第四十二条",
+    )
     return certificate
 
 
@@ -102,7 +159,11 @@ STATUS_CHANGES = {
     Certificate.Status.SUSPENDED: {Certificate.Status.ACTIVE, Certificate.Status.REVOKED},
     Certificate.Status.REVOKED: set(),
 }
-STATUS_ACTIONS = {Certificate.Status.SUSPENDED: "暂扣", Certificate.Status.REVOKED: "注销", Certificate.Status.ACTIVE: "恢复"}
+STATUS_ACTIONS = {
+    Certificate.Status.SUSPENDED: "暂扣",
+    Certificate.Status.REVOKED: "注销",
+    Certificate.Status.ACTIVE: "恢复",
+}
 
 
 def _locked_certificate(actor, certificate_id: int) -> Certificate:
@@ -122,19 +183,32 @@ def set_certificate_status(actor, certificate_id: int, status: str, reason: str 
         raise ValidationError({"status": ValidationError("证件状态无效", code="invalid_choice")})
     certificate = _locked_certificate(actor, certificate_id)
     if status == certificate.status:
-        raise ValidationError({"status": ValidationError(f"执法证已是“{certificate.get_status_display()}”状态",
-                                                         code="status_unchanged")})
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    f"执法证已是“{certificate.get_status_display()}”状态", code="status_unchanged"
+                )
+            }
+        )
     if status not in STATUS_CHANGES[certificate.status]:
         raise DomainError("certificate_revoked", "已注销的执法证不能恢复，请登记新证", "status")
     reason = (reason or "").strip()
     if actor is not None and len(reason) < 2:
-        raise ValidationError({"reason": ValidationError(f"请写明{STATUS_ACTIONS[status]}执法证的理由", code="required")})
+        raise ValidationError(
+            {"reason": ValidationError(f"请写明{STATUS_ACTIONS[status]}执法证的理由", code="required")}
+        )
     before = audit.snapshot(certificate, CERTIFICATE_FIELDS)
     certificate.status, certificate.status_reason = status, reason[:300]
     certificate.status_changed_on = timezone.localdate()
     certificate.save(update_fields=["status", "status_reason", "status_changed_on"])
-    audit.record(actor, "certificate.status", certificate, before=before,
-                 after=audit.snapshot(certificate, CERTIFICATE_FIELDS), legal_basis="行政处罚法第四十二条")
+    audit.record(
+        actor,
+        "certificate.status",
+        certificate,
+        before=before,
+        after=audit.snapshot(certificate, CERTIFICATE_FIELDS),
+        legal_basis="行政处罚法第四十二条",
+    )
     return certificate
 
 
@@ -146,12 +220,22 @@ def end_certificate(actor, certificate_id: int, last_day: dt.date, reason: str) 
     if certificate.status == Certificate.Status.REVOKED:
         raise DomainError("certificate_revoked", "已注销的执法证无需终止", "status")
     if not (certificate.valid_from <= last_day < certificate.valid_to):
-        raise ValidationError({"last_day": ValidationError(
-            f"终止日期应在 {certificate.valid_from:%Y-%m-%d} 至 {certificate.valid_to:%Y-%m-%d} 之间（不含原到期日）",
-            code="last_day_out_of_range")})
+        raise ValidationError(
+            {
+                "last_day": ValidationError(
+                    f"终止日期应在 {certificate.valid_from:%Y-%m-%d} 至 {certificate.valid_to:%Y-%m-%d} 之间（不含原到期日）",
+                    code="last_day_out_of_range",
+                )
+            }
+        )
     if last_day < timezone.localdate() - dt.timedelta(days=1):
-        raise ValidationError({"last_day": ValidationError("终止日期不能早于昨天（已发生的执法行为按当时的证件认定）",
-                                                           code="last_day_backdated")})
+        raise ValidationError(
+            {
+                "last_day": ValidationError(
+                    "终止日期不能早于昨天（已发生的执法行为按当时的证件认定）", code="last_day_backdated"
+                )
+            }
+        )
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": ValidationError("请写明提前终止的理由", code="required")})
@@ -160,8 +244,14 @@ def end_certificate(actor, certificate_id: int, last_day: dt.date, reason: str) 
     certificate.status_changed_on = timezone.localdate()
     certificate.full_clean()
     certificate.save(update_fields=["valid_to", "status_reason", "status_changed_on"])
-    audit.record(actor, "certificate.end", certificate, before=before,
-                 after=audit.snapshot(certificate, CERTIFICATE_FIELDS), legal_basis="行政处罚法第四十二条")
+    audit.record(
+        actor,
+        "certificate.end",
+        certificate,
+        before=before,
+        after=audit.snapshot(certificate, CERTIFICATE_FIELDS),
+        legal_basis="行政处罚法第四十二条",
+    )
     return certificate
 
 
@@ -171,17 +261,32 @@ def post_officer(actor, officer_id: int, region: Region | None, since: dt.date |
     officer = _locked_officer(actor, officer_id)
     access.require(actor, "organizations.post_officer", officer.organization)
     if region is not None and not region.is_township:
-        raise ValidationError({"posted_to": ValidationError(
-            f"“{region.name}”不是乡镇（街道），只能下沉到乡镇（街道）", code="posting_not_township")})
+        raise ValidationError(
+            {
+                "posted_to": ValidationError(
+                    f"“{region.name}”不是乡镇（街道），只能下沉到乡镇（街道）", code="posting_not_township"
+                )
+            }
+        )
     if region is not None and officer.organization.region.is_township:
-        raise ValidationError({"posted_to": ValidationError(
-            "乡镇（街道）机构的人员本就在乡镇工作，无需下沉", code="posting_township_staff")})
+        raise ValidationError(
+            {
+                "posted_to": ValidationError(
+                    "乡镇（街道）机构的人员本就在乡镇工作，无需下沉", code="posting_township_staff"
+                )
+            }
+        )
     before = audit.snapshot(officer, OFFICER_FIELDS)
     officer.posted_to = region
     officer.posted_since = (since or timezone.localdate()) if region is not None else None
     officer.save(update_fields=["posted_to", "posted_since"])
-    audit.record(actor, "officer.post" if region else "officer.unpost", officer,
-                 before=before, after=audit.snapshot(officer, OFFICER_FIELDS))
+    audit.record(
+        actor,
+        "officer.post" if region else "officer.unpost",
+        officer,
+        before=before,
+        after=audit.snapshot(officer, OFFICER_FIELDS),
+    )
     return officer
 
 
@@ -193,11 +298,14 @@ def rotate_credential(actor, officer_id: int) -> Officer:
         _require_roster_manager(actor, officer.organization)
     officer.credential_nonce += 1
     officer.save(update_fields=["credential_nonce"])
-    audit.record(actor, "officer.credential_rotate", officer, after={"credential_nonce": officer.credential_nonce})
+    audit.record(
+        actor, "officer.credential_rotate", officer, after={"credential_nonce": officer.credential_nonce}
+    )
     return officer
 
 
 # ---- roles granted beside the main role (RoleGrant), audited ----------------------------------
+
 
 @transaction.atomic
 def grant_role(actor, user_id: int, role: str):
@@ -210,10 +318,16 @@ def grant_role(actor, user_id: int, role: str):
         raise ValidationError({"role": ValidationError("未知角色", code="invalid_choice")})
     grant = RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).first()
     if grant is None and user.role != role:
-        grant = RoleGrant.objects.create(user=user, role=role,
-                                         granted_by=actor if isinstance(actor, User) else None)
-        audit.record(actor, "role.grant", grant, organization=user.organization,
-                     after={"user": user.pk, "username": user.get_username(), "role": role})
+        grant = RoleGrant.objects.create(
+            user=user, role=role, granted_by=actor if isinstance(actor, User) else None
+        )
+        audit.record(
+            actor,
+            "role.grant",
+            grant,
+            organization=user.organization,
+            after={"user": user.pk, "username": user.get_username(), "role": role},
+        )
     user.forget_roles()
     return grant
 
@@ -224,14 +338,22 @@ def revoke_role(actor, user_id: int, role: str):
 
     user = access.get_visible(actor, User, user_id)
     access.require(actor, "organizations.grant_role", user)
-    grant = RoleGrant.objects.select_for_update().filter(user=user, role=role, revoked_at__isnull=True).first()
+    grant = (
+        RoleGrant.objects.select_for_update().filter(user=user, role=role, revoked_at__isnull=True).first()
+    )
     if grant is None:
         raise NotFound("该用户没有这一授予的角色")
     grant.revoked_at = timezone.now()
     grant.revoked_by = actor if isinstance(actor, User) else None
     grant.save(update_fields=["revoked_at", "revoked_by"])
-    audit.record(actor, "role.revoke", grant, organization=user.organization,
-                 before={"user": user.pk, "role": role}, after={"revoked_at": grant.revoked_at})
+    audit.record(
+        actor,
+        "role.revoke",
+        grant,
+        organization=user.organization,
+        before={"user": user.pk, "role": role},
+        after={"revoked_at": grant.revoked_at},
+    )
     user.forget_roles()
     return grant
 
@@ -240,33 +362,47 @@ def revoke_role(actor, user_id: int, role: str):
 # 1+X: stations covering townships
 # ---------------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def cover_township(actor, station_id: int, region: Region, since: dt.date | None = None) -> StationCoverage:
     """A station (综合执法中队, 市场监管所, 自然资源所, 司法所 …) takes on a township's area."""
     station = access.get_visible(actor, Organization.objects.select_for_update(), station_id)
     if station.kind != Organization.Kind.DISPATCHED_STATION:
-        raise ValidationError({"station": ValidationError(f"“{station.name}”不是派驻站所", code="not_a_station")})
+        raise ValidationError(
+            {"station": ValidationError(f"“{station.name}”不是派驻站所", code="not_a_station")}
+        )
     if not region.is_township:
-        raise ValidationError({"region": ValidationError(f"“{region.name}”不是乡镇（街道）", code="not_a_township")})
+        raise ValidationError(
+            {"region": ValidationError(f"“{region.name}”不是乡镇（街道）", code="not_a_township")}
+        )
     coverage = StationCoverage(station=station, region=region, since=since or timezone.localdate())
     access.require(actor, "organizations.manage_stations", coverage)
     if StationCoverage.objects.filter(station=station, region=region).exists():
-        raise ValidationError({"station": ValidationError(f"{station.name}已覆盖{region.name}", code="already_covered")})
+        raise ValidationError(
+            {"station": ValidationError(f"{station.name}已覆盖{region.name}", code="already_covered")}
+        )
     coverage.save()
-    audit.record(actor, "station.cover", coverage, after={"station": station.pk, "region": region.pk,
-                                                         "since": coverage.since})
+    audit.record(
+        actor,
+        "station.cover",
+        coverage,
+        after={"station": station.pk, "region": region.pk, "since": coverage.since},
+    )
     return coverage
 
 
 @transaction.atomic
 def uncover_township(actor, coverage_id: int) -> None:
     """A station gives up a township's area; it keeps at least the township it sits in."""
-    coverage = access.get_visible(actor, StationCoverage.objects.select_for_update().select_related("station"),
-                                  coverage_id)
+    coverage = access.get_visible(
+        actor, StationCoverage.objects.select_for_update().select_related("station"), coverage_id
+    )
     access.require(actor, "organizations.manage_stations", coverage)
     if coverage.region_id == coverage.station.region_id:
         raise DomainError("station_home_township", "派驻站所不能退出其所在的乡镇（街道）", "region")
     before = {"station": coverage.station_id, "region": coverage.region_id, "since": coverage.since}
     pk = coverage.pk
     coverage.delete()
-    audit.record(actor, "station.uncover", object_type="organizations.StationCoverage", object_id=pk, before=before)
+    audit.record(
+        actor, "station.uncover", object_type="organizations.StationCoverage", object_id=pk, before=before
+    )

@@ -13,10 +13,15 @@ urlpatterns = [
     path("officers/<int:officer_id>/credential/", views.officer_credential, name="officer_credential"),
     path("credential/", views.my_credential, name="my_credential"),
     path("tree/", views.organization_tree, name="organization_tree"),
-    path("certificates/<int:certificate_id>/status/", force_views.certificate_status, name="certificate_status"),
+    path(
+        "certificates/<int:certificate_id>/status/", force_views.certificate_status, name="certificate_status"
+    ),
     path("certificates/<int:certificate_id>/end/", force_views.certificate_end, name="certificate_end"),
     path("townships/", force_views.township_list, name="township_list"),
     path("townships/<int:region_id>/", force_views.township_detail, name="township_detail"),
-    path("townships/<int:region_id>/coverages/<int:coverage_id>/remove/", force_views.township_uncover,
-         name="township_uncover"),
+    path(
+        "townships/<int:region_id>/coverages/<int:coverage_id>/remove/",
+        force_views.township_uncover,
+        name="township_uncover",
+    ),
 ]

@@ -18,7 +18,14 @@ from .selectors import visible_parties
 
 R = User.Role
 
-EDITORS = (R.COMMAND_CENTER, R.GUIDANCE_OFFICE, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER, R.OFFICER, access.ADMIN)
+EDITORS = (
+    R.COMMAND_CENTER,
+    R.GUIDANCE_OFFICE,
+    R.DEPARTMENT_ADMIN,
+    R.TOWNSHIP_LEADER,
+    R.OFFICER,
+    access.ADMIN,
+)
 CREDIT_MANAGERS = (R.COMMAND_CENTER, R.GUIDANCE_OFFICE, access.ADMIN)
 
 
@@ -42,6 +49,12 @@ def _configs(actor, queryset):
     return queryset  # the credit rules are published
 
 
-access.permission("parties.edit", "维护监管对象信息", EDITORS, in_township, refusal="只能维护本乡镇（街道）的监管对象")
-access.permission("parties.manage_credit", "设置信用风险评定规则、登记信用记录", CREDIT_MANAGERS,
-                  basis="国发〔2019〕5号（信用风险分类监管）")
+access.permission(
+    "parties.edit", "维护监管对象信息", EDITORS, in_township, refusal="只能维护本乡镇（街道）的监管对象"
+)
+access.permission(
+    "parties.manage_credit",
+    "设置信用风险评定规则、登记信用记录",
+    CREDIT_MANAGERS,
+    basis="国发〔2019〕5号（信用风险分类监管）",
+)

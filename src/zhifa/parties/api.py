@@ -95,8 +95,19 @@ def _scope(request) -> Scope:
 
 
 #: The columns PartyOut reads.
-PARTY_LIST_FIELDS = ("id", "kind", "name", "uscc", "id_number", "representative", "township_id", "township__name",
-                     "industry", "risk_color", "risk_updated_at")
+PARTY_LIST_FIELDS = (
+    "id",
+    "kind",
+    "name",
+    "uscc",
+    "id_number",
+    "representative",
+    "township_id",
+    "township__name",
+    "industry",
+    "risk_color",
+    "risk_updated_at",
+)
 
 
 @router.get("", response=list[PartyOut], summary="监管对象列表")
@@ -115,6 +126,8 @@ def create_party(request, payload: PartyIn):
     data = payload.dict()
     township = Region.objects.filter(pk=data.pop("township_id")).first()
     if township is None:
-        raise ValidationError({"township_id": ValidationError("所选乡镇（街道）不存在", code="does_not_exist")})
+        raise ValidationError(
+            {"township_id": ValidationError("所选乡镇（街道）不存在", code="does_not_exist")}
+        )
     party = services.create_party(request.auth, {**data, "township": township})
     return Status(201, selectors.party_detail(_scope(request), party.pk))

@@ -18,12 +18,31 @@ class PartiesConfig(AppConfig):
     verbose_name = "监管对象"
     api_prefix = "/parties"
     nav_group = "catalog"
-    nav = [Entry("监管对象", "parties:party_list", "catalog", order=15, roles=(
-        OFFICER, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, COMMAND_CENTER, SUPERVISOR, HEAD))]
+    nav = [
+        Entry(
+            "监管对象",
+            "parties:party_list",
+            "catalog",
+            order=15,
+            roles=(
+                OFFICER,
+                DEPARTMENT_ADMIN,
+                TOWNSHIP_LEADER,
+                GUIDANCE_OFFICE,
+                COMMAND_CENTER,
+                SUPERVISOR,
+                HEAD,
+            ),
+        )
+    ]
     audit_labels = {
-        "party.create": "新增监管对象", "party.update": "修改监管对象", "party.credit_facts": "更新信用信息",
-        "party.risk_color": "评定风险等级", "party.risk_recompute_all": "重新评定全部风险等级",
-        "party.risk_config": "修改风险评定规则", "party.demo_load": "载入演示监管对象",
+        "party.create": "新增监管对象",
+        "party.update": "修改监管对象",
+        "party.credit_facts": "更新信用信息",
+        "party.risk_color": "评定风险等级",
+        "party.risk_recompute_all": "重新评定全部风险等级",
+        "party.risk_config": "修改风险评定规则",
+        "party.demo_load": "载入演示监管对象",
     }
 
     def ready(self) -> None:

@@ -28,18 +28,45 @@ KIND_SHARES = {Party.Kind.ENTERPRISE: 45, Party.Kind.INDIVIDUAL_BUSINESS: 40, Pa
 
 Ind = Party.Industry
 INDUSTRY_SHARES = {
-    Party.Kind.ENTERPRISE: {Ind.MANUFACTURING: 25, Ind.CONSTRUCTION: 12, Ind.RETAIL: 12, Ind.FOOD_PRODUCTION: 8, Ind.CATERING: 8,
-                            Ind.TRANSPORT: 8, Ind.HAZARDOUS_CHEMICALS: 6, Ind.ACCOMMODATION: 5, Ind.AGRICULTURE: 5,
-                            Ind.HEALTHCARE: 3, Ind.ENTERTAINMENT: 3, Ind.OTHER: 5},
-    Party.Kind.INDIVIDUAL_BUSINESS: {Ind.CATERING: 35, Ind.RETAIL: 35, Ind.ACCOMMODATION: 8, Ind.ENTERTAINMENT: 5,
-                                     Ind.HEALTHCARE: 5, Ind.TRANSPORT: 5, Ind.AGRICULTURE: 4, Ind.OTHER: 3},
+    Party.Kind.ENTERPRISE: {
+        Ind.MANUFACTURING: 25,
+        Ind.CONSTRUCTION: 12,
+        Ind.RETAIL: 12,
+        Ind.FOOD_PRODUCTION: 8,
+        Ind.CATERING: 8,
+        Ind.TRANSPORT: 8,
+        Ind.HAZARDOUS_CHEMICALS: 6,
+        Ind.ACCOMMODATION: 5,
+        Ind.AGRICULTURE: 5,
+        Ind.HEALTHCARE: 3,
+        Ind.ENTERTAINMENT: 3,
+        Ind.OTHER: 5,
+    },
+    Party.Kind.INDIVIDUAL_BUSINESS: {
+        Ind.CATERING: 35,
+        Ind.RETAIL: 35,
+        Ind.ACCOMMODATION: 8,
+        Ind.ENTERTAINMENT: 5,
+        Ind.HEALTHCARE: 5,
+        Ind.TRANSPORT: 5,
+        Ind.AGRICULTURE: 4,
+        Ind.OTHER: 3,
+    },
     Party.Kind.PERSON: {Ind.RESIDENT: 60, Ind.AGRICULTURE: 20, Ind.TRANSPORT: 10, Ind.CONSTRUCTION: 10},
 }
 
-TRADE_NAMES = ("鑫源 恒泰 华盛 瑞丰 金诚 宏达 永兴 天和 聚福 佳禾 锦程 东升 丰收 顺达 新辉 盛和 江南 信安 "
-               "隆鑫 万家 福临 百川 嘉禾 康源 绿野 明珠 衢兴 钱江 仙霞 乌溪 峡川 双桥 汇丰 利民 同心 润泽").split()
+TRADE_NAMES = (
+    "鑫源 恒泰 华盛 瑞丰 金诚 宏达 永兴 天和 聚福 佳禾 锦程 东升 丰收 顺达 新辉 盛和 江南 信安 "
+    "隆鑫 万家 福临 百川 嘉禾 康源 绿野 明珠 衢兴 钱江 仙霞 乌溪 峡川 双桥 汇丰 利民 同心 润泽"
+).split()
 ENTERPRISE_SUFFIX = {
-    Ind.MANUFACTURING: ["机械制造有限公司", "新材料有限公司", "纸业有限公司", "木业有限公司", "电子科技有限公司"],
+    Ind.MANUFACTURING: [
+        "机械制造有限公司",
+        "新材料有限公司",
+        "纸业有限公司",
+        "木业有限公司",
+        "电子科技有限公司",
+    ],
     Ind.CONSTRUCTION: ["建设工程有限公司", "建筑劳务有限公司", "市政工程有限公司"],
     Ind.RETAIL: ["商贸有限公司", "超市有限公司", "贸易有限公司"],
     Ind.FOOD_PRODUCTION: ["食品有限公司", "茶业有限公司", "酒业有限公司"],
@@ -75,7 +102,10 @@ def _org_code(rng: random.Random) -> str:
     """A 主体标识码 (GB 11714-1997 组织机构代码) in the post-2015 "MA…" form, with its own check
     character: C9 = 11 − Σ(Ci × Wi) mod 11, W = 3 7 9 10 5 8 4 2; 10 → X, 11 → 0."""
     body = "MA" + "".join(rng.choice(ORG_CODE_CHARS) for _ in range(6))
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w
+        for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+    )
     check = 11 - total % 11
     return body + {10: "X", 11: "0"}.get(check, str(check))
 
@@ -93,8 +123,12 @@ def _facts_for(rng: random.Random, target: str) -> dict:
         rules.RED: ((2, 4), (1, 6), (1, 3)),
     }[target]
     violations, complaints, failed = (rng.randint(lo, hi) for lo, hi in ranges)
-    return {"violation_count_12m": violations, "complaint_count_12m": complaints, "failed_inspection_count_12m": failed,
-            "serious_violation": target == rules.RED and rng.random() < 0.2}
+    return {
+        "violation_count_12m": violations,
+        "complaint_count_12m": complaints,
+        "failed_inspection_count_12m": failed,
+        "serious_violation": target == rules.RED and rng.random() < 0.2,
+    }
 
 
 @transaction.atomic
@@ -148,8 +182,11 @@ def load_demo_parties(seed, count: int = 400) -> int:
             else:
                 party.name = f"衢州市衢江区{place}{trade}{rng.choice(SHOP_SUFFIX[industry])}"
                 if rng.random() < 0.5:  # the operator's ID number is optional for an individual business
-                    party.id_number = make_id_number(DISTRICT_CODE, dt.date(1960, 1, 1) + dt.timedelta(
-                        days=rng.randrange(365 * 40)), f"{rng.randrange(1000):03d}")
+                    party.id_number = make_id_number(
+                        DISTRICT_CODE,
+                        dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40)),
+                        f"{rng.randrange(1000):03d}",
+                    )
             if party.name in names:
                 continue
             names.add(party.name)
@@ -158,6 +195,11 @@ def load_demo_parties(seed, count: int = 400) -> int:
     before = Party.objects.count()
     Party.objects.bulk_create(parties, ignore_conflicts=True, batch_size=500)
     created = Party.objects.count() - before
-    audit.record(None, "party.demo_load", object_type="parties.Party", object_id="*",
-                 after={"seed": str(seed), "requested": count, "created": created})
+    audit.record(
+        None,
+        "party.demo_load",
+        object_type="parties.Party",
+        object_id="*",
+        after={"seed": str(seed), "requested": count, "created": created},
+    )
     return created

@@ -18,8 +18,12 @@ log = logging.getLogger(__name__)
 _state = threading.local()
 
 #: Causes that make a party's colour be reassessed.
-CAUSES = {"inspection_finding": "检查发现问题", "rectification_verified": "整改复查通过",
-          "penalty_decided": "作出行政处罚决定", "complaint_substantiated": "投诉举报查证属实"}
+CAUSES = {
+    "inspection_finding": "检查发现问题",
+    "rectification_verified": "整改复查通过",
+    "penalty_decided": "作出行政处罚决定",
+    "complaint_substantiated": "投诉举报查证属实",
+}
 
 
 def _pending() -> set[int]:

@@ -14,10 +14,15 @@ class PartyFilterForm(forms.Form):
 
     q = forms.CharField(label="名称 / 统一社会信用代码", max_length=50, required=False)
     kind = forms.ChoiceField(label="类型", choices=[("", "全部"), *Party.Kind.choices], required=False)
-    township = forms.ModelChoiceField(label="乡镇（街道）", queryset=Region.objects.none(), required=False,
-                                      empty_label="全部乡镇（街道）")
-    risk_color = forms.ChoiceField(label="风险等级", choices=[("", "全部"), *Party.RiskColor.choices], required=False)
-    industry = forms.ChoiceField(label="行业", choices=[("", "全部"), *Party.Industry.choices], required=False)
+    township = forms.ModelChoiceField(
+        label="乡镇（街道）", queryset=Region.objects.none(), required=False, empty_label="全部乡镇（街道）"
+    )
+    risk_color = forms.ChoiceField(
+        label="风险等级", choices=[("", "全部"), *Party.RiskColor.choices], required=False
+    )
+    industry = forms.ChoiceField(
+        label="行业", choices=[("", "全部"), *Party.Industry.choices], required=False
+    )
 
     def __init__(self, data, townships):
         super().__init__(data)
@@ -48,17 +53,34 @@ class RiskConfigForm(forms.ModelForm):
     """企业四色管理的评定规则: the weight of each fact, the thresholds of the colours, the key
     industries and the 无感监管 rule; from a date (today: at once; later: the nightly task)."""
 
-    key_industries = forms.MultipleChoiceField(label="重点监管行业", choices=Party.Industry.choices, required=False,
-                                               widget=forms.CheckboxSelectMultiple)
-    effective_from = forms.DateField(label="施行日期", widget=DateInput, help_text="今天施行的立即重新评定；以后的日期由每晚的任务启用")
+    key_industries = forms.MultipleChoiceField(
+        label="重点监管行业",
+        choices=Party.Industry.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    effective_from = forms.DateField(
+        label="施行日期", widget=DateInput, help_text="今天施行的立即重新评定；以后的日期由每晚的任务启用"
+    )
 
     class Meta:
         from .models import RiskConfig
 
         model = RiskConfig
-        fields = ["window_months", "weight_violation", "weight_complaint", "weight_failed_inspection",
-                  "weight_key_industry", "blue_threshold", "yellow_threshold", "red_threshold", "key_industries",
-                  "light_touch", "effective_from", "note"]
+        fields = [
+            "window_months",
+            "weight_violation",
+            "weight_complaint",
+            "weight_failed_inspection",
+            "weight_key_industry",
+            "blue_threshold",
+            "yellow_threshold",
+            "red_threshold",
+            "key_industries",
+            "light_touch",
+            "effective_from",
+            "note",
+        ]
 
     def config_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -48,17 +48,31 @@ class Party(models.Model):
 
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     name = models.CharField("名称/姓名", max_length=100)
-    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, validators=[uscc_validator],
-                            help_text="企业、个体工商户必填")
-    id_number = models.CharField("公民身份号码", max_length=18, blank=True, validators=[id_number_validator],
-                                 help_text="自然人必填；个体工商户可填写经营者的公民身份号码")
+    uscc = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        validators=[uscc_validator],
+        help_text="企业、个体工商户必填",
+    )
+    id_number = models.CharField(
+        "公民身份号码",
+        max_length=18,
+        blank=True,
+        validators=[id_number_validator],
+        help_text="自然人必填；个体工商户可填写经营者的公民身份号码",
+    )
     representative = models.CharField("法定代表人/经营者", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     address = models.CharField("住所/经营场所", max_length=200, blank=True)
-    township = models.ForeignKey(Region, verbose_name="所属乡镇（街道）", on_delete=models.PROTECT, related_name="parties")
+    township = models.ForeignKey(
+        Region, verbose_name="所属乡镇（街道）", on_delete=models.PROTECT, related_name="parties"
+    )
     industry = models.CharField("行业", max_length=30, choices=Industry.choices, default=Industry.OTHER)
 
-    risk_color = models.CharField("风险等级", max_length=10, choices=RiskColor.choices, default=RiskColor.GREEN)
+    risk_color = models.CharField(
+        "风险等级", max_length=10, choices=RiskColor.choices, default=RiskColor.GREEN
+    )
     risk_reasons = models.JSONField("评定理由", default=list, blank=True)
     risk_updated_at = models.DateTimeField("评定时间", null=True, blank=True)
     risk_score = models.PositiveIntegerField("风险积分", default=0)
@@ -85,12 +99,18 @@ class Party(models.Model):
         verbose_name_plural = "监管对象"
         constraints = [
             models.UniqueConstraint(
-                fields=["uscc"], condition=~Q(uscc=""), name="party_unique_uscc",
-                violation_error_code="unique", violation_error_message="该统一社会信用代码已登记",
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="party_unique_uscc",
+                violation_error_code="unique",
+                violation_error_message="该统一社会信用代码已登记",
             ),
             models.UniqueConstraint(
-                fields=["id_number"], condition=Q(kind="person"), name="party_unique_person_id_number",
-                violation_error_code="unique", violation_error_message="该公民身份号码已登记为自然人",
+                fields=["id_number"],
+                condition=Q(kind="person"),
+                name="party_unique_person_id_number",
+                violation_error_code="unique",
+                violation_error_message="该公民身份号码已登记为自然人",
             ),
             models.CheckConstraint(condition=Q(risk_color__in=rules.COLORS), name="party_risk_color_valid"),
         ]
@@ -113,7 +133,9 @@ class Party(models.Model):
     def clean(self):
         errors = {}
         if self.needs_uscc and not self.uscc:
-            errors["uscc"] = ValidationError(f"{self.get_kind_display()}须填写统一社会信用代码", code="required")
+            errors["uscc"] = ValidationError(
+                f"{self.get_kind_display()}须填写统一社会信用代码", code="required"
+            )
         if self.kind == self.Kind.PERSON:
             if not self.id_number:
                 errors["id_number"] = ValidationError("自然人须填写公民身份号码", code="required")
@@ -122,18 +144,25 @@ class Party(models.Model):
         if self.kind == self.Kind.ENTERPRISE and self.id_number:
             errors["id_number"] = ValidationError(
                 "企业不登记公民身份号码（个人信息保护法第六条：收集个人信息限于实现处理目的的最小范围）",
-                code="id_number_not_applicable")
+                code="id_number_not_applicable",
+            )
         # GB 32100-2015: 第1位 9 = 市场监管登记; 第2位 1 企业, 2 个体工商户, 3 农民专业合作社.
         if self.uscc and len(self.uscc) == 18 and "uscc" not in errors:
             is_individual = self.uscc[:2] == "92"
             if self.kind == self.Kind.INDIVIDUAL_BUSINESS and not is_individual:
-                errors["uscc"] = ValidationError("个体工商户的统一社会信用代码应以“92”开头", code="uscc_kind_mismatch")
+                errors["uscc"] = ValidationError(
+                    "个体工商户的统一社会信用代码应以“92”开头", code="uscc_kind_mismatch"
+                )
             elif self.kind == self.Kind.ENTERPRISE and is_individual:
-                errors["uscc"] = ValidationError("以“92”开头的统一社会信用代码属于个体工商户，请将类型选为个体工商户",
-                                                 code="uscc_kind_mismatch")
+                errors["uscc"] = ValidationError(
+                    "以“92”开头的统一社会信用代码属于个体工商户，请将类型选为个体工商户",
+                    code="uscc_kind_mismatch",
+                )
         if self.township_id and not self.township.is_township:
-            errors["township"] = ValidationError(f"“{self.township.name}”不是乡镇（街道），请选择所属乡镇（街道）",
-                                                 code="township_not_township")
+            errors["township"] = ValidationError(
+                f"“{self.township.name}”不是乡镇（街道），请选择所属乡镇（街道）",
+                code="township_not_township",
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -149,32 +178,67 @@ class RiskConfig(models.Model):
     _defaults = rules.RiskConfig()
 
     window_months = models.PositiveSmallIntegerField("统计期间（月）", default=_defaults.window_months)
-    weight_violation = models.PositiveSmallIntegerField("每次行政处罚积分", default=_defaults.weight_violation)
-    weight_complaint = models.PositiveSmallIntegerField("每次投诉举报积分", default=_defaults.weight_complaint)
-    weight_failed_inspection = models.PositiveSmallIntegerField("每次检查发现问题积分", default=_defaults.weight_failed_inspection)
-    weight_key_industry = models.PositiveSmallIntegerField("重点监管行业积分", default=_defaults.weight_key_industry)
+    weight_violation = models.PositiveSmallIntegerField(
+        "每次行政处罚积分", default=_defaults.weight_violation
+    )
+    weight_complaint = models.PositiveSmallIntegerField(
+        "每次投诉举报积分", default=_defaults.weight_complaint
+    )
+    weight_failed_inspection = models.PositiveSmallIntegerField(
+        "每次检查发现问题积分", default=_defaults.weight_failed_inspection
+    )
+    weight_key_industry = models.PositiveSmallIntegerField(
+        "重点监管行业积分", default=_defaults.weight_key_industry
+    )
     blue_threshold = models.PositiveSmallIntegerField("蓝色阈值", default=_defaults.blue_threshold)
     yellow_threshold = models.PositiveSmallIntegerField("黄色阈值", default=_defaults.yellow_threshold)
     red_threshold = models.PositiveSmallIntegerField("红色阈值", default=_defaults.red_threshold)
     key_industries = models.JSONField("重点监管行业", default=default_key_industries, blank=True)
-    light_touch = models.BooleanField("启用无感监管名单", default=_defaults.light_touch,
-                                      help_text="绿色、近期无行政处罚、投诉举报和检查发现问题、非重点监管行业的对象，以远程核查代替例行上门检查")
-    effective_from = models.DateField("施行日期", null=True, blank=True, help_text="到期由每晚的任务启用并重新评定")
+    light_touch = models.BooleanField(
+        "启用无感监管名单",
+        default=_defaults.light_touch,
+        help_text="绿色、近期无行政处罚、投诉举报和检查发现问题、非重点监管行业的对象，以远程核查代替例行上门检查",
+    )
+    effective_from = models.DateField(
+        "施行日期", null=True, blank=True, help_text="到期由每晚的任务启用并重新评定"
+    )
     note = models.CharField("调整说明", max_length=300, blank=True)
     is_active = models.BooleanField("现行", default=True)
-    activated_at = models.DateTimeField("启用时间", null=True, blank=True, help_text="为空且未启用的为待施行规则")
+    activated_at = models.DateTimeField(
+        "启用时间", null=True, blank=True, help_text="为空且未启用的为待施行规则"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
-    FIELDS = ("window_months", "weight_violation", "weight_complaint", "weight_failed_inspection", "weight_key_industry",
-              "blue_threshold", "yellow_threshold", "red_threshold", "key_industries", "light_touch")
+    FIELDS = (
+        "window_months",
+        "weight_violation",
+        "weight_complaint",
+        "weight_failed_inspection",
+        "weight_key_industry",
+        "blue_threshold",
+        "yellow_threshold",
+        "red_threshold",
+        "key_industries",
+        "light_touch",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "信用风险评定规则"
         verbose_name_plural = "信用风险评定规则"
-        constraints = [models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="risk_config_one_active")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="risk_config_one_active"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"信用风险评定规则 #{self.pk}"
@@ -188,8 +252,12 @@ class RiskConfig(models.Model):
         errors = {}
         industries = self.key_industries
         if not isinstance(industries, list) or any(i not in Party.Industry.values for i in industries):
-            errors["key_industries"] = ValidationError("重点监管行业应从行业列表中选择", code="invalid_choice")
-        values = {name: getattr(self, name) for name in self.FIELDS if name not in ("key_industries", "light_touch")}
+            errors["key_industries"] = ValidationError(
+                "重点监管行业应从行业列表中选择", code="invalid_choice"
+            )
+        values = {
+            name: getattr(self, name) for name in self.FIELDS if name not in ("key_industries", "light_touch")
+        }
         if all(isinstance(v, int) for v in values.values()):
             for name, message in rules.config_errors(values).items():
                 errors[name] = ValidationError(message, code="risk_config_invalid")

@@ -15,7 +15,13 @@ from dataclasses import asdict, dataclass
 GREEN, BLUE, YELLOW, RED = "green", "blue", "yellow", "red"
 #: From low to high risk.
 COLORS = (GREEN, BLUE, YELLOW, RED)
-COLOR_LABELS = {GREEN: "绿色（低风险）", BLUE: "蓝色（一般风险）", YELLOW: "黄色（较高风险）", RED: "红色（高风险）"}
+COLOR_LABELS = {
+    GREEN: "绿色（低风险）",
+    BLUE: "蓝色（一般风险）",
+    YELLOW: "黄色（较高风险）",
+    RED: "红色（高风险）",
+}
+
 
 def rank(color: str) -> int:
     """0 for green … 3 for red."""
@@ -84,10 +90,12 @@ def config_errors(values: Mapping[str, int]) -> dict[str, str]:
 
 
 def score(facts: PartyFacts, config: RiskConfig) -> int:
-    return (facts.violations * config.weight_violation
-            + facts.complaints * config.weight_complaint
-            + facts.failed_inspections * config.weight_failed_inspection
-            + (config.weight_key_industry if facts.key_industry else 0))
+    return (
+        facts.violations * config.weight_violation
+        + facts.complaints * config.weight_complaint
+        + facts.failed_inspections * config.weight_failed_inspection
+        + (config.weight_key_industry if facts.key_industry else 0)
+    )
 
 
 def risk_color(facts: PartyFacts, config: RiskConfig | None = None) -> tuple[str, list[str]]:
@@ -116,8 +124,14 @@ def risk_color(facts: PartyFacts, config: RiskConfig | None = None) -> tuple[str
         return RED, [*reasons, f"风险积分{total}分；列入严重违法失信名单的一律评为{COLOR_LABELS[RED]}"]
     for color, threshold in config.thresholds():
         if total >= threshold:
-            return color, [*reasons, f"风险积分{total}分，达到{COLOR_LABELS[color]}标准（不低于{threshold}分）"]
-    return GREEN, [*reasons, f"风险积分{total}分，低于蓝色标准（{config.blue_threshold}分），评为{COLOR_LABELS[GREEN]}"]
+            return color, [
+                *reasons,
+                f"风险积分{total}分，达到{COLOR_LABELS[color]}标准（不低于{threshold}分）",
+            ]
+    return GREEN, [
+        *reasons,
+        f"风险积分{total}分，低于蓝色标准（{config.blue_threshold}分），评为{COLOR_LABELS[GREEN]}",
+    ]
 
 
 def light_touch(facts: PartyFacts, config: RiskConfig, color: str) -> tuple[bool, str]:
@@ -127,7 +141,15 @@ def light_touch(facts: PartyFacts, config: RiskConfig, color: str) -> tuple[bool
     抽查比例和频次; 无事不扰). Returns whether, and the reason shown to the party."""
     if not config.light_touch or color != GREEN:
         return False, ""
-    if facts.violations or facts.complaints or facts.failed_inspections or facts.serious_violation or facts.key_industry:
+    if (
+        facts.violations
+        or facts.complaints
+        or facts.failed_inspections
+        or facts.serious_violation
+        or facts.key_industry
+    ):
         return False, ""
-    return True, (f"近{config.window_months}个月无行政处罚、投诉举报和检查发现问题，信用风险为绿色且不属于重点监管行业："
-                  "列入无感监管名单，以远程核查代替例行上门检查（有投诉举报或违法线索的仍依法检查）")
+    return True, (
+        f"近{config.window_months}个月无行政处罚、投诉举报和检查发现问题，信用风险为绿色且不属于重点监管行业："
+        "列入无感监管名单，以远程核查代替例行上门检查（有投诉举报或违法线索的仍依法检查）"
+    )

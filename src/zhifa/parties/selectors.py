@@ -25,8 +25,15 @@ def visible_parties(scope: Scope) -> QuerySet[Party]:
     return queryset
 
 
-def parties(scope: Scope, *, kind: str | None = None, township_id: int | None = None, risk_color: str | None = None,
-            industry: str | None = None, q: str | None = None) -> QuerySet[Party]:
+def parties(
+    scope: Scope,
+    *,
+    kind: str | None = None,
+    township_id: int | None = None,
+    risk_color: str | None = None,
+    industry: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Party]:
     """The party list with its filters; ``q`` matches part of the name or the start of the USCC."""
     queryset = visible_parties(scope).select_related("township")
     if kind:
@@ -68,9 +75,15 @@ def active_risk_config() -> rules.RiskConfig:
 
 def pending_risk_configs() -> QuerySet[RiskConfig]:
     """Credit rules set to come into force on a later date (the nightly task activates them)."""
-    return RiskConfig.objects.filter(is_active=False, activated_at__isnull=True).order_by("effective_from", "pk")
+    return RiskConfig.objects.filter(is_active=False, activated_at__isnull=True).order_by(
+        "effective_from", "pk"
+    )
 
 
 def risk_config_history() -> QuerySet[RiskConfig]:
     """Every version that was in force, newest first."""
-    return RiskConfig.objects.filter(activated_at__isnull=False).select_related("created_by").order_by("-activated_at", "-pk")
+    return (
+        RiskConfig.objects.filter(activated_at__isnull=False)
+        .select_related("created_by")
+        .order_by("-activated_at", "-pk")
+    )

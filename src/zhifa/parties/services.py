@@ -24,9 +24,31 @@ from zhifa.core.workdays import add_months
 from . import rules, selectors
 from .models import Party, RiskConfig
 
-EDITABLE_FIELDS = ("kind", "name", "uscc", "id_number", "representative", "phone", "address", "township", "industry")
-FACT_FIELDS = ("violation_count_12m", "complaint_count_12m", "failed_inspection_count_12m", "serious_violation")
-RISK_FIELDS = ("risk_color", "risk_reasons", "risk_updated_at", "risk_score", "light_touch", "light_touch_reason")
+EDITABLE_FIELDS = (
+    "kind",
+    "name",
+    "uscc",
+    "id_number",
+    "representative",
+    "phone",
+    "address",
+    "township",
+    "industry",
+)
+FACT_FIELDS = (
+    "violation_count_12m",
+    "complaint_count_12m",
+    "failed_inspection_count_12m",
+    "serious_violation",
+)
+RISK_FIELDS = (
+    "risk_color",
+    "risk_reasons",
+    "risk_updated_at",
+    "risk_score",
+    "light_touch",
+    "light_touch_reason",
+)
 AUDITED_RISK = ("risk_color", "risk_reasons", "risk_score", "light_touch", "light_touch_reason")
 PARTY_FIELDS = EDITABLE_FIELDS + FACT_FIELDS + ("risk_color", "risk_reasons")
 
@@ -58,7 +80,9 @@ def recorded_facts(party: Party, config: rules.RiskConfig) -> dict[str, Any]:
     }
 
 
-def facts_for(parties: list[Party], config: rules.RiskConfig, today: dt.date | None = None) -> dict[int, rules.PartyFacts]:
+def facts_for(
+    parties: list[Party], config: rules.RiskConfig, today: dt.date | None = None
+) -> dict[int, rules.PartyFacts]:
     """Each saved party's facts: what is recorded on it, overridden by the registered providers."""
     values = {p.pk: recorded_facts(p, config) for p in parties}
     since = add_months(today or timezone.localdate(), -config.window_months)
@@ -76,7 +100,13 @@ def assess(party: Party, facts: rules.PartyFacts, config: rules.RiskConfig, now:
     score = rules.score(facts, config)
     light, light_reason = rules.light_touch(facts, config, color)
     new = (color, reasons, score, light, light_reason)
-    if new == (party.risk_color, party.risk_reasons, party.risk_score, party.light_touch, party.light_touch_reason):
+    if new == (
+        party.risk_color,
+        party.risk_reasons,
+        party.risk_score,
+        party.light_touch,
+        party.light_touch_reason,
+    ):
         return False
     party.risk_color, party.risk_reasons, party.risk_score, party.light_touch, party.light_touch_reason = new
     party.risk_updated_at = now
@@ -84,6 +114,7 @@ def assess(party: Party, facts: rules.PartyFacts, config: rules.RiskConfig, now:
 
 
 # ---- permissions ---------------------------------------------------------------------------
+
 
 def _require_editor(actor) -> None:
     access.require(actor, "parties.edit")
@@ -130,6 +161,7 @@ def _apply(party: Party, data: Mapping[str, Any]) -> None:
 
 
 # ---- parties -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def create_party(actor, data: Mapping[str, Any]) -> Party:
@@ -183,15 +215,20 @@ def record_credit_facts(actor, party_id: int, data: Mapping[str, Any]) -> Party:
 def recompute_party_risk(actor, party_id: int) -> Party:
     """Reassess one party. ``actor=None`` is the system (a periodic job)."""
     _require_risk_manager(actor)
-    party = (_locked_party(actor, party_id) if actor is not None
-             else Party.objects.select_for_update().filter(pk=party_id).first())
+    party = (
+        _locked_party(actor, party_id)
+        if actor is not None
+        else Party.objects.select_for_update().filter(pk=party_id).first()
+    )
     if party is None:
         raise NotFound()
     config = selectors.active_risk_config()
     before = audit.snapshot(party, AUDITED_RISK)
     if assess(party, facts_for([party], config)[party.pk], config, timezone.now()):
         party.save(update_fields=[*RISK_FIELDS, "updated_at"])
-        audit.record(actor, "party.risk_color", party, before=before, after=audit.snapshot(party, AUDITED_RISK))
+        audit.record(
+            actor, "party.risk_color", party, before=before, after=audit.snapshot(party, AUDITED_RISK)
+        )
     return party
 
 
@@ -247,30 +284,55 @@ def set_risk_config(actor, data: Mapping[str, Any]) -> RiskConfig:
     today = timezone.localdate()
     effective_from = data.get("effective_from") or today
     if effective_from < today:
-        raise ValidationError({"effective_from": ValidationError("施行日期不能早于今天", code="effective_from_past")})
+        raise ValidationError(
+            {"effective_from": ValidationError("施行日期不能早于今天", code="effective_from_past")}
+        )
     current = RiskConfig.objects.select_for_update().filter(is_active=True).first()
     before = {name: getattr(current, name) for name in RiskConfig.FIELDS} if current else None
     base = before or {name: RiskConfig._meta.get_field(name).get_default() for name in RiskConfig.FIELDS}
     values = {k: v for k, v in data.items() if k in RiskConfig.FIELDS}
     user = actor if isinstance(actor, get_user_model()) else None
-    config = RiskConfig(**{**base, **values}, is_active=False, effective_from=effective_from,
-                        note=(data.get("note") or "").strip()[:300], created_by=user)
+    config = RiskConfig(
+        **{**base, **values},
+        is_active=False,
+        effective_from=effective_from,
+        note=(data.get("note") or "").strip()[:300],
+        created_by=user,
+    )
     config.full_clean()
     for pending in RiskConfig.objects.select_for_update().filter(is_active=False, activated_at__isnull=True):
-        audit.record(actor, "party.risk_config_replaced", pending, before={"effective_from": pending.effective_from})
+        audit.record(
+            actor, "party.risk_config_replaced", pending, before={"effective_from": pending.effective_from}
+        )
         pending.delete()
     if effective_from > today:
         config.save()
-        audit.record(actor, "party.risk_config_scheduled", config, before=before,
-                     after={**{name: getattr(config, name) for name in RiskConfig.FIELDS}, "effective_from": effective_from})
+        audit.record(
+            actor,
+            "party.risk_config_scheduled",
+            config,
+            before=before,
+            after={
+                **{name: getattr(config, name) for name in RiskConfig.FIELDS},
+                "effective_from": effective_from,
+            },
+        )
         return config
     if current is not None:
         current.is_active = False
         current.save(update_fields=["is_active"])
     config.is_active, config.activated_at = True, timezone.now()
     config.save()
-    audit.record(actor, "party.risk_config", config, before=before,
-                 after={**{name: getattr(config, name) for name in RiskConfig.FIELDS}, "effective_from": effective_from})
+    audit.record(
+        actor,
+        "party.risk_config",
+        config,
+        before=before,
+        after={
+            **{name: getattr(config, name) for name in RiskConfig.FIELDS},
+            "effective_from": effective_from,
+        },
+    )
     recompute_all_risk(actor)
     return config
 
@@ -281,9 +343,12 @@ def nightly_recompute(today: dt.date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     activated = None
     with transaction.atomic():
-        due = (RiskConfig.objects.select_for_update().filter(is_active=False, activated_at__isnull=True,
-                                                              effective_from__lte=today).order_by("-effective_from", "-pk")
-               .first())
+        due = (
+            RiskConfig.objects.select_for_update()
+            .filter(is_active=False, activated_at__isnull=True, effective_from__lte=today)
+            .order_by("-effective_from", "-pk")
+            .first()
+        )
         if due is not None:
             current = RiskConfig.objects.select_for_update().filter(is_active=True).first()
             before = {name: getattr(current, name) for name in RiskConfig.FIELDS} if current else None
@@ -292,9 +357,16 @@ def nightly_recompute(today: dt.date | None = None) -> dict[str, Any]:
                 current.save(update_fields=["is_active"])
             due.is_active, due.activated_at = True, timezone.now()
             due.save(update_fields=["is_active", "activated_at"])
-            audit.record(None, "party.risk_config", due, before=before,
-                         after={**{name: getattr(due, name) for name in RiskConfig.FIELDS},
-                                "effective_from": due.effective_from})
+            audit.record(
+                None,
+                "party.risk_config",
+                due,
+                before=before,
+                after={
+                    **{name: getattr(due, name) for name in RiskConfig.FIELDS},
+                    "effective_from": due.effective_from,
+                },
+            )
             activated = due.pk
     summary = recompute_all_risk(None)
     return {"activated": activated, **summary}

@@ -13,4 +13,8 @@ def recompute_risk(today: str | None = None) -> dict:
     """Put in force the credit rules whose date has come and reassess every party with its reasons
     (idempotent: a second run changes nothing). ``today`` (YYYY-MM-DD) replaces the current date."""
     summary = services.nightly_recompute(dt.date.fromisoformat(today) if today else None)
-    return {"activated": summary["activated"], "checked": summary["checked"], "changed": len(summary["changed"])}
+    return {
+        "activated": summary["activated"],
+        "checked": summary["checked"],
+        "changed": len(summary["changed"]),
+    }

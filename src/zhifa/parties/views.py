@@ -47,7 +47,11 @@ ACTION_LABELS = {
 
 def _townships(scope: Scope):
     townships = township_regions()
-    return townships.filter(pk=scope.township_region_id) if scope.township_region_id and not scope.everything else townships
+    return (
+        townships.filter(pk=scope.township_region_id)
+        if scope.township_region_id and not scope.everything
+        else townships
+    )
 
 
 @login_required
@@ -57,19 +61,40 @@ def party_list(request):
     parties = selectors.parties(scope, **filters.selector_filters())
     if wants_xlsx(request):
         # No ID numbers in the download: persons are identified by name and township only.
-        return xlsx_response("监管对象", "监管对象", ["名称", "类型", "统一社会信用代码", "乡镇（街道）", "行业", "风险等级"], (
-            [p.name, p.get_kind_display(), p.uscc, p.township.name, p.get_industry_display(), p.get_risk_color_display()]
-            for p in parties.iterator(chunk_size=500)))
+        return xlsx_response(
+            "监管对象",
+            "监管对象",
+            ["名称", "类型", "统一社会信用代码", "乡镇（街道）", "行业", "风险等级"],
+            (
+                [
+                    p.name,
+                    p.get_kind_display(),
+                    p.uscc,
+                    p.township.name,
+                    p.get_industry_display(),
+                    p.get_risk_color_display(),
+                ]
+                for p in parties.iterator(chunk_size=500)
+            ),
+        )
     page = Paginator(parties, PAGE_SIZE).get_page(request.GET.get("page"))
     for party in page:
         party.badge = BADGE[party.risk_color]
     query = request.GET.copy()
     query.pop("page", None)
     counts = selectors.risk_color_counts(scope)
-    return render(request, "parties/party_list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(),
-        "color_counts": [(color, rules.COLOR_LABELS[color], BADGE[color], counts[color]) for color in rules.COLORS],
-    })
+    return render(
+        request,
+        "parties/party_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "color_counts": [
+                (color, rules.COLOR_LABELS[color], BADGE[color], counts[color]) for color in rules.COLORS
+            ],
+        },
+    )
 
 
 @login_required
@@ -78,17 +103,25 @@ def party_detail(request, party_id: int):
         party = selectors.party_detail(Scope.for_user(request.user), party_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    events = AuditEvent.objects.filter(object_type="parties.Party", object_id=str(party.pk)).order_by("-seq")[:AUDIT_EVENTS_SHOWN]
+    events = AuditEvent.objects.filter(object_type="parties.Party", object_id=str(party.pk)).order_by("-seq")[
+        :AUDIT_EVENTS_SHOWN
+    ]
     may_manage = access.can(request.user, "parties.manage_credit")
-    return render(request, "parties/party_detail.html", {
-        "party": party,
-        "badge": BADGE[party.risk_color],
-        "masked_id_number": mask_id_number(party.id_number) if party.id_number else "",
-        "config": selectors.active_risk_config(),
-        "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
-        "may_manage": may_manage,
-        "facts_form": CreditFactsForm(initial={f: getattr(party, f) for f in services.FACT_FIELDS}) if may_manage else None,
-    })
+    return render(
+        request,
+        "parties/party_detail.html",
+        {
+            "party": party,
+            "badge": BADGE[party.risk_color],
+            "masked_id_number": mask_id_number(party.id_number) if party.id_number else "",
+            "config": selectors.active_risk_config(),
+            "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
+            "may_manage": may_manage,
+            "facts_form": CreditFactsForm(initial={f: getattr(party, f) for f in services.FACT_FIELDS})
+            if may_manage
+            else None,
+        },
+    )
 
 
 @service_view
@@ -122,9 +155,14 @@ def credit_rules(request):
     form for those who set them."""
     may_manage = access.can(request.user, "parties.manage_credit")
     current = selectors.active_risk_config_row()
-    initial = ({name: getattr(current, name) for name in RiskConfig.FIELDS} if current
-               else {**{name: getattr(rules.RiskConfig(), name) for name in RiskConfig.FIELDS},
-                     "key_industries": list(rules.RiskConfig().key_industries)})
+    initial = (
+        {name: getattr(current, name) for name in RiskConfig.FIELDS}
+        if current
+        else {
+            **{name: getattr(rules.RiskConfig(), name) for name in RiskConfig.FIELDS},
+            "key_industries": list(rules.RiskConfig().key_industries),
+        }
+    )
     form = RiskConfigForm(request.POST or None, initial={**initial, "effective_from": timezone.localdate()})
     if request.method == "POST":
         access.require(request.user, "parties.manage_credit")
@@ -137,13 +175,23 @@ def credit_rules(request):
                 if config.is_active:
                     messages.success(request, "新的评定规则已施行，已重新评定全部监管对象")
                 else:
-                    messages.success(request, f"新的评定规则将于 {config.effective_from:%Y-%m-%d} 由每晚的任务启用并重新评定")
+                    messages.success(
+                        request,
+                        f"新的评定规则将于 {config.effective_from:%Y-%m-%d} 由每晚的任务启用并重新评定",
+                    )
                 return redirect("parties:credit_rules")
-    return render(request, "parties/credit_rules.html", {
-        "current": current, "rules": selectors.active_risk_config(), "form": form if may_manage else None,
-        "pending": selectors.pending_risk_configs(), "history": selectors.risk_config_history()[:20],
-        "counts": selectors.risk_color_counts(Scope(everything=True)) if may_manage else None,
-    })
+    return render(
+        request,
+        "parties/credit_rules.html",
+        {
+            "current": current,
+            "rules": selectors.active_risk_config(),
+            "form": form if may_manage else None,
+            "pending": selectors.pending_risk_configs(),
+            "history": selectors.risk_config_history()[:20],
+            "counts": selectors.risk_color_counts(Scope(everything=True)) if may_manage else None,
+        },
+    )
 
 
 @service_view
@@ -157,13 +205,25 @@ def credit_recompute(request):
 
 # ---- public (no login) ----
 
+
 @cache_control(public=True, max_age=300)
 def public_credit(request):
     """The published credit rules and the 无感监管 list (enterprises and businesses by name, with
     the reason; persons are never listed)."""
-    light = (Party.objects.filter(light_touch=True).exclude(kind=Party.Kind.PERSON).select_related("township")
-             .order_by("township__code", "name"))
+    light = (
+        Party.objects.filter(light_touch=True)
+        .exclude(kind=Party.Kind.PERSON)
+        .select_related("township")
+        .order_by("township__code", "name")
+    )
     page = Paginator(light, 50).get_page(request.GET.get("page"))
-    return render(request, "parties/public_credit.html", {
-        "rules": selectors.active_risk_config(), "current": selectors.active_risk_config_row(), "page": page,
-        "industries": dict(Party.Industry.choices)})
+    return render(
+        request,
+        "parties/public_credit.html",
+        {
+            "rules": selectors.active_risk_config(),
+            "current": selectors.active_risk_config_row(),
+            "page": page,
+            "industries": dict(Party.Industry.choices),
+        },
+    )

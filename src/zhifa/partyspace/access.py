@@ -31,7 +31,9 @@ def _cases(actor):
 def _requests(actor, queryset):
     if is_party(actor):
         return queryset.filter(party_id=actor.party_id)
-    condition = Q(case__in=_cases(actor)) | Q(rectification__record__in=visible_records(Scope.for_user(actor)).values("pk"))
+    condition = Q(case__in=_cases(actor)) | Q(
+        rectification__record__in=visible_records(Scope.for_user(actor)).values("pk")
+    )
     if access.has_role(actor, *CREDIT_BODIES):
         condition |= Q(kind=PartyRequest.Kind.CREDIT_REPAIR)
     return queryset.filter(condition)
@@ -70,8 +72,17 @@ def _notices(actor, queryset):
     return queryset.none()
 
 
-access.permission("partyspace.decide_credit_repair", "受理信用修复申请", CREDIT_BODIES,
-                  basis="《失信行为纠正后的信用信息修复管理办法（试行）》")
-access.permission("partyspace.review_rectification", "复查当事人报送的整改情况",
-                  (R.OFFICER, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER), in_scope,
-                  refusal="只能复查本机构检查发出的整改", basis="《浙江省综合行政执法条例》第二十三条")
+access.permission(
+    "partyspace.decide_credit_repair",
+    "受理信用修复申请",
+    CREDIT_BODIES,
+    basis="《失信行为纠正后的信用信息修复管理办法（试行）》",
+)
+access.permission(
+    "partyspace.review_rectification",
+    "复查当事人报送的整改情况",
+    (R.OFFICER, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER),
+    in_scope,
+    refusal="只能复查本机构检查发出的整改",
+    basis="《浙江省综合行政执法条例》第二十三条",
+)

@@ -28,17 +28,26 @@ from .session import actor_for
 
 def _head_of(case: Case) -> User | None:
     """The head who decides the body's cases (the township leader holds the head role of his team)."""
-    heads = User.objects.filter(Q(role=User.Role.HEAD) | Q(pk__in=RoleGrant.objects.filter(
-        role=User.Role.HEAD, revoked_at__isnull=True).values("user_id")), is_active=True).order_by("pk")
+    heads = User.objects.filter(
+        Q(role=User.Role.HEAD)
+        | Q(pk__in=RoleGrant.objects.filter(role=User.Role.HEAD, revoked_at__isnull=True).values("user_id")),
+        is_active=True,
+    ).order_by("pk")
     return next((u for u in heads if access.can(u, "cases.decide", case)), None)
 
 
 def _party(township) -> Party | None:
     """A catering enterprise of the township with a phone, preferably one with an open rectification."""
-    candidates = (Party.objects.filter(township=township, kind="enterprise", uscc__gt="", phone__gt="")
-                  .annotate(open_orders=Count("inspection_records__rectifications",
-                                              filter=Q(inspection_records__rectifications__state="open")))
-                  .order_by("-open_orders", "pk"))
+    candidates = (
+        Party.objects.filter(township=township, kind="enterprise", uscc__gt="", phone__gt="")
+        .annotate(
+            open_orders=Count(
+                "inspection_records__rectifications",
+                filter=Q(inspection_records__rectifications__state="open"),
+            )
+        )
+        .order_by("-open_orders", "pk")
+    )
     return candidates.filter(industry="catering").first() or candidates.first()
 
 
@@ -49,8 +58,12 @@ def load_demo_party_space(seed: int, out=None, today: dt.date | None = None) -> 
         return {}
     body = officer.organization.body()
     township = body.region
-    model = (Case.objects.filter(organization=body, procedure="general", party__kind="enterprise")
-             .prefetch_related("case_officers__officer").order_by("pk").first())
+    model = (
+        Case.objects.filter(organization=body, procedure="general", party__kind="enterprise")
+        .prefetch_related("case_officers__officer")
+        .order_by("pk")
+        .first()
+    )
     head = _head_of(model) if model else None
     party = _party(township)
     if head is None or model is None or party is None:
@@ -60,14 +73,19 @@ def load_demo_party_space(seed: int, out=None, today: dt.date | None = None) -> 
     rng = random.Random(f"partyspace|{seed}")
     notified = Flow(cast, rng, today - dt.timedelta(days=25)).file(2).investigate(3).notify(24).case
     decided = Flow(cast, rng, today - dt.timedelta(days=60)).file().investigate().notify(30).decide(55).case
-    services.accept_eservice(actor_for(party), {"organization_id": body.pk, "signer": party.representative or "经办人",
-                                                "confirm": True})
+    services.accept_eservice(
+        actor_for(party),
+        {"organization_id": body.pk, "signer": party.representative or "经办人", "confirm": True},
+    )
     services.issue_and_deliver(officer, notified.pk, Document.Kind.NOTICE)
     services.issue_and_deliver(officer, decided.pk, Document.Kind.DECISION)  # served into the space
     smart = load_demo_smart(seed, body, township, model.item, party, today)
     if smart.events:
-        smart_services.accept_event(officer, smart.events[0].pk, {
-            "officer_ids": [o.pk for o in officers], "note": "记录真实、清晰、完整、准确"})
+        smart_services.accept_event(
+            officer,
+            smart.events[0].pk,
+            {"officer_ids": [o.pk for o in officers], "note": "记录真实、清晰、完整、准确"},
+        )
     orders = RectificationOrder.objects.filter(record__party=party, state="open").count()
     lines = [
         "",
@@ -78,8 +96,10 @@ def load_demo_party_space(seed: int, out=None, today: dt.date | None = None) -> 
         f"待整改 {orders} 项",
     ]
     if smart.device is not None:
-        lines += [f"非现场执法：设备 {smart.device.code}，待审核记录 {max(len(smart.events) - 1, 0)} 条；"
-                  f"设备签名密钥（只显示这一次）：{smart.device_key}"]
+        lines += [
+            f"非现场执法：设备 {smart.device.code}，待审核记录 {max(len(smart.events) - 1, 0)} 条；"
+            f"设备签名密钥（只显示这一次）：{smart.device_key}"
+        ]
     if smart.campaign is not None:
         lines += [f"专项行动：{smart.campaign.name}（实施中）"]
     if out is not None:

@@ -27,28 +27,51 @@ class Delivery(models.Model):
         ELECTRONIC = "electronic", "电子送达（当事人空间）"
         PAPER = "paper", "纸质送达（送达回证）"
 
-    document = models.OneToOneField(Document, verbose_name="文书", on_delete=models.PROTECT, related_name="party_delivery")
+    document = models.OneToOneField(
+        Document, verbose_name="文书", on_delete=models.PROTECT, related_name="party_delivery"
+    )
     case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="+")
-    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="deliveries")
-    organization = models.ForeignKey(Organization, verbose_name="执法机关", on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(
+        Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="执法机关", on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField("送达方式", max_length=20, choices=Method.choices)
-    consent = models.ForeignKey(EServiceConsent, verbose_name="电子送达确认书", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(
+        EServiceConsent,
+        verbose_name="电子送达确认书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     delivered_at = models.DateTimeField("送达时间")
     first_read_at = models.DateTimeField("首次阅读时间", null=True, blank=True)
-    receipt = models.ForeignKey(Document, verbose_name="送达回证", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    receipt = models.ForeignKey(
+        Document, verbose_name="送达回证", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     receipt_file = models.FileField("送达回证（打印）", upload_to="partyspace/receipts/%Y/%m/", blank=True)
-    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="送达人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="送达人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-delivered_at", "-id"]
         verbose_name = "文书送达"
         verbose_name_plural = "文书送达"
         indexes = [models.Index(fields=["party", "-delivered_at"]), models.Index(fields=["case"])]
-        constraints = [models.CheckConstraint(condition=Q(method="paper") | Q(consent__isnull=False),
-                                              name="delivery_electronic_needs_consent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="paper") | Q(consent__isnull=False),
+                name="delivery_electronic_needs_consent",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id}→{self.party_id}"
@@ -74,19 +97,35 @@ class PartyRequest(models.Model):
         FORWARDED = "forwarded", "已报机关负责人审批"
         REFUSED = "refused", "未予受理"
 
-    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="space_requests")
+    party = models.ForeignKey(
+        Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="space_requests"
+    )
     kind = models.CharField("事项", max_length=20, choices=Kind.choices)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
-    case = models.ForeignKey(Case, verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    rectification = models.ForeignKey(RectificationOrder, verbose_name="责令整改", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rectification = models.ForeignKey(
+        RectificationOrder,
+        verbose_name="责令整改",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     text = models.TextField("内容", blank=True)
     data = models.JSONField("申请事项", default=dict, blank=True)
     filed_at = models.DateTimeField("提交时间")
     filed_on = models.DateField("提交日期")
     signature = models.CharField("电子签名", max_length=100)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     handled_at = models.DateTimeField("办理时间", null=True, blank=True)
     reply = models.TextField("答复", blank=True)
     reference = models.CharField("关联记录", max_length=60, blank=True)
@@ -95,14 +134,23 @@ class PartyRequest(models.Model):
         ordering = ["-filed_at", "-id"]
         verbose_name = "当事人在线申请"
         verbose_name_plural = "当事人在线申请"
-        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["party", "-filed_at"]),
-                   models.Index(fields=["case", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            models.Index(fields=["party", "-filed_at"]),
+            models.Index(fields=["case", "kind"]),
+        ]
         constraints = [
             # One open request of a kind per case (a second hearing request while one waits is a double click).
-            models.UniqueConstraint(fields=["case", "kind"], condition=Q(status="pending", case__isnull=False),
-                                    name="party_request_one_pending_per_case"),
-            models.UniqueConstraint(fields=["rectification"], condition=Q(status="pending", rectification__isnull=False),
-                                    name="party_request_one_pending_per_rectification"),
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(status="pending", case__isnull=False),
+                name="party_request_one_pending_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["rectification"],
+                condition=Q(status="pending", rectification__isnull=False),
+                name="party_request_one_pending_per_rectification",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,8 +171,14 @@ class PartyFile(models.Model):
     content_type = models.CharField("类型", max_length=40)
     size = models.PositiveIntegerField("大小")
     sha256 = models.CharField("SHA-256", max_length=64)
-    evidence = models.OneToOneField(Evidence, verbose_name="已纳入的证据", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    evidence = models.OneToOneField(
+        Evidence,
+        verbose_name="已纳入的证据",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["request", "id"]
@@ -144,7 +198,9 @@ class HearingSession(models.Model):
         SIGNED = "signed", "当事人已签名"
         REFUSED = "refused", "当事人拒绝签名"
 
-    case = models.OneToOneField(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="hearing_session")
+    case = models.OneToOneField(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="hearing_session"
+    )
     meeting_url = models.URLField("在线听证会议链接", max_length=300)
     starts_at = models.DateTimeField("听证开始时间")
     place = models.CharField("地点", max_length=200)
@@ -157,8 +213,9 @@ class HearingSession(models.Model):
     signed_at = models.DateTimeField("签名或拒签时间", null=True, blank=True)
     signature = models.CharField("电子签名", max_length=100, blank=True)
     refusal_reason = models.TextField("拒签理由", blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -187,14 +244,17 @@ class PaymentOrder(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.CREATED)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
-    payment = models.OneToOneField(Payment, verbose_name="缴款记录", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    payment = models.OneToOneField(
+        Payment, verbose_name="缴款记录", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "在线缴款"
         verbose_name_plural = "在线缴款"
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_order_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_order_amount_positive")
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -204,7 +264,9 @@ class Notice(models.Model):
     """A message in the party's space (e.g. 非现场执法 evidence recorded against it). ``key`` makes
     the same message once."""
 
-    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.CASCADE, related_name="space_notices")
+    party = models.ForeignKey(
+        Party, verbose_name="当事人", on_delete=models.CASCADE, related_name="space_notices"
+    )
     key = models.CharField(max_length=80)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")

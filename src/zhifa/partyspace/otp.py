@@ -56,21 +56,39 @@ OUTBOX: deque[dict] = deque(maxlen=200)
 
 class ConsoleSender:
     def send(self, *, to: str, code: str, party_name: str, minutes: int) -> None:
-        entry = {"to": to, "code": code, "party": party_name, "text": message(code, minutes),
-                 "at": timezone.now().isoformat()}
+        entry = {
+            "to": to,
+            "code": code,
+            "party": party_name,
+            "text": message(code, minutes),
+            "at": timezone.now().isoformat(),
+        }
         OUTBOX.append(entry)
         print(f"[当事人空间验证码] {party_name} {mask_phone(to)}：{entry['text']}", flush=True)  # noqa: T201
 
 
 class FileSender:
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path or getattr(settings, "ZHIFA_OTP_FILE", "") or Path(settings.VAR_DIR) / "otp-outbox.jsonl")
+        self.path = Path(
+            path or getattr(settings, "ZHIFA_OTP_FILE", "") or Path(settings.VAR_DIR) / "otp-outbox.jsonl"
+        )
 
     def send(self, *, to: str, code: str, party_name: str, minutes: int) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps({"to": to, "code": code, "party": party_name, "text": message(code, minutes),
-                                  "at": timezone.now().isoformat()}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "to": to,
+                        "code": code,
+                        "party": party_name,
+                        "text": message(code, minutes),
+                        "at": timezone.now().isoformat(),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 def sender() -> Sender | None:
@@ -140,15 +158,19 @@ def send_code(request, kind: str, identifier: str) -> Sent:
         wait = int(RESEND_SECONDS - (time.time() - state["sent_at"])) + 1
         raise SignInError("identifier", f"验证码已发送，请{wait}秒后再重新获取", "otp_resend_too_soon")
     address = client_address(request) or "unknown"
-    if (_limited(request, "partyspace.otp.send.address", address, SEND_RATE_PER_ADDRESS)
-            or _limited(request, "partyspace.otp.send.identifier", key, SEND_RATE_PER_IDENTIFIER)):
+    if _limited(request, "partyspace.otp.send.address", address, SEND_RATE_PER_ADDRESS) or _limited(
+        request, "partyspace.otp.send.identifier", key, SEND_RATE_PER_IDENTIFIER
+    ):
         raise SignInError("identifier", "获取验证码过于频繁，请一小时后再试", "otp_rate_limited")
     minutes = max(1, ttl_seconds() // 60)
     party = find_party(kind, identifier)
     if party is not None and party.phone:
         code = f"{secrets.randbelow(10**6):06d}"
-        cache.set(key, {"hash": _code_hash(key, code), "party_id": party.pk, "attempts": 0, "sent_at": time.time()},
-                  ttl_seconds())
+        cache.set(
+            key,
+            {"hash": _code_hash(key, code), "party_id": party.pk, "attempts": 0, "sent_at": time.time()},
+            ttl_seconds(),
+        )
         channel.send(to=party.phone, code=code, party_name=party.name, minutes=minutes)
     else:
         # Same pause and answer for an unknown identifier; nothing is sent.

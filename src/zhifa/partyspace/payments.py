@@ -50,7 +50,9 @@ class TestAdapter(PaymentAdapter):
 
     @staticmethod
     def _key() -> bytes:
-        return hmac.new(settings.SECRET_KEY.encode(), b"zhifa.partyspace.payments.test", hashlib.sha256).digest()
+        return hmac.new(
+            settings.SECRET_KEY.encode(), b"zhifa.partyspace.payments.test", hashlib.sha256
+        ).digest()
 
     @classmethod
     def sign(cls, reference: str, external_ref: str, amount: str, paid_at: str) -> str:
@@ -63,19 +65,34 @@ class TestAdapter(PaymentAdapter):
     def confirm_fields(self, order) -> dict[str, str]:
         """What the test gateway posts back when the party pays (signed)."""
         paid_at = timezone.now().isoformat()
-        external_ref = "TEST" + hashlib.sha256(f"{order.reference}|{paid_at}".encode()).hexdigest()[:16].upper()
+        external_ref = (
+            "TEST" + hashlib.sha256(f"{order.reference}|{paid_at}".encode()).hexdigest()[:16].upper()
+        )
         amount = f"{order.amount:.2f}"
-        return {"reference": order.reference, "external_ref": external_ref, "amount": amount, "paid_at": paid_at,
-                "signature": self.sign(order.reference, external_ref, amount, paid_at)}
+        return {
+            "reference": order.reference,
+            "external_ref": external_ref,
+            "amount": amount,
+            "paid_at": paid_at,
+            "signature": self.sign(order.reference, external_ref, amount, paid_at),
+        }
 
     def confirmation(self, data) -> Confirmation:
         try:
-            fields = {k: str(data[k]) for k in ("reference", "external_ref", "amount", "paid_at", "signature")}
-            expected = self.sign(fields["reference"], fields["external_ref"], fields["amount"], fields["paid_at"])
+            fields = {
+                k: str(data[k]) for k in ("reference", "external_ref", "amount", "paid_at", "signature")
+            }
+            expected = self.sign(
+                fields["reference"], fields["external_ref"], fields["amount"], fields["paid_at"]
+            )
             if not hmac.compare_digest(expected, fields["signature"]):
                 raise CallbackRefused("签名不符")
-            return Confirmation(fields["reference"], fields["external_ref"][:80], Decimal(fields["amount"]),
-                                dt.datetime.fromisoformat(fields["paid_at"]))
+            return Confirmation(
+                fields["reference"],
+                fields["external_ref"][:80],
+                Decimal(fields["amount"]),
+                dt.datetime.fromisoformat(fields["paid_at"]),
+            )
         except (KeyError, ValueError, InvalidOperation) as exc:
             raise CallbackRefused("支付确认格式不正确") from exc
 

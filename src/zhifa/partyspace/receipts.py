@@ -8,9 +8,16 @@ from django.template.loader import render_to_string
 
 
 def render_receipt_html(document, case) -> str:
-    return render_to_string("partyspace/receipt.html", {
-        "document": document, "case": case, "party": case.party, "organization": case.organization.body(),
-        "title": "送达回证"})
+    return render_to_string(
+        "partyspace/receipt.html",
+        {
+            "document": document,
+            "case": case,
+            "party": case.party,
+            "organization": case.organization.body(),
+            "title": "送达回证",
+        },
+    )
 
 
 def render_receipt(document, case) -> bytes:

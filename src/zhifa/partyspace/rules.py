@@ -25,8 +25,9 @@ def statement_refusal(state: str, today: dt.date, defence_end: dt.date | None) -
     if state not in DEFENCE_STATES:
         return "只有在收到行政处罚事先告知书之后、作出处罚决定之前，才能在线陈述、申辩（行政处罚法第四十四条、第四十五条）"
     if defence_end is not None and today > defence_end:
-        return (f"陈述、申辩期限已于{defence_end}届满；如有正当理由，请直接联系办案机关"
-                "（行政处罚法第四十五条）")
+        return (
+            f"陈述、申辩期限已于{defence_end}届满；如有正当理由，请直接联系办案机关（行政处罚法第四十五条）"
+        )
     return None
 
 
@@ -37,7 +38,9 @@ def waiver_refusal(state: str) -> str | None:
     return None
 
 
-def hearing_request_refusal(state: str, eligible: bool, today: dt.date, request_end: dt.date | None) -> str | None:
+def hearing_request_refusal(
+    state: str, eligible: bool, today: dt.date, request_end: dt.date | None
+) -> str | None:
     """第六十三条、第六十四条第一项、第八十五条: where the intended penalty gives the right, within five
     working days of the notice."""
     if state != "notified":
@@ -107,8 +110,20 @@ def credit_repair_refusal(facts: RepairFacts, today: dt.date, minimum_months: in
 def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31,
-            30, 31][month - 1]
+    last = [
+        31,
+        29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
     return dt.date(year, month, min(day.day, last))
 
 
@@ -170,6 +185,7 @@ def safe_name(name: str) -> str:
 
 
 # ---- the party's electronic signature --------------------------------------------------------
+
 
 def electronic_signature(secret: str, party_id: int, purpose: str, content: str, at: dt.datetime) -> str:
     """The party's electronic confirmation of one act: an HMAC over who, what and when, so the

@@ -24,13 +24,27 @@ from .models import Delivery, HearingSession, Notice, PartyFile, PartyRequest, P
 
 #: The case's state in plain words, for the party.
 PLAIN_STATES = {
-    "registered": "执法机关正在核查", "filed": "已立案调查", "investigating": "正在调查取证",
-    "notified": "已告知拟作出的处罚：您可以陈述、申辩", "hearing": "已登记您的听证申请", "heard": "听证已举行，等待处理决定",
-    "legal_review": "正在进行法制审核", "deliberation": "正在集体讨论", "decided": "已作出处罚决定，等待送达",
-    "served": "处罚决定已送达，请按期缴纳罚款", "partly_paid": "已缴纳部分罚款", "deferred": "已批准暂缓或分期缴纳",
-    "paid": "罚款已缴清", "compulsory_execution": "逾期未缴纳，已催告", "court_enforcement": "已申请人民法院强制执行",
-    "no_penalty": "不予行政处罚", "referred": "已移送司法机关", "transferred": "已移送有管辖权的机关",
-    "filing_revoked": "已撤销立案", "closed": "已结案", "archived": "已结案归档",
+    "registered": "执法机关正在核查",
+    "filed": "已立案调查",
+    "investigating": "正在调查取证",
+    "notified": "已告知拟作出的处罚：您可以陈述、申辩",
+    "hearing": "已登记您的听证申请",
+    "heard": "听证已举行，等待处理决定",
+    "legal_review": "正在进行法制审核",
+    "deliberation": "正在集体讨论",
+    "decided": "已作出处罚决定，等待送达",
+    "served": "处罚决定已送达，请按期缴纳罚款",
+    "partly_paid": "已缴纳部分罚款",
+    "deferred": "已批准暂缓或分期缴纳",
+    "paid": "罚款已缴清",
+    "compulsory_execution": "逾期未缴纳，已催告",
+    "court_enforcement": "已申请人民法院强制执行",
+    "no_penalty": "不予行政处罚",
+    "referred": "已移送司法机关",
+    "transferred": "已移送有管辖权的机关",
+    "filing_revoked": "已撤销立案",
+    "closed": "已结案",
+    "archived": "已结案归档",
 }
 
 
@@ -39,16 +53,23 @@ def party_of(actor) -> Party:
 
 
 def cases(actor) -> QuerySet[Case]:
-    return access.visible_to(actor, Case).select_related("organization", "item").order_by("-created_at", "-id")
+    return (
+        access.visible_to(actor, Case).select_related("organization", "item").order_by("-created_at", "-id")
+    )
 
 
 def deliveries(actor) -> QuerySet[Delivery]:
-    return (access.visible_to(actor, Delivery).select_related("document", "case", "organization")
-            .order_by("-delivered_at", "-id"))
+    return (
+        access.visible_to(actor, Delivery)
+        .select_related("document", "case", "organization")
+        .order_by("-delivered_at", "-id")
+    )
 
 
 def delivery(actor, delivery_id: int) -> Delivery:
-    return access.get_visible(actor, Delivery.objects.select_related("document", "case", "organization"), delivery_id)
+    return access.get_visible(
+        actor, Delivery.objects.select_related("document", "case", "organization"), delivery_id
+    )
 
 
 def notices(actor) -> QuerySet[Notice]:
@@ -56,8 +77,12 @@ def notices(actor) -> QuerySet[Notice]:
 
 
 def requests(actor) -> QuerySet[PartyRequest]:
-    return (access.visible_to(actor, PartyRequest).select_related("case", "rectification")
-            .prefetch_related("files").order_by("-filed_at", "-id"))
+    return (
+        access.visible_to(actor, PartyRequest)
+        .select_related("case", "rectification")
+        .prefetch_related("files")
+        .order_by("-filed_at", "-id")
+    )
 
 
 def consents(actor) -> list[dict]:
@@ -74,24 +99,37 @@ def consents(actor) -> list[dict]:
 
 def inspections(actor) -> QuerySet[InspectionRecord]:
     """The party's own inspection records (filtered by the party)."""
-    return (InspectionRecord.objects.filter(party_id=actor.party_id).select_related("department")
-            .prefetch_related(Prefetch("rectifications", queryset=RectificationOrder.objects.order_by("deadline")))
-            .order_by("-started_at", "-pk"))
+    return (
+        InspectionRecord.objects.filter(party_id=actor.party_id)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch("rectifications", queryset=RectificationOrder.objects.order_by("deadline"))
+        )
+        .order_by("-started_at", "-pk")
+    )
 
 
 def rectification(actor, order_id: int) -> RectificationOrder:
     from zhifa.core.errors import NotFound
 
-    order = (RectificationOrder.objects.select_related("record__department")
-             .filter(pk=order_id, record__party_id=actor.party_id).first())
+    order = (
+        RectificationOrder.objects.select_related("record__department")
+        .filter(pk=order_id, record__party_id=actor.party_id)
+        .first()
+    )
     if order is None:
         raise NotFound()
     return order
 
 
 def open_rectifications(actor) -> QuerySet[RectificationOrder]:
-    return (RectificationOrder.objects.filter(record__party_id=actor.party_id, state=RectificationOrder.State.OPEN)
-            .select_related("record__department").order_by("deadline"))
+    return (
+        RectificationOrder.objects.filter(
+            record__party_id=actor.party_id, state=RectificationOrder.State.OPEN
+        )
+        .select_related("record__department")
+        .order_by("deadline")
+    )
 
 
 @dataclass
@@ -129,27 +167,45 @@ def case_view(actor, case_id: int) -> CaseView:
     eligible = case_rules.hearing_eligible(facts, config)
     request_end = case_rules.hearing_request_end(facts, config)
     due = services.outstanding(case) if case.state in rules.PAYABLE_STATES else Decimal("0")
-    own_requests = list(access.visible_to(actor, PartyRequest).filter(case=case).prefetch_related("files")
-                        .order_by("-filed_at", "-id"))
+    own_requests = list(
+        access.visible_to(actor, PartyRequest)
+        .filter(case=case)
+        .prefetch_related("files")
+        .order_by("-filed_at", "-id")
+    )
     pending = {r.kind for r in own_requests if r.status == PartyRequest.Status.PENDING}
     from zhifa.smart import selectors as smart_selectors
 
     view = CaseView(
-        case=case, plain_state=PLAIN_STATES.get(case.state, case.state_label),
+        case=case,
+        plain_state=PLAIN_STATES.get(case.state, case.state_label),
         intended=[(case_rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_intended],
         decided=[(case_rules.PENALTY_LABELS[p.kind], p.amount) for p in facts.penalties_decided],
-        defence_end=defence_end, hearing_eligible=eligible, hearing_request_end=request_end,
-        payment_due=case_rules.payment_due(facts, config), outstanding=due,
+        defence_end=defence_end,
+        hearing_eligible=eligible,
+        hearing_request_end=request_end,
+        payment_due=case_rules.payment_due(facts, config),
+        outstanding=due,
         may_state=rules.statement_refusal(case.state, today, defence_end),
-        may_waive=rules.waiver_refusal(case.state) or (
-            "您已明确放弃陈述、申辩" if case.waivers.exists() else None),
-        may_request_hearing=("您的听证申请正在办理" if PartyRequest.Kind.HEARING in pending else
-                             rules.hearing_request_refusal(case.state, eligible, today, request_end)),
+        may_waive=rules.waiver_refusal(case.state)
+        or ("您已明确放弃陈述、申辩" if case.waivers.exists() else None),
+        may_request_hearing=(
+            "您的听证申请正在办理"
+            if PartyRequest.Kind.HEARING in pending
+            else rules.hearing_request_refusal(case.state, eligible, today, request_end)
+        ),
         may_pay=rules.payment_refusal(case.state, due),
-        may_defer=("您的暂缓缴纳申请正在办理" if PartyRequest.Kind.DEFERRAL in pending else
-                   rules.deferral_refusal(case.state, facts.deferral_approved)),
-        deliveries=list(access.visible_to(actor, Delivery).filter(case=case).select_related("document")
-                        .order_by("-delivered_at")),
+        may_defer=(
+            "您的暂缓缴纳申请正在办理"
+            if PartyRequest.Kind.DEFERRAL in pending
+            else rules.deferral_refusal(case.state, facts.deferral_approved)
+        ),
+        deliveries=list(
+            access.visible_to(actor, Delivery)
+            .filter(case=case)
+            .select_related("document")
+            .order_by("-delivered_at")
+        ),
         requests=own_requests,
         hearing=HearingSession.objects.filter(case=case).first(),
         orders=list(access.visible_to(actor, PaymentOrder).filter(case=case).order_by("-created_at")[:10]),
@@ -178,9 +234,13 @@ def overview(actor) -> dict:
 
 # ---- the officers' desk ------------------------------------------------------------------------
 
+
 def desk_requests(actor, *, status: str | None = PartyRequest.Status.PENDING, kind: str | None = None):
-    queryset = (access.visible_to(actor, PartyRequest).select_related("party", "case", "rectification__record")
-                .prefetch_related("files"))
+    queryset = (
+        access.visible_to(actor, PartyRequest)
+        .select_related("party", "case", "rectification__record")
+        .prefetch_related("files")
+    )
     if status:
         queryset = queryset.filter(status=status)
     if kind:
@@ -193,15 +253,21 @@ def desk_case(actor, case_id: int) -> dict:
     case = access.get_visible(actor, Case.objects.select_related("organization", "party", "item"), case_id)
     body = case.organization.body()
     delivered = {d.document_id: d for d in Delivery.objects.filter(case=case).select_related("receipt")}
-    documents = list(Document.objects.filter(case=case).exclude(kind=Document.Kind.SERVICE_RECEIPT).order_by("issued_at"))
+    documents = list(
+        Document.objects.filter(case=case).exclude(kind=Document.Kind.SERVICE_RECEIPT).order_by("issued_at")
+    )
     for document in documents:
         document.delivery = delivered.get(document.pk)
     return {
         "case": case,
         "consent": services.active_consent(case.party_id, body),
         "documents": documents,
-        "requests": list(access.visible_to(actor, PartyRequest).filter(case=case).prefetch_related("files")
-                         .order_by("-filed_at")),
+        "requests": list(
+            access.visible_to(actor, PartyRequest)
+            .filter(case=case)
+            .prefetch_related("files")
+            .order_by("-filed_at")
+        ),
         "hearing": HearingSession.objects.filter(case=case).first(),
         "orders": list(PaymentOrder.objects.filter(case=case).order_by("-created_at")[:10]),
         "may_handle": access.can(actor, "cases.handle", case),

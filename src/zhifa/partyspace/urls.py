@@ -31,10 +31,20 @@ urlpatterns = [
     path("pay/callback/<slug:channel>/", party.payment_callback, name="payment_callback"),
     # the officers' desk
     path("desk/", desk.desk, name="desk"),
-    path("desk/requests/<int:request_id>/register-hearing/", desk.register_hearing, name="desk_register_hearing"),
-    path("desk/requests/<int:request_id>/forward-deferral/", desk.forward_deferral, name="desk_forward_deferral"),
+    path(
+        "desk/requests/<int:request_id>/register-hearing/",
+        desk.register_hearing,
+        name="desk_register_hearing",
+    ),
+    path(
+        "desk/requests/<int:request_id>/forward-deferral/",
+        desk.forward_deferral,
+        name="desk_forward_deferral",
+    ),
     path("desk/requests/<int:request_id>/refuse/", desk.refuse, name="desk_refuse"),
-    path("desk/requests/<int:request_id>/rectification/", desk.review_rectification, name="desk_rectification"),
+    path(
+        "desk/requests/<int:request_id>/rectification/", desk.review_rectification, name="desk_rectification"
+    ),
     path("desk/requests/<int:request_id>/credit/", desk.decide_credit, name="desk_credit"),
     path("desk/files/<int:file_id>/", desk.party_file, name="desk_file"),
     path("desk/files/<int:file_id>/admit/", desk.admit_evidence, name="desk_admit"),

@@ -10,5 +10,10 @@ from .rules import PUBLISHER_ROLES
 
 PUBLISH = "portal.publish"
 
-access.permission(PUBLISH, "公开或撤回行政处罚决定", (*sorted(PUBLISHER_ROLES), access.ADMIN),
-                  refusal="只有法制审核人员或部门管理员可以公开或撤回行政处罚决定", basis="行政处罚法第四十八条")
+access.permission(
+    PUBLISH,
+    "公开或撤回行政处罚决定",
+    (*sorted(PUBLISHER_ROLES), access.ADMIN),
+    refusal="只有法制审核人员或部门管理员可以公开或撤回行政处罚决定",
+    basis="行政处罚法第四十八条",
+)

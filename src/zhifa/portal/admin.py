@@ -9,7 +9,14 @@ from .models import PublicReport, PublishedDecision
 
 @admin.register(PublishedDecision)
 class PublishedDecisionAdmin(ReadOnlyAdmin):
-    list_display = ("document_number", "party_label", "item_name", "decision_date", "published_at", "withdrawn_at")
+    list_display = (
+        "document_number",
+        "party_label",
+        "item_name",
+        "decision_date",
+        "published_at",
+        "withdrawn_at",
+    )
     search_fields = ("document_number", "party_label", "item_code")
 
 

@@ -46,7 +46,9 @@ def list_decisions(request, filters: Query[DecisionFilters]):
     return selectors.published_decisions(**filters.dict())
 
 
-@router.get("/decisions/{publication_id}", response=DecisionDetailOut, auth=None, summary="一件公开的行政处罚决定")
+@router.get(
+    "/decisions/{publication_id}", response=DecisionDetailOut, auth=None, summary="一件公开的行政处罚决定"
+)
 def get_decision(request, publication_id: int):
     try:
         publication = selectors.published_decision(publication_id)
@@ -100,11 +102,19 @@ def get_report(request, code: str):
         raise Http404 from None
     finished = incident.state in dispatch_rules.FINISHED_STATES or incident.state == dispatch_rules.REPLIED
     return {
-        "tracking_code": incident.tracking_code, "state": incident.state,
-        "state_label": dispatch_rules.STATE_LABELS[incident.state], "reported_at": incident.reported_at,
+        "tracking_code": incident.tracking_code,
+        "state": incident.state,
+        "state_label": dispatch_rules.STATE_LABELS[incident.state],
+        "reported_at": incident.reported_at,
         "responsible_org": incident.responsible_org.name if incident.responsible_org_id else None,
         "reply": incident.reply if finished and incident.reply else None,
-        "steps": [{"at": e.at, "label": dispatch_rules.ACTION_LABELS.get(e.action, e.action),
-                   "organization": e.organization.name if e.organization_id else ""}
-                  for e in incident.events.all() if e.action in PUBLIC_ACTIONS],
+        "steps": [
+            {
+                "at": e.at,
+                "label": dispatch_rules.ACTION_LABELS.get(e.action, e.action),
+                "organization": e.organization.name if e.organization_id else "",
+            }
+            for e in incident.events.all()
+            if e.action in PUBLIC_ACTIONS
+        ],
     }

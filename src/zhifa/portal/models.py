@@ -22,7 +22,9 @@ class PublishedDecision(models.Model):
     published — personal data already masked — so later edits of the case never change what was
     published; a withdrawal (第四十八条第二款) hides it and keeps the reason."""
 
-    case = models.OneToOneField(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publication")
+    case = models.OneToOneField(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="publication"
+    )
     organization_name = models.CharField("作出决定的机关", max_length=100)
     document_number = models.CharField("决定书文号", max_length=80)
     party_label = models.CharField("当事人（公开）", max_length=100, help_text="自然人姓名已隐去")
@@ -32,11 +34,22 @@ class PublishedDecision(models.Model):
     decision_date = models.DateField("决定日期")
     snapshot = models.JSONField("公开内容", default=dict)
     published_at = models.DateTimeField("公开时间")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公开人", null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公开人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撤回人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="撤回人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     withdrawal_reason = models.TextField("撤回理由", blank=True)
 
     objects = PublishedDecisionQuerySet.as_manager()
@@ -46,12 +59,18 @@ class PublishedDecision(models.Model):
         verbose_name = "公开的行政处罚决定"
         verbose_name_plural = "公开的行政处罚决定"
         indexes = [
-            models.Index(fields=["decision_date"], condition=Q(withdrawn_at__isnull=True), name="published_decision_date"),
+            models.Index(
+                fields=["decision_date"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="published_decision_date",
+            ),
             models.Index(fields=["item_code"], name="published_decision_item"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
-                                   name="published_decision_withdrawal_reason"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="published_decision_withdrawal_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,7 +95,9 @@ class PublicReport(models.Model):
     """What a citizen sent with a report on the portal beyond the incident's own fields: the
     photo (fixed by its SHA-256) and a hash of the sending address (for abuse review, not shown)."""
 
-    incident = models.OneToOneField(Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="public_report")
+    incident = models.OneToOneField(
+        Incident, verbose_name="事件", on_delete=models.PROTECT, related_name="public_report"
+    )
     photo = models.FileField("现场照片", upload_to=report_photo_path, blank=True)
     sha256 = models.CharField("照片 SHA-256", max_length=64, blank=True)
     client_hash = models.CharField("来源地址摘要", max_length=64, blank=True)

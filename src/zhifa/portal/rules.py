@@ -54,7 +54,9 @@ class PublicParty:
     representative: str
 
 
-def public_party(kind: str, name: str, *, uscc: str = "", id_number: str = "", representative: str = "") -> PublicParty:
+def public_party(
+    kind: str, name: str, *, uscc: str = "", id_number: str = "", representative: str = ""
+) -> PublicParty:
     """Mask what identifies a natural person; keep what identifies an enterprise.
 
     * a person (自然人): name ``张**`` style, ID number masked, no USCC;
@@ -65,8 +67,13 @@ def public_party(kind: str, name: str, *, uscc: str = "", id_number: str = "", r
     if kind == PERSON:
         return PublicParty(mask_name(name), kind, "", mask_id_number(id_number) if id_number else "", "")
     if kind == INDIVIDUAL_BUSINESS:
-        return PublicParty(name, kind, uscc, mask_id_number(id_number) if id_number else "",
-                           mask_name(representative) if representative else "")
+        return PublicParty(
+            name,
+            kind,
+            uscc,
+            mask_id_number(id_number) if id_number else "",
+            mask_name(representative) if representative else "",
+        )
     return PublicParty(name, kind, uscc, "", representative)
 
 

@@ -15,5 +15,9 @@ def _runs(actor, queryset):
     return queryset if access.has_role(actor, *READERS) else queryset.none()
 
 
-access.permission("reports.generate", "生成改革月度、年度报告", READERS,
-                  basis="方案 四（三）：统筹运用好督查、晾晒、评价、考核机制，开展综合评估")
+access.permission(
+    "reports.generate",
+    "生成改革月度、年度报告",
+    READERS,
+    basis="方案 四（三）：统筹运用好督查、晾晒、评价、考核机制，开展综合评估",
+)

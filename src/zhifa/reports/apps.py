@@ -10,7 +10,15 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = "改革报告"
     api_prefix = "/reports"
-    nav = [Entry("改革报告", "reports:list", "supervise", order=70, roles=(GUIDANCE_OFFICE, COMMAND_CENTER, SUPERVISOR))]
+    nav = [
+        Entry(
+            "改革报告",
+            "reports:list",
+            "supervise",
+            order=70,
+            roles=(GUIDANCE_OFFICE, COMMAND_CENTER, SUPERVISOR),
+        )
+    ]
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (registers the permissions of the reports)

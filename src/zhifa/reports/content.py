@@ -61,7 +61,9 @@ def _value(m: Measurement) -> float | None:
     return None if m.number is None else float(m.number)
 
 
-def build(kind: str, period: Period, progress: Callable[[int, str], None] = lambda pct, step: None) -> Content:
+def build(
+    kind: str, period: Period, progress: Callable[[int, str], None] = lambda pct, step: None
+) -> Content:
     progress(5, "计算本期指标")
     now = indicators.measure_all(DISTRICT, period)
     previous = previous_period(kind, period)
@@ -95,9 +97,16 @@ def training_summary(year: int) -> dict:
     from zhifa.training.models import TrainingPlan
     from zhifa.training.selectors import hours_by_officer
 
-    rows = hours_by_officer(None, year, officers=Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT))
-    return {"year": year, "officers": len(rows), "below": sum(1 for r in rows if r.below),
-            "hours": sum((r.attended for r in rows), Decimal(0)), "plans": TrainingPlan.objects.filter(year=year).count()}
+    rows = hours_by_officer(
+        None, year, officers=Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT)
+    )
+    return {
+        "year": year,
+        "officers": len(rows),
+        "below": sum(1 for r in rows if r.below),
+        "hours": sum((r.attended for r in rows), Decimal(0)),
+        "plans": TrainingPlan.objects.filter(year=year).count(),
+    }
 
 
 def draw(content: Content) -> list[tuple[str, str]]:
@@ -110,13 +119,17 @@ def draw(content: Content) -> list[tuple[str, str]]:
             out.append((f"{group}：月度趋势（%）", charts.line_chart(content.months, series, percent=True)))
         others = [i for i in INDICATORS if i.group == group and i.kind in (COUNT, AVERAGE)]
         for i in others:
-            out.append((f"{i.name}：月度趋势（{i.unit}）",
-                        charts.bar_chart(content.months, [_value(m) for m in content.monthly[i.key]], unit="")))
+            out.append(
+                (
+                    f"{i.name}：月度趋势（{i.unit}）",
+                    charts.bar_chart(content.months, [_value(m) for m in content.monthly[i.key]], unit=""),
+                )
+            )
     if content.yearly:
         targets = [i for i in INDICATORS if i.kind == RATE and i.target is not None]
         labels = [str(y) for y in content.years]
         for start in range(0, len(targets), 5):
-            chunk = targets[start:start + 5]
+            chunk = targets[start : start + 5]
             series = [(i.name, [_value(m) for m in content.yearly[i.key]]) for i in chunk]
             out.append(("改革目标指标：历年趋势（%）", charts.line_chart(labels, series, percent=True)))
     return out

@@ -26,8 +26,13 @@ class ReportRun(models.Model):
     pdf = models.FileField("PDF", upload_to="reports/%Y/", blank=True)
     xlsx = models.FileField("Excel", upload_to="reports/%Y/", blank=True)
     error = models.TextField("错误", blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     requested_at = models.DateTimeField("申请时间")
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -36,9 +41,12 @@ class ReportRun(models.Model):
         ordering = ["-requested_at", "-pk"]
         verbose_name = "改革报告"
         verbose_name_plural = "改革报告"
-        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
-                       models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                              name="report_period_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="report_period_ordered"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start:%Y-%m}"

@@ -11,8 +11,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhifa.core.commands import field_errors
 from zhifa.core import access
+from zhifa.core.commands import field_errors
 from zhifa.core.web import service_view
 
 from . import selectors, services
@@ -33,9 +33,18 @@ def runs(request):
             return redirect("reports:detail", run.pk)
     today = timezone.localdate()
     previous = today.replace(day=1) - dt.timedelta(days=1)
-    return render(request, "reports/runs.html", {
-        "runs": selectors.runs(request.user)[:50], "errors": errors, "values": values,
-        "default_year": previous.year, "default_month": previous.month, "months": range(1, 13)})
+    return render(
+        request,
+        "reports/runs.html",
+        {
+            "runs": selectors.runs(request.user)[:50],
+            "errors": errors,
+            "values": values,
+            "default_year": previous.year,
+            "default_month": previous.month,
+            "months": range(1, 13),
+        },
+    )
 
 
 @service_view
@@ -47,8 +56,15 @@ def detail(request, run_id: int):
 @service_view
 def progress(request, run_id: int):
     run = selectors.get_run(request.user, run_id)
-    return JsonResponse({"state": run.state, "state_label": run.get_state_display(), "progress": run.progress,
-                         "step": run.step, "error": run.error if run.state == run.State.FAILED else ""})
+    return JsonResponse(
+        {
+            "state": run.state,
+            "state_label": run.get_state_display(),
+            "progress": run.progress,
+            "step": run.step,
+            "error": run.error if run.state == run.State.FAILED else "",
+        }
+    )
 
 
 @service_view

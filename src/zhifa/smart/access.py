@@ -25,8 +25,11 @@ def _centre_bodies(actor):
     own = getattr(actor, "organization", None)
     if own is None or not access.has_role(actor, R.LEGAL_REVIEWER):
         return []
-    return list(Organization.objects.filter(review_centres__is_active=True,
-                                            review_centres__organization__path__in=_prefixes(own.path)).distinct())
+    return list(
+        Organization.objects.filter(
+            review_centres__is_active=True, review_centres__organization__path__in=_prefixes(own.path)
+        ).distinct()
+    )
 
 
 @access.register_visibility(Device)
@@ -68,7 +71,9 @@ def _tasks(actor, queryset):
         return queryset
     if scope.is_empty:
         return queryset.none()
-    condition = Q(organization__path__startswith=scope.org_path) | Q(campaign__lead__path__startswith=scope.org_path)
+    condition = Q(organization__path__startswith=scope.org_path) | Q(
+        campaign__lead__path__startswith=scope.org_path
+    )
     if scope.township_region_id:
         condition |= Q(township_id=scope.township_region_id)
     return queryset.filter(condition)
@@ -92,8 +97,9 @@ def reviews_for_body(actor, obj) -> bool:
     org, own = organization_of(obj), getattr(actor, "organization", None)
     if org is None or own is None:
         return False
-    return ReviewCentre.objects.filter(is_active=True, organization__path__in=_prefixes(own.path),
-                                       bodies=org.body()).exists()
+    return ReviewCentre.objects.filter(
+        is_active=True, organization__path__in=_prefixes(own.path), bodies=org.body()
+    ).exists()
 
 
 @access.predicate
@@ -103,14 +109,43 @@ def leads(actor, obj) -> bool:
 
 
 permission = access.permission
-permission("smart.manage_devices", "登记、公布和停用电子技术监控设备", (R.DEPARTMENT_ADMIN, R.COMMAND_CENTER, R.GUIDANCE_OFFICE),
-           in_scope, refusal="只能管理本机构使用的设备", basis="《行政处罚法》第四十一条第一款")
-permission("smart.review_device", "电子技术监控设备法制审核", (R.LEGAL_REVIEWER,), reviews_for_body,
-           refusal="只能审核本机关或本审查中心所服务机关的设备", basis="《行政处罚法》第四十一条第一款")
-permission("smart.review_event", "审核非现场执法记录", (R.OFFICER,), in_scope,
-           refusal="只能审核本机构设备的记录", basis="《行政处罚法》第四十一条第二款")
-permission("smart.manage_campaign", "组织专项执法行动、监管一件事",
-           (R.GUIDANCE_OFFICE, R.COMMAND_CENTER, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER), leads,
-           refusal="只能组织本机构牵头的行动", basis="《浙江省综合行政执法条例》第五条")
-permission("smart.record_campaign_result", "填报专项行动检查结果", (R.OFFICER, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER),
-           in_scope, refusal="只能填报本部门的检查任务", basis="《行政处罚法》第四十二条")
+permission(
+    "smart.manage_devices",
+    "登记、公布和停用电子技术监控设备",
+    (R.DEPARTMENT_ADMIN, R.COMMAND_CENTER, R.GUIDANCE_OFFICE),
+    in_scope,
+    refusal="只能管理本机构使用的设备",
+    basis="《行政处罚法》第四十一条第一款",
+)
+permission(
+    "smart.review_device",
+    "电子技术监控设备法制审核",
+    (R.LEGAL_REVIEWER,),
+    reviews_for_body,
+    refusal="只能审核本机关或本审查中心所服务机关的设备",
+    basis="《行政处罚法》第四十一条第一款",
+)
+permission(
+    "smart.review_event",
+    "审核非现场执法记录",
+    (R.OFFICER,),
+    in_scope,
+    refusal="只能审核本机构设备的记录",
+    basis="《行政处罚法》第四十一条第二款",
+)
+permission(
+    "smart.manage_campaign",
+    "组织专项执法行动、监管一件事",
+    (R.GUIDANCE_OFFICE, R.COMMAND_CENTER, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER),
+    leads,
+    refusal="只能组织本机构牵头的行动",
+    basis="《浙江省综合行政执法条例》第五条",
+)
+permission(
+    "smart.record_campaign_result",
+    "填报专项行动检查结果",
+    (R.OFFICER, R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER),
+    in_scope,
+    refusal="只能填报本部门的检查任务",
+    basis="《行政处罚法》第四十二条",
+)

@@ -26,28 +26,73 @@ class EventReceived(Schema):
     evidence: int
 
 
-@router.post("/device-events", auth=None, response={200: EventReceived, 201: EventReceived},
-             summary="设备推送非现场执法事件（HMAC 签名，按 external_id 幂等）",
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
-                 "type": "object", "required": ["external_id", "occurred_at", "description"],
-                 "properties": {"external_id": {"type": "string"}, "occurred_at": {"type": "string", "format": "date-time"},
-                                "description": {"type": "string"}, "location": {"type": "string"},
-                                "item_code": {"type": "string"},
-                                "party": {"type": "object", "properties": {"uscc": {"type": "string"},
-                                                                           "id_number": {"type": "string"},
-                                                                           "hint": {"type": "string"}}},
-                                "device_check": {"type": "object", "properties": {
+@router.post(
+    "/device-events",
+    auth=None,
+    response={200: EventReceived, 201: EventReceived},
+    summary="设备推送非现场执法事件（HMAC 签名，按 external_id 幂等）",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["external_id", "occurred_at", "description"],
+                        "properties": {
+                            "external_id": {"type": "string"},
+                            "occurred_at": {"type": "string", "format": "date-time"},
+                            "description": {"type": "string"},
+                            "location": {"type": "string"},
+                            "item_code": {"type": "string"},
+                            "party": {
+                                "type": "object",
+                                "properties": {
+                                    "uscc": {"type": "string"},
+                                    "id_number": {"type": "string"},
+                                    "hint": {"type": "string"},
+                                },
+                            },
+                            "device_check": {
+                                "type": "object",
+                                "properties": {
                                     "certificate_number": {"type": "string"},
-                                    "valid_until": {"type": "string", "format": "date"}}},
-                                "evidence": {"type": "array", "items": {"type": "object", "properties": {
-                                    "name": {"type": "string"}, "content_type": {"type": "string"},
-                                    "content_base64": {"type": "string"}}}}}}}}}})
+                                    "valid_until": {"type": "string", "format": "date"},
+                                },
+                            },
+                            "evidence": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "name": {"type": "string"},
+                                        "content_type": {"type": "string"},
+                                        "content_base64": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
 def push_event(request):
-    device = services.verify_push(request.headers.get("X-Zhifa-Device", ""), request.headers.get("X-Zhifa-Timestamp", ""),
-                                  request.body, request.headers.get("X-Zhifa-Signature", ""))
+    device = services.verify_push(
+        request.headers.get("X-Zhifa-Device", ""),
+        request.headers.get("X-Zhifa-Timestamp", ""),
+        request.body,
+        request.headers.get("X-Zhifa-Signature", ""),
+    )
     event, created = services.receive_event(device, request.body)
-    body = EventReceived(id=event.pk, external_id=event.external_id, status=event.status, received_at=event.received_at,
-                         evidence=event.evidence.count())
+    body = EventReceived(
+        id=event.pk,
+        external_id=event.external_id,
+        status=event.status,
+        received_at=event.received_at,
+        evidence=event.evidence.count(),
+    )
     return Status(201 if created else 200, body)
 
 
@@ -77,7 +122,9 @@ class DeviceOut(Schema):
         return [i.name for i in obj.items.all()]
 
 
-@router.get("/devices/published", auth=None, response=list[DeviceOut], summary="公布的电子技术监控设备及设置地点")
+@router.get(
+    "/devices/published", auth=None, response=list[DeviceOut], summary="公布的电子技术监控设备及设置地点"
+)
 def published_devices(request):
     return list(selectors.published_devices()[:2000])
 
@@ -116,7 +163,9 @@ class AcceptBody(Schema):
     note: str = ""
 
 
-@router.post("/device-events/{event_id}/accept", response=PendingEventOut, summary="审核通过，立为案源并登记案件")
+@router.post(
+    "/device-events/{event_id}/accept", response=PendingEventOut, summary="审核通过，立为案源并登记案件"
+)
 def accept_event(request, event_id: int, body: AcceptBody):
     return services.accept_event(request.auth, event_id, body.dict())
 

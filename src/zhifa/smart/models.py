@@ -32,15 +32,21 @@ class Device(models.Model):
         PUBLISHED = "published", "已公布启用"
         RETIRED = "retired", "已停用"
 
-    organization = models.ForeignKey(Organization, verbose_name="使用单位", on_delete=models.PROTECT, related_name="devices")
+    organization = models.ForeignKey(
+        Organization, verbose_name="使用单位", on_delete=models.PROTECT, related_name="devices"
+    )
     code = models.CharField("设备编号", max_length=40, unique=True)
     name = models.CharField("设备名称", max_length=100)
     kind = models.CharField("设备类型", max_length=20, choices=Kind.choices)
     location = models.CharField("设置地点", max_length=200)
-    township = models.ForeignKey(Region, verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(
+        Region, verbose_name="所在乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    items = models.ManyToManyField(EnforcementItem, verbose_name="监控的违法行为（执法事项）", related_name="devices")
+    items = models.ManyToManyField(
+        EnforcementItem, verbose_name="监控的违法行为（执法事项）", related_name="devices"
+    )
     # 技术审核：检定/校准
     check_certificate = models.CharField("检定/校准证书编号", max_length=100, blank=True)
     check_body = models.CharField("检定/校准机构", max_length=100, blank=True)
@@ -48,8 +54,14 @@ class Device(models.Model):
     check_valid_until = models.DateField("检定/校准有效期至", null=True, blank=True)
     signage = models.BooleanField("已设置明显标志", default=False)
     # 法制审核
-    legal_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="法制审核人", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
+    legal_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="法制审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     legal_reviewed_on = models.DateField("法制审核日期", null=True, blank=True)
     legal_review_opinion = models.TextField("法制审核意见", blank=True)
     published_on = models.DateField("设置地点公布日期", null=True, blank=True)
@@ -57,7 +69,9 @@ class Device(models.Model):
     #: The device's signing key is derived from SECRET_KEY, the code and this nonce; a new nonce
     #: (rotation) voids the old key. The key itself is never stored.
     key_nonce = models.CharField(max_length=32)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,19 +100,43 @@ class DeviceEvent(models.Model):
     received_at = models.DateTimeField("接收时间", auto_now_add=True)
     description = models.TextField("违法情形")
     location = models.CharField("地点", max_length=200, blank=True)
-    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
-    party = models.ForeignKey(Party, verbose_name="当事人", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="device_events")
+    item = models.ForeignKey(
+        EnforcementItem,
+        verbose_name="执法事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    party = models.ForeignKey(
+        Party,
+        verbose_name="当事人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="device_events",
+    )
     party_hint = models.CharField("当事人线索（名称、车牌等）", max_length=100, blank=True)
     device_check = models.JSONField("设备检定信息（推送时）")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.TextField("审核意见", blank=True)
-    case = models.OneToOneField(Case, verbose_name="案件", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="device_event")
+    case = models.OneToOneField(
+        Case,
+        verbose_name="案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="device_event",
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -148,7 +186,9 @@ class Campaign(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     name = models.CharField("名称", max_length=200)
     goal = models.TextField("目标与内容", blank=True)
-    lead = models.ForeignKey(Organization, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_campaigns")
+    lead = models.ForeignKey(
+        Organization, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_campaigns"
+    )
     period_start = models.DateField("开始日期")
     period_end = models.DateField("结束日期")
     domains = models.ManyToManyField(Domain, verbose_name="执法领域", related_name="+", blank=True)
@@ -158,7 +198,9 @@ class Campaign(models.Model):
     industries = models.JSONField("对象行业", default=list, blank=True)
     targets = models.ManyToManyField(Party, verbose_name="指定检查对象", related_name="+", blank=True)
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     planned_at = models.DateTimeField("生成计划时间", null=True, blank=True)
     closed_at = models.DateTimeField("总结时间", null=True, blank=True)
@@ -170,7 +212,11 @@ class Campaign(models.Model):
         ordering = ["-period_start", "-id"]
         verbose_name = "专项行动与一件事"
         verbose_name_plural = "专项行动与一件事"
-        constraints = [models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="smart_campaign_period_ordered")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="smart_campaign_period_ordered"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -181,13 +227,17 @@ class CampaignPlan(models.Model):
     many targets it visits."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="plans")
-    organization = models.ForeignKey(Organization, verbose_name="部门", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+    )
     items = models.ManyToManyField(EnforcementItem, verbose_name="检查事项", related_name="+")
     task_count = models.PositiveIntegerField("任务数", default=0)
 
     class Meta:
         ordering = ["campaign", "organization"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="campaign_plan_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization"], name="campaign_plan_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.organization_id}"
@@ -208,24 +258,37 @@ class CampaignTask(models.Model):
         NOT_FOUND = "not_found", "对象已停业或未找到"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
-    party = models.ForeignKey(Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="campaign_tasks")
-    township = models.ForeignKey(Region, verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey(Organization, verbose_name="责任部门", on_delete=models.PROTECT, related_name="campaign_tasks")
+    party = models.ForeignKey(
+        Party, verbose_name="检查对象", on_delete=models.PROTECT, related_name="campaign_tasks"
+    )
+    township = models.ForeignKey(
+        Region, verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="责任部门", on_delete=models.PROTECT, related_name="campaign_tasks"
+    )
     visit_day = models.DateField("计划检查日期")
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
     outcome = models.CharField("检查结果", max_length=20, choices=Outcome.choices, blank=True)
     findings = models.TextField("检查情况", blank=True)
     checked_on = models.DateField("检查日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["visit_day", "party", "organization"]
         verbose_name = "专项行动任务"
         verbose_name_plural = "专项行动任务"
-        indexes = [models.Index(fields=["campaign", "state"]), models.Index(fields=["organization", "state"]),
-                   models.Index(fields=["party", "checked_on"])]
-        constraints = [models.UniqueConstraint(fields=["campaign", "party", "organization"], name="campaign_task_once")]
+        indexes = [
+            models.Index(fields=["campaign", "state"]),
+            models.Index(fields=["organization", "state"]),
+            models.Index(fields=["party", "checked_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "party", "organization"], name="campaign_task_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.party_id}@{self.organization_id}"

@@ -8,10 +8,16 @@ from django.utils import timezone
 
 
 def render_report_html(campaign, dashboard) -> str:
-    return render_to_string("smart/campaign_report.html", {
-        "campaign": campaign, "d": dashboard, "plans": list(campaign.plans.select_related("organization")
-                                                            .prefetch_related("items")),
-        "outcome_labels": dict(campaign.tasks.model.Outcome.choices), "generated_at": timezone.localtime()})
+    return render_to_string(
+        "smart/campaign_report.html",
+        {
+            "campaign": campaign,
+            "d": dashboard,
+            "plans": list(campaign.plans.select_related("organization").prefetch_related("items")),
+            "outcome_labels": dict(campaign.tasks.model.Outcome.choices),
+            "generated_at": timezone.localtime(),
+        },
+    )
 
 
 def render_report(campaign, dashboard) -> bytes:

@@ -21,6 +21,7 @@ ART41 = "《行政处罚法》第四十一条"
 
 # ---- devices (第四十一条第一款) ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DeviceFacts:
     legal_reviewed_on: dt.date | None
@@ -39,7 +40,9 @@ def publish_refusals(device: DeviceFacts, today: dt.date) -> list[str]:
     problems = []
     if device.legal_reviewed_on is None:
         problems.append("尚未通过法制审核")
-    if not (device.check_certificate and device.check_body and device.checked_on and device.check_valid_until):
+    if not (
+        device.check_certificate and device.check_body and device.checked_on and device.check_valid_until
+    ):
         problems.append("缺少技术审核（检定或校准）的证书编号、机构、日期或有效期")
     elif device.check_valid_until < today:
         problems.append(f"检定或校准已于{device.check_valid_until}过期")
@@ -60,30 +63,66 @@ class EventRefusal:
     article: str = ART41
 
 
-def event_refusals(*, published_on: dt.date | None, registered_certificate: str, registered_valid_until: dt.date | None,
-                   sent_check: dict | None, occurred: dt.datetime, received: dt.datetime,
-                   evidence_count: int) -> list[EventRefusal]:
+def event_refusals(
+    *,
+    published_on: dt.date | None,
+    registered_certificate: str,
+    registered_valid_until: dt.date | None,
+    sent_check: dict | None,
+    occurred: dt.datetime,
+    received: dt.datetime,
+    evidence_count: int,
+) -> list[EventRefusal]:
     """Why a pushed event may not be taken as evidence (第四十一条): the device was published before
     the event; the event carries the device's check data, matching the registered check and valid on
     the day; the record has its evidence (真实、清晰、完整、准确)."""
     out = []
     if published_on is None or published_on > occurred.date():
-        out.append(EventRefusal("device_not_published", None,
-                                f"设备在事件发生时尚未经审核并公布设置地点，其记录不能作为证据（{ART41}第一款）"))
+        out.append(
+            EventRefusal(
+                "device_not_published",
+                None,
+                f"设备在事件发生时尚未经审核并公布设置地点，其记录不能作为证据（{ART41}第一款）",
+            )
+        )
     if not sent_check or not sent_check.get("certificate_number") or not sent_check.get("valid_until"):
-        out.append(EventRefusal("device_check_missing", "device_check",
-                                f"缺少设备检定或校准信息（证书编号、有效期），记录不能作为证据（{ART41}第一款）"))
+        out.append(
+            EventRefusal(
+                "device_check_missing",
+                "device_check",
+                f"缺少设备检定或校准信息（证书编号、有效期），记录不能作为证据（{ART41}第一款）",
+            )
+        )
     else:
         if sent_check["certificate_number"] != registered_certificate:
-            out.append(EventRefusal("device_check_mismatch", "device_check.certificate_number",
-                                    f"推送的检定证书编号与登记的不一致（{ART41}第一款）"))
+            out.append(
+                EventRefusal(
+                    "device_check_mismatch",
+                    "device_check.certificate_number",
+                    f"推送的检定证书编号与登记的不一致（{ART41}第一款）",
+                )
+            )
         valid_until = sent_check["valid_until"]
-        if valid_until < occurred.date() or registered_valid_until is None or registered_valid_until < occurred.date():
-            out.append(EventRefusal("device_check_expired", "device_check.valid_until",
-                                    f"事件发生时设备的检定或校准已过有效期（{ART41}第一款）"))
+        if (
+            valid_until < occurred.date()
+            or registered_valid_until is None
+            or registered_valid_until < occurred.date()
+        ):
+            out.append(
+                EventRefusal(
+                    "device_check_expired",
+                    "device_check.valid_until",
+                    f"事件发生时设备的检定或校准已过有效期（{ART41}第一款）",
+                )
+            )
     if evidence_count == 0:
-        out.append(EventRefusal("evidence_missing", "evidence",
-                                f"缺少证据文件；记录违法事实应当真实、清晰、完整、准确（{ART41}第二款）"))
+        out.append(
+            EventRefusal(
+                "evidence_missing",
+                "evidence",
+                f"缺少证据文件；记录违法事实应当真实、清晰、完整、准确（{ART41}第二款）",
+            )
+        )
     if occurred > received + dt.timedelta(minutes=5):
         out.append(EventRefusal("occurred_in_future", "occurred_at", "发生时间晚于接收时间，请校准设备时钟"))
     return out
@@ -118,6 +157,7 @@ def signature_problem(key: str, timestamp: str, body: bytes, signature: str, now
 
 # ---- campaigns ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PlannedTask:
     party_id: int
@@ -135,8 +175,9 @@ def visit_days(start: dt.date, end: dt.date, is_workday: Callable[[dt.date], boo
     return days
 
 
-def plan_tasks(targets: Iterable[tuple[int, int]], bodies: dict[int, list[int]], days: list[dt.date],
-               joint: bool) -> list[PlannedTask]:
+def plan_tasks(
+    targets: Iterable[tuple[int, int]], bodies: dict[int, list[int]], days: list[dt.date], joint: bool
+) -> list[PlannedTask]:
     """``targets``: (party id, township id); ``bodies``: body id → the campaign's items it claimed
     (a body without any is left out). Targets are spread over the working days of the period; in a
     theme (``joint``) every body visits a target on the same day, in a campaign the bodies' visits
@@ -153,6 +194,7 @@ def plan_tasks(targets: Iterable[tuple[int, int]], bodies: dict[int, list[int]],
 
 
 # ---- 双简双增 ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class VisitSummary:
@@ -177,8 +219,13 @@ def summarise_visits(visits: Iterable[frozenset[int]]) -> VisitSummary:
     visits = [v for v in visits if v]
     departments = set().union(*visits) if visits else set()
     joint = sum(1 for v in visits if len(v) > 1)
-    return VisitSummary(visits=len(visits), bodies=len(departments), checks=sum(len(v) for v in visits),
-                        joint=joint, single=len(visits) - joint)
+    return VisitSummary(
+        visits=len(visits),
+        bodies=len(departments),
+        checks=sum(len(v) for v in visits),
+        joint=joint,
+        single=len(visits) - joint,
+    )
 
 
 def visit_sentence(summary: VisitSummary, year: int) -> str:

@@ -54,7 +54,9 @@ def supervises_or_responsible(actor, alert) -> bool:
 @access.predicate
 def in_guidance_office(actor, obj=None) -> bool:
     org = getattr(actor, "organization", None)
-    return access.has_role(actor, access.ADMIN) or (org is not None and org.kind == Organization.Kind.GUIDANCE_OFFICE)
+    return access.has_role(actor, access.ADMIN) or (
+        org is not None and org.kind == Organization.Kind.GUIDANCE_OFFICE
+    )
 
 
 @access.predicate
@@ -81,25 +83,39 @@ def responsible_supervisor(org: Organization | None) -> User | None:
     users = User.objects.filter(is_active=True)
     if org is not None:
         chain = org.ancestor_ids() if org.path else [org.pk]
-        found = {u.organization_id: u for u in users.filter(role=R.SUPERVISOR, organization_id__in=chain).order_by("pk")}
+        found = {
+            u.organization_id: u
+            for u in users.filter(role=R.SUPERVISOR, organization_id__in=chain).order_by("pk")
+        }
         for org_id in reversed(chain):
             if org_id in found:
                 return found[org_id]
     guidance = users.filter(organization__kind=Organization.Kind.GUIDANCE_OFFICE)
-    return guidance.filter(role=R.SUPERVISOR).order_by("pk").first() or guidance.filter(
-        role=R.GUIDANCE_OFFICE).order_by("pk").first()
+    return (
+        guidance.filter(role=R.SUPERVISOR).order_by("pk").first()
+        or guidance.filter(role=R.GUIDANCE_OFFICE).order_by("pk").first()
+    )
 
 
 def _scoped(field: str, region_field: str | None = None):
     def visible(actor, queryset):
         return Scope.for_user(actor).filter(queryset, field, region_field)
+
     return visible
 
 
-for model, field in ((Alert, "organization"), (Notice, "to_org"), (Review, "organization"),
-                     (AppraisalResult, "organization"), (BodyAppraisal, "organization"),
-                     (ManualScore, "appraisal__organization"), (Invitation, "organization"),
-                     (ExpertReview, "organization"), (Finding, "organization"), (Consultation, "organization")):
+for model, field in (
+    (Alert, "organization"),
+    (Notice, "to_org"),
+    (Review, "organization"),
+    (AppraisalResult, "organization"),
+    (BodyAppraisal, "organization"),
+    (ManualScore, "appraisal__organization"),
+    (Invitation, "organization"),
+    (ExpertReview, "organization"),
+    (Finding, "organization"),
+    (Consultation, "organization"),
+):
     access.register_visibility(model)(_scoped(field))
 
 
@@ -114,24 +130,55 @@ def _campaigns(actor, queryset):
     return queryset.filter(departments__path__startswith=scope.org_path).distinct()
 
 
-access.permission("supervision.handle_alert", "交办、退回和关闭监督预警", SUPERVISORS,
-                  basis="方案 三（六）1：监督预警")
-access.permission("supervision.respond_alert", "说明情况或报告整改", (*SUPERVISORS, *RESPONDERS),
-                  supervises_or_responsible, refusal="只能就本单位的预警说明情况或报告整改")
-access.permission("supervision.send_notice", "发送执法建议、执法通报", (R.GUIDANCE_OFFICE, access.ADMIN),
-                  in_guidance_office, refusal="执法建议、执法通报由区综合行政执法指导办公室发送",
-                  basis="方案 三（六）3")
-access.permission("supervision.receive_notice", "签收、回复执法建议或通报", EVERY_ROLE, receives,
-                  refusal="仅接收单位可以签收或回复")
+access.permission(
+    "supervision.handle_alert", "交办、退回和关闭监督预警", SUPERVISORS, basis="方案 三（六）1：监督预警"
+)
+access.permission(
+    "supervision.respond_alert",
+    "说明情况或报告整改",
+    (*SUPERVISORS, *RESPONDERS),
+    supervises_or_responsible,
+    refusal="只能就本单位的预警说明情况或报告整改",
+)
+access.permission(
+    "supervision.send_notice",
+    "发送执法建议、执法通报",
+    (R.GUIDANCE_OFFICE, access.ADMIN),
+    in_guidance_office,
+    refusal="执法建议、执法通报由区综合行政执法指导办公室发送",
+    basis="方案 三（六）3",
+)
+access.permission(
+    "supervision.receive_notice",
+    "签收、回复执法建议或通报",
+    EVERY_ROLE,
+    receives,
+    refusal="仅接收单位可以签收或回复",
+)
 access.permission("supervision.review_files", "组织案卷评查", SUPERVISORS, basis="方案 三（六）2：案卷评查")
-access.permission("supervision.score_file", "评查案卷", (*SUPERVISORS, R.LEGAL_REVIEWER),
-                  basis="方案 三（六）2：案卷评查")
-access.permission("supervision.appraise", "考评（四维考评、单位综合行政执法工作考评）", SUPERVISORS,
-                  basis="方案 三（五）3：将综合行政执法工作单列考核")
-access.permission("supervision.evaluate", "组织执法评议", SUPERVISORS,
-                  basis="方案 三（六）2：建立行政执法评议机制，组织对各部门执法工作进行评议")
-access.permission("supervision.rectify", "整改执法评议发现的问题", RESPONDERS, in_scope,
-                  refusal="只能整改本单位的问题")
-access.permission("supervision.consult", "双向案件咨询", CONSULTING, in_scope,
-                  refusal="只能为本单位登记案件咨询",
-                  basis="方案 三（六）2：建立健全行政执法与刑事司法衔接的长效工作机制以及双向案件咨询制度")
+access.permission(
+    "supervision.score_file", "评查案卷", (*SUPERVISORS, R.LEGAL_REVIEWER), basis="方案 三（六）2：案卷评查"
+)
+access.permission(
+    "supervision.appraise",
+    "考评（四维考评、单位综合行政执法工作考评）",
+    SUPERVISORS,
+    basis="方案 三（五）3：将综合行政执法工作单列考核",
+)
+access.permission(
+    "supervision.evaluate",
+    "组织执法评议",
+    SUPERVISORS,
+    basis="方案 三（六）2：建立行政执法评议机制，组织对各部门执法工作进行评议",
+)
+access.permission(
+    "supervision.rectify", "整改执法评议发现的问题", RESPONDERS, in_scope, refusal="只能整改本单位的问题"
+)
+access.permission(
+    "supervision.consult",
+    "双向案件咨询",
+    CONSULTING,
+    in_scope,
+    refusal="只能为本单位登记案件咨询",
+    basis="方案 三（六）2：建立健全行政执法与刑事司法衔接的长效工作机制以及双向案件咨询制度",
+)

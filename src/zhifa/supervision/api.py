@@ -80,8 +80,17 @@ class ReasonIn(Schema):
 
 @router.get("/rules", response=list[RuleOut], summary="预警规则（代码、名称、等级、监测对象、依据）")
 def list_rules(request):
-    return [RuleOut(code=r.code, name=r.name, severity=r.severity, looks_at=r.looks_at, basis=r.basis, watches=r.watches)
-            for r in RULES.values()]
+    return [
+        RuleOut(
+            code=r.code,
+            name=r.name,
+            severity=r.severity,
+            looks_at=r.looks_at,
+            basis=r.basis,
+            watches=r.watches,
+        )
+        for r in RULES.values()
+    ]
 
 
 @router.get("/alerts", response=list[AlertOut], summary="监督预警列表")

@@ -12,8 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhifa.core.commands import field_errors
 from zhifa.core import access
+from zhifa.core.commands import field_errors
 from zhifa.core.errors import DomainError
 from zhifa.core.web import service_view
 
@@ -44,11 +44,21 @@ def bodies(request):
         else:
             messages.success(request, f"已完成{result.organization.name}{result.year}年度考评")
             return redirect("supervision:body_appraisal", result.pk)
-    return render(request, "supervision/body_appraisals.html", {
-        "year": year, "results": selectors.body_appraisals(request.user, year), "errors": errors, "values": values,
-        "schemes": selectors.body_schemes(), "officer_schemes": selectors.officer_schemes(),
-        "bodies": appraisal.appraisable_bodies(), "may_appraise": access.can(request.user, "supervision.appraise"),
-        "metric_labels": rules.BODY_METRIC_LABELS})
+    return render(
+        request,
+        "supervision/body_appraisals.html",
+        {
+            "year": year,
+            "results": selectors.body_appraisals(request.user, year),
+            "errors": errors,
+            "values": values,
+            "schemes": selectors.body_schemes(),
+            "officer_schemes": selectors.officer_schemes(),
+            "bodies": appraisal.appraisable_bodies(),
+            "may_appraise": access.can(request.user, "supervision.appraise"),
+            "metric_labels": rules.BODY_METRIC_LABELS,
+        },
+    )
 
 
 @service_view
@@ -69,8 +79,12 @@ def body_appraisal(request, appraisal_id: int):
             return redirect("supervision:body_appraisal", result.pk)
         result.refresh_from_db()
     context = appraisal_report.context(result)
-    context.update(errors=errors, values=values, limit=rules.MANUAL_POINTS_LIMIT,
-                   may_appraise=access.can(request.user, "supervision.appraise"))
+    context.update(
+        errors=errors,
+        values=values,
+        limit=rules.MANUAL_POINTS_LIMIT,
+        may_appraise=access.can(request.user, "supervision.appraise"),
+    )
     return render(request, "supervision/body_appraisal.html", context)
 
 

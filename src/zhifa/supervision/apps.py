@@ -21,23 +21,58 @@ class SupervisionConfig(AppConfig):
     api_prefix = "/supervision"
     nav_group = "supervise"
     nav = [
-        Entry("监督预警", "supervision:alerts", "supervise", order=10, roles=(
-            SUPERVISOR, GUIDANCE_OFFICE, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD)),
-        Entry("执法建议/通报", "supervision:notices", "supervise", order=20, roles=(
-            SUPERVISOR, GUIDANCE_OFFICE, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD)),
+        Entry(
+            "监督预警",
+            "supervision:alerts",
+            "supervise",
+            order=10,
+            roles=(SUPERVISOR, GUIDANCE_OFFICE, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD),
+        ),
+        Entry(
+            "执法建议/通报",
+            "supervision:notices",
+            "supervise",
+            order=20,
+            roles=(SUPERVISOR, GUIDANCE_OFFICE, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD),
+        ),
         Entry("案卷评查", "supervision:reviews", "supervise", order=30, roles=(SUPERVISOR, GUIDANCE_OFFICE)),
-        Entry("四维考评", "supervision:appraisals", "supervise", order=40, roles=(
-            SUPERVISOR, GUIDANCE_OFFICE, TOWNSHIP_LEADER)),
-        Entry("执法评议", "supervision:campaigns", "supervise", order=50, roles=(SUPERVISOR, GUIDANCE_OFFICE)),
-        Entry("案件咨询", "supervision:consultations", "supervise", order=60, roles=(
-            OFFICER, LEGAL_REVIEWER, SUPERVISOR, GUIDANCE_OFFICE, DEPARTMENT_ADMIN, TOWNSHIP_LEADER, HEAD)),
+        Entry(
+            "四维考评",
+            "supervision:appraisals",
+            "supervise",
+            order=40,
+            roles=(SUPERVISOR, GUIDANCE_OFFICE, TOWNSHIP_LEADER),
+        ),
+        Entry(
+            "执法评议", "supervision:campaigns", "supervise", order=50, roles=(SUPERVISOR, GUIDANCE_OFFICE)
+        ),
+        Entry(
+            "案件咨询",
+            "supervision:consultations",
+            "supervise",
+            order=60,
+            roles=(
+                OFFICER,
+                LEGAL_REVIEWER,
+                SUPERVISOR,
+                GUIDANCE_OFFICE,
+                DEPARTMENT_ADMIN,
+                TOWNSHIP_LEADER,
+                HEAD,
+            ),
+        ),
     ]
     audit_labels = {
-        "supervision.sweep": "预警规则巡查", "supervision.notice.send": "发送执法建议/通报",
-        "supervision.notice.acknowledge": "签收执法建议/通报", "supervision.notice.reply": "回复执法建议/通报",
-        "supervision.sheet.create": "制定评查表", "supervision.review.draw": "抽取评查案卷",
-        "supervision.review.assign": "分配评查人", "supervision.review.score": "案卷评分",
-        "supervision.scheme.create": "制定考评方案", "supervision.appraisal.compute": "计算考评结果",
+        "supervision.sweep": "预警规则巡查",
+        "supervision.notice.send": "发送执法建议/通报",
+        "supervision.notice.acknowledge": "签收执法建议/通报",
+        "supervision.notice.reply": "回复执法建议/通报",
+        "supervision.sheet.create": "制定评查表",
+        "supervision.review.draw": "抽取评查案卷",
+        "supervision.review.assign": "分配评查人",
+        "supervision.review.score": "案卷评分",
+        "supervision.scheme.create": "制定考评方案",
+        "supervision.appraisal.compute": "计算考评结果",
     }
 
     def ready(self) -> None:

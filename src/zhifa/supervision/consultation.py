@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import Field
 
-from zhifa.core.commands import Command
 from zhifa.core import access, audit
+from zhifa.core.commands import Command
 from zhifa.core.errors import DomainError
 from zhifa.organizations.models import Organization
 
@@ -43,7 +43,9 @@ class AnswerConsultationInput(Command):
     answered_at: dt.datetime | None = Field(title="答复时间", default=None)
 
 
-def _moment(value: dt.datetime | None, field: str, label: str, not_before: dt.datetime | None = None) -> dt.datetime:
+def _moment(
+    value: dt.datetime | None, field: str, label: str, not_before: dt.datetime | None = None
+) -> dt.datetime:
     now = timezone.now()
     if value is None:
         return now
@@ -64,30 +66,59 @@ def ask(actor, cmd: ConsultationInput) -> Consultation:
     if cmd.case is not None:
         case = get_visible_case(actor, cmd.case)
         if not case.organization.path.startswith(org.path):
-            raise ValidationError({"case": ValidationError("关联案件须为该单位办理的案件", code="case_not_of_body")})
+            raise ValidationError(
+                {"case": ValidationError("关联案件须为该单位办理的案件", code="case_not_of_body")}
+            )
     asked_at = _moment(cmd.asked_at, "asked_at", "咨询时间")
-    row = Consultation.objects.create(direction=cmd.direction, organization=org, counterpart=cmd.counterpart,
-                                      counterpart_name=cmd.counterpart_name, counterpart_contact=cmd.counterpart_contact,
-                                      case=case, question=cmd.question, asked_at=asked_at, recorded_by=actor)
-    audit.record(actor, "supervision.consultation.ask", row, organization=org, legal_basis=BASIS,
-                 after={"direction": cmd.direction, "counterpart": cmd.counterpart, "case": getattr(case, "pk", None)})
+    row = Consultation.objects.create(
+        direction=cmd.direction,
+        organization=org,
+        counterpart=cmd.counterpart,
+        counterpart_name=cmd.counterpart_name,
+        counterpart_contact=cmd.counterpart_contact,
+        case=case,
+        question=cmd.question,
+        asked_at=asked_at,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor,
+        "supervision.consultation.ask",
+        row,
+        organization=org,
+        legal_basis=BASIS,
+        after={"direction": cmd.direction, "counterpart": cmd.counterpart, "case": getattr(case, "pk", None)},
+    )
     return row
 
 
 @transaction.atomic
 def answer(actor, cmd: AnswerConsultationInput) -> Consultation:
-    row = access.get_visible(actor, Consultation.objects.select_for_update(of=("self",)).select_related("organization"),
-                             cmd.consultation)
+    row = access.get_visible(
+        actor,
+        Consultation.objects.select_for_update(of=("self",)).select_related("organization"),
+        cmd.consultation,
+    )
     access.require(actor, "supervision.consult", row.organization)
     if row.state == Consultation.State.ANSWERED:
         raise DomainError("already_answered", "该咨询已答复")
     row.answered_at = _moment(cmd.answered_at, "answered_at", "答复时间", not_before=row.asked_at)
-    row.state, row.conclusion, row.answer, row.answered_by = (Consultation.State.ANSWERED, cmd.conclusion, cmd.answer,
-                                                              cmd.answered_by)
+    row.state, row.conclusion, row.answer, row.answered_by = (
+        Consultation.State.ANSWERED,
+        cmd.conclusion,
+        cmd.answer,
+        cmd.answered_by,
+    )
     row.answer_recorded_by = actor
     row.save()
-    audit.record(actor, "supervision.consultation.answer", row, organization=row.organization, legal_basis=BASIS,
-                 after={"conclusion": cmd.conclusion, "answered_by": cmd.answered_by})
+    audit.record(
+        actor,
+        "supervision.consultation.answer",
+        row,
+        organization=row.organization,
+        legal_basis=BASIS,
+        after={"conclusion": cmd.conclusion, "answered_by": cmd.answered_by},
+    )
     return row
 
 

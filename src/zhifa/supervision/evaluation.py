@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pydantic import Field
 
-from zhifa.core.commands import Command
 from zhifa.core import access, audit
+from zhifa.core.commands import Command
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.organizations.models import Organization
 
@@ -87,22 +87,43 @@ def _campaign(actor, campaign_id, *, lock: bool = False) -> EvaluationCampaign:
 def create_campaign(actor, cmd: CampaignInput) -> EvaluationCampaign:
     access.require(actor, "supervision.evaluate")
     if cmd.period_end < cmd.period_start:
-        raise ValidationError({"period_end": ValidationError("评议期止不能早于评议期起", code="period_invalid")})
+        raise ValidationError(
+            {"period_end": ValidationError("评议期止不能早于评议期起", code="period_invalid")}
+        )
     from .appraisal import appraisable_bodies
 
     departments = list(appraisable_bodies().filter(pk__in=cmd.departments))
     if len(departments) != len(set(cmd.departments)):
-        raise ValidationError({"departments": ValidationError("被评议单位须为在用的执法主体", code="department_invalid")})
+        raise ValidationError(
+            {"departments": ValidationError("被评议单位须为在用的执法主体", code="department_invalid")}
+        )
     questions = [q.strip() for q in cmd.questions if q.strip()]
     if not questions:
-        raise ValidationError({"questions": ValidationError("请至少设置一道问卷题目", code="questions_required")})
-    campaign = EvaluationCampaign.objects.create(title=cmd.title, year=cmd.year, period_start=cmd.period_start,
-                                                 period_end=cmd.period_end, questions=questions,
-                                                 seed=secrets.token_hex(8), created_by=actor)
+        raise ValidationError(
+            {"questions": ValidationError("请至少设置一道问卷题目", code="questions_required")}
+        )
+    campaign = EvaluationCampaign.objects.create(
+        title=cmd.title,
+        year=cmd.year,
+        period_start=cmd.period_start,
+        period_end=cmd.period_end,
+        questions=questions,
+        seed=secrets.token_hex(8),
+        created_by=actor,
+    )
     campaign.departments.set(departments)
-    audit.record(actor, "supervision.evaluation.create", campaign, legal_basis=BASIS,
-                 after={"title": cmd.title, "departments": sorted(d.pk for d in departments), "seed": campaign.seed,
-                        "period": [cmd.period_start, cmd.period_end]})
+    audit.record(
+        actor,
+        "supervision.evaluation.create",
+        campaign,
+        legal_basis=BASIS,
+        after={
+            "title": cmd.title,
+            "departments": sorted(d.pk for d in departments),
+            "seed": campaign.seed,
+            "period": [cmd.period_start, cmd.period_end],
+        },
+    )
     return campaign
 
 
@@ -114,12 +135,23 @@ def _subjects(campaign: EvaluationCampaign, department: Organization) -> list[tu
 
     start = timezone.make_aware(dt.datetime.combine(campaign.period_start, dt.time()))
     end = timezone.make_aware(dt.datetime.combine(campaign.period_end + dt.timedelta(days=1), dt.time()))
-    cases = (Case.objects.filter(organization__path__startswith=department.path, state__in=FINED_STATES,
-                                 decision_date__gte=campaign.period_start, decision_date__lte=campaign.period_end)
-             .order_by("-decision_date", "-pk").values_list("pk", "party_id"))
-    records = (InspectionRecord.objects.filter(department__path__startswith=department.path, started_at__gte=start,
-                                               started_at__lt=end)
-               .order_by("-started_at", "-pk").values_list("pk", "party_id"))
+    cases = (
+        Case.objects.filter(
+            organization__path__startswith=department.path,
+            state__in=FINED_STATES,
+            decision_date__gte=campaign.period_start,
+            decision_date__lte=campaign.period_end,
+        )
+        .order_by("-decision_date", "-pk")
+        .values_list("pk", "party_id")
+    )
+    records = (
+        InspectionRecord.objects.filter(
+            department__path__startswith=department.path, started_at__gte=start, started_at__lt=end
+        )
+        .order_by("-started_at", "-pk")
+        .values_list("pk", "party_id")
+    )
     out, seen = [], set()
     for kind, rows in (("case", cases), ("inspection", records)):
         for pk, party_id in rows.iterator(chunk_size=2000):
@@ -148,11 +180,26 @@ def invite(actor, cmd: InviteInput) -> list[Invitation]:
         chosen = rng.sample(pool, min(cmd.per_department, len(pool)))
         for kind, pk, party_id in chosen:
             invited.add(party_id)
-            rows.append(Invitation(campaign=campaign, organization=department, party_id=party_id, subject_type=kind,
-                                   subject_id=pk, token=secrets.token_urlsafe(24), channel=cmd.channel, sent_at=now))
+            rows.append(
+                Invitation(
+                    campaign=campaign,
+                    organization=department,
+                    party_id=party_id,
+                    subject_type=kind,
+                    subject_id=pk,
+                    token=secrets.token_urlsafe(24),
+                    channel=cmd.channel,
+                    sent_at=now,
+                )
+            )
     Invitation.objects.bulk_create(rows)
-    audit.record(actor, "supervision.evaluation.invite", campaign, legal_basis=BASIS,
-                 after={"invitations": len(rows), "channel": cmd.channel, "per_department": cmd.per_department})
+    audit.record(
+        actor,
+        "supervision.evaluation.invite",
+        campaign,
+        legal_basis=BASIS,
+        after={"invitations": len(rows), "channel": cmd.channel, "per_department": cmd.per_department},
+    )
     return rows
 
 
@@ -163,20 +210,36 @@ def _answer(invitation: Invitation, cmd: AnswerInput, channel: str, actor) -> An
     mean = (Decimal(sum(scores.values())) / Decimal(len(scores))).quantize(Decimal("0.01"))
     try:
         with transaction.atomic():
-            answer = Answer.objects.create(invitation=invitation, scores=scores, mean=mean, comment=cmd.comment,
-                                           channel=channel, recorded_by=actor, answered_at=timezone.now())
+            answer = Answer.objects.create(
+                invitation=invitation,
+                scores=scores,
+                mean=mean,
+                comment=cmd.comment,
+                channel=channel,
+                recorded_by=actor,
+                answered_at=timezone.now(),
+            )
     except IntegrityError:
         raise DomainError("already_answered", "该问卷已答复，每份问卷只能答复一次", "invitation") from None
-    audit.record(actor, "supervision.evaluation.answer", invitation, organization=invitation.organization,
-                 after={"channel": channel, "mean": mean, "scores": scores})
+    audit.record(
+        actor,
+        "supervision.evaluation.answer",
+        invitation,
+        organization=invitation.organization,
+        after={"channel": channel, "mean": mean, "scores": scores},
+    )
     return answer
 
 
 @transaction.atomic
 def answer_by_link(token: str, cmd: AnswerInput) -> Answer:
     """The party answers through its link (no account): once."""
-    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("campaign", "organization")
-                  .filter(token=token or "").first())
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("campaign", "organization")
+        .filter(token=token or "")
+        .first()
+    )
     if invitation is None:
         raise NotFound("问卷不存在或链接有误")
     if invitation.campaign.state != EvaluationCampaign.State.OPEN:
@@ -190,8 +253,11 @@ def answer_by_link(token: str, cmd: AnswerInput) -> Answer:
 def answer_by_phone(actor, invitation_id: int, cmd: AnswerInput) -> Answer:
     """Staff record the party's answers given on the phone (电话回访): once per invitation."""
     access.require(actor, "supervision.evaluate")
-    invitation = access.get_visible(actor, Invitation.objects.select_for_update(of=("self",))
-                                    .select_related("campaign", "organization"), invitation_id)
+    invitation = access.get_visible(
+        actor,
+        Invitation.objects.select_for_update(of=("self",)).select_related("campaign", "organization"),
+        invitation_id,
+    )
     if Answer.objects.filter(invitation=invitation).exists():
         raise DomainError("already_answered", "该问卷已答复，每份问卷只能答复一次", "invitation")
     return _answer(invitation, cmd, Invitation.Channel.PHONE, actor)
@@ -209,14 +275,30 @@ def sample_case_files(actor, cmd: SampleInput) -> list[ExpertReview]:
     population: dict[int, list[int]] = {}
     for department in campaign.departments.order_by("path"):
         population[department.pk] = list(
-            Case.objects.filter(organization__path__startswith=department.path, state__in=("closed", "archived"),
-                                decision_date__gte=campaign.period_start, decision_date__lte=campaign.period_end)
-            .exclude(pk__in=taken).values_list("pk", flat=True))
+            Case.objects.filter(
+                organization__path__startswith=department.path,
+                state__in=("closed", "archived"),
+                decision_date__gte=campaign.period_start,
+                decision_date__lte=campaign.period_end,
+            )
+            .exclude(pk__in=taken)
+            .values_list("pk", flat=True)
+        )
     chosen = rules.stratified_sample(population, campaign.seed, per_body=cmd.per_department)
-    rows = ExpertReview.objects.bulk_create([ExpertReview(campaign=campaign, case_id=pk, organization_id=org)
-                                             for org, ids in chosen.items() for pk in ids])
-    audit.record(actor, "supervision.evaluation.sample", campaign, legal_basis=BASIS,
-                 after={"chosen": {str(k): v for k, v in chosen.items()}, "seed": campaign.seed})
+    rows = ExpertReview.objects.bulk_create(
+        [
+            ExpertReview(campaign=campaign, case_id=pk, organization_id=org)
+            for org, ids in chosen.items()
+            for pk in ids
+        ]
+    )
+    audit.record(
+        actor,
+        "supervision.evaluation.sample",
+        campaign,
+        legal_basis=BASIS,
+        after={"chosen": {str(k): v for k, v in chosen.items()}, "seed": campaign.seed},
+    )
     return rows
 
 
@@ -228,8 +310,14 @@ def score_expert_review(actor, cmd: ExpertScoreInput) -> ExpertReview:
     review.expert, review.score, review.opinion = cmd.expert, cmd.score, cmd.opinion
     review.reviewed_at, review.recorded_by = timezone.now(), actor
     review.save()
-    audit.record(actor, "supervision.evaluation.expert", review, organization=review.organization, before=before,
-                 after={"expert": cmd.expert, "score": cmd.score, "case": review.case_id})
+    audit.record(
+        actor,
+        "supervision.evaluation.expert",
+        review,
+        organization=review.organization,
+        before=before,
+        after={"expert": cmd.expert, "score": cmd.score, "case": review.case_id},
+    )
     return review
 
 
@@ -239,29 +327,49 @@ def add_finding(actor, cmd: FindingInput) -> Finding:
     campaign = _campaign(actor, cmd.campaign)
     department = campaign.departments.filter(pk=cmd.organization).first()
     if department is None:
-        raise ValidationError({"organization": ValidationError("责任单位须为本次评议的被评议单位", code="not_reviewed")})
+        raise ValidationError(
+            {"organization": ValidationError("责任单位须为本次评议的被评议单位", code="not_reviewed")}
+        )
     if cmd.due_on < timezone.localdate():
         raise ValidationError({"due_on": ValidationError("整改期限不能早于今天", code="due_in_past")})
-    finding = Finding.objects.create(campaign=campaign, organization=department, source=cmd.source, text=cmd.text,
-                                     due_on=cmd.due_on, created_by=actor)
-    audit.record(actor, "supervision.evaluation.finding", finding, organization=department, legal_basis=BASIS,
-                 after={"text": cmd.text, "due_on": cmd.due_on, "source": cmd.source})
+    finding = Finding.objects.create(
+        campaign=campaign,
+        organization=department,
+        source=cmd.source,
+        text=cmd.text,
+        due_on=cmd.due_on,
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "supervision.evaluation.finding",
+        finding,
+        organization=department,
+        legal_basis=BASIS,
+        after={"text": cmd.text, "due_on": cmd.due_on, "source": cmd.source},
+    )
     return finding
 
 
 @transaction.atomic
 def rectify(actor, cmd: RectifyInput) -> Finding:
     """The department reports its rectification (its leader or administrator)."""
-    finding = access.get_visible(actor, Finding.objects.select_for_update(of=("self",)).select_related("organization"),
-                                 cmd.finding)
+    finding = access.get_visible(
+        actor, Finding.objects.select_for_update(of=("self",)).select_related("organization"), cmd.finding
+    )
     access.require(actor, "supervision.rectify", finding)
     if finding.state == Finding.State.VERIFIED:
         raise DomainError("already_verified", "该问题已核实销号")
     finding.state, finding.rectification = Finding.State.RECTIFIED, cmd.rectification
     finding.rectified_at, finding.rectified_by = timezone.now(), actor
     finding.save()
-    audit.record(actor, "supervision.evaluation.rectify", finding, organization=finding.organization,
-                 after={"state": finding.state, "rectification": cmd.rectification})
+    audit.record(
+        actor,
+        "supervision.evaluation.rectify",
+        finding,
+        organization=finding.organization,
+        after={"state": finding.state, "rectification": cmd.rectification},
+    )
     return finding
 
 
@@ -276,6 +384,11 @@ def verify(actor, finding_id: int, accepted: bool, remark: str = "") -> Finding:
     if accepted:
         finding.verified_at, finding.verified_by = timezone.now(), actor
     finding.save()
-    audit.record(actor, "supervision.evaluation." + ("verify" if accepted else "reopen"), finding,
-                 organization=finding.organization, after={"state": finding.state, "remark": remark.strip()[:500]})
+    audit.record(
+        actor,
+        "supervision.evaluation." + ("verify" if accepted else "reopen"),
+        finding,
+        organization=finding.organization,
+        after={"state": finding.state, "remark": remark.strip()[:500]},
+    )
     return finding

@@ -63,6 +63,7 @@ def flush() -> None:
 
 # ---- receivers ----
 
+
 def case_saved(sender, instance, **kwargs):
     changed("case", instance.pk)
 

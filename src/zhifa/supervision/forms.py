@@ -13,11 +13,15 @@ class AlertFilterForm(forms.Form):
 
     q = forms.CharField(label="预警内容", max_length=50, required=False)
     rule_code = forms.ChoiceField(label="预警规则", required=False)
-    state = forms.ChoiceField(label="状态", required=False,
-                              choices=[("", "未关闭"), ("all", "全部"), *rules.STATE_LABELS.items()])
-    severity = forms.ChoiceField(label="等级", required=False, choices=[("", "全部"), *rules.SEVERITY_LABELS.items()])
-    organization_id = forms.ModelChoiceField(label="责任单位", queryset=Organization.objects.none(), required=False,
-                                             empty_label="全部单位")
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "未关闭"), ("all", "全部"), *rules.STATE_LABELS.items()]
+    )
+    severity = forms.ChoiceField(
+        label="等级", required=False, choices=[("", "全部"), *rules.SEVERITY_LABELS.items()]
+    )
+    organization_id = forms.ModelChoiceField(
+        label="责任单位", queryset=Organization.objects.none(), required=False, empty_label="全部单位"
+    )
 
     def __init__(self, data, organizations):
         super().__init__(data)
@@ -29,19 +33,26 @@ class AlertFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         org = data.get("organization_id")
         state = data.get("state") or ""
-        return {"rule_code": data.get("rule_code") or "", "state": "" if state == "all" else state,
-                "open_only": state == "", "severity": data.get("severity") or "",
-                "organization_id": org.pk if org else None}
+        return {
+            "rule_code": data.get("rule_code") or "",
+            "state": "" if state == "all" else state,
+            "open_only": state == "",
+            "severity": data.get("severity") or "",
+            "organization_id": org.pk if org else None,
+        }
 
 
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=[("recommendation", "执法建议"), ("circular", "执法通报")])
-    to_org = forms.ModelChoiceField(label="接收单位", queryset=Organization.objects.filter(is_active=True).order_by("path"))
+    to_org = forms.ModelChoiceField(
+        label="接收单位", queryset=Organization.objects.filter(is_active=True).order_by("path")
+    )
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 6}))
     alert = forms.IntegerField(label="相关预警编号", required=False, widget=forms.HiddenInput)
-    reply_working_days = forms.IntegerField(label="回复期限（工作日）", min_value=1, max_value=60,
-                                            initial=rules.NOTICE_REPLY_WORKING_DAYS)
+    reply_working_days = forms.IntegerField(
+        label="回复期限（工作日）", min_value=1, max_value=60, initial=rules.NOTICE_REPLY_WORKING_DAYS
+    )
 
 
 class DrawForm(forms.Form):

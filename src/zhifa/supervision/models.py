@@ -24,38 +24,80 @@ class Alert(models.Model):
     rule_code = models.CharField("预警规则", max_length=60)
     subject_type = models.CharField("对象类型", max_length=60)
     subject_id = models.BigIntegerField("对象编号")
-    organization = models.ForeignKey(Organization, verbose_name="责任单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="alerts")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
     severity = models.CharField("等级", max_length=10, choices=list(rules.SEVERITY_LABELS.items()))
     message = models.CharField("预警内容", max_length=500)
     details = models.JSONField("详情", default=dict, blank=True)
-    state = models.CharField("状态", max_length=20, choices=list(rules.STATE_LABELS.items()), default=rules.RAISED)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办监督人员", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(
+        "状态", max_length=20, choices=list(rules.STATE_LABELS.items()), default=rules.RAISED
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办监督人员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     explanation = models.TextField("情况说明", blank=True)
     raised_at = models.DateTimeField("预警时间")
     last_seen_at = models.DateTimeField("最近发现时间")
-    cleared_at = models.DateTimeField("条件消除时间", null=True, blank=True,
-                                      help_text="最近一次巡查未再发现该情形的时间；再次发现时清空")
-    previous = models.ForeignKey("self", verbose_name="此前同类预警", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="recurrences")
+    cleared_at = models.DateTimeField(
+        "条件消除时间", null=True, blank=True, help_text="最近一次巡查未再发现该情形的时间；再次发现时清空"
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="此前同类预警",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recurrences",
+    )
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     #: Four eyes: closing a high-severity alert is asked by one supervisor and confirmed by another.
-    close_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请关闭人", null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
+    close_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请关闭人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     close_requested_at = models.DateTimeField("申请关闭时间", null=True, blank=True)
     close_remark = models.CharField("关闭意见", max_length=500, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="关闭人", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="关闭人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-raised_at", "-id"]
         verbose_name = "监督预警"
         verbose_name_plural = "监督预警"
-        indexes = [models.Index(fields=["rule_code", "state"]), models.Index(fields=["organization", "state"]),
-                   models.Index(fields=["state", "raised_at"]), models.Index(fields=["subject_type", "subject_id"])]
-        constraints = [models.UniqueConstraint(fields=["rule_code", "subject_type", "subject_id"],
-                                               condition=Q(state__in=OPEN_STATES), name="alert_open_once")]
+        indexes = [
+            models.Index(fields=["rule_code", "state"]),
+            models.Index(fields=["organization", "state"]),
+            models.Index(fields=["state", "raised_at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_code", "subject_type", "subject_id"],
+                condition=Q(state__in=OPEN_STATES),
+                name="alert_open_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_code}:{self.subject_type}#{self.subject_id}"
@@ -79,19 +121,34 @@ class Notice(models.Model):
         REPLIED = "replied", "已回复"
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    to_org = models.ForeignKey(Organization, verbose_name="接收单位", on_delete=models.PROTECT, related_name="supervision_notices")
+    to_org = models.ForeignKey(
+        Organization, verbose_name="接收单位", on_delete=models.PROTECT, related_name="supervision_notices"
+    )
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
-    alert = models.ForeignKey(Alert, verbose_name="相关预警", null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    alert = models.ForeignKey(
+        Alert,
+        verbose_name="相关预警",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SENT)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField("发送时间")
     reply_due = models.DateField("回复期限", null=True, blank=True)
     acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reply = models.TextField("回复内容", blank=True)
     replied_at = models.DateTimeField("回复时间", null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -104,6 +161,7 @@ class Notice(models.Model):
 
 
 # ---- 案卷评查 ----
+
 
 class ScoreSheet(models.Model):
     """A scoring sheet for case file review: items with maximum points. Frozen once a review
@@ -128,7 +186,9 @@ class ScoreSheet(models.Model):
 class ScoreItem(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField("序号", default=0)
-    category = models.CharField("类别", max_length=50, blank=True, help_text="如 主体合法、事实证据、程序、适用法律、文书")
+    category = models.CharField(
+        "类别", max_length=50, blank=True, help_text="如 主体合法、事实证据、程序、适用法律、文书"
+    )
     text = models.CharField("评查内容", max_length=300)
     max_points = models.DecimalField("分值", max_digits=5, decimal_places=1)
     basis = models.CharField("依据", max_length=200, blank=True)
@@ -146,7 +206,9 @@ class ReviewBatch(models.Model):
     """One random selection of closed/archived cases for review (reproducible from ``seed``)."""
 
     title = models.CharField("评查批次", max_length=100)
-    sheet = models.ForeignKey(ScoreSheet, verbose_name="评查表", on_delete=models.PROTECT, related_name="batches")
+    sheet = models.ForeignKey(
+        ScoreSheet, verbose_name="评查表", on_delete=models.PROTECT, related_name="batches"
+    )
     seed = models.CharField("随机种子", max_length=64)
     period_start = models.DateField("结案起")
     period_end = models.DateField("结案止")
@@ -154,7 +216,9 @@ class ReviewBatch(models.Model):
     per_body = models.PositiveIntegerField("每单位至少抽取", default=1)
     population = models.PositiveIntegerField("可抽案件数", default=0)
     strata = models.JSONField("分层抽取结果", default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -171,11 +235,23 @@ class Review(models.Model):
         PENDING = "pending", "待评查"
         SCORED = "scored", "已评分"
 
-    batch = models.ForeignKey(ReviewBatch, verbose_name="评查批次", on_delete=models.CASCADE, related_name="reviews")
-    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="file_reviews")
-    organization = models.ForeignKey(Organization, verbose_name="办案机关", on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评查人", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        ReviewBatch, verbose_name="评查批次", on_delete=models.CASCADE, related_name="reviews"
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name="案件", on_delete=models.PROTECT, related_name="file_reviews"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="办案机关", on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     total = models.DecimalField("得分", max_digits=6, decimal_places=1, null=True, blank=True)
     max_total = models.DecimalField("满分", max_digits=6, decimal_places=1, default=0)
@@ -210,6 +286,7 @@ class ReviewScore(models.Model):
 
 # ---- 四维考评 ----
 
+
 class AppraisalScheme(models.Model):
     """A configurable appraisal of township staff: weighted dimensions, each fed by metrics of
     the platform's own data. The enforcement post dimensions weigh at least 50%."""
@@ -221,10 +298,16 @@ class AppraisalScheme(models.Model):
     name = models.CharField("考评方案", max_length=100)
     level = models.CharField("考评对象", max_length=10, choices=Level.choices, default=Level.OFFICER)
     is_active = models.BooleanField("在用", default=True)
-    targets = models.JSONField("计分标准", default=dict, blank=True,
-                               help_text="数量类指标满分所需数量，如 {\"cases\": 6, \"inspections\": 20}")
+    targets = models.JSONField(
+        "计分标准",
+        default=dict,
+        blank=True,
+        help_text='数量类指标满分所需数量，如 {"cases": 6, "inspections": 20}',
+    )
     neutral_score = models.DecimalField("无数据时基准分", max_digits=5, decimal_places=1, default=80)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -242,7 +325,11 @@ class AppraisalDimension(models.Model):
     name = models.CharField("维度", max_length=50)
     weight = models.PositiveSmallIntegerField("权重（%）")
     enforcement_post = models.BooleanField("执法岗位维度", default=False)
-    metrics = models.JSONField("数据指标", default=list, help_text="cases / incidents_on_time / inspections / review_score / satisfaction")
+    metrics = models.JSONField(
+        "数据指标",
+        default=list,
+        help_text="cases / incidents_on_time / inspections / review_score / satisfaction",
+    )
 
     class Meta:
         ordering = ["scheme", "order", "id"]
@@ -254,9 +341,15 @@ class AppraisalDimension(models.Model):
 
 
 class AppraisalResult(models.Model):
-    scheme = models.ForeignKey(AppraisalScheme, verbose_name="考评方案", on_delete=models.CASCADE, related_name="results")
-    officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="appraisals")
-    organization = models.ForeignKey(Organization, verbose_name="考评单位", on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(
+        AppraisalScheme, verbose_name="考评方案", on_delete=models.CASCADE, related_name="results"
+    )
+    officer = models.ForeignKey(
+        Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="appraisals"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="考评单位", on_delete=models.PROTECT, related_name="+"
+    )
     period_start = models.DateField("考评期起")
     period_end = models.DateField("考评期止")
     total = models.DecimalField("总分", max_digits=6, decimal_places=2)
@@ -267,8 +360,11 @@ class AppraisalResult(models.Model):
         ordering = ["-period_end", "-total", "id"]
         verbose_name = "考评结果"
         verbose_name_plural = "考评结果"
-        constraints = [models.UniqueConstraint(fields=["scheme", "officer", "period_start", "period_end"],
-                                               name="appraisal_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "officer", "period_start", "period_end"], name="appraisal_once_per_period"
+            )
+        ]
         indexes = [models.Index(fields=["organization", "period_end"])]
 
     def __str__(self) -> str:
@@ -276,6 +372,7 @@ class AppraisalResult(models.Model):
 
 
 # ---- 单位考评: the comprehensive enforcement work of a department or township, its own line ----
+
 
 def evidence_path(instance, filename: str) -> str:
     return f"supervision/evidence/{instance.appraisal_id}/{instance.evidence_sha256[:16]}{rules.evidence_suffix(filename)}"
@@ -286,10 +383,12 @@ class BodyAppraisal(models.Model):
     the district's annual target-responsibility appraisal (方案 三（五）3: 单列考核): the scheme's
     dimensions scored from platform data (with reasons), plus manual items, each with evidence."""
 
-    scheme = models.ForeignKey(AppraisalScheme, verbose_name="考评方案", on_delete=models.PROTECT,
-                               related_name="body_results")
-    organization = models.ForeignKey(Organization, verbose_name="被考评单位", on_delete=models.PROTECT,
-                                     related_name="body_appraisals")
+    scheme = models.ForeignKey(
+        AppraisalScheme, verbose_name="考评方案", on_delete=models.PROTECT, related_name="body_results"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="被考评单位", on_delete=models.PROTECT, related_name="body_appraisals"
+    )
     year = models.PositiveSmallIntegerField("年度")
     platform_score = models.DecimalField("平台数据得分", max_digits=6, decimal_places=2)
     manual_score = models.DecimalField("人工加减分", max_digits=6, decimal_places=2, default=0)
@@ -297,14 +396,17 @@ class BodyAppraisal(models.Model):
     dimensions = models.JSONField("各维度得分及理由", default=list)
     data = models.JSONField("平台数据", default=dict)
     computed_at = models.DateTimeField("计算时间")
-    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year", "organization__path"]
         verbose_name = "单位综合行政执法工作考评"
         verbose_name_plural = "单位综合行政执法工作考评"
-        constraints = [models.UniqueConstraint(fields=["scheme", "organization", "year"], name="body_appraisal_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "organization", "year"], name="body_appraisal_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.year}"
@@ -313,15 +415,18 @@ class BodyAppraisal(models.Model):
 class ManualScore(models.Model):
     """A manual item of a body's appraisal (加分、扣分) — only with its evidence attached."""
 
-    appraisal = models.ForeignKey(BodyAppraisal, verbose_name="考评", on_delete=models.CASCADE,
-                                  related_name="manual_items")
+    appraisal = models.ForeignKey(
+        BodyAppraisal, verbose_name="考评", on_delete=models.CASCADE, related_name="manual_items"
+    )
     title = models.CharField("事项", max_length=200)
     points = models.DecimalField("加减分", max_digits=5, decimal_places=1)
     evidence = models.FileField("佐证材料", upload_to=evidence_path)
     evidence_name = models.CharField("佐证材料名称", max_length=200)
     evidence_sha256 = models.CharField("佐证材料 SHA-256", max_length=64)
     note = models.CharField("说明", max_length=500, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField("录入时间")
 
     class Meta:
@@ -329,9 +434,13 @@ class ManualScore(models.Model):
         verbose_name = "人工考评项"
         verbose_name_plural = "人工考评项"
         constraints = [
-            models.CheckConstraint(condition=~Q(evidence="") & ~Q(evidence_sha256=""), name="manual_score_has_evidence"),
-            models.CheckConstraint(condition=Q(points__gte=-rules.MANUAL_POINTS_LIMIT, points__lte=rules.MANUAL_POINTS_LIMIT),
-                                   name="manual_score_points_bounded"),
+            models.CheckConstraint(
+                condition=~Q(evidence="") & ~Q(evidence_sha256=""), name="manual_score_has_evidence"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=-rules.MANUAL_POINTS_LIMIT, points__lte=rules.MANUAL_POINTS_LIMIT),
+                name="manual_score_points_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -339,6 +448,7 @@ class ManualScore(models.Model):
 
 
 # ---- 执法评议: campaigns that review each department ----
+
 
 class EvaluationCampaign(models.Model):
     """执法评议 (方案 三（六）2): one campaign reviewing the departments listed — questionnaires to
@@ -353,19 +463,26 @@ class EvaluationCampaign(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     period_start = models.DateField("评议期起")
     period_end = models.DateField("评议期止")
-    departments = models.ManyToManyField(Organization, verbose_name="被评议单位", related_name="evaluation_campaigns")
+    departments = models.ManyToManyField(
+        Organization, verbose_name="被评议单位", related_name="evaluation_campaigns"
+    )
     questions = models.JSONField("问卷题目", default=list)
     seed = models.CharField("抽样种子", max_length=64)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         ordering = ["-year", "-created_at"]
         verbose_name = "执法评议"
         verbose_name_plural = "执法评议"
-        constraints = [models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                              name="campaign_period_ordered")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="campaign_period_ordered"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -380,10 +497,15 @@ class Invitation(models.Model):
         SMS = "sms", "短信"
         PHONE = "phone", "电话回访"
 
-    campaign = models.ForeignKey(EvaluationCampaign, verbose_name="执法评议", on_delete=models.CASCADE,
-                                 related_name="invitations")
-    organization = models.ForeignKey(Organization, verbose_name="被评议单位", on_delete=models.PROTECT, related_name="+")
-    party = models.ForeignKey("parties.Party", verbose_name="当事人", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(
+        EvaluationCampaign, verbose_name="执法评议", on_delete=models.CASCADE, related_name="invitations"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="被评议单位", on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.ForeignKey(
+        "parties.Party", verbose_name="当事人", on_delete=models.PROTECT, related_name="+"
+    )
     subject_type = models.CharField("评议对象", max_length=20, choices=list(rules.SUBJECT_LABELS.items()))
     subject_id = models.BigIntegerField("对象编号")
     token = models.CharField("问卷口令", max_length=40, unique=True)
@@ -394,27 +516,40 @@ class Invitation(models.Model):
         ordering = ["campaign", "organization", "pk"]
         verbose_name = "评议问卷"
         verbose_name_plural = "评议问卷"
-        constraints = [models.UniqueConstraint(fields=["campaign", "subject_type", "subject_id"],
-                                               name="invitation_once_per_subject")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "subject_type", "subject_id"], name="invitation_once_per_subject"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.subject_type}#{self.subject_id}"
 
 
 class Answer(models.Model):
-    invitation = models.OneToOneField(Invitation, verbose_name="问卷", on_delete=models.CASCADE, related_name="answer")
+    invitation = models.OneToOneField(
+        Invitation, verbose_name="问卷", on_delete=models.CASCADE, related_name="answer"
+    )
     scores = models.JSONField("各题评分（1–5）")
     mean = models.DecimalField("平均分", max_digits=3, decimal_places=2)
     comment = models.TextField("意见建议", blank=True)
     channel = models.CharField("答复方式", max_length=10, choices=Invitation.Channel.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="电话记录人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="电话记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     answered_at = models.DateTimeField("答复时间")
 
     class Meta:
         verbose_name = "评议答复"
         verbose_name_plural = "评议答复"
-        constraints = [models.CheckConstraint(condition=Q(mean__gte=1, mean__lte=5), name="answer_mean_1_to_5")]
+        constraints = [
+            models.CheckConstraint(condition=Q(mean__gte=1, mean__lte=5), name="answer_mean_1_to_5")
+        ]
 
     def __str__(self) -> str:
         return f"{self.invitation_id}: {self.mean}"
@@ -423,24 +558,31 @@ class Answer(models.Model):
 class ExpertReview(models.Model):
     """An expert's review of a case file sampled for the campaign (score 0–100 and findings)."""
 
-    campaign = models.ForeignKey(EvaluationCampaign, verbose_name="执法评议", on_delete=models.CASCADE,
-                                 related_name="expert_reviews")
+    campaign = models.ForeignKey(
+        EvaluationCampaign, verbose_name="执法评议", on_delete=models.CASCADE, related_name="expert_reviews"
+    )
     case = models.ForeignKey("cases.Case", verbose_name="案卷", on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey(Organization, verbose_name="办案单位", on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name="办案单位", on_delete=models.PROTECT, related_name="+"
+    )
     expert = models.CharField("评议专家", max_length=100, blank=True)
     score = models.DecimalField("得分", max_digits=5, decimal_places=1, null=True, blank=True)
     opinion = models.TextField("评议意见", blank=True)
     reviewed_at = models.DateTimeField("评议时间", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["campaign", "organization", "pk"]
         verbose_name = "专家评议案卷"
         verbose_name_plural = "专家评议案卷"
-        constraints = [models.UniqueConstraint(fields=["campaign", "case"], name="expert_review_once"),
-                       models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
-                                              name="expert_score_0_100")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "case"], name="expert_review_once"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="expert_score_0_100"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.case_id}"
@@ -455,21 +597,28 @@ class Finding(models.Model):
         RECTIFIED = "rectified", "已报整改"
         VERIFIED = "verified", "已核实销号"
 
-    campaign = models.ForeignKey(EvaluationCampaign, verbose_name="执法评议", on_delete=models.CASCADE,
-                                 related_name="findings")
-    organization = models.ForeignKey(Organization, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(
+        EvaluationCampaign, verbose_name="执法评议", on_delete=models.CASCADE, related_name="findings"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField("来源", max_length=20, choices=list(rules.FINDING_SOURCE_LABELS.items()))
     text = models.TextField("问题")
     due_on = models.DateField("整改期限")
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
     rectification = models.TextField("整改情况", blank=True)
     rectified_at = models.DateTimeField("报整改时间", null=True, blank=True)
-    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("发现时间", auto_now_add=True)
 
     class Meta:
@@ -483,6 +632,7 @@ class Finding(models.Model):
 
 
 # ---- 双向案件咨询 ----
+
 
 class Consultation(models.Model):
     """双向案件咨询 (方案 三（六）2): a body asks the public security or procuratorate contact
@@ -502,31 +652,50 @@ class Consultation(models.Model):
         ANSWERED = "answered", "已答复"
 
     direction = models.CharField("方向", max_length=10, choices=Direction.choices)
-    organization = models.ForeignKey(Organization, verbose_name="行政执法单位", on_delete=models.PROTECT,
-                                     related_name="consultations")
+    organization = models.ForeignKey(
+        Organization, verbose_name="行政执法单位", on_delete=models.PROTECT, related_name="consultations"
+    )
     counterpart = models.CharField("司法机关", max_length=20, choices=Counterpart.choices)
     counterpart_name = models.CharField("司法机关名称", max_length=100)
     counterpart_contact = models.CharField("联系人", max_length=100, blank=True)
-    case = models.ForeignKey("cases.Case", verbose_name="关联案件", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="consultations")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name="关联案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
     question = models.TextField("咨询事项")
     asked_at = models.DateTimeField("咨询时间")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ASKED)
-    conclusion = models.CharField("答复结论", max_length=20, choices=list(rules.CONCLUSION_LABELS.items()), blank=True)
+    conclusion = models.CharField(
+        "答复结论", max_length=20, choices=list(rules.CONCLUSION_LABELS.items()), blank=True
+    )
     answer = models.TextField("答复意见", blank=True)
     answered_by = models.CharField("答复人", max_length=100, blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    answer_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                           related_name="+")
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-asked_at", "-pk"]
         verbose_name = "双向案件咨询"
         verbose_name_plural = "双向案件咨询"
         indexes = [models.Index(fields=["organization", "state"])]
-        constraints = [models.CheckConstraint(condition=Q(state="asked") | ~Q(answer=""), name="consultation_answer_text")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="asked") | ~Q(answer=""), name="consultation_answer_text"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.question[:30]

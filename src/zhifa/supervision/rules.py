@@ -33,7 +33,13 @@ EXPLAINED = "explained"
 CORRECTED = "corrected"
 CLOSED = "closed"
 
-STATE_LABELS = {RAISED: "已预警", ASSIGNED: "已交办", EXPLAINED: "已说明", CORRECTED: "已整改", CLOSED: "已关闭"}
+STATE_LABELS = {
+    RAISED: "已预警",
+    ASSIGNED: "已交办",
+    EXPLAINED: "已说明",
+    CORRECTED: "已整改",
+    CLOSED: "已关闭",
+}
 OPEN_STATES = frozenset({RAISED, ASSIGNED, EXPLAINED, CORRECTED})
 
 TRANSITIONS = {
@@ -43,7 +49,13 @@ TRANSITIONS = {
     "return": ({EXPLAINED, CORRECTED}, ASSIGNED),
     "close": ({EXPLAINED, CORRECTED}, CLOSED),
 }
-ACTION_LABELS = {"assign": "交办", "explain": "说明情况", "correct": "整改完毕", "return": "退回重新说明", "close": "关闭"}
+ACTION_LABELS = {
+    "assign": "交办",
+    "explain": "说明情况",
+    "correct": "整改完毕",
+    "return": "退回重新说明",
+    "close": "关闭",
+}
 
 
 def next_state(state: str, action: str) -> str | None:
@@ -102,7 +114,9 @@ class OutlierRow:
         return self.no_penalty / self.total if self.total else 0.0
 
 
-def share_outliers(rows: list[OutlierRow], config: OutlierConfig = OutlierConfig()) -> list[tuple[OutlierRow, dict]]:
+def share_outliers(
+    rows: list[OutlierRow], config: OutlierConfig = OutlierConfig()
+) -> list[tuple[OutlierRow, dict]]:
     """Rows whose no-penalty share is far above the peers of their group (leave-one-out: the peer
     mean and deviation exclude the officer), with the numbers that made them stand out."""
     by_group: dict[Any, list[OutlierRow]] = {}
@@ -122,11 +136,22 @@ def share_outliers(rows: list[OutlierRow], config: OutlierConfig = OutlierConfig
             z = (row.share - mean) / sd if sd > 0 else (float("inf") if row.share > mean else 0.0)
             ratio = row.share / pooled if pooled > 0 else (float("inf") if row.share > 0 else 0.0)
             if z >= config.z_threshold and ratio >= config.min_ratio:
-                out.append((row, {"share": round(row.share, 4), "peer_share": round(pooled, 4),
-                                  "peer_mean": round(mean, 4), "peer_sd": round(sd, 4),
-                                  "z": None if z == float("inf") else round(z, 2),
-                                  "ratio": None if ratio == float("inf") else round(ratio, 2),
-                                  "cases": row.total, "no_penalty": row.no_penalty, "peers": len(peers)}))
+                out.append(
+                    (
+                        row,
+                        {
+                            "share": round(row.share, 4),
+                            "peer_share": round(pooled, 4),
+                            "peer_mean": round(mean, 4),
+                            "peer_sd": round(sd, 4),
+                            "z": None if z == float("inf") else round(z, 2),
+                            "ratio": None if ratio == float("inf") else round(ratio, 2),
+                            "cases": row.total,
+                            "no_penalty": row.no_penalty,
+                            "peers": len(peers),
+                        },
+                    )
+                )
     return out
 
 
@@ -138,6 +163,7 @@ NOTICE_REPLY_WORKING_DAYS = 10
 def check_points(points: Any, max_points: Any) -> str | None:
     """Why a score is not acceptable (code), or None: points within 0..max of the item."""
     from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(str(points))
     except (InvalidOperation, ValueError):
@@ -147,8 +173,9 @@ def check_points(points: Any, max_points: Any) -> str | None:
     return None
 
 
-def stratified_sample(population: dict[Any, list[int]], seed: str, *, share: float | None = None,
-                      per_body: int = 1) -> dict[Any, list[int]]:
+def stratified_sample(
+    population: dict[Any, list[int]], seed: str, *, share: float | None = None, per_body: int = 1
+) -> dict[Any, list[int]]:
     """Random selection of closed case ids, stratified by body: from each body ``share`` of its
     cases (rounded up) but at least ``per_body`` (or all it has). Reproducible: the same seed and
     population give the same selection (ids are sorted before drawing)."""
@@ -169,8 +196,11 @@ def stratified_sample(population: dict[Any, list[int]], seed: str, *, share: flo
 # ---- 四维考评 ----
 ENFORCEMENT_POST_MIN_WEIGHT = 50  # 浙江“大综合一体化”：执法岗位考评权重不低于50%
 METRIC_LABELS = {
-    "cases": "办理案件数", "incidents_on_time": "事件按时办结率", "inspections": "参与检查数",
-    "review_score": "案卷评查平均得分率", "satisfaction": "群众满意度",
+    "cases": "办理案件数",
+    "incidents_on_time": "事件按时办结率",
+    "inspections": "参与检查数",
+    "review_score": "案卷评查平均得分率",
+    "satisfaction": "群众满意度",
 }
 COUNT_METRICS = frozenset({"cases", "inspections"})
 DEFAULT_TARGETS = {"cases": 6, "inspections": 20}
@@ -200,7 +230,10 @@ def check_weights(dimensions: list[DimensionSpec]) -> tuple[str, str] | None:
         return "weights_not_100", f"各维度权重之和须为100%，当前为{total}%"
     post = sum(d.weight for d in dimensions if d.enforcement_post)
     if post < ENFORCEMENT_POST_MIN_WEIGHT:
-        return "enforcement_post_below_50", f"执法岗位维度权重须不低于{ENFORCEMENT_POST_MIN_WEIGHT}%，当前为{post}%"
+        return (
+            "enforcement_post_below_50",
+            f"执法岗位维度权重须不低于{ENFORCEMENT_POST_MIN_WEIGHT}%，当前为{post}%",
+        )
     return None
 
 
@@ -219,7 +252,11 @@ def metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]) -> 
         score = 100.0 * on_time / total
         return score, f"{label}：按时{on_time}件/共{total}件，得{score:.1f}分"
     if metric == "review_score":
-        got, full, n = float(data.get("review_points") or 0), float(data.get("review_max") or 0), int(data.get("reviews") or 0)
+        got, full, n = (
+            float(data.get("review_points") or 0),
+            float(data.get("review_max") or 0),
+            int(data.get("reviews") or 0),
+        )
         if not full:
             return None, f"{label}：本期无已评查案卷"
         score = 100.0 * got / full
@@ -233,8 +270,13 @@ def metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]) -> 
     raise ValueError(metric)
 
 
-def appraise(dimensions: list[DimensionSpec], data: dict[str, Any], targets: dict[str, Any] | None = None,
-             neutral: float = 80.0, scorer=None) -> tuple[float, list[dict]]:
+def appraise(
+    dimensions: list[DimensionSpec],
+    data: dict[str, Any],
+    targets: dict[str, Any] | None = None,
+    neutral: float = 80.0,
+    scorer=None,
+) -> tuple[float, list[dict]]:
     """Total (0..100) and per dimension the score, its weight and the reasons. A dimension scores the
     mean of its metrics that have data; with none it scores ``neutral`` (stated in the reasons)."""
     targets = targets or {}
@@ -257,8 +299,16 @@ def appraise(dimensions: list[DimensionSpec], data: dict[str, Any], targets: dic
         weighted = value * d.weight / 100
         reasons.append(f"权重{d.weight}%，计入总分{weighted:.2f}分")
         total += weighted
-        out.append({"name": d.name, "weight": d.weight, "enforcement_post": d.enforcement_post,
-                    "score": round(value, 2), "weighted": round(weighted, 2), "reasons": reasons})
+        out.append(
+            {
+                "name": d.name,
+                "weight": d.weight,
+                "enforcement_post": d.enforcement_post,
+                "score": round(value, 2),
+                "weighted": round(weighted, 2),
+                "reasons": reasons,
+            }
+        )
     return round(total, 2), out
 
 
@@ -282,9 +332,14 @@ def close_step(severity: str, requested_by: int | None, actor: int) -> str:
 
 # ---- 单位考评 (方案 三（五）3: 综合行政执法工作单列考核) ----
 BODY_METRIC_LABELS = {
-    "cases": "办理案件数", "case_timeliness": "案件按期决定率", "review_score": "案卷评查得分率",
-    "incident_timeliness": "事件按期反馈率", "complaints": "投诉举报办结率", "satisfaction": "群众满意度",
-    "training": "培训学时达标率", "evaluation": "执法评议满意度",
+    "cases": "办理案件数",
+    "case_timeliness": "案件按期决定率",
+    "review_score": "案卷评查得分率",
+    "incident_timeliness": "事件按期反馈率",
+    "complaints": "投诉举报办结率",
+    "satisfaction": "群众满意度",
+    "training": "培训学时达标率",
+    "evaluation": "执法评议满意度",
 }
 BODY_COUNT_METRICS = frozenset({"cases"})
 DEFAULT_BODY_TARGETS = {"cases": 50}
@@ -343,7 +398,9 @@ def body_metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]
         score = min(100.0, 100.0 * n / target)
         return score, f"{label}{n}件，满分标准{target:g}件，得{score:.1f}分"
     if metric == "case_timeliness":
-        return _ratio(label, int(data.get("cases_on_time") or 0), int(data.get("cases_decided") or 0), "作出决定的案件")
+        return _ratio(
+            label, int(data.get("cases_on_time") or 0), int(data.get("cases_decided") or 0), "作出决定的案件"
+        )
     if metric == "review_score":
         got, full = float(data.get("review_points") or 0), float(data.get("review_max") or 0)
         if not full:
@@ -351,10 +408,16 @@ def body_metric_score(metric: str, data: dict[str, Any], targets: dict[str, Any]
         score = 100.0 * got / full
         return score, f"{label}：{int(data.get('reviews') or 0)}卷得{got:g}/{full:g}分，得{score:.1f}分"
     if metric == "incident_timeliness":
-        return _ratio(label, int(data.get("incidents_on_time") or 0), int(data.get("incidents_replied") or 0),
-                      "反馈的事件")
+        return _ratio(
+            label,
+            int(data.get("incidents_on_time") or 0),
+            int(data.get("incidents_replied") or 0),
+            "反馈的事件",
+        )
     if metric == "complaints":
-        return _ratio(label, int(data.get("complaints_closed") or 0), int(data.get("complaints") or 0), "投诉举报")
+        return _ratio(
+            label, int(data.get("complaints_closed") or 0), int(data.get("complaints") or 0), "投诉举报"
+        )
     if metric == "satisfaction":
         n, avg = int(data.get("rated") or 0), data.get("satisfaction_avg")
         if not n or avg is None:
@@ -404,14 +467,29 @@ def check_answers(questions: list[str], scores: dict) -> tuple[dict[str, int], s
 
 
 # ---- 双向案件咨询 ----
-CONCLUSION_LABELS = {"suspected_crime": "涉嫌犯罪，建议移送", "not_crime": "不构成犯罪，行政处理",
-                     "more_evidence": "需补充证据后再研判"}
+CONCLUSION_LABELS = {
+    "suspected_crime": "涉嫌犯罪，建议移送",
+    "not_crime": "不构成犯罪，行政处理",
+    "more_evidence": "需补充证据后再研判",
+}
 
 #: The platform numbers behind a body's line, as the report names them.
 BODY_DATA_LABELS = {
-    "cases": "立案数", "cases_decided": "作出决定的案件", "cases_late": "超期决定的案件", "cases_on_time": "按期决定的案件",
-    "review_points": "案卷评查得分", "review_max": "案卷评查满分", "reviews": "评查案卷数",
-    "incidents_replied": "反馈的事件", "incidents_on_time": "按期反馈的事件", "complaints": "投诉举报",
-    "complaints_closed": "办结的投诉举报", "rated": "群众评价次数", "satisfaction_avg": "群众满意度（1–5）",
-    "officers": "执法人员", "trained": "培训学时达标人数", "answers": "评议问卷答复", "evaluation_avg": "评议满意度（1–5）",
+    "cases": "立案数",
+    "cases_decided": "作出决定的案件",
+    "cases_late": "超期决定的案件",
+    "cases_on_time": "按期决定的案件",
+    "review_points": "案卷评查得分",
+    "review_max": "案卷评查满分",
+    "reviews": "评查案卷数",
+    "incidents_replied": "反馈的事件",
+    "incidents_on_time": "按期反馈的事件",
+    "complaints": "投诉举报",
+    "complaints_closed": "办结的投诉举报",
+    "rated": "群众评价次数",
+    "satisfaction_avg": "群众满意度（1–5）",
+    "officers": "执法人员",
+    "trained": "培训学时达标人数",
+    "answers": "评议问卷答复",
+    "evaluation_avg": "评议满意度（1–5）",
 }

@@ -55,6 +55,7 @@ def _require_supervisor(user, permission: str = "supervision.handle_alert") -> N
 # sweeps
 # ---------------------------------------------------------------------------------------------
 
+
 def _lock_rule(code: str) -> None:
     """Serialise runs of one rule (a beat sweep and an event run at the same time)."""
     if connection.vendor == "postgresql":
@@ -64,7 +65,7 @@ def _lock_rule(code: str) -> None:
 
 def _chunks(values: list, size: int = BATCH):
     for i in range(0, len(values), size):
-        yield values[i:i + size]
+        yield values[i : i + size]
 
 
 @transaction.atomic
@@ -76,32 +77,51 @@ def apply_findings(code: str, findings: list, now: dt.datetime, *, full: bool) -
     open_alerts = Alert.objects.filter(rule_code=code, state__in=sorted(rules.OPEN_STATES))
     subjects = {(f.subject_type, f.subject_id) for f in findings}
     if full:
-        existing = dict(((t, s), pk) for t, s, pk in open_alerts.values_list("subject_type", "subject_id", "pk"))
+        existing = dict(
+            ((t, s), pk) for t, s, pk in open_alerts.values_list("subject_type", "subject_id", "pk")
+        )
     else:
         ids = sorted({f.subject_id for f in findings})
         existing = {}
         for part in _chunks(ids):
-            existing.update(((t, s), pk) for t, s, pk in
-                            open_alerts.filter(subject_id__in=part).values_list("subject_type", "subject_id", "pk"))
+            existing.update(
+                ((t, s), pk)
+                for t, s, pk in open_alerts.filter(subject_id__in=part).values_list(
+                    "subject_type", "subject_id", "pk"
+                )
+            )
     new_findings = [f for f in findings if (f.subject_type, f.subject_id) not in existing]
     previous = {}
     if new_findings:
         new_ids = sorted({f.subject_id for f in new_findings})
         for part in _chunks(new_ids):
-            previous.update(((t, s), pk) for t, s, pk in
-                            Alert.objects.filter(rule_code=code, state=rules.CLOSED, subject_id__in=part)
-                            .values("subject_type", "subject_id").annotate(last=Max("pk"))
-                            .values_list("subject_type", "subject_id", "last"))
+            previous.update(
+                ((t, s), pk)
+                for t, s, pk in Alert.objects.filter(rule_code=code, state=rules.CLOSED, subject_id__in=part)
+                .values("subject_type", "subject_id")
+                .annotate(last=Max("pk"))
+                .values_list("subject_type", "subject_id", "last")
+            )
     fresh, done = [], set()
     for f in new_findings:
         key = (f.subject_type, f.subject_id)
         if key in done:
             continue
         done.add(key)
-        fresh.append(Alert(rule_code=code, subject_type=f.subject_type, subject_id=f.subject_id,
-                           organization_id=f.organization_id, severity=rule.severity, message=f.message[:500],
-                           details=audit.jsonable(f.details), raised_at=now, last_seen_at=now,
-                           previous_id=previous.get(key)))
+        fresh.append(
+            Alert(
+                rule_code=code,
+                subject_type=f.subject_type,
+                subject_id=f.subject_id,
+                organization_id=f.organization_id,
+                severity=rule.severity,
+                message=f.message[:500],
+                details=audit.jsonable(f.details),
+                raised_at=now,
+                last_seen_at=now,
+                previous_id=previous.get(key),
+            )
+        )
     Alert.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
     seen = [pk for key, pk in existing.items() if key in subjects]
     for part in _chunks(seen):
@@ -113,8 +133,14 @@ def apply_findings(code: str, findings: list, now: dt.datetime, *, full: bool) -
             cleared += Alert.objects.filter(pk__in=part, cleared_at__isnull=True).update(cleared_at=now)
     counts = {"findings": len(subjects), "raised": len(fresh), "seen": len(seen), "cleared": cleared}
     if fresh or cleared:
-        audit.record(None, "supervision.sweep", object_type="supervision.AlertRule", object_id=code,
-                     after={**counts, "full": full}, legal_basis=rule.basis)
+        audit.record(
+            None,
+            "supervision.sweep",
+            object_type="supervision.AlertRule",
+            object_id=code,
+            after={**counts, "full": full},
+            legal_basis=rule.basis,
+        )
     return counts
 
 
@@ -135,13 +161,16 @@ def run_for(model: str, ids, now: dt.datetime | None = None) -> dict[str, int]:
     ids = sorted(set(ids))
     if not ids:
         return {}
-    return {rule.code: apply_findings(rule.code, rule.find(now, ids=ids), now, full=False)["raised"]
-            for rule in rules_watching(model)}
+    return {
+        rule.code: apply_findings(rule.code, rule.find(now, ids=ids), now, full=False)["raised"]
+        for rule in rules_watching(model)
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # the alert loop
 # ---------------------------------------------------------------------------------------------
+
 
 def responsible_supervisor(alert: Alert) -> User | None:
     """The supervisor of the responsible body (nearest up its tree), else of the guidance office
@@ -160,16 +189,23 @@ def _move(user, alert: Alert, action: str, audit_action: str | None = None, **af
     if target is None:
         if action == "close":
             raise DomainError("explanation_required", "关闭预警前须先说明情况或完成整改", "explanation")
-        raise DomainError("invalid_transition",
-                          f"当前状态“{rules.STATE_LABELS[alert.state]}”不能{rules.ACTION_LABELS[action]}")
+        raise DomainError(
+            "invalid_transition",
+            f"当前状态“{rules.STATE_LABELS[alert.state]}”不能{rules.ACTION_LABELS[action]}",
+        )
     before = {"state": alert.state}
     alert.state = target
     if target == rules.CLOSED:
         alert.closed_at, alert.closed_by = timezone.now(), user
     alert.save()
-    audit.record(user, audit_action or f"supervision.alert.{action}", alert, before=before,
-                 after={"state": target, **after},
-                 legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "")
+    audit.record(
+        user,
+        audit_action or f"supervision.alert.{action}",
+        alert,
+        before=before,
+        after={"state": target, **after},
+        legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "",
+    )
     return alert
 
 
@@ -183,7 +219,9 @@ def assign(user, alert_id: int, assignee_id: int | None = None) -> Alert:
     else:
         assignee = responsible_supervisor(alert)
     if assignee is None or not access.can(assignee, "supervision.handle_alert"):
-        raise ValidationError({"assignee": ValidationError("只能交办给执法指导办或监督人员", code="assignee_not_supervisor")})
+        raise ValidationError(
+            {"assignee": ValidationError("只能交办给执法指导办或监督人员", code="assignee_not_supervisor")}
+        )
     alert.assignee = assignee
     return _move(user, alert, "assign", assignee=assignee.pk)
 
@@ -200,7 +238,9 @@ def explain(user, alert_id: int, explanation: str, *, corrected: bool = False) -
     access.require(user, "supervision.respond_alert", alert)
     text = (explanation or "").strip()
     if not text:
-        raise ValidationError({"explanation": ValidationError("请填写情况说明或整改情况", code="explanation_required")})
+        raise ValidationError(
+            {"explanation": ValidationError("请填写情况说明或整改情况", code="explanation_required")}
+        )
     action = "correct" if corrected else "explain"
     if rules.next_state(alert.state, action) is None:
         return _move(user, alert, action)  # raises
@@ -235,16 +275,24 @@ def close(user, alert_id: int, remark: str = "") -> Alert:
     if step == "request":
         alert.close_requested_by, alert.close_requested_at, alert.close_remark = user, timezone.now(), remark
         alert.save(update_fields=["close_requested_by", "close_requested_at", "close_remark"])
-        audit.record(user, "supervision.alert.close_request", alert, after={"state": alert.state, "remark": remark},
-                     legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "")
+        audit.record(
+            user,
+            "supervision.alert.close_request",
+            alert,
+            after={"state": alert.state, "remark": remark},
+            legal_basis=RULES[alert.rule_code].basis if alert.rule_code in RULES else "",
+        )
         return alert
     requested_by = alert.close_requested_by_id
-    return _move(user, alert, "close", remark=remark, **({"requested_by": requested_by} if requested_by else {}))
+    return _move(
+        user, alert, "close", remark=remark, **({"requested_by": requested_by} if requested_by else {})
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # recommendations and circulars
 # ---------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def send_notice(user, data: dict) -> Notice:
@@ -273,17 +321,35 @@ def send_notice(user, data: dict) -> Notice:
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    notice = Notice.objects.create(kind=kind, to_org=to_org, title=data["title"].strip(), body=data["body"].strip(),
-                                   alert=alert or None, sent_by=user, sent_at=now,
-                                   reply_due=district_calendar().add_working_days(timezone.localdate(now), days))
-    audit.record(user, "supervision.notice.send", notice,
-                 after={"kind": kind, "to_org": to_org.pk, "title": notice.title, "alert": getattr(alert, "pk", None),
-                        "reply_due": notice.reply_due})
+    notice = Notice.objects.create(
+        kind=kind,
+        to_org=to_org,
+        title=data["title"].strip(),
+        body=data["body"].strip(),
+        alert=alert or None,
+        sent_by=user,
+        sent_at=now,
+        reply_due=district_calendar().add_working_days(timezone.localdate(now), days),
+    )
+    audit.record(
+        user,
+        "supervision.notice.send",
+        notice,
+        after={
+            "kind": kind,
+            "to_org": to_org.pk,
+            "title": notice.title,
+            "alert": getattr(alert, "pk", None),
+            "reply_due": notice.reply_due,
+        },
+    )
     return notice
 
 
 def _notice_for_receiver(user, notice_id: int) -> Notice:
-    notice = access.get_visible(user, Notice.objects.select_for_update(of=("self",)).select_related("to_org"), notice_id)
+    notice = access.get_visible(
+        user, Notice.objects.select_for_update(of=("self",)).select_related("to_org"), notice_id
+    )
     access.require(user, "supervision.receive_notice", notice)
     return notice
 
@@ -293,7 +359,11 @@ def acknowledge_notice(user, notice_id: int) -> Notice:
     notice = _notice_for_receiver(user, notice_id)
     if notice.state != Notice.State.SENT:
         raise DomainError("already_acknowledged", "该通知已签收")
-    notice.state, notice.acknowledged_at, notice.acknowledged_by = Notice.State.ACKNOWLEDGED, timezone.now(), user
+    notice.state, notice.acknowledged_at, notice.acknowledged_by = (
+        Notice.State.ACKNOWLEDGED,
+        timezone.now(),
+        user,
+    )
     notice.save()
     audit.record(user, "supervision.notice.acknowledge", notice, after={"state": notice.state})
     return notice
@@ -309,17 +379,30 @@ def reply_notice(user, notice_id: int, reply: str) -> Notice:
     now = timezone.now()
     if notice.acknowledged_at is None:
         notice.acknowledged_at, notice.acknowledged_by = now, user
-    notice.state, notice.reply, notice.replied_at, notice.replied_by = Notice.State.REPLIED, reply.strip(), now, user
+    notice.state, notice.reply, notice.replied_at, notice.replied_by = (
+        Notice.State.REPLIED,
+        reply.strip(),
+        now,
+        user,
+    )
     notice.save()
-    audit.record(user, "supervision.notice.reply", notice,
-                 after={"state": notice.state, "reply": notice.reply,
-                        "late": bool(notice.reply_due and timezone.localdate(now) > notice.reply_due)})
+    audit.record(
+        user,
+        "supervision.notice.reply",
+        notice,
+        after={
+            "state": notice.state,
+            "reply": notice.reply,
+            "late": bool(notice.reply_due and timezone.localdate(now) > notice.reply_due),
+        },
+    )
     return notice
 
 
 # ---------------------------------------------------------------------------------------------
 # case file review (案卷评查)
 # ---------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def create_sheet(user, name: str, items: list[dict]) -> ScoreSheet:
@@ -339,11 +422,25 @@ def create_sheet(user, name: str, items: list[dict]) -> ScoreSheet:
     if last:
         ScoreSheet.objects.filter(name=name).update(is_active=False)
     sheet = ScoreSheet.objects.create(name=name, version=(last.version + 1) if last else 1)
-    ScoreItem.objects.bulk_create([ScoreItem(sheet=sheet, order=i + 1, category=(it.get("category") or "")[:50],
-                                             text=it["text"].strip()[:300], max_points=Decimal(str(it["max_points"])),
-                                             basis=(it.get("basis") or "")[:200]) for i, it in enumerate(items)])
-    audit.record(user, "supervision.sheet.create", sheet, after={"name": name, "version": sheet.version,
-                                                                 "items": len(items)})
+    ScoreItem.objects.bulk_create(
+        [
+            ScoreItem(
+                sheet=sheet,
+                order=i + 1,
+                category=(it.get("category") or "")[:50],
+                text=it["text"].strip()[:300],
+                max_points=Decimal(str(it["max_points"])),
+                basis=(it.get("basis") or "")[:200],
+            )
+            for i, it in enumerate(items)
+        ]
+    )
+    audit.record(
+        user,
+        "supervision.sheet.create",
+        sheet,
+        after={"name": name, "version": sheet.version, "items": len(items)},
+    )
     return sheet
 
 
@@ -351,9 +448,18 @@ REVIEWABLE_STATES = ("closed", "archived")
 
 
 @transaction.atomic
-def draw_reviews(user, *, sheet_id: int, period_start: dt.date, period_end: dt.date, seed: str = "",
-                 share: float | None = 0.1, per_body: int = 1, title: str = "",
-                 organization_ids: list[int] | None = None) -> ReviewBatch:
+def draw_reviews(
+    user,
+    *,
+    sheet_id: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    seed: str = "",
+    share: float | None = 0.1,
+    per_body: int = 1,
+    title: str = "",
+    organization_ids: list[int] | None = None,
+) -> ReviewBatch:
     """Random selection of closed/archived cases (closing date in the period), stratified by body;
     reproducible from the seed, which is recorded with the population size and the result."""
     import secrets
@@ -365,11 +471,15 @@ def draw_reviews(user, *, sheet_id: int, period_start: dt.date, period_end: dt.d
     if sheet is None or not sheet.items.exists():
         raise ValidationError({"sheet": ValidationError("请选择有评查项目的评查表", code="sheet_required")})
     if period_end < period_start:
-        raise ValidationError({"period_end": ValidationError("结束日期不能早于开始日期", code="period_invalid")})
+        raise ValidationError(
+            {"period_end": ValidationError("结束日期不能早于开始日期", code="period_invalid")}
+        )
     if share is not None and not (0 < share <= 1):
         raise ValidationError({"share": ValidationError("抽取比例须在0到1之间", code="share_invalid")})
     seed = (seed or "").strip() or secrets.token_hex(8)
-    closed = CaseEvent.objects.filter(action="close", on__gte=period_start, on__lte=period_end).values("case_id")
+    closed = CaseEvent.objects.filter(action="close", on__gte=period_start, on__lte=period_end).values(
+        "case_id"
+    )
     qs = Case.objects.filter(state__in=REVIEWABLE_STATES, pk__in=closed)
     if organization_ids:
         qs = qs.filter(organization_id__in=organization_ids)
@@ -378,21 +488,42 @@ def draw_reviews(user, *, sheet_id: int, period_start: dt.date, period_end: dt.d
         population.setdefault(org_id, []).append(pk)
     chosen = rules.stratified_sample(population, seed, share=share, per_body=per_body)
     batch = ReviewBatch.objects.create(
-        title=(title or f"{period_start:%Y年%m月}—{period_end:%Y年%m月}案卷评查").strip()[:100], sheet=sheet, seed=seed,
-        period_start=period_start, period_end=period_end, share=Decimal(str(share)) if share else None,
-        per_body=per_body, population=sum(len(v) for v in population.values()),
+        title=(title or f"{period_start:%Y年%m月}—{period_end:%Y年%m月}案卷评查").strip()[:100],
+        sheet=sheet,
+        seed=seed,
+        period_start=period_start,
+        period_end=period_end,
+        share=Decimal(str(share)) if share else None,
+        per_body=per_body,
+        population=sum(len(v) for v in population.values()),
         strata={str(org): {"population": len(population[org]), "chosen": ids} for org, ids in chosen.items()},
-        created_by=user)
+        created_by=user,
+    )
     max_total = sum((i.max_points for i in sheet.items.all()), Decimal(0))
-    Review.objects.bulk_create([Review(batch=batch, case_id=pk, organization_id=org, max_total=max_total)
-                                for org, ids in chosen.items() for pk in ids])
+    Review.objects.bulk_create(
+        [
+            Review(batch=batch, case_id=pk, organization_id=org, max_total=max_total)
+            for org, ids in chosen.items()
+            for pk in ids
+        ]
+    )
     if not sheet.frozen:
         sheet.frozen = True
         sheet.save(update_fields=["frozen"])
-    audit.record(user, "supervision.review.draw", batch,
-                 after={"seed": seed, "population": batch.population, "share": share, "per_body": per_body,
-                        "chosen": {str(k): v for k, v in chosen.items()}, "sheet": sheet.pk},
-                 legal_basis="行政执法案卷评查：随机抽取已结案案卷")
+    audit.record(
+        user,
+        "supervision.review.draw",
+        batch,
+        after={
+            "seed": seed,
+            "population": batch.population,
+            "share": share,
+            "per_body": per_body,
+            "chosen": {str(k): v for k, v in chosen.items()},
+            "sheet": sheet.pk,
+        },
+        legal_basis="行政执法案卷评查：随机抽取已结案案卷",
+    )
     return batch
 
 
@@ -403,8 +534,10 @@ def handled_case(user, case_id: int) -> bool:
 
     if user.officer_id and CaseOfficer.objects.filter(case_id=case_id, officer_id=user.officer_id).exists():
         return True
-    return (Case.objects.filter(pk=case_id, created_by=user).exists()
-            or CaseEvent.objects.filter(case_id=case_id, actor=user).exists())
+    return (
+        Case.objects.filter(pk=case_id, created_by=user).exists()
+        or CaseEvent.objects.filter(case_id=case_id, actor=user).exists()
+    )
 
 
 @transaction.atomic
@@ -420,7 +553,9 @@ def assign_reviewer(user, review_id: int, reviewer_id: int) -> Review:
         raise DomainError("reviewer_conflict", "评查人不得评查本人承办的案件", "reviewer")
     review.reviewer = reviewer
     review.save(update_fields=["reviewer"])
-    audit.record(user, "supervision.review.assign", review, after={"reviewer": reviewer.pk, "case": review.case_id})
+    audit.record(
+        user, "supervision.review.assign", review, after={"reviewer": reviewer.pk, "case": review.case_id}
+    )
     return review
 
 
@@ -428,7 +563,12 @@ def assign_reviewer(user, review_id: int, reviewer_id: int) -> Review:
 def score_review(user, review_id: int, points: dict, comments: str = "", notes: dict | None = None) -> Review:
     """Score a case file: every item of the sheet within 0..its maximum. Refused for a reviewer
     who handled the case (``reviewer_conflict``) and for anyone but the assigned reviewer."""
-    review = Review.objects.select_for_update(of=("self",)).select_related("batch__sheet").filter(pk=review_id).first()
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("batch__sheet")
+        .filter(pk=review_id)
+        .first()
+    )
     if review is None:
         raise NotFound()
     if handled_case(user, review.case_id):
@@ -447,12 +587,20 @@ def score_review(user, review_id: int, points: dict, comments: str = "", notes: 
             continue
         problem = rules.check_points(value, item.max_points)
         if problem:
-            errors[f"item_{item.pk}"] = ValidationError(f"“{item.text}”得分须在0到{item.max_points}之间", code=problem)
+            errors[f"item_{item.pk}"] = ValidationError(
+                f"“{item.text}”得分须在0到{item.max_points}之间", code=problem
+            )
             continue
         value = Decimal(str(value))
         total += value
-        rows.append(ReviewScore(review=review, item=item, points=value,
-                                note=str(notes.get(item.pk, notes.get(str(item.pk), "")) or "")[:300]))
+        rows.append(
+            ReviewScore(
+                review=review,
+                item=item,
+                points=value,
+                note=str(notes.get(item.pk, notes.get(str(item.pk), "")) or "")[:300],
+            )
+        )
     if errors:
         raise ValidationError(errors)
     before = {"state": review.state, "total": review.total}
@@ -462,8 +610,13 @@ def score_review(user, review_id: int, points: dict, comments: str = "", notes: 
     review.comments = (comments or "").strip()
     review.reviewer = review.reviewer or user
     review.save()
-    audit.record(user, "supervision.review.score", review, before=before,
-                 after={"state": review.state, "total": total, "points": {str(r.item_id): r.points for r in rows}})
+    audit.record(
+        user,
+        "supervision.review.score",
+        review,
+        before=before,
+        after={"state": review.state, "total": total, "points": {str(r.item_id): r.points for r in rows}},
+    )
     return review
 
 
@@ -471,18 +624,28 @@ def score_review(user, review_id: int, points: dict, comments: str = "", notes: 
 # appraisal (四维考评)
 # ---------------------------------------------------------------------------------------------
 
+
 def _specs(dimensions: list[dict]) -> list[rules.DimensionSpec]:
     try:
-        return [rules.DimensionSpec(str(d.get("name") or "").strip() or f"维度{i + 1}", int(d.get("weight") or 0),
-                                    bool(d.get("enforcement_post")), tuple(d.get("metrics") or ()))
-                for i, d in enumerate(dimensions)]
+        return [
+            rules.DimensionSpec(
+                str(d.get("name") or "").strip() or f"维度{i + 1}",
+                int(d.get("weight") or 0),
+                bool(d.get("enforcement_post")),
+                tuple(d.get("metrics") or ()),
+            )
+            for i, d in enumerate(dimensions)
+        ]
     except (TypeError, ValueError):
-        raise ValidationError({"dimensions": ValidationError("权重须为整数", code="weight_invalid")}) from None
+        raise ValidationError(
+            {"dimensions": ValidationError("权重须为整数", code="weight_invalid")}
+        ) from None
 
 
 @transaction.atomic
-def create_scheme(user, name: str, dimensions: list[dict], targets: dict | None = None,
-                  neutral_score: float = 80) -> AppraisalScheme:
+def create_scheme(
+    user, name: str, dimensions: list[dict], targets: dict | None = None, neutral_score: float = 80
+) -> AppraisalScheme:
     """A weighted appraisal scheme: weights sum to 100 and the enforcement post weighs ≥ 50%."""
     _require_supervisor(user, "supervision.appraise")
     if not (name or "").strip():
@@ -491,20 +654,39 @@ def create_scheme(user, name: str, dimensions: list[dict], targets: dict | None 
     problem = rules.check_weights(specs)
     if problem:
         raise DomainError(problem[0], problem[1], "dimensions")
-    scheme = AppraisalScheme.objects.create(name=name.strip(), targets=targets or dict(rules.DEFAULT_TARGETS),
-                                            neutral_score=Decimal(str(neutral_score)), created_by=user)
-    AppraisalDimension.objects.bulk_create([AppraisalDimension(scheme=scheme, order=i + 1, name=s.name, weight=s.weight,
-                                                               enforcement_post=s.enforcement_post, metrics=list(s.metrics))
-                                            for i, s in enumerate(specs)])
-    audit.record(user, "supervision.scheme.create", scheme,
-                 after={"name": scheme.name, "dimensions": [vars(s) | {"metrics": list(s.metrics)} for s in specs]},
-                 legal_basis="“大综合一体化”乡镇执法人员四维考评：执法岗位考评权重不低于50%")
+    scheme = AppraisalScheme.objects.create(
+        name=name.strip(),
+        targets=targets or dict(rules.DEFAULT_TARGETS),
+        neutral_score=Decimal(str(neutral_score)),
+        created_by=user,
+    )
+    AppraisalDimension.objects.bulk_create(
+        [
+            AppraisalDimension(
+                scheme=scheme,
+                order=i + 1,
+                name=s.name,
+                weight=s.weight,
+                enforcement_post=s.enforcement_post,
+                metrics=list(s.metrics),
+            )
+            for i, s in enumerate(specs)
+        ]
+    )
+    audit.record(
+        user,
+        "supervision.scheme.create",
+        scheme,
+        after={"name": scheme.name, "dimensions": [vars(s) | {"metrics": list(s.metrics)} for s in specs]},
+        legal_basis="“大综合一体化”乡镇执法人员四维考评：执法岗位考评权重不低于50%",
+    )
     return scheme
 
 
 @transaction.atomic
-def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: dt.date,
-                      organization_id: int | None = None) -> int:
+def compute_appraisal(
+    user, scheme_id: int, period_start: dt.date, period_end: dt.date, organization_id: int | None = None
+) -> int:
     """Score every township staff member for the period from the platform's data (one aggregate
     query per metric, ``selectors.appraisal_data``) — or, with ``organization_id``, the officers that
     body appraises (a township team its township staff, a department its own officers); replaces
@@ -513,34 +695,63 @@ def compute_appraisal(user, scheme_id: int, period_start: dt.date, period_end: d
 
     if user is not None:
         _require_supervisor(user, "supervision.appraise")
-    scheme = AppraisalScheme.objects.filter(pk=scheme_id, level=AppraisalScheme.Level.OFFICER).prefetch_related(
-        "dimensions").first()
+    scheme = (
+        AppraisalScheme.objects.filter(pk=scheme_id, level=AppraisalScheme.Level.OFFICER)
+        .prefetch_related("dimensions")
+        .first()
+    )
     if scheme is None:
         raise NotFound()
     if period_end < period_start:
-        raise ValidationError({"period_end": ValidationError("结束日期不能早于开始日期", code="period_invalid")})
-    specs = [rules.DimensionSpec(d.name, d.weight, d.enforcement_post, tuple(d.metrics)) for d in scheme.dimensions.all()]
+        raise ValidationError(
+            {"period_end": ValidationError("结束日期不能早于开始日期", code="period_invalid")}
+        )
+    specs = [
+        rules.DimensionSpec(d.name, d.weight, d.enforcement_post, tuple(d.metrics))
+        for d in scheme.dimensions.all()
+    ]
     problem = rules.check_weights(specs)
     if problem:
         raise DomainError(problem[0], problem[1], "dimensions")
-    body = access.get_visible(user, Organization, organization_id) if organization_id and user is not None else (
-        Organization.objects.filter(pk=organization_id).first() if organization_id else None)
+    body = (
+        access.get_visible(user, Organization, organization_id)
+        if organization_id and user is not None
+        else (Organization.objects.filter(pk=organization_id).first() if organization_id else None)
+    )
     staff = selectors.body_staff(body) if body is not None else selectors.township_staff()
     data = selectors.appraisal_data([o.pk for o in staff], period_start, period_end)
     now = timezone.now()
     results = []
     for officer in staff:
-        total, dims = rules.appraise(specs, data.get(officer.pk, {}), scheme.targets, float(scheme.neutral_score))
-        results.append(AppraisalResult(scheme=scheme, officer=officer, organization_id=officer.appraising_org_id,
-                                       period_start=period_start, period_end=period_end,
-                                       total=Decimal(str(total)), dimensions=dims, computed_at=now))
+        total, dims = rules.appraise(
+            specs, data.get(officer.pk, {}), scheme.targets, float(scheme.neutral_score)
+        )
+        results.append(
+            AppraisalResult(
+                scheme=scheme,
+                officer=officer,
+                organization_id=officer.appraising_org_id,
+                period_start=period_start,
+                period_end=period_end,
+                total=Decimal(str(total)),
+                dimensions=dims,
+                computed_at=now,
+            )
+        )
     earlier = AppraisalResult.objects.filter(scheme=scheme, period_start=period_start, period_end=period_end)
     if body is not None:
         earlier = earlier.filter(officer_id__in=[o.pk for o in staff])
     earlier.delete()
     AppraisalResult.objects.bulk_create(results, batch_size=2000)
-    audit.record(user, "supervision.appraisal.compute", scheme,
-                 after={"period_start": period_start, "period_end": period_end, "officers": len(results),
-                        "organization": getattr(body, "pk", None)})
+    audit.record(
+        user,
+        "supervision.appraisal.compute",
+        scheme,
+        after={
+            "period_start": period_start,
+            "period_end": period_end,
+            "officers": len(results),
+            "organization": getattr(body, "pk", None),
+        },
+    )
     return len(results)
-

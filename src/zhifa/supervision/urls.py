@@ -20,8 +20,11 @@ urlpatterns = [
     path("appraisals/<int:result_id>/", views.appraisal_detail, name="appraisal_detail"),
     path("appraisals/bodies/", appraisal_views.bodies, name="body_appraisals"),
     path("appraisals/bodies/<int:appraisal_id>/", appraisal_views.body_appraisal, name="body_appraisal"),
-    path("appraisals/bodies/<int:appraisal_id>/report.<str:fmt>", appraisal_views.body_appraisal_report,
-         name="body_appraisal_report"),
+    path(
+        "appraisals/bodies/<int:appraisal_id>/report.<str:fmt>",
+        appraisal_views.body_appraisal_report,
+        name="body_appraisal_report",
+    ),
     path("evaluation/", evaluation_views.campaigns, name="campaigns"),
     path("evaluation/<int:campaign_id>/", evaluation_views.campaign, name="campaign"),
     path("evaluation/findings/", evaluation_views.findings, name="findings"),

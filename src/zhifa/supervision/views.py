@@ -37,31 +37,69 @@ def _page(request, qs):
 
 # ---- alerts ----
 
+
 @service_view
 def alerts(request):
     scope = Scope.for_user(request.user)
     organizations = Organization.objects.filter(
-        is_active=True, pk__in=selectors.visible_alerts(scope).order_by().values("organization_id")).order_by("path")
+        is_active=True, pk__in=selectors.visible_alerts(scope).order_by().values("organization_id")
+    ).order_by("path")
     filters = AlertFilterForm(request.GET, organizations)
     qs = selectors.alert_list(scope, **filters.selector_filters())
     q = (getattr(filters, "cleaned_data", {}) or {}).get("q")
     if q:
         qs = qs.filter(Q(message__icontains=q))
     if wants_xlsx(request):
-        return xlsx_response("监督预警", "监督预警", ["编号", "规则", "等级", "责任单位", "预警内容", "状态", "预警时间",
-                                                "最近发现", "条件消除", "关闭时间", "情况说明"], (
-            [a.pk, RULES[a.rule_code].name if a.rule_code in RULES else a.rule_code, a.get_severity_display(),
-             a.organization.name if a.organization_id else "", a.message, a.get_state_display(), a.raised_at,
-             a.last_seen_at, a.cleared_at, a.closed_at, a.explanation] for a in qs.iterator(chunk_size=500)))
+        return xlsx_response(
+            "监督预警",
+            "监督预警",
+            [
+                "编号",
+                "规则",
+                "等级",
+                "责任单位",
+                "预警内容",
+                "状态",
+                "预警时间",
+                "最近发现",
+                "条件消除",
+                "关闭时间",
+                "情况说明",
+            ],
+            (
+                [
+                    a.pk,
+                    RULES[a.rule_code].name if a.rule_code in RULES else a.rule_code,
+                    a.get_severity_display(),
+                    a.organization.name if a.organization_id else "",
+                    a.message,
+                    a.get_state_display(),
+                    a.raised_at,
+                    a.last_seen_at,
+                    a.cleared_at,
+                    a.closed_at,
+                    a.explanation,
+                ]
+                for a in qs.iterator(chunk_size=500)
+            ),
+        )
     page, query = _page(request, qs)
     counts = {}
     for row in selectors.alert_counts(selectors.visible_alerts(scope)):
         entry = counts.setdefault(row["rule_code"], {"open": 0, "closed": 0})
         entry["closed" if row["state"] == rules.CLOSED else "open"] += row["n"]
     rule_rows = [(r, counts.get(r.code, {"open": 0, "closed": 0})) for r in RULES.values()]
-    return render(request, "supervision/alerts.html", {
-        "filters": filters, "page": page, "query": query, "rule_rows": rule_rows, "rules_by_code": RULES,
-    })
+    return render(
+        request,
+        "supervision/alerts.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "rule_rows": rule_rows,
+            "rules_by_code": RULES,
+        },
+    )
 
 
 def _alert_actions(user, alert: Alert) -> list[tuple[str, str]]:
@@ -88,14 +126,21 @@ def _alert_actions(user, alert: Alert) -> list[tuple[str, str]]:
 @service_view
 def alert_detail(request, alert_id: int):
     alert = selectors.get_alert(Scope.for_user(request.user), alert_id)
-    return render(request, "supervision/alert_detail.html", {
-        "alert": alert, "rule": RULES.get(alert.rule_code), "actions": _alert_actions(request.user, alert),
-        "subject": selectors.subject_link(alert), "trail": audit_trail([("supervision.Alert", [alert.pk])]),
-        "notices": list(alert.notices.select_related("to_org")),
-        "supervisors": selectors.supervisors(),
-        "responsible": services.responsible_supervisor(alert),
-        "may_send_notice": access.can(request.user, "supervision.send_notice"),
-    })
+    return render(
+        request,
+        "supervision/alert_detail.html",
+        {
+            "alert": alert,
+            "rule": RULES.get(alert.rule_code),
+            "actions": _alert_actions(request.user, alert),
+            "subject": selectors.subject_link(alert),
+            "trail": audit_trail([("supervision.Alert", [alert.pk])]),
+            "notices": list(alert.notices.select_related("to_org")),
+            "supervisors": selectors.supervisors(),
+            "responsible": services.responsible_supervisor(alert),
+            "may_send_notice": access.can(request.user, "supervision.send_notice"),
+        },
+    )
 
 
 @service_view
@@ -105,7 +150,9 @@ def alert_action(request, alert_id: int, action: str):
         if action == "assign":
             services.assign(request.user, alert_id, int(request.POST.get("assignee") or 0) or None)
         elif action in ("explain", "correct"):
-            services.explain(request.user, alert_id, request.POST.get("explanation", ""), corrected=action == "correct")
+            services.explain(
+                request.user, alert_id, request.POST.get("explanation", ""), corrected=action == "correct"
+            )
         elif action == "return":
             services.send_back(request.user, alert_id, request.POST.get("reason", ""))
         elif action == "close":
@@ -126,26 +173,51 @@ def alert_action(request, alert_id: int, action: str):
 
 # ---- notices ----
 
+
 @service_view
 def notices(request):
     qs = selectors.notices(Scope.for_user(request.user))
     if wants_xlsx(request):
-        return xlsx_response("执法建议通报", "执法建议/通报", ["类型", "标题", "接收单位", "发送时间", "回复期限", "状态", "回复"], (
-            [n.get_kind_display(), n.title, n.to_org.name, n.sent_at, n.reply_due, n.get_state_display(), n.reply]
-            for n in qs.iterator(chunk_size=500)))
+        return xlsx_response(
+            "执法建议通报",
+            "执法建议/通报",
+            ["类型", "标题", "接收单位", "发送时间", "回复期限", "状态", "回复"],
+            (
+                [
+                    n.get_kind_display(),
+                    n.title,
+                    n.to_org.name,
+                    n.sent_at,
+                    n.reply_due,
+                    n.get_state_display(),
+                    n.reply,
+                ]
+                for n in qs.iterator(chunk_size=500)
+            ),
+        )
     page, query = _page(request, qs)
-    return render(request, "supervision/notices.html", {
-        "page": page, "query": query, "may_send": access.can(request.user, "supervision.send_notice")})
+    return render(
+        request,
+        "supervision/notices.html",
+        {"page": page, "query": query, "may_send": access.can(request.user, "supervision.send_notice")},
+    )
 
 
 @service_view
 def notice_new(request):
     form = NoticeForm(request.POST or None, initial={"alert": request.GET.get("alert")})
     alert_id = request.POST.get("alert") or request.GET.get("alert")
-    alert = selectors.get_alert(Scope.for_user(request.user), int(alert_id)) if str(alert_id or "").isdigit() else None
+    alert = (
+        selectors.get_alert(Scope.for_user(request.user), int(alert_id))
+        if str(alert_id or "").isdigit()
+        else None
+    )
     if alert and not request.POST:
-        form.initial.update(to_org=alert.organization_id, title=f"关于“{RULES[alert.rule_code].name}”的执法建议"
-                            if alert.rule_code in RULES else "", body=alert.message)
+        form.initial.update(
+            to_org=alert.organization_id,
+            title=f"关于“{RULES[alert.rule_code].name}”的执法建议" if alert.rule_code in RULES else "",
+            body=alert.message,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.send_notice(request.user, {**form.cleaned_data, "alert": alert})
@@ -176,12 +248,19 @@ def notice_detail(request, notice_id: int):
             messages.success(request, "已办理")
         return redirect("supervision:notice_detail", notice_id)
     receiver = access.can(request.user, "supervision.receive_notice", notice)
-    return render(request, "supervision/notice_detail.html", {
-        "notice": notice, "receiver": receiver and notice.state != Notice.State.REPLIED,
-        "trail": audit_trail([("supervision.Notice", [notice.pk])])})
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "notice": notice,
+            "receiver": receiver and notice.state != Notice.State.REPLIED,
+            "trail": audit_trail([("supervision.Notice", [notice.pk])]),
+        },
+    )
 
 
 # ---- case file review ----
+
 
 @service_view
 def reviews(request):
@@ -191,21 +270,37 @@ def reviews(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            batch = services.draw_reviews(request.user, sheet_id=data["sheet"].pk, period_start=data["period_start"],
-                                          period_end=data["period_end"], seed=data["seed"], share=float(data["share"]),
-                                          per_body=data["per_body"])
+            batch = services.draw_reviews(
+                request.user,
+                sheet_id=data["sheet"].pk,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                seed=data["seed"],
+                share=float(data["share"]),
+                per_body=data["per_body"],
+            )
         except (DomainError, ValidationError) as exc:
             if getattr(exc, "status", 400) in (403, 404):
                 raise
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, f"已抽取{batch.reviews.count()}卷（可抽{batch.population}卷，种子 {batch.seed}）")
+            messages.success(
+                request, f"已抽取{batch.reviews.count()}卷（可抽{batch.population}卷，种子 {batch.seed}）"
+            )
             return redirect("supervision:review_batch", batch.pk)
     mine = selectors.reviews(Scope(everything=True)).filter(reviewer=request.user, state=Review.State.PENDING)
-    return render(request, "supervision/reviews.html", {
-        "batches": selectors.review_batches()[:50], "form": form, "sheets": sheets, "mine": mine[:50],
-        "may_draw": access.can(request.user, "supervision.review_files"),
-        "by_body": selectors.review_results_by_body(scope)})
+    return render(
+        request,
+        "supervision/reviews.html",
+        {
+            "batches": selectors.review_batches()[:50],
+            "form": form,
+            "sheets": sheets,
+            "mine": mine[:50],
+            "may_draw": access.can(request.user, "supervision.review_files"),
+            "by_body": selectors.review_results_by_body(scope),
+        },
+    )
 
 
 @service_view
@@ -214,10 +309,13 @@ def review_batch(request, batch_id: int):
     batch = selectors.review_batches().filter(pk=batch_id).first()
     if batch is None:
         from django.http import Http404
+
         raise Http404
     if request.method == "POST":
         try:
-            services.assign_reviewer(request.user, int(request.POST.get("review") or 0), int(request.POST.get("reviewer") or 0))
+            services.assign_reviewer(
+                request.user, int(request.POST.get("review") or 0), int(request.POST.get("reviewer") or 0)
+            )
         except (DomainError, ValidationError) as exc:
             if getattr(exc, "status", 400) in (403, 404):
                 raise
@@ -227,21 +325,47 @@ def review_batch(request, batch_id: int):
         return redirect("supervision:review_batch", batch_id)
     items = selectors.reviews(scope, batch_id)
     if wants_xlsx(request):
-        return xlsx_response(f"案卷评查{batch.pk}", batch.title, ["案件", "办案机关", "评查人", "状态", "得分", "满分", "评查意见"], (
-            [str(r.case), r.organization.name, r.reviewer.username if r.reviewer_id else "", r.get_state_display(),
-             r.total, r.max_total, r.comments] for r in items))
-    return render(request, "supervision/review_batch.html", {
-        "batch": batch, "reviews": items, "reviewers": selectors.reviewers(),
-        "may_assign": access.can(request.user, "supervision.review_files"), "query": "",
-        "by_body": selectors.review_results_by_body(scope, batch_id),
-        "by_officer": selectors.review_results_by_officer(scope, batch_id)})
+        return xlsx_response(
+            f"案卷评查{batch.pk}",
+            batch.title,
+            ["案件", "办案机关", "评查人", "状态", "得分", "满分", "评查意见"],
+            (
+                [
+                    str(r.case),
+                    r.organization.name,
+                    r.reviewer.username if r.reviewer_id else "",
+                    r.get_state_display(),
+                    r.total,
+                    r.max_total,
+                    r.comments,
+                ]
+                for r in items
+            ),
+        )
+    return render(
+        request,
+        "supervision/review_batch.html",
+        {
+            "batch": batch,
+            "reviews": items,
+            "reviewers": selectors.reviewers(),
+            "may_assign": access.can(request.user, "supervision.review_files"),
+            "query": "",
+            "by_body": selectors.review_results_by_body(scope, batch_id),
+            "by_officer": selectors.review_results_by_officer(scope, batch_id),
+        },
+    )
 
 
 @service_view
 def review_detail(request, review_id: int):
-    review = selectors.get_review(Scope(everything=True) if access.can(request.user, "supervision.review_files") or
-                                  Review.objects.filter(pk=review_id, reviewer=request.user).exists()
-                                  else Scope.for_user(request.user), review_id)
+    review = selectors.get_review(
+        Scope(everything=True)
+        if access.can(request.user, "supervision.review_files")
+        or Review.objects.filter(pk=review_id, reviewer=request.user).exists()
+        else Scope.for_user(request.user),
+        review_id,
+    )
     items = list(review.batch.sheet.items.all())
     scores = {s.item_id: s for s in review.scores.all()}
     errors = {}
@@ -251,7 +375,11 @@ def review_detail(request, review_id: int):
         try:
             services.score_review(request.user, review_id, points, request.POST.get("comments", ""), notes)
         except ValidationError as exc:
-            errors = {k: "；".join(e.messages) for k, e in exc.error_dict.items()} if hasattr(exc, "error_dict") else {}
+            errors = (
+                {k: "；".join(e.messages) for k, e in exc.error_dict.items()}
+                if hasattr(exc, "error_dict")
+                else {}
+            )
             messages.error(request, "评分有误，请检查各项得分")
         except DomainError as exc:
             if exc.status in (403, 404):
@@ -260,15 +388,31 @@ def review_detail(request, review_id: int):
         else:
             messages.success(request, "已保存评分")
             return redirect("supervision:review_detail", review_id)
-    rows = [{"item": item, "score": scores.get(item.pk), "error": errors.get(f"item_{item.pk}"),
-             "value": request.POST.get(f"item_{item.pk}") if request.method == "POST" else
-             (scores[item.pk].points if item.pk in scores else "")} for item in items]
-    return render(request, "supervision/review_detail.html", {
-        "review": review, "rows": rows, "conflict": services.handled_case(request.user, review.case_id),
-        "trail": audit_trail([("supervision.Review", [review.pk])])})
+    rows = [
+        {
+            "item": item,
+            "score": scores.get(item.pk),
+            "error": errors.get(f"item_{item.pk}"),
+            "value": request.POST.get(f"item_{item.pk}")
+            if request.method == "POST"
+            else (scores[item.pk].points if item.pk in scores else ""),
+        }
+        for item in items
+    ]
+    return render(
+        request,
+        "supervision/review_detail.html",
+        {
+            "review": review,
+            "rows": rows,
+            "conflict": services.handled_case(request.user, review.case_id),
+            "trail": audit_trail([("supervision.Review", [review.pk])]),
+        },
+    )
 
 
 # ---- appraisal ----
+
 
 @service_view
 def appraisals(request):
@@ -278,7 +422,9 @@ def appraisals(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            n = services.compute_appraisal(request.user, data["scheme"].pk, data["period_start"], data["period_end"])
+            n = services.compute_appraisal(
+                request.user, data["scheme"].pk, data["period_start"], data["period_end"]
+            )
         except (DomainError, ValidationError) as exc:
             if getattr(exc, "status", 400) in (403, 404):
                 raise
@@ -292,14 +438,35 @@ def appraisals(request):
     if latest and not request.GET.get("all"):
         results = results.filter(period_end=latest)
     if wants_xlsx(request):
-        return xlsx_response("四维考评", "四维考评结果", ["考评单位", "执法人员", "考评期起", "考评期止", "总分", "各维度"], (
-            [r.organization.name, r.officer.name, r.period_start, r.period_end, r.total,
-             "；".join(f"{d['name']}{d['score']}分×{d['weight']}%" for d in r.dimensions)]
-            for r in results.iterator(chunk_size=500)))
+        return xlsx_response(
+            "四维考评",
+            "四维考评结果",
+            ["考评单位", "执法人员", "考评期起", "考评期止", "总分", "各维度"],
+            (
+                [
+                    r.organization.name,
+                    r.officer.name,
+                    r.period_start,
+                    r.period_end,
+                    r.total,
+                    "；".join(f"{d['name']}{d['score']}分×{d['weight']}%" for d in r.dimensions),
+                ]
+                for r in results.iterator(chunk_size=500)
+            ),
+        )
     page, query = _page(request, results)
-    return render(request, "supervision/appraisals.html", {
-        "page": page, "query": query, "form": form, "schemes": schemes,
-        "may_compute": access.can(request.user, "supervision.appraise"), "metric_labels": rules.METRIC_LABELS})
+    return render(
+        request,
+        "supervision/appraisals.html",
+        {
+            "page": page,
+            "query": query,
+            "form": form,
+            "schemes": schemes,
+            "may_compute": access.can(request.user, "supervision.appraise"),
+            "metric_labels": rules.METRIC_LABELS,
+        },
+    )
 
 
 @service_view

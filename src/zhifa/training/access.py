@@ -51,8 +51,19 @@ def _supports(actor, queryset):
     return Scope.for_user(actor).filter(queryset, "supported")
 
 
-access.permission("training.manage", "制定培训方案、登记培训和考试", TRAINING_KEEPERS, in_scope,
-                  refusal="只能管理本单位的培训", basis="方案 三（五）2：编制年度培训工作方案和培训大纲")
-access.permission("training.manage_support", "登记“六支队伍”支撑", (R.GUIDANCE_OFFICE, R.TOWNSHIP_LEADER,
-                                                               R.DEPARTMENT_ADMIN, access.ADMIN), in_scope,
-                  refusal="只能登记对本单位的支撑", basis="方案 三（五）2：发挥“六支队伍”的支撑作用")
+access.permission(
+    "training.manage",
+    "制定培训方案、登记培训和考试",
+    TRAINING_KEEPERS,
+    in_scope,
+    refusal="只能管理本单位的培训",
+    basis="方案 三（五）2：编制年度培训工作方案和培训大纲",
+)
+access.permission(
+    "training.manage_support",
+    "登记“六支队伍”支撑",
+    (R.GUIDANCE_OFFICE, R.TOWNSHIP_LEADER, R.DEPARTMENT_ADMIN, access.ADMIN),
+    in_scope,
+    refusal="只能登记对本单位的支撑",
+    basis="方案 三（五）2：发挥“六支队伍”的支撑作用",
+)

@@ -47,9 +47,17 @@ def plans(request, year: int | None = None):
 @router.get("/hours", response=list[HoursOut], summary="执法人员年度培训学时（below=未达应训学时）")
 def hours(request, year: int | None = None):
     year = year or timezone.localdate().year
-    return [HoursOut(officer_id=r.officer.pk, name=r.officer.name, organization=r.officer.organization.name,
-                     attended=r.attended, required=r.required, below=r.below)
-            for r in selectors.hours_by_officer(request.auth, year)]
+    return [
+        HoursOut(
+            officer_id=r.officer.pk,
+            name=r.officer.name,
+            organization=r.officer.organization.name,
+            attended=r.attended,
+            required=r.required,
+            below=r.below,
+        )
+        for r in selectors.hours_by_officer(request.auth, year)
+    ]
 
 
 @router.post("/plans", response={201: CreatedOut}, summary="制定年度培训方案")

@@ -36,9 +36,18 @@ def _when(now: dt.datetime, days_ago: int) -> dt.datetime | None:
 
 
 def _plan(actor, body: Organization, year: int, rng: random.Random, *, attendance: float) -> dict:
-    plan = services.create_plan(actor, services.PlanInput.parse({
-        "organization": body.pk, "year": year, "title": f"{body.name}{year}年度执法人员培训工作方案", "syllabus": SYLLABUS,
-        "required_hours": "60"}))
+    plan = services.create_plan(
+        actor,
+        services.PlanInput.parse(
+            {
+                "organization": body.pk,
+                "year": year,
+                "title": f"{body.name}{year}年度执法人员培训工作方案",
+                "syllabus": SYLLABUS,
+                "required_hours": "60",
+            }
+        ),
+    )
     from . import selectors
 
     trainees = [o.pk for o in selectors.trainees(actor, plan).filter(kind=Officer.Kind.ENFORCEMENT)]
@@ -47,19 +56,47 @@ def _plan(actor, body: Organization, year: int, rng: random.Random, *, attendanc
         when = _when(now, days_ago)
         if when is None:
             continue
-        course = services.add_course(actor, services.CourseInput.parse({
-            "plan": plan.pk, "title": title, "kind": kind, "starts_at": when.isoformat(), "hours": str(hours),
-            "teacher": teacher, "location": "区行政执法培训中心" if kind == "business" else "线上/区司法局报告厅"}))
+        course = services.add_course(
+            actor,
+            services.CourseInput.parse(
+                {
+                    "plan": plan.pk,
+                    "title": title,
+                    "kind": kind,
+                    "starts_at": when.isoformat(),
+                    "hours": str(hours),
+                    "teacher": teacher,
+                    "location": "区行政执法培训中心" if kind == "business" else "线上/区司法局报告厅",
+                }
+            ),
+        )
         courses += 1
         present = [pk for pk in trainees if rng.random() < attendance]
         if present:
-            services.record_attendance(actor, services.AttendanceInput.parse({"course": course.pk, "officers": present}))
+            services.record_attendance(
+                actor, services.AttendanceInput.parse({"course": course.pk, "officers": present})
+            )
             attended += len(present)
         if title.startswith("《行政处罚法》") and present:
-            exam = services.create_exam(actor, services.ExamInput.parse({
-                "course": course.pk, "title": "《行政处罚法》专题考试", "held_on": when.date().isoformat()}))
-            services.record_scores(actor, services.ScoresInput.parse({
-                "exam": exam.pk, "scores": {pk: rng.choice([52, 58, 64, 72, 78, 85, 88, 91, 95]) for pk in present}}))
+            exam = services.create_exam(
+                actor,
+                services.ExamInput.parse(
+                    {
+                        "course": course.pk,
+                        "title": "《行政处罚法》专题考试",
+                        "held_on": when.date().isoformat(),
+                    }
+                ),
+            )
+            services.record_scores(
+                actor,
+                services.ScoresInput.parse(
+                    {
+                        "exam": exam.pk,
+                        "scores": {pk: rng.choice([52, 58, 64, 72, 78, 85, 88, 91, 95]) for pk in present},
+                    }
+                ),
+            )
     return {"plan": plan.pk, "courses": courses, "attendance": attended}
 
 
@@ -70,27 +107,48 @@ def load(seed: int = 2026) -> dict:
         return {}
     rng = random.Random(seed)
     out = {}
-    bureau_admin = User.objects.filter(role=User.Role.DEPARTMENT_ADMIN, organization__kind="comprehensive_bureau").first()
+    bureau_admin = User.objects.filter(
+        role=User.Role.DEPARTMENT_ADMIN, organization__kind="comprehensive_bureau"
+    ).first()
     leader = User.objects.filter(role=User.Role.TOWNSHIP_LEADER).select_related("organization").first()
     if bureau_admin is not None:
         out["bureau"] = _plan(bureau_admin, bureau_admin.organization, year, rng, attendance=0.85)
     teams = []
     if leader is not None:
-        teams = list(Organization.objects.filter(kind=Organization.Kind.TOWNSHIP_TEAM,
-                                                 path__startswith=leader.organization.path))
+        teams = list(
+            Organization.objects.filter(
+                kind=Organization.Kind.TOWNSHIP_TEAM, path__startswith=leader.organization.path
+            )
+        )
         for team in teams:
             out[team.name] = _plan(leader, team, year, rng, attendance=0.8)
     guidance = User.objects.filter(role=User.Role.GUIDANCE_OFFICE).first()
     if guidance is not None:
-        other = Organization.objects.filter(kind=Organization.Kind.TOWNSHIP_TEAM, region__name="峡川镇").first()
+        other = Organization.objects.filter(
+            kind=Organization.Kind.TOWNSHIP_TEAM, region__name="峡川镇"
+        ).first()
         if other is not None and other not in teams:
             out[other.name] = _plan(guidance, other, year, rng, attendance=0.6)
-        candidates = list(Officer.objects.filter(is_active=True, kind=Officer.Kind.ENFORCEMENT, legal_qualified=False,
-                                                 organization__kind=Organization.Kind.TOWNSHIP_TEAM).order_by("pk")[:4])
+        candidates = list(
+            Officer.objects.filter(
+                is_active=True,
+                kind=Officer.Kind.ENFORCEMENT,
+                legal_qualified=False,
+                organization__kind=Organization.Kind.TOWNSHIP_TEAM,
+            ).order_by("pk")[:4]
+        )
         for i, officer in enumerate(candidates):
-            services.set_candidate(guidance, services.CandidateInput.parse({
-                "officer": officer.pk, "year": year, "status": ("preparing", "registered")[i % 2],
-                "note": "参加国家统一法律职业资格考试"}))
+            services.set_candidate(
+                guidance,
+                services.CandidateInput.parse(
+                    {
+                        "officer": officer.pk,
+                        "year": year,
+                        "status": ("preparing", "registered")[i % 2],
+                        "note": "参加国家统一法律职业资格考试",
+                    }
+                ),
+            )
         out["candidates"] = len(candidates)
         if teams:
             out["supports"] = _supports(guidance, teams[0], year)
@@ -100,24 +158,51 @@ def load(seed: int = 2026) -> dict:
 def _supports(actor, team: Organization, year: int) -> int:
     """The six support teams of one township team (方案 三（五）2)."""
     since = dt.date(year, 1, 1).isoformat()
-    officer = Officer.objects.filter(organization=team, is_active=True, kind=Officer.Kind.ENFORCEMENT).order_by("pk").first()
-    justice = Organization.objects.filter(kind=Organization.Kind.DISPATCHED_STATION, region=team.region,
-                                          name__endswith="司法所").first()
+    officer = (
+        Officer.objects.filter(organization=team, is_active=True, kind=Officer.Kind.ENFORCEMENT)
+        .order_by("pk")
+        .first()
+    )
+    justice = Organization.objects.filter(
+        kind=Organization.Kind.DISPATCHED_STATION, region=team.region, name__endswith="司法所"
+    ).first()
     legal_unit = Organization.objects.filter(name="法制科").first()
-    reviewer = Officer.objects.filter(organization__region=team.region, is_active=True).exclude(
-        pk=getattr(officer, "pk", None)).order_by("pk").first()
+    reviewer = (
+        Officer.objects.filter(organization__region=team.region, is_active=True)
+        .exclude(pk=getattr(officer, "pk", None))
+        .order_by("pk")
+        .first()
+    )
     rows = [
-        {"role": "legal_officer", "supporter_officer": getattr(officer, "pk", None), "note": "队内法制审核把关"},
-        {"role": "township_reviewer", "supporter_officer": getattr(reviewer, "pk", None), "note": "乡镇重大执法决定法制审核"},
-        {"role": "judicial_office", "supporter_org": getattr(justice, "pk", None), "note": "法律咨询、合法性审查"},
+        {
+            "role": "legal_officer",
+            "supporter_officer": getattr(officer, "pk", None),
+            "note": "队内法制审核把关",
+        },
+        {
+            "role": "township_reviewer",
+            "supporter_officer": getattr(reviewer, "pk", None),
+            "note": "乡镇重大执法决定法制审核",
+        },
+        {
+            "role": "judicial_office",
+            "supporter_org": getattr(justice, "pk", None),
+            "note": "法律咨询、合法性审查",
+        },
         {"role": "public_lawyer", "supporter_name": "区司法局公职律师 王律师", "note": "疑难案件法律意见"},
-        {"role": "department_legal", "supporter_org": getattr(legal_unit, "pk", None), "note": "业务指导与案卷评查"},
+        {
+            "role": "department_legal",
+            "supporter_org": getattr(legal_unit, "pk", None),
+            "note": "业务指导与案卷评查",
+        },
         {"role": "court", "supporter_name": "衢州市衢江区人民法院行政庭", "note": "非诉执行审查与业务培训"},
     ]
     n = 0
     for row in rows:
         if not any(row.get(k) for k in ("supporter_officer", "supporter_org", "supporter_name")):
             continue
-        services.assign_support(actor, services.SupportInput.parse({"supported": team.pk, "since": since, **row}))
+        services.assign_support(
+            actor, services.SupportInput.parse({"supported": team.pk, "since": since, **row})
+        )
         n += 1
     return n

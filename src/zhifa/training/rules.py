@@ -16,8 +16,12 @@ CANDIDATE_STATUS_LABELS = {PREPARING: "备考中", REGISTERED: "已报名", PASS
 
 #: Plan 三（五）2: 发挥好执法队法制员、乡镇审核员、司法所、公职律师、部门法制力量、人民法院“六支队伍”的支撑作用.
 SUPPORT_ROLE_LABELS = {
-    "legal_officer": "执法队法制员", "township_reviewer": "乡镇审核员", "judicial_office": "司法所",
-    "public_lawyer": "公职律师", "department_legal": "部门法制力量", "court": "人民法院",
+    "legal_officer": "执法队法制员",
+    "township_reviewer": "乡镇审核员",
+    "judicial_office": "司法所",
+    "public_lawyer": "公职律师",
+    "department_legal": "部门法制力量",
+    "court": "人民法院",
 }
 
 

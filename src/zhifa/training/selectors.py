@@ -22,8 +22,11 @@ ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=7, decimal_places=
 
 
 def plans(actor, year: int | None = None) -> QuerySet[TrainingPlan]:
-    qs = access.visible_to(actor, TrainingPlan).select_related("organization").annotate(
-        course_count=Count("courses", distinct=True))
+    qs = (
+        access.visible_to(actor, TrainingPlan)
+        .select_related("organization")
+        .annotate(course_count=Count("courses", distinct=True))
+    )
     return qs.filter(year=year) if year else qs
 
 
@@ -32,8 +35,11 @@ def get_plan(actor, plan_id) -> TrainingPlan:
 
 
 def courses(actor, plan: TrainingPlan) -> QuerySet[Course]:
-    return (access.visible_to(actor, Course).filter(plan=plan)
-            .annotate(attendees=Count("attendance", distinct=True), exam_count=Count("exams", distinct=True)))
+    return (
+        access.visible_to(actor, Course)
+        .filter(plan=plan)
+        .annotate(attendees=Count("attendance", distinct=True), exam_count=Count("exams", distinct=True))
+    )
 
 
 def get_course(actor, course_id) -> Course:
@@ -45,12 +51,18 @@ def attendance(course: Course) -> QuerySet[Attendance]:
 
 
 def exams(course: Course) -> QuerySet[Exam]:
-    return course.exams.prefetch_related(Prefetch("scores", ExamScore.objects.select_related("officer", "exam")
-                                                  .order_by("-score", "officer__employee_no"))).order_by("held_on", "pk")
+    return course.exams.prefetch_related(
+        Prefetch(
+            "scores",
+            ExamScore.objects.select_related("officer", "exam").order_by("-score", "officer__employee_no"),
+        )
+    ).order_by("held_on", "pk")
 
 
 def scores(exam: Exam) -> QuerySet[ExamScore]:
-    return exam.scores.select_related("officer__organization", "exam").order_by("-score", "officer__employee_no")
+    return exam.scores.select_related("officer__organization", "exam").order_by(
+        "-score", "officer__employee_no"
+    )
 
 
 def trainees(actor, plan: TrainingPlan) -> QuerySet[Officer]:
@@ -60,8 +72,12 @@ def trainees(actor, plan: TrainingPlan) -> QuerySet[Officer]:
     condition = Q(organization__path__startswith=org.path)
     if org.region.is_township:
         condition |= Q(posted_to=org.region)
-    return (access.visible_to(actor, Officer).filter(condition, is_active=True)
-            .select_related("organization").order_by("organization__path", "employee_no"))
+    return (
+        access.visible_to(actor, Officer)
+        .filter(condition, is_active=True)
+        .select_related("organization")
+        .order_by("organization__path", "employee_no")
+    )
 
 
 def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -98,18 +114,41 @@ def hours_by_officer(actor, year: int, *, officers: QuerySet[Officer] | None = N
     """Hours attended per active enforcement officer in the year (one aggregate query), against the
     hours their body's plan requires; the ones short of them are ``below``."""
     start, end = year_bounds(year)
-    attended = (Attendance.objects.filter(officer=OuterRef("pk"), course__starts_at__gte=start, course__starts_at__lt=end)
-                .order_by().values("officer").annotate(total=Sum("hours")).values("total"))
-    count = (Attendance.objects.filter(officer=OuterRef("pk"), course__starts_at__gte=start, course__starts_at__lt=end)
-             .order_by().values("officer").annotate(n=Count("pk")).values("n"))
-    base = officers if officers is not None else access.visible_to(actor, Officer).filter(
-        is_active=True, kind=Officer.Kind.ENFORCEMENT)
-    rows = (base.select_related("organization")
-            .annotate(attended=Coalesce(Subquery(attended), ZERO), courses=Coalesce(Subquery(count), 0))
-            .order_by("organization__path", "employee_no"))
-    plans_by_path = dict(TrainingPlan.objects.filter(year=year).values_list("organization__path", "required_hours"))
-    return [OfficerHours(o, o.attended, required_hours_of(o.organization.path, year, plans_by_path), o.courses)
-            for o in rows]
+    attended = (
+        Attendance.objects.filter(
+            officer=OuterRef("pk"), course__starts_at__gte=start, course__starts_at__lt=end
+        )
+        .order_by()
+        .values("officer")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    count = (
+        Attendance.objects.filter(
+            officer=OuterRef("pk"), course__starts_at__gte=start, course__starts_at__lt=end
+        )
+        .order_by()
+        .values("officer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    base = (
+        officers
+        if officers is not None
+        else access.visible_to(actor, Officer).filter(is_active=True, kind=Officer.Kind.ENFORCEMENT)
+    )
+    rows = (
+        base.select_related("organization")
+        .annotate(attended=Coalesce(Subquery(attended), ZERO), courses=Coalesce(Subquery(count), 0))
+        .order_by("organization__path", "employee_no")
+    )
+    plans_by_path = dict(
+        TrainingPlan.objects.filter(year=year).values_list("organization__path", "required_hours")
+    )
+    return [
+        OfficerHours(o, o.attended, required_hours_of(o.organization.path, year, plans_by_path), o.courses)
+        for o in rows
+    ]
 
 
 def training_compliance(officer_ids: list[int], year: int) -> dict[int, tuple[Decimal, Decimal]]:
@@ -120,8 +159,12 @@ def training_compliance(officer_ids: list[int], year: int) -> dict[int, tuple[De
 
 def qualified(actor) -> QuerySet[Officer]:
     """Officers holding the national legal professional qualification (法律职业资格)."""
-    return (access.visible_to(actor, Officer).filter(is_active=True, legal_qualified=True)
-            .select_related("organization").order_by("organization__path", "employee_no"))
+    return (
+        access.visible_to(actor, Officer)
+        .filter(is_active=True, legal_qualified=True)
+        .select_related("organization")
+        .order_by("organization__path", "employee_no")
+    )
 
 
 def candidates(actor, year: int | None = None) -> QuerySet[LegalExamCandidate]:
@@ -131,7 +174,8 @@ def candidates(actor, year: int | None = None) -> QuerySet[LegalExamCandidate]:
 
 def supports(actor, *, current_on: dt.date | None = None) -> QuerySet[Support]:
     qs = access.visible_to(actor, Support).select_related(
-        "supported", "supporter_org", "supporter_officer__organization")
+        "supported", "supporter_org", "supporter_officer__organization"
+    )
     if current_on:
         qs = qs.filter(Q(until__isnull=True) | Q(until__gte=current_on), since__lte=current_on)
     return qs
@@ -139,4 +183,3 @@ def supports(actor, *, current_on: dt.date | None = None) -> QuerySet[Support]:
 
 def has_attended(officer_id: int, course_id: int) -> bool:
     return Attendance.objects.filter(officer_id=officer_id, course_id=course_id).exists()
-

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from pydantic import Field
 
-from zhifa.core.commands import Command
 from zhifa.core import access, audit
+from zhifa.core.commands import Command
 from zhifa.organizations.models import Officer, Organization
 
 from . import rules, selectors
@@ -31,8 +31,9 @@ class PlanInput(Command):
     year: int = Field(title="年度", ge=2000, le=2100)
     title: str = Field(title="方案名称", min_length=1, max_length=200)
     syllabus: str = Field(title="培训大纲", min_length=1, max_length=20000)
-    required_hours: Decimal = Field(title="每人年度应训学时", default=Decimal(rules.REQUIRED_HOURS), gt=0, le=1000,
-                                    decimal_places=1)
+    required_hours: Decimal = Field(
+        title="每人年度应训学时", default=Decimal(rules.REQUIRED_HOURS), gt=0, le=1000, decimal_places=1
+    )
 
 
 class CourseInput(Command):
@@ -67,7 +68,9 @@ class ScoresInput(Command):
 class CandidateInput(Command):
     officer: int = Field(title="执法人员")
     year: int = Field(title="考试年度", ge=2000, le=2100)
-    status: str = Field(title="状态", default=rules.PREPARING, pattern="^(preparing|registered|passed|failed)$")
+    status: str = Field(
+        title="状态", default=rules.PREPARING, pattern="^(preparing|registered|passed|failed)$"
+    )
     note: str = Field(title="说明", default="", max_length=200)
 
 
@@ -96,10 +99,22 @@ def create_plan(actor, cmd: PlanInput) -> TrainingPlan:
         raise _error("required_hours", problem, "below_national_minimum")
     if TrainingPlan.objects.filter(organization=org, year=cmd.year).exists():
         raise _error("year", f"{org.name}已有{cmd.year}年度培训方案", "plan_exists")
-    plan = TrainingPlan.objects.create(organization=org, year=cmd.year, title=cmd.title, syllabus=cmd.syllabus,
-                                       required_hours=cmd.required_hours, created_by=actor)
-    audit.record(actor, "training.plan.create", plan, organization=org, legal_basis=BASIS,
-                 after={"year": cmd.year, "title": cmd.title, "required_hours": cmd.required_hours})
+    plan = TrainingPlan.objects.create(
+        organization=org,
+        year=cmd.year,
+        title=cmd.title,
+        syllabus=cmd.syllabus,
+        required_hours=cmd.required_hours,
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "training.plan.create",
+        plan,
+        organization=org,
+        legal_basis=BASIS,
+        after={"year": cmd.year, "title": cmd.title, "required_hours": cmd.required_hours},
+    )
     return plan
 
 
@@ -107,15 +122,38 @@ def create_plan(actor, cmd: PlanInput) -> TrainingPlan:
 def add_course(actor, cmd: CourseInput) -> Course:
     plan = selectors.get_plan(actor, cmd.plan)
     access.require(actor, "training.manage", plan)
-    if timezone.localtime(cmd.starts_at if timezone.is_aware(cmd.starts_at)
-                          else timezone.make_aware(cmd.starts_at)).year != plan.year:
+    if (
+        timezone.localtime(
+            cmd.starts_at if timezone.is_aware(cmd.starts_at) else timezone.make_aware(cmd.starts_at)
+        ).year
+        != plan.year
+    ):
         raise _error("starts_at", f"开课时间须在方案年度（{plan.year}年）内", "outside_plan_year")
     starts_at = cmd.starts_at if timezone.is_aware(cmd.starts_at) else timezone.make_aware(cmd.starts_at)
-    course = Course.objects.create(plan=plan, title=cmd.title, kind=cmd.kind, starts_at=starts_at, hours=cmd.hours,
-                                   teacher=cmd.teacher, location=cmd.location, created_by=actor)
-    audit.record(actor, "training.course.create", course, organization=plan.organization, legal_basis=BASIS,
-                 after={"plan": plan.pk, "title": cmd.title, "kind": cmd.kind, "hours": cmd.hours,
-                        "starts_at": starts_at})
+    course = Course.objects.create(
+        plan=plan,
+        title=cmd.title,
+        kind=cmd.kind,
+        starts_at=starts_at,
+        hours=cmd.hours,
+        teacher=cmd.teacher,
+        location=cmd.location,
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "training.course.create",
+        course,
+        organization=plan.organization,
+        legal_basis=BASIS,
+        after={
+            "plan": plan.pk,
+            "title": cmd.title,
+            "kind": cmd.kind,
+            "hours": cmd.hours,
+            "starts_at": starts_at,
+        },
+    )
     return course
 
 
@@ -135,14 +173,27 @@ def record_attendance(actor, cmd: AttendanceInput) -> list[Attendance]:
     unknown = [pk for pk in cmd.officers if pk not in allowed]
     if unknown:
         raise _error("officers", "参训人员须为本单位在岗人员", "officer_not_trainee")
-    already = set(Attendance.objects.filter(course=course, officer_id__in=cmd.officers).values_list("officer_id", flat=True))
+    already = set(
+        Attendance.objects.filter(course=course, officer_id__in=cmd.officers).values_list(
+            "officer_id", flat=True
+        )
+    )
     if already:
         names = "、".join(allowed[pk].name for pk in sorted(already))
         raise _error("officers", f"已登记过参训：{names}", "already_recorded")
-    rows = Attendance.objects.bulk_create([Attendance(course=course, officer=allowed[pk], hours=hours, recorded_by=actor)
-                                           for pk in dict.fromkeys(cmd.officers)])
-    audit.record(actor, "training.attendance.record", course, organization=course.plan.organization,
-                 after={"officers": sorted(allowed), "hours": hours})
+    rows = Attendance.objects.bulk_create(
+        [
+            Attendance(course=course, officer=allowed[pk], hours=hours, recorded_by=actor)
+            for pk in dict.fromkeys(cmd.officers)
+        ]
+    )
+    audit.record(
+        actor,
+        "training.attendance.record",
+        course,
+        organization=course.plan.organization,
+        after={"officers": sorted(allowed), "hours": hours},
+    )
     return rows
 
 
@@ -153,10 +204,20 @@ def create_exam(actor, cmd: ExamInput) -> Exam:
     _not_future("held_on", "考试日期", cmd.held_on)
     if cmd.pass_mark > cmd.full_marks:
         raise _error("pass_mark", "及格分不能高于满分", "pass_mark_above_full")
-    exam = Exam.objects.create(course=course, title=cmd.title, held_on=cmd.held_on, full_marks=cmd.full_marks,
-                               pass_mark=cmd.pass_mark)
-    audit.record(actor, "training.exam.create", exam, organization=course.plan.organization,
-                 after={"course": course.pk, "title": cmd.title, "held_on": cmd.held_on, "pass_mark": cmd.pass_mark})
+    exam = Exam.objects.create(
+        course=course,
+        title=cmd.title,
+        held_on=cmd.held_on,
+        full_marks=cmd.full_marks,
+        pass_mark=cmd.pass_mark,
+    )
+    audit.record(
+        actor,
+        "training.exam.create",
+        exam,
+        organization=course.plan.organization,
+        after={"course": course.pk, "title": cmd.title, "held_on": cmd.held_on, "pass_mark": cmd.pass_mark},
+    )
     return exam
 
 
@@ -165,22 +226,36 @@ def record_scores(actor, cmd: ScoresInput) -> list[ExamScore]:
     """Scores of officers who attended the exam's course; a score is recorded once."""
     exam = access.get_visible(actor, Exam.objects.select_related("course__plan__organization"), cmd.exam)
     access.require(actor, "training.manage", exam.course.plan)
-    attended = set(Attendance.objects.filter(course=exam.course, officer_id__in=list(cmd.scores))
-                   .values_list("officer_id", flat=True))
+    attended = set(
+        Attendance.objects.filter(course=exam.course, officer_id__in=list(cmd.scores)).values_list(
+            "officer_id", flat=True
+        )
+    )
     errors = {}
     for officer_id, score in cmd.scores.items():
         if officer_id not in attended:
-            errors[f"score_{officer_id}"] = ValidationError("未登记参加该课程，不能登记成绩", code="not_attended")
+            errors[f"score_{officer_id}"] = ValidationError(
+                "未登记参加该课程，不能登记成绩", code="not_attended"
+            )
         elif problem := rules.check_score(score, exam.full_marks):
             errors[f"score_{officer_id}"] = ValidationError(problem, code="score_out_of_range")
     if ExamScore.objects.filter(exam=exam, officer_id__in=list(cmd.scores)).exists():
         errors["scores"] = ValidationError("已登记过成绩的人员不能重复登记", code="already_recorded")
     if errors:
         raise ValidationError(errors)
-    rows = ExamScore.objects.bulk_create([ExamScore(exam=exam, officer_id=pk, score=score, recorded_by=actor)
-                                          for pk, score in cmd.scores.items()])
-    audit.record(actor, "training.scores.record", exam, organization=exam.course.plan.organization,
-                 after={"scores": {str(k): v for k, v in cmd.scores.items()}})
+    rows = ExamScore.objects.bulk_create(
+        [
+            ExamScore(exam=exam, officer_id=pk, score=score, recorded_by=actor)
+            for pk, score in cmd.scores.items()
+        ]
+    )
+    audit.record(
+        actor,
+        "training.scores.record",
+        exam,
+        organization=exam.course.plan.organization,
+        after={"scores": {str(k): v for k, v in cmd.scores.items()}},
+    )
     return rows
 
 
@@ -188,11 +263,17 @@ def record_scores(actor, cmd: ScoresInput) -> list[ExamScore]:
 def set_candidate(actor, cmd: CandidateInput) -> LegalExamCandidate:
     officer = access.get_visible(actor, Officer.objects.select_related("organization"), cmd.officer)
     access.require(actor, "training.manage", officer)
-    row, created = LegalExamCandidate.objects.update_or_create(officer=officer, year=cmd.year,
-                                                               defaults={"status": cmd.status, "note": cmd.note})
-    audit.record(actor, "training.legal_exam." + ("add" if created else "update"), row, organization=officer.organization,
-                 after={"officer": officer.pk, "year": cmd.year, "status": cmd.status},
-                 legal_basis="方案 三（五）2：鼓励参加国家统一法律职业资格考试")
+    row, created = LegalExamCandidate.objects.update_or_create(
+        officer=officer, year=cmd.year, defaults={"status": cmd.status, "note": cmd.note}
+    )
+    audit.record(
+        actor,
+        "training.legal_exam." + ("add" if created else "update"),
+        row,
+        organization=officer.organization,
+        after={"officer": officer.pk, "year": cmd.year, "status": cmd.status},
+        legal_basis="方案 三（五）2：鼓励参加国家统一法律职业资格考试",
+    )
     return row
 
 
@@ -212,10 +293,29 @@ def assign_support(actor, cmd: SupportInput) -> Support:
         raise _error("supporter_name", "请填写支撑单位、支撑人员或支撑方名称", "supporter_required")
     if cmd.until and cmd.until < cmd.since:
         raise _error("until", "终止日期不能早于起始日期", "dates_reversed")
-    row = Support.objects.create(role=cmd.role, supported=supported, supporter_org=supporter_org,
-                                 supporter_officer=officer, supporter_name=cmd.supporter_name, since=cmd.since,
-                                 until=cmd.until, note=cmd.note, created_by=actor)
-    audit.record(actor, "training.support.assign", row, organization=supported, legal_basis=BASIS,
-                 after={"role": cmd.role, "supported": supported.pk, "supporter_org": getattr(supporter_org, "pk", None),
-                        "supporter_officer": getattr(officer, "pk", None), "supporter_name": cmd.supporter_name})
+    row = Support.objects.create(
+        role=cmd.role,
+        supported=supported,
+        supporter_org=supporter_org,
+        supporter_officer=officer,
+        supporter_name=cmd.supporter_name,
+        since=cmd.since,
+        until=cmd.until,
+        note=cmd.note,
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "training.support.assign",
+        row,
+        organization=supported,
+        legal_basis=BASIS,
+        after={
+            "role": cmd.role,
+            "supported": supported.pk,
+            "supporter_org": getattr(supporter_org, "pk", None),
+            "supporter_officer": getattr(officer, "pk", None),
+            "supporter_name": cmd.supporter_name,
+        },
+    )
     return row

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhifa.core.commands import field_errors
 from zhifa.core import access
+from zhifa.core.commands import field_errors
 from zhifa.core.errors import DomainError
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.web import service_view
@@ -43,8 +43,11 @@ def _bodies(user):
     """Bodies the user may keep training records for: enforcement bodies and township teams (and
     the guidance office's own) within his scope."""
     kinds = (Organization.Kind.TOWNSHIP_TEAM, Organization.Kind.GUIDANCE_OFFICE)
-    candidates = access.visible_to(user, Organization).filter(Q(is_enforcement_body=True) | Q(kind__in=kinds),
-                                                              is_active=True).order_by("path")
+    candidates = (
+        access.visible_to(user, Organization)
+        .filter(Q(is_enforcement_body=True) | Q(kind__in=kinds), is_active=True)
+        .order_by("path")
+    )
     return [o for o in candidates if access.can(user, "training.manage", o)]
 
 
@@ -58,9 +61,19 @@ def plans(request):
             messages.success(request, "已制定年度培训方案")
             return redirect("training:plan", plan.pk)
     bodies = _bodies(request.user)
-    return render(request, "training/plans.html", {
-        "year": year, "plans": selectors.plans(request.user, year), "bodies": bodies, "errors": errors,
-        "values": values, "may_create": bool(bodies), "required_hours": rules.REQUIRED_HOURS})
+    return render(
+        request,
+        "training/plans.html",
+        {
+            "year": year,
+            "plans": selectors.plans(request.user, year),
+            "bodies": bodies,
+            "errors": errors,
+            "values": values,
+            "may_create": bool(bodies),
+            "required_hours": rules.REQUIRED_HOURS,
+        },
+    )
 
 
 @service_view
@@ -72,9 +85,18 @@ def plan(request, plan_id: int):
         if course is not None:
             messages.success(request, "已添加课程")
             return redirect("training:course", course.pk)
-    return render(request, "training/plan.html", {
-        "plan": plan, "courses": selectors.courses(request.user, plan), "errors": errors, "values": values,
-        "kinds": rules.COURSE_KIND_LABELS, "may_manage": access.can(request.user, "training.manage", plan)})
+    return render(
+        request,
+        "training/plan.html",
+        {
+            "plan": plan,
+            "courses": selectors.courses(request.user, plan),
+            "errors": errors,
+            "values": values,
+            "kinds": rules.COURSE_KIND_LABELS,
+            "may_manage": access.can(request.user, "training.manage", plan),
+        },
+    )
 
 
 @service_view
@@ -84,11 +106,14 @@ def course(request, course_id: int):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "attendance":
-            done, errors, values = _submit(request, services.AttendanceInput, services.record_attendance,
-                                           course=course.pk)
+            done, errors, values = _submit(
+                request, services.AttendanceInput, services.record_attendance, course=course.pk
+            )
             text = f"已登记 {len(done)} 人参训" if done else ""
         elif action == "exam":
-            done, errors, values = _submit(request, services.ExamInput, services.create_exam, course=course.pk)
+            done, errors, values = _submit(
+                request, services.ExamInput, services.create_exam, course=course.pk
+            )
             text = "已添加考试" if done else ""
         else:
             done, errors, values = _scores(request)
@@ -99,15 +124,28 @@ def course(request, course_id: int):
     if request.method != "POST":
         values = {"held_on": timezone.localdate().isoformat(), "full_marks": "100", "pass_mark": "60"}
     exams = list(selectors.exams(course))
-    return render(request, "training/course.html", {
-        "course": course, "attendance": selectors.attendance(course), "exams": exams,
-        "trainees": selectors.trainees(request.user, course.plan), "errors": errors, "values": values,
-        "today": timezone.localdate(), "may_manage": access.can(request.user, "training.manage", course.plan)})
+    return render(
+        request,
+        "training/course.html",
+        {
+            "course": course,
+            "attendance": selectors.attendance(course),
+            "exams": exams,
+            "trainees": selectors.trainees(request.user, course.plan),
+            "errors": errors,
+            "values": values,
+            "today": timezone.localdate(),
+            "may_manage": access.can(request.user, "training.manage", course.plan),
+        },
+    )
 
 
 def _scores(request):
-    scores = {key.removeprefix("score_"): value for key, value in request.POST.items()
-              if key.startswith("score_") and value.strip()}
+    scores = {
+        key.removeprefix("score_"): value
+        for key, value in request.POST.items()
+        if key.startswith("score_") and value.strip()
+    }
     try:
         cmd = services.ScoresInput.parse({"exam": request.POST.get("exam"), "scores": scores})
         return services.record_scores(request.user, cmd), {}, request.POST
@@ -122,13 +160,35 @@ def hours(request):
     only_short = request.GET.get("short") == "1"
     shown = [r for r in rows if r.below] if only_short else rows
     if wants_xlsx(request):
-        return xlsx_response(f"培训学时{year}", f"{year}年度执法人员培训学时", ["工号", "姓名", "所属机构", "参训课程", "已训学时",
-                                                                     "应训学时", "差额", "是否达标"],
-                             ([r.officer.employee_no, r.officer.name, r.officer.organization.name, r.courses,
-                               r.attended, r.required, r.shortfall, "否" if r.below else "是"] for r in shown))
-    return render(request, "training/hours.html", {
-        "year": year, "rows": shown, "total": len(rows), "short": sum(1 for r in rows if r.below),
-        "only_short": only_short})
+        return xlsx_response(
+            f"培训学时{year}",
+            f"{year}年度执法人员培训学时",
+            ["工号", "姓名", "所属机构", "参训课程", "已训学时", "应训学时", "差额", "是否达标"],
+            (
+                [
+                    r.officer.employee_no,
+                    r.officer.name,
+                    r.officer.organization.name,
+                    r.courses,
+                    r.attended,
+                    r.required,
+                    r.shortfall,
+                    "否" if r.below else "是",
+                ]
+                for r in shown
+            ),
+        )
+    return render(
+        request,
+        "training/hours.html",
+        {
+            "year": year,
+            "rows": shown,
+            "total": len(rows),
+            "short": sum(1 for r in rows if r.below),
+            "only_short": only_short,
+        },
+    )
 
 
 @service_view
@@ -140,12 +200,25 @@ def qualification(request):
         if row is not None:
             messages.success(request, "已登记")
             return redirect(f"{request.path}?year={row.year}")
-    officers = access.visible_to(request.user, Officer).filter(is_active=True).order_by("organization__path",
-                                                                                                  "employee_no")
-    return render(request, "training/qualification.html", {
-        "year": year, "qualified": selectors.qualified(request.user), "candidates": selectors.candidates(request.user, year),
-        "statuses": rules.CANDIDATE_STATUS_LABELS, "officers": officers, "errors": errors, "values": values,
-        "may_manage": access.has_role(request.user, *access.get_permission("training.manage").roles)})
+    officers = (
+        access.visible_to(request.user, Officer)
+        .filter(is_active=True)
+        .order_by("organization__path", "employee_no")
+    )
+    return render(
+        request,
+        "training/qualification.html",
+        {
+            "year": year,
+            "qualified": selectors.qualified(request.user),
+            "candidates": selectors.candidates(request.user, year),
+            "statuses": rules.CANDIDATE_STATUS_LABELS,
+            "officers": officers,
+            "errors": errors,
+            "values": values,
+            "may_manage": access.has_role(request.user, *access.get_permission("training.manage").roles),
+        },
+    )
 
 
 @service_view
@@ -160,7 +233,18 @@ def support(request):
     if request.method != "POST":
         values = {"since": dt.date(today.year, 1, 1).isoformat()}
     visible_orgs = access.visible_to(request.user, Organization).filter(is_active=True).order_by("path")
-    return render(request, "training/support.html", {
-        "supports": selectors.supports(request.user), "today": today, "roles": rules.SUPPORT_ROLE_LABELS,
-        "supported_orgs": [o for o in visible_orgs if access.can(request.user, "training.manage_support", o)],
-        "orgs": Organization.objects.filter(is_active=True).order_by("path"), "errors": errors, "values": values})
+    return render(
+        request,
+        "training/support.html",
+        {
+            "supports": selectors.supports(request.user),
+            "today": today,
+            "roles": rules.SUPPORT_ROLE_LABELS,
+            "supported_orgs": [
+                o for o in visible_orgs if access.can(request.user, "training.manage_support", o)
+            ],
+            "orgs": Organization.objects.filter(is_active=True).order_by("path"),
+            "errors": errors,
+            "values": values,
+        },
+    )

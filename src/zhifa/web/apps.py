@@ -12,8 +12,11 @@ class WebConfig(AppConfig):
     verbose_name = "工作台"
     nav_group = "home"
     nav = [Entry("待办", "home", "home", order=0, phone=1)]
-    audit_labels = {"account.password_change": "修改密码", "account.sign_out_others": "退出其他设备的登录",
-                    "account.sign_out_session": "退出一处登录"}
+    audit_labels = {
+        "account.password_change": "修改密码",
+        "account.sign_out_others": "退出其他设备的登录",
+        "account.sign_out_session": "退出一处登录",
+    }
 
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules

@@ -96,13 +96,16 @@ def menu_for(user, path: str = "") -> tuple[list[Group], list[Link]]:
             active_url = url
     for entry, url in resolved:
         link = Link(entry.label, url, url == active_url, entry.phone_label or entry.label)
-        group = groups.get(entry.group) or extra.setdefault(entry.group, Group(entry.group, GROUP_LABELS.get(
-            entry.group, entry.group)))
+        group = groups.get(entry.group) or extra.setdefault(
+            entry.group, Group(entry.group, GROUP_LABELS.get(entry.group, entry.group))
+        )
         group.links.append(link)
         if entry.phone:
             phone.append((entry.phone, link))
     shown = [g for g in [*groups.values(), *extra.values()] if g.links]
-    bar = [link for _, link in sorted(phone, key=lambda p: p[0])][:PHONE_BAR_MAX] if "officer" in roles else []
+    bar = (
+        [link for _, link in sorted(phone, key=lambda p: p[0])][:PHONE_BAR_MAX] if "officer" in roles else []
+    )
     return shown, bar
 
 
@@ -121,13 +124,18 @@ def navigation(request):
     context = {
         "platform_name": SimpleLazyObject(lambda: str(name) + PLATFORM_SUFFIX),
         "platform_short_name": SimpleLazyObject(lambda: str(name) + SHORT_SUFFIX),
-        "nav_groups": [], "phone_bar": [], "calendar_warning": [],
+        "nav_groups": [],
+        "phone_bar": [],
+        "calendar_warning": [],
     }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
     context["calendar_warning"] = SimpleLazyObject(lambda: _calendar_warning(user))
     groups, bar = menu_for(user, request.path)
-    context.update(nav_groups=groups, phone_bar=bar,
-                   user_roles=[access.role_label(r) for r in sorted(access.roles_of(user)) if r != access.ADMIN])
+    context.update(
+        nav_groups=groups,
+        phone_bar=bar,
+        user_roles=[access.role_label(r) for r in sorted(access.roles_of(user)) if r != access.ADMIN],
+    )
     return context

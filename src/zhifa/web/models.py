@@ -10,8 +10,12 @@ class UserSession(models.Model):
     """One signed-in session: written at sign-in, removed at sign-out. The session itself lives in
     Django's session store; this row says whose it is, when and from where it began."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
-                             related_name="signed_in_sessions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="signed_in_sessions",
+    )
     session_key = models.CharField("会话标识", max_length=40, unique=True)
     signed_in_at = models.DateTimeField("登录时间", auto_now_add=True)
     address = models.GenericIPAddressField("登录地址", null=True, blank=True)

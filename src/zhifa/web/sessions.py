@@ -30,9 +30,14 @@ def _noted(sender, request, user, **kwargs) -> None:
     if not key:
         request.session.save()
         key = request.session.session_key
-    UserSession.objects.update_or_create(session_key=key, defaults={
-        "user": user, "address": client_address(request),
-        "user_agent": request.headers.get("User-Agent", "")[:300]})
+    UserSession.objects.update_or_create(
+        session_key=key,
+        defaults={
+            "user": user,
+            "address": client_address(request),
+            "user_agent": request.headers.get("User-Agent", "")[:300],
+        },
+    )
     _drop_ended(user)
 
 
@@ -68,8 +73,14 @@ def browser_label(user_agent: str) -> str:
     """A short Chinese description of a User-Agent: the browser and whether it is a phone."""
     ua = user_agent.lower()
     device = "手机" if any(m in ua for m in ("iphone", "android", "mobile")) else "电脑"
-    for token, name in (("micromessenger", "微信"), ("dingtalk", "钉钉"), ("edg/", "Edge"), ("chrome", "Chrome"),
-                        ("firefox", "Firefox"), ("safari", "Safari")):
+    for token, name in (
+        ("micromessenger", "微信"),
+        ("dingtalk", "钉钉"),
+        ("edg/", "Edge"),
+        ("chrome", "Chrome"),
+        ("firefox", "Firefox"),
+        ("safari", "Safari"),
+    ):
         if token in ua:
             return f"{device} · {name}"
     return f"{device} · 其他浏览器" if ua else "未知设备"
@@ -80,15 +91,23 @@ def sessions_of(user, current_key: str | None) -> list[SignedIn]:
     cleared) are dropped on the way."""
     rows = list(UserSession.objects.filter(user=user))
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
-        live = set(Session.objects.filter(session_key__in=[r.session_key for r in rows], expire_date__gt=timezone.now())
-                   .values_list("session_key", flat=True))
+        live = set(
+            Session.objects.filter(
+                session_key__in=[r.session_key for r in rows], expire_date__gt=timezone.now()
+            ).values_list("session_key", flat=True)
+        )
     else:
         live = {r.session_key for r in rows if _store()().exists(r.session_key)}
     dead = [r.pk for r in rows if r.session_key not in live]
     if dead:
         UserSession.objects.filter(pk__in=dead).delete()
-    out = [SignedIn(r.pk, r.signed_in_at, r.address or "", browser_label(r.user_agent), r.session_key == current_key)
-           for r in rows if r.session_key in live]
+    out = [
+        SignedIn(
+            r.pk, r.signed_in_at, r.address or "", browser_label(r.user_agent), r.session_key == current_key
+        )
+        for r in rows
+        if r.session_key in live
+    ]
     return sorted(out, key=lambda s: (not s.current, -s.signed_in_at.timestamp()))
 
 
@@ -100,8 +119,13 @@ def sign_out(user, session_id: int, current_key: str | None) -> None:
         raise NotFound("该登录会话不存在或已结束")
     _store()(session_key=row.session_key).delete()
     row.delete()
-    audit.record(user, "account.sign_out_session", object_type="web.UserSession", object_id=session_id,
-                 after={"address": row.address, "signed_in_at": row.signed_in_at})
+    audit.record(
+        user,
+        "account.sign_out_session",
+        object_type="web.UserSession",
+        object_id=session_id,
+        after={"address": row.address, "signed_in_at": row.signed_in_at},
+    )
 
 
 @transaction.atomic
@@ -112,8 +136,13 @@ def sign_out_others(user, current_key: str | None) -> int:
     for row in rows:
         store(session_key=row.session_key).delete()
     UserSession.objects.filter(pk__in=[r.pk for r in rows]).delete()
-    audit.record(user, "account.sign_out_others", object_type="organizations.User", object_id=user.pk,
-                 after={"sessions": len(rows)})
+    audit.record(
+        user,
+        "account.sign_out_others",
+        object_type="organizations.User",
+        object_id=user.pk,
+        after={"sessions": len(rows)},
+    )
     return len(rows)
 
 

@@ -22,20 +22,30 @@ def home(request):
     on top, each item one click from where it is done."""
     today = timezone.localdate()
     desks = todo.desks_for(request.user, today)
-    return render(request, "web/home.html", {
-        "desks": desks, "today": today, "nearest": todo.nearest(desks, today),
-        "total": sum(d.count for d in desks),
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "desks": desks,
+            "today": today,
+            "nearest": todo.nearest(desks, today),
+            "total": sum(d.count for d in desks),
+        },
+    )
 
 
 @login_required
 def account(request):
     user = request.user
-    return render(request, "web/account/overview.html", {
-        "roles": [access.role_label(r) for r in sorted(access.roles_of(user))],
-        "sessions": sessions.sessions_of(user, request.session.session_key),
-        "api_keys": _api_keys(user),
-    })
+    return render(
+        request,
+        "web/account/overview.html",
+        {
+            "roles": [access.role_label(r) for r in sorted(access.roles_of(user))],
+            "sessions": sessions.sessions_of(user, request.session.session_key),
+            "api_keys": _api_keys(user),
+        },
+    )
 
 
 def _api_keys(user):
@@ -56,7 +66,9 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
         self.fields["old_password"].label = "当前密码"
         self.fields["new_password1"].label = "新密码"
         self.fields["new_password2"].label = "再次输入新密码"
-        self.fields["new_password1"].help_text = "至少 10 位，不能全是数字，不能与账号信息相近，不能是常见密码。"
+        self.fields[
+            "new_password1"
+        ].help_text = "至少 10 位，不能全是数字，不能与账号信息相近，不能是常见密码。"
 
 
 @login_required

@@ -49,11 +49,23 @@ class Approval(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     proposal = models.JSONField("提请内容", default=dict, blank=True)
     reason = models.TextField("提请理由", blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提请人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     requested_at = models.DateTimeField("提请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decided_on = models.DateField("审批日期", null=True, blank=True)
     opinion = models.TextField("审批意见", blank=True)
@@ -65,8 +77,11 @@ class Approval(models.Model):
         verbose_name = "审批"
         verbose_name_plural = "审批"
         indexes = [models.Index(fields=["status", "kind"])]
-        constraints = [models.UniqueConstraint(fields=["case", "kind"], condition=Q(status="pending"),
-                                               name="approval_one_pending_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(status="pending"), name="approval_one_pending_per_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.get_status_display()}）"
@@ -81,17 +96,28 @@ class Deliberation(models.Model):
         NO_PENALTY = "no_penalty", "不予行政处罚"
         FURTHER_INVESTIGATION = "further_investigation", "补充调查"
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="deliberations")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="deliberations"
+    )
     held_on = models.DateField("讨论日期")
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="主持人", on_delete=models.PROTECT,
-                              related_name="+")
-    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="参加的负责人", related_name="+")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="主持人", on_delete=models.PROTECT, related_name="+"
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="参加的负责人", related_name="+"
+    )
     others_present = models.CharField("列席人员", max_length=300, blank=True)
     minutes = models.TextField("讨论记录")
     conclusion = models.CharField("结论", max_length=30, choices=Conclusion.choices)
     penalties = models.JSONField("决定的处罚", default=list, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
     attachment = models.FileField("会议纪要", upload_to="cases/deliberations/%Y/%m/", blank=True)
     attachment_sha256 = models.CharField(max_length=64, blank=True)
@@ -121,8 +147,14 @@ class Waiver(models.Model):
     statement = models.TextField("声明内容", blank=True)
     document = models.FileField("签名声明", upload_to="cases/waivers/%Y/%m/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -138,16 +170,26 @@ class EServiceConsent(models.Model):
     """电子送达确认书 (第六十一条第二款): the party agrees, in a signed confirmation, that one body may
     serve its documents electronically. Revocable."""
 
-    party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.CASCADE, related_name="eservice_consents")
-    organization = models.ForeignKey(Organization, verbose_name="执法机关", on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(
+        Party, verbose_name="当事人", on_delete=models.CASCADE, related_name="eservice_consents"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="执法机关", on_delete=models.PROTECT, related_name="+"
+    )
     address = models.CharField("送达地址（电子）", max_length=200, help_text="当事人空间、电子邮箱或传真号码")
     signed_on = models.DateField("签署日期")
     document = models.FileField("签名的确认书", upload_to="cases/consents/%Y/%m/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
     electronic_signature = models.CharField("电子确认标识", max_length=100, blank=True)
     revoked_on = models.DateField("撤回日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -173,15 +215,23 @@ class CourtRuling(models.Model):
         CONCLUDED = "concluded", "执行完毕（结案）"
         TERMINATED = "terminated", "终结执行"
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="court_rulings")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="court_rulings"
+    )
     court = models.CharField("人民法院", max_length=100)
     ruling_number = models.CharField("裁定书文号", max_length=80)
     ruling_date = models.DateField("裁定日期")
     result = models.CharField("结果", max_length=20, choices=Result.choices)
     document = models.FileField("裁定书", upload_to="cases/rulings/%Y/%m/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:

@@ -26,9 +26,20 @@ PROCEDURE_CHOICES = [(rules.Procedure.SUMMARY.value, "简易程序"), (rules.Pro
 #: States in which a case is still being handled (an item referenced by one cannot be retired).
 OPEN_STATES = tuple(s.value for s in rules.State if s not in (rules.State.CLOSED, rules.State.ARCHIVED))
 #: States in which a decided fine exists (art. 29: no second fine for the same act).
-FINED_STATES = tuple(s.value for s in (
-    rules.State.DECIDED, rules.State.SERVED, rules.State.PARTLY_PAID, rules.State.DEFERRED, rules.State.PAID,
-    rules.State.COMPULSORY_EXECUTION, rules.State.COURT_ENFORCEMENT, rules.State.CLOSED, rules.State.ARCHIVED))
+FINED_STATES = tuple(
+    s.value
+    for s in (
+        rules.State.DECIDED,
+        rules.State.SERVED,
+        rules.State.PARTLY_PAID,
+        rules.State.DEFERRED,
+        rules.State.PAID,
+        rules.State.COMPULSORY_EXECUTION,
+        rules.State.COURT_ENFORCEMENT,
+        rules.State.CLOSED,
+        rules.State.ARCHIVED,
+    )
+)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -45,13 +56,24 @@ class Case(models.Model):
     with amounts as decimal strings; ``decided_fine`` repeats the decided fine as a Decimal column
     for sums in SQL."""
 
-    organization = models.ForeignKey(Organization, verbose_name="办案机关", on_delete=models.PROTECT, related_name="cases")
+    organization = models.ForeignKey(
+        Organization, verbose_name="办案机关", on_delete=models.PROTECT, related_name="cases"
+    )
     number = models.CharField("案件编号", max_length=60, blank=True, db_index=True)
-    procedure = models.CharField("程序", max_length=10, choices=PROCEDURE_CHOICES, default=rules.Procedure.GENERAL.value)
-    state = models.CharField("状态", max_length=30, choices=STATE_CHOICES, default=rules.State.REGISTERED.value)
+    procedure = models.CharField(
+        "程序", max_length=10, choices=PROCEDURE_CHOICES, default=rules.Procedure.GENERAL.value
+    )
+    state = models.CharField(
+        "状态", max_length=30, choices=STATE_CHOICES, default=rules.State.REGISTERED.value
+    )
     party = models.ForeignKey(Party, verbose_name="当事人", on_delete=models.PROTECT, related_name="cases")
-    item = models.ForeignKey(EnforcementItem, verbose_name="执法事项", on_delete=models.PROTECT, related_name="cases",
-                             help_text="违法行为发生时有效的事项（行政处罚法第三十七条）")
+    item = models.ForeignKey(
+        EnforcementItem,
+        verbose_name="执法事项",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text="违法行为发生时有效的事项（行政处罚法第三十七条）",
+    )
     #: 一事不再罚 (art. 29): the same illegal act = same item, same party, same act date.
     act_key = models.CharField("违法行为标识", max_length=100, db_index=True, editable=False)
     summary = models.TextField("违法事实", blank=True)
@@ -68,7 +90,9 @@ class Case(models.Model):
         OTHER = "other", "其他"
 
     source = models.CharField("案件来源", max_length=20, choices=Source.choices, default=Source.PATROL)
-    source_ref = models.CharField("来源编号", max_length=80, blank=True, help_text="事件、检查记录、移送函或设备事件的编号")
+    source_ref = models.CharField(
+        "来源编号", max_length=80, blank=True, help_text="事件、检查记录、移送函或设备事件的编号"
+    )
 
     act_date = models.DateField("违法行为发生日期", null=True, blank=True)
     act_end_date = models.DateField("违法行为终了日期", null=True, blank=True)
@@ -106,7 +130,9 @@ class Case(models.Model):
 
     extra_facts = models.JSONField("其他事实", default=dict, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,7 +152,9 @@ class Case(models.Model):
             # for them skipped 35,000 newer rows at province scale (100 ms → under 1 ms).
             models.Index(fields=["state", "-created_at", "-id"], name="case_state_recent"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(decided_fine__gte=0), name="case_fine_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(decided_fine__gte=0), name="case_fine_not_negative")
+        ]
 
     def __str__(self) -> str:
         return self.number or f"案件{self.pk}"
@@ -154,7 +182,9 @@ class CaseOfficer(models.Model):
         ASSIST = "assist", "协办"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_officers")
-    officer = models.ForeignKey(Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="case_roles")
+    officer = models.ForeignKey(
+        Officer, verbose_name="执法人员", on_delete=models.PROTECT, related_name="case_roles"
+    )
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.ASSIST)
     assisting = models.BooleanField("仅辅助（不计入两名执法人员）", default=False)
 
@@ -166,15 +196,26 @@ class CaseOfficer(models.Model):
         return f"{self.officer_id}@{self.case_id}"
 
 
-
 #: Labels of timeline events that record without changing the state.
 RECORD_LABELS = {
-    "": "案源登记", "assign_officer": "指派执法人员", "remove_officer": "调整执法人员（回避）",
-    "request_approval": "提请审批", "return_approval": "审批退回", "approve_remission": "批准减免加处罚款",
-    "approve_extension": "批准延长办案期限", "legal_review": "法制审核", "record_findings": "登记调查结论",
-    "record_defence": "当事人陈述申辩", "review_defence": "复核陈述申辩", "schedule_hearing": "通知听证",
-    "record_waiver": "当事人放弃陈述申辩", "record_consent": "电子送达确认", "court_ruling": "人民法院裁定",
-    "record_remedy": "行政复议/诉讼", "remedy_result": "复议/诉讼结果", "revoke_decision": "撤销处罚决定",
+    "": "案源登记",
+    "assign_officer": "指派执法人员",
+    "remove_officer": "调整执法人员（回避）",
+    "request_approval": "提请审批",
+    "return_approval": "审批退回",
+    "approve_remission": "批准减免加处罚款",
+    "approve_extension": "批准延长办案期限",
+    "legal_review": "法制审核",
+    "record_findings": "登记调查结论",
+    "record_defence": "当事人陈述申辩",
+    "review_defence": "复核陈述申辩",
+    "schedule_hearing": "通知听证",
+    "record_waiver": "当事人放弃陈述申辩",
+    "record_consent": "电子送达确认",
+    "court_ruling": "人民法院裁定",
+    "record_remedy": "行政复议/诉讼",
+    "remedy_result": "复议/诉讼结果",
+    "revoke_decision": "撤销处罚决定",
     "change_decision": "变更处罚决定",
 }
 
@@ -188,7 +229,9 @@ class CaseEvent(models.Model):
     to_state = models.CharField("新状态", max_length=30, choices=STATE_CHOICES)
     on = models.DateField("办理日期", null=True, blank=True)
     at = models.DateTimeField("记录时间", auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField("说明", blank=True)
     article = models.CharField("法律依据", max_length=300, blank=True)
     flags = models.JSONField("提示", default=list, blank=True)
@@ -205,7 +248,6 @@ class CaseEvent(models.Model):
             return rules.ACTION_LABELS[rules.Action(self.action)]
         except ValueError:
             return RECORD_LABELS.get(self.action, self.action)
-
 
 
 class Evidence(models.Model):
@@ -226,16 +268,19 @@ class Evidence(models.Model):
     description = models.TextField("证据说明")
     file = models.FileField("文件", upload_to="cases/evidence/%Y/%m/", blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    collected_by = models.ForeignKey(Officer, verbose_name="收集人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    collected_by = models.ForeignKey(
+        Officer, verbose_name="收集人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     collected_at = models.DateTimeField("收集时间")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["case", "collected_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.description[:20]}"
-
 
 
 class Document(models.Model):
@@ -267,14 +312,15 @@ class Document(models.Model):
     #: What a record (笔录) says: filled in a form, printed for signature (第四十七条、第五十五条).
     content = models.JSONField("内容", default=dict, blank=True)
     issued_at = models.DateTimeField("出具时间")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["case", "issued_at", "id"]
 
     def __str__(self) -> str:
         return self.number
-
 
 
 class DocumentCounter(models.Model):
@@ -287,11 +333,12 @@ class DocumentCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "kind", "year"], name="document_counter_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind", "year"], name="document_counter_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.kind}/{self.year}:{self.last}"
-
 
 
 class Payment(models.Model):
@@ -306,7 +353,9 @@ class Payment(models.Model):
     paid_on = models.DateField("缴纳日期")
     channel = models.CharField("缴纳方式", max_length=20, choices=Channel.choices, default=Channel.BANK)
     receipt_number = models.CharField("票据号", max_length=60, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["case", "paid_on", "id"]
@@ -314,7 +363,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.amount}"
-
 
 
 class RemedyOutcome(models.Model):

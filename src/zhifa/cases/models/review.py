@@ -20,14 +20,23 @@ class ReviewCentre(models.Model):
     major ones (区乡案件分类分级审核)."""
 
     name = models.CharField("名称", max_length=100)
-    organization = models.OneToOneField(Organization, verbose_name="所在机构", on_delete=models.PROTECT,
-                                        related_name="review_centre")
-    bodies = models.ManyToManyField(Organization, verbose_name="服务的执法主体", related_name="review_centres",
-                                    blank=True)
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="中心负责人", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    organization = models.OneToOneField(
+        Organization, verbose_name="所在机构", on_delete=models.PROTECT, related_name="review_centre"
+    )
+    bodies = models.ManyToManyField(
+        Organization, verbose_name="服务的执法主体", related_name="review_centres", blank=True
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="中心负责人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     time_limit_working_days = models.PositiveSmallIntegerField(
-        "审核时限（工作日）", default=5, help_text="自提交审核之日起计算的审核期限（本机关规定，非法定期限）")
+        "审核时限（工作日）", default=5, help_text="自提交审核之日起计算的审核期限（本机关规定，非法定期限）"
+    )
     is_active = models.BooleanField("在用", default=True)
 
     class Meta:
@@ -49,8 +58,9 @@ class ReviewCatalogueEntry(models.Model):
         HEARING_HELD = "hearing_held", "经过听证程序"
         ALL_GENERAL = "all_general", "全部普通程序案件"
 
-    organization = models.ForeignKey(Organization, verbose_name="执法主体", on_delete=models.CASCADE,
-                                     related_name="review_catalogue")
+    organization = models.ForeignKey(
+        Organization, verbose_name="执法主体", on_delete=models.CASCADE, related_name="review_catalogue"
+    )
     kind = models.CharField("情形", max_length=30, choices=Kind.choices)
     penalty_kind = models.CharField("处罚种类", max_length=30, blank=True)
     amount = models.DecimalField("数额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
@@ -97,21 +107,47 @@ class LegalReview(models.Model):
         ("crime", "是否涉嫌犯罪应当移送"),
     )
 
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="legal_reviews")
-    centre = models.ForeignKey(ReviewCentre, verbose_name="审查中心", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="reviews")
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.CASCADE, related_name="legal_reviews"
+    )
+    centre = models.ForeignKey(
+        ReviewCentre,
+        verbose_name="审查中心",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.WAITING)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     submitted_on = models.DateField("提交日期")
     due_on = models.DateField("审核期限")
     #: What was submitted: the intended penalty and the notice date it was told in.
     proposal = models.JSONField("审核内容", default=dict, blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="legal_reviews")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="分配人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="legal_reviews",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分配人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     assigned_at = models.DateTimeField("分配时间", null=True, blank=True)
     result = models.CharField("审核结果", max_length=20, choices=Result.choices, blank=True)
     checklist = models.JSONField("审核要点", default=dict, blank=True)
@@ -124,8 +160,13 @@ class LegalReview(models.Model):
         verbose_name = "法制审核"
         verbose_name_plural = "法制审核"
         indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["reviewer", "status"])]
-        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(status__in=["waiting", "in_review"]),
-                                               name="legal_review_one_open_per_case")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["waiting", "in_review"]),
+                name="legal_review_one_open_per_case",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.get_status_display()}"

@@ -137,7 +137,9 @@ class CaseFacts:
 
     # notice, statement and defence (art. 44, 45, 62)
     notice_date: dt.date | None = None
-    notice_contents: frozenset[str] = frozenset()  # "penalty", "facts", "reasons", "basis", "rights", "hearing_right"
+    notice_contents: frozenset[str] = (
+        frozenset()
+    )  # "penalty", "facts", "reasons", "basis", "rights", "hearing_right"
     defence_deadline: dt.date | None = None  # the period the notice granted, if longer than the minimum
     defence_submitted: bool = False
     defence_reviewed: bool = False
@@ -208,7 +210,9 @@ class CaseFacts:
     # referral and transfer
     suspected_crime: str = ""
     referral_declined_on: dt.date | None = None
-    criminal_referral_pending: str = ""  # 移送规定第十一条: what of a referral is still under way (from its rows)
+    criminal_referral_pending: str = (
+        ""  # 移送规定第十一条: what of a referral is still under way (from its rows)
+    )
     transfer_to: str = ""
 
     # the body and the case's history

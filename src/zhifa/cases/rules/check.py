@@ -83,8 +83,13 @@ A = Action
 # -- registries ------------------------------------------------------------------------------
 
 _OFFICERS = (guard_no_auxiliary_officer, guard_certificates_valid, guard_two_officers)
-_MANDATORY_NO_PENALTY = (guard_not_under_14, guard_not_mentally_incapable, guard_not_minor_corrected,
-                         guard_not_without_fault, guard_facts_clear)
+_MANDATORY_NO_PENALTY = (
+    guard_not_under_14,
+    guard_not_mentally_incapable,
+    guard_not_minor_corrected,
+    guard_not_without_fault,
+    guard_facts_clear,
+)
 
 GUARDS: dict[Action, tuple[Guard, ...]] = {
     A.FILE: (guard_filing_after_discovery, guard_limitation),
@@ -97,22 +102,51 @@ GUARDS: dict[Action, tuple[Guard, ...]] = {
     A.SUBMIT_LEGAL_REVIEW: (),
     A.DELIBERATE: (),
     A.RETURN_FOR_INVESTIGATION: (),
-    A.DECIDE: (*_OFFICERS, guard_notice_before_decision, guard_defence_period_over, guard_defence_reviewed,
-               guard_hearing_window_over, guard_no_pending_hearing, guard_not_heavier, guard_no_double_fine,
-               guard_fine_in_range, guard_legal_review, guard_collective_deliberation,
-               guard_decision_within_period, guard_limitation, guard_legal_basis, guard_mandatory_mitigation,
-               *_MANDATORY_NO_PENALTY, guard_no_pending_referral),
+    A.DECIDE: (
+        *_OFFICERS,
+        guard_notice_before_decision,
+        guard_defence_period_over,
+        guard_defence_reviewed,
+        guard_hearing_window_over,
+        guard_no_pending_hearing,
+        guard_not_heavier,
+        guard_no_double_fine,
+        guard_fine_in_range,
+        guard_legal_review,
+        guard_collective_deliberation,
+        guard_decision_within_period,
+        guard_limitation,
+        guard_legal_basis,
+        guard_mandatory_mitigation,
+        *_MANDATORY_NO_PENALTY,
+        guard_no_pending_referral,
+    ),
     A.DECIDE_NO_PENALTY: (guard_no_penalty_ground, guard_no_pending_referral),
-    A.DECIDE_ON_SPOT: (guard_summary_procedure, guard_summary_limits, *_OFFICERS, guard_legal_basis,
-                       guard_no_double_fine, guard_fine_in_range, guard_limitation, guard_mandatory_mitigation,
-                       *_MANDATORY_NO_PENALTY, guard_no_pending_referral),
+    A.DECIDE_ON_SPOT: (
+        guard_summary_procedure,
+        guard_summary_limits,
+        *_OFFICERS,
+        guard_legal_basis,
+        guard_no_double_fine,
+        guard_fine_in_range,
+        guard_limitation,
+        guard_mandatory_mitigation,
+        *_MANDATORY_NO_PENALTY,
+        guard_no_pending_referral,
+    ),
     A.SERVE: (guard_service_after_decision, guard_electronic_consent),
     A.PAY: (guard_payment_after_service, guard_paid_in_full),
     A.PAY_PART: (guard_payment_after_service,),
     A.DEFER: (guard_deferral_approved,),
     A.COLLECT_ON_SPOT: (guard_on_spot_collection, guard_receipt),
     A.DEMAND_PAYMENT: (guard_payment_overdue,),
-    A.APPLY_TO_COURT: (guard_no_own_execution_power, guard_demand_served, guard_court_window, guard_no_remedy_pending, guard_execution_outstanding),
+    A.APPLY_TO_COURT: (
+        guard_no_own_execution_power,
+        guard_demand_served,
+        guard_court_window,
+        guard_no_remedy_pending,
+        guard_execution_outstanding,
+    ),
     A.REFER_CRIMINAL: (guard_suspected_crime,),
     A.RESUME: (guard_referral_declined, guard_no_pending_referral),
     A.TRANSFER: (guard_transfer_target,),
@@ -171,11 +205,16 @@ _ORDER_EXEMPT = frozenset({A.PAY, A.PAY_PART, A.COLLECT_ON_SPOT})
 
 def common_guards(action: Action) -> tuple[Guard, ...]:
     """Guards of every action: its date is not in the future, and not before the latest step."""
-    return (guard_date_not_future,) if action in _ORDER_EXEMPT else (guard_date_not_future, guard_after_last_step)
+    return (
+        (guard_date_not_future,)
+        if action in _ORDER_EXEMPT
+        else (guard_date_not_future, guard_after_last_step)
+    )
 
 
-def check(state: State | str, action: Action | str, facts: CaseFacts,
-          config: CaseConfig | None = None) -> Result:
+def check(
+    state: State | str, action: Action | str, facts: CaseFacts, config: CaseConfig | None = None
+) -> Result:
     """May ``action`` be taken on a case in ``state`` with ``facts``? Collects every refusal."""
     config = config or DEFAULT_CONFIG
     state, action = State(state), Action(action)
@@ -183,8 +222,13 @@ def check(state: State | str, action: Action | str, facts: CaseFacts,
     refusals: list[Refusal] = []
     flags: list[Refusal] = []
     if target is None:
-        refusals.append(_refuse("transition_not_allowed", ACTION_BASIS[action],
-                                f"案件处于“{STATE_LABELS[state]}”，不能{ACTION_LABELS[action]}"))
+        refusals.append(
+            _refuse(
+                "transition_not_allowed",
+                ACTION_BASIS[action],
+                f"案件处于“{STATE_LABELS[state]}”，不能{ACTION_LABELS[action]}",
+            )
+        )
     on = action_date(action, facts)
     if on is None:
         refusals.append(_refuse("date_missing", ACTION_BASIS[action], f"缺少{ACTION_LABELS[action]}的日期"))

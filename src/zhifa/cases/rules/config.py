@@ -19,7 +19,7 @@ def _money(value: Any) -> Decimal:
 
 @dataclass(frozen=True)
 class HearingThresholds:
-    """"较大数额" for art. 63 para 1 items 1–2, set by each province or department.
+    """ "较大数额" for art. 63 para 1 items 1–2, set by each province or department.
 
     Amounts are inclusive ("…元以上" includes the amount). Confiscation thresholds default to the
     fine thresholds, as most provincial rules do ("等值").
@@ -32,7 +32,12 @@ class HearingThresholds:
     source: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("citizen_fine", "organization_fine", "citizen_confiscation", "organization_confiscation"):
+        for name in (
+            "citizen_fine",
+            "organization_fine",
+            "citizen_confiscation",
+            "organization_confiscation",
+        ):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, _money(value))
@@ -51,14 +56,16 @@ class SummaryLimits:
 # Art. 63 para 1 items 3–4: types that always give the right to a hearing. 限制开展生产经营活动 is not
 # named in art. 63 but is a 行为罚 between 降低资质 and 责令停产停业; listed here as "其他较重的行政
 # 处罚" (item 5) on the safe side. 暂扣许可证件 is not listed (a caller may add it).
-DEFAULT_HEARING_KINDS = frozenset({
-    PenaltyKind.LOWER_QUALIFICATION,
-    PenaltyKind.REVOKE_LICENCE,
-    PenaltyKind.RESTRICT_BUSINESS,
-    PenaltyKind.SUSPEND_PRODUCTION,
-    PenaltyKind.ORDER_CLOSURE,
-    PenaltyKind.RESTRICT_PRACTICE,
-})
+DEFAULT_HEARING_KINDS = frozenset(
+    {
+        PenaltyKind.LOWER_QUALIFICATION,
+        PenaltyKind.REVOKE_LICENCE,
+        PenaltyKind.RESTRICT_BUSINESS,
+        PenaltyKind.SUSPEND_PRODUCTION,
+        PenaltyKind.ORDER_CLOSURE,
+        PenaltyKind.RESTRICT_PRACTICE,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -48,15 +48,19 @@ def guard_no_auxiliary_officer(facts: CaseFacts, config: CaseConfig, on: dt.date
     # (执法辅助人员) may assist but cannot be one of the enforcing officers.
     aux = [o.label for o in _handlers(facts) if o.kind == "auxiliary"]
     if aux:
-        return _refuse("auxiliary_officer", (_A(42), _A(55)),
-                       f"执法辅助人员{'、'.join(aux)}不能作为办案执法人员")
+        return _refuse(
+            "auxiliary_officer", (_A(42), _A(55)), f"执法辅助人员{'、'.join(aux)}不能作为办案执法人员"
+        )
     return None
 
 
 def guard_certificates_valid(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 42 (执法资格), 55 (出示执法证件): each enforcing officer holds a certificate valid that day.
-    problems = [f"{o.label}{o.certificate_problem(on, facts.domain)}" for o in _handlers(facts)
-                if o.kind != "auxiliary" and o.certificate_problem(on, facts.domain)]
+    problems = [
+        f"{o.label}{o.certificate_problem(on, facts.domain)}"
+        for o in _handlers(facts)
+        if o.kind != "auxiliary" and o.certificate_problem(on, facts.domain)
+    ]
     if problems:
         return _refuse("certificate_invalid", (_A(42), _A(55)), "；".join(problems))
     return None
@@ -68,8 +72,9 @@ def guard_two_officers(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Ref
     needed = _min_officers(facts, config)
     valid = sum(1 for o in _handlers(facts) if o.may_enforce(on, facts.domain))
     if valid < needed:
-        return _refuse("too_few_officers", (_A(42), _A(55)),
-                       f"持有效执法证的执法人员{valid}名，不得少于{needed}名")
+        return _refuse(
+            "too_few_officers", (_A(42), _A(55)), f"持有效执法证的执法人员{valid}名，不得少于{needed}名"
+        )
     return None
 
 
@@ -81,16 +86,21 @@ def guard_limitation(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refus
     discovered = facts.discovery_date or on
     if discovered > end:
         basis = facts.special_limitation.basis if facts.special_limitation else ""
-        return _refuse("limitation_expired", (_A(36),),
-                       f"违法行为于{facts.act_start_of_limitation}发生（终了），至{end}未被发现，"
-                       f"{discovered}方发现，超过追责时效{basis}，不再给予行政处罚")
+        return _refuse(
+            "limitation_expired",
+            (_A(36),),
+            f"违法行为于{facts.act_start_of_limitation}发生（终了），至{end}未被发现，"
+            f"{discovered}方发现，超过追责时效{basis}，不再给予行政处罚",
+        )
     return None
 
 
 def guard_decline_reason(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 54: a case meeting the filing standard must be filed; declining needs a recorded reason.
     if not facts.decline_reason.strip():
-        return _refuse("decline_reason_missing", (_A(54),), "不予立案须载明理由（符合立案标准的应当及时立案）")
+        return _refuse(
+            "decline_reason_missing", (_A(54),), "不予立案须载明理由（符合立案标准的应当及时立案）"
+        )
     return None
 
 
@@ -115,8 +125,13 @@ def guard_intended_penalty(facts: CaseFacts, config: CaseConfig, on: dt.date) ->
     return None
 
 
-_NOTICE_CONTENT = {"penalty": "拟作出的行政处罚内容", "facts": "事实", "reasons": "理由", "basis": "依据",
-                   "rights": "陈述、申辩等权利"}
+_NOTICE_CONTENT = {
+    "penalty": "拟作出的行政处罚内容",
+    "facts": "事实",
+    "reasons": "理由",
+    "basis": "依据",
+    "rights": "陈述、申辩等权利",
+}
 
 
 def guard_notice_content(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
@@ -133,7 +148,9 @@ def guard_notice_content(facts: CaseFacts, config: CaseConfig, on: dt.date) -> R
 def guard_notice_after_filing(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 44, 54: the notice follows filing and investigation.
     if facts.filing_date is not None and on < facts.filing_date:
-        return _refuse("notice_before_filing", (_A(44), _A(54)), f"告知日期{on}早于立案日期{facts.filing_date}")
+        return _refuse(
+            "notice_before_filing", (_A(44), _A(54)), f"告知日期{on}早于立案日期{facts.filing_date}"
+        )
     return None
 
 
@@ -151,8 +168,11 @@ def guard_hearing_request_timely(facts: CaseFacts, config: CaseConfig, on: dt.da
     if end is None:
         return _refuse("no_notice", (_A(44), _A(64, item=1)), "尚未告知，不能申请听证")
     if on > end:
-        return _refuse("hearing_request_late", (_A(64, item=1), _A(85)),
-                       f"听证申请应在告知后五个工作日内（至{end}）提出，{on}提出已逾期")
+        return _refuse(
+            "hearing_request_late",
+            (_A(64, item=1), _A(85)),
+            f"听证申请应在告知后五个工作日内（至{end}）提出，{on}提出已逾期",
+        )
     return None
 
 
@@ -163,8 +183,11 @@ def guard_hearing_notice(facts: CaseFacts, config: CaseConfig, on: dt.date) -> R
         return _refuse("hearing_notice_missing", (_A(64, item=2),), "未通知当事人举行听证的时间、地点")
     earliest = config.calendar.add_working_days(facts.hearing_notice_date, config.hearing_notice_working_days)
     if on < earliest:
-        return _refuse("hearing_notice_late", (_A(64, item=2), _A(85)),
-                       f"听证通知于{facts.hearing_notice_date}发出，听证最早应在{earliest}举行（七个工作日前通知）")
+        return _refuse(
+            "hearing_notice_late",
+            (_A(64, item=2), _A(85)),
+            f"听证通知于{facts.hearing_notice_date}发出，听证最早应在{earliest}举行（七个工作日前通知）",
+        )
     return None
 
 
@@ -189,7 +212,9 @@ def guard_notice_before_decision(facts: CaseFacts, config: CaseConfig, on: dt.da
     # Art. 44, 62: no decision without first telling the party the intended penalty, facts,
     # reasons, basis and rights.
     if facts.notice_date is None or facts.notice_date > on:
-        return _refuse("no_notice", (_A(44), _A(62)), "作出行政处罚决定前未告知当事人拟作出的行政处罚及其权利")
+        return _refuse(
+            "no_notice", (_A(44), _A(62)), "作出行政处罚决定前未告知当事人拟作出的行政处罚及其权利"
+        )
     return None
 
 
@@ -207,8 +232,11 @@ def guard_defence_period_over(facts: CaseFacts, config: CaseConfig, on: dt.date)
     end = defence_end(facts, config)
     assert end is not None
     if on <= end:
-        return _refuse("defence_period_running", (_A(45), _A(62)),
-                       f"陈述、申辩期限至{end}届满，届满前不得作出行政处罚决定")
+        return _refuse(
+            "defence_period_running",
+            (_A(45), _A(62)),
+            f"陈述、申辩期限至{end}届满，届满前不得作出行政处罚决定",
+        )
     return None
 
 
@@ -231,23 +259,34 @@ def guard_hearing_window_over(facts: CaseFacts, config: CaseConfig, on: dt.date)
     end = hearing_request_end(facts, config)
     assert end is not None
     if on <= end:
-        return _refuse("hearing_period_running", (_A(63), _A(64, item=1)),
-                       f"听证申请期限至{end}届满，届满前不得作出行政处罚决定")
+        return _refuse(
+            "hearing_period_running",
+            (_A(63), _A(64, item=1)),
+            f"听证申请期限至{end}届满，届满前不得作出行政处罚决定",
+        )
     return None
 
 
 def _timely_request_pending(facts: CaseFacts, config: CaseConfig) -> bool:
     end = hearing_request_end(facts, config)
-    return (facts.hearing_requested_on is not None and end is not None and facts.hearing_requested_on <= end
-            and not facts.hearing_request_withdrawn and facts.hearing_held_on is None
-            and hearing_eligible(facts, config))
+    return (
+        facts.hearing_requested_on is not None
+        and end is not None
+        and facts.hearing_requested_on <= end
+        and not facts.hearing_request_withdrawn
+        and facts.hearing_held_on is None
+        and hearing_eligible(facts, config)
+    )
 
 
 def guard_no_pending_hearing(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 63, 64, 65: a timely hearing request must be heard; the decision follows the hearing record.
     if _timely_request_pending(facts, config):
-        return _refuse("hearing_pending", (_A(63), _A(64), _A(65)),
-                       f"当事人已于{facts.hearing_requested_on}依法要求听证，听证结束前不得作出行政处罚决定")
+        return _refuse(
+            "hearing_pending",
+            (_A(63), _A(64), _A(65)),
+            f"当事人已于{facts.hearing_requested_on}依法要求听证，听证结束前不得作出行政处罚决定",
+        )
     return None
 
 
@@ -255,16 +294,22 @@ def guard_not_heavier(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refu
     # Art. 45 para 2: 不得因当事人陈述、申辩而给予更重的处罚; art. 44: the party was told the intended
     # penalty. A heavier penalty needs a new notice with its own periods.
     if is_heavier(facts.penalties_decided, facts.penalties_intended):
-        return _refuse("heavier_than_notified", (_A(44), _A(45, 2)),
-                       "决定的行政处罚重于告知的拟处罚，不得因陈述、申辩加重处罚；如需加重应重新告知")
+        return _refuse(
+            "heavier_than_notified",
+            (_A(44), _A(45, 2)),
+            "决定的行政处罚重于告知的拟处罚，不得因陈述、申辩加重处罚；如需加重应重新告知",
+        )
     return None
 
 
 def guard_no_double_fine(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 29: one illegal act of the same party gets at most one fine.
     if fine_total(facts.penalties_decided) > 0 and facts.existing_fines_same_act:
-        return _refuse("double_fine", (_A(29),),
-                       f"同一违法行为已被罚款（{'、'.join(facts.existing_fines_same_act)}），不得再次罚款")
+        return _refuse(
+            "double_fine",
+            (_A(29),),
+            f"同一违法行为已被罚款（{'、'.join(facts.existing_fines_same_act)}），不得再次罚款",
+        )
     return None
 
 
@@ -279,8 +324,11 @@ def guard_fine_in_range(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Re
     if rng.maximum is not None and fine > rng.maximum:
         return _refuse("fine_above_maximum", (_A(4),), f"罚款{fine}元超过法定最高额{rng.maximum}元{basis}")
     if rng.minimum is not None and fine < rng.minimum and not facts.mitigation_basis.strip():
-        return _refuse("fine_below_minimum", (_A(32),),
-                       f"罚款{fine}元低于法定最低额{rng.minimum}元{basis}，减轻处罚须有法定依据")
+        return _refuse(
+            "fine_below_minimum",
+            (_A(32),),
+            f"罚款{fine}元低于法定最低额{rng.minimum}元{basis}，减轻处罚须有法定依据",
+        )
     return None
 
 
@@ -288,17 +336,25 @@ def guard_legal_review(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Ref
     # Art. 58: legal review before the decision where (1) major public interest, (2) major rights
     # and a hearing was held (a held hearing is taken to suffice — hearing penalties are major by
     # nature), (3) difficult or complex cases, (4) required by law; not reviewed or not passed → no decision.
-    required = (facts.major_public_interest or facts.hearing_held_on is not None or facts.complex_case
-                or facts.review_required_by_law)
+    required = (
+        facts.major_public_interest
+        or facts.hearing_held_on is not None
+        or facts.complex_case
+        or facts.review_required_by_law
+    )
     if required and not facts.legal_review_passed:
-        return _refuse("legal_review_missing", (_A(58),), "本案应当进行法制审核，未经审核或审核未通过不得作出决定")
+        return _refuse(
+            "legal_review_missing", (_A(58),), "本案应当进行法制审核，未经审核或审核未通过不得作出决定"
+        )
     return None
 
 
 def guard_collective_deliberation(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 57 para 2: complex cases and serious violations are decided by collective deliberation.
     if (facts.serious_violation or facts.complex_case) and not facts.collective_deliberation_done:
-        return _refuse("deliberation_missing", (_A(57, 2),), "情节复杂或者重大违法行为应当由行政机关负责人集体讨论决定")
+        return _refuse(
+            "deliberation_missing", (_A(57, 2),), "情节复杂或者重大违法行为应当由行政机关负责人集体讨论决定"
+        )
     return None
 
 
@@ -310,8 +366,11 @@ def guard_decision_within_period(facts: CaseFacts, config: CaseConfig, on: dt.da
     if on > due:
         extra = sum(e.days for e in facts.extensions)
         ext = f"（含延长{extra}日）" if extra else ""
-        return _refuse("decision_overdue", (_A(60),),
-                       f"应自立案之日起九十日内作出决定{ext}，期限至{due}，{on}已超期且无延长批准")
+        return _refuse(
+            "decision_overdue",
+            (_A(60),),
+            f"应自立案之日起九十日内作出决定{ext}，期限至{due}，{on}已超期且无延长批准",
+        )
     return None
 
 
@@ -332,8 +391,12 @@ def guard_legal_basis(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refu
 def guard_not_under_14(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 30: a person under 14 is not punished. The age at the end of a continuing act counts.
     act = facts.act_start_of_limitation
-    if (facts.party_kind == PartyKind.CITIZEN and facts.party_birth_date and act
-            and age_on(facts.party_birth_date, act) < 14):
+    if (
+        facts.party_kind == PartyKind.CITIZEN
+        and facts.party_birth_date
+        and act
+        and age_on(facts.party_birth_date, act) < 14
+    ):
         return _refuse("under_14", (_A(30),), "不满十四周岁的未成年人有违法行为的，不予行政处罚")
     return None
 
@@ -341,14 +404,22 @@ def guard_not_under_14(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Ref
 def guard_not_mentally_incapable(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 31: not punished when unable to recognise or control their conduct.
     if facts.mental_incapacity:
-        return _refuse("mental_incapacity", (_A(31),), "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚")
+        return _refuse(
+            "mental_incapacity",
+            (_A(31),),
+            "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚",
+        )
     return None
 
 
 def guard_not_minor_corrected(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 33 para 1, first sentence: minor, corrected in time, no harm → no penalty ("不予", mandatory).
     if facts.minor_violation and facts.corrected_in_time and facts.no_harmful_consequence:
-        return _refuse("minor_corrected_no_harm", (_A(33, 1),), "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚")
+        return _refuse(
+            "minor_corrected_no_harm",
+            (_A(33, 1),),
+            "违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚",
+        )
     return None
 
 
@@ -370,25 +441,36 @@ def guard_summary_procedure(facts: CaseFacts, config: CaseConfig, on: dt.date) -
 def guard_summary_limits(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 51: only a warning, or a fine of 200 yuan or less (citizen) / 3,000 yuan or less (legal
     # person, other organisation). "以下" includes the amount. Otherwise: the general procedure.
-    other = [PENALTY_LABELS[p.kind] for p in facts.penalties_decided
-             if p.kind not in (PenaltyKind.WARNING, PenaltyKind.FINE)]
+    other = [
+        PENALTY_LABELS[p.kind]
+        for p in facts.penalties_decided
+        if p.kind not in (PenaltyKind.WARNING, PenaltyKind.FINE)
+    ]
     if other:
-        return _refuse("summary_penalty_type", (_A(51),),
-                       f"简易程序只能给予警告或者限额以下罚款，{'、'.join(other)}应适用普通程序")
+        return _refuse(
+            "summary_penalty_type",
+            (_A(51),),
+            f"简易程序只能给予警告或者限额以下罚款，{'、'.join(other)}应适用普通程序",
+        )
     fine = fine_total(facts.penalties_decided)
     citizen = _is_citizen(facts, config)
     limit = config.summary_limits.citizen if citizen else config.summary_limits.organization
     if fine > limit:
         who = "公民" if citizen else "法人或者其他组织"
-        return _refuse("summary_limit_exceeded", (_A(51),),
-                       f"对{who}当场罚款以{limit}元以下为限，{fine}元应适用普通程序")
+        return _refuse(
+            "summary_limit_exceeded", (_A(51),), f"对{who}当场罚款以{limit}元以下为限，{fine}元应适用普通程序"
+        )
     return None
 
 
 def _minor_on_act(facts: CaseFacts) -> bool:
     act = facts.act_start_of_limitation
-    return bool(facts.party_kind == PartyKind.CITIZEN and facts.party_birth_date and act
-                and 14 <= age_on(facts.party_birth_date, act) < 18)
+    return bool(
+        facts.party_kind == PartyKind.CITIZEN
+        and facts.party_birth_date
+        and act
+        and 14 <= age_on(facts.party_birth_date, act) < 18
+    )
 
 
 def guard_mandatory_mitigation(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
@@ -410,9 +492,12 @@ def guard_mandatory_mitigation(facts: CaseFacts, config: CaseConfig, on: dt.date
     minimum = rng.minimum or 0
     ceiling = minimum + (rng.maximum - minimum) * config.lighter_share
     if fine > ceiling or fine >= rng.maximum:
-        return _refuse("mitigation_required", refs,
-                       f"{'；'.join(reasons)}，应当从轻或者减轻处罚：罚款不得高于{ceiling.quantize(Decimal('0.01'))}元"
-                       f"（法定幅度{minimum}–{rng.maximum}元的较低部分），拟决定{fine}元")
+        return _refuse(
+            "mitigation_required",
+            refs,
+            f"{'；'.join(reasons)}，应当从轻或者减轻处罚：罚款不得高于{ceiling.quantize(Decimal('0.01'))}元"
+            f"（法定幅度{minimum}–{rng.maximum}元的较低部分），拟决定{fine}元",
+        )
     return None
 
 
@@ -429,16 +514,28 @@ def guard_date_not_future(facts: CaseFacts, config: CaseConfig, on: dt.date) -> 
 def guard_after_last_step(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 54–62: the procedure runs in order — no step is dated before the step it follows.
     if facts.last_step_on is not None and on < facts.last_step_on:
-        return _refuse("date_before_previous_step", (_A(47), _A(54)),
-                       f"办理日期{on}早于上一办案环节的日期{facts.last_step_on}")
+        return _refuse(
+            "date_before_previous_step",
+            (_A(47), _A(54)),
+            f"办理日期{on}早于上一办案环节的日期{facts.last_step_on}",
+        )
     return None
 
 
 def guard_filing_after_discovery(facts: CaseFacts, config: CaseConfig, on: dt.date) -> Refusal | None:
     # Art. 54: filing follows discovery of the lead, which follows the act (filing ≥ discovery ≥ act).
     if facts.discovery_date is not None and on < facts.discovery_date:
-        return _refuse("filing_before_discovery", (_A(54),), f"立案日期{on}早于发现日期{facts.discovery_date}")
-    if facts.act_date is not None and facts.discovery_date is not None and facts.discovery_date < facts.act_date:
-        return _refuse("discovery_before_act", (_A(36), _A(54)),
-                       f"发现日期{facts.discovery_date}早于违法行为发生日期{facts.act_date}")
+        return _refuse(
+            "filing_before_discovery", (_A(54),), f"立案日期{on}早于发现日期{facts.discovery_date}"
+        )
+    if (
+        facts.act_date is not None
+        and facts.discovery_date is not None
+        and facts.discovery_date < facts.act_date
+    ):
+        return _refuse(
+            "discovery_before_act",
+            (_A(36), _A(54)),
+            f"发现日期{facts.discovery_date}早于违法行为发生日期{facts.act_date}",
+        )
     return None

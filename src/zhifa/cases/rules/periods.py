@@ -28,8 +28,9 @@ def fine_total(penalties: Iterable[Penalty]) -> Decimal:
     return _sum(penalties, (PenaltyKind.FINE,))
 
 
-def late_surcharge(fine: Decimal | int | str, due_date: dt.date, paid_or_today: dt.date,
-                   rate: Decimal = Decimal("0.03")) -> Decimal:
+def late_surcharge(
+    fine: Decimal | int | str, due_date: dt.date, paid_or_today: dt.date, rate: Decimal = Decimal("0.03")
+) -> Decimal:
     """加处罚款: 3% of the fine for every day after ``due_date``, never more than the fine.
 
     《行政处罚法》第七十二条第一款第一项: 到期不缴纳罚款的，每日按罚款数额的百分之三加处罚款，加处
@@ -48,11 +49,13 @@ def late_surcharge(fine: Decimal | int | str, due_date: dt.date, paid_or_today: 
 
 def _is_citizen(facts: CaseFacts, config: CaseConfig) -> bool:
     return facts.party_kind == PartyKind.CITIZEN or (
-        facts.party_kind == PartyKind.INDIVIDUAL_BUSINESS and config.individual_business_as_citizen)
+        facts.party_kind == PartyKind.INDIVIDUAL_BUSINESS and config.individual_business_as_citizen
+    )
 
 
-def hearing_eligible(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG,
-                     penalties: Iterable[Penalty] | None = None) -> bool:
+def hearing_eligible(
+    facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG, penalties: Iterable[Penalty] | None = None
+) -> bool:
     """Whether the intended penalty gives the party the right to a hearing (art. 63 para 1).
 
     Items 3–4 by type (``config.hearing_kinds``); items 1–2 by amount against the configured
@@ -68,7 +71,7 @@ def hearing_eligible(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG,
         return fines > 0 or confiscated > 0
     citizen = _is_citizen(facts, config)
     fine_limit = thresholds.citizen_fine if citizen else thresholds.organization_fine
-    conf_limit = (thresholds.citizen_confiscation if citizen else thresholds.organization_confiscation)
+    conf_limit = thresholds.citizen_confiscation if citizen else thresholds.organization_confiscation
     conf_limit = fine_limit if conf_limit is None else conf_limit
     return (fines > 0 and fines >= fine_limit) or (confiscated > 0 and confiscated >= conf_limit)
 
@@ -95,8 +98,9 @@ def is_heavier(decided: Iterable[Penalty], intended: Iterable[Penalty]) -> bool:
                 continue
             return True
         rank = SEVERITY[kind]
-        lighter_than_notified = any((other := SEVERITY[k]) is not None and rank is not None and rank < other
-                                    for k in intended_by_kind)
+        lighter_than_notified = any(
+            (other := SEVERITY[k]) is not None and rank is not None and rank < other for k in intended_by_kind
+        )
         if not lighter_than_notified:
             return True
     return False
@@ -189,7 +193,9 @@ def payment_due(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG) -> dt.dat
 def reconsideration_end(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG) -> dt.date | None:
     """行政复议法 (2023) art. 20: 60 days from knowing the act (= receiving the decision)."""
     received = served_on(facts)
-    return None if received is None else config.calendar.calendar_deadline(received, config.reconsideration_days)
+    return (
+        None if received is None else config.calendar.calendar_deadline(received, config.reconsideration_days)
+    )
 
 
 def litigation_end(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG) -> dt.date | None:
@@ -198,8 +204,9 @@ def litigation_end(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG) -> dt.
     return None if received is None else config.calendar.month_deadline(received, config.litigation_months)
 
 
-def court_application_window(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG
-                             ) -> tuple[dt.date, dt.date] | None:
+def court_application_window(
+    facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG
+) -> tuple[dt.date, dt.date] | None:
     """First and last day to apply to the court for compulsory execution.
 
     行政强制法 art. 53: if the party neither seeks reconsideration nor sues within the statutory
@@ -210,12 +217,21 @@ def court_application_window(facts: CaseFacts, config: CaseConfig = DEFAULT_CONF
     the day after the latest of (reconsideration end, litigation end, payment deadline) and closes
     3 months later. The demand of 行政强制法 art. 54 is checked separately.
     """
-    ends = [d for d in (reconsideration_end(facts, config), litigation_end(facts, config),
-                        payment_due(facts, config)) if d is not None]
+    ends = [
+        d
+        for d in (
+            reconsideration_end(facts, config),
+            litigation_end(facts, config),
+            payment_due(facts, config),
+        )
+        if d is not None
+    ]
     if not ends:
         return None
     expiry = max(ends)
-    return expiry + dt.timedelta(days=1), config.calendar.month_deadline(expiry, config.court_application_months)
+    return expiry + dt.timedelta(days=1), config.calendar.month_deadline(
+        expiry, config.court_application_months
+    )
 
 
 def hand_in_due(facts: CaseFacts, config: CaseConfig = DEFAULT_CONFIG) -> dt.date | None:
@@ -250,6 +266,8 @@ def amount_due(facts: CaseFacts, on: dt.date, config: CaseConfig = DEFAULT_CONFI
     surcharge = Decimal("0")
     if config.impose_late_surcharge and due is not None:
         counted = until - dt.timedelta(days=paused_days(facts, due, until)) if until > due else until
-        surcharge = max(late_surcharge(fine, due, counted, config.late_surcharge_rate) - facts.surcharge_remitted,
-                        Decimal("0"))
+        surcharge = max(
+            late_surcharge(fine, due, counted, config.late_surcharge_rate) - facts.surcharge_remitted,
+            Decimal("0"),
+        )
     return fine + surcharge

@@ -27,7 +27,9 @@ class Refusal:
 def _refuse(code: str, refs: Iterable[Ref], message: str) -> Refusal:
     refs = tuple(refs)
     article = cite(refs)
-    return Refusal(code=code, article=article, message=f"{message}（{article}）", refs=tuple(r.key for r in refs))
+    return Refusal(
+        code=code, article=article, message=f"{message}（{article}）", refs=tuple(r.key for r in refs)
+    )
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,16 @@ class Result:
 # --------------------------------------------------------------------------------------------
 
 S, A = State, Action
-_BEFORE_DECISION = (S.REGISTERED, S.FILED, S.INVESTIGATING, S.NOTIFIED, S.HEARING, S.HEARD,
-                    S.LEGAL_REVIEW, S.DELIBERATION)
+_BEFORE_DECISION = (
+    S.REGISTERED,
+    S.FILED,
+    S.INVESTIGATING,
+    S.NOTIFIED,
+    S.HEARING,
+    S.HEARD,
+    S.LEGAL_REVIEW,
+    S.DELIBERATION,
+)
 _READY_TO_DECIDE = (S.NOTIFIED, S.HEARD, S.LEGAL_REVIEW, S.DELIBERATION)
 
 TRANSITIONS: dict[tuple[State, Action], State] = {
@@ -98,8 +108,18 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
     (S.COMPULSORY_EXECUTION, A.APPLY_TO_COURT): S.COURT_ENFORCEMENT,
     (S.COURT_ENFORCEMENT, A.PAY): S.PAID,
     # closing and archiving (art. 47: 全过程记录，归档保存)
-    **{(s, A.CLOSE): S.CLOSED for s in (S.SERVED, S.PAID, S.COURT_ENFORCEMENT, S.NO_PENALTY, S.REFERRED,
-                                         S.TRANSFERRED, S.FILING_REVOKED)},
+    **{
+        (s, A.CLOSE): S.CLOSED
+        for s in (
+            S.SERVED,
+            S.PAID,
+            S.COURT_ENFORCEMENT,
+            S.NO_PENALTY,
+            S.REFERRED,
+            S.TRANSFERRED,
+            S.FILING_REVOKED,
+        )
+    },
     (S.CLOSED, A.ARCHIVE): S.ARCHIVED,
 }
 

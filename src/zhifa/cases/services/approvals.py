@@ -62,8 +62,15 @@ class RequestIn(commands.Command):
 
 
 @transaction.atomic
-def request_approval(actor, case_id: int, kind: str, data: dict[str, Any] | None = None, reason: str = "",
-                     attachment: bytes | None = None, filename: str = "attachment.pdf") -> Approval:
+def request_approval(
+    actor,
+    case_id: int,
+    kind: str,
+    data: dict[str, Any] | None = None,
+    reason: str = "",
+    attachment: bytes | None = None,
+    filename: str = "attachment.pdf",
+) -> Approval:
     """An officer asks the head for an act. The proposal is the act's own typed command."""
     if kind not in Approval.Kind.values:
         raise ValidationError({"kind": ValidationError("未知的审批事项", code="unknown_kind")})
@@ -72,21 +79,40 @@ def request_approval(actor, case_id: int, kind: str, data: dict[str, Any] | None
     if kind in ACTION_OF_APPROVAL:
         action = ACTION_OF_APPROVAL[kind]
         if (rules.State(case.state), action) not in rules.TRANSITIONS:
-            raise DomainError("transition_not_allowed", f"案件处于“{case.state_label}”，不能提请"
-                                                         f"{Approval.Kind(kind).label}（{rules.cite(rules.ACTION_BASIS[action])}）")
+            raise DomainError(
+                "transition_not_allowed",
+                f"案件处于“{case.state_label}”，不能提请"
+                f"{Approval.Kind(kind).label}（{rules.cite(rules.ACTION_BASIS[action])}）",
+            )
         if action == rules.Action.DECIDE:
             _flag_discretion(case, command)
-    approval = Approval(case=case, kind=kind, proposal=command.model_dump(mode="json"), reason=reason,
-                        requested_by=user_of(actor))
+    approval = Approval(
+        case=case,
+        kind=kind,
+        proposal=command.model_dump(mode="json"),
+        reason=reason,
+        requested_by=user_of(actor),
+    )
     approval.attachment_sha256 = attach(approval.attachment, filename, attachment)
     try:
         with transaction.atomic():
             approval.save()
     except IntegrityError:
-        raise DomainError("approval_pending", f"已有待审批的{approval.get_kind_display()}，请等待负责人审批", "kind") from None
-    event(case, actor, "request_approval", note=f"提请{approval.get_kind_display()}" + (f"：{reason}" if reason else ""))
-    audit.record(actor, "case.request_approval", case, after={"approval": approval.pk, "kind": kind,
-                                                              "proposal": approval.proposal, "reason": reason})
+        raise DomainError(
+            "approval_pending", f"已有待审批的{approval.get_kind_display()}，请等待负责人审批", "kind"
+        ) from None
+    event(
+        case,
+        actor,
+        "request_approval",
+        note=f"提请{approval.get_kind_display()}" + (f"：{reason}" if reason else ""),
+    )
+    audit.record(
+        actor,
+        "case.request_approval",
+        case,
+        after={"approval": approval.pk, "kind": kind, "proposal": approval.proposal, "reason": reason},
+    )
     return approval
 
 
@@ -132,19 +158,35 @@ def decide_approval(actor, approval_id: int, data: dict[str, Any]) -> Approval:
             raise ValidationError({"opinion": ValidationError("退回须写明审批意见", code="required")})
         approval.status = Approval.Status.RETURNED
         approval.save()
-        event(case, actor, "return_approval", on=on, note=f"退回{approval.get_kind_display()}：{decision.opinion}")
+        event(
+            case,
+            actor,
+            "return_approval",
+            on=on,
+            note=f"退回{approval.get_kind_display()}：{decision.opinion}",
+        )
         bump(case)
-        audit.record(actor, "case.return_approval", case, after={"approval": approval.pk, "kind": approval.kind,
-                                                                 "opinion": decision.opinion})
+        audit.record(
+            actor,
+            "case.return_approval",
+            case,
+            after={"approval": approval.pk, "kind": approval.kind, "opinion": decision.opinion},
+        )
         return approval
     approval.status = Approval.Status.APPROVED
     approval.save()
     command = proposal_command(approval.kind, approval.proposal)
-    audit.record(actor, "case.approve", case, after={"approval": approval.pk, "kind": approval.kind,
-                                                     "opinion": decision.opinion, "on": on},
-                 legal_basis=access.get_permission(APPROVAL_PERMISSION[approval.kind]).basis)
+    audit.record(
+        actor,
+        "case.approve",
+        case,
+        after={"approval": approval.pk, "kind": approval.kind, "opinion": decision.opinion, "on": on},
+        legal_basis=access.get_permission(APPROVAL_PERMISSION[approval.kind]).basis,
+    )
     if approval.kind in ACTION_OF_APPROVAL:
-        perform(actor, case, ACTION_OF_APPROVAL[approval.kind], command, note=decision.opinion, approval=approval)
+        perform(
+            actor, case, ACTION_OF_APPROVAL[approval.kind], command, note=decision.opinion, approval=approval
+        )
     elif approval.kind in _HANDLERS:
         _HANDLERS[approval.kind][1](actor, case, approval, command, on)
     else:
@@ -157,19 +199,33 @@ def _record_approved(actor, case: Case, approval: Approval, command, on: dt.date
         # 行政强制法第四十二条: in an execution agreement, after the demand, the surcharge may be
         # reduced or waived when the party takes remedial measures — never the fine itself.
         if case.state != rules.State.COMPULSORY_EXECUTION:
-            raise DomainError("remission_not_allowed", "减免加处罚款仅限催告后达成执行协议的情形（行政强制法第四十二条）", "kind")
+            raise DomainError(
+                "remission_not_allowed",
+                "减免加处罚款仅限催告后达成执行协议的情形（行政强制法第四十二条）",
+                "kind",
+            )
         facts = build_facts(case, {"as_of": on})
         config = _config()
         due = rules.payment_due(facts, config)
-        surcharge = rules.late_surcharge(rules.fine_total(facts.penalties_decided), due, on,
-                                         config.late_surcharge_rate) if due else Decimal("0")
+        surcharge = (
+            rules.late_surcharge(
+                rules.fine_total(facts.penalties_decided), due, on, config.late_surcharge_rate
+            )
+            if due
+            else Decimal("0")
+        )
         if facts.surcharge_remitted > surcharge:  # this approval is already counted in the facts
-            raise DomainError("remission_too_large", f"减免后的总数额超过加处罚款{surcharge}元（行政强制法第四十二条）",
-                              "amount")
+            raise DomainError(
+                "remission_too_large",
+                f"减免后的总数额超过加处罚款{surcharge}元（行政强制法第四十二条）",
+                "amount",
+            )
         note, basis = f"减免加处罚款{command.amount}元：{command.reason}", "《行政强制法》第四十二条"
     elif approval.kind == Approval.Kind.EXTENSION:
         if case.state not in {s.value for s in rules.State} - {"decided", "served", "closed", "archived"}:
-            raise DomainError("extension_not_allowed", "已作出决定的案件无需延长办案期限（行政处罚法第六十条）", "kind")
+            raise DomainError(
+                "extension_not_allowed", "已作出决定的案件无需延长办案期限（行政处罚法第六十条）", "kind"
+            )
         note, basis = f"延长办案期限{command.days}日：{command.basis}", "《行政处罚法》第六十条"
     else:
         from .remedies import change_decision

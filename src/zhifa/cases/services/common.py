@@ -21,7 +21,9 @@ from .. import rules
 from ..models import Case, CaseEvent, DocumentCounter
 
 #: Every concrete column of a case except timestamps: the audit log keeps before and after of all.
-CASE_FIELDS = tuple(f.name for f in Case._meta.concrete_fields if f.name not in ("created_at", "updated_at", "id"))
+CASE_FIELDS = tuple(
+    f.name for f in Case._meta.concrete_fields if f.name not in ("created_at", "updated_at", "id")
+)
 
 
 class CaseRefused(DomainError):
@@ -45,15 +47,21 @@ def case_config() -> rules.CaseConfig:
     data = dict(settings.ZHIFA_CASE_CONFIG)
     thresholds = data.pop("hearing_thresholds", None)
     earliest = getattr(settings, "ZHIFA_EARLIEST_ACT_DATE", None)
-    return rules.CaseConfig(hearing_thresholds=rules.HearingThresholds(**thresholds) if thresholds else None,
-                            calendar=district_calendar(), today=today(),
-                            earliest_date=dt.date.fromisoformat(earliest) if earliest else None, **data)
+    return rules.CaseConfig(
+        hearing_thresholds=rules.HearingThresholds(**thresholds) if thresholds else None,
+        calendar=district_calendar(),
+        today=today(),
+        earliest_date=dt.date.fromisoformat(earliest) if earliest else None,
+        **data,
+    )
 
 
 def locked_case(actor, case_id, permission: str | None = "cases.handle") -> Case:
     """The case, row-locked for the write, resolved through the actor's scope (``NotFound``
     outside it); then the actor must hold ``permission`` on it (403 naming the role)."""
-    queryset = Case.objects.select_for_update(of=("self",)).select_related("organization", "party", "item__domain")
+    queryset = Case.objects.select_for_update(of=("self",)).select_related(
+        "organization", "party", "item__domain"
+    )
     case = access.get_visible(actor, queryset, case_id)
     if permission:
         access.require(actor, permission, case)
@@ -72,8 +80,9 @@ def short_name(organization: Organization) -> str:
 def allocate(organization: Organization, kind: str, year: int) -> int:
     """Take the next number: the counter row is created if missing and locked, so two
     transactions never share a number and a rolled-back transaction gives its number back."""
-    DocumentCounter.objects.bulk_create([DocumentCounter(organization=organization, kind=kind, year=year)],
-                                        ignore_conflicts=True)
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(organization=organization, kind=kind, year=year)], ignore_conflicts=True
+    )
     counter = DocumentCounter.objects.select_for_update().get(organization=organization, kind=kind, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -96,12 +105,29 @@ def attach(field_file, name: str, content: bytes | None) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def event(case: Case, actor, action: str, *, from_state: str | None = None, on: dt.date | None = None, note: str = "",
-          article: str = "", flags: list | None = None) -> CaseEvent:
+def event(
+    case: Case,
+    actor,
+    action: str,
+    *,
+    from_state: str | None = None,
+    on: dt.date | None = None,
+    note: str = "",
+    article: str = "",
+    flags: list | None = None,
+) -> CaseEvent:
     """A step on the case's timeline."""
-    return CaseEvent.objects.create(case=case, action=action, from_state=case.state if from_state is None else from_state,
-                                    to_state=case.state, on=on or today(), actor=user_of(actor), note=note,
-                                    article=article, flags=flags or [])
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_state=case.state if from_state is None else from_state,
+        to_state=case.state,
+        on=on or today(),
+        actor=user_of(actor),
+        note=note,
+        article=article,
+        flags=flags or [],
+    )
 
 
 def bump(case: Case) -> None:

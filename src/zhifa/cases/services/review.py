@@ -28,14 +28,22 @@ def _major(case: Case) -> bool:
     """区乡案件分类分级审核: major cases go to the district centre."""
     from ..facts import catalogue_district_level
 
-    return bool(case.complex_case or case.serious_violation or case.major_public_interest
-                or case.hearing_held_on is not None or catalogue_district_level(case))
+    return bool(
+        case.complex_case
+        or case.serious_violation
+        or case.major_public_interest
+        or case.hearing_held_on is not None
+        or catalogue_district_level(case)
+    )
 
 
 def own_reviewers(body: Organization):
-    return User.objects.filter(Q(role=User.Role.LEGAL_REVIEWER) | Q(role_grants__role=User.Role.LEGAL_REVIEWER,
-                                                                       role_grants__revoked_at__isnull=True),
-                               is_active=True, organization__path__startswith=body.path).distinct()
+    return User.objects.filter(
+        Q(role=User.Role.LEGAL_REVIEWER)
+        | Q(role_grants__role=User.Role.LEGAL_REVIEWER, role_grants__revoked_at__isnull=True),
+        is_active=True,
+        organization__path__startswith=body.path,
+    ).distinct()
 
 
 def route_review(case: Case) -> tuple[ReviewCentre | None, int]:
@@ -66,7 +74,9 @@ def claim_review(actor, review_id: int) -> LegalReview:
     review.status = LegalReview.Status.IN_REVIEW
     review.assigned_at = timezone.now()
     review.save()
-    audit.record(actor, "case.claim_review", case, after={"review": review.pk}, legal_basis="《行政处罚法》第五十八条")
+    audit.record(
+        actor, "case.claim_review", case, after={"review": review.pk}, legal_basis="《行政处罚法》第五十八条"
+    )
     return review
 
 
@@ -82,15 +92,26 @@ def assign_review(actor, review_id: int, data: dict[str, Any]) -> LegalReview:
     access.require(actor, "cases.assign_review", review)
     reviewer = User.objects.filter(pk=command.reviewer_id, is_active=True).first()
     if reviewer is None or not access.can(reviewer, "cases.review", case):
-        raise ValidationError({"reviewer_id": ValidationError(
-            "该人员不是可审核本案的法制审核人员（须属本审查中心或本机关，且未参与本案调查）", code="not_a_reviewer")})
+        raise ValidationError(
+            {
+                "reviewer_id": ValidationError(
+                    "该人员不是可审核本案的法制审核人员（须属本审查中心或本机关，且未参与本案调查）",
+                    code="not_a_reviewer",
+                )
+            }
+        )
     review.reviewer = reviewer
     review.assigned_by = user_of(actor)
     review.assigned_at = timezone.now()
     review.status = LegalReview.Status.IN_REVIEW
     review.save()
-    audit.record(actor, "case.assign_review", case, after={"review": review.pk, "reviewer": reviewer.pk},
-                 legal_basis="《浙江省综合行政执法条例》第二十四条")
+    audit.record(
+        actor,
+        "case.assign_review",
+        case,
+        after={"review": review.pk, "reviewer": reviewer.pk},
+        legal_basis="《浙江省综合行政执法条例》第二十四条",
+    )
     return review
 
 
@@ -120,12 +141,22 @@ def record_review(actor, review_id: int, data: dict[str, Any]) -> LegalReview:
         raise DomainError("case_not_in_review", f"案件处于“{case.state_label}”，不在法制审核环节", "review")
     on = command.as_of or today()
     if on > today() or on < review.submitted_on:
-        raise ValidationError({"as_of": ValidationError("审核日期不能晚于今天或早于提交日期", code="date_out_of_order")})
+        raise ValidationError(
+            {"as_of": ValidationError("审核日期不能晚于今天或早于提交日期", code="date_out_of_order")}
+        )
     missing = [label for key, label in LegalReview.CHECKLIST if key not in command.checklist]
     if command.result == "passed" and (missing or not all(command.checklist.values())):
-        raise ValidationError({"checklist": ValidationError(
-            "审核通过须逐项核对审核要点：" + "、".join(missing or [lbl for k, lbl in LegalReview.CHECKLIST
-                                                       if not command.checklist.get(k)]), code="checklist_incomplete")})
+        raise ValidationError(
+            {
+                "checklist": ValidationError(
+                    "审核通过须逐项核对审核要点："
+                    + "、".join(
+                        missing or [lbl for k, lbl in LegalReview.CHECKLIST if not command.checklist.get(k)]
+                    ),
+                    code="checklist_incomplete",
+                )
+            }
+        )
     review.reviewer = actor
     review.result = command.result
     review.opinion = command.opinion
@@ -134,22 +165,43 @@ def record_review(actor, review_id: int, data: dict[str, Any]) -> LegalReview:
     review.reviewed_at = timezone.now()
     review.reviewed_on = on
     review.save()
-    audit.record(actor, "case.legal_review", case, after={"review": review.pk, "result": command.result,
-                                                          "opinion": command.opinion, "checklist": command.checklist},
-                 legal_basis="《行政处罚法》第五十八条")
+    audit.record(
+        actor,
+        "case.legal_review",
+        case,
+        after={
+            "review": review.pk,
+            "result": command.result,
+            "opinion": command.opinion,
+            "checklist": command.checklist,
+        },
+        legal_basis="《行政处罚法》第五十八条",
+    )
     if command.result == "returned":
         from .procedure import perform
 
-        perform(actor, case, rules.Action.RETURN_FOR_INVESTIGATION,
-                commands.ReturnForInvestigation(as_of=on, reason=command.opinion), note="法制审核退回补充调查")
+        perform(
+            actor,
+            case,
+            rules.Action.RETURN_FOR_INVESTIGATION,
+            commands.ReturnForInvestigation(as_of=on, reason=command.opinion),
+            note="法制审核退回补充调查",
+        )
     else:
-        event(case, actor, "legal_review", on=on, note=f"法制审核{review.get_result_display()}：{command.opinion}",
-              article="《行政处罚法》第五十八条")
+        event(
+            case,
+            actor,
+            "legal_review",
+            on=on,
+            note=f"法制审核{review.get_result_display()}：{command.opinion}",
+            article="《行政处罚法》第五十八条",
+        )
         bump(case)
     return review
 
 
 # ---- the review catalogue of a body -----------------------------------------------------------
+
 
 class CatalogueEntryIn(commands.Command):
     organization_id: commands.Id
@@ -174,10 +226,21 @@ def add_catalogue_entry(actor, data: dict[str, Any]) -> ReviewCatalogueEntry:
     if command.kind in ("fine_at_least", "confiscation_at_least") and not command.amount:
         raise ValidationError({"amount": ValidationError("请填写数额", code="required")})
     entry = ReviewCatalogueEntry.objects.create(
-        organization=body.body(), kind=command.kind, penalty_kind=command.penalty_kind, amount=command.amount,
-        district_level=command.district_level, description=command.description, basis=command.basis)
-    audit.record(actor, "review_catalogue.add", entry, after=command.model_dump(mode="json"),
-                 legal_basis="国办发〔2018〕118号")
+        organization=body.body(),
+        kind=command.kind,
+        penalty_kind=command.penalty_kind,
+        amount=command.amount,
+        district_level=command.district_level,
+        description=command.description,
+        basis=command.basis,
+    )
+    audit.record(
+        actor,
+        "review_catalogue.add",
+        entry,
+        after=command.model_dump(mode="json"),
+        legal_basis="国办发〔2018〕118号",
+    )
     return entry
 
 
@@ -187,7 +250,9 @@ def retire_catalogue_entry(actor, entry_id: int) -> ReviewCatalogueEntry:
     access.require(actor, "cases.manage_review_catalogue", entry.organization)
     entry.is_active = False
     entry.save(update_fields=["is_active"])
-    audit.record(actor, "review_catalogue.retire", entry, before={"is_active": True}, after={"is_active": False})
+    audit.record(
+        actor, "review_catalogue.retire", entry, before={"is_active": True}, after={"is_active": False}
+    )
     return entry
 
 
@@ -207,9 +272,20 @@ def save_centre(actor, data: dict[str, Any]) -> ReviewCentre:
     org = access.get_visible(actor, Organization, command.organization_id, input_field="organization_id")
     bodies = [access.get_visible(actor, Organization, pk, input_field="body_ids") for pk in command.body_ids]
     lead = User.objects.filter(pk=command.lead_id).first() if command.lead_id else None
-    centre, _ = ReviewCentre.objects.update_or_create(organization=org, defaults={
-        "name": command.name, "lead": lead, "time_limit_working_days": command.time_limit_working_days})
+    centre, _ = ReviewCentre.objects.update_or_create(
+        organization=org,
+        defaults={
+            "name": command.name,
+            "lead": lead,
+            "time_limit_working_days": command.time_limit_working_days,
+        },
+    )
     centre.bodies.set(bodies)
-    audit.record(actor, "review_centre.save", centre, after=command.model_dump(mode="json"),
-                 legal_basis="《浙江省综合行政执法条例》第二十四条")
+    audit.record(
+        actor,
+        "review_centre.save",
+        centre,
+        after=command.model_dump(mode="json"),
+        legal_basis="《浙江省综合行政执法条例》第二十四条",
+    )
     return centre

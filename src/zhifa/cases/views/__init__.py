@@ -13,5 +13,16 @@ from .pages import (
     open_on_spot,
 )
 
-__all__ = ["case_act", "case_add_evidence", "case_detail", "case_issue_document", "case_list", "case_timeline",
-           "document_pdf", "evidence_file", "inbox", "open_on_spot", "review"]
+__all__ = [
+    "case_act",
+    "case_add_evidence",
+    "case_detail",
+    "case_issue_document",
+    "case_list",
+    "case_timeline",
+    "document_pdf",
+    "evidence_file",
+    "inbox",
+    "open_on_spot",
+    "review",
+]

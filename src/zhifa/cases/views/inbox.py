@@ -27,13 +27,18 @@ def describe(proposal: dict) -> list[tuple[str, str]]:
         if value in (None, "", [], {}):
             continue
         if name in ("penalties_decided", "penalties_intended", "penalties"):
-            text = "；".join(f"{rules.PENALTY_LABELS[rules.PenaltyKind(p['kind'])]}"
-                            f"{(' ' + str(Decimal(p['amount'])) + '元') if p.get('amount') else ''}"
-                            f"{(' ' + str(p['duration_days']) + '日') if p.get('duration_days') else ''}" for p in value)
+            text = "；".join(
+                f"{rules.PENALTY_LABELS[rules.PenaltyKind(p['kind'])]}"
+                f"{(' ' + str(Decimal(p['amount'])) + '元') if p.get('amount') else ''}"
+                f"{(' ' + str(p['duration_days']) + '日') if p.get('duration_days') else ''}"
+                for p in value
+            )
         elif isinstance(value, bool):
             text = "是" if value else "否"
         elif isinstance(value, list):
-            text = "；".join(f"{i.get('due')} {i.get('amount')}元" if isinstance(i, dict) else str(i) for i in value)
+            text = "；".join(
+                f"{i.get('due')} {i.get('amount')}元" if isinstance(i, dict) else str(i) for i in value
+            )
         else:
             text = CHOICE_LABELS.get(name, {}).get(value, str(value))
         lines.append((LABELS.get(name, name), text))
@@ -60,10 +65,20 @@ def _recommendation(approval: Approval) -> str:
 def inbox(request):
     items = []
     for approval in selectors.approvals_inbox(request.user):
-        review = (LegalReview.objects.filter(case=approval.case, status=LegalReview.Status.DONE)
-                  .order_by("-reviewed_at").first())
-        items.append({"approval": approval, "lines": describe(approval.proposal), "review": review,
-                      "recommendation": _recommendation(approval), "today": services.today()})
+        review = (
+            LegalReview.objects.filter(case=approval.case, status=LegalReview.Status.DONE)
+            .order_by("-reviewed_at")
+            .first()
+        )
+        items.append(
+            {
+                "approval": approval,
+                "lines": describe(approval.proposal),
+                "review": review,
+                "recommendation": _recommendation(approval),
+                "today": services.today(),
+            }
+        )
     return render(request, "cases/approvals_inbox.html", {"items": items})
 
 
@@ -72,9 +87,15 @@ def inbox(request):
 def decide(request, approval_id: int):
     approve = request.POST.get("decision") == "approve"
     try:
-        approval = services.decide_approval(request.user, approval_id, {
-            "approve": approve, "opinion": request.POST.get("opinion", ""),
-            "as_of": request.POST.get("as_of") or None})
+        approval = services.decide_approval(
+            request.user,
+            approval_id,
+            {
+                "approve": approve,
+                "opinion": request.POST.get("opinion", ""),
+                "as_of": request.POST.get("as_of") or None,
+            },
+        )
         messages.success(request, f"已{'批准' if approve else '退回'}：{approval.get_kind_display()}")
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, NotFound):

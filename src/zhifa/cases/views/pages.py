@@ -27,7 +27,11 @@ from ..services.documents import RECORD_KINDS
 
 PAGE_SIZE = 50
 #: Actions whose form asks for an amount (the penalty intended or decided).
-PENALTY_FIELD = {"notify": "penalties_intended", "decide": "penalties_decided", "decide_on_spot": "penalties_decided"}
+PENALTY_FIELD = {
+    "notify": "penalties_intended",
+    "decide": "penalties_decided",
+    "decide_on_spot": "penalties_decided",
+}
 #: Payment actions go through ``services.record_payment`` (amount, surcharge, receipt).
 PAYMENT_ACTIONS = {"pay", "pay_part", "collect_on_spot"}
 
@@ -39,14 +43,41 @@ def case_list(request):
     data = getattr(filters, "cleaned_data", {})
     cases = selectors.case_list(request.user, state=data.get("state", ""), q=data.get("q", ""))
     if wants_xlsx(request):
-        return xlsx_response("案件", "行政处罚案件", ["案件编号", "当事人", "执法事项", "办案机关", "程序", "状态", "立案日期",
-                                              "决定日期", "罚款金额（元）"], (
-            [c.number, c.party.name, c.item.name, c.organization.name, c.get_procedure_display(), c.get_state_display(),
-             c.filing_date, c.decision_date, c.decided_fine] for c in cases.iterator(chunk_size=500)))
+        return xlsx_response(
+            "案件",
+            "行政处罚案件",
+            [
+                "案件编号",
+                "当事人",
+                "执法事项",
+                "办案机关",
+                "程序",
+                "状态",
+                "立案日期",
+                "决定日期",
+                "罚款金额（元）",
+            ],
+            (
+                [
+                    c.number,
+                    c.party.name,
+                    c.item.name,
+                    c.organization.name,
+                    c.get_procedure_display(),
+                    c.get_state_display(),
+                    c.filing_date,
+                    c.decision_date,
+                    c.decided_fine,
+                ]
+                for c in cases.iterator(chunk_size=500)
+            ),
+        )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"filters": filters, "page": page, "query": query.urlencode()})
+    return render(
+        request, "cases/case_list.html", {"filters": filters, "page": page, "query": query.urlencode()}
+    )
 
 
 @service_view
@@ -58,10 +89,17 @@ def case_timeline(request, case_id: int):
     today = services.today()
     facts = build_facts(case, {"as_of": today})
     deadlines = [d for d in case_deadlines(facts, config.calendar, config, today=today) if d.met_on is None]
-    return render(request, "cases/case_timeline.html", {
-        "case": case, "events": list(case.events.all()), "evidence": list(case.evidence.all()),
-        "deadlines": deadlines[:4], "evidence_kinds": EvidenceForm().fields["kind"].choices,
-    })
+    return render(
+        request,
+        "cases/case_timeline.html",
+        {
+            "case": case,
+            "events": list(case.events.all()),
+            "evidence": list(case.evidence.all()),
+            "deadlines": deadlines[:4],
+            "evidence_kinds": EvidenceForm().fields["kind"].choices,
+        },
+    )
 
 
 def _errors(exc) -> str:
@@ -77,9 +115,13 @@ def case_add_evidence(request, case_id: int):
     if form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
-            services.add_evidence(request.user, case_id, {"kind": form.cleaned_data["kind"],
-                                                          "description": form.cleaned_data["description"]},
-                                  content=upload.read() if upload else None, filename=upload.name if upload else "evidence.bin")
+            services.add_evidence(
+                request.user,
+                case_id,
+                {"kind": form.cleaned_data["kind"], "description": form.cleaned_data["description"]},
+                content=upload.read() if upload else None,
+                filename=upload.name if upload else "evidence.bin",
+            )
             messages.success(request, "证据已登记")
         except (DomainError, ValidationError) as exc:
             if isinstance(exc, NotFound):
@@ -98,7 +140,10 @@ def case_issue_document(request, case_id: int):
     kind = request.POST.get("kind", "")
     content = None
     if kind in RECORD_KINDS:  # a 笔录: the form's content is printed for signature
-        content = {name: request.POST.get(name) or None for name in ("place", "started_at", "ended_at", "present", "text")}
+        content = {
+            name: request.POST.get(name) or None
+            for name in ("place", "started_at", "ended_at", "present", "text")
+        }
     try:
         document = services.issue_document(request.user, case_id, kind, content)
         messages.success(request, f"已出具{document.number}")
@@ -115,8 +160,9 @@ def document_pdf(request, document_id: int):
     if document is None:
         raise NotFound()
     selectors.case_detail(request.user, document.case_id)  # scope check: NotFound outside
-    return FileResponse(document.file.open("rb"), content_type="application/pdf",
-                        filename=f"{document.number}.pdf")
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.number}.pdf"
+    )
 
 
 @service_view
@@ -126,7 +172,9 @@ def evidence_file(request, case_id: int, evidence_id: int):
     evidence = case.evidence.filter(pk=evidence_id).exclude(file="").first()
     if evidence is None:
         raise NotFound()
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1]
+    )
 
 
 @service_view
@@ -138,32 +186,60 @@ def open_on_spot(request):
     if user.officer_id:
         officers = officers.exclude(pk=user.officer_id)
     # Only the items the user's body holds (认领) can be the law of its case (行政处罚法第十七条).
-    items = (EnforcementItem.objects.filter(kind="penalty", status="in_force",
-                                            claims__organization_id__in=user.organization.ancestor_ids())
-             .distinct().order_by("code"))
+    items = (
+        EnforcementItem.objects.filter(
+            kind="penalty", status="in_force", claims__organization_id__in=user.organization.ancestor_ids()
+        )
+        .distinct()
+        .order_by("code")
+    )
     # Opened from an inspection finding or an incident: the party and the facts come prefilled.
-    initial = {"party": request.GET.get("party"), "summary": request.GET.get("summary", ""),
-               "source": request.GET.get("source") or Case.Source.PATROL, "source_ref": request.GET.get("source_ref", "")}
-    form = OnSpotForm(request.POST or None, initial=initial, parties=parties.order_by("name"), items=items,
-                      officers=officers)
+    initial = {
+        "party": request.GET.get("party"),
+        "summary": request.GET.get("summary", ""),
+        "source": request.GET.get("source") or Case.Source.PATROL,
+        "source_ref": request.GET.get("source_ref", ""),
+    }
+    form = OnSpotForm(
+        request.POST or None,
+        initial=initial,
+        parties=parties.order_by("name"),
+        items=items,
+        officers=officers,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         on_spot = data["on_spot"]
         try:
-            case = services.open_case(user, {
-                "party": data["party"], "item": data["item"], "act_date": data["act_date"], "summary": data["summary"],
-                "discovery_date": services.today(),
-                "procedure": rules.Procedure.SUMMARY if on_spot else rules.Procedure.GENERAL,
-                "officers": [o for o in (user.officer, data["second_officer"]) if o is not None],
-                "source": data["source"] or Case.Source.PATROL, "source_ref": data.get("source_ref", ""),
-            })
+            case = services.open_case(
+                user,
+                {
+                    "party": data["party"],
+                    "item": data["item"],
+                    "act_date": data["act_date"],
+                    "summary": data["summary"],
+                    "discovery_date": services.today(),
+                    "procedure": rules.Procedure.SUMMARY if on_spot else rules.Procedure.GENERAL,
+                    "officers": [o for o in (user.officer, data["second_officer"]) if o is not None],
+                    "source": data["source"] or Case.Source.PATROL,
+                    "source_ref": data.get("source_ref", ""),
+                },
+            )
             if on_spot:
                 penalty = {"kind": data["penalty"]}
                 if data["penalty"] == "fine":
                     penalty["amount"] = str(data.get("amount") or 0)
                 try:
-                    services.transition(user, case.pk, "decide_on_spot", {
-                        "facts_clear": True, "penalties_decided": [penalty], "decision_date": services.today()})
+                    services.transition(
+                        user,
+                        case.pk,
+                        "decide_on_spot",
+                        {
+                            "facts_clear": True,
+                            "penalties_decided": [penalty],
+                            "decision_date": services.today(),
+                        },
+                    )
                     messages.success(request, "已当场作出行政处罚决定")
                 except DomainError as exc:
                     messages.error(request, f"案件已登记，但不能当场处罚：{exc.message}")
@@ -171,6 +247,7 @@ def open_on_spot(request):
         except (DomainError, ValidationError) as exc:
             if isinstance(exc, ValidationError):
                 from zhifa.organizations.forms import add_service_errors
+
                 add_service_errors(form, exc)
             else:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)

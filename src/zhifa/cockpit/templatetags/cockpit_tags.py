@@ -18,7 +18,10 @@ def breakdown_rows(b, param: str):
         return mark_safe(f'<tr><td class="empty" colspan="{len(labels) + 1}">暂无数据</td></tr>')  # noqa: S308
     out, base = [], reverse("cockpit:index") + "d/"
     for pk, name, values in b.rows:
-        cells = "".join(f'<td data-label="{label}"><a href="{base}{key}/?{param}={int(pk)}" data-cell="{key}:{int(pk)}">'
-                        f'{int(values[key])}</a></td>' for key, label in labels)
+        cells = "".join(
+            f'<td data-label="{label}"><a href="{base}{key}/?{param}={int(pk)}" data-cell="{key}:{int(pk)}">'
+            f"{int(values[key])}</a></td>"
+            for key, label in labels
+        )
         out.append(f'<tr><td data-label="名称" class="cell-title">{escape(name)}</td>{cells}</tr>')
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped or an int

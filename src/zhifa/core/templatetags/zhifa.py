@@ -32,6 +32,7 @@ def has_more_filters(form) -> bool:
 # Lists: page numbers, page size, sort by column
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Listing:
     """What the shared pagination bar needs, computed once per list page by ``{% listing %}``."""
@@ -104,8 +105,12 @@ def listing(context) -> str:
     else:
         sort = ""
     if per_page != default or ordering:
-        repaged = type(paginator)(objects.order_by(*ordering) if ordering else objects, per_page,
-                                  orphans=paginator.orphans, allow_empty_first_page=paginator.allow_empty_first_page)
+        repaged = type(paginator)(
+            objects.order_by(*ordering) if ordering else objects,
+            per_page,
+            orphans=paginator.orphans,
+            allow_empty_first_page=paginator.allow_empty_first_page,
+        )
         repaged.__dict__["count"] = paginator.count  # the count does not change with order or page size
         page = repaged.get_page(request.GET.get("page"))
         context.dicts[-1]["page"] = page
@@ -131,13 +136,15 @@ def query_pairs(context, only: str = "", skip: str = "") -> list[tuple[str, str]
     if request is None:
         return []
     keep, drop = {n for n in only.split(",") if n}, {n for n in skip.split(",") if n}
-    return [(k, v) for k in request.GET for v in request.GET.getlist(k)
-            if (k in keep if keep else k not in drop)]
+    return [
+        (k, v) for k in request.GET for v in request.GET.getlist(k) if (k in keep if keep else k not in drop)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
 # Labels instead of codes
 # --------------------------------------------------------------------------------------------
+
 
 @register.filter
 def lookup(mapping, key):
@@ -159,8 +166,20 @@ def audit_labels() -> dict[str, str]:
     return labels
 
 
-_VERBS = {"create": "新增", "update": "修改", "delete": "删除", "approve": "审批", "publish": "公示", "withdraw": "撤回",
-          "send": "发送", "receive": "接收", "assign": "交办", "close": "关闭", "import": "导入", "load": "载入"}
+_VERBS = {
+    "create": "新增",
+    "update": "修改",
+    "delete": "删除",
+    "approve": "审批",
+    "publish": "公示",
+    "withdraw": "撤回",
+    "send": "发送",
+    "receive": "接收",
+    "assign": "交办",
+    "close": "关闭",
+    "import": "导入",
+    "load": "载入",
+}
 
 
 @register.filter

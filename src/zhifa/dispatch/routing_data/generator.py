@@ -33,9 +33,23 @@ NO_MATCH = {TRAIN: 330, DEV: 70, TEST: 80}
 
 #: The kinds a text may have (a text may have several); the bench reports each.
 PLAIN, COLLOQUIAL, TYPOS, MULTI_ISSUE, NONE, SHORT, LONG = (
-    "plain", "colloquial", "typos", "multi", "no_match", "short", "long")
-KIND_LABELS = {PLAIN: "规范表述", COLLOQUIAL: "口语/方言", TYPOS: "错别字", MULTI_ISSUE: "一诉多事", NONE: "无对应事项",
-               SHORT: "短文本", LONG: "长文本"}
+    "plain",
+    "colloquial",
+    "typos",
+    "multi",
+    "no_match",
+    "short",
+    "long",
+)
+KIND_LABELS = {
+    PLAIN: "规范表述",
+    COLLOQUIAL: "口语/方言",
+    TYPOS: "错别字",
+    MULTI_ISSUE: "一诉多事",
+    NONE: "无对应事项",
+    SHORT: "短文本",
+    LONG: "长文本",
+}
 #: The order of kinds an item's texts cycle through.
 KIND_CYCLE = (PLAIN, COLLOQUIAL, TYPOS, PLAIN, LONG, SHORT, TYPOS, COLLOQUIAL, PLAIN, TYPOS, LONG, COLLOQUIAL)
 
@@ -57,17 +71,87 @@ class Example:
 
 # ---- places of 衢江区 ----------------------------------------------------------------------------
 
-TOWNSHIPS = ("樟潭街道", "浮石街道", "上方镇", "峡川镇", "莲花镇", "全旺镇", "大洲镇", "后溪镇", "廿里镇", "湖南镇",
-             "高家镇", "杜泽镇", "太真乡", "双桥乡", "周家乡", "灰坪乡", "岭洋乡", "举村乡", "黄坛口乡", "云溪乡")
+TOWNSHIPS = (
+    "樟潭街道",
+    "浮石街道",
+    "上方镇",
+    "峡川镇",
+    "莲花镇",
+    "全旺镇",
+    "大洲镇",
+    "后溪镇",
+    "廿里镇",
+    "湖南镇",
+    "高家镇",
+    "杜泽镇",
+    "太真乡",
+    "双桥乡",
+    "周家乡",
+    "灰坪乡",
+    "岭洋乡",
+    "举村乡",
+    "黄坛口乡",
+    "云溪乡",
+)
 #: Village names are illustrative (the district's real ones come with its address data).
-VILLAGES = ("上方村", "杜泽村", "盈川村", "莲花村", "破石村", "廿里村", "后溪村", "大洲村", "全旺村", "东坪村",
-            "云溪村", "双桥村", "沈家村", "樟树潭村", "石塘村", "下张村", "前山村", "湖口村", "童家村", "芝溪村",
-            # held out
-            "坑口村", "高楼村", "徐家坞村", "铜山源村", "新塘边村", "塔底村")
+VILLAGES = (
+    "上方村",
+    "杜泽村",
+    "盈川村",
+    "莲花村",
+    "破石村",
+    "廿里村",
+    "后溪村",
+    "大洲村",
+    "全旺村",
+    "东坪村",
+    "云溪村",
+    "双桥村",
+    "沈家村",
+    "樟树潭村",
+    "石塘村",
+    "下张村",
+    "前山村",
+    "湖口村",
+    "童家村",
+    "芝溪村",
+    # held out
+    "坑口村",
+    "高楼村",
+    "徐家坞村",
+    "铜山源村",
+    "新塘边村",
+    "塔底村",
+)
 SHARED_VILLAGES = 20
-SPOTS = ("老街", "新街", "菜场门口", "中学门口", "文化广场", "江滨路", "工业园区", "汽车站附近", "卫生院对面", "集镇上",
-         "小区门口", "幸福小区", "步行街", "农贸市场边上", "村委会旁边", "溪边", "山脚下", "田畈里", "公路边", "桥头",
-         "新安路", "振兴路", "花园小区", "车站路", "商业街", "大桥底下")
+SPOTS = (
+    "老街",
+    "新街",
+    "菜场门口",
+    "中学门口",
+    "文化广场",
+    "江滨路",
+    "工业园区",
+    "汽车站附近",
+    "卫生院对面",
+    "集镇上",
+    "小区门口",
+    "幸福小区",
+    "步行街",
+    "农贸市场边上",
+    "村委会旁边",
+    "溪边",
+    "山脚下",
+    "田畈里",
+    "公路边",
+    "桥头",
+    "新安路",
+    "振兴路",
+    "花园小区",
+    "车站路",
+    "商业街",
+    "大桥底下",
+)
 
 
 def place(rng: random.Random, *, held_out: bool) -> str:
@@ -106,11 +190,34 @@ EFFECTS = {
     "health": ("担心出人命", "老人容易上当", "很不卫生", "怕传染病", "身体受到伤害"),
     "other": ("影响很不好", "大家意见很大", "希望能管一管", "很不像话", "周边群众反映强烈"),
 }
-DURATIONS = ("好几天了", "已经一个多月了", "每天晚上都这样", "天天如此", "从上周开始", "最近一段时间", "今天早上",
-             "这半年来一直这样", "周末特别严重", "反复好几次了", "昨天晚上", "有两三个月了")
-REQUESTS = ("请尽快处理", "希望有关部门管一管", "麻烦派人来看看", "请相关部门查处", "能不能来处理一下",
-            "已经反映好多次了，一直没人管", "希望尽快解决", "请城管来看一下", "求求你们管管", "请依法处理",
-            "麻烦核实一下", "拜托了")
+DURATIONS = (
+    "好几天了",
+    "已经一个多月了",
+    "每天晚上都这样",
+    "天天如此",
+    "从上周开始",
+    "最近一段时间",
+    "今天早上",
+    "这半年来一直这样",
+    "周末特别严重",
+    "反复好几次了",
+    "昨天晚上",
+    "有两三个月了",
+)
+REQUESTS = (
+    "请尽快处理",
+    "希望有关部门管一管",
+    "麻烦派人来看看",
+    "请相关部门查处",
+    "能不能来处理一下",
+    "已经反映好多次了，一直没人管",
+    "希望尽快解决",
+    "请城管来看一下",
+    "求求你们管管",
+    "请依法处理",
+    "麻烦核实一下",
+    "拜托了",
+)
 FORMAL_REQUESTS = ("相关部门核实处理", "尽快查处并回复", "依法处理", "派人到现场核查", "尽快整改", "给予答复")
 CONJUNCTIONS = ("另外", "还有", "同时", "而且", "顺便反映一下，", "除此之外，")
 
@@ -171,8 +278,14 @@ VOICES: dict[str, tuple[str, ...]] = {
     ),
 }
 HELD_OUT_VOICES = frozenset({"letter"})
-VOICE_LABELS = {"citizen": "市民", "hotline": "12345 话务员", "grid": "网格员", "elder": "方言老人",
-                "netizen": "网络留言", "letter": "来信"}
+VOICE_LABELS = {
+    "citizen": "市民",
+    "hotline": "12345 话务员",
+    "grid": "网格员",
+    "elder": "方言老人",
+    "netizen": "网络留言",
+    "letter": "来信",
+}
 #: The share of each voice in items' texts.
 VOICE_WEIGHTS = {"citizen": 4, "hotline": 3, "grid": 2, "elder": 2, "netizen": 2, "letter": 1}
 
@@ -247,10 +360,19 @@ def _no_match_phrase(rng: random.Random, *, held_out: bool) -> str:
 
 # ---- putting a text together --------------------------------------------------------------------
 
-def _fill(template: str, rng: random.Random, *, place_: str, problem: str, nuisance: str, held_out: bool) -> str:
-    text = template.format(place=place_, problem=problem, effect=rng.choice(EFFECTS.get(nuisance, EFFECTS["other"])),
-                           time=rng.choice(DURATIONS), request=rng.choice(REQUESTS), formal=rng.choice(FORMAL_REQUESTS),
-                           p=noise.particle(rng, held_out=held_out))
+
+def _fill(
+    template: str, rng: random.Random, *, place_: str, problem: str, nuisance: str, held_out: bool
+) -> str:
+    text = template.format(
+        place=place_,
+        problem=problem,
+        effect=rng.choice(EFFECTS.get(nuisance, EFFECTS["other"])),
+        time=rng.choice(DURATIONS),
+        request=rng.choice(REQUESTS),
+        formal=rng.choice(FORMAL_REQUESTS),
+        p=noise.particle(rng, held_out=held_out),
+    )
     return text.replace("，，", "，").replace("：，", "：").strip("，")
 
 
@@ -261,14 +383,23 @@ def _short(problem: str, rng: random.Random) -> str:
 
 
 def _long(text: str, rng: random.Random) -> str:
-    intro = rng.choice(("我是附近的居民，", "说一个困扰我们很久的事情。", "不好意思打扰了，", "我之前也打过电话，"))
-    outro = rng.choice(("之前反映过一次，来了人看了一下就走了，过几天又是老样子。", "附近很多居民都有意见，但是大家都不敢说。",
-                        "希望这次能彻底解决，不要又是走个过场。", "我拍了照片，需要的话可以提供。"))
+    intro = rng.choice(
+        ("我是附近的居民，", "说一个困扰我们很久的事情。", "不好意思打扰了，", "我之前也打过电话，")
+    )
+    outro = rng.choice(
+        (
+            "之前反映过一次，来了人看了一下就走了，过几天又是老样子。",
+            "附近很多居民都有意见，但是大家都不敢说。",
+            "希望这次能彻底解决，不要又是走个过场。",
+            "我拍了照片，需要的话可以提供。",
+        )
+    )
     return intro + text.rstrip("。！") + "。" + outro
 
 
-def render(problem: str, nuisance: str, kind: str, rng: random.Random, *, held_out: bool,
-           second: str | None = None) -> tuple[str, str, set[str]]:
+def render(
+    problem: str, nuisance: str, kind: str, rng: random.Random, *, held_out: bool, second: str | None = None
+) -> tuple[str, str, set[str]]:
     """One text about ``problem`` (and ``second``) of ``kind``; returns (text, voice, kinds)."""
     kinds = {kind}
     voice = pick_voice(rng, held_out=held_out)
@@ -296,6 +427,7 @@ def render(problem: str, nuisance: str, kind: str, rng: random.Random, *, held_o
 
 # ---- the set ---------------------------------------------------------------------------------------
 
+
 def _phrasings(code: str, split: str) -> list[str]:
     shared, held = shared_and_held_out(code)
     return shared if split == TRAIN else shared + held
@@ -310,7 +442,9 @@ def item_examples(code: str, split: str, n: int, seed: int = SEED) -> Iterator[E
         problem = phrasings[i % len(phrasings)] if split == TRAIN else rng.choice(phrasings)
         held_out = split != TRAIN
         text, voice, kinds = render(problem, nuisance, kind, rng, held_out=held_out)
-        yield Example(text, (code,), frozenset(kinds), voice, split, held_out and problem not in _phrasings(code, TRAIN))
+        yield Example(
+            text, (code,), frozenset(kinds), voice, split, held_out and problem not in _phrasings(code, TRAIN)
+        )
 
 
 def multi_examples(codes: list[str], split: str, n: int, seed: int = SEED) -> Iterator[Example]:
@@ -318,7 +452,9 @@ def multi_examples(codes: list[str], split: str, n: int, seed: int = SEED) -> It
         rng = random.Random(f"{seed}-multi-{split}-{i}")
         first, second = rng.sample(codes, 2)
         p1, p2 = rng.choice(_phrasings(first, split)), rng.choice(_phrasings(second, split))
-        text, voice, kinds = render(p1, PHRASES[first][0], PLAIN, rng, held_out=split != TRAIN, second=p2.split("，")[0])
+        text, voice, kinds = render(
+            p1, PHRASES[first][0], PLAIN, rng, held_out=split != TRAIN, second=p2.split("，")[0]
+        )
         yield Example(text, (first, second), frozenset(kinds), voice, split)
 
 
@@ -327,11 +463,15 @@ def no_match_examples(split: str, n: int, seed: int = SEED) -> Iterator[Example]
         rng = random.Random(f"{seed}-none-{split}-{i}")
         held_out = split != TRAIN
         kind = (PLAIN, COLLOQUIAL, TYPOS, SHORT, PLAIN, LONG)[i % 6]
-        text, voice, kinds = render(_no_match_phrase(rng, held_out=held_out), "other", kind, rng, held_out=held_out)
+        text, voice, kinds = render(
+            _no_match_phrase(rng, held_out=held_out), "other", kind, rng, held_out=held_out
+        )
         yield Example(text, (), frozenset(kinds | {NONE}), voice, split)
 
 
-def generate(codes: list[str] | None = None, splits: tuple[str, ...] = (TRAIN, DEV, TEST), seed: int = SEED) -> list[Example]:
+def generate(
+    codes: list[str] | None = None, splits: tuple[str, ...] = (TRAIN, DEV, TEST), seed: int = SEED
+) -> list[Example]:
     """The labelled set for ``codes`` (default: every item with phrasings), in a fixed order."""
     codes = sorted(code for code in (codes or PHRASES) if code in PHRASES)
     out: list[Example] = []
@@ -345,5 +485,7 @@ def generate(codes: list[str] | None = None, splits: tuple[str, ...] = (TRAIN, D
 
 
 @lru_cache(maxsize=4)
-def cached(codes: tuple[str, ...] | None = None, splits: tuple[str, ...] = (TRAIN, DEV, TEST)) -> tuple[Example, ...]:
+def cached(
+    codes: tuple[str, ...] | None = None, splits: tuple[str, ...] = (TRAIN, DEV, TEST)
+) -> tuple[Example, ...]:
     return tuple(generate(list(codes) if codes else None, splits))

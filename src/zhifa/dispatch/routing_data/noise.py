@@ -27,12 +27,32 @@ SHAPE_PAIRS = (
 #: (standard, dialect or colloquial): Wu and 衢州 speech as people type it. The first
 #: ``SHARED_DIALECT`` pairs may appear in any split; the rest only in dev and test.
 DIALECT = (
-    ("很", "蛮"), ("不知道", "弗晓得"), ("知道", "晓得"), ("吗", "伐"), ("这个", "格个"), ("那个", "嗰个"),
-    ("吵死了", "吵煞了"), ("臭死了", "臭煞了"), ("没有", "呒没"), ("晚上", "夜里"), ("什么", "啥西"),
-    ("我们", "阿拉"), ("小孩", "小人"), ("东西", "物事"), ("他", "渠"),
+    ("很", "蛮"),
+    ("不知道", "弗晓得"),
+    ("知道", "晓得"),
+    ("吗", "伐"),
+    ("这个", "格个"),
+    ("那个", "嗰个"),
+    ("吵死了", "吵煞了"),
+    ("臭死了", "臭煞了"),
+    ("没有", "呒没"),
+    ("晚上", "夜里"),
+    ("什么", "啥西"),
+    ("我们", "阿拉"),
+    ("小孩", "小人"),
+    ("东西", "物事"),
+    ("他", "渠"),
     # held out
-    ("非常", "交关"), ("不", "弗"), ("都", "侪"), ("厉害", "结棍"), ("一点", "一眼眼"), ("早上", "天亮头"),
-    ("怎么", "哪亨"), ("她", "佢"), ("这里", "格里"), ("那里", "嗰里"),
+    ("非常", "交关"),
+    ("不", "弗"),
+    ("都", "侪"),
+    ("厉害", "结棍"),
+    ("一点", "一眼眼"),
+    ("早上", "天亮头"),
+    ("怎么", "哪亨"),
+    ("她", "佢"),
+    ("这里", "格里"),
+    ("那里", "嗰里"),
 )
 SHARED_DIALECT = 15
 
@@ -88,8 +108,18 @@ def tables():
         return _tables
 
 
-ACCENT_RULES = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("l", "n"),
-                ("h", "f"), ("f", "h"))
+ACCENT_RULES = (
+    ("zh", "z"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("z", "zh"),
+    ("c", "ch"),
+    ("s", "sh"),
+    ("n", "l"),
+    ("l", "n"),
+    ("h", "f"),
+    ("f", "h"),
+)
 FINAL_RULES = (("ing", "in"), ("in", "ing"), ("eng", "en"), ("en", "eng"), ("ang", "an"), ("an", "ang"))
 
 
@@ -98,7 +128,7 @@ def _accented(sound: str) -> list[str]:
     out = []
     for a, b in ACCENT_RULES:
         if sound.startswith(a) and not (a in ("z", "c", "s") and sound.startswith(a + "h")):
-            out.append(b + sound[len(a):])
+            out.append(b + sound[len(a) :])
     for a, b in FINAL_RULES:
         if sound.endswith(a) and not (a in ("in", "en", "an") and sound.endswith(a[:-1] + "ng")):
             out.append(sound[: -len(a)] + b)
@@ -153,4 +183,3 @@ def dialect(text: str, rng: random.Random, *, held_out: bool, rate: float = 0.7)
 
 def particle(rng: random.Random, *, held_out: bool) -> str:
     return rng.choice(PARTICLES if held_out else PARTICLES[:SHARED_PARTICLES])
-

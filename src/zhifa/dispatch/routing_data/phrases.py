@@ -12,8 +12,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-NUISANCES = ("noise", "smoke", "smell", "block", "dirty", "build", "safety", "food", "money", "water", "land",
-             "forest", "health", "other")
+NUISANCES = (
+    "noise",
+    "smoke",
+    "smell",
+    "block",
+    "dirty",
+    "build",
+    "safety",
+    "food",
+    "money",
+    "water",
+    "land",
+    "forest",
+    "health",
+    "other",
+)
 
 #: Lines an item needs before its last one is held out for dev and test.
 HOLD_OUT_FROM = 4
@@ -33,7 +47,9 @@ def parse(text: str) -> dict[str, tuple[str, list[str]]]:
             if head.startswith("+"):
                 current = head[1:]
                 if current not in phrases:
-                    raise ValueError(f"phrases.txt line {number}: more lines for {current}, given before its item")
+                    raise ValueError(
+                        f"phrases.txt line {number}: more lines for {current}, given before its item"
+                    )
             else:
                 current, nuisance = head.split()
                 if nuisance not in NUISANCES:
@@ -46,7 +62,9 @@ def parse(text: str) -> dict[str, tuple[str, list[str]]]:
     return phrases
 
 
-PHRASES: dict[str, tuple[str, list[str]]] = parse((Path(__file__).with_name("phrases.txt")).read_text("utf-8"))
+PHRASES: dict[str, tuple[str, list[str]]] = parse(
+    (Path(__file__).with_name("phrases.txt")).read_text("utf-8")
+)
 
 
 def shared_and_held_out(code: str) -> tuple[list[str], list[str]]:

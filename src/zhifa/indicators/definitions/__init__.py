@@ -7,13 +7,28 @@ from . import catalog, enforcement, inspections, staff
 from .base import AVERAGE, COUNT, RATE, Indicator, Measurement, Period, measure, measure_many
 
 INDICATORS: tuple[Indicator, ...] = (
-    *catalog.INDICATORS, *staff.INDICATORS, *inspections.INDICATORS[:2], *enforcement.INDICATORS[-2:],
-    *enforcement.INDICATORS[:-2], *inspections.INDICATORS[2:],
+    *catalog.INDICATORS,
+    *staff.INDICATORS,
+    *inspections.INDICATORS[:2],
+    *enforcement.INDICATORS[-2:],
+    *enforcement.INDICATORS[:-2],
+    *inspections.INDICATORS[2:],
 )
 REGISTRY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(i.group for i in INDICATORS))
 
 assert len(REGISTRY) == len(INDICATORS), "indicator keys are unique"
 
-__all__ = ["AVERAGE", "COUNT", "GROUPS", "INDICATORS", "RATE", "REGISTRY", "Indicator", "Measurement", "Period",
-           "measure", "measure_many"]
+__all__ = [
+    "AVERAGE",
+    "COUNT",
+    "GROUPS",
+    "INDICATORS",
+    "RATE",
+    "REGISTRY",
+    "Indicator",
+    "Measurement",
+    "Period",
+    "measure",
+    "measure_many",
+]

@@ -188,11 +188,24 @@ class Measurement:
 
     def as_dict(self) -> dict:
         ind = self.indicator
-        return {"key": ind.key, "name": ind.name, "group": ind.group, "kind": ind.kind, "unit": ind.unit,
-                "value": None if self.number is None else float(self.number) if ind.kind != COUNT else self.number,
-                "counted": self.counted, "population": self.population, "missed": self.missed,
-                "target": ind.target_text, "meets_target": self.meets_target,
-                "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()}}
+        return {
+            "key": ind.key,
+            "name": ind.name,
+            "group": ind.group,
+            "kind": ind.kind,
+            "unit": ind.unit,
+            "value": None
+            if self.number is None
+            else float(self.number)
+            if ind.kind != COUNT
+            else self.number,
+            "counted": self.counted,
+            "population": self.population,
+            "missed": self.missed,
+            "target": ind.target_text,
+            "meets_target": self.meets_target,
+            "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat()},
+        }
 
 
 def share(part: int, whole: int) -> Decimal | None:

@@ -30,14 +30,19 @@ class ExtensionDays(Func):
 
     def as_sql(self, compiler, connection, **extra):  # SQLite (the embedded default)
         column, params = compiler.compile(self.source_expressions[0])
-        return f"(SELECT COALESCE(SUM(json_extract(e.value, '$.days')), 0) FROM json_each({column}) e)", params
+        return (
+            f"(SELECT COALESCE(SUM(json_extract(e.value, '$.days')), 0) FROM json_each({column}) e)",
+            params,
+        )
 
     def as_postgresql(self, compiler, connection, **extra):
         # Most cases have no extension: skip the per-row subquery for an empty list.
         column, params = compiler.compile(self.source_expressions[0])
-        return (f"(CASE WHEN {column} IS NULL OR {column} = '[]'::jsonb THEN 0 ELSE "
-                f"(SELECT COALESCE(SUM((e->>'days')::int), 0) FROM jsonb_array_elements({column}) e) END)",
-                [*params, *params, *params])
+        return (
+            f"(CASE WHEN {column} IS NULL OR {column} = '[]'::jsonb THEN 0 ELSE "
+            f"(SELECT COALESCE(SUM((e->>'days')::int), 0) FROM jsonb_array_elements({column}) e) END)",
+            [*params, *params, *params],
+        )
 
 
 def decided_with_filing() -> Q:
@@ -76,13 +81,21 @@ class DecisionPeriod:
         """Decided cases past 90 days (+ extensions) but within a roll-forward of it: the working-day
         calendar decides whether the last day had rolled forward past the decision (art. 60)."""
         calendar = self.case_config.calendar
-        rows = (cases.case_list(None, scope=self.scope).filter(decided_with_filing(), self.past_decision_days())
-                .annotate(elapsed=self.elapsed(), allowed=self.allowed())
-                .filter(elapsed__gt=F("allowed"), elapsed__lte=F("allowed") + ROLL_FORWARD_MAX_DAYS)
-                .values_list("pk", "filing_date", "decision_date", "allowed").order_by())
-        return [pk for pk, filed, decided, allowed in rows if decided > calendar.calendar_deadline(filed, allowed)]
+        rows = (
+            cases.case_list(None, scope=self.scope)
+            .filter(decided_with_filing(), self.past_decision_days())
+            .annotate(elapsed=self.elapsed(), allowed=self.allowed())
+            .filter(elapsed__gt=F("allowed"), elapsed__lte=F("allowed") + ROLL_FORWARD_MAX_DAYS)
+            .values_list("pk", "filing_date", "decision_date", "allowed")
+            .order_by()
+        )
+        return [
+            pk for pk, filed, decided, allowed in rows if decided > calendar.calendar_deadline(filed, allowed)
+        ]
 
     def late(self) -> Q:
         """Decided after the art. 60 period (see the module)."""
         sure = GreaterThan(self.elapsed(), self.allowed() + ROLL_FORWARD_MAX_DAYS)
-        return decided_with_filing() & self.past_decision_days() & (Q(sure) | Q(pk__in=self.borderline_late_ids))
+        return (
+            decided_with_filing() & self.past_decision_days() & (Q(sure) | Q(pk__in=self.borderline_late_ids))
+        )

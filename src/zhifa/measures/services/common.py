@@ -16,13 +16,23 @@ from zhifa.organizations.models import Officer
 
 from .. import rules
 
-__all__ = ["before_decision", "calendar", "locked_case", "locked_record", "now", "officers_on_site", "raise_if",
-           "today", "user_of"]
+__all__ = [
+    "before_decision",
+    "calendar",
+    "locked_case",
+    "locked_record",
+    "now",
+    "officers_on_site",
+    "raise_if",
+    "today",
+    "user_of",
+]
 
 #: States in which a case is still investigated: measures and referrals start only then
 #: (行政处罚法第五十五条、第五十六条; 行政强制法第十八条; 行政处罚法第二十七条).
-BEFORE_DECISION = frozenset({"registered", "filed", "investigating", "notified", "hearing", "heard", "legal_review",
-                             "deliberation"})
+BEFORE_DECISION = frozenset(
+    {"registered", "filed", "investigating", "notified", "hearing", "heard", "legal_review", "deliberation"}
+)
 
 
 def now() -> dt.datetime:
@@ -53,16 +63,28 @@ def locked_record(actor, model, pk, permission: str):
 
 def officers_on_site(actor, ids: list[int], on: dt.date, refs=None) -> list[Officer]:
     """The officers named, resolved through the actor's scope, checked for the day of the act."""
-    officers = [access.get_visible(actor, Officer.objects.prefetch_related("certificates"), pk, input_field="officer_ids")
-                for pk in dict.fromkeys(ids)]
+    officers = [
+        access.get_visible(
+            actor, Officer.objects.prefetch_related("certificates"), pk, input_field="officer_ids"
+        )
+        for pk in dict.fromkeys(ids)
+    ]
     facts = []
     for officer in officers:
-        usable = sorted((c for c in officer.certificates.all() if c.is_valid_on(on)), key=lambda c: c.valid_to)
+        usable = sorted(
+            (c for c in officer.certificates.all() if c.is_valid_on(on)), key=lambda c: c.valid_to
+        )
         cert = usable[-1] if usable else None
-        facts.append(rules.OfficerOnSite(
-            name=officer.name, kind=officer.kind, certificate_number=cert.number if cert else None,
-            certificate_valid_from=cert.valid_from if cert else None, certificate_valid_to=cert.valid_to if cert else None,
-            certificate_status=cert.status if cert else "none"))
+        facts.append(
+            rules.OfficerOnSite(
+                name=officer.name,
+                kind=officer.kind,
+                certificate_number=cert.number if cert else None,
+                certificate_valid_from=cert.valid_from if cert else None,
+                certificate_valid_to=cert.valid_to if cert else None,
+                certificate_status=cert.status if cert else "none",
+            )
+        )
     kwargs = {"refs": refs} if refs else {}
     raise_if(rules.officers_refusal(facts, on, **kwargs))
     return officers
@@ -71,4 +93,8 @@ def officers_on_site(actor, ids: list[int], on: dt.date, refs=None) -> list[Offi
 def need_witness(party_present: bool, witness: str, refs) -> None:
     # 行政强制法第十八条第九项: the party absent, a witness is invited and signs the record.
     if not party_present and not witness.strip():
-        raise_if(rules.refuse("witness_missing", refs, "当事人不到场的，应当邀请见证人到场并在笔录上签名", "witness"))
+        raise_if(
+            rules.refuse(
+                "witness_missing", refs, "当事人不到场的，应当邀请见证人到场并在笔录上签名", "witness"
+            )
+        )

@@ -38,7 +38,9 @@ RULES = "《行政执法机关移送涉嫌犯罪案件的规定》"
 def pending_referral_fact(case) -> dict[str, str]:
     """The case fact ``criminal_referral_pending`` (registered with the cases app): what of a
     referral of this case is under way, or ''."""
-    for record in CriminalReferral.objects.filter(case=case, resumed_on__isnull=True).select_related("approval"):
+    for record in CriminalReferral.objects.filter(case=case, resumed_on__isnull=True).select_related(
+        "approval"
+    ):
         text = rules.referral_pending(facts.referral(record))
         if text:
             return {"criminal_referral_pending": text}
@@ -58,31 +60,52 @@ def open_referral(actor, case_id: int, data: dict[str, Any] | commands.OpenRefer
     if pending_referral_fact(case)["criminal_referral_pending"]:
         raise DomainError("referral_under_way", "本案已有办理中的涉嫌犯罪案件移送", "case")
     team_ids = list(dict.fromkeys(command.team_ids))
-    raise_if(rules.open_referral_refusal(command.discovered_on, command.team_appointed_on, len(team_ids), today(),
-                                         case.discovery_date))
+    raise_if(
+        rules.open_referral_refusal(
+            command.discovered_on, command.team_appointed_on, len(team_ids), today(), case.discovery_date
+        )
+    )
     team = officers_on_site(actor, team_ids, command.team_appointed_on, refs=(rules.M(5, 1),))
     record = CriminalReferral.objects.create(
-        case=case, discovered_on=command.discovered_on, team_appointed_on=command.team_appointed_on,
-        suspected_crime=command.suspected_crime, created_by=user_of(actor))
+        case=case,
+        discovered_on=command.discovered_on,
+        team_appointed_on=command.team_appointed_on,
+        suspected_crime=command.suspected_crime,
+        created_by=user_of(actor),
+    )
     record.team.set(team)
-    audit.record(actor, "measures.open_referral", record,
-                 after={"case": case.pk, "discovered_on": command.discovered_on,
-                        "team_appointed_on": command.team_appointed_on, "team": [o.pk for o in team],
-                        "suspected_crime": command.suspected_crime},
-                 legal_basis=_basis("第三条", "第五条第一款"))
+    audit.record(
+        actor,
+        "measures.open_referral",
+        record,
+        after={
+            "case": case.pk,
+            "discovered_on": command.discovered_on,
+            "team_appointed_on": command.team_appointed_on,
+            "team": [o.pk for o in team],
+            "suspected_crime": command.suspected_crime,
+        },
+        legal_basis=_basis("第三条", "第五条第一款"),
+    )
     return record
 
 
 def _ask(actor, case, record: CriminalReferral) -> None:
     approval = cases_services.request_approval(
-        actor, case.pk, "criminal_referral", {"suspected_crime": record.suspected_crime},
-        reason=f"专案组（{'、'.join(o.name for o in record.team.all())}）{record.reported_on}报告：{record.report[:500]}")
+        actor,
+        case.pk,
+        "criminal_referral",
+        {"suspected_crime": record.suspected_crime},
+        reason=f"专案组（{'、'.join(o.name for o in record.team.all())}）{record.reported_on}报告：{record.report[:500]}",
+    )
     record.approval = approval
     record.save(update_fields=["approval"])
 
 
 @transaction.atomic
-def report_referral(actor, referral_id: int, data: dict[str, Any] | commands.ReportReferral) -> CriminalReferral:
+def report_referral(
+    actor, referral_id: int, data: dict[str, Any] | commands.ReportReferral
+) -> CriminalReferral:
     """The team's written report goes to the head, who decides within three days (第五条)."""
     command = parse(commands.ReportReferral, data)
     record, case = locked_record(actor, CriminalReferral, referral_id, "measures.refer")
@@ -90,15 +113,24 @@ def report_referral(actor, referral_id: int, data: dict[str, Any] | commands.Rep
     record.reported_on, record.report = command.reported_on, command.report
     record.save(update_fields=["reported_on", "report"])
     _ask(actor, case, record)
-    audit.record(actor, "measures.report_referral", record,
-                 after={"reported_on": command.reported_on, "approval": record.approval_id,
-                        "decision_due": rules.three_days(command.reported_on, calendar())},
-                 legal_basis=_basis("第五条"))
+    audit.record(
+        actor,
+        "measures.report_referral",
+        record,
+        after={
+            "reported_on": command.reported_on,
+            "approval": record.approval_id,
+            "decision_due": rules.three_days(command.reported_on, calendar()),
+        },
+        legal_basis=_basis("第五条"),
+    )
     return record
 
 
 @transaction.atomic
-def transfer_referral(actor, referral_id: int, data: dict[str, Any] | commands.TransferReferral) -> CriminalReferral:
+def transfer_referral(
+    actor, referral_id: int, data: dict[str, Any] | commands.TransferReferral
+) -> CriminalReferral:
     """移送 to the public security body at the same level within 24 hours of the approval, with the
     letter, the report and the materials (第五条第二款、第六条)."""
     command = parse(commands.TransferReferral, data)
@@ -108,16 +140,33 @@ def transfer_referral(actor, referral_id: int, data: dict[str, Any] | commands.T
     record.transferred_at, record.police_body = command.transferred_at, command.police_body
     record.materials = list(dict.fromkeys(command.materials))
     seized = list(Seizure.objects.filter(case=case, executed_on__isnull=False, ended_on__isnull=True))
-    record.letter = documents.issue(actor, case, MeasureDocument.Kind.CRIMINAL_REFERRAL,
-                                    timezone.localtime(command.transferred_at).date(), {
-                                        "record": record, "team": list(record.team.all()), "seizures": seized,
-                                        "materials": [commands.MATERIALS[m] for m in record.materials]})
+    record.letter = documents.issue(
+        actor,
+        case,
+        MeasureDocument.Kind.CRIMINAL_REFERRAL,
+        timezone.localtime(command.transferred_at).date(),
+        {
+            "record": record,
+            "team": list(record.team.all()),
+            "seizures": seized,
+            "materials": [commands.MATERIALS[m] for m in record.materials],
+        },
+    )
     record.save()
     late = f.decided_at is not None and command.transferred_at > f.decided_at + rules.TRANSFER_WITHIN
-    audit.record(actor, "measures.transfer_referral", record,
-                 after={"transferred_at": command.transferred_at, "police_body": command.police_body,
-                        "letter": record.letter.number, "materials": record.materials, "late": late},
-                 legal_basis=_basis("第五条第二款", "第六条"))
+    audit.record(
+        actor,
+        "measures.transfer_referral",
+        record,
+        after={
+            "transferred_at": command.transferred_at,
+            "police_body": command.police_body,
+            "letter": record.letter.number,
+            "materials": record.materials,
+            "late": late,
+        },
+        legal_basis=_basis("第五条第二款", "第六条"),
+    )
     return record
 
 
@@ -135,10 +184,18 @@ def record_receipt(actor, referral_id: int, data: dict[str, Any] | commands.Rece
     record.received_on, record.receipt_signed_by = command.received_on, command.receipt_signed_by
     record.forwarded_to = command.forwarded_to
     record.save(update_fields=["received_on", "receipt_signed_by", "forwarded_to"])
-    audit.record(actor, "measures.referral_receipt", record,
-                 after={"received_on": command.received_on, "signed_by": command.receipt_signed_by,
-                        "forwarded_to": command.forwarded_to, "answer_due": rules.three_days(command.received_on, calendar())},
-                 legal_basis=_basis("第七条", "第八条"))
+    audit.record(
+        actor,
+        "measures.referral_receipt",
+        record,
+        after={
+            "received_on": command.received_on,
+            "signed_by": command.receipt_signed_by,
+            "forwarded_to": command.forwarded_to,
+            "answer_due": rules.three_days(command.received_on, calendar()),
+        },
+        legal_basis=_basis("第七条", "第八条"),
+    )
     return record
 
 
@@ -147,58 +204,103 @@ def record_answer(actor, referral_id: int, data: dict[str, Any] | commands.Answe
     """公安机关的书面通知 (第八条): 立案, or 不予立案 with its reasons."""
     command, record, case, f = _step(actor, referral_id, commands.AnswerIn, data)
     raise_if(rules.answer_refusal(f, command.answered_on, today(), command.accepted, command.reasons))
-    record.answered_on, record.answer_number, record.answer_reasons = (command.answered_on, command.answer_number,
-                                                                      command.reasons)
+    record.answered_on, record.answer_number, record.answer_reasons = (
+        command.answered_on,
+        command.answer_number,
+        command.reasons,
+    )
     record.answer = CriminalReferral.Answer.ACCEPTED if command.accepted else CriminalReferral.Answer.REFUSED
     record.save(update_fields=["answered_on", "answer", "answer_number", "answer_reasons"])
-    audit.record(actor, "measures.referral_answer", record,
-                 after={"answered_on": command.answered_on, "answer": record.answer, "number": command.answer_number,
-                        "reasons": command.reasons},
-                 legal_basis=_basis("第八条"))
+    audit.record(
+        actor,
+        "measures.referral_answer",
+        record,
+        after={
+            "answered_on": command.answered_on,
+            "answer": record.answer,
+            "number": command.answer_number,
+            "reasons": command.reasons,
+        },
+        legal_basis=_basis("第八条"),
+    )
     return record
 
 
 @transaction.atomic
-def request_reconsideration(actor, referral_id: int, data: dict[str, Any] | commands.ReconsiderationIn) -> CriminalReferral:
+def request_reconsideration(
+    actor, referral_id: int, data: dict[str, Any] | commands.ReconsiderationIn
+) -> CriminalReferral:
     """提请复议 within three days of the refusal (第九条第一款)."""
     command, record, case, f = _step(actor, referral_id, commands.ReconsiderationIn, data)
     raise_if(rules.reconsideration_refusal(f, command.requested_on, today(), calendar()))
-    record.reconsideration_requested_on, record.reconsideration_reasons = command.requested_on, command.reasons
+    record.reconsideration_requested_on, record.reconsideration_reasons = (
+        command.requested_on,
+        command.reasons,
+    )
     record.save(update_fields=["reconsideration_requested_on", "reconsideration_reasons"])
-    audit.record(actor, "measures.referral_reconsideration", record,
-                 after={"requested_on": command.requested_on, "reasons": command.reasons},
-                 legal_basis=_basis("第九条第一款"))
+    audit.record(
+        actor,
+        "measures.referral_reconsideration",
+        record,
+        after={"requested_on": command.requested_on, "reasons": command.reasons},
+        legal_basis=_basis("第九条第一款"),
+    )
     return record
 
 
 @transaction.atomic
-def record_reconsideration_answer(actor, referral_id: int, data: dict[str, Any] | commands.AnswerIn) -> CriminalReferral:
+def record_reconsideration_answer(
+    actor, referral_id: int, data: dict[str, Any] | commands.AnswerIn
+) -> CriminalReferral:
     """The public security body's decision on the request, within three days (第九条第二款)."""
     command, record, case, f = _step(actor, referral_id, commands.AnswerIn, data)
     raise_if(rules.reconsideration_answer_refusal(f, command.answered_on, today()))
     record.reconsideration_answered_on = command.answered_on
-    record.reconsideration_answer = (CriminalReferral.Answer.ACCEPTED if command.accepted
-                                     else CriminalReferral.Answer.REFUSED)
-    record.reconsideration_number, record.reconsideration_answer_reasons = command.answer_number, command.reasons
-    record.save(update_fields=["reconsideration_answered_on", "reconsideration_answer", "reconsideration_number",
-                               "reconsideration_answer_reasons"])
-    audit.record(actor, "measures.referral_reconsideration_answer", record,
-                 after={"answered_on": command.answered_on, "answer": record.reconsideration_answer,
-                        "number": command.answer_number},
-                 legal_basis=_basis("第九条第二款"))
+    record.reconsideration_answer = (
+        CriminalReferral.Answer.ACCEPTED if command.accepted else CriminalReferral.Answer.REFUSED
+    )
+    record.reconsideration_number, record.reconsideration_answer_reasons = (
+        command.answer_number,
+        command.reasons,
+    )
+    record.save(
+        update_fields=[
+            "reconsideration_answered_on",
+            "reconsideration_answer",
+            "reconsideration_number",
+            "reconsideration_answer_reasons",
+        ]
+    )
+    audit.record(
+        actor,
+        "measures.referral_reconsideration_answer",
+        record,
+        after={
+            "answered_on": command.answered_on,
+            "answer": record.reconsideration_answer,
+            "number": command.answer_number,
+        },
+        legal_basis=_basis("第九条第二款"),
+    )
     return record
 
 
 @transaction.atomic
-def suggest_supervision(actor, referral_id: int, data: dict[str, Any] | commands.SupervisionIn) -> CriminalReferral:
+def suggest_supervision(
+    actor, referral_id: int, data: dict[str, Any] | commands.SupervisionIn
+) -> CriminalReferral:
     """建议人民检察院依法进行立案监督 (第九条)."""
     command, record, case, f = _step(actor, referral_id, commands.SupervisionIn, data)
     raise_if(rules.supervision_refusal(f, command.suggested_on, today()))
     record.supervision_suggested_on, record.procuratorate = command.suggested_on, command.procuratorate
     record.save(update_fields=["supervision_suggested_on", "procuratorate"])
-    audit.record(actor, "measures.referral_supervision", record,
-                 after={"suggested_on": command.suggested_on, "procuratorate": command.procuratorate},
-                 legal_basis=_basis("第九条", "第十四条"))
+    audit.record(
+        actor,
+        "measures.referral_supervision",
+        record,
+        after={"suggested_on": command.suggested_on, "procuratorate": command.procuratorate},
+        legal_basis=_basis("第九条", "第十四条"),
+    )
     return record
 
 
@@ -209,10 +311,17 @@ def record_handover(actor, referral_id: int, data: dict[str, Any] | commands.Han
     raise_if(rules.handover_refusal(f, command.handed_over_on, today()))
     record.handed_over_on, record.handover_note = command.handed_over_on, command.materials
     record.save(update_fields=["handed_over_on", "handover_note"])
-    audit.record(actor, "measures.referral_handover", record,
-                 after={"handed_over_on": command.handed_over_on, "materials": command.materials,
-                        "due": rules.three_days(f.accepted_on, calendar())},
-                 legal_basis=_basis("第十二条"))
+    audit.record(
+        actor,
+        "measures.referral_handover",
+        record,
+        after={
+            "handed_over_on": command.handed_over_on,
+            "materials": command.materials,
+            "due": rules.three_days(f.accepted_on, calendar()),
+        },
+        legal_basis=_basis("第十二条"),
+    )
     return record
 
 
@@ -222,11 +331,19 @@ def resume_case(actor, referral_id: int, data: dict[str, Any] | commands.ResumeI
     transition, with the refusal's date and number."""
     command, record, case, f = _step(actor, referral_id, commands.ResumeIn, data)
     raise_if(rules.resume_refusal(f, command.resumed_on, today()))
-    number = record.reconsideration_number if record.reconsideration_answer == "refused" else record.answer_number
-    cases_services.transition(actor, case.pk, "resume", {"referral_declined_on": f.refused_on, "answer_number": number})
+    number = (
+        record.reconsideration_number if record.reconsideration_answer == "refused" else record.answer_number
+    )
+    cases_services.transition(
+        actor, case.pk, "resume", {"referral_declined_on": f.refused_on, "answer_number": number}
+    )
     record.resumed_on = command.resumed_on
     record.save(update_fields=["resumed_on"])
-    audit.record(actor, "measures.referral_resume", record,
-                 after={"resumed_on": command.resumed_on, "refused_on": f.refused_on, "number": number},
-                 legal_basis=_basis("第十条"))
+    audit.record(
+        actor,
+        "measures.referral_resume",
+        record,
+        after={"resumed_on": command.resumed_on, "refused_on": f.refused_on, "number": number},
+        legal_basis=_basis("第十条"),
+    )
     return record

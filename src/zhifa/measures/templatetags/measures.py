@@ -14,8 +14,10 @@ register = template.Library()
 def case_measures(context, case):
     user = context.get("user") or getattr(context.get("request"), "user", None)
     measures = selectors.case_measures(user, case)
-    measures.may_act = any(access.can(user, p, case) for p in ("measures.preserve", "measures.seize", "measures.refer",
-                                                               "measures.share_evidence"))
+    measures.may_act = any(
+        access.can(user, p, case)
+        for p in ("measures.preserve", "measures.seize", "measures.refer", "measures.share_evidence")
+    )
     return measures
 
 

@@ -27,6 +27,7 @@ PENDING_KEY = "zhifa_party_pending"
 
 # ---- sign-in -----------------------------------------------------------------------------------
 
+
 def sign_in_page(request):
     """Step 1: who you are (USCC or ID number) → a code to the registered contact. Step 2: the code."""
     pending = request.session.get(PENDING_KEY) or {}
@@ -42,30 +43,45 @@ def sign_in_page(request):
                 errors = {exc.field: [exc.message]}
             else:
                 request.session[PENDING_KEY] = {"kind": kind, "identifier": sent.identifier}
-                messages.info(request, f"如该{'统一社会信用代码' if kind == otp.ENTERPRISE else '公民身份号码'}已在本平台登记"
-                                       f"联系电话，验证码已发送到该电话，{sent.minutes}分钟内有效。")
+                messages.info(
+                    request,
+                    f"如该{'统一社会信用代码' if kind == otp.ENTERPRISE else '公民身份号码'}已在本平台登记"
+                    f"联系电话，验证码已发送到该电话，{sent.minutes}分钟内有效。",
+                )
                 return redirect(f"{reverse('partyspace:sign_in')}?next={request.GET.get('next', '')}")
         elif action == "verify" and pending:
             try:
-                party = otp.check_code(request, pending["kind"], pending["identifier"], request.POST.get("code", ""))
+                party = otp.check_code(
+                    request, pending["kind"], pending["identifier"], request.POST.get("code", "")
+                )
             except otp.SignInError as exc:
                 errors = {exc.field: [exc.message]}
             else:
                 request.session.pop(PENDING_KEY, None)
                 sign_in(request, party)
                 target = request.GET.get("next") or ""
-                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()) \
-                        or not target.startswith(reverse("partyspace:home")):
+                if not url_has_allowed_host_and_scheme(
+                    target, {request.get_host()}, require_https=request.is_secure()
+                ) or not target.startswith(reverse("partyspace:home")):
                     target = reverse("partyspace:home")
                 return redirect(target)
         elif action == "restart":
             request.session.pop(PENDING_KEY, None)
             return redirect("partyspace:sign_in")
     status = 422 if errors else 200
-    return render(request, "partyspace/sign_in.html", {
-        "step": "code" if pending and request.POST.get("action") != "send" else "who", "pending": pending,
-        "kind": kind, "identifier": identifier, "errors": errors, "kinds": [(otp.ENTERPRISE, "企业、个体工商户"),
-                                                                            (otp.CITIZEN, "个人")]}, status=status)
+    return render(
+        request,
+        "partyspace/sign_in.html",
+        {
+            "step": "code" if pending and request.POST.get("action") != "send" else "who",
+            "pending": pending,
+            "kind": kind,
+            "identifier": identifier,
+            "errors": errors,
+            "kinds": [(otp.ENTERPRISE, "企业、个体工商户"), (otp.CITIZEN, "个人")],
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -76,6 +92,7 @@ def sign_out_view(request):
 
 
 # ---- overview ---------------------------------------------------------------------------------
+
 
 @party_required
 def home(request):
@@ -92,9 +109,19 @@ def case_list(request):
 @party_required
 def case_detail(request, case_id: int, errors: dict | None = None, status: int = 200):
     view = selectors.case_view(request.party_actor, case_id)
-    return render(request, "partyspace/case_detail.html", {
-        "v": view, "case": view.case, "errors": errors or {}, "form": request.POST if errors else {},
-        "adapter": payments.adapter(), "today": timezone.localdate()}, status=status)
+    return render(
+        request,
+        "partyspace/case_detail.html",
+        {
+            "v": view,
+            "case": view.case,
+            "errors": errors or {},
+            "form": request.POST if errors else {},
+            "adapter": payments.adapter(),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
 
 
 def _back(case_id, anchor: str = ""):
@@ -104,9 +131,15 @@ def _back(case_id, anchor: str = ""):
 @party_required
 @require_POST
 def file_statement(request, case_id: int):
-    _, errors = attempt(request, services.file_statement, request.party_actor, case_id,
-                        {"statement": request.POST.get("statement", ""), "confirm": checked(request, "confirm")},
-                        request.FILES.getlist("files"), success="您的陈述、申辩已提交，办案机关将进行复核。")
+    _, errors = attempt(
+        request,
+        services.file_statement,
+        request.party_actor,
+        case_id,
+        {"statement": request.POST.get("statement", ""), "confirm": checked(request, "confirm")},
+        request.FILES.getlist("files"),
+        success="您的陈述、申辩已提交，办案机关将进行复核。",
+    )
     if errors:
         return case_detail(request, case_id, errors=errors, status=422)
     return _back(case_id, "statement")
@@ -115,9 +148,18 @@ def file_statement(request, case_id: int):
 @party_required
 @require_POST
 def waive(request, case_id: int):
-    _, errors = attempt(request, services.waive, request.party_actor, case_id, {
-        "waives_hearing": checked(request, "waives_hearing"), "statement": request.POST.get("statement", ""),
-        "confirm": checked(request, "confirm")}, success="已记录您放弃陈述、申辩的声明。")
+    _, errors = attempt(
+        request,
+        services.waive,
+        request.party_actor,
+        case_id,
+        {
+            "waives_hearing": checked(request, "waives_hearing"),
+            "statement": request.POST.get("statement", ""),
+            "confirm": checked(request, "confirm"),
+        },
+        success="已记录您放弃陈述、申辩的声明。",
+    )
     if errors:
         return case_detail(request, case_id, errors=errors, status=422)
     return _back(case_id)
@@ -126,9 +168,14 @@ def waive(request, case_id: int):
 @party_required
 @require_POST
 def request_hearing(request, case_id: int):
-    _, errors = attempt(request, services.request_hearing, request.party_actor, case_id, {
-        "reason": request.POST.get("reason", ""), "confirm": checked(request, "confirm")},
-        success="您的听证申请已提交，办案机关将通知您听证的时间和地点。")
+    _, errors = attempt(
+        request,
+        services.request_hearing,
+        request.party_actor,
+        case_id,
+        {"reason": request.POST.get("reason", ""), "confirm": checked(request, "confirm")},
+        success="您的听证申请已提交，办案机关将通知您听证的时间和地点。",
+    )
     if errors:
         return case_detail(request, case_id, errors=errors, status=422)
     return _back(case_id, "hearing")
@@ -149,16 +196,23 @@ def hearing_room(request, case_id: int):
     view = selectors.case_view(request.party_actor, case_id)
     if view.hearing is None or view.hearing.party_joined_at is None:
         return _back(case_id, "hearing")
-    return render(request, "partyspace/hearing_room.html", {"v": view, "case": view.case, "hearing": view.hearing})
+    return render(
+        request, "partyspace/hearing_room.html", {"v": view, "case": view.case, "hearing": view.hearing}
+    )
 
 
 @party_required
 @require_POST
 def sign_record(request, case_id: int):
     agree = request.POST.get("decision") == "sign"
-    _, errors = attempt(request, services.sign_hearing_record, request.party_actor, case_id, {
-        "agree": agree, "reason": request.POST.get("reason", "")},
-        success="已签名确认听证笔录。" if agree else "已记录您拒绝签名及理由。")
+    _, errors = attempt(
+        request,
+        services.sign_hearing_record,
+        request.party_actor,
+        case_id,
+        {"agree": agree, "reason": request.POST.get("reason", "")},
+        success="已签名确认听证笔录。" if agree else "已记录您拒绝签名及理由。",
+    )
     if errors:
         return case_detail(request, case_id, errors=errors, status=422)
     return _back(case_id, "hearing")
@@ -180,10 +234,19 @@ def start_payment(request, case_id: int):
 @party_required
 @require_POST
 def apply_deferral(request, case_id: int):
-    _, errors = attempt(request, services.apply_deferral, request.party_actor, case_id, {
-        "deferred_until": request.POST.get("deferred_until") or None, "reason": request.POST.get("reason", ""),
-        "confirm": checked(request, "confirm")}, request.FILES.getlist("files"),
-        success="您的暂缓（分期）缴纳申请已提交，由执法机关负责人审批。")
+    _, errors = attempt(
+        request,
+        services.apply_deferral,
+        request.party_actor,
+        case_id,
+        {
+            "deferred_until": request.POST.get("deferred_until") or None,
+            "reason": request.POST.get("reason", ""),
+            "confirm": checked(request, "confirm"),
+        },
+        request.FILES.getlist("files"),
+        success="您的暂缓（分期）缴纳申请已提交，由执法机关负责人审批。",
+    )
     if errors:
         return case_detail(request, case_id, errors=errors, status=422)
     return _back(case_id, "payment")
@@ -191,9 +254,12 @@ def apply_deferral(request, case_id: int):
 
 # ---- documents ----------------------------------------------------------------------------------
 
+
 @party_required
 def documents(request):
-    return render(request, "partyspace/documents.html", {"deliveries": selectors.deliveries(request.party_actor)})
+    return render(
+        request, "partyspace/documents.html", {"deliveries": selectors.deliveries(request.party_actor)}
+    )
 
 
 @party_required
@@ -210,8 +276,12 @@ def document_pdf(request, delivery_id: int):
     if delivery.method == delivery.Method.ELECTRONIC:
         services.mark_read(request.party_actor, delivery_id)
     document = delivery.document
-    return FileResponse(document.file.open("rb"), content_type="application/pdf",
-                        filename=f"{document.number}.pdf", as_attachment=False)
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{document.number}.pdf",
+        as_attachment=False,
+    )
 
 
 @party_required
@@ -228,24 +298,43 @@ def evidence_file(request, case_id: int, evidence_id: int):
 
 # ---- electronic service -------------------------------------------------------------------------
 
+
 @party_required
 def consent(request):
     errors: dict = {}
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            _, errors = attempt(request, services.revoke_eservice, request.party_actor, request.POST.get("organization_id"),
-                                success="已撤回电子送达确认。今后的文书将以纸质方式送达。")
+            _, errors = attempt(
+                request,
+                services.revoke_eservice,
+                request.party_actor,
+                request.POST.get("organization_id"),
+                success="已撤回电子送达确认。今后的文书将以纸质方式送达。",
+            )
         else:
-            _, errors = attempt(request, services.accept_eservice, request.party_actor, {
-                "organization_id": request.POST.get("organization_id") or None, "signer": request.POST.get("signer", ""),
-                "confirm": checked(request, "confirm")}, success="已签署电子送达确认书。今后该机关的文书将送达到本空间。")
+            _, errors = attempt(
+                request,
+                services.accept_eservice,
+                request.party_actor,
+                {
+                    "organization_id": request.POST.get("organization_id") or None,
+                    "signer": request.POST.get("signer", ""),
+                    "confirm": checked(request, "confirm"),
+                },
+                success="已签署电子送达确认书。今后该机关的文书将送达到本空间。",
+            )
         if not errors:
             return redirect("partyspace:consent")
-    return render(request, "partyspace/consent.html", {"rows": selectors.consents(request.party_actor),
-                                                       "errors": errors}, status=422 if errors else 200)
+    return render(
+        request,
+        "partyspace/consent.html",
+        {"rows": selectors.consents(request.party_actor), "errors": errors},
+        status=422 if errors else 200,
+    )
 
 
 # ---- inspections, rectification, credit ---------------------------------------------------------
+
 
 @party_required
 def inspections(request):
@@ -259,9 +348,14 @@ def inspections(request):
     for record in records:
         for order in record.rectifications.all():
             order.report = reports.get(order.pk)
-    return render(request, "partyspace/inspections.html", {
-        "records": records,
-        "visits": smart_selectors.party_visit_summary(actor.party_id, timezone.localdate().year)})
+    return render(
+        request,
+        "partyspace/inspections.html",
+        {
+            "records": records,
+            "visits": smart_selectors.party_visit_summary(actor.party_id, timezone.localdate().year),
+        },
+    )
 
 
 @party_required
@@ -269,14 +363,24 @@ def rectification(request, order_id: int):
     order = selectors.rectification(request.party_actor, order_id)
     errors: dict = {}
     if request.method == "POST":
-        _, errors = attempt(request, services.report_rectification, request.party_actor, order_id, {
-            "text": request.POST.get("text", ""), "confirm": checked(request, "confirm")},
-            request.FILES.getlist("photos"), success="整改情况已报送，执法部门将进行复查。")
+        _, errors = attempt(
+            request,
+            services.report_rectification,
+            request.party_actor,
+            order_id,
+            {"text": request.POST.get("text", ""), "confirm": checked(request, "confirm")},
+            request.FILES.getlist("photos"),
+            success="整改情况已报送，执法部门将进行复查。",
+        )
         if not errors:
             return redirect("partyspace:inspections")
     reports = selectors.requests(request.party_actor).filter(rectification=order)
-    return render(request, "partyspace/rectification.html", {"order": order, "reports": reports, "errors": errors,
-                                                             "form": request.POST}, status=422 if errors else 200)
+    return render(
+        request,
+        "partyspace/rectification.html",
+        {"order": order, "reports": reports, "errors": errors, "form": request.POST},
+        status=422 if errors else 200,
+    )
 
 
 @party_required
@@ -285,20 +389,39 @@ def credit(request):
     party = selectors.party_of(actor)
     errors: dict = {}
     if request.method == "POST":
-        _, errors = attempt(request, services.apply_credit_repair, actor, {
-            "case_id": request.POST.get("case_id") or None, "text": request.POST.get("text", ""),
-            "confirm": checked(request, "confirm")}, request.FILES.getlist("files"),
-            success="信用修复申请已提交，由信用管理部门审核。")
+        _, errors = attempt(
+            request,
+            services.apply_credit_repair,
+            actor,
+            {
+                "case_id": request.POST.get("case_id") or None,
+                "text": request.POST.get("text", ""),
+                "confirm": checked(request, "confirm"),
+            },
+            request.FILES.getlist("files"),
+            success="信用修复申请已提交，由信用管理部门审核。",
+        )
         if not errors:
             return redirect("partyspace:credit")
     decided = [c for c in selectors.cases(actor) if c.decision_date]
     minimum = services.repair_minimum_months()
-    rows = [(c, services.rules.credit_repair_refusal(services.repair_facts(c), timezone.localdate(), minimum))
-            for c in decided]
-    return render(request, "partyspace/credit.html", {
-        "party": party, "color_label": COLOR_LABELS.get(party.risk_color, party.risk_color), "rows": rows,
-        "requests": selectors.requests(actor).filter(kind=PartyRequest.Kind.CREDIT_REPAIR), "errors": errors,
-        "form": request.POST}, status=422 if errors else 200)
+    rows = [
+        (c, services.rules.credit_repair_refusal(services.repair_facts(c), timezone.localdate(), minimum))
+        for c in decided
+    ]
+    return render(
+        request,
+        "partyspace/credit.html",
+        {
+            "party": party,
+            "color_label": COLOR_LABELS.get(party.risk_color, party.risk_color),
+            "rows": rows,
+            "requests": selectors.requests(actor).filter(kind=PartyRequest.Kind.CREDIT_REPAIR),
+            "errors": errors,
+            "form": request.POST,
+        },
+        status=422 if errors else 200,
+    )
 
 
 @party_required
@@ -312,18 +435,30 @@ def read_notice(request, notice_id: int):
 
 # ---- payment through the test channel -------------------------------------------------------------
 
+
 @party_required
 def test_gateway(request, reference: str):
     """The test channel's "bank page": shows the order and pays it (signed confirmation)."""
     adapter = payments.adapter()
     if not isinstance(adapter, payments.TestAdapter):
         raise Http404()  # the test channel's page exists only where the test channel is configured
-    order = access.visible_to(request.party_actor, PaymentOrder).select_related("case").filter(reference=reference).first()
+    order = (
+        access.visible_to(request.party_actor, PaymentOrder)
+        .select_related("case")
+        .filter(reference=reference)
+        .first()
+    )
     if order is None:
         raise Http404()
-    return render(request, "partyspace/test_gateway.html", {
-        "order": order, "fields": adapter.confirm_fields(order) if order.status == order.Status.CREATED else None,
-        "callback": reverse("partyspace:payment_callback", args=[adapter.name])})
+    return render(
+        request,
+        "partyspace/test_gateway.html",
+        {
+            "order": order,
+            "fields": adapter.confirm_fields(order) if order.status == order.Status.CREATED else None,
+            "callback": reverse("partyspace:payment_callback", args=[adapter.name]),
+        },
+    )
 
 
 @csrf_exempt

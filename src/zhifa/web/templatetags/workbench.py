@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def due_words(item, today) -> str:
-    """"今天到期", "还剩 3 天", "超期 2 天" — or "" for an item without a deadline."""
+    """ "今天到期", "还剩 3 天", "超期 2 天" — or "" for an item without a deadline."""
     days = item.days_left(today)
     if days is None:
         return ""
@@ -44,8 +44,13 @@ def case_from_incident(context, incident) -> str:
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    if (user is None or not access.has_role(user, "officer") or not getattr(user, "officer_id", None)
-            or incident.state not in FILING_STATES or not may_act(user, incident, "handle")):
+    if (
+        user is None
+        or not access.has_role(user, "officer")
+        or not getattr(user, "officer_id", None)
+        or incident.state not in FILING_STATES
+        or not may_act(user, incident, "handle")
+    ):
         return ""
     params = {"summary": incident_facts(incident)}
     party_id = incident_party_id(incident)
@@ -73,7 +78,9 @@ def incident_party_id(incident) -> int | None:
 
     prefix = "inspection-record-"
     if incident.source == "inspection_finding" and incident.external_id.startswith(prefix):
-        record_id = incident.external_id[len(prefix):]
+        record_id = incident.external_id[len(prefix) :]
         if record_id.isdigit():
-            return InspectionRecord.objects.filter(pk=int(record_id)).values_list("party_id", flat=True).first()
+            return (
+                InspectionRecord.objects.filter(pk=int(record_id)).values_list("party_id", flat=True).first()
+            )
     return None

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"机构不存在：{organization}")
         key, raw = ApiKey.generate(name, org, role)
-        audit.record(None, "api_key.create", key, organization=org,
-                     after={"name": name, "organization": org.pk, "role": role, "prefix": key.prefix})
+        audit.record(
+            None,
+            "api_key.create",
+            key,
+            organization=org,
+            after={"name": name, "organization": org.pk, "role": role, "prefix": key.prefix},
+        )
         self.stdout.write(f"已签发：{key}（{org}，{key.get_role_display()}）\n{raw}")

@@ -15,6 +15,9 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         items = result.items
-        self.stdout.write(self.style.SUCCESS(
-            f"已载入执法事项清单：新增领域 {result.domains}，新增事项 {len(items.created)}，更新 {len(items.updated)}，"
-            f"未变 {len(items.unchanged)}，新增认领 {result.claims}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已载入执法事项清单：新增领域 {result.domains}，新增事项 {len(items.created)}，更新 {len(items.updated)}，"
+                f"未变 {len(items.unchanged)}，新增认领 {result.claims}"
+            )
+        )

@@ -16,4 +16,8 @@ class Command(BaseCommand):
             record = anchor.export(options["reason"])
         except anchor.AnchorKeyMissing as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(f"锚点已写入 {anchor.anchor_path()}：第 {record['seq']} 条 {record['hash'][:16]}…"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"锚点已写入 {anchor.anchor_path()}：第 {record['seq']} 条 {record['hash'][:16]}…"
+            )
+        )

@@ -30,18 +30,27 @@ class Command(BaseCommand):
     help = "载入衢江区演示数据：行政区划、机构、执法人员与执法证、各角色登录账号、12345 热线接口密钥"
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="数据库中已有行政区划时什么也不做，只列出演示账号")
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子（同一种子生成同样的人员）")
-        parser.add_argument("--officers", type=int, default=demo.DEFAULT_OFFICERS,
-                            help=f"执法人员（含辅助人员）总数，至少 {demo.MIN_OFFICERS}")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库中已有行政区划时什么也不做，只列出演示账号"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=demo.DEFAULT_SEED, help="随机种子（同一种子生成同样的人员）"
+        )
+        parser.add_argument(
+            "--officers",
+            type=int,
+            default=demo.DEFAULT_OFFICERS,
+            help=f"执法人员（含辅助人员）总数，至少 {demo.MIN_OFFICERS}",
+        )
         parser.add_argument("--password", default=demo.DEFAULT_PASSWORD, help="所有演示账号的密码")
 
     def handle(self, *args, **options):
         password = options["password"]
         if demo.demo_present():
             if not options["if_empty"]:
-                raise CommandError("数据库中已有行政区划数据，未载入演示数据。请使用空数据库，或加 --if-empty。")
+                raise CommandError(
+                    "数据库中已有行政区划数据，未载入演示数据。请使用空数据库，或加 --if-empty。"
+                )
             self.stdout.write("演示数据已存在，未重复载入。")
             self._print_logins(demo.login_rows(password), note="（密码为载入时所设，若未修改）")
             return
@@ -65,7 +74,9 @@ class Command(BaseCommand):
             load_demo_assurance()  # provincial library, training, body appraisal, 执法评议, consultations
         elapsed = time.perf_counter() - started
         c = result.counts
-        self.stdout.write(self.style.SUCCESS(f"已载入衢江区演示数据（{elapsed:.1f} 秒，种子 {options['seed']}）"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已载入衢江区演示数据（{elapsed:.1f} 秒，种子 {options['seed']}）")
+        )
         self.stdout.write(
             f"  行政区划 {c['regions']}（乡镇街道 {c['townships']}）  机构 {c['organizations']}\n"
             f"  人员 {c['officers']}：执法岗 {c['enforcement']}、辅助人员 {c['auxiliary']}、下沉 {c['posted']}\n"

@@ -20,10 +20,14 @@ class Command(BaseCommand):
             self.stderr.write("执法事项目录中没有处罚事项：先载入目录")
             return
         model = routing.baseline_model(items)
-        self.stdout.write(f"baseline {model.version}: threshold {model.threshold}, {model.trained_on} training texts")
+        self.stdout.write(
+            f"baseline {model.version}: threshold {model.threshold}, {model.trained_on} training texts"
+        )
         if options["baseline_only"]:
             return
         row = services.retrain_router()
         m = row.metrics
-        self.stdout.write(f"{row.version}: top-1 {m['top1']:.1%}, top-3 {m['top3']:.1%}, routed {m['routed']:.1%}, "
-                          f"no-match abstained {m['none_abstain']:.1%} — {'in use' if row.active else 'not adopted'}")
+        self.stdout.write(
+            f"{row.version}: top-1 {m['top1']:.1%}, top-3 {m['top3']:.1%}, routed {m['routed']:.1%}, "
+            f"no-match abstained {m['none_abstain']:.1%} — {'in use' if row.active else 'not adopted'}"
+        )

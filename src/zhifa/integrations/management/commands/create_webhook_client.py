@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("--organization", type=int, help="推送事件所用 API 密钥的机构编号")
         parser.add_argument("--url", help="回调地址")
-        parser.add_argument("--adapter", default="webhook", choices=[c for c, _ in Subscriber.Adapter.choices])
+        parser.add_argument(
+            "--adapter", default="webhook", choices=[c for c, _ in Subscriber.Adapter.choices]
+        )
         parser.add_argument("--inbound", action="store_true", help="登记向本平台推送的系统（如审批系统）")
         parser.add_argument("--code", help="接入系统的标识（ASCII，请求头 X-Zhifa-Client）")
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             org = Organization.objects.filter(pk=organization).first()
             if org is None:
                 raise CommandError(f"no organization {organization}")
-            subscriber = Subscriber.objects.create(name=name, organization=org, url=url, adapter=adapter, secret=secret)
+            subscriber = Subscriber.objects.create(
+                name=name, organization=org, url=url, adapter=adapter, secret=secret
+            )
             self.stdout.write(f"subscriber {subscriber.pk} {subscriber.name} → {subscriber.url}")
         self.stdout.write(f"secret: {secret}")
