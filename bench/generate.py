@@ -1413,9 +1413,10 @@ class Generator:
                 "(SELECT coalesce(max(id), 1) FROM organizations_certificate))"
             )
             cursor.execute(
-                "INSERT INTO organizations_certificate (officer_id, number, domains, issuer, valid_from, valid_to, status) "
+                "INSERT INTO organizations_certificate (officer_id, number, domains, issuer, valid_from, valid_to, status, "
+                "status_reason) "
                 "SELECT officer_id, number || '-R', domains, issuer, (valid_from - interval '5 years')::date, "
-                "valid_from - 1, status FROM organizations_certificate c "
+                "valid_from - 1, status, '' FROM organizations_certificate c "
                 "WHERE status = 'active' AND valid_from > %s "
                 "AND NOT EXISTS (SELECT 1 FROM organizations_certificate p WHERE p.number = c.number || '-R')",
                 [cutoff],

@@ -2,6 +2,13 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import DEPARTMENT_ADMIN, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, Entry
 
+_MORE_AUDIT_LABELS = {
+    "catalog.import_check": "校验事项清单导入",
+    "catalog.import_commit": "确认导入事项清单",
+    "item.transfer": "事项划转",
+    "revision.reject": "退回清单调整",
+}
+
 
 class CatalogConfig(AppConfig):
     name = "zhifa.catalog"
@@ -35,6 +42,7 @@ class CatalogConfig(AppConfig):
         Entry("事项指标", "catalog:indicators", "catalog", order=50, roles=(GUIDANCE_OFFICE, SUPERVISOR)),
     ]
     audit_labels = {
+        **_MORE_AUDIT_LABELS,
         "item.create": "新增执法事项",
         "item.update": "修改执法事项",
         "item.retire": "取消执法事项",

@@ -158,7 +158,7 @@ def _open(actor, officers, item, party, rng, today) -> None:
 
 
 def _open_cases(user, rng: random.Random, today: dt.date) -> int:
-    """A case of the officer with a certified colleague, registered and waiting for him to ask the
+    """Two cases of the officer with a certified colleague, registered and waiting for him to ask the
     head to file it (the cases in every later state come from ``zhifa.cases.demo``)."""
     township = _township(user)
     team = list(
@@ -169,7 +169,7 @@ def _open_cases(user, rng: random.Random, today: dt.date) -> int:
     me = next((o for o in team if o.pk == user.officer_id), None)
     parties = list(Party.objects.filter(township=township).order_by("pk")[:20]) if township else []
     made = 0
-    for _ in range(1):
+    for _ in range(2):
         for item in _items(today, township_library="base"):
             colleagues = [o for o in _covering(team, item, today) if o.pk != user.officer_id]
             if me is not None and _covering([me], item, today) and colleagues and parties:

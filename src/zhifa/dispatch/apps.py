@@ -10,6 +10,13 @@ from zhifa.core.nav import (
     Entry,
 )
 
+_MORE_AUDIT_LABELS = {
+    "incident.check_finished": "办理情况核查完成",
+    "incident.check_requested": "要求核查办理情况",
+    "incident.view_phone": "查看上报人电话",
+    "routing_model.train": "训练分拣模型",
+}
+
 
 class DispatchConfig(AppConfig):
     name = "zhifa.dispatch"
@@ -52,6 +59,7 @@ class DispatchConfig(AppConfig):
         from . import rules
 
         return {
+            **_MORE_AUDIT_LABELS,
             **{f"incident.{action}": label for action, label in rules.ACTION_LABELS.items()},
             "incident.report": "登记事件",
             "incident.merge": "合并为重复事件",

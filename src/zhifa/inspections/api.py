@@ -132,7 +132,7 @@ class ChecklistLineIn(Schema):
     note: str = ""
 
 
-class RecordIn(Schema):
+class InspectionRecordIn(Schema):
     visit_id: int | None = None
     task_id: int | None = None
     officer_ids: list[int]
@@ -381,7 +381,7 @@ def verify_rectification(request, order_id: int, payload: VerifyRectificationIn)
     return services.verify_rectification(request.auth, order_id, note=payload.note)
 
 
-class AssignIn(Strict):
+class InspectionAssignIn(Strict):
     officer_id: int
     replaces_id: int
     reason: str
@@ -396,13 +396,13 @@ class AssignedOut(Schema):
 @router.post(
     "/visits/{visit_id}/officers", response=AssignedOut, summary="调整综合查一次的检查人员（写明理由）"
 )
-def assign_visit_officer(request, visit_id: int, payload: AssignIn):
+def assign_visit_officer(request, visit_id: int, payload: InspectionAssignIn):
     services.assign_officer(request.auth, visit_id=visit_id, **payload.dict())
     return payload.dict()
 
 
 @router.post("/tasks/{task_id}/officers", response=AssignedOut, summary="调整检查任务的检查人员（写明理由）")
-def assign_task_officer(request, task_id: int, payload: AssignIn):
+def assign_task_officer(request, task_id: int, payload: InspectionAssignIn):
     services.assign_officer(request.auth, task_id=task_id, **payload.dict())
     return payload.dict()
 
@@ -452,7 +452,7 @@ def list_records(request, filters: Query[RecordFilters]):
 
 
 @router.post("/records", response={201: RecordOut}, summary="填写检查记录")
-def create_record(request, payload: RecordIn):
+def create_record(request, payload: InspectionRecordIn):
     data = payload.dict()
     data["visit"], data["task"] = data.pop("visit_id"), data.pop("task_id")
     result = services.record_inspection(request.auth, data)

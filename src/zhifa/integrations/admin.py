@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from zhifa.core.admin import ReadOnlyAdmin
+
 from .models import InboundClient, Subscriber
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ReadOnlyAdmin):
     """Callback receivers. The signing secret is made by ``manage.py create_webhook_client`` and
     shown once; it is not editable here."""
 
@@ -17,7 +19,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundClient)
-class InboundClientAdmin(admin.ModelAdmin):
+class InboundClientAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "is_active", "created_at")
     fields = ("code", "name", "is_active")
 

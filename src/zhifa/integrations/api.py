@@ -52,7 +52,7 @@ class CheckOut(Schema):
     state: str
 
 
-class ApprovalOut(Schema):
+class LicenceApprovalOut(Schema):
     id: int
     approval_id: str
     party_name: str
@@ -79,7 +79,7 @@ def _approval_out(approval) -> dict:
 @router.post(
     "/approvals",
     auth=None,
-    response={200: ApprovalOut, 201: ApprovalOut},
+    response={200: LicenceApprovalOut, 201: LicenceApprovalOut},
     summary="审管联动：推送审批信息（HMAC 签名，幂等）",
     openapi_extra={
         "requestBody": {

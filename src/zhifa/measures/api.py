@@ -225,10 +225,10 @@ def post_referral(request, case_id: int, payload: commands.OpenReferral):
 REFERRAL_STEPS = {
     "report": (commands.ReportReferral, services.report_referral),
     "transfer": (commands.TransferReferral, services.transfer_referral),
-    "receipt": (commands.ReceiptIn, services.record_receipt),
-    "answer": (commands.AnswerIn, services.record_answer),
+    "receipt": (commands.MeasureReceiptIn, services.record_receipt),
+    "answer": (commands.MeasureAnswerIn, services.record_answer),
     "reconsideration": (commands.ReconsiderationIn, services.request_reconsideration),
-    "reconsideration-answer": (commands.AnswerIn, services.record_reconsideration_answer),
+    "reconsideration-answer": (commands.MeasureAnswerIn, services.record_reconsideration_answer),
     "supervision": (commands.SupervisionIn, services.suggest_supervision),
     "handover": (commands.HandoverIn, services.record_handover),
     "resume": (commands.ResumeIn, services.resume_case),

@@ -28,7 +28,7 @@ Number = Annotated[str, Field(min_length=1, max_length=80)]
 Officers = Annotated[list[Id], Field(min_length=1, max_length=10)]
 
 
-class ItemIn(Command):
+class MeasureItemIn(Command):
     """One line of a list of items (清单): name, quantity, unit."""
 
     name: Annotated[str, Field(min_length=1, max_length=100)]
@@ -37,7 +37,7 @@ class ItemIn(Command):
     note: Annotated[str, Field(max_length=200)] = ""
 
 
-Items = Annotated[list[ItemIn], Field(min_length=1, max_length=200)]
+Items = Annotated[list[MeasureItemIn], Field(min_length=1, max_length=200)]
 
 
 class OnSite(Command):
@@ -173,13 +173,13 @@ class TransferReferral(Command):
     _aware = field_validator("transferred_at")(classmethod(lambda cls, value: aware(value)))
 
 
-class ReceiptIn(Command):
+class MeasureReceiptIn(Command):
     received_on: dt.date
     receipt_signed_by: Annotated[str, Field(min_length=1, max_length=100)]
     forwarded_to: Annotated[str, Field(max_length=200)] = ""
 
 
-class AnswerIn(Command):
+class MeasureAnswerIn(Command):
     answered_on: dt.date
     accepted: bool
     answer_number: Number

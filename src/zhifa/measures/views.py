@@ -217,7 +217,7 @@ RECORD_STEPS = [
     Step(
         "receipt",
         "登记公安机关签收回执",
-        commands.ReceiptIn,
+        commands.MeasureReceiptIn,
         services.record_receipt,
         "measures.refer",
         "referral",
@@ -228,7 +228,7 @@ RECORD_STEPS = [
     Step(
         "answer",
         "登记公安机关立案或不予立案",
-        commands.AnswerIn,
+        commands.MeasureAnswerIn,
         services.record_answer,
         "measures.refer",
         "referral",
@@ -260,7 +260,7 @@ RECORD_STEPS = [
     Step(
         "reconsideration_answer",
         "登记复议决定",
-        commands.AnswerIn,
+        commands.MeasureAnswerIn,
         services.record_reconsideration_answer,
         "measures.refer",
         "referral",

@@ -11,6 +11,14 @@ from zhifa.core.nav import (
     Entry,
 )
 
+_MORE_AUDIT_LABELS = {
+    "certificate.end": "执法证提前终止",
+    "role.grant": "授予角色",
+    "role.revoke": "收回角色",
+    "station.cover": "派驻站所覆盖乡镇",
+    "station.uncover": "派驻站所退出乡镇",
+}
+
 
 class OrganizationsConfig(AppConfig):
     name = "zhifa.organizations"
@@ -45,6 +53,7 @@ class OrganizationsConfig(AppConfig):
         ),
     ]
     audit_labels = {
+        **_MORE_AUDIT_LABELS,
         "officer.create": "新增执法人员",
         "officer.update": "修改人员信息",
         "officer.post": "下沉到乡镇（街道）",

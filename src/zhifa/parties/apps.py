@@ -11,6 +11,12 @@ from zhifa.core.nav import (
     Entry,
 )
 
+_MORE_AUDIT_LABELS = {
+    "party.eservice_consent_revoked": "撤回电子送达同意",
+    "party.risk_config_replaced": "替换风险评定规则",
+    "party.risk_config_scheduled": "预定风险评定规则",
+}
+
 
 class PartiesConfig(AppConfig):
     name = "zhifa.parties"
@@ -36,6 +42,7 @@ class PartiesConfig(AppConfig):
         )
     ]
     audit_labels = {
+        **_MORE_AUDIT_LABELS,
         "party.create": "新增监管对象",
         "party.update": "修改监管对象",
         "party.credit_facts": "更新信用信息",

@@ -10,8 +10,24 @@ from zhifa.core.nav import (
     Entry,
 )
 
+_MORE_AUDIT_LABELS = {
+    "smart.campaign_close": "结束专项行动",
+    "smart.campaign_create": "创建专项行动",
+    "smart.campaign_plan": "编排专项行动",
+    "smart.campaign_result": "填报专项行动结果",
+    "smart.device_check": "电子监控设备检定",
+    "smart.device_key_rotated": "更换设备签名密钥",
+    "smart.device_legal_review": "电子监控设备法制审核",
+    "smart.device_publish": "公布电子监控设备",
+    "smart.device_register": "登记电子监控设备",
+    "smart.device_retire": "停用电子监控设备",
+    "smart.event_accepted": "采用非现场执法记录",
+    "smart.event_discarded": "不予采用非现场执法记录",
+}
+
 
 class SmartConfig(AppConfig):
+    audit_labels = _MORE_AUDIT_LABELS
     name = "zhifa.smart"
     label = "smart"
     verbose_name = "智慧执法"

@@ -65,7 +65,7 @@ class AlertFilters(Schema):
     organization_id: int | None = None
 
 
-class AssignIn(Schema):
+class ReviewAssignIn(Schema):
     assignee_id: int | None = None
 
 
@@ -105,7 +105,7 @@ def get_alert(request, alert_id: int):
 
 
 @router.post("/alerts/{alert_id}/assign", response=AlertOut, summary="交办（默认交责任监督人员）")
-def assign(request, alert_id: int, payload: AssignIn):
+def assign(request, alert_id: int, payload: ReviewAssignIn):
     services.assign(request.auth, alert_id, payload.assignee_id)
     return selectors.get_alert(Scope.for_user(request.auth), alert_id)
 

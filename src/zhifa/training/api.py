@@ -13,7 +13,7 @@ from . import selectors, services
 router = Router(tags=["培训"])
 
 
-class PlanOut(Schema):
+class TrainingPlanOut(Schema):
     id: int
     organization_id: int
     organization_name: str
@@ -39,7 +39,7 @@ class CreatedOut(Schema):
     id: int
 
 
-@router.get("/plans", response=list[PlanOut], summary="年度培训方案")
+@router.get("/plans", response=list[TrainingPlanOut], summary="年度培训方案")
 def plans(request, year: int | None = None):
     return list(selectors.plans(request.auth, year))
 

@@ -4,8 +4,18 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import DEPARTMENT_ADMIN, GUIDANCE_OFFICE, HEAD, OFFICER, TOWNSHIP_LEADER, Entry
 
+_MORE_AUDIT_LABELS = {
+    "training.attendance.record": "登记培训出勤",
+    "training.course.create": "新增培训课程",
+    "training.exam.create": "新增考试",
+    "training.plan.create": "制定培训方案",
+    "training.scores.record": "登记考试成绩",
+    "training.support.assign": "登记“六支队伍”支撑",
+}
+
 
 class TrainingConfig(AppConfig):
+    audit_labels = _MORE_AUDIT_LABELS
     name = "zhifa.training"
     label = "training"
     verbose_name = "执法保障·培训"

@@ -64,7 +64,7 @@ def records(scope, period):
 def _drawn() -> Q:
     drawn_plan = RandomDraw.objects.filter(plan=OuterRef("task__plan"))
     drawn_visit = InspectionTask.objects.filter(
-        visit=OuterRef("visit"), visit__isnull=False, plan__draw__isnull=False
+        visit=OuterRef("visit"), visit__isnull=False, plan__draws__isnull=False
     )
     return Q(Exists(drawn_plan)) | Q(Exists(drawn_visit))
 

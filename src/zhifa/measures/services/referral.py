@@ -177,9 +177,9 @@ def _step(actor, referral_id: int, command_cls, data, permission: str = "measure
 
 
 @transaction.atomic
-def record_receipt(actor, referral_id: int, data: dict[str, Any] | commands.ReceiptIn) -> CriminalReferral:
+def record_receipt(actor, referral_id: int, data: dict[str, Any] | commands.MeasureReceiptIn) -> CriminalReferral:
     """公安机关在移送书回执上签字 (第七条); out of its jurisdiction it passes the case on in 24 hours."""
-    command, record, case, f = _step(actor, referral_id, commands.ReceiptIn, data)
+    command, record, case, f = _step(actor, referral_id, commands.MeasureReceiptIn, data)
     raise_if(rules.receipt_refusal(f, command.received_on, today()))
     record.received_on, record.receipt_signed_by = command.received_on, command.receipt_signed_by
     record.forwarded_to = command.forwarded_to
@@ -200,9 +200,9 @@ def record_receipt(actor, referral_id: int, data: dict[str, Any] | commands.Rece
 
 
 @transaction.atomic
-def record_answer(actor, referral_id: int, data: dict[str, Any] | commands.AnswerIn) -> CriminalReferral:
+def record_answer(actor, referral_id: int, data: dict[str, Any] | commands.MeasureAnswerIn) -> CriminalReferral:
     """公安机关的书面通知 (第八条): 立案, or 不予立案 with its reasons."""
-    command, record, case, f = _step(actor, referral_id, commands.AnswerIn, data)
+    command, record, case, f = _step(actor, referral_id, commands.MeasureAnswerIn, data)
     raise_if(rules.answer_refusal(f, command.answered_on, today(), command.accepted, command.reasons))
     record.answered_on, record.answer_number, record.answer_reasons = (
         command.answered_on,
@@ -250,10 +250,10 @@ def request_reconsideration(
 
 @transaction.atomic
 def record_reconsideration_answer(
-    actor, referral_id: int, data: dict[str, Any] | commands.AnswerIn
+    actor, referral_id: int, data: dict[str, Any] | commands.MeasureAnswerIn
 ) -> CriminalReferral:
     """The public security body's decision on the request, within three days (第九条第二款)."""
-    command, record, case, f = _step(actor, referral_id, commands.AnswerIn, data)
+    command, record, case, f = _step(actor, referral_id, commands.MeasureAnswerIn, data)
     raise_if(rules.reconsideration_answer_refusal(f, command.answered_on, today()))
     record.reconsideration_answered_on = command.answered_on
     record.reconsideration_answer = (
