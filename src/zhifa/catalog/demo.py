@@ -56,8 +56,11 @@ def _transfer(actor, transfer: dict, rows: dict[str, dict]) -> CatalogRevision:
 
     receiver = Organization.objects.filter(name=transfer["to"], is_active=True).first()
     if receiver is None:  # a district named otherwise: its comprehensive bureau (the top one)
-        receiver = (Organization.objects.filter(kind=Organization.Kind.COMPREHENSIVE_BUREAU, is_active=True)
-                    .order_by("path").first())
+        receiver = (
+            Organization.objects.filter(kind=Organization.Kind.COMPREHENSIVE_BUREAU, is_active=True)
+            .order_by("path")
+            .first()
+        )
     if receiver is None:
         raise DomainError("receiver_not_found", f"找不到划入单位“{transfer['to']}”", "to")
     day = dt.date.fromisoformat(transfer["effective_on"])

@@ -59,7 +59,13 @@ def load_demo_party_space(seed: int, out=None, today: dt.date | None = None) -> 
     body = officer.organization.body()
     township = body.region
     model = (
-        Case.objects.filter(organization=body, procedure="general", party__kind="enterprise")
+        Case.objects.filter(
+            organization=body,
+            procedure="general",
+            party__kind="enterprise",
+            item__fine_min__isnull=False,
+            item__fine_max__isnull=False,
+        )
         .prefetch_related("case_officers__officer")
         .order_by("pk")
         .first()

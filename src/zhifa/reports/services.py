@@ -21,6 +21,7 @@ from zhifa.core import access, audit
 from zhifa.core.commands import Command
 from zhifa.core.exports import workbook_bytes
 from zhifa.indicators.definitions import INDICATORS, Period
+from zhifa.organizations.models import User
 
 from . import content as report_content
 from .models import ReportRun
@@ -55,7 +56,7 @@ def request_report(actor, cmd: ReportInput) -> ReportRun:
         kind=cmd.kind,
         period_start=period.start,
         period_end=period.end,
-        requested_by=actor,
+        requested_by=actor if isinstance(actor, User) else None,  # an API key is no user
         requested_at=timezone.now(),
     )
     audit.record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
@@ -47,6 +48,8 @@ def plans(request, year: int | None = None):
 @router.get("/hours", response=list[HoursOut], summary="执法人员年度培训学时（below=未达应训学时）")
 def hours(request, year: int | None = None):
     year = year or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": ValidationError("年度须在2000至2100之间", code="out_of_range")})
     return [
         HoursOut(
             officer_id=r.officer.pk,
