@@ -123,7 +123,9 @@ def test_a_wrong_form_comes_back_with_the_reason_in_chinese(officer_client, cw):
             "new-seizure-period_days": "31",
         },
     )
-    assert response.status_code == 422 and "不能大于30" in response.content.decode()  # 行政强制法第二十五条: 30 days
+    assert (
+        response.status_code == 422 and "不能大于30" in response.content.decode()
+    )  # 行政强制法第二十五条: 30 days
     assert not Seizure.objects.exists()
 
 

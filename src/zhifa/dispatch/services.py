@@ -371,6 +371,16 @@ def report_incident(
     return incident, True
 
 
+def _store_photo(pk: int, name: str, content: bytes, storage) -> None:
+    """Write a photo's file after the commit; a storage that gives it another free name (the
+    upload storage does inside a transaction) has the row follow that name."""
+    if storage.exists(name):
+        return
+    stored = storage.save(name, ContentFile(content))
+    if stored != name:
+        IncidentPhoto.objects.filter(pk=pk).update(file=stored)
+
+
 def _save_photos(incident: Incident, photos: list[Photo], stage: str, actor) -> list[IncidentPhoto]:
     """Rows now, files after the commit: a refused or rolled-back write leaves no file behind."""
     from .models import incident_photo_path
@@ -391,8 +401,8 @@ def _save_photos(incident: Incident, photos: list[Photo], stage: str, actor) -> 
         row.save()
         saved.append(row)
         transaction.on_commit(
-            lambda name=row.file.name, content=photo.content, storage=row.file.storage: (
-                storage.exists(name) or storage.save(name, ContentFile(content))
+            lambda pk=row.pk, name=row.file.name, content=photo.content, storage=row.file.storage: (
+                _store_photo(pk, name, content, storage)
             )
         )
     return saved

@@ -23,8 +23,6 @@ class InspectionsConfig(AppConfig):
             "inspect",
             order=5,
             roles=(OFFICER,),
-            phone=4,
-            phone_label="检查",
         ),
         Entry(
             "检查计划",

@@ -4,7 +4,6 @@ from zhifa.core.nav import (
     COMMAND_CENTER,
     DEPARTMENT_ADMIN,
     GUIDANCE_OFFICE,
-    LEGAL_REVIEWER,
     OFFICER,
     TOWNSHIP_LEADER,
     Entry,
@@ -45,7 +44,6 @@ class SmartConfig(AppConfig):
                 COMMAND_CENTER,
                 GUIDANCE_OFFICE,
                 TOWNSHIP_LEADER,
-                LEGAL_REVIEWER,
             ),
         )
     ]

@@ -177,7 +177,9 @@ def _step(actor, referral_id: int, command_cls, data, permission: str = "measure
 
 
 @transaction.atomic
-def record_receipt(actor, referral_id: int, data: dict[str, Any] | commands.MeasureReceiptIn) -> CriminalReferral:
+def record_receipt(
+    actor, referral_id: int, data: dict[str, Any] | commands.MeasureReceiptIn
+) -> CriminalReferral:
     """公安机关在移送书回执上签字 (第七条); out of its jurisdiction it passes the case on in 24 hours."""
     command, record, case, f = _step(actor, referral_id, commands.MeasureReceiptIn, data)
     raise_if(rules.receipt_refusal(f, command.received_on, today()))
@@ -200,7 +202,9 @@ def record_receipt(actor, referral_id: int, data: dict[str, Any] | commands.Meas
 
 
 @transaction.atomic
-def record_answer(actor, referral_id: int, data: dict[str, Any] | commands.MeasureAnswerIn) -> CriminalReferral:
+def record_answer(
+    actor, referral_id: int, data: dict[str, Any] | commands.MeasureAnswerIn
+) -> CriminalReferral:
     """公安机关的书面通知 (第八条): 立案, or 不予立案 with its reasons."""
     command, record, case, f = _step(actor, referral_id, commands.MeasureAnswerIn, data)
     raise_if(rules.answer_refusal(f, command.answered_on, today(), command.accepted, command.reasons))
