@@ -64,7 +64,7 @@ class Desk:
             field = (
                 box.locator(f'[name="{name}-{key[1:]}"]')
                 if key.startswith("@")
-                else box.get_by_label(key, exact=True)
+                else box.get_by_label(re.compile(rf"^{re.escape(key)}\s*\*?$"))  # a required field's label ends in *
             )
             kind = field.evaluate("e => e.tagName + ':' + (e.type || '')")
             if kind.startswith("SELECT"):

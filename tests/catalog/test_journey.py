@@ -26,6 +26,7 @@ def _log_in(page, live_server, username: str) -> None:
 
 
 def _log_out(page) -> None:
+    page.locator(".nav__user summary").click()  # the sign-out button sits in the user menu
     page.get_by_role("button", name="退出登录").click()
 
 

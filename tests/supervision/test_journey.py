@@ -85,6 +85,7 @@ def test_training_then_appraisal_of_a_township_and_its_pdf(
     )  # 8 of 60
 
     # 2. the supervisor: the township's appraisal, a manual item with evidence, the PDF
+    page.locator(".nav__user summary").click()  # the sign-out button sits in the user menu
     page.get_by_role("button", name="退出登录").click()
     _log_in(page, live_server, sv.supervisor.username)
     page.goto(f"{live_server.url}/supervision/appraisals/bodies/")

@@ -50,8 +50,8 @@ class DispatchConfig(AppConfig):
         ),
         Entry("人工分拣", "dispatch:triage", "dispatch", order=15, roles=(COMMAND_CENTER,)),
         Entry("办结核查", "dispatch:checks", "dispatch", order=40, roles=(COMMAND_CENTER,)),
-        Entry("发现上报", "dispatch:find", "dispatch", order=25, roles=(OFFICER,)),
-        Entry("分拣模型", "dispatch:routing", "dispatch", order=50, roles=(COMMAND_CENTER, GUIDANCE_OFFICE)),
+        Entry("发现上报", "dispatch:find", "dispatch", order=25, roles=(OFFICER,), admin=False),
+        Entry("分拣模型", "dispatch:routing", "dispatch", order=50, roles=(COMMAND_CENTER,)),
     ]
 
     def audit_labels(self) -> dict[str, str]:
