@@ -64,7 +64,9 @@ class Desk:
             field = (
                 box.locator(f'[name="{name}-{key[1:]}"]')
                 if key.startswith("@")
-                else box.get_by_label(re.compile(rf"^{re.escape(key)}\s*\*?$"))  # a required field's label ends in *
+                else box.get_by_label(
+                    re.compile(rf"^{re.escape(key)}\s*\*?$")
+                )  # a required field's label ends in *
             )
             kind = field.evaluate("e => e.tagName + ':' + (e.type || '')")
             if kind.startswith("SELECT"):
