@@ -77,8 +77,9 @@ COLUMNS = (
 #: Facts that belong to one action only (never stored): the date the caller acts "as of".
 TRANSIENT = frozenset({"as_of"})
 EXTRA = FACT_NAMES - COLUMNS - RELATED - TRANSIENT
-#: Set by the platform itself (the discretion check), never by a caller.
-SYSTEM_FLAGS = ("review_required_by_discretion",)
+#: Set by the platform itself (the discretion check; a decision changed or revoked after
+#: reconsideration or litigation, 第四十八条), never by a caller; kept when the facts are rewritten.
+SYSTEM_FLAGS = ("review_required_by_discretion", "decision_change", "decision_changed_on")
 
 #: Timeline events that are steps of the procedure (the order of dates is checked against them).
 STEP_ACTIONS = tuple(a.value for a in rules.Action)
