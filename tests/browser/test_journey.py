@@ -137,7 +137,7 @@ def test_citizen_report_is_dispatched_handled_on_a_phone_and_tracked(
     _act(officer, "accept")
     _act(officer, "reply", reply="已到场劝离占道经营者，路口恢复通行")
     # The reply form carries photos: it is sent in the background and the answer appears in place.
-    officer.get_by_text("已反馈").first.wait_for()
+    officer.get_by_text("已反馈").first.wait_for(timeout=30_000)
     _phone_ok(officer, "incident-replied-phone")
     officer.context.close()
 

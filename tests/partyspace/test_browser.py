@@ -120,7 +120,7 @@ def test_enterprise_takes_part_online_from_notice_to_payment(
         party.get_by_label("以上内容由本人（本单位）提交，真实有效").check()
         party.get_by_role("button", name="提交陈述、申辩").click()
         # A form with files is sent in the background; the server's answer appears in place.
-        party.get_by_text("您的陈述、申辩已提交").first.wait_for()
+        party.get_by_text("您的陈述、申辩已提交").first.wait_for(timeout=30_000)
         visit(party, f"{url}/party/home/cases/{case.pk}/")
         assert CaseEvent.objects.filter(
             case=case, action="record_defence", note__contains="现场照片.jpg"
