@@ -10,6 +10,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browsing import screenshot
 from tests.dispatch.conftest import report_data
@@ -94,9 +95,9 @@ def test_an_officer_reports_a_problem_with_a_photo_from_his_phone(
     assert incident.source == "patrol" and incident.created_by == world.user_a.username
     photo = IncidentPhoto.objects.get(incident=incident)
     assert photo.stage == "report" and (media / photo.file.name).exists()
-    assert (
-        phone.locator(f'img[src$="/dispatch/photos/{photo.pk}/"]').evaluate("img => img.naturalWidth") == 64
-    )
+    image = phone.locator(f'img[src$="/dispatch/photos/{photo.pk}/"]')
+    expect(image).to_have_js_property("complete", True)  # loaded or failed: a broken image has width 0
+    assert image.evaluate("img => img.naturalWidth") == 64
 
 
 def test_a_citizen_rates_a_closed_incident_and_a_low_rating_reaches_the_check_list(

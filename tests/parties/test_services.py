@@ -200,6 +200,8 @@ def test_recompute_all_writes_only_changes_and_audits_once(world):
     assert summary["counts"] == {"green": 1, "blue": 0, "yellow": 0, "red": 1}
     assert Party.objects.get(pk=stale.pk).risk_color == "red"
     assert AuditEvent.objects.filter(action="party.risk_recompute_all").count() == 1
+    assert services.recompute_all_risk(None)["changed"] == {}  # nothing changed: nothing recorded
+    assert AuditEvent.objects.filter(action="party.risk_recompute_all").count() == 1
     with pytest.raises(PermissionDenied):
         services.recompute_all_risk(world.leader_a)
 

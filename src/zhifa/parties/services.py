@@ -235,13 +235,14 @@ def recompute_party_risk(actor, party_id: int) -> Party:
 @transaction.atomic
 def recompute_all_risk(actor=None, batch_size: int = 2000) -> dict[str, Any]:
     """Reassess every party (after the rules change, or nightly); ``actor=None`` is the system.
-    Only changed rows are written; one audit event lists the colour changes."""
+    Only changed rows are written; one audit event lists the colour changes (none for a system run
+    that changed nothing, so the nightly task is idempotent)."""
     _require_risk_manager(actor)
     config = selectors.active_risk_config()
     now = timezone.now()
     counts: Counter = Counter()
     changes: dict[str, list[str]] = {}
-    checked = 0
+    checked = written = 0
     last_pk = 0
     while True:
         batch = list(Party.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
@@ -259,8 +260,12 @@ def recompute_all_risk(actor=None, batch_size: int = 2000) -> dict[str, Any]:
             counts[party.risk_color] += 1
         Party.objects.bulk_update(dirty, RISK_FIELDS, batch_size=batch_size)
         checked += len(batch)
+        written += len(dirty)
     summary = {"checked": checked, "counts": {c: counts[c] for c in rules.COLORS}, "changed": changes}
-    audit.record(actor, "party.risk_recompute_all", object_type="parties.Party", object_id="*", after=summary)
+    if written or actor is not None:  # a person's request is always recorded; an idle night is not
+        audit.record(
+            actor, "party.risk_recompute_all", object_type="parties.Party", object_id="*", after=summary
+        )
     return summary
 
 
