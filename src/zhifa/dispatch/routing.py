@@ -348,11 +348,11 @@ def responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Org
 
 def locate(address: str, lat, lng) -> Region | None:
     """The township of an address or a point (``rules.township_name_for``)."""
-    townships = {r.name: r for r in Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS)}
+    townships = dict(Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).values_list("name", "pk"))
     name = rules.township_name_for(
         address,
         float(lat) if lat is not None else None,
         float(lng) if lng is not None else None,
         list(townships),
     )
-    return townships.get(name) if name else None
+    return Region.objects.get(pk=townships[name]) if name in townships else None

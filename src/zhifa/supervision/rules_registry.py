@@ -73,6 +73,12 @@ def _only(qs, ids: Ids, field: str = "pk"):
     return qs if ids is None else qs.filter(**{f"{field}__in": list(ids)})
 
 
+def _rows(qs, ids: Ids):
+    """A full sweep streams its rows in chunks; an event run over a few changed ids reads them at
+    once (a server-side cursor held past the commit costs more than the rows themselves)."""
+    return qs.iterator(chunk_size=CHUNK) if ids is None else qs
+
+
 #: Before the decision: the art. 60 clock runs.
 PRE_DECISION_STATES = tuple(
     s.value
@@ -119,7 +125,7 @@ def incident_overdue(now: dt.datetime, ids: Ids = None) -> list[Finding]:
             f"事件{code}已超过办理期限{'并已升级督办' if escalated else ''}",
             {"tracking_code": code, "due_at": due.isoformat() if due else None, "escalated": escalated},
         )
-        for pk, org_id, code, due, escalated in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, code, due, escalated in _rows(qs, ids)
     ]
 
 
@@ -160,7 +166,7 @@ def incident_due_soon(now: dt.datetime, ids: Ids = None) -> list[Finding]:
                 "hours_left": round((due - now).total_seconds() / 3600, 1),
             },
         )
-        for pk, org_id, code, due in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, code, due in _rows(qs, ids)
     ]
 
 
@@ -190,7 +196,7 @@ def decision_deadline(
     )
     qs = _only(qs, ids).values_list("pk", "organization_id", "number", "filing_date", "extensions")
     found = []
-    for pk, org_id, number, filed, extensions in qs.iterator(chunk_size=CHUNK):
+    for pk, org_id, number, filed, extensions in _rows(qs, ids):
         due = rules.decision_due(filed, rules.extension_days(extensions))
         left = (due - today).days
         if left > warning_days:
@@ -249,9 +255,7 @@ def case_deadline(now: dt.datetime, ids: Ids = None) -> list[Finding]:
         "extra_facts",
     )
     found = []
-    for pk, org_id, number, state, decided, served, hearing, notified, fine, paid, extra in qs.iterator(
-        chunk_size=CHUNK
-    ):
+    for pk, org_id, number, state, decided, served, hearing, notified, fine, paid, extra in _rows(qs, ids):
         facts = case_rules.CaseFacts(
             decision_date=decided,
             service_date=served,
@@ -322,7 +326,7 @@ def fine_below_minimum(now: dt.datetime, ids: Ids = None) -> list[Finding]:
             f"案件{number or pk}罚款{fine}元低于法定下限{minimum}元，未记录减轻处罚依据",
             {"decided_fine": str(fine), "fine_min": str(minimum)},
         )
-        for pk, org_id, number, fine, minimum in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, number, fine, minimum in _rows(qs, ids)
     ]
 
 
@@ -385,7 +389,7 @@ def discretion_deviation(now: dt.datetime, ids: Ids = None) -> list[Finding]:
             + ("虽有书面理由但未经法制审核" if reasoned else "且无书面偏离理由"),
             {"decided_fine": str(fine), "baseline_id": baseline, "reasoned": reasoned},
         )
-        for pk, org_id, number, fine, baseline, reasoned in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, number, fine, baseline, reasoned in _rows(qs, ids)
     ]
 
 
@@ -411,7 +415,7 @@ def duplicate_fine(now: dt.datetime, ids: Ids = None) -> list[Finding]:
             f"案件{number or pk}与先前案件为同一违法行为，重复罚款",
             {"act_key": key},
         )
-        for pk, org_id, number, key in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, number, key in _rows(qs, ids)
     ]
 
 
@@ -462,7 +466,7 @@ def officer_uncertified(now: dt.datetime, ids: Ids = None) -> list[Finding]:
             f"案件{number or case_id}的执法人员{name}在办案期间无有效执法证",
             {"case_id": case_id, "officer_id": officer_id},
         )
-        for pk, case_id, org_id, number, officer_id, name in qs.iterator(chunk_size=CHUNK)
+        for pk, case_id, org_id, number, officer_id, name in _rows(qs, ids)
     ]
 
 
@@ -484,7 +488,7 @@ def officer_alone(now: dt.datetime, ids: Ids = None) -> list[Finding]:
     qs = _only(qs, ids).values_list("pk", "organization_id", "number", "n")
     return [
         Finding("cases.Case", pk, org_id, f"案件{number or pk}仅有{n}名执法人员", {"officers": n})
-        for pk, org_id, number, n in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, number, n in _rows(qs, ids)
     ]
 
 
@@ -603,9 +607,9 @@ def edited_after_decision(now: dt.datetime, ids: Ids = None) -> list[Finding]:
     qs = _only(Case.objects.filter(decision_date__isnull=False), ids).filter(Exists(late))
     cases = {
         pk: (org, number, decided)
-        for pk, org, number, decided in qs.values_list(
-            "pk", "organization_id", "number", "decision_date"
-        ).iterator(chunk_size=CHUNK)
+        for pk, org, number, decided in _rows(
+            qs.values_list("pk", "organization_id", "number", "decision_date"), ids
+        )
     }
     edits: dict[int, list[tuple[str, dt.datetime]]] = {}
     keys = [str(pk) for pk in cases]
@@ -665,7 +669,7 @@ def closed_unpaid(now: dt.datetime, ids: Ids = None) -> list[Finding]:
             f"案件{number or pk}罚款{fine}元仅缴纳{paid}元即结案，且无强制执行记录",
             {"decided_fine": str(fine), "amount_paid": str(paid)},
         )
-        for pk, org_id, number, fine, paid in qs.iterator(chunk_size=CHUNK)
+        for pk, org_id, number, fine, paid in _rows(qs, ids)
     ]
 
 
@@ -719,5 +723,5 @@ def repeated_inspection(
                 "township_id": r["party__township_id"],
             },
         )
-        for r in qs.iterator(chunk_size=CHUNK)
+        for r in _rows(qs, ids)
     ]

@@ -161,10 +161,13 @@ def run_for(model: str, ids, now: dt.datetime | None = None) -> dict[str, int]:
     ids = sorted(set(ids))
     if not ids:
         return {}
-    return {
-        rule.code: apply_findings(rule.code, rule.find(now, ids=ids), now, full=False)["raised"]
-        for rule in rules_watching(model)
-    }
+    raised = {}
+    for rule in rules_watching(model):
+        findings = rule.find(now, ids=ids)
+        # Nothing found among the changed rows: nothing to raise or refresh (only a full sweep
+        # clears), so the rule's lock and transaction are skipped.
+        raised[rule.code] = apply_findings(rule.code, findings, now, full=False)["raised"] if findings else 0
+    return raised
 
 
 # ---------------------------------------------------------------------------------------------
