@@ -1,13 +1,11 @@
 from django.apps import AppConfig
 
-_MORE_AUDIT_LABELS = {"api_key.revoke": "吊销接口密钥"}
-
 
 class ApiConfig(AppConfig):
     name = "zhifa.api"
     label = "api"
     verbose_name = "接口"
-    audit_labels = {**_MORE_AUDIT_LABELS, "api_key.create": "签发接口密钥"}
+    audit_labels = {"api_key.create": "签发接口密钥", "api_key.revoke": "吊销接口密钥"}
 
     def ready(self) -> None:
         from . import access  # noqa: F401  (who manages API keys)

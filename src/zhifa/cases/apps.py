@@ -11,27 +11,6 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
-    "case.approve": "审批",
-    "case.assign_review": "分配法制审核",
-    "case.claim_review": "认领法制审核",
-    "case.court_ruling": "登记法院裁定",
-    "case.deliberation": "集体讨论",
-    "case.eservice_consent": "当事人同意电子送达",
-    "case.legal_review": "法制审核意见",
-    "case.payment": "登记缴款",
-    "case.remedy_result": "登记复议诉讼结果",
-    "case.remove_officer": "调整执法人员（回避）",
-    "case.request_approval": "提请审批",
-    "case.return_approval": "退回审批",
-    "case.revoke_decision": "撤销处罚决定",
-    "case.waiver": "当事人放弃权利",
-    "case.withdraw_approval": "撤回审批申请",
-    "review_catalogue.add": "新增法制审核目录事项",
-    "review_catalogue.retire": "停用法制审核目录事项",
-    "review_centre.save": "维护合法性审查中心",
-}
-
 
 class CasesConfig(AppConfig):
     name = "zhifa.cases"
@@ -74,13 +53,30 @@ class CasesConfig(AppConfig):
         from . import rules
 
         return {
-            **_MORE_AUDIT_LABELS,
             **{f"case.{action.value}": label for action, label in rules.ACTION_LABELS.items()},
             "case.open": "登记案件",
             "case.assign_officer": "指派办案人员",
             "case.add_evidence": "登记证据",
             "case.record_remedy": "登记复议诉讼结果",
             "case.issue_document": "出具文书",
+            "case.approve": "审批",
+            "case.assign_review": "分配法制审核",
+            "case.claim_review": "认领法制审核",
+            "case.court_ruling": "登记法院裁定",
+            "case.deliberation": "集体讨论",
+            "case.eservice_consent": "当事人同意电子送达",
+            "case.legal_review": "法制审核意见",
+            "case.payment": "登记缴款",
+            "case.remedy_result": "登记复议诉讼结果",
+            "case.remove_officer": "调整执法人员（回避）",
+            "case.request_approval": "提请审批",
+            "case.return_approval": "退回审批",
+            "case.revoke_decision": "撤销处罚决定",
+            "case.waiver": "当事人放弃权利",
+            "case.withdraw_approval": "撤回审批申请",
+            "review_catalogue.add": "新增法制审核目录事项",
+            "review_catalogue.retire": "停用法制审核目录事项",
+            "review_centre.save": "维护合法性审查中心",
         }
 
     def ready(self) -> None:

@@ -2,13 +2,6 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import DEPARTMENT_ADMIN, GUIDANCE_OFFICE, SUPERVISOR, TOWNSHIP_LEADER, Entry
 
-_MORE_AUDIT_LABELS = {
-    "catalog.import_check": "校验事项清单导入",
-    "catalog.import_commit": "确认导入事项清单",
-    "item.transfer": "事项划转",
-    "revision.reject": "退回清单调整",
-}
-
 
 class CatalogConfig(AppConfig):
     name = "zhifa.catalog"
@@ -42,7 +35,6 @@ class CatalogConfig(AppConfig):
         Entry("事项指标", "catalog:indicators", "catalog", order=50, roles=(GUIDANCE_OFFICE, SUPERVISOR)),
     ]
     audit_labels = {
-        **_MORE_AUDIT_LABELS,
         "item.create": "新增执法事项",
         "item.update": "修改执法事项",
         "item.retire": "取消执法事项",
@@ -56,6 +48,10 @@ class CatalogConfig(AppConfig):
         "revision.approve": "审批清单调整",
         "revision.apply": "清单调整生效",
         "catalog.load": "导入执法事项清单",
+        "catalog.import_check": "校验事项清单导入",
+        "catalog.import_commit": "确认导入事项清单",
+        "item.transfer": "事项划转",
+        "revision.reject": "退回清单调整",
     }
 
     def ready(self) -> None:

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import Entry
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "access.refused": "拒绝越权操作",
     "auth.lockout": "登录锁定",
     "auth.login": "登录",
@@ -19,7 +19,7 @@ _MORE_AUDIT_LABELS = {
 
 
 class CoreConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.core"
     label = "core"
     verbose_name = "基础"

@@ -11,12 +11,6 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
-    "flexible_entry.approve": "审批柔性执法清单条目",
-    "flexible_entry.revise": "修订柔性执法清单条目",
-    "flexible_entry.supersede": "替换柔性执法清单条目",
-}
-
 
 class DiscretionConfig(AppConfig):
     name = "zhifa.discretion"
@@ -42,11 +36,13 @@ class DiscretionConfig(AppConfig):
         )
     ]
     audit_labels = {
-        **_MORE_AUDIT_LABELS,
         "baseline.create": "新增裁量基准",
         "baseline.supersede": "修订裁量基准",
         "baseline.approve": "审批裁量基准",
         "flexible_entry.create": "新增柔性执法清单条目",
+        "flexible_entry.approve": "审批柔性执法清单条目",
+        "flexible_entry.revise": "修订柔性执法清单条目",
+        "flexible_entry.supersede": "替换柔性执法清单条目",
     }
 
     def ready(self) -> None:

@@ -10,13 +10,6 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
-    "incident.check_finished": "办理情况核查完成",
-    "incident.check_requested": "要求核查办理情况",
-    "incident.view_phone": "查看上报人电话",
-    "routing_model.train": "训练分拣模型",
-}
-
 
 class DispatchConfig(AppConfig):
     name = "zhifa.dispatch"
@@ -59,7 +52,6 @@ class DispatchConfig(AppConfig):
         from . import rules
 
         return {
-            **_MORE_AUDIT_LABELS,
             **{f"incident.{action}": label for action, label in rules.ACTION_LABELS.items()},
             "incident.report": "登记事件",
             "incident.merge": "合并为重复事件",
@@ -69,6 +61,10 @@ class DispatchConfig(AppConfig):
             "dispute.raise": "提出执法争议",
             "dispute.answer": "答复执法争议",
             "dispute.decide": "裁定执法争议",
+            "incident.check_finished": "办理情况核查完成",
+            "incident.check_requested": "要求核查办理情况",
+            "incident.view_phone": "查看上报人电话",
+            "routing_model.train": "训练分拣模型",
         }
 
     def ready(self):

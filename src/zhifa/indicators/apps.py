@@ -12,14 +12,14 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "indicators.library.import": "导入省权力事项库",
     "indicators.publication_limit.set": "设定处罚决定公开时限",
 }
 
 
 class IndicatorsConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.indicators"
     label = "indicators"
     verbose_name = "改革指标"

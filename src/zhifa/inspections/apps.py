@@ -2,13 +2,6 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import DEPARTMENT_ADMIN, GUIDANCE_OFFICE, OFFICER, SUPERVISOR, TOWNSHIP_LEADER, Entry
 
-_MORE_AUDIT_LABELS = {
-    "inspection.assign_officer": "调整检查人员",
-    "inspection.record_for_cause": "登记专项检查",
-    "inspection.rectification_report": "当事人报告整改",
-    "inspection.redraw": "重新抽取",
-}
-
 
 class InspectionsConfig(AppConfig):
     name = "zhifa.inspections"
@@ -47,7 +40,6 @@ class InspectionsConfig(AppConfig):
         ),
     ]
     audit_labels = {
-        **_MORE_AUDIT_LABELS,
         "inspection.plan_create": "制定检查计划",
         "inspection.draw": "随机抽取",
         "inspection.draw_publish": "公示抽取结果",
@@ -58,6 +50,10 @@ class InspectionsConfig(AppConfig):
         "inspection.rectification_verify": "整改复查通过",
         "inspection.handoff": "检查发现移交",
         "inspection.rating": "当事人评价检查",
+        "inspection.assign_officer": "调整检查人员",
+        "inspection.record_for_cause": "登记专项检查",
+        "inspection.rectification_report": "当事人报告整改",
+        "inspection.redraw": "重新抽取",
     }
 
     def ready(self):

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import DEPARTMENT_ADMIN, OFFICER, TOWNSHIP_LEADER, Entry
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "approval.check_done": "完成批后监管",
     "approval.receive": "接收审批信息",
     "integrations.replay": "重放状态回调",
@@ -10,7 +10,7 @@ _MORE_AUDIT_LABELS = {
 
 
 class IntegrationsConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.integrations"
     label = "integrations"
     verbose_name = "系统对接"

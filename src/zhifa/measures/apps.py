@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import HEAD, LEGAL_REVIEWER, OFFICER, SUPERVISOR, Entry
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "measures.approve_extension": "批准查封扣押延期",
     "measures.approve_preservation": "批准先行登记保存",
     "measures.approve_seizure": "批准查封扣押",
@@ -29,7 +29,7 @@ _MORE_AUDIT_LABELS = {
 
 
 class MeasuresConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.measures"
     label = "measures"
     verbose_name = "强制措施与移送"

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "partyspace.credit_repair_applied": "申请信用修复",
     "partyspace.credit_repair_decided": "信用修复决定",
     "partyspace.deferral_applied": "申请暂缓或分期缴纳",
@@ -22,7 +22,7 @@ _MORE_AUDIT_LABELS = {
 
 
 class PartyspaceConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.partyspace"
     label = "partyspace"
     verbose_name = "当事人空间"

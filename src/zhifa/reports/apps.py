@@ -4,11 +4,11 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR, Entry
 
-_MORE_AUDIT_LABELS = {"reports.done": "改革报告生成完成", "reports.request": "申请生成改革报告"}
+AUDIT_LABELS = {"reports.done": "改革报告生成完成", "reports.request": "申请生成改革报告"}
 
 
 class ReportsConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.reports"
     label = "reports"
     verbose_name = "改革报告"

@@ -9,7 +9,7 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "smart.campaign_close": "结束专项行动",
     "smart.campaign_create": "创建专项行动",
     "smart.campaign_plan": "编排专项行动",
@@ -26,7 +26,7 @@ _MORE_AUDIT_LABELS = {
 
 
 class SmartConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.smart"
     label = "smart"
     verbose_name = "智慧执法"

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import DEPARTMENT_ADMIN, GUIDANCE_OFFICE, HEAD, OFFICER, TOWNSHIP_LEADER, Entry
 
-_MORE_AUDIT_LABELS = {
+AUDIT_LABELS = {
     "training.attendance.record": "登记培训出勤",
     "training.course.create": "新增培训课程",
     "training.exam.create": "新增考试",
@@ -15,7 +15,7 @@ _MORE_AUDIT_LABELS = {
 
 
 class TrainingConfig(AppConfig):
-    audit_labels = _MORE_AUDIT_LABELS
+    audit_labels = AUDIT_LABELS
     name = "zhifa.training"
     label = "training"
     verbose_name = "执法保障·培训"
