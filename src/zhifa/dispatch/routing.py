@@ -264,6 +264,15 @@ def route(text: str, k: int = 3) -> Routing:
     return Routing(suggestions, abstain, reason, confidence, prediction.threshold, model.version)
 
 
+def warm() -> None:
+    """Load the model in use and the word segmenter now, at a web worker's start: otherwise the
+    first incident each worker receives waits seconds for them (every restart, every recycle)."""
+    try:
+        route("小区门口餐馆油烟直排")
+    except Exception:  # noqa: BLE001 - a database not migrated yet: the first request loads it
+        log.warning("routing model not warmed at start", exc_info=True)
+
+
 def suggest(text: str, k: int = 3) -> list[Suggestion]:
     return route(text, k).suggestions
 
