@@ -192,6 +192,11 @@ class PartyChanged(DomainError):
         self.party = party
 
 
+def _ms(moment: dt.datetime) -> dt.datetime:
+    """A version compared to the millisecond: JSON (DjangoJSONEncoder) keeps no more."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 @transaction.atomic
 def update_party(
     actor, party_id: int, data: Mapping[str, Any], *, expected_updated_at: dt.datetime | None = None
@@ -201,7 +206,7 @@ def update_party(
     overwritten; the row is locked for the write either way."""
     party = _locked_party(actor, party_id)
     _require_editor(actor)
-    if expected_updated_at is not None and party.updated_at != expected_updated_at:
+    if expected_updated_at is not None and _ms(party.updated_at) != _ms(expected_updated_at):
         raise PartyChanged(party)
     before = audit.snapshot(party, PARTY_FIELDS)
     _apply(party, data)
