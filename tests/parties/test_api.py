@@ -108,3 +108,25 @@ def test_register_errors_name_the_field(client, world, key_a):
     )
     assert response.status_code == 403
     assert not Party.objects.exists()
+
+
+def _patch(client, url, key, body):
+    return client.patch(url, data=json.dumps(body), content_type="application/json", HTTP_X_API_KEY=key)
+
+
+def test_correct_a_party_with_the_optimistic_check(client, world, key_a):
+    party = add_party(world.shangfang, address="旧址")
+    version = _get(client, f"/api/v1/parties/{party.pk}", key_a).json()["updated_at"]
+    response = _patch(
+        client, f"/api/v1/parties/{party.pk}", key_a, {"address": "新址", "updated_at": version}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["address"] == "新址" and Party.objects.get(pk=party.pk).address == "新址"
+    stale = _patch(client, f"/api/v1/parties/{party.pk}", key_a, {"phone": "1", "updated_at": version})
+    assert (stale.status_code, stale.json()["code"]) == (409, "party_changed")
+    bad = _patch(client, f"/api/v1/parties/{party.pk}", key_a, {"uscc": "91330803MA00000010"})
+    assert (bad.status_code, bad.json()["field"], bad.json()["code"]) == (422, "uscc", "uscc_checksum")
+    assert _patch(client, f"/api/v1/parties/{party.pk}", key_a, {"risk_color": "green"}).status_code == 422
+    other = add_party(world.xiachuan)
+    assert _patch(client, f"/api/v1/parties/{other.pk}", key_a, {"phone": "1"}).status_code == 404
+    assert Party.objects.get(pk=party.pk).phone == ""

@@ -146,7 +146,7 @@ def test_manual_items_need_evidence_and_are_bounded(sv, body_scheme):
 
 
 def test_each_body_appraises_its_own_officers_and_the_report(sv, body_scheme):
-    four = services.create_scheme(sv.supervisor, "四维考评", FOUR)
+    four = services.create_scheme(sv.supervisor, {"name": "四维考评", "dimensions": FOUR})
     result = appraisal.appraise_body(
         sv.supervisor,
         appraisal.BodyAppraisalInput.parse(

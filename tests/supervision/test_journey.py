@@ -44,7 +44,7 @@ def test_training_then_appraisal_of_a_township_and_its_pdf(
         sv.supervisor,
         appraisal.BodySchemeInput.parse({"name": "综合行政执法工作单列考核", "dimensions": BODY}),
     )
-    services.create_scheme(sv.supervisor, "乡镇执法人员四维考评", FOUR)
+    services.create_scheme(sv.supervisor, {"name": "乡镇执法人员四维考评", "dimensions": FOUR})
     now = timezone.localtime()
     year = now.year
     start = max(now - dt.timedelta(days=2), timezone.make_aware(dt.datetime(year, 1, 1, 8)))

@@ -91,7 +91,7 @@ def test_other_township_gets_404(client, sv, alert):
 def test_appraisal_page_shows_reasons(client, sv):
     from tests.supervision.test_services import FOUR
 
-    scheme = services.create_scheme(sv.supervisor, "四维考评", FOUR)
+    scheme = services.create_scheme(sv.supervisor, {"name": "四维考评", "dimensions": FOUR})
     client.force_login(sv.supervisor)
     response = client.post(
         reverse("supervision:appraisals"),

@@ -317,22 +317,28 @@ FOUR = [
 
 def test_weights_must_sum_to_100_and_post_at_least_half(sv):
     with pytest.raises(DomainError) as exc:
-        services.create_scheme(sv.supervisor, "方案", [{**FOUR[0], "weight": 50}, *FOUR[1:]])
+        services.create_scheme(
+            sv.supervisor, {"name": "方案", "dimensions": [{**FOUR[0], "weight": 50}, *FOUR[1:]]}
+        )
     assert exc.value.code == "weights_not_100"
     low_post = [{**FOUR[0], "weight": 45}, {**FOUR[1], "weight": 30}, *FOUR[2:]]
     with pytest.raises(DomainError) as exc:
-        services.create_scheme(sv.supervisor, "方案", low_post)
+        services.create_scheme(sv.supervisor, {"name": "方案", "dimensions": low_post})
     assert exc.value.code == "enforcement_post_below_50"
     with pytest.raises(DomainError) as exc:
-        services.create_scheme(sv.supervisor, "方案", [{**FOUR[0], "metrics": ["bribes"]}, *FOUR[1:]])
+        services.create_scheme(
+            sv.supervisor, {"name": "方案", "dimensions": [{**FOUR[0], "metrics": ["bribes"]}, *FOUR[1:]]}
+        )
     assert exc.value.code == "metric_unknown"
-    assert services.create_scheme(sv.supervisor, "方案", FOUR).dimensions.count() == 4
+    assert services.create_scheme(sv.supervisor, {"name": "方案", "dimensions": FOUR}).dimensions.count() == 4
 
 
 def test_appraisal_from_platform_data_with_reasons(sv):
     from zhifa.dispatch.models import IncidentEvent
 
-    scheme = services.create_scheme(sv.supervisor, "四维考评", FOUR, targets={"cases": 2, "inspections": 10})
+    scheme = services.create_scheme(
+        sv.supervisor, {"name": "四维考评", "dimensions": FOUR, "targets": {"cases": 2, "inspections": 10}}
+    )
     make_case(
         sv, state="investigating", filing_date=dt.date(2026, 5, 5)
     )  # officer_a leads, second assists (both count)

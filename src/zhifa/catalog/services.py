@@ -405,14 +405,6 @@ def save_item_rows(
     return result
 
 
-def row_errors_to_validation(errors: list[dict], prefix: str = "") -> ValidationError:
-    """Row errors as a ValidationError keyed by column (the form and the API show them by field)."""
-    by_field: dict[str, list[ValidationError]] = {}
-    for e in errors:
-        by_field.setdefault(prefix + e["column"], []).append(ValidationError(e["message"], code=e["code"]))
-    return ValidationError(by_field)
-
-
 @transaction.atomic
 def create_item(actor, row: dict[str, Any], *, publish: bool = False) -> EnforcementItem:
     """One new item from a form or the API; field errors as ValidationError named by column."""

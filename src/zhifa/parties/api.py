@@ -1,10 +1,12 @@
-"""Party endpoints: list with filters, detail, registration. ID numbers are always masked here."""
+"""Party endpoints: list with filters, detail, registration, correction. ID numbers are always
+masked here."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from zhifa.core.labels import choice_label
 from zhifa.core.pagination import Pagination
@@ -68,6 +70,8 @@ class PartyDetailOut(PartyOut):
     complaint_count_12m: int
     failed_inspection_count_12m: int
     serious_violation: bool
+    #: The version to send back as ``updated_at`` with a correction (optimistic check).
+    updated_at: dt.datetime
 
 
 class PartyIn(Schema):
@@ -80,6 +84,24 @@ class PartyIn(Schema):
     phone: str = ""
     address: str = ""
     industry: str = Party.Industry.OTHER
+
+
+class PartyPatchIn(Schema):
+    """A correction: only the fields sent change. ``updated_at`` (from the detail) refuses the
+    correction with 409 ``party_changed`` when someone else saved the party since."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str | None = None
+    name: str | None = None
+    township_id: int | None = None
+    uscc: str | None = None
+    id_number: str | None = None
+    representative: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    industry: str | None = None
+    updated_at: dt.datetime | None = None
 
 
 class PartyFilters(Schema):
@@ -131,3 +153,19 @@ def create_party(request, payload: PartyIn):
         )
     party = services.create_party(request.auth, {**data, "township": township})
     return Status(201, selectors.party_detail(_scope(request), party.pk))
+
+
+@router.patch("/{party_id}", response=PartyDetailOut, summary="修改监管对象信息")
+def update_party(request, party_id: int, payload: PartyPatchIn):
+    data = payload.dict(exclude_unset=True)
+    expected = data.pop("updated_at", None)
+    if "township_id" in data:
+        township = Region.objects.filter(pk=data.pop("township_id")).first()
+        if township is None:
+            raise ValidationError(
+                {"township_id": ValidationError("所选乡镇（街道）不存在", code="does_not_exist")}
+            )
+        data["township"] = township
+    data = {k: v for k, v in data.items() if v is not None}
+    services.update_party(request.auth, party_id, data, expected_updated_at=expected)
+    return selectors.party_detail(_scope(request), party_id)

@@ -93,3 +93,51 @@ class CreditFactsForm(forms.Form):
     complaint_count_12m = forms.IntegerField(label="近期投诉举报次数", min_value=0, max_value=999)
     failed_inspection_count_12m = forms.IntegerField(label="近期检查发现问题次数", min_value=0, max_value=999)
     serious_violation = forms.BooleanField(label="列入严重违法失信名单", required=False)
+
+
+class PartyEditForm(forms.Form):
+    """Correcting a party (``services.update_party``). The ID number is never shown again: left
+    empty it stays as registered. ``updated_at`` is the version the form was opened on."""
+
+    kind = forms.ChoiceField(label="类型", choices=Party.Kind.choices)
+    name = forms.CharField(label="名称/姓名", max_length=100)
+    uscc = forms.CharField(
+        label="统一社会信用代码", max_length=18, required=False, help_text="企业、个体工商户必填，18位"
+    )
+    id_number = forms.CharField(
+        label="公民身份号码", max_length=18, required=False, help_text="留空则保持已登记的号码不变"
+    )
+    representative = forms.CharField(label="法定代表人/经营者", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="住所/经营场所", max_length=200, required=False)
+    township = forms.ModelChoiceField(
+        label="所属乡镇（街道）", queryset=Region.objects.none(), empty_label=None
+    )
+    industry = forms.ChoiceField(label="行业", choices=Party.Industry.choices)
+    updated_at = forms.DateTimeField(widget=forms.HiddenInput)
+
+    FIELDS = (
+        "kind",
+        "name",
+        "uscc",
+        "id_number",
+        "representative",
+        "phone",
+        "address",
+        "township",
+        "industry",
+    )
+
+    def __init__(self, data=None, *, party: Party, townships, masked_id_number: str = ""):
+        initial = {name: getattr(party, name) for name in self.FIELDS if name != "id_number"}
+        super().__init__(data, initial={**initial, "updated_at": party.updated_at.isoformat()})
+        self.fields["township"].queryset = townships
+        if masked_id_number:
+            self.fields["id_number"].help_text = f"已登记 {masked_id_number}；留空则不变"
+
+    def party_data(self) -> dict:
+        """The fields for the service; an empty ID number keeps the registered one."""
+        data = {name: self.cleaned_data[name] for name in self.FIELDS}
+        if not data["id_number"]:
+            del data["id_number"]
+        return data

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.core import access, audit
-from zhifa.core.errors import NotFound, PermissionDenied
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import IdentifierError, validate_id_number, validate_uscc
 from zhifa.core.workdays import add_months
@@ -177,10 +177,37 @@ def create_party(actor, data: Mapping[str, Any]) -> Party:
     return party
 
 
+class PartyChanged(DomainError):
+    """The party was saved by someone else after the form was opened (optimistic check)."""
+
+    status = 409
+
+    def __init__(self, party: Party):
+        super().__init__(
+            "party_changed",
+            f"该监管对象已于 {timezone.localtime(party.updated_at):%Y-%m-%d %H:%M:%S} 被他人修改，"
+            "请核对当前信息后再保存",
+            "updated_at",
+        )
+        self.party = party
+
+
+def _ms(moment: dt.datetime) -> dt.datetime:
+    """A version compared to the millisecond: JSON (DjangoJSONEncoder) keeps no more."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 @transaction.atomic
-def update_party(actor, party_id: int, data: Mapping[str, Any]) -> Party:
+def update_party(
+    actor, party_id: int, data: Mapping[str, Any], *, expected_updated_at: dt.datetime | None = None
+) -> Party:
+    """Correct a party's data. With ``expected_updated_at`` (the form's copy of ``updated_at``), a
+    party saved by someone else in the meantime is refused (``PartyChanged``) instead of
+    overwritten; the row is locked for the write either way."""
     party = _locked_party(actor, party_id)
     _require_editor(actor)
+    if expected_updated_at is not None and _ms(party.updated_at) != _ms(expected_updated_at):
+        raise PartyChanged(party)
     before = audit.snapshot(party, PARTY_FIELDS)
     _apply(party, data)
     _require_township(actor, party.township if party.township_id else None)

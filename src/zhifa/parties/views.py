@@ -28,7 +28,7 @@ from zhifa.organizations.forms import add_service_errors
 from zhifa.organizations.selectors import township_regions
 
 from . import rules, selectors, services
-from .forms import CreditFactsForm, PartyFilterForm, RiskConfigForm
+from .forms import CreditFactsForm, PartyEditForm, PartyFilterForm, RiskConfigForm
 from .models import Party, RiskConfig
 
 PAGE_SIZE = 50
@@ -52,6 +52,20 @@ def _townships(scope: Scope):
         if scope.township_region_id and not scope.everything
         else townships
     )
+
+
+def _event_label(event: AuditEvent) -> str:
+    """The action, and for a correction the fields it changed (the ID number only by name)."""
+    label = ACTION_LABELS.get(event.action, event.action)
+    if event.action == "party.update" and event.before and event.after:
+        changed = [
+            str(Party._meta.get_field(name).verbose_name)
+            for name in services.EDITABLE_FIELDS
+            if event.before.get(name) != event.after.get(name)
+        ]
+        if changed:
+            label += "：" + "、".join(changed)
+    return label
 
 
 @login_required
@@ -115,13 +129,64 @@ def party_detail(request, party_id: int):
             "badge": BADGE[party.risk_color],
             "masked_id_number": mask_id_number(party.id_number) if party.id_number else "",
             "config": selectors.active_risk_config(),
-            "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in events],
+            "events": [(e, _event_label(e)) for e in events],
             "may_manage": may_manage,
+            "may_edit": access.can(request.user, "parties.edit", party),
             "facts_form": CreditFactsForm(initial={f: getattr(party, f) for f in services.FACT_FIELDS})
             if may_manage
             else None,
         },
     )
+
+
+@service_view
+def party_edit(request, party_id: int):
+    """Correct a party (名称、代码、地址、联系人…) through ``services.update_party``: the party is
+    resolved in the actor's scope (404 outside it), the permission checked before the form shows
+    (403), and a form opened on an older version is refused with the user's input kept."""
+    scope = Scope.for_user(request.user)
+    party = access.get_visible(request.user, Party.objects.select_related("township"), party_id)
+    access.require(request.user, "parties.edit", party)
+    masked = mask_id_number(party.id_number) if party.id_number else ""
+    form = PartyEditForm(
+        request.POST or None, party=party, townships=_townships(scope), masked_id_number=masked
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_party(
+                request.user,
+                party.pk,
+                form.party_data(),
+                expected_updated_at=form.cleaned_data["updated_at"],
+            )
+        except services.PartyChanged as exc:
+            # Keep what the user typed; the form now carries the current version, so saving again
+            # (after checking the current values shown beside it) is a deliberate overwrite.
+            current = exc.party
+            data = request.POST.copy()
+            data["updated_at"] = current.updated_at.isoformat()
+            form = PartyEditForm(data, party=current, townships=_townships(scope), masked_id_number=masked)
+            form.is_valid()
+            form.add_error(None, exc.message)
+            conflict = [
+                (form.fields[name].label, _shown(current, name))
+                for name in PartyEditForm.FIELDS
+                if name != "id_number"
+                and str(form.cleaned_data.get(name) or "") != str(getattr(current, name) or "")
+            ]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存监管对象信息")
+            return redirect("parties:party_detail", party_id=party.pk)
+    return render(request, "parties/party_edit.html", {"party": party, "form": form, "conflict": conflict})
+
+
+def _shown(party: Party, name: str) -> str:
+    display = getattr(party, f"get_{name}_display", None)
+    value = display() if display else getattr(party, name)
+    return str(value) if value not in (None, "") else "—"
 
 
 @service_view

@@ -79,7 +79,8 @@ def load(now: dt.datetime | None = None) -> dict:
         actor, SHEET_NAME, SHEET_ITEMS
     )
     scheme = AppraisalScheme.objects.filter(name=SCHEME_NAME).first() or services.create_scheme(
-        actor, SCHEME_NAME, SCHEME_DIMENSIONS, targets={"cases": 6, "inspections": 20}
+        actor,
+        {"name": SCHEME_NAME, "dimensions": SCHEME_DIMENSIONS, "targets": {"cases": 6, "inspections": 20}},
     )
     out.update(sheet=sheet.pk, scheme=scheme.pk, alerts=sum(services.sweep(now).values()))
     today = timezone.localdate(now)

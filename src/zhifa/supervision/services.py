@@ -11,18 +11,23 @@ is raised and linked to the previous one (``Alert.previous``)."""
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from pydantic import Field
 
 from zhifa.core import access, audit
+from zhifa.core.commands import Command, parse
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.organizations.models import Organization, User
 
 from . import rules
+from .appraisal import DimensionInput
 from .models import (
     Alert,
     AppraisalDimension,
@@ -628,39 +633,39 @@ def score_review(user, review_id: int, points: dict, comments: str = "", notes: 
 # ---------------------------------------------------------------------------------------------
 
 
-def _specs(dimensions: list[dict]) -> list[rules.DimensionSpec]:
-    try:
-        return [
-            rules.DimensionSpec(
-                str(d.get("name") or "").strip() or f"维度{i + 1}",
-                int(d.get("weight") or 0),
-                bool(d.get("enforcement_post")),
-                tuple(d.get("metrics") or ()),
-            )
-            for i, d in enumerate(dimensions)
-        ]
-    except (TypeError, ValueError):
-        raise ValidationError(
-            {"dimensions": ValidationError("权重须为整数", code="weight_invalid")}
-        ) from None
+class SchemeInput(Command):
+    """A 四维考评 scheme of township staff, as the form, the demo and scripts give it."""
+
+    name: str = Field(title="方案名称", min_length=1, max_length=100)
+    dimensions: list[DimensionInput] = Field(title="考评维度", min_length=1, max_length=12)
+    targets: dict[str, int] = Field(title="计分标准", default_factory=dict)
+    neutral_score: Decimal = Field(
+        title="无数据时基准分", default=Decimal(80), ge=0, le=100, decimal_places=1
+    )
 
 
 @transaction.atomic
-def create_scheme(
-    user, name: str, dimensions: list[dict], targets: dict | None = None, neutral_score: float = 80
-) -> AppraisalScheme:
+def create_scheme(user, data: SchemeInput | Mapping[str, Any]) -> AppraisalScheme:
     """A weighted appraisal scheme: weights sum to 100 and the enforcement post weighs ≥ 50%."""
     _require_supervisor(user, "supervision.appraise")
-    if not (name or "").strip():
-        raise ValidationError({"name": ValidationError("请填写方案名称", code="required")})
-    specs = _specs(dimensions)
+    cmd = parse(SchemeInput, data)
+    specs = [
+        rules.DimensionSpec(d.name, d.weight, d.enforcement_post, tuple(d.metrics)) for d in cmd.dimensions
+    ]
     problem = rules.check_weights(specs)
     if problem:
         raise DomainError(problem[0], problem[1], "dimensions")
+    unknown = [k for k in cmd.targets if k not in rules.COUNT_METRICS]
+    if unknown:
+        raise ValidationError(
+            {"targets": ValidationError(f"没有这些计数指标：{'、'.join(unknown)}", code="target_unknown")}
+        )
+    if any(v <= 0 for v in cmd.targets.values()):
+        raise ValidationError({"targets": ValidationError("满分所需数量须大于0", code="target_not_positive")})
     scheme = AppraisalScheme.objects.create(
-        name=name.strip(),
-        targets=targets or dict(rules.DEFAULT_TARGETS),
-        neutral_score=Decimal(str(neutral_score)),
+        name=cmd.name,
+        targets=dict(cmd.targets) or dict(rules.DEFAULT_TARGETS),
+        neutral_score=cmd.neutral_score,
         created_by=user,
     )
     AppraisalDimension.objects.bulk_create(
@@ -680,7 +685,12 @@ def create_scheme(
         user,
         "supervision.scheme.create",
         scheme,
-        after={"name": scheme.name, "dimensions": [vars(s) | {"metrics": list(s.metrics)} for s in specs]},
+        after={
+            "name": scheme.name,
+            "dimensions": [vars(s) | {"metrics": list(s.metrics)} for s in specs],
+            "targets": scheme.targets,
+            "neutral_score": str(scheme.neutral_score),
+        },
         legal_basis="“大综合一体化”乡镇执法人员四维考评：执法岗位考评权重不低于50%",
     )
     return scheme

@@ -17,6 +17,7 @@ urlpatterns = [
     path("reviews/batches/<int:batch_id>/", views.review_batch, name="review_batch"),
     path("reviews/<int:review_id>/", views.review_detail, name="review_detail"),
     path("appraisals/", views.appraisals, name="appraisals"),
+    path("appraisals/schemes/new/", views.scheme_new, name="scheme_new"),
     path("appraisals/<int:result_id>/", views.appraisal_detail, name="appraisal_detail"),
     path("appraisals/bodies/", appraisal_views.bodies, name="body_appraisals"),
     path("appraisals/bodies/<int:appraisal_id>/", appraisal_views.body_appraisal, name="body_appraisal"),

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.core import access
@@ -16,7 +18,16 @@ from zhifa.core.web import service_view
 from zhifa.organizations.models import Organization
 
 from . import rules, selectors, services
-from .forms import AlertFilterForm, ComputeForm, DrawForm, NoticeForm
+from .forms import (
+    FOUR_DIMENSIONS,
+    AlertFilterForm,
+    ComputeForm,
+    DimensionFormSet,
+    DrawForm,
+    NoticeForm,
+    SchemeForm,
+    scheme_data,
+)
 from .models import Alert, Notice, Review, ScoreSheet
 from .rules_registry import RULES
 
@@ -467,6 +478,93 @@ def appraisals(request):
             "metric_labels": rules.METRIC_LABELS,
         },
     )
+
+
+@service_view
+def scheme_new(request):
+    """A new 四维考评 scheme (e.g. next year's) for the 执法指导办 and supervisors: the rows start
+    as a copy of the newest scheme in use (or the four standard dimensions), with blank rows to add."""
+    access.require(request.user, "supervision.appraise")
+    previous = selectors.officer_schemes().first()
+    if previous is not None:
+        rows = [
+            {
+                "name": d.name,
+                "weight": d.weight,
+                "enforcement_post": d.enforcement_post,
+                "metrics": list(d.metrics),
+            }
+            for d in previous.dimensions.all()
+        ]
+        targets = {**rules.DEFAULT_TARGETS, **(previous.targets or {})}
+        neutral = previous.neutral_score
+    else:
+        rows, targets, neutral = FOUR_DIMENSIONS, dict(rules.DEFAULT_TARGETS), 80
+    year = timezone.localdate().year + 1
+    form = SchemeForm(
+        request.POST or None,
+        initial={
+            "name": f"{year}年度乡镇（街道）执法人员四维考评",
+            "cases_target": targets.get("cases"),
+            "inspections_target": targets.get("inspections"),
+            "neutral_score": neutral,
+        },
+    )
+    formset = DimensionFormSet(request.POST or None, prefix="dim", initial=rows)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data, row_of = scheme_data(form, formset)
+        try:
+            scheme = services.create_scheme(request.user, data)
+        except (DomainError, ValidationError) as exc:
+            if getattr(exc, "status", 400) in (403, 404):
+                raise
+            _scheme_errors(form, formset, row_of, exc)
+        else:
+            messages.success(request, f"已建立考评方案“{scheme.name}”")
+            return redirect(f"{reverse('supervision:appraisals')}?scheme={scheme.pk}")
+    elif request.method == "POST":
+        form.is_valid()
+        if formset.non_form_errors():
+            form.add_error(None, "考评维度：" + "；".join(formset.non_form_errors()))
+        for i, row in enumerate(formset.forms):
+            for field, errors in row.errors.items():
+                label = row.fields[field].label if field in row.fields else ""
+                form.add_error(None, f"考评维度第{i + 1}行{label}：{'；'.join(errors)}")
+    return render(
+        request,
+        "supervision/scheme_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "previous": previous,
+            "minimum": rules.ENFORCEMENT_POST_MIN_WEIGHT,
+        },
+    )
+
+
+def _scheme_errors(form, formset, row_of: list[int], exc) -> None:
+    """A service error on the page: a dimension's field on its row, the rest named above the form."""
+    if isinstance(exc, DomainError):
+        form.add_error(None, f"考评维度：{exc.message}" if exc.field == "dimensions" else exc.message)
+        return
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.message_dict.items():
+        parts = key.split(".")
+        if (
+            parts[0] == "dimensions"
+            and len(parts) == 3
+            and parts[1].isdigit()
+            and int(parts[1]) < len(row_of)
+        ):
+            formset.forms[row_of[int(parts[1])]].add_error(parts[2], errors)
+            form.add_error(None, f"考评维度第{row_of[int(parts[1])] + 1}行：{'；'.join(errors)}")
+        elif key in form.fields:
+            form.add_error(key, errors)
+        else:
+            label = {"targets": "计分标准", "dimensions": "考评维度"}.get(key, "")
+            form.add_error(None, (f"{label}：" if label else "") + "；".join(errors))
 
 
 @service_view
