@@ -351,7 +351,10 @@ def responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Org
         district_claimant_id=claim,
         bureau_id=bureau.pk if bureau else None,
     )
-    org = Organization.objects.filter(pk=decision.org_id).first() if decision.org_id else None
+    fetched = {o.pk: o for o in (team, bureau) if o is not None}
+    org = fetched.get(decision.org_id) or (
+        Organization.objects.filter(pk=decision.org_id).first() if decision.org_id else None
+    )
     return org, decision.reason
 
 

@@ -60,12 +60,12 @@ def subscribers_for(incident: Incident) -> list[Subscriber]:
     kind, _, pk = (incident.caller or "").partition(":")
     if kind != "apikey" or not pk.isdigit():
         return []
+    from django.db.models import Subquery
+
     from zhifa.api.models import ApiKey
 
-    org_id = ApiKey.objects.filter(pk=int(pk)).values_list("organization_id", flat=True).first()
-    if org_id is None:
-        return []
-    return list(Subscriber.objects.filter(organization_id=org_id, is_active=True).order_by("pk"))
+    sender = ApiKey.objects.filter(pk=int(pk)).values("organization_id")[:1]
+    return list(Subscriber.objects.filter(organization_id=Subquery(sender), is_active=True).order_by("pk"))
 
 
 def on_incident_event(incident: Incident, event: str, details: dict) -> None:
