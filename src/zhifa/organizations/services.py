@@ -372,7 +372,7 @@ DELEGATION_FIELDS = ("organization", "deputy", "permissions", "granted_by", "val
 
 def delegable_permissions() -> dict[str, str]:
     """The approvals a head may delegate (``delegable=True`` in the access policy): name → label."""
-    return {name: perm.label for name, perm in sorted(access.permissions().items()) if perm.delegable}
+    return {name: perm.label for name, perm in access.permissions().items() if perm.delegable}
 
 
 def _delegating_body(actor, organization_id: int | None) -> Organization:
