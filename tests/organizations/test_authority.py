@@ -269,3 +269,45 @@ def test_delegation_status_rule():
     assert rules.delegation_status(day, day, False, day + dt.timedelta(days=1)) == "expired"
     assert rules.delegation_status(day + dt.timedelta(days=1), None, False, day) == "pending"
     assert rules.delegation_status(day, None, True, day) == "revoked"
+
+
+# ---- the same acts over the API ({code, message, field} errors) -----------------------------
+
+
+def test_roles_and_delegations_over_the_api(bw, login):
+    client = login(bw.bureau_admin)
+    url = f"/api/v1/users/{bw.colleague.pk}/roles"
+    granted = client.post(url, {"role": "legal_reviewer"}, content_type="application/json")
+    assert granted.status_code == 201 and granted.json()["role"] == "legal_reviewer"
+    bad = client.post(url, {"role": "emperor"}, content_type="application/json")
+    assert bad.status_code == 422 and "role" in bad.content.decode()
+    assert (
+        client.post(
+            f"/api/v1/users/{bw.user_a.pk}/roles", {"role": "head"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert client.delete(f"{url}/legal_reviewer").status_code == 200
+    assert User.Role.LEGAL_REVIEWER not in _fresh(bw.colleague).roles
+    assert login(bw.colleague).post(url, {"role": "head"}, content_type="application/json").status_code == 403
+
+    client = login(bw.head)
+    body = {
+        "deputy_id": bw.deputy.pk,
+        "permissions": ["cases.approve_filing"],
+        "valid_from": TODAY.isoformat(),
+    }
+    wrong = client.post(
+        "/api/v1/delegations", {**body, "valid_to": "2000-01-01"}, content_type="application/json"
+    )
+    assert wrong.status_code == 422
+    assert any(e.get("field") == "valid_to" for e in wrong.json()["errors"]), wrong.json()
+    unknown = client.post("/api/v1/delegations", {**body, "approve": True}, content_type="application/json")
+    assert unknown.status_code == 422
+    created = client.post("/api/v1/delegations", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert [d["id"] for d in login(bw.deputy).get("/api/v1/delegations").json()] == [pk]
+    assert login(bw.head_a).post(f"/api/v1/delegations/{pk}/revoke").status_code == 404
+    revoked = login(bw.head).post(f"/api/v1/delegations/{pk}/revoke")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]

@@ -321,6 +321,8 @@ def delegations(actor, bodies: list[Organization]) -> QuerySet[Delegation]:
 
 def delegations_to(user) -> QuerySet[Delegation]:
     """The approvals delegated to ``user`` himself (a deputy sees what he may approve, and until when)."""
+    if not isinstance(user, User):
+        return Delegation.objects.none()  # an API key is nobody's deputy
     return (
         access.visible_to(user, Delegation)
         .filter(deputy=user)
