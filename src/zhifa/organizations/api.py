@@ -11,6 +11,7 @@ from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import selectors, services
+from .commands import DelegateIn, RoleGrantIn
 from .models import Officer, Organization, Region
 
 router = Router(tags=["执法力量"])
@@ -193,3 +194,56 @@ def staffing(request):
         for r in selectors.townships_short_of_certified(scope)
     ]
     return {**indicators.__dict__, "meets_goal": indicators.meets_goal, "townships_short_of_certified": short}
+
+
+# ---- roles and delegations: acts of the administrator and of the head ------------------------
+
+
+class GrantOut(Schema):
+    id: int
+    user_id: int
+    role: str
+    granted_by_id: int | None
+    granted_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class DelegationOut(Schema):
+    id: int
+    organization_id: int
+    deputy_id: int
+    permissions: list[str]
+    granted_by_id: int
+    valid_from: dt.date
+    valid_to: dt.date | None
+    revoked_at: dt.datetime | None
+
+
+@router.post("/users/{user_id}/roles", response={201: GrantOut, 200: dict}, summary="授予角色")
+def grant_role(request, user_id: int, payload: RoleGrantIn):
+    grant = services.grant_role(request.auth, user_id, payload.role)
+    if grant is None:
+        return 200, {"detail": "该角色是用户的主要角色，无需授予"}
+    return Status(201, grant)
+
+
+@router.delete("/users/{user_id}/roles/{role}", response=GrantOut, summary="收回授予的角色")
+def revoke_role(request, user_id: int, role: str):
+    return services.revoke_role(request.auth, user_id, role)
+
+
+@router.get("/delegations", response=list[DelegationOut], summary="本机关的审批委托及委托本人的审批事项")
+def list_delegations(request):
+    bodies = selectors.delegating_bodies(request.auth)
+    own = list(selectors.delegations(request.auth, bodies)) if bodies else []
+    return own + [d for d in selectors.delegations_to(request.auth) if d not in own]
+
+
+@router.post("/delegations", response={201: DelegationOut}, summary="委托审批事项（行政处罚法第五十七条）")
+def create_delegation(request, payload: DelegateIn):
+    return Status(201, services.delegate(request.auth, payload))
+
+
+@router.post("/delegations/{delegation_id}/revoke", response=DelegationOut, summary="撤销审批委托")
+def revoke_delegation(request, delegation_id: int):
+    return services.revoke_delegation(request.auth, delegation_id)

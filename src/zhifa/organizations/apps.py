@@ -17,6 +17,8 @@ _MORE_AUDIT_LABELS = {
     "role.revoke": "收回角色",
     "station.cover": "派驻站所覆盖乡镇",
     "station.uncover": "派驻站所退出乡镇",
+    "delegation.create": "委托审批事项",
+    "delegation.revoke": "撤销审批委托",
 }
 
 
@@ -40,6 +42,23 @@ class OrganizationsConfig(AppConfig):
             "roster",
             order=20,
             roles=(DEPARTMENT_ADMIN, TOWNSHIP_LEADER, GUIDANCE_OFFICE, SUPERVISOR, HEAD, COMMAND_CENTER),
+        ),
+        Entry(
+            "用户与角色",
+            "organizations:user_list",
+            "roster",
+            order=25,
+            roles=(DEPARTMENT_ADMIN, GUIDANCE_OFFICE),
+            permission="organizations.grant_role",
+        ),
+        Entry(
+            "审批委托",
+            "organizations:delegation_list",
+            "cases",
+            order=35,
+            roles=(HEAD,),
+            permission="organizations.delegate",
+            admin=False,
         ),
         Entry(
             "我的亮证码",

@@ -1040,6 +1040,20 @@ def build_users(orgs: dict[str, Organization], linked: dict[str, Officer], passw
     return User.objects.bulk_create(users)
 
 
+def build_role_grants() -> int:
+    """Roles granted beside the main role, each an audited act of the department administrator: the
+    bureau's legal reviewer (法制科) also does its internal enforcement supervision (案卷评查)."""
+    from . import services
+
+    admin = User.objects.get(username="zfj_admin")
+    granted = 0
+    for username, role in (("legal", User.Role.SUPERVISOR),):
+        user = User.objects.filter(username=username).first()
+        if user is not None and services.grant_role(admin, user.pk, role) is not None:
+            granted += 1
+    return granted
+
+
 def load_demo(
     *,
     seed: int = DEFAULT_SEED,
@@ -1061,6 +1075,7 @@ def load_demo(
             plan.login: officer for plan, officer in zip(plans, officer_rows, strict=True) if plan.login
         }
         users = build_users(orgs, linked, password)
+        grants = build_role_grants()
         _, raw_key = ApiKey.generate(HOTLINE_KEY_NAME, orgs["command"], User.Role.COMMAND_CENTER)
         statuses = Counter(p.certificate for p in plans if p.kind == Officer.Kind.ENFORCEMENT)
         counts = {
@@ -1077,6 +1092,7 @@ def load_demo(
             "certificates_suspended": statuses[SUSPENDED],
             "without_certificate": statuses[PENDING],
             "users": len(users),
+            "role_grants": grants,
             "api_keys": 1,
             **geography,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 # The reform plan's goal: at least 60% of enforcement staff work in townships (力量下沉).
@@ -47,3 +48,30 @@ def certificate_state(certificate, today) -> tuple[str, str]:
     if days_left <= CERTIFICATE_EXPIRY_WARNING_DAYS:
         return f"{days_left} 天后到期", "warn"
     return "有效", "good"
+
+
+# ---- 审批委托 (《行政处罚法》第五十七条: the head, or a deputy named by him, approves) -----------
+
+DELEGATION_STATUS_LABELS = {
+    "active": "生效中",
+    "pending": "未开始",
+    "expired": "已到期",
+    "revoked": "已撤销",
+}
+
+
+def delegation_status(valid_from: dt.date, valid_to: dt.date | None, revoked: bool, today: dt.date) -> str:
+    """Where a delegation stands on ``today``: revoked, not yet begun, expired after its last day,
+    or active (a deputy approves only while it is active)."""
+    if revoked:
+        return "revoked"
+    if today < valid_from:
+        return "pending"
+    if valid_to is not None and today > valid_to:
+        return "expired"
+    return "active"
+
+
+# Roles that act for the whole district (指挥中心, 执法指导办): a department administrator grants the
+# roles of his own body only; these are granted by the 执法指导办 (or the system administrator).
+DISTRICT_ROLES = frozenset({"command_center", "guidance_office"})

@@ -12,12 +12,23 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from zhifa.core import access
 from zhifa.core.errors import NotFound
 from zhifa.core.scopes import Scope
 from zhifa.core.sql import SubqueryCount
 
 from . import rules
-from .models import Certificate, JurisdictionArea, Officer, Organization, Region, StationCoverage
+from .models import (
+    Certificate,
+    Delegation,
+    JurisdictionArea,
+    Officer,
+    Organization,
+    Region,
+    RoleGrant,
+    StationCoverage,
+    User,
+)
 
 
 def _visible_officers(scope: Scope, today: dt.date) -> QuerySet[Officer]:
@@ -240,3 +251,92 @@ def jurisdiction_for(
         if row.covers(domain):
             return row.holder
     return None
+
+
+# ---- users and their roles, delegations (who holds authority, and from whom) ----------------
+
+
+def active_grants() -> Prefetch:
+    return Prefetch(
+        "role_grants",
+        queryset=RoleGrant.objects.filter(revoked_at__isnull=True)
+        .select_related("granted_by")
+        .order_by("granted_at"),
+        to_attr="active_grants",
+    )
+
+
+def users(actor, *, organization: Organization | None = None, role: str = "") -> QuerySet[User]:
+    """The user accounts of the actor's scope, each with its granted roles (who granted, when)."""
+    qs = access.visible_to(actor, User).select_related("organization").prefetch_related(active_grants())
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if role:
+        granted = RoleGrant.objects.filter(user=OuterRef("pk"), role=role, revoked_at__isnull=True)
+        qs = qs.filter(Q(role=role) | Exists(granted))
+    return qs.order_by("organization__path", "-is_active", "username")
+
+
+def user_detail(actor, user_id: int) -> User:
+    qs = access.visible_to(actor, User).select_related("organization").prefetch_related(active_grants())
+    return access.get_visible(actor, qs, user_id)
+
+
+def past_grants(user: User) -> QuerySet[RoleGrant]:
+    return (
+        RoleGrant.objects.filter(user=user, revoked_at__isnull=False)
+        .select_related("granted_by", "revoked_by")
+        .order_by("-revoked_at")
+    )
+
+
+def delegating_bodies(actor) -> list[Organization]:
+    """The enforcement bodies the actor heads and may delegate for: his own body and the bodies
+    in his scope (a township leader who is also head of the township's team)."""
+    own = getattr(actor, "organization", None)
+    bodies = {}
+    if own is not None and own.body().is_enforcement_body:
+        body = own.body()
+        bodies[body.pk] = body
+    scope = Scope.for_user(actor)
+    if not scope.everything and scope.org_path:
+        for body in Organization.objects.filter(path__startswith=scope.org_path, is_enforcement_body=True):
+            bodies.setdefault(body.pk, body)
+    return [
+        body
+        for body in sorted(bodies.values(), key=lambda b: b.path)
+        if access.can(actor, "organizations.delegate", body)
+    ]
+
+
+def delegations(actor, bodies: list[Organization]) -> QuerySet[Delegation]:
+    """The delegations of the bodies (active, not yet begun, expired and revoked), newest first."""
+    return (
+        access.visible_to(actor, Delegation)
+        .filter(organization__in=bodies)
+        .select_related("organization", "deputy", "granted_by")
+        .order_by("-created_at")
+    )
+
+
+def delegations_to(user) -> QuerySet[Delegation]:
+    """The approvals delegated to ``user`` himself (a deputy sees what he may approve, and until when)."""
+    if not isinstance(user, User):
+        return Delegation.objects.none()  # an API key is nobody's deputy
+    return (
+        access.visible_to(user, Delegation)
+        .filter(deputy=user)
+        .select_related("organization", "granted_by")
+        .order_by("-created_at")
+    )
+
+
+def deputy_choices(actor, body: Organization) -> QuerySet[User]:
+    """Who may be named deputy: active users of the body (its units included), not the head himself."""
+    return (
+        access.visible_to(actor, User)
+        .filter(organization__path__startswith=body.path, is_active=True)
+        .exclude(pk=actor.pk)
+        .select_related("organization")
+        .order_by("organization__path", "username")
+    )

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa.core import access, audit
-from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.scopes import Scope
 
 from . import rules
-from .models import Certificate, Officer, Organization, Region, StationCoverage
+from .commands import DelegateIn
+from .models import Certificate, Delegation, Officer, Organization, Region, StationCoverage, User
 
 OFFICER_FIELDS = (
     "name",
@@ -316,6 +317,11 @@ def grant_role(actor, user_id: int, role: str):
     access.require(actor, "organizations.grant_role", user)
     if role not in User.Role.values:
         raise ValidationError({"role": ValidationError("未知角色", code="invalid_choice")})
+    if role in rules.DISTRICT_ROLES and not access.has_role(actor, User.Role.GUIDANCE_OFFICE, access.ADMIN):
+        raise PermissionDenied(
+            f"“{User.Role(role).label}”角色只能由执法指导办授予",
+            roles=[User.Role.GUIDANCE_OFFICE, access.ADMIN],
+        )
     grant = RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).first()
     if grant is None and user.role != role:
         grant = RoleGrant.objects.create(
@@ -356,6 +362,123 @@ def revoke_role(actor, user_id: int, role: str):
     )
     user.forget_roles()
     return grant
+
+
+# ---- 审批委托: the head delegates named approvals to a deputy (《行政处罚法》第五十七条) ----------
+
+DELEGATION_BASIS = "《行政处罚法》第五十七条"
+DELEGATION_FIELDS = ("organization", "deputy", "permissions", "granted_by", "valid_from", "valid_to")
+
+
+def delegable_permissions() -> dict[str, str]:
+    """The approvals a head may delegate (``delegable=True`` in the access policy): name → label."""
+    return {name: perm.label for name, perm in access.permissions().items() if perm.delegable}
+
+
+def _delegating_body(actor, organization_id: int | None) -> Organization:
+    """The body the head delegates for: the one named (in his scope), else his own body."""
+    if organization_id is not None:
+        body = access.get_visible(actor, Organization, organization_id, input_field="organization_id")
+    else:
+        own = getattr(actor, "organization", None)
+        if own is None:
+            raise ValidationError({"organization_id": ValidationError("请选择机关", code="required")})
+        body = own.body()
+    if not body.is_enforcement_body:
+        raise ValidationError(
+            {
+                "organization_id": ValidationError(
+                    f"“{body.name}”不是执法主体，不能委托审批事项", code="not_a_body"
+                )
+            }
+        )
+    return body
+
+
+@transaction.atomic
+def delegate(actor, data) -> Delegation:
+    """The head of a body names a deputy of the same body and the approvals he may give for it,
+    from ``valid_from`` to ``valid_to`` (open-ended when empty). A head cannot delegate to himself."""
+    command = DelegateIn.parse(data) if not isinstance(data, DelegateIn) else data
+    body = _delegating_body(actor, command.organization_id)
+    access.require(actor, "organizations.delegate", body)
+    if not isinstance(actor, User):
+        raise PermissionDenied("审批委托须由机关负责人本人办理", roles=[User.Role.HEAD])
+    deputy = access.get_visible(
+        actor, User.objects.select_related("organization"), command.deputy_id, input_field="deputy_id"
+    )
+    if deputy.pk == getattr(actor, "pk", None):
+        raise ValidationError(
+            {"deputy_id": ValidationError("不能委托给本人，请选择分管负责人", code="self_delegation")}
+        )
+    if (
+        deputy.organization is None
+        or not deputy.organization.path.startswith(body.path)
+        or not deputy.is_active
+    ):
+        raise ValidationError(
+            {
+                "deputy_id": ValidationError(
+                    f"受委托的负责人须为{body.name}的在职用户", code="deputy_outside_body"
+                )
+            }
+        )
+    allowed = delegable_permissions()
+    unknown = [name for name in command.permissions if name not in allowed]
+    if unknown:
+        raise ValidationError(
+            {
+                "permissions": ValidationError(
+                    f"“{'、'.join(unknown)}”不是可以委托的审批事项", code="not_delegable"
+                )
+            }
+        )
+    if command.valid_to is not None and command.valid_to < command.valid_from:
+        raise ValidationError(
+            {"valid_to": ValidationError("截止日期不能早于起始日期", code="valid_to_before_valid_from")}
+        )
+    delegation = Delegation.objects.create(
+        organization=body,
+        deputy=deputy,
+        granted_by=actor,
+        permissions=list(dict.fromkeys(command.permissions)),
+        valid_from=command.valid_from,
+        valid_to=command.valid_to,
+    )
+    audit.record(
+        actor,
+        "delegation.create",
+        delegation,
+        organization=body,
+        after=audit.snapshot(delegation, DELEGATION_FIELDS),
+        legal_basis=DELEGATION_BASIS,
+    )
+    return delegation
+
+
+@transaction.atomic
+def revoke_delegation(actor, delegation_id: int) -> Delegation:
+    """The head takes a delegation back; from now the deputy no longer gives those approvals."""
+    delegation = access.get_visible(
+        actor,
+        Delegation.objects.select_for_update(of=("self",)).select_related("organization"),
+        delegation_id,
+    )
+    access.require(actor, "organizations.delegate", delegation.organization)
+    if delegation.revoked_at is not None:
+        raise DomainError("delegation_revoked", "该委托已撤销", "delegation")
+    delegation.revoked_at = timezone.now()
+    delegation.save(update_fields=["revoked_at"])
+    audit.record(
+        actor,
+        "delegation.revoke",
+        delegation,
+        organization=delegation.organization,
+        before=audit.snapshot(delegation, DELEGATION_FIELDS),
+        after={"revoked_at": delegation.revoked_at},
+        legal_basis=DELEGATION_BASIS,
+    )
+    return delegation
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import force_views, views
+from . import authority_views, force_views, views
 
 app_name = "organizations"
 urlpatterns = [
@@ -23,5 +23,14 @@ urlpatterns = [
         "townships/<int:region_id>/coverages/<int:coverage_id>/remove/",
         force_views.township_uncover,
         name="township_uncover",
+    ),
+    path("users/", authority_views.user_list, name="user_list"),
+    path("users/<int:user_id>/", authority_views.user_detail, name="user_detail"),
+    path("users/<int:user_id>/roles/revoke/", authority_views.user_revoke_role, name="user_revoke_role"),
+    path("delegations/", authority_views.delegation_list, name="delegation_list"),
+    path(
+        "delegations/<int:delegation_id>/revoke/",
+        authority_views.delegation_revoke,
+        name="delegation_revoke",
     ),
 ]
