@@ -11,16 +11,6 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
-    "certificate.end": "执法证提前终止",
-    "role.grant": "授予角色",
-    "role.revoke": "收回角色",
-    "station.cover": "派驻站所覆盖乡镇",
-    "station.uncover": "派驻站所退出乡镇",
-    "delegation.create": "委托审批事项",
-    "delegation.revoke": "撤销审批委托",
-}
-
 
 class OrganizationsConfig(AppConfig):
     name = "zhifa.organizations"
@@ -72,7 +62,6 @@ class OrganizationsConfig(AppConfig):
         ),
     ]
     audit_labels = {
-        **_MORE_AUDIT_LABELS,
         "officer.create": "新增执法人员",
         "officer.update": "修改人员信息",
         "officer.post": "下沉到乡镇（街道）",
@@ -81,6 +70,13 @@ class OrganizationsConfig(AppConfig):
         "certificate.create": "登记执法证",
         "certificate.status": "变更执法证状态",
         "demo.load": "载入演示数据",
+        "certificate.end": "执法证提前终止",
+        "role.grant": "授予角色",
+        "role.revoke": "收回角色",
+        "station.cover": "派驻站所覆盖乡镇",
+        "station.uncover": "派驻站所退出乡镇",
+        "delegation.create": "委托审批事项",
+        "delegation.revoke": "撤销审批委托",
     }
 
     def ready(self) -> None:

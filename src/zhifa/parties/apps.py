@@ -11,12 +11,6 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
-    "party.eservice_consent_revoked": "撤回电子送达同意",
-    "party.risk_config_replaced": "替换风险评定规则",
-    "party.risk_config_scheduled": "预定风险评定规则",
-}
-
 
 class PartiesConfig(AppConfig):
     name = "zhifa.parties"
@@ -42,7 +36,6 @@ class PartiesConfig(AppConfig):
         )
     ]
     audit_labels = {
-        **_MORE_AUDIT_LABELS,
         "party.create": "新增监管对象",
         "party.update": "修改监管对象",
         "party.credit_facts": "更新信用信息",
@@ -50,6 +43,9 @@ class PartiesConfig(AppConfig):
         "party.risk_recompute_all": "重新评定全部风险等级",
         "party.risk_config": "修改风险评定规则",
         "party.demo_load": "载入演示监管对象",
+        "party.eservice_consent_revoked": "撤回电子送达同意",
+        "party.risk_config_replaced": "替换风险评定规则",
+        "party.risk_config_scheduled": "预定风险评定规则",
     }
 
     def ready(self) -> None:

@@ -13,22 +13,6 @@ from zhifa.core.nav import (
     Entry,
 )
 
-_MORE_AUDIT_LABELS = {
-    "supervision.alert.close_request": "申请关闭预警",
-    "supervision.body_appraisal.compute": "计算执法单位考评",
-    "supervision.body_appraisal.manual": "录入执法单位考评",
-    "supervision.body_scheme.create": "制定执法单位考评方案",
-    "supervision.consultation.answer": "答复案件咨询",
-    "supervision.consultation.ask": "提出案件咨询",
-    "supervision.evaluation.answer": "回复评议意见",
-    "supervision.evaluation.create": "发起执法评议",
-    "supervision.evaluation.expert": "邀请评议专家",
-    "supervision.evaluation.finding": "登记评议发现",
-    "supervision.evaluation.invite": "邀请评议",
-    "supervision.evaluation.rectify": "评议整改",
-    "supervision.evaluation.sample": "抽取评议对象",
-}
-
 
 class SupervisionConfig(AppConfig):
     name = "zhifa.supervision"
@@ -79,7 +63,6 @@ class SupervisionConfig(AppConfig):
         ),
     ]
     audit_labels = {
-        **_MORE_AUDIT_LABELS,
         "supervision.sweep": "预警规则巡查",
         "supervision.notice.send": "发送执法建议/通报",
         "supervision.notice.acknowledge": "签收执法建议/通报",
@@ -90,6 +73,19 @@ class SupervisionConfig(AppConfig):
         "supervision.review.score": "案卷评分",
         "supervision.scheme.create": "制定考评方案",
         "supervision.appraisal.compute": "计算考评结果",
+        "supervision.alert.close_request": "申请关闭预警",
+        "supervision.body_appraisal.compute": "计算执法单位考评",
+        "supervision.body_appraisal.manual": "录入执法单位考评",
+        "supervision.body_scheme.create": "制定执法单位考评方案",
+        "supervision.consultation.answer": "答复案件咨询",
+        "supervision.consultation.ask": "提出案件咨询",
+        "supervision.evaluation.answer": "回复评议意见",
+        "supervision.evaluation.create": "发起执法评议",
+        "supervision.evaluation.expert": "邀请评议专家",
+        "supervision.evaluation.finding": "登记评议发现",
+        "supervision.evaluation.invite": "邀请评议",
+        "supervision.evaluation.rectify": "评议整改",
+        "supervision.evaluation.sample": "抽取评议对象",
     }
 
     def ready(self) -> None:
