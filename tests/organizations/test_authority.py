@@ -261,6 +261,24 @@ def test_delegation_page_for_the_head_and_the_deputy(bw, login):
     assert not access.can(bw.deputy, "cases.approve_filing", bw.bureau)
 
 
+def test_a_deputy_finds_the_approvals_inbox_while_the_delegation_is_in_force(bw, login):
+    """第五十七条: the deputy approves what the head named, so he needs the inbox in his menu and
+    a 待审批 section on his desk — only while the delegation is in force."""
+
+    def home(user):
+        return login(user).get("/").content.decode()
+
+    assert not access.is_deputy(bw.deputy)
+    assert 'href="/cases/approvals/"' not in home(bw.deputy)
+    delegation = services.delegate(bw.head, _delegation(deputy_id=bw.deputy.pk))
+    assert access.is_deputy(bw.deputy) and not access.is_deputy(bw.colleague)
+    page = home(bw.deputy)
+    assert 'href="/cases/approvals/"' in page and "待审批" in page
+    assert 'href="/cases/approvals/"' not in home(bw.colleague)  # an officer without a delegation
+    services.revoke_delegation(bw.head, delegation.pk)
+    assert 'href="/cases/approvals/"' not in home(bw.deputy)
+
+
 def test_delegation_status_rule():
     """《行政处罚法》第五十七条: the deputy approves only while the delegation is in force."""
     day = dt.date(2026, 5, 1)

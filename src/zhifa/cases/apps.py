@@ -44,7 +44,7 @@ class CasesConfig(AppConfig):
             phone_label="办案",
             admin=False,
         ),
-        Entry("审批待办", "cases:approvals", "cases", order=30, roles=(HEAD,)),
+        Entry("审批待办", "cases:approvals", "cases", order=30, roles=(HEAD,), deputies=True),
         Entry("法制审核", "cases:reviews", "cases", order=40, roles=(LEGAL_REVIEWER,)),
     ]
 

@@ -46,6 +46,7 @@ class Entry:
     phone_label: str = ""  # a shorter label for the bottom bar
     query: str = ""  # appended to the URL, e.g. "?state=open"
     admin: bool = True  # administrators see it whatever its roles (not for acts needing an officer)
+    deputies: bool = False  # a deputy named in a head's delegation in force sees it too
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))

@@ -47,7 +47,7 @@ def in_scope(actor, obj) -> bool:
     return org is None or Scope.for_user(actor).covers_organization(org)
 
 
-def _delegated(actor, permission_name: str, obj) -> bool:
+def _delegated(actor, permission_name: str | None, obj) -> bool:
     if not isinstance(actor, User):
         return False
     org = organization_of(obj)
@@ -56,7 +56,7 @@ def _delegated(actor, permission_name: str, obj) -> bool:
         "organization"
     ):
         if (
-            permission_name in delegation.permissions
+            (permission_name is None or permission_name in delegation.permissions)
             and delegation.active_on(today)
             and (org is None or org.path.startswith(delegation.organization.path))
         ):
