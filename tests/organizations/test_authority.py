@@ -274,6 +274,8 @@ def test_a_deputy_finds_the_approvals_inbox_while_the_delegation_is_in_force(bw,
     assert access.is_deputy(bw.deputy) and not access.is_deputy(bw.colleague)
     page = home(bw.deputy)
     assert 'href="/cases/approvals/"' in page and "待审批" in page
+    inbox = login(bw.deputy).get("/cases/approvals/").content.decode()
+    assert 'href="/org/delegations/"' in inbox  # what he may approve, and until when
     assert 'href="/cases/approvals/"' not in home(bw.colleague)  # an officer without a delegation
     services.revoke_delegation(bw.head, delegation.pk)
     assert 'href="/cases/approvals/"' not in home(bw.deputy)
