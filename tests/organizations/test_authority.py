@@ -268,10 +268,10 @@ def test_a_deputy_finds_the_approvals_inbox_while_the_delegation_is_in_force(bw,
     def home(user):
         return login(user).get("/").content.decode()
 
-    assert not access.is_deputy(bw.deputy)
+    assert "deputy" not in _fresh(bw.deputy).roles
     assert 'href="/cases/approvals/"' not in home(bw.deputy)
     delegation = services.delegate(bw.head, _delegation(deputy_id=bw.deputy.pk))
-    assert access.is_deputy(bw.deputy) and not access.is_deputy(bw.colleague)
+    assert "deputy" in _fresh(bw.deputy).roles and "deputy" not in _fresh(bw.colleague).roles
     page = home(bw.deputy)
     assert 'href="/cases/approvals/"' in page and "待审批" in page
     inbox = login(bw.deputy).get("/cases/approvals/").content.decode()

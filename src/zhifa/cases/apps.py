@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from zhifa.core.nav import (
     DEPARTMENT_ADMIN,
+    DEPUTY,
     GUIDANCE_OFFICE,
     HEAD,
     LEGAL_REVIEWER,
@@ -44,7 +45,7 @@ class CasesConfig(AppConfig):
             phone_label="办案",
             admin=False,
         ),
-        Entry("审批待办", "cases:approvals", "cases", order=30, roles=(HEAD,), deputies=True),
+        Entry("审批待办", "cases:approvals", "cases", order=30, roles=(HEAD, DEPUTY)),
         Entry("法制审核", "cases:reviews", "cases", order=40, roles=(LEGAL_REVIEWER,)),
     ]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
-from zhifa.core import access, todo
+from zhifa.core import todo
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Certificate
 
@@ -156,7 +156,7 @@ def legal_review_queue(user, today):
     )
 
 
-@todo.provider("head", order=10)
+@todo.provider("head", "deputy", order=10)
 def approvals_inbox(user, today):
     """Approvals the head (or his delegate) may give, the oldest request first (第五十四条、第五十七条 …)."""
     pending = selectors.approvals_inbox(user)
@@ -181,12 +181,3 @@ def approvals_inbox(user, today):
         empty="没有待审批的事项",
         note="立案、处罚决定、延期、结案等由行政机关负责人批准",
     )
-
-
-@todo.provider("officer", "township_leader", "department_admin", "legal_reviewer", "supervisor", order=10)
-def delegated_approvals(user, today):
-    """A deputy named in a head's delegation in force gets the approvals inbox too (第五十七条);
-    a head has it already, everyone else has nothing here."""
-    if "head" in access.roles_of(user) or not access.is_deputy(user):
-        return None
-    return approvals_inbox(user, today)

@@ -55,20 +55,10 @@ def register_roles(labels: dict[str, str]) -> None:
     _ROLE_LABELS.update(labels)
 
 
-def register_delegation_lookup(lookup: Callable[[Any, str | None, Any], bool]) -> None:
-    """``lookup(actor, permission_name, obj)``: whether a delegation lets the actor act
-    (``permission_name`` None: whether any delegation in force names the actor)."""
+def register_delegation_lookup(lookup: Callable[[Any, str, Any], bool]) -> None:
+    """``lookup(actor, permission_name, obj)``: whether a delegation lets the actor act."""
     global _delegation_lookup
     _delegation_lookup = lookup
-
-
-def is_deputy(actor) -> bool:
-    """Whether a head's delegation in force names ``actor`` (he then sees the approvals inbox)."""
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and _delegation_lookup is not None
-        and _delegation_lookup(actor, None, None)
-    )
 
 
 def role_label(role: str) -> str:

@@ -46,7 +46,6 @@ class Entry:
     phone_label: str = ""  # a shorter label for the bottom bar
     query: str = ""  # appended to the URL, e.g. "?state=open"
     admin: bool = True  # administrators see it whatever its roles (not for acts needing an officer)
-    deputies: bool = False  # a deputy named in a head's delegation in force sees it too
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(self.roles))
@@ -56,3 +55,5 @@ class Entry:
 OFFICER, HEAD, LEGAL_REVIEWER = "officer", "head", "legal_reviewer"
 COMMAND_CENTER, GUIDANCE_OFFICE, SUPERVISOR = "command_center", "guidance_office", "supervisor"
 DEPARTMENT_ADMIN, TOWNSHIP_LEADER = "department_admin", "township_leader"
+#: Not granted but derived: held while a head's delegation in force names the user (第五十七条).
+DEPUTY = "deputy"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from zhifa.core import access
+from zhifa.core.nav import DEPUTY
 from zhifa.core.scopes import Scope
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
 )
 
 R = User.Role
-access.register_roles(dict(User.Role.choices))
+access.register_roles({**dict(User.Role.choices), DEPUTY: "受委托的负责人"})
 
 #: Roles that maintain the roster of their own organisation (subtree).
 ROSTER_MANAGERS = (R.DEPARTMENT_ADMIN, R.TOWNSHIP_LEADER, R.GUIDANCE_OFFICE, access.ADMIN)
@@ -47,7 +48,7 @@ def in_scope(actor, obj) -> bool:
     return org is None or Scope.for_user(actor).covers_organization(org)
 
 
-def _delegated(actor, permission_name: str | None, obj) -> bool:
+def _delegated(actor, permission_name: str, obj) -> bool:
     if not isinstance(actor, User):
         return False
     org = organization_of(obj)
@@ -56,7 +57,7 @@ def _delegated(actor, permission_name: str | None, obj) -> bool:
         "organization"
     ):
         if (
-            (permission_name is None or permission_name in delegation.permissions)
+            permission_name in delegation.permissions
             and delegation.active_on(today)
             and (org is None or org.path.startswith(delegation.organization.path))
         ):

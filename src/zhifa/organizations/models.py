@@ -11,9 +11,11 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.utils import timezone
 
 from zhifa.core.django_validators import id_number_validator
+from zhifa.core.nav import DEPUTY
 
 
 class Region(models.Model):
@@ -282,16 +284,28 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> frozenset[str]:
-        """The main role and every role granted and not revoked (read once per request)."""
+        """The main role, every role granted and not revoked, and ``deputy`` while a head's
+        delegation in force names the user (read once per request, in one query)."""
         cached = getattr(self, "_roles", None)
         if cached is None:
-            granted = (
-                RoleGrant.objects.filter(user_id=self.pk, revoked_at__isnull=True).values_list(
-                    "role", flat=True
+            granted = ()
+            if self.pk:
+                today = timezone.localdate()
+                deputy = (
+                    Delegation.objects.filter(
+                        deputy_id=self.pk, revoked_at__isnull=True, valid_from__lte=today
+                    )
+                    .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+                    .annotate(derived=Value(DEPUTY))
+                    .order_by()
+                    .values_list("derived", flat=True)
                 )
-                if self.pk
-                else ()
-            )
+                granted = (
+                    RoleGrant.objects.filter(user_id=self.pk, revoked_at__isnull=True)
+                    .order_by()
+                    .values_list("role", flat=True)
+                    .union(deputy)
+                )
             cached = self._roles = frozenset({self.role, *granted})
         return cached
 

@@ -65,14 +65,8 @@ def declared_entries() -> list[Entry]:
 
 def may_use(user, entry: Entry, roles: frozenset[str]) -> bool:
     """An entry is the user's when he holds one of its roles (an administrator sees all entries but
-    the officer's own acts; a deputy the entries marked for deputies) and, if it names a
-    permission, the access policy grants it."""
-    if (
-        entry.roles
-        and not (roles & entry.roles)
-        and not (entry.admin and access.ADMIN in roles)
-        and not (entry.deputies and access.is_deputy(user))
-    ):
+    the officer's own acts) and, if it names a permission, the access policy grants it."""
+    if entry.roles and not (roles & entry.roles) and not (entry.admin and access.ADMIN in roles):
         return False
     return not entry.permission or access.can(user, entry.permission)
 
