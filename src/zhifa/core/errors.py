@@ -3,6 +3,8 @@ the API returns ``{code, message, field}``."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 
 class DomainError(Exception):
     """A business rule refused the action. ``code`` is machine-readable; ``message`` is for people."""
@@ -54,6 +56,14 @@ def validation_error_items(exc) -> list[dict]:
         for error in exc.error_list:
             items.append({"code": error.code or "invalid", "message": _message(error), "field": None})
     return items
+
+
+def user_message(exc: DomainError | ValidationError) -> str:
+    """One line for a page's message: a refused act's reason, or a form's errors joined. A 404 or
+    403 is raised on, so that the view answers with its page."""
+    if isinstance(exc, NotFound | PermissionDenied):
+        raise exc
+    return "；".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
 
 
 def _message(error) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from zhifa.catalog import rules as catalog_rules
 from zhifa.catalog.models import Claim, EnforcementItem
 from zhifa.core import access
-from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core.errors import DomainError, NotFound, user_message
 from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
 from zhifa.organizations.forms import add_service_errors
@@ -41,12 +41,6 @@ def _own_items(user, *, penalties_only: bool = True):
     return items.filter(
         Q(claims__organization__path__startswith=path) | Q(regulator__path__startswith=path) | unowned
     ).distinct()
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, NotFound | PermissionDenied):
-        raise exc
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
 
 
 @service_view
@@ -89,7 +83,7 @@ def baseline_new(request):
                     for error in errors:
                         form.add_error(key if key in form.fields else None, error)
         except DomainError as exc:
-            form.add_error(None, _message(exc))
+            form.add_error(None, user_message(exc))
         else:
             messages.success(request, f"已提交第{baseline.version}版裁量基准，待执法指导办审核后施行并公布")
             return redirect("discretion:baseline_detail", baseline_id=baseline.pk)
@@ -140,7 +134,7 @@ def entry_new(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         except DomainError as exc:
-            form.add_error(None, _message(exc))
+            form.add_error(None, user_message(exc))
         else:
             messages.success(request, "已提交清单条目，待执法指导办审核后公布")
             return redirect(f"{_lists_url()}?status=draft#entry-{entry.pk}")
@@ -173,7 +167,7 @@ def entry_approve(request, entry_id: int):
     try:
         entry = services.approve_list_entry(request.user, entry_id)
     except (DomainError, ValidationError) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
     else:
         messages.success(request, f"已审核公布：{entry.title}")
     return redirect("discretion:entry_review")

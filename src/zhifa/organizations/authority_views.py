@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.core import access
-from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied, user_message
 from zhifa.core.exports import wants_xlsx, xlsx_response
 from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
@@ -31,12 +31,6 @@ from .models import User
 PAGE_SIZE = 50
 GRANT = "organizations.grant_role"
 DELEGATE = "organizations.delegate"
-
-
-def _message(exc) -> str:
-    if isinstance(exc, NotFound | PermissionDenied):
-        raise exc
-    return "；".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
 
 
 def _granted(user) -> str:
@@ -106,7 +100,7 @@ def user_detail(request, user_id: int):
             if isinstance(exc, ValidationError):
                 add_service_errors(form, exc)
             else:
-                form.add_error(None, _message(exc))
+                form.add_error(None, user_message(exc))
         else:
             messages.success(request, f"已授予{target}“{User.Role(role).label}”角色")
             return redirect("organizations:user_detail", user_id=target.pk)
@@ -123,7 +117,7 @@ def user_revoke_role(request, user_id: int):
     except NotFound:
         messages.error(request, "角色：该用户没有这一授予的角色，无需收回")
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
     else:
         messages.success(request, f"已收回{target}的“{User.Role(role).label}”角色")
     return redirect("organizations:user_detail", user_id=target.pk)
@@ -174,7 +168,7 @@ def delegation_list(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except DomainError as exc:
-                form.add_error(None, _message(exc))
+                form.add_error(None, user_message(exc))
             else:
                 messages.success(
                     request, f"已将{len(delegation.permissions)}项审批事项委托给{delegation.deputy}"
@@ -201,7 +195,7 @@ def delegation_revoke(request, delegation_id: int):
     try:
         delegation = services.revoke_delegation(request.user, delegation_id)
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
     else:
         messages.success(request, f"已撤销对{delegation.deputy}的审批委托")
     return redirect("organizations:delegation_list")

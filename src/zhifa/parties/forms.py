@@ -7,6 +7,7 @@ from django import forms
 from zhifa.organizations.models import Region
 
 from .models import Party
+from .services import EDITABLE_FIELDS
 
 
 class PartyFilterForm(forms.Form):
@@ -116,17 +117,7 @@ class PartyEditForm(forms.Form):
     industry = forms.ChoiceField(label="行业", choices=Party.Industry.choices)
     updated_at = forms.DateTimeField(widget=forms.HiddenInput)
 
-    FIELDS = (
-        "kind",
-        "name",
-        "uscc",
-        "id_number",
-        "representative",
-        "phone",
-        "address",
-        "township",
-        "industry",
-    )
+    FIELDS = EDITABLE_FIELDS  # what update_party accepts
 
     def __init__(self, data=None, *, party: Party, townships, masked_id_number: str = ""):
         initial = {name: getattr(party, name) for name in self.FIELDS if name != "id_number"}
