@@ -278,3 +278,11 @@ def test_calendar_deadline_is_a_working_day_not_before_the_plain_sum(d, n):
 def test_module_level_helpers_use_default_calendar():
     assert workdays.default_calendar.overrides == {}
     assert workdays.is_workday is is_workday
+
+
+def test_the_day_of_a_moment_is_counted_in_china():
+    # 行政处罚法第八十五条 counts days; a moment stored in UTC belongs to the day it is in Beijing
+    assert workdays.day_of(dt.datetime(2026, 12, 4, 16, 30, tzinfo=dt.UTC)) == dt.date(2026, 12, 5)
+    assert workdays.day_of(dt.datetime(2026, 12, 4, 15, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 4)
+    assert workdays.day_of(dt.datetime(2026, 12, 4, 23, 0)) == dt.date(2026, 12, 4)
+    assert workdays.day_of(dt.date(2026, 12, 4)) == dt.date(2026, 12, 4)

@@ -66,6 +66,19 @@ def test_an_act_is_never_in_the_future_nor_before_the_step_it_follows():
     )
 
 
+def test_a_moment_just_after_midnight_in_beijing_is_not_in_the_future_of_the_same_moment_in_utc():
+    # 00:58 on the 5th in Beijing is 16:58 on the 4th in UTC: the same moment, not "tomorrow"
+    utc_now = dt.datetime(2026, 12, 4, 16, 58, tzinfo=dt.UTC)
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    act = dt.datetime(2026, 12, 5, 0, 57, tzinfo=beijing)
+    assert rules.date_refusal(act, today=utc_now, field="x", label="移送时间") is None
+    # a day counts where the act happened: the approval on the 5th (Beijing) is not after the act
+    assert rules.date_refusal(act, today=utc_now, field="x", label="移送时间", after=D(2026, 12, 5)) is None
+    assert rules.date_refusal(D(2026, 12, 5), today=utc_now, field="x", label="签收日期") is None
+    late = rules.date_refusal(D(2026, 12, 6), today=utc_now, field="x", label="签收日期")
+    assert late.code == "future_date"
+
+
 # ---- officers on site (行政强制法第十七条第三款、第十八条第二项、第三项) -------------------------------
 
 

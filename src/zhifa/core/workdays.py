@@ -44,6 +44,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
@@ -76,8 +77,18 @@ ADMINISTRATIVE_COMPULSION = "administrative_compulsion"
 _PENALTY_WORKING_DAY_PERIODS = frozenset({2, 3, 5, 7})
 
 
-def _as_date(d: dt.date) -> dt.date:
-    return d.date() if isinstance(d, dt.datetime) else d
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def day_of(d: dt.date) -> dt.date:
+    """The calendar day of a date or a moment, as counted in China (settings.TIME_ZONE): 00:30 on
+    the 5th in Beijing is 16:30 on the 4th in UTC, and the law counts the 5th."""
+    if isinstance(d, dt.datetime):
+        return (d.astimezone(CHINA) if d.tzinfo else d).date()
+    return d
+
+
+_as_date = day_of
 
 
 class WorkdayCalendar:

@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils import timezone
 
 from zhifa.core.errors import NotFound
 from zhifa.core.scopes import Scope, union
@@ -355,7 +356,7 @@ def public_code(code: ActionCode) -> PublicCode:
         )
         tasks = [record.task] if record.task_id else []
         officers = list(record.officers.select_related("organization").order_by("pk"))
-        party, day = record.party, record.started_at.date()
+        party, day = record.party, timezone.localdate(record.started_at)
         record_exists = True
     items = sorted({item.name for t in tasks for item in t.plan.items.all()})
     numbers = {}

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from zhifa.cases.rules.citations import COMPULSION_LAW, PENALTY_LAW, Ref, cite, ref_matches
-from zhifa.core.workdays import WorkdayCalendar, default_calendar
+from zhifa.core.workdays import WorkdayCalendar, day_of, default_calendar
 
 REFERRAL_RULES = "行政执法机关移送涉嫌犯罪案件的规定"
 ZHEJIANG_RULES = "浙江省综合行政执法条例"
@@ -118,8 +118,7 @@ def date_refusal(
     follows (``after``). Dates and datetimes compare as dates unless both are datetimes."""
     refs = tuple(refs)
 
-    def as_date(value):
-        return value.date() if isinstance(value, dt.datetime) else value
+    as_date = day_of
 
     if as_date(on) > as_date(today) or (
         isinstance(on, dt.datetime) and isinstance(today, dt.datetime) and on > today
@@ -209,8 +208,7 @@ class Deadline:
         return self.met is None and self.status in (Status.OK, Status.WARNING, Status.OVERDUE)
 
 
-def _as_date(value):
-    return value.date() if isinstance(value, dt.datetime) else value
+_as_date = day_of
 
 
 def deadline(
@@ -231,10 +229,10 @@ def deadline(
         late = (met > due) if hours and isinstance(met, dt.datetime) else _as_date(met) > _as_date(due)
         status = Status.OVERDUE if late else Status.OK
     else:
-        past = now > due if hours else now.date() > due
+        past = now > due if hours else day_of(now) > due
         if past:
             status = Status.LAPSED if optional else Status.OVERDUE
-        elif (_as_date(due) - now.date()).days <= warning_days:
+        elif (_as_date(due) - day_of(now)).days <= warning_days:
             status = Status.WARNING
         else:
             status = Status.OK

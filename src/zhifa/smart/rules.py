@@ -16,6 +16,8 @@ import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from zhifa.core.workdays import day_of
+
 ART41 = "《行政处罚法》第四十一条"
 
 
@@ -77,7 +79,7 @@ def event_refusals(
     the event; the event carries the device's check data, matching the registered check and valid on
     the day; the record has its evidence (真实、清晰、完整、准确)."""
     out = []
-    if published_on is None or published_on > occurred.date():
+    if published_on is None or published_on > day_of(occurred):
         out.append(
             EventRefusal(
                 "device_not_published",
@@ -104,9 +106,9 @@ def event_refusals(
             )
         valid_until = sent_check["valid_until"]
         if (
-            valid_until < occurred.date()
+            valid_until < day_of(occurred)
             or registered_valid_until is None
-            or registered_valid_until < occurred.date()
+            or registered_valid_until < day_of(occurred)
         ):
             out.append(
                 EventRefusal(
