@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhifa.web.middleware.PasswordMustChange",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhifa.core.middleware.RequestIdMiddleware",
     "zhifa.core.middleware.ApiGuardMiddleware",

@@ -137,3 +137,63 @@ def test_the_head_delegates_filing_approval_to_a_deputy_and_revokes_it(
     page.wait_for_selector("text=已撤销对周副局长的审批委托")
     assert "已撤销" in page.locator(".delegation-row", has_text="周副局长").inner_text()
     assert not access.can(deputy, "cases.approve_filing", world.bureau)
+
+
+def test_department_admin_opens_an_account_the_officer_chooses_his_password_then_it_is_stopped(
+    transactional_db, live_server, world, desktop
+):
+    page = desktop
+    officer = new_officer(world.bureau, name="柯新人")
+
+    # 1. The administrator opens an account for the new officer, naming him by his 工号.
+    _log_in(page, live_server, "bureau_admin")
+    page.goto(f"{live_server.url}/org/users/")
+    page.get_by_role("link", name="开设账号").click()
+    page.wait_for_url(re.compile(r"/org/users/new/$"))
+    page.get_by_label(re.compile("^用户名")).fill("ke_xinren")
+    page.get_by_role("button", name="开设账号").click()  # an officer without his 工号: refused
+    assert page.get_by_text("执法人员账号须对应执法人员名册中的人员，请填写工号").first.is_visible()
+    page.get_by_label(re.compile("^对应执法人员工号")).fill(officer.employee_no)
+    page.get_by_role("button", name="开设账号").click()
+    page.wait_for_selector("text=已开设账号：柯新人")
+    password = page.locator("[data-initial-password]").inner_text().strip()
+    screenshot(page, "organizations-account-issued")
+    _log_out(page)
+
+    # 2. The officer signs in with it and is led to choose his own password before anything else.
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill("ke_xinren")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name=re.compile("登录")).click()
+    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/account/password/$"))
+    assert page.locator("[data-password-must-change]").is_visible()
+    page.goto(f"{live_server.url}/cases/")
+    page.wait_for_url(re.compile(r"/account/password/$"))
+    page.get_by_label(re.compile("^当前密码")).fill(password)
+    page.get_by_label(re.compile("^新密码")).fill("Ke-xinren-2026!")
+    page.get_by_label(re.compile("^再次输入新密码")).fill("Ke-xinren-2026!")
+    page.get_by_role("button", name="保存新密码").click()
+    page.wait_for_selector("text=密码已修改")
+    page.goto(f"{live_server.url}/cases/")
+    assert "/account/password/" not in page.url
+    _log_out(page)
+
+    # 3. He leaves the bureau: the administrator stops the account, with the reason.
+    _log_in(page, live_server, "bureau_admin")
+    user = User.objects.get(username="ke_xinren")
+    page.goto(f"{live_server.url}/org/users/{user.pk}/")
+    page.locator("#account summary", has_text="停用账号").click()
+    page.get_by_label(re.compile("^理由")).fill("调离本单位")
+    page.get_by_role("button", name="确认停用").click()
+    page.wait_for_selector("text=已停用柯新人的账号")
+    assert "停用" in page.locator("[data-account-status]").inner_text()
+    _log_out(page)
+
+    # 4. He can no longer sign in.
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill("ke_xinren")
+    page.get_by_label("密码").fill("Ke-xinren-2026!")
+    page.get_by_role("button", name=re.compile("登录")).click()
+    page.wait_for_load_state()
+    assert "/login/" in page.url

@@ -120,6 +120,13 @@ access.permission(
     refusal="只能为本机构的用户授予角色",
 )
 access.permission(
+    "organizations.manage_accounts",
+    "开设、停用用户账号和重置密码",
+    (R.DEPARTMENT_ADMIN, R.GUIDANCE_OFFICE, access.ADMIN),
+    in_scope,
+    refusal="只能管理本机构的用户账号",
+)
+access.permission(
     "organizations.delegate",
     "委托审批事项",
     (R.HEAD,),

@@ -11,7 +11,7 @@ from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import selectors, services
-from .commands import DelegateIn, RoleGrantIn
+from .commands import AccountIn, AccountStatusIn, DelegateIn, RoleGrantIn
 from .models import Officer, Organization, Region
 
 router = Router(tags=["执法力量"])
@@ -217,6 +217,43 @@ class DelegationOut(Schema):
     valid_from: dt.date
     valid_to: dt.date | None
     revoked_at: dt.datetime | None
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    organization_id: int | None
+    role: str
+    officer_id: int | None
+    is_active: bool
+    password_must_change: bool
+
+
+class AccountIssuedOut(Schema):
+    """The initial password is in this answer only: it is not stored in clear anywhere."""
+
+    account: AccountOut
+    initial_password: str
+
+
+@router.post("/users", response={201: AccountIssuedOut}, summary="开设账号（返回一次性初始密码）")
+def create_account(request, payload: AccountIn):
+    user, password = services.create_account(request.auth, payload)
+    return Status(201, {"account": user, "initial_password": password})
+
+
+@router.post("/users/{user_id}/status", response=AccountOut, summary="停用或启用账号")
+def set_account_status(request, user_id: int, payload: AccountStatusIn):
+    return services.set_account_active(request.auth, user_id, payload)
+
+
+@router.post(
+    "/users/{user_id}/password/reset", response=AccountIssuedOut, summary="重置密码（返回一次性初始密码）"
+)
+def reset_password(request, user_id: int):
+    user, password = services.reset_password(request.auth, user_id)
+    return {"account": user, "initial_password": password}
 
 
 @router.post("/users/{user_id}/roles", response={201: GrantOut, 200: dict}, summary="授予角色")

@@ -88,3 +88,45 @@ class DelegationForm(forms.Form):
             "valid_from": data["valid_from"],
             "valid_to": data.get("valid_to"),
         }
+
+
+class AccountForm(forms.Form):
+    """开设账号: the fields of ``commands.AccountIn``; the service decides (scope, roles, roster)."""
+
+    username = forms.CharField(
+        label="用户名", max_length=150, help_text="登录用，3 位以上字母、数字或 _ . @ + -，开设后不能修改"
+    )
+    organization_id = OrganizationChoiceField(
+        label="所属机构", queryset=Organization.objects.none(), empty_label="请选择"
+    )
+    role = forms.ChoiceField(label="主要角色", choices=())
+    officer_employee_no = forms.CharField(
+        label="对应执法人员工号",
+        max_length=30,
+        required=False,
+        help_text="执法人员账号必填：名册中本机构在职人员的工号，姓名随之带出",
+    )
+    display_name = forms.CharField(label="姓名", max_length=50, required=False)
+    legal_qualification_number = forms.CharField(
+        label="法律职业资格证书编号",
+        max_length=40,
+        required=False,
+        help_text="法制审核人员填写（《行政处罚法》第五十八条第二款）",
+    )
+
+    def __init__(self, *args, organizations, roles: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization_id"].queryset = organizations
+        self.fields["role"].choices = [("", "请选择"), *roles]
+        self.fields["username"].error_messages["required"] = "请填写用户名"
+        self.fields["organization_id"].error_messages["required"] = "请选择所属机构"
+        self.fields["organization_id"].error_messages["invalid_choice"] = "所属机构须为本机构或下属机构"
+        self.fields["role"].error_messages["required"] = "请选择主要角色"
+
+    def command_data(self) -> dict:
+        data = self.cleaned_data
+        return {**data, "organization_id": data["organization_id"].pk}
+
+
+class AccountStatusForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,7 +1,9 @@
 """Pages where authority is given and taken back, each act by the person who holds the power:
 
 * 用户与角色 — a department administrator (or the 执法指导办) lists the user accounts of his scope
-  with their roles, grants a role (法制审核人员, 机关负责人 …) and takes a granted one back;
+  with their roles, grants a role (法制审核人员, 机关负责人 …) and takes a granted one back; opens
+  an account (for a roster officer by his 工号), stops or restarts one with the reason, and gives a
+  new initial password to a person who forgot his (shown once, changed at the next login);
 * 审批委托 — the head of a body (机关负责人) names a deputy and the approvals he may give for the
   body in a period, and revokes it (《行政处罚法》第五十七条); a deputy sees what was delegated to him.
 
@@ -15,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhifa.core import access
@@ -24,12 +27,13 @@ from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
 
 from . import rules, selectors, services
-from .authority_forms import DelegationForm, GrantRoleForm, UserFilterForm
+from .authority_forms import AccountForm, AccountStatusForm, DelegationForm, GrantRoleForm, UserFilterForm
 from .forms import add_service_errors
 from .models import User
 
 PAGE_SIZE = 50
 GRANT = "organizations.grant_role"
+ACCOUNTS = services.ACCOUNTS
 DELEGATE = "organizations.delegate"
 
 
@@ -66,7 +70,11 @@ def user_list(request):
             ),
         )
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organizations/user_list.html", {"filters": filters, "page": page})
+    return render(
+        request,
+        "organizations/user_list.html",
+        {"filters": filters, "page": page, "may_open": access.can(request.user, ACCOUNTS)},
+    )
 
 
 def _render_user(request, user_id: int, form=None):
@@ -80,6 +88,8 @@ def _render_user(request, user_id: int, form=None):
             "target": target,
             "may_grant": may_grant,
             "form": form if may_grant else None,
+            "may_manage": access.can(request.user, ACCOUNTS, target) and target.pk != request.user.pk,
+            "status_form": AccountStatusForm(),
             "past_grants": selectors.past_grants(target)[:20],
         },
     )
@@ -121,6 +131,70 @@ def user_revoke_role(request, user_id: int):
     else:
         messages.success(request, f"已收回{target}的“{User.Role(role).label}”角色")
     return redirect("organizations:user_detail", user_id=target.pk)
+
+
+# ---- accounts --------------------------------------------------------------------------------
+
+
+def _issued(request, target: User, password: str, what: str):
+    """The initial password, shown on this one answer only: never stored, and the views that call
+    this are ``never_cache`` (no-store)."""
+    return render(
+        request, "organizations/account_issued.html", {"target": target, "password": password, "what": what}
+    )
+
+
+@service_view
+@never_cache
+def user_create(request):
+    actor = request.user
+    access.require(actor, ACCOUNTS)
+    district = access.has_role(actor, User.Role.GUIDANCE_OFFICE, access.ADMIN)
+    form = AccountForm(
+        request.POST if request.method == "POST" else None,
+        organizations=selectors.organization_choices(Scope.for_user(actor)),
+        roles=[(v, label) for v, label in User.Role.choices if district or v not in rules.DISTRICT_ROLES],
+        initial={"organization_id": getattr(actor, "organization_id", None), "role": User.Role.OFFICER},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            target, password = services.create_account(actor, form.command_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, user_message(exc))
+        else:
+            return _issued(request, target, password, "已开设账号")
+    return render(request, "organizations/user_form.html", {"form": form})
+
+
+@service_view
+@require_POST
+def user_status(request, user_id: int):
+    target = selectors.user_detail(request.user, user_id)
+    active = request.POST.get("active") == "true"
+    try:
+        services.set_account_active(
+            request.user, target.pk, {"active": active, "reason": request.POST.get("reason", "")}
+        )
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, user_message(exc))
+    else:
+        messages.success(request, f"已{'启用' if active else '停用'}{target}的账号")
+    return redirect("organizations:user_detail", user_id=target.pk)
+
+
+@service_view
+@never_cache
+@require_POST
+def user_password_reset(request, user_id: int):
+    target = selectors.user_detail(request.user, user_id)
+    try:
+        target, password = services.reset_password(request.user, target.pk)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, user_message(exc))
+        return redirect("organizations:user_detail", user_id=target.pk)
+    return _issued(request, target, password, "已重置密码")
 
 
 # ---- 审批委托 ----------------------------------------------------------------------------------

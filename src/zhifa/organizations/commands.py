@@ -31,3 +31,26 @@ class RoleGrantIn(Command):
     """A role granted beside the main role, or taken back."""
 
     role: Annotated[str, Field(min_length=1, max_length=30)] = Field(title="角色")
+
+
+class AccountIn(Command):
+    """A login account for a person of the actor's scope. An officer's account names his roster
+    entry by 工号 (``officer_employee_no``) in the same organisation; the name defaults to his."""
+
+    username: Annotated[str, Field(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@+-]+$")] = Field(
+        title="用户名"
+    )
+    organization_id: Id = Field(title="所属机构")
+    role: Annotated[str, Field(min_length=1, max_length=30)] = Field(title="主要角色")
+    display_name: Annotated[str, Field(max_length=50)] = Field(default="", title="姓名")
+    officer_employee_no: Annotated[str, Field(max_length=30)] = Field(default="", title="对应执法人员工号")
+    legal_qualification_number: Annotated[str, Field(max_length=40)] = Field(
+        default="", title="法律职业资格证书编号"
+    )
+
+
+class AccountStatusIn(Command):
+    """停用 or 启用 an account, with the reason (recorded in the audit log)."""
+
+    active: bool = Field(title="启用")
+    reason: Annotated[str, Field(max_length=200)] = Field(default="", title="理由")

@@ -274,6 +274,8 @@ class User(AbstractUser):
     display_name = models.CharField("显示名", max_length=50, blank=True)
     #: 行政处罚法第五十八条第二款: staff doing legal review for the first time hold this certificate.
     legal_qualification_number = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
+    #: Set when an administrator issues or resets the password: the person chooses his own at once.
+    password_must_change = models.BooleanField("须修改初始密码", default=False)
 
     class Meta:
         verbose_name = "用户"

@@ -278,7 +278,11 @@ def users(actor, *, organization: Organization | None = None, role: str = "") ->
 
 
 def user_detail(actor, user_id: int) -> User:
-    qs = access.visible_to(actor, User).select_related("organization").prefetch_related(active_grants())
+    qs = (
+        access.visible_to(actor, User)
+        .select_related("organization", "officer")
+        .prefetch_related(active_grants())
+    )
     return access.get_visible(actor, qs, user_id)
 
 

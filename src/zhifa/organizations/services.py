@@ -11,18 +11,20 @@ two certified 执法岗 per township).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.core import access, audit
+from zhifa.core import access, audit, limits
+from zhifa.core.commands import parse
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied
 from zhifa.core.scopes import Scope
 
 from . import rules
-from .commands import DelegateIn
+from .commands import AccountIn, AccountStatusIn, DelegateIn
 from .models import Certificate, Delegation, Officer, Organization, Region, StationCoverage, User
 
 OFFICER_FIELDS = (
@@ -317,11 +319,7 @@ def grant_role(actor, user_id: int, role: str):
     access.require(actor, "organizations.grant_role", user)
     if role not in User.Role.values:
         raise ValidationError({"role": ValidationError("未知角色", code="invalid_choice")})
-    if role in rules.DISTRICT_ROLES and not access.has_role(actor, User.Role.GUIDANCE_OFFICE, access.ADMIN):
-        raise PermissionDenied(
-            f"“{User.Role(role).label}”角色只能由执法指导办授予",
-            roles=[User.Role.GUIDANCE_OFFICE, access.ADMIN],
-        )
+    _require_district_granter(actor, role)
     grant = RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).first()
     if grant is None and user.role != role:
         grant = RoleGrant.objects.create(
@@ -362,6 +360,151 @@ def revoke_role(actor, user_id: int, role: str):
     )
     user.forget_roles()
     return grant
+
+
+# ---- accounts: opened, stopped and reset by the administrator of the scope, audited ------------
+
+ACCOUNTS = "organizations.manage_accounts"
+#: No 0/O, 1/l/I: an initial password is read off a screen and typed on a phone.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _initial_password() -> str:
+    """Twelve random letters and digits (both present): given once, changed at the first login."""
+    while True:
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def _refuse(field: str, message: str, code: str):
+    raise ValidationError({field: ValidationError(message, code=code)})
+
+
+def _require_district_granter(actor, role: str) -> None:
+    if role in rules.DISTRICT_ROLES and not access.has_role(actor, User.Role.GUIDANCE_OFFICE, access.ADMIN):
+        raise PermissionDenied(
+            f"“{User.Role(role).label}”角色只能由执法指导办授予",
+            roles=[User.Role.GUIDANCE_OFFICE, access.ADMIN],
+        )
+
+
+def _account_officer(organization: Organization, employee_no: str, role: str) -> Officer | None:
+    """The roster entry an account stands for: required for an officer's account (his cases and
+    inspections are signed with his certificate), in the account's organisation, without one yet."""
+    if not employee_no:
+        if role == User.Role.OFFICER:
+            _refuse("officer_employee_no", "执法人员账号须对应执法人员名册中的人员，请填写工号", "required")
+        return None
+    officer = (
+        Officer.objects.filter(
+            employee_no=employee_no, organization__path__startswith=organization.path, is_active=True
+        )
+        .select_for_update(of=("self",))
+        .first()
+    )
+    if officer is None:
+        _refuse(
+            "officer_employee_no",
+            f"{organization.name}的执法人员名册中没有在职的工号“{employee_no}”",
+            "not_found",
+        )
+    if User.objects.filter(officer=officer).exists():
+        _refuse("officer_employee_no", f"{officer.name}（工号{employee_no}）已有账号", "has_account")
+    return officer
+
+
+@transaction.atomic
+def create_account(actor, data) -> tuple[User, str]:
+    """Open an account in the actor's scope; the account and its initial password (shown once, to
+    be changed at the first login). The password is never stored or recorded in clear."""
+    data = parse(AccountIn, data)
+    organization = access.get_visible(actor, Organization, data.organization_id)
+    access.require(actor, ACCOUNTS, organization)
+    if data.role not in User.Role.values:
+        _refuse("role", "未知角色", "invalid_choice")
+    _require_district_granter(actor, data.role)
+    if User.objects.filter(username__iexact=data.username).exists():
+        _refuse("username", f"用户名“{data.username}”已被使用", "unique")
+    officer = _account_officer(organization, data.officer_employee_no.strip(), data.role)
+    display_name = data.display_name.strip() or (officer.name if officer else "")
+    if not display_name:
+        _refuse("display_name", "请填写姓名", "required")
+    password = _initial_password()
+    user = User(
+        username=data.username,
+        display_name=display_name,
+        organization=organization,
+        role=data.role,
+        officer=officer,
+        legal_qualification_number=data.legal_qualification_number.strip(),
+        password_must_change=True,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        actor,
+        "account.create",
+        user,
+        organization=organization,
+        after={
+            "username": user.username,
+            "display_name": display_name,
+            "role": user.role,
+            "officer": officer.pk if officer else None,
+        },
+    )
+    return user, password
+
+
+def _locked_account(actor, user_id: int) -> User:
+    user = access.get_visible(actor, User.objects.select_for_update(of=("self",)), user_id)
+    access.require(actor, ACCOUNTS, user)
+    return user
+
+
+@transaction.atomic
+def set_account_active(actor, user_id: int, data) -> User:
+    """停用 (the person can no longer sign in; his sessions stop authenticating) or 启用 again."""
+    data = parse(AccountStatusIn, data)
+    user = _locked_account(actor, user_id)
+    reason = data.reason.strip()
+    if user.is_active == data.active:
+        _refuse("active", "账号已是启用状态" if data.active else "账号已是停用状态", "status_unchanged")
+    if not data.active and getattr(actor, "pk", None) == user.pk:
+        _refuse("active", "不能停用自己的账号", "self")
+    if len(reason) < 2:
+        _refuse("reason", "请写明停用账号的理由" if not data.active else "请写明启用账号的理由", "required")
+    user.is_active = data.active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor,
+        "account.activate" if data.active else "account.deactivate",
+        user,
+        organization=user.organization,
+        before={"is_active": not data.active},
+        after={"is_active": data.active, "reason": reason},
+    )
+    return user
+
+
+@transaction.atomic
+def reset_password(actor, user_id: int) -> tuple[User, str]:
+    """A new initial password for a person who forgot his (shown once, changed at the next login);
+    the account's login lock is lifted. The administrator never learns the person's own password."""
+    user = _locked_account(actor, user_id)
+    if getattr(actor, "pk", None) == user.pk:
+        _refuse("user", "请在“我的账号”中修改自己的密码", "self")
+    if not user.is_active:
+        _refuse("user", "账号已停用，请先启用", "inactive")
+    password = _initial_password()
+    user.set_password(password)
+    user.password_must_change = True
+    user.save(update_fields=["password", "password_must_change"])
+    limits.reset("login-account", user.username.lower())
+    audit.record(actor, "account.password_reset", user, organization=user.organization)
+    return user, password
 
 
 # ---- 审批委托: the head delegates named approvals to a deputy (《行政处罚法》第五十七条) ----------

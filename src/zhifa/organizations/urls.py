@@ -25,7 +25,14 @@ urlpatterns = [
         name="township_uncover",
     ),
     path("users/", authority_views.user_list, name="user_list"),
+    path("users/new/", authority_views.user_create, name="user_create"),
     path("users/<int:user_id>/", authority_views.user_detail, name="user_detail"),
+    path("users/<int:user_id>/status/", authority_views.user_status, name="user_status"),
+    path(
+        "users/<int:user_id>/password/reset/",
+        authority_views.user_password_reset,
+        name="user_password_reset",
+    ),
     path("users/<int:user_id>/roles/revoke/", authority_views.user_revoke_role, name="user_revoke_role"),
     path("delegations/", authority_views.delegation_list, name="delegation_list"),
     path(

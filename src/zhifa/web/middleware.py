@@ -3,6 +3,7 @@ refused submission, a bookmarked action). The API answers for itself."""
 
 from __future__ import annotations
 
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 
@@ -16,3 +17,25 @@ class MethodNotAllowedPage:
             response.content = render_to_string("405.html", request=request)
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+class PasswordMustChange:
+    """A person whose password an administrator issued or reset chooses his own before anything
+    else: every page but the password form, signing out and static files leads there."""
+
+    #: Pages open before the change (the public portal needs no account at all).
+    OPEN = ("/account/password/", "/logout/", "/static/", "/media/", "/public/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            not request.path.startswith(self.OPEN)
+            and user is not None
+            and user.is_authenticated
+            and getattr(user, "password_must_change", False)
+        ):
+            return redirect("web:password_change")
+        return self.get_response(request)

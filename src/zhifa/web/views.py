@@ -75,6 +75,7 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
 def password_change(request):
     form = ChinesePasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        form.user.password_must_change = False  # saved with the new password
         user = form.save()
         update_session_auth_hash(request, user)  # this session stays signed in; the others end
         sessions.password_changed(user, request.session.session_key)
