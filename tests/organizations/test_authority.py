@@ -274,11 +274,13 @@ def test_a_deputy_finds_the_approvals_inbox_while_the_delegation_is_in_force(bw,
     assert "deputy" in _fresh(bw.deputy).roles and "deputy" not in _fresh(bw.colleague).roles
     page = home(bw.deputy)
     assert 'href="/cases/approvals/"' in page and "待审批" in page
+    assert 'href="/org/delegations/"' in page  # 审批委托 in his menu: what he may approve, until when
     inbox = login(bw.deputy).get("/cases/approvals/").content.decode()
     assert 'href="/org/delegations/"' in inbox  # what he may approve, and until when
     assert 'href="/cases/approvals/"' not in home(bw.colleague)  # an officer without a delegation
     services.revoke_delegation(bw.head, delegation.pk)
-    assert 'href="/cases/approvals/"' not in home(bw.deputy)
+    page = home(bw.deputy)
+    assert 'href="/cases/approvals/"' not in page and 'href="/org/delegations/"' not in page
 
 
 def test_delegation_status_rule():

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 from zhifa.core.nav import (
     COMMAND_CENTER,
     DEPARTMENT_ADMIN,
+    DEPUTY,
     GUIDANCE_OFFICE,
     HEAD,
     OFFICER,
@@ -46,8 +47,7 @@ class OrganizationsConfig(AppConfig):
             "organizations:delegation_list",
             "cases",
             order=35,
-            roles=(HEAD,),
-            permission="organizations.delegate",
+            roles=(HEAD, DEPUTY),  # the head delegates; a deputy sees what he may approve, until when
             admin=False,
         ),
         Entry(
