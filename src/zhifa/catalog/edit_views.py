@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.core import access
-from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied, user_message
 from zhifa.core.web import service_view
 from zhifa.organizations.forms import add_service_errors
 from zhifa.organizations.models import Organization, Region
@@ -35,12 +35,6 @@ from .forms import (
 from .models import CatalogImport, Claim, Domain, EnforcementItem
 from .revisions import approve_revision, propose_revision, reject_revision
 from .validation import Lookups, clean_row
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return getattr(exc, "message", str(exc))
 
 
 def _item_form(data=None, initial=None) -> ItemForm:
@@ -282,7 +276,7 @@ def claim_page(request):
                 request.user, [int(i) for i in request.POST.getlist("items") if i.isdigit()], chosen
             )
         except ValidationError as exc:
-            messages.error(request, _message(exc))
+            messages.error(request, user_message(exc))
         else:
             messages.success(request, f"{chosen.name}已认领 {len(claims)} 个事项")
         return redirect(f"{request.path}?organization={chosen.pk}")
@@ -306,7 +300,7 @@ def claim_one(request, code: str):
     try:
         services.claim_item(request.user, item.pk, organization)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
     else:
         messages.success(request, f"{organization.name}已认领该事项")
     return redirect("catalog:item_detail", code=code)
@@ -353,7 +347,7 @@ def revision_approve(request, revision_id: int):
             raise
         messages.error(request, exc.message)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
     else:
         messages.success(
             request,
@@ -371,7 +365,7 @@ def revision_reject(request, revision_id: int):
     try:
         reject_revision(request.user, revision_id, request.POST.get("reason", "") if form.is_valid() else "")
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
     except DomainError as exc:
         if isinstance(exc, PermissionDenied | NotFound):
             raise

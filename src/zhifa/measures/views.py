@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from zhifa.cases import selectors as case_selectors
 from zhifa.cases.models import Case
 from zhifa.core import access
-from zhifa.core.errors import DomainError, NotFound, validation_error_items
+from zhifa.core.errors import DomainError, NotFound, user_message
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Officer, Organization
 
@@ -403,12 +403,6 @@ def case_page(request, case_id: int):
     return _render(request, case_id)
 
 
-def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(i["message"] for i in validation_error_items(exc))
-    return exc.message
-
-
 def _run(request, case_id: int, step: Step, key: str, target_id: int, done: str):
     choices = _choices(request.user, case_selectors.case_detail(request.user, case_id))
     form = _form(step, key, choices, request.POST)
@@ -423,7 +417,7 @@ def _run(request, case_id: int, step: Step, key: str, target_id: int, done: str)
     except ValidationError as exc:
         if form is not None:
             form.add_service_errors(exc)
-        messages.error(request, _message(exc))
+        messages.error(request, user_message(exc))
         return _render(request, case_id, bound={"key": key, "form": form}, status=422)
     except DomainError as exc:
         if isinstance(exc, NotFound):

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhifa.core import access
-from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.errors import DomainError, NotFound, user_message
 from zhifa.core.selectors import audit_trail
 from zhifa.core.web import service_view
 from zhifa.organizations.models import Officer, User
@@ -392,11 +392,9 @@ def case_detail(request, case_id: int):
 
 
 def _message(exc) -> str:
-    from zhifa.core.errors import validation_error_items
-
-    if isinstance(exc, ValidationError):
-        return "；".join(i["message"] for i in validation_error_items(exc))
-    return exc.message
+    """A refused step on a case page: its reason shown on the page, a 403's too (the step list
+    may be stale); a 404 is raised on by the caller."""
+    return exc.message if isinstance(exc, DomainError) else user_message(exc)
 
 
 @service_view
