@@ -286,3 +286,10 @@ def test_the_day_of_a_moment_is_counted_in_china():
     assert workdays.day_of(dt.datetime(2026, 12, 4, 15, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 4)
     assert workdays.day_of(dt.datetime(2026, 12, 4, 23, 0)) == dt.date(2026, 12, 4)
     assert workdays.day_of(dt.date(2026, 12, 4)) == dt.date(2026, 12, 4)
+
+
+def test_today_is_the_day_in_china_whatever_the_machines_zone():
+    from django.utils import timezone  # settings.TIME_ZONE is Asia/Shanghai
+
+    before = timezone.localdate()
+    assert workdays.today() in (before, timezone.localdate())  # unless midnight passed in between

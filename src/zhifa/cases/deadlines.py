@@ -47,6 +47,7 @@ from zhifa.cases.rules import (
     ref_matches,
     service_due,
 )
+from zhifa.core import workdays
 from zhifa.core.workdays import WorkdayCalendar
 
 __all__ = ["DeadlineStatus", "Deadline", "case_deadlines", "late_surcharge"]
@@ -96,12 +97,12 @@ def case_deadlines(
     """Every computable deadline of the case, in the order the procedure meets them.
 
     ``calendar`` overrides ``config.calendar``; ``today`` defaults to ``facts.as_of`` (and only then
-    to the system date).
+    to today in China).
     """
     config = config or DEFAULT_CONFIG
     if calendar is not None:
         config = dataclasses.replace(config, calendar=calendar)
-    today = today or facts.as_of or dt.date.today()
+    today = today or facts.as_of or workdays.today()
     out: list[Deadline] = []
 
     def add(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Sum
+from django.utils import timezone
 
 from zhifa.core.audit import jsonable
 from zhifa.core.validators import id_number_birth_date
@@ -253,7 +254,7 @@ def acts_of_authority(case: Case, facts: rules.CaseFacts) -> dict[str, Any]:
         outcome == RemedyOutcome.Outcome.PENDING for _, _, outcome in remedies
     )
     out["remedy_periods"] = tuple((filed, decided) for filed, decided, _ in remedies)
-    served = facts.service_date or facts.as_of or dt.date.today()
+    served = facts.service_date or facts.as_of or timezone.localdate()
     out["electronic_service_consent"] = any(
         consent.covers(served)
         for consent in EServiceConsent.objects.filter(

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from zhifa.core import workdays
+
 __all__ = [
     "IdentifierError",
     "USCC_CHARSET",
@@ -202,7 +204,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> str:
     if not (body.isascii() and body.isdigit()) or check not in "0123456789X":
         raise IdentifierError("id_number_charset", "公民身份号码含有非法字符")
     birth = id_number_birth_date(code)
-    if birth < _EARLIEST_BIRTH or birth > (today or dt.date.today()):
+    if birth < _EARLIEST_BIRTH or birth > (today or workdays.today()):
         raise IdentifierError("id_number_birthdate", "公民身份号码中的出生日期不在合理范围内")
     if _id_sum_check(body) != check:
         raise IdentifierError("id_number_checksum", "公民身份号码校验位错误")

@@ -91,6 +91,12 @@ def day_of(d: dt.date) -> dt.date:
 _as_date = day_of
 
 
+def today() -> dt.date:
+    """Today in China, whatever the machine's clock zone (a server in UTC is a day behind Beijing
+    from 00:00 to 08:00 Beijing time)."""
+    return day_of(dt.datetime.now(dt.UTC))
+
+
 class WorkdayCalendar:
     """Working days = overrides, else the ``chinese_calendar`` package, else the law.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from zhifa.core.scopes import Scope
@@ -191,7 +192,7 @@ class MeasuresFilter(Schema):
 
 @router.get("/visit-measures", response=MeasuresOut, summary="双简双增：检查次数、上门部门、联合与单独检查")
 def visit_measures(request, filters: Query[MeasuresFilter]):
-    year = filters.year or dt.date.today().year
+    year = filters.year or timezone.localdate().year
     if not 2000 <= year <= 2100:
-        year = dt.date.today().year
+        year = timezone.localdate().year
     return selectors.visit_measures(Scope.for_user(request.auth), year)
