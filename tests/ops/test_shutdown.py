@@ -30,6 +30,9 @@ def _start_dev_pg():
         text=True,
         start_new_session=True,
         env=env,
+        # As from a terminal: a runner started in the background (``cmd &``) ignores SIGINT, and a
+        # shell cannot trap a signal that was ignored when it started.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     ports = {}
     for line in server.stdout:
