@@ -19,7 +19,7 @@ import datetime as dt
 
 import chinese_calendar
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lunar_python import Solar
 
@@ -262,12 +262,29 @@ def test_a_computed_working_day_is_a_weekday_without_a_holiday(day):
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(min_value=1, max_value=9998))
+@example(19)
+@example(2300)
 def test_every_year_can_be_computed(year):
     """Any year of Python's calendar: the lunar dates of years before 1583 come through the Julian
     day, so they are proleptic Gregorian like every Python date."""
     found = computed_holidays(year)
     assert len([h for h in found if h.kind == STATUTORY]) in (10, 11, 13)
-    assert all(h.date.year == year for h in found)
+    assert all(h.date.year == year or _xin_new_year(year, h) for h in found)
+
+
+#: 王莽's 新 (AD 9–23) counted the year from the 丑 month (建丑), a month before today's 正月, so
+#: the lunar calendar's 正月初一 of AD 13, 16 and 19 falls in December of the year before.
+XIN = range(9, 24)
+
+
+def _xin_new_year(year: int, holiday) -> bool:
+    return year in XIN and holiday.festival == "春节" and holiday.date.month == 12
+
+
+def test_the_new_year_of_the_xin_calendar_is_in_december():
+    spring = [h.date for h in computed_holidays(19) if h.festival == "春节" and h.kind == STATUTORY]
+    assert D(18, 12, 25) in spring  # 正月初一 of AD 19 under 建丑 (found by the search above)
+    assert all(h.date.year == 24 for h in computed_holidays(24))  # 建寅 again from AD 24
 
 
 def test_julian_era_dates_are_converted():
