@@ -58,6 +58,12 @@ def validation_error_items(exc) -> list[dict]:
     return items
 
 
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A service's refusal of one field's value: shown beside the field on a page, ``{code,
+    message, field}`` in the API."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def user_message(exc: DomainError | ValidationError) -> str:
     """One line for a page's message: a refused act's reason, or a form's errors joined. A 404 or
     403 is raised on, so that the view answers with its page."""

@@ -39,7 +39,7 @@ from zhifa.catalog import rules as catalog_rules
 from zhifa.catalog.models import Claim
 from zhifa.core import access, audit
 from zhifa.core.calendars import district_calendar
-from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.errors import DomainError, NotFound, field_error
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Certificate, Officer, Organization, User
 from zhifa.parties.models import Party
@@ -76,10 +76,6 @@ PLAN_KEYS = {
 POOL_KEYS = {"industries", "townships", "include_light_touch"}
 
 
-def _err(field_name: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field_name: ValidationError(message, code=code)})
-
-
 def _user(actor) -> User | None:
     return actor if isinstance(actor, User) else None
 
@@ -97,10 +93,12 @@ def _pool(pool: Any) -> dict:
     if not pool:
         return {}
     if not isinstance(pool, Mapping) or set(pool) - POOL_KEYS:
-        raise _err("pool", "抽查对象范围只能按行业、乡镇（街道）和是否含无感监管对象划定", "pool_invalid")
+        raise field_error(
+            "pool", "抽查对象范围只能按行业、乡镇（街道）和是否含无感监管对象划定", "pool_invalid"
+        )
     industries = list(pool.get("industries") or [])
     if any(i not in Party.Industry.values for i in industries):
-        raise _err("pool", "行业应从行业列表中选择", "pool_invalid")
+        raise field_error("pool", "行业应从行业列表中选择", "pool_invalid")
     townships = sorted({int(t) for t in pool.get("townships") or []})
     return {
         "industries": sorted(industries),
@@ -118,14 +116,14 @@ def _check_items(department: Organization, partners: list[Organization], items: 
         claimed[item_id].add(org_id)
     for item in items:
         if item.kind != catalog_rules.INSPECTION or item.status != catalog_rules.IN_FORCE:
-            raise _err(
+            raise field_error(
                 "items",
                 f"“{item.code} {item.name}”不是现行行政检查清单中的事项，不能列入检查计划",
                 "item_not_inspection",
             )
         if not claimed[item.pk]:
             who = "、".join(b.name for b in bodies)
-            raise _err(
+            raise field_error(
                 "items",
                 f"“{item.code} {item.name}”未由{who}认领，不能列入本部门的检查计划"
                 "（检查事项须在本部门认领的清单之内）",
@@ -133,7 +131,7 @@ def _check_items(department: Organization, partners: list[Organization], items: 
             )
     for partner in partners:
         if not any(partner.pk in orgs for orgs in claimed.values()):
-            raise _err(
+            raise field_error(
                 "partners",
                 f"{partner.name}没有认领本计划中的任何检查事项，不能参加联合检查",
                 "partner_without_items",
@@ -147,28 +145,28 @@ def create_plan(actor, data: Mapping[str, Any]) -> InspectionPlan:
     and only its commitment is shown: the plan is announced with it."""
     unknown = sorted(set(data) - PLAN_KEYS)
     if unknown:
-        raise _err(unknown[0], f"未知字段“{unknown[0]}”", "unknown_field")
+        raise field_error(unknown[0], f"未知字段“{unknown[0]}”", "unknown_field")
     department = data.get("department")
     if department is None:
-        raise _err("department", "请选择执法部门", "required")
+        raise field_error("department", "请选择执法部门", "required")
     access.require(actor, "inspections.plan", department)
     if not department.is_enforcement_body:
-        raise _err(
+        raise field_error(
             "department",
             f"“{department.name}”不是执法主体，不能制定监管执法计划",
             "department_not_enforcement_body",
         )
     name = (data.get("name") or "").strip()
     if not name:
-        raise _err("name", "请填写计划名称", "required")
+        raise field_error("name", "请填写计划名称", "required")
     kind = data.get("kind") or rules.SPECIAL
     if kind not in rules.PLAN_KIND_LABELS:
-        raise _err("kind", "计划类型应为年度、月度或专项计划", "invalid_choice")
+        raise field_error("kind", "计划类型应为年度、月度或专项计划", "invalid_choice")
     start, end = data.get("period_start"), data.get("period_end")
     if start is None or end is None:
-        raise _err("period_start" if start is None else "period_end", "请填写计划期间", "required")
+        raise field_error("period_start" if start is None else "period_end", "请填写计划期间", "required")
     if end < start:
-        raise _err("period_end", "计划结束日期不能早于开始日期", "plan_period_reversed")
+        raise field_error("period_end", "计划结束日期不能早于开始日期", "plan_period_reversed")
     ratios = data.get("ratios") or {}
     errors = rules.ratio_errors(ratios)
     if errors:
@@ -183,12 +181,12 @@ def create_plan(actor, data: Mapping[str, Any]) -> InspectionPlan:
     partners = [p for p in data.get("partners") or () if p.pk != department.pk]
     for partner in partners:
         if not partner.is_enforcement_body:
-            raise _err(
+            raise field_error(
                 "partners", f"“{partner.name}”不是执法主体，不能参加联合检查", "partner_not_enforcement_body"
             )
     items = list(data.get("items") or ())
     if not items:
-        raise _err("items", "请至少选择一项检查事项", "required")
+        raise field_error("items", "请至少选择一项检查事项", "required")
     _check_items(department, partners, items)
     secret = secrets.token_hex(16)
     plan = InspectionPlan.objects.create(
@@ -507,7 +505,7 @@ def redraw(actor, plan_id: int, reason: str) -> RandomDraw:
     access.require(actor, "inspections.plan", plan.department)
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise _err("reason", "请写明重新抽取的理由（至少4个字）", "redraw_reason_required")
+        raise field_error("reason", "请写明重新抽取的理由（至少4个字）", "redraw_reason_required")
     current = plan.draws.select_for_update().filter(superseded_at__isnull=True).first()
     if current is None:
         raise DomainError("plan_not_drawn", "该计划尚未抽取，请直接抽取")

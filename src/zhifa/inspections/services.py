@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -26,7 +25,7 @@ from zhifa.catalog import rules as catalog_rules
 from zhifa.catalog.models import ChecklistEntry, Claim, EnforcementItem
 from zhifa.core import access, audit
 from zhifa.core.calendars import district_calendar
-from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.errors import DomainError, NotFound, field_error
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Certificate, Officer, User
 from zhifa.parties import events as party_events
@@ -46,10 +45,6 @@ from .models import (
 )
 
 OFFICERS_BASIS = "行政处罚法第四十二条、第五十五条"
-
-
-def _err(field_name: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field_name: ValidationError(message, code=code)})
 
 
 def _user(actor) -> User | None:
@@ -114,28 +109,28 @@ def _check_officers(officer_ids: list[int], day: dt.date) -> None:
     (行政处罚法第四十二条、第五十五条): an officer whose certificate expired, was suspended or
     revoked is refused from that day."""
     if len(officer_ids) < rules.MIN_OFFICERS:
-        raise _err(
+        raise field_error(
             "officer_ids",
             f"检查人员不得少于{rules.MIN_OFFICERS}人（行政处罚法第四十二条）",
             "too_few_officers",
         )
     infos = _officer_infos(officer_ids)
     if len(infos) != len(officer_ids):
-        raise _err("officer_ids", "所选检查人员不存在", "does_not_exist")
+        raise field_error("officer_ids", "所选检查人员不存在", "does_not_exist")
     for info in infos:
         refusal = rules.officer_refusal(info, day)
         if refusal:
-            raise _err("officer_ids", refusal, "officer_not_certified")
+            raise field_error("officer_ids", refusal, "officer_not_certified")
 
 
 def _times(data: Mapping[str, Any], party_id: int) -> tuple[dt.datetime, dt.datetime]:
     started, ended = data.get("started_at"), data.get("ended_at")
     if started is None or ended is None:
-        raise _err("started_at" if started is None else "ended_at", "请填写检查起止时间", "required")
+        raise field_error("started_at" if started is None else "ended_at", "请填写检查起止时间", "required")
     if ended <= started:
-        raise _err("ended_at", "检查结束时间应晚于开始时间", "record_times_reversed")
+        raise field_error("ended_at", "检查结束时间应晚于开始时间", "record_times_reversed")
     if started > timezone.now() + dt.timedelta(minutes=5):
-        raise _err("started_at", "检查开始时间不能晚于现在", "record_in_future")
+        raise field_error("started_at", "检查开始时间不能晚于现在", "record_in_future")
     overlapping = InspectionRecord.objects.filter(
         party_id=party_id, started_at__lt=ended, ended_at__gt=started
     ).first()
@@ -155,23 +150,23 @@ def _checklist(lines, item_ids: set[int]) -> list[ChecklistResult]:
     for line in lines or ():
         entry = entries.get(int(line.get("entry_id") or 0))
         if entry is None:
-            raise _err("checklist", "检查要点不属于本次检查的事项", "checklist_entry_foreign")
+            raise field_error("checklist", "检查要点不属于本次检查的事项", "checklist_entry_foreign")
         if line.get("result") not in rules.CHECK_RESULTS:
-            raise _err(
+            raise field_error(
                 "checklist", f"“{entry.text}”的检查结果应为符合、不符合或不适用", "checklist_result_invalid"
             )
         results.append(
             ChecklistResult(entry=entry, result=line["result"], note=(line.get("note") or "")[:500])
         )
     if len({r.entry_id for r in results}) != len(results):
-        raise _err("checklist", "同一检查要点只能填写一次结果", "checklist_duplicate")
+        raise field_error("checklist", "同一检查要点只能填写一次结果", "checklist_duplicate")
     return results
 
 
 def _outcome(data: Mapping[str, Any]) -> str:
     outcome = data.get("outcome") or InspectionRecord.Outcome.NO_ISSUE
     if outcome not in InspectionRecord.Outcome.values:
-        raise _err("outcome", "处理结果无效", "invalid_choice")
+        raise field_error("outcome", "处理结果无效", "invalid_choice")
     return outcome
 
 
@@ -203,7 +198,7 @@ def record_inspection(actor, data: Mapping[str, Any]) -> RecordResult:
     access.require(actor, "inspections.record")
     visit_id, task_id = data.get("visit"), data.get("task")
     if bool(visit_id) == bool(task_id):
-        raise _err("visit", "请选择一次综合查一次或一项检查任务（二者选一）", "visit_or_task")
+        raise field_error("visit", "请选择一次综合查一次或一项检查任务（二者选一）", "visit_or_task")
     tasks = _scoped_tasks(actor)
     officer_id = getattr(actor, "officer_id", None)
     if visit_id:
@@ -340,26 +335,26 @@ def record_for_cause(actor, data: Mapping[str, Any]) -> RecordResult:
     department claimed; the officers are checked as for any inspection."""
     unknown = sorted(set(data) - RECORD_KEYS)
     if unknown:
-        raise _err(unknown[0], f"未知字段“{unknown[0]}”", "unknown_field")
+        raise field_error(unknown[0], f"未知字段“{unknown[0]}”", "unknown_field")
     refusal = rules.inspection_refusal(
         planned=False, cause_kind=data.get("cause_kind") or "", cause_ref=data.get("cause_ref") or ""
     )
     if refusal:
-        raise _err(
+        raise field_error(
             "cause_kind" if refusal[0] != "cause_reference_required" else "cause_ref", refusal[1], refusal[0]
         )
     department = (
         data.get("department") or getattr(getattr(actor, "organization", None), "body", lambda: None)()
     )
     if department is None:
-        raise _err("department", "请选择检查部门", "required")
+        raise field_error("department", "请选择检查部门", "required")
     access.require(actor, "inspections.inspect_for_cause", department)
     party = data.get("party")
     if not isinstance(party, Party):
         party = access.get_visible(actor, Party, party)
     items = list(data.get("item_ids") and EnforcementItem.objects.filter(pk__in=data["item_ids"]) or ())
     if not items:
-        raise _err("item_ids", "请选择检查事项", "required")
+        raise field_error("item_ids", "请选择检查事项", "required")
     claimed = set(
         Claim.objects.filter(organization=department, item__in=items).values_list("item_id", flat=True)
     )
@@ -369,7 +364,7 @@ def record_for_cause(actor, data: Mapping[str, Any]) -> RecordResult:
             or item.status != catalog_rules.IN_FORCE
             or item.pk not in claimed
         ):
-            raise _err(
+            raise field_error(
                 "item_ids",
                 f"“{item.code} {item.name}”不是{department.name}认领的现行检查事项",
                 "item_not_claimed",
@@ -442,7 +437,7 @@ def _store_file(
         digest.update(chunk)
         size += len(chunk)
     if size == 0:
-        raise _err("file", "文件为空", "empty_file")
+        raise field_error("file", "文件为空", "empty_file")
     name = upload.name.rsplit("/", 1)[-1][:200]
     attachment = Attachment(
         record=record,
@@ -497,9 +492,9 @@ def issue_rectification(
     record = _locked_record(actor, record_id)
     content = (content or "").strip()
     if not content:
-        raise _err("content", "请填写整改内容", "required")
+        raise field_error("content", "请填写整改内容", "required")
     if not isinstance(working_days, int) or not 1 <= working_days <= 90:
-        raise _err("working_days", "整改期限应为1至90个工作日", "working_days_invalid")
+        raise field_error("working_days", "整改期限应为1至90个工作日", "working_days_invalid")
     start = today or timezone.localdate()
     deadline = district_calendar().add_working_days(start, working_days)
     order = RectificationOrder.objects.create(
@@ -530,7 +525,7 @@ def report_rectification(token: str, order_id: int, report: str) -> Rectificatio
         raise NotFound("整改通知不存在")
     report = (report or "").strip()
     if len(report) < 4:
-        raise _err("report", "请写明整改情况", "required")
+        raise field_error("report", "请写明整改情况", "required")
     if order.state != RectificationOrder.State.OPEN:
         raise DomainError("rectification_closed", "该整改已复查，无需再报告")
     before = audit.snapshot(order, ORDER_FIELDS)
@@ -629,7 +624,7 @@ def rate_action_code(token: str, rating: int, comment: str = "") -> ActionCode:
     """The party's rating (1–5) of an inspection, once, after it took place."""
     code = code_from_token(token, lock=True)
     if not rules.may_rate(rating):
-        raise _err("rating", "评价应为1至5星", "rating_invalid")
+        raise field_error("rating", "评价应为1至5星", "rating_invalid")
     if code.rating is not None:
         raise DomainError("already_rated", "这次检查已经评价过，每次检查只能评价一次", "rating")
     if not code_is_rateable(code):
@@ -660,7 +655,7 @@ def assign_officer(
     holding a certificate valid on the visit's day (行政处罚法第四十二条、第五十五条). The draw itself
     stays as drawn and published; the replacement is recorded beside it and audited."""
     if bool(visit_id) == bool(task_id):
-        raise _err("visit", "请选择一次综合查一次或一项检查任务（二者选一）", "visit_or_task")
+        raise field_error("visit", "请选择一次综合查一次或一项检查任务（二者选一）", "visit_or_task")
     if visit_id:
         target = access.get_visible(actor, JointInspection.objects.select_for_update(), visit_id)
         if target.state != JointInspection.State.PLANNED:
@@ -677,18 +672,18 @@ def assign_officer(
     access.require(actor, "inspections.record", target)
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise _err("reason", "请写明调整检查人员的理由（至少4个字）", "required")
+        raise field_error("reason", "请写明调整检查人员的理由（至少4个字）", "required")
     drawn = drawn_officer_ids(target)
     if replaces_id not in drawn:
-        raise _err("replaces", "被替换的人员不是本次检查的检查人员", "not_drawn")
+        raise field_error("replaces", "被替换的人员不是本次检查的检查人员", "not_drawn")
     if officer_id in drawn:
-        raise _err("officer", "该人员已是本次检查的检查人员", "already_drawn")
+        raise field_error("officer", "该人员已是本次检查的检查人员", "already_drawn")
     officer = Officer.objects.filter(pk=officer_id, organization__in=[t.department_id for t in tasks]).first()
     if officer is None:
-        raise _err("officer", "替补人员应为本次检查所属部门的执法人员", "officer_not_of_department")
+        raise field_error("officer", "替补人员应为本次检查所属部门的执法人员", "officer_not_of_department")
     refusal = rules.officer_refusal(_officer_infos([officer.pk])[0], day)
     if refusal:
-        raise _err("officer", refusal, "officer_not_certified")
+        raise field_error("officer", refusal, "officer_not_certified")
     InspectorChange.objects.create(
         visit=target if visit_id else None,
         task=target if task_id else None,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhifa.core import access, audit, limits
 from zhifa.core.commands import parse
-from zhifa.core.errors import DomainError, NotFound, PermissionDenied
+from zhifa.core.errors import DomainError, NotFound, PermissionDenied, field_error
 from zhifa.core.scopes import Scope
 
 from . import rules
@@ -377,10 +377,6 @@ def _initial_password() -> str:
             return password
 
 
-def _refuse(field: str, message: str, code: str):
-    raise ValidationError({field: ValidationError(message, code=code)})
-
-
 def _require_district_granter(actor, role: str) -> None:
     if role in rules.DISTRICT_ROLES and not access.has_role(actor, User.Role.GUIDANCE_OFFICE, access.ADMIN):
         raise PermissionDenied(
@@ -394,7 +390,9 @@ def _account_officer(organization: Organization, employee_no: str, role: str) ->
     inspections are signed with his certificate), in the account's organisation, without one yet."""
     if not employee_no:
         if role == User.Role.OFFICER:
-            _refuse("officer_employee_no", "执法人员账号须对应执法人员名册中的人员，请填写工号", "required")
+            raise field_error(
+                "officer_employee_no", "执法人员账号须对应执法人员名册中的人员，请填写工号", "required"
+            )
         return None
     officer = (
         Officer.objects.filter(
@@ -404,13 +402,15 @@ def _account_officer(organization: Organization, employee_no: str, role: str) ->
         .first()
     )
     if officer is None:
-        _refuse(
+        raise field_error(
             "officer_employee_no",
             f"{organization.name}的执法人员名册中没有在职的工号“{employee_no}”",
             "not_found",
         )
     if User.objects.filter(officer=officer).exists():
-        _refuse("officer_employee_no", f"{officer.name}（工号{employee_no}）已有账号", "has_account")
+        raise field_error(
+            "officer_employee_no", f"{officer.name}（工号{employee_no}）已有账号", "has_account"
+        )
     return officer
 
 
@@ -422,14 +422,14 @@ def create_account(actor, data) -> tuple[User, str]:
     organization = access.get_visible(actor, Organization, data.organization_id)
     access.require(actor, ACCOUNTS, organization)
     if data.role not in User.Role.values:
-        _refuse("role", "未知角色", "invalid_choice")
+        raise field_error("role", "未知角色", "invalid_choice")
     _require_district_granter(actor, data.role)
     if User.objects.filter(username__iexact=data.username).exists():
-        _refuse("username", f"用户名“{data.username}”已被使用", "unique")
+        raise field_error("username", f"用户名“{data.username}”已被使用", "unique")
     officer = _account_officer(organization, data.officer_employee_no.strip(), data.role)
     display_name = data.display_name.strip() or (officer.name if officer else "")
     if not display_name:
-        _refuse("display_name", "请填写姓名", "required")
+        raise field_error("display_name", "请填写姓名", "required")
     password = _initial_password()
     user = User(
         username=data.username,
@@ -471,11 +471,15 @@ def set_account_active(actor, user_id: int, data) -> User:
     user = _locked_account(actor, user_id)
     reason = data.reason.strip()
     if user.is_active == data.active:
-        _refuse("active", "账号已是启用状态" if data.active else "账号已是停用状态", "status_unchanged")
+        raise field_error(
+            "active", "账号已是启用状态" if data.active else "账号已是停用状态", "status_unchanged"
+        )
     if not data.active and getattr(actor, "pk", None) == user.pk:
-        _refuse("active", "不能停用自己的账号", "self")
+        raise field_error("active", "不能停用自己的账号", "self")
     if len(reason) < 2:
-        _refuse("reason", "请写明停用账号的理由" if not data.active else "请写明启用账号的理由", "required")
+        raise field_error(
+            "reason", "请写明停用账号的理由" if not data.active else "请写明启用账号的理由", "required"
+        )
     user.is_active = data.active
     user.save(update_fields=["is_active"])
     audit.record(
@@ -495,9 +499,9 @@ def reset_password(actor, user_id: int) -> tuple[User, str]:
     the account's login lock is lifted. The administrator never learns the person's own password."""
     user = _locked_account(actor, user_id)
     if getattr(actor, "pk", None) == user.pk:
-        _refuse("user", "请在“我的账号”中修改自己的密码", "self")
+        raise field_error("user", "请在“我的账号”中修改自己的密码", "self")
     if not user.is_active:
-        _refuse("user", "账号已停用，请先启用", "inactive")
+        raise field_error("user", "账号已停用，请先启用", "inactive")
     password = _initial_password()
     user.set_password(password)
     user.password_must_change = True
