@@ -88,9 +88,6 @@ def day_of(d: dt.date) -> dt.date:
     return d
 
 
-_as_date = day_of
-
-
 def today() -> dt.date:
     """Today in China, whatever the machine's clock zone (a server in UTC is a day behind Beijing
     from 00:00 to 08:00 Beijing time)."""
@@ -106,7 +103,7 @@ class WorkdayCalendar:
     """
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
-        self.overrides: dict[dt.date, bool] = {_as_date(d): bool(v) for d, v in (overrides or {}).items()}
+        self.overrides: dict[dt.date, bool] = {day_of(d): bool(v) for d, v in (overrides or {}).items()}
 
     def __repr__(self) -> str:
         return f"WorkdayCalendar(overrides={len(self.overrides)})"
@@ -114,7 +111,7 @@ class WorkdayCalendar:
     # -- single days ------------------------------------------------------------------------
 
     def is_workday(self, d: dt.date) -> bool:
-        d = _as_date(d)
+        d = day_of(d)
         override = self.overrides.get(d)
         if override is not None:
             return override
@@ -122,7 +119,7 @@ class WorkdayCalendar:
 
     def next_workday(self, d: dt.date) -> dt.date:
         """``d`` itself if it is a working day, otherwise the first working day after it."""
-        d = _as_date(d)
+        d = day_of(d)
         while not self.is_workday(d):
             d += dt.timedelta(days=1)
         return d
@@ -135,7 +132,7 @@ class WorkdayCalendar:
         ``n == 0`` returns ``start`` unchanged; a negative ``n`` counts backwards (the
         ``|n|``-th working day before ``start``).
         """
-        d = _as_date(start)
+        d = day_of(start)
         step = dt.timedelta(days=1 if n >= 0 else -1)
         remaining = abs(n)
         while remaining:
@@ -150,7 +147,7 @@ class WorkdayCalendar:
         This is the inverse of :meth:`add_working_days`:
         ``working_days_between(d, add_working_days(d, n)) == n`` for every ``n``.
         """
-        start, end = _as_date(start), _as_date(end)
+        start, end = day_of(start), day_of(end)
         if end < start:
             return -sum(1 for d in _days(end, start) if self.is_workday(d))
         return sum(
@@ -161,7 +158,7 @@ class WorkdayCalendar:
 
     @staticmethod
     def add_calendar_days(start: dt.date, n: int) -> dt.date:
-        return _as_date(start) + dt.timedelta(days=n)
+        return day_of(start) + dt.timedelta(days=n)
 
     def calendar_deadline(self, start: dt.date, n_days: int) -> dt.date:
         """Last day of a period of ``n_days`` calendar days starting on ``start``.
@@ -211,7 +208,7 @@ def is_working_day_period(n: int, law: str = ADMINISTRATIVE_PENALTY) -> bool:
 
 def add_months(start: dt.date, months: int) -> dt.date:
     """Same day ``months`` later, clamped to the end of a shorter month."""
-    start = _as_date(start)
+    start = day_of(start)
     index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(index, 12)
     month += 1

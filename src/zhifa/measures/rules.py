@@ -117,17 +117,14 @@ def date_refusal(
     """DESIGN.md, "Inputs": the date of an act is never in the future and never before the step it
     follows (``after``). Dates and datetimes compare as dates unless both are datetimes."""
     refs = tuple(refs)
-
-    as_date = day_of
-
-    if as_date(on) > as_date(today) or (
+    if day_of(on) > day_of(today) or (
         isinstance(on, dt.datetime) and isinstance(today, dt.datetime) and on > today
     ):
         return refuse("future_date", refs, f"{label}不能晚于现在", field)
     if after is not None:
         both_times = isinstance(on, dt.datetime) and isinstance(after, dt.datetime)
-        if (on < after) if both_times else (as_date(on) < as_date(after)):
-            shown = after.strftime("%Y-%m-%d %H:%M") if both_times else as_date(after).isoformat()
+        if (on < after) if both_times else (day_of(on) < day_of(after)):
+            shown = after.strftime("%Y-%m-%d %H:%M") if both_times else day_of(after).isoformat()
             return refuse("date_out_of_order", refs, f"{label}不能早于{after_label}（{shown}）", field)
     return None
 
@@ -208,9 +205,6 @@ class Deadline:
         return self.met is None and self.status in (Status.OK, Status.WARNING, Status.OVERDUE)
 
 
-_as_date = day_of
-
-
 def deadline(
     name: str,
     label: str,
@@ -226,13 +220,13 @@ def deadline(
     refs = tuple(refs)
     hours = isinstance(due, dt.datetime)
     if met is not None:
-        late = (met > due) if hours and isinstance(met, dt.datetime) else _as_date(met) > _as_date(due)
+        late = (met > due) if hours and isinstance(met, dt.datetime) else day_of(met) > day_of(due)
         status = Status.OVERDUE if late else Status.OK
     else:
         past = now > due if hours else day_of(now) > due
         if past:
             status = Status.LAPSED if optional else Status.OVERDUE
-        elif (_as_date(due) - day_of(now)).days <= warning_days:
+        elif (day_of(due) - day_of(now)).days <= warning_days:
             status = Status.WARNING
         else:
             status = Status.OK
