@@ -38,3 +38,18 @@ def add_officer(
 @pytest.fixture
 def make_officer(db):
     return add_officer
+
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``client`` in as a user (the previous one signed out first)."""
+
+    def _login(user):
+        client.logout()
+        client.force_login(user, backend=MODEL_BACKEND)
+        return client
+
+    return _login

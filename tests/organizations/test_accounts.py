@@ -19,16 +19,6 @@ from zhifa.organizations.models import User
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.logout()
-        client.force_login(user, backend=MODEL_BACKEND)
-        return client
-
-    return _login
-
-
 def _signs_in(client, username: str, password: str) -> bool:
     """Through the login form (the lockout middleware and backend see a real request)."""
     client.logout()
@@ -227,30 +217,18 @@ def test_the_user_page_stops_an_account_and_resets_a_password(world, login):
 def test_accounts_over_the_api(world, login):
     officer = new_officer(world.bureau, name="接口队员")
     client = login(world.bureau_admin)
-    created = client.post(
-        "/api/v1/users",
-        {
-            "username": "api_xin",
-            "organization_id": world.bureau.pk,
-            "role": "officer",
-            "officer_employee_no": officer.employee_no,
-        },
-        content_type="application/json",
-    )
+    account = {
+        "username": "api_xin",
+        "organization_id": world.bureau.pk,
+        "role": "officer",
+        "officer_employee_no": officer.employee_no,
+    }
+    created = client.post("/api/v1/users", account, content_type="application/json")
     assert created.status_code == 201, created.content
     body = created.json()
     user = User.objects.get(username="api_xin")
     assert body["account"]["id"] == user.pk and user.check_password(body["initial_password"])
-    bad = client.post(
-        "/api/v1/users",
-        {
-            "username": "api_xin",
-            "organization_id": world.bureau.pk,
-            "role": "officer",
-            "officer_employee_no": officer.employee_no,
-        },
-        content_type="application/json",
-    )
+    bad = client.post("/api/v1/users", account, content_type="application/json")  # the same again
     assert bad.status_code == 422 and "username" in bad.content.decode()
     stopped = client.post(
         f"/api/v1/users/{user.pk}/status",

@@ -17,7 +17,6 @@ from zhifa.core.models import AuditEvent
 from zhifa.organizations import rules, services
 from zhifa.organizations.models import Delegation, RoleGrant, User
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 TODAY = timezone.localdate()
 
 
@@ -33,16 +32,6 @@ def bw(world):
     world.team_a.is_enforcement_body = True
     world.team_a.save(update_fields=["is_enforcement_body"])
     return world
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.logout()
-        client.force_login(user, backend=MODEL_BACKEND)
-        return client
-
-    return _login
 
 
 def _fresh(user) -> User:

@@ -3,7 +3,6 @@
 import datetime as dt
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,17 +10,7 @@ from zhifa.core.models import AuditEvent
 from zhifa.core.validators import make_id_number, mask_id_number
 from zhifa.organizations.models import Certificate, Officer
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PASSWORD = "correct-horse-battery"  # the password tests/conftest.py gives every user
-
-
-@pytest.fixture
-def login(client):
-    def _login(user):
-        client.force_login(user, backend=MODEL_BACKEND)
-        return client
-
-    return _login
 
 
 def _text(response) -> str:
