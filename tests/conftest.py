@@ -70,10 +70,14 @@ def fast_password_hasher(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The cache is shared (Redis in tests): counters of one test must not limit the next."""
+    """The cache is shared (Redis in tests): counters of one test must not limit the next, and
+    reference data one test kept (rolled back with it) must not be seen by the next."""
     from django.core.cache import cache
 
+    from zhifa.core import refdata
+
     cache.clear()
+    refdata.clear()
     yield
 
 

@@ -68,12 +68,17 @@ class DispatchConfig(AppConfig):
         }
 
     def ready(self):
+        from zhifa.catalog.models import Claim, Domain, EnforcementItem, TownshipItemChoice
         from zhifa.catalog.references import register_open_reference_checker
+        from zhifa.core import refdata
         from zhifa.inspections.handoffs import register_handoff
+        from zhifa.organizations.models import Organization, Region
 
         from . import access  # noqa: F401  (registers the dispatch permissions)
 
         register_open_reference_checker(_open_incidents_citing)
+        # what routing keeps per process (routing.townships, suggested_item, responsible_for)
+        refdata.watch(Region, Organization, Domain, EnforcementItem, Claim, TownshipItemChoice)
         register_handoff("incident", _incident_from_inspection, label="转事件")
 
 

@@ -26,6 +26,7 @@ from django.conf import settings
 
 from zhifa.catalog import rules as catalog_rules
 from zhifa.catalog.models import CatalogVersion, Claim, EnforcementItem, TownshipItemChoice
+from zhifa.core import refdata
 from zhifa.organizations.models import Organization, Region
 
 from . import rules
@@ -328,6 +329,13 @@ def township_team(region: Region | None) -> Organization | None:
 
 def responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Organization | None, str]:
     """The body that must act on ``item`` at ``township`` and why (see ``rules.responsible_body``)."""
+    return refdata.kept(
+        ("dispatch.responsible_for", item.pk, township.pk if township else None),
+        lambda: _responsible_for(item, township),
+    )
+
+
+def _responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Organization | None, str]:
     on_list = township is not None and (
         item.township_library == catalog_rules.BASE
         or (
@@ -358,13 +366,29 @@ def responsible_for(item: EnforcementItem, township: Region | None) -> tuple[Org
     return org, decision.reason
 
 
+def townships() -> dict[str, Region]:
+    """The townships (乡镇、街道) by name."""
+    return refdata.kept(
+        "dispatch.townships",
+        lambda: {r.name: r for r in Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS)},
+    )
+
+
 def locate(address: str, lat, lng) -> Region | None:
     """The township of an address or a point (``rules.township_name_for``)."""
-    townships = dict(Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).values_list("name", "pk"))
+    by_name = townships()
     name = rules.township_name_for(
         address,
         float(lat) if lat is not None else None,
         float(lng) if lng is not None else None,
-        list(townships),
+        list(by_name),
     )
-    return Region.objects.get(pk=townships[name]) if name in townships else None
+    return by_name.get(name)
+
+
+def suggested_item(item_id: int) -> EnforcementItem | None:
+    """A suggested item, with its domain."""
+    return refdata.kept(
+        ("dispatch.item", item_id),
+        lambda: EnforcementItem.objects.select_related("domain").filter(pk=item_id).first(),
+    )

@@ -26,6 +26,8 @@ class IntegrationsConfig(AppConfig):
     ]
 
     def ready(self):
+        from zhifa.api.models import ApiKey
+        from zhifa.core import refdata
         from zhifa.dispatch import events
 
         from . import (
@@ -33,6 +35,8 @@ class IntegrationsConfig(AppConfig):
             services,
             supervision,
         )
+        from .models import Subscriber
 
         events.listen(services.on_incident_event)
         supervision.register_rules()
+        refdata.watch(Subscriber, ApiKey)  # services.subscribers_for keeps them

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from zhifa.catalog import rules as catalog_rules
 from zhifa.catalog.models import Claim, EnforcementItem
-from zhifa.core import access, audit
+from zhifa.core import access, audit, refdata
 from zhifa.core.errors import DomainError
 from zhifa.dispatch.models import Incident
 from zhifa.organizations.models import Organization
@@ -64,8 +64,13 @@ def subscribers_for(incident: Incident) -> list[Subscriber]:
 
     from zhifa.api.models import ApiKey
 
-    sender = ApiKey.objects.filter(pk=int(pk)).values("organization_id")[:1]
-    return list(Subscriber.objects.filter(organization_id=Subquery(sender), is_active=True).order_by("pk"))
+    def read() -> list[Subscriber]:
+        sender = ApiKey.objects.filter(pk=int(pk)).values("organization_id")[:1]
+        return list(
+            Subscriber.objects.filter(organization_id=Subquery(sender), is_active=True).order_by("pk")
+        )
+
+    return refdata.kept(("integrations.subscribers", int(pk)), read)  # every intake asks
 
 
 def on_incident_event(incident: Incident, event: str, details: dict) -> None:

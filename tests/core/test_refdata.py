@@ -1,0 +1,88 @@
+"""Reference data kept per process (core.refdata), against PostgreSQL and the shared cache: what
+is kept is used until a watched table changes, in this process at once and in the others through
+the shared generation; a transaction that wrote a watched row reads the database."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from zhifa.core import refdata
+from zhifa.dispatch import routing
+from zhifa.organizations.models import Region
+
+
+@pytest.fixture
+def counted():
+    """A lookup that counts how often it reads the database."""
+    reads = []
+
+    def townships():
+        reads.append(1)
+        return sorted(Region.objects.filter(level__in=Region.TOWNSHIP_LEVELS).values_list("name", flat=True))
+
+    def lookup():
+        return refdata.kept("test.townships", townships)
+
+    return lookup, reads
+
+
+def new_township(name: str, code: str) -> Region:
+    return Region.objects.create(code=code, name=name, level=Region.Level.TOWN)
+
+
+def test_kept_until_a_watched_table_changes(transactional_db, counted):
+    lookup, reads = counted
+    assert lookup() == [] and lookup() == []
+    assert len(reads) == 1  # the second answer was kept
+    new_township("上方镇", "330803100")  # autocommit: committed, a new generation at once
+    assert lookup() == ["上方镇"]
+    assert len(reads) == 2
+
+
+def test_another_process_drops_what_it_kept(transactional_db, counted, monkeypatch):
+    """Another process's committed write shows as a new generation in the shared cache."""
+    lookup, reads = counted
+    lookup()
+    monkeypatch.setattr(refdata, "CHECK_SECONDS", 0)
+    cache.set(refdata.GENERATION_KEY, "written-by-another-process", None)
+    lookup()
+    assert len(reads) == 2
+
+
+def test_a_transaction_that_wrote_reads_its_own_rows_and_keeps_nothing(transactional_db, counted):
+    lookup, reads = counted
+    assert lookup() == []
+    with pytest.raises(RuntimeError), transaction.atomic():
+        new_township("峡川镇", "330803101")
+        assert lookup() == ["峡川镇"]  # its own uncommitted row, not the kept answer
+        raise RuntimeError("rolled back")
+    assert lookup() == []  # the rolled-back row was never kept
+    assert Region.objects.count() == 0
+
+
+def test_without_a_shared_cache_nothing_is_kept(transactional_db, counted, monkeypatch):
+    lookup, reads = counted
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    lookup()
+    lookup()
+    assert len(reads) == 2
+
+
+def test_kept_for_at_most_the_ttl(transactional_db, counted, monkeypatch):
+    """Writes that send no signal (QuerySet.update) are seen after TTL_SECONDS."""
+    lookup, reads = counted
+    lookup()
+    monkeypatch.setattr(refdata, "TTL_SECONDS", 0)
+    lookup()
+    assert len(reads) == 2
+
+
+def test_routing_sees_a_new_township_at_once(transactional_db):
+    """The intake's township lookup is kept, and a township added in the UI is found right away."""
+    assert routing.locate("上方镇xx村", None, None) is None
+    town = new_township("上方镇", "330803100")
+    assert routing.locate("上方镇xx村", None, None) == town
