@@ -136,7 +136,8 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     chains' locks (taken in chain order, so two writers never wait on each other in a circle)."""
     for event in events:
         event.chain = chain_of(event.organization_id)
-    with transaction.atomic():
+    # Inside the service's transaction no savepoint is needed: a failed append fails the write.
+    with transaction.atomic(savepoint=False):
         for chain in sorted({event.chain for event in events}):
             _lock_chain(chain)
             last = AuditEvent.objects.filter(chain=chain).order_by("-seq").only("seq", "hash").first()

@@ -134,7 +134,9 @@ def push_incident(request, payload: IncidentIn):
     incident, created = services.report_incident(
         request.auth, data, idempotency_key=request.headers.get("Idempotency-Key")
     )
-    return Status(201 if created else 200, selectors.incident_detail_any(incident.pk))
+    # A new incident is answered from memory (its township and item are attached); a replay
+    # from the database.
+    return Status(201, incident) if created else Status(200, selectors.incident_detail_any(incident.pk))
 
 
 #: The columns IncidentOut reads (the related rows' names and codes only).

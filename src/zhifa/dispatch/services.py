@@ -286,7 +286,6 @@ def _duplicate(actor, caller: str, key: str, fingerprint: str, source: str) -> I
     return row.incident
 
 
-@transaction.atomic
 def report_incident(
     actor,
     data: dict[str, Any],
@@ -317,6 +316,34 @@ def report_incident(
                 raise IdempotencyConflict()
             return seen.incident, False
     clean = clean_report(data)
+    # Where it goes is worked out before the transaction, where the townships, bodies and
+    # claims come from the process's copy (core.refdata) instead of the database.
+    routed = _routing_of(clean)
+    return _register(actor, clean, routed, key, fingerprint, caller, now or timezone.now(), photos)
+
+
+def _routing_of(clean: dict[str, Any]) -> dict[str, Any]:
+    """The township, the router's suggestions and the body that must act, as incident fields."""
+    township = routing.locate(clean["address"], clean["lat"], clean["lng"])
+    routed = routing.route(" ".join(filter(None, (clean["title"], clean["text"]))))
+    top = routed.suggestions[0] if routed.suggestions and not routed.abstain else None
+    item = routing.suggested_item(top.item_id) if top else None
+    suggested_org, note = routing.responsible_for(item, township) if item else (None, "")
+    return {
+        "township": township,
+        "suggestions": [s.as_dict() for s in routed.suggestions],
+        "item": item,
+        "suggested_org": suggested_org,
+        "routing_note": note,
+        "routing_model": routed.model_version,
+        "routing_confidence": routed.confidence,
+        "needs_triage": routed.abstain,
+        "triage_reason": routed.triage_reason,
+    }
+
+
+@transaction.atomic
+def _register(actor, clean, routed, key, fingerprint, caller, now, photos) -> tuple[Incident, bool]:
     token = secrets.token_hex(16)
     claims = [(caller, key)] if key else []
     if clean["external_id"]:
@@ -331,39 +358,27 @@ def report_incident(
             answer = _duplicate(actor, claim_caller, claim_key, fingerprint, clean["source"])
             IdempotencyKey.objects.filter(claim=token).update(incident=answer)
             return answer, False
-    now = now or timezone.now()
-    township = routing.locate(clean["address"], clean["lat"], clean["lng"])
-    routed = routing.route(" ".join(filter(None, (clean["title"], clean["text"]))))
-    top = routed.suggestions[0] if routed.suggestions and not routed.abstain else None
-    item = EnforcementItem.objects.select_related("domain").filter(pk=top.item_id).first() if top else None
-    suggested_org, note = routing.responsible_for(item, township) if item else (None, "")
     incident = Incident(
         **clean,
-        township=township,
-        suggestions=[s.as_dict() for s in routed.suggestions],
-        item=item,
-        suggested_org=suggested_org,
-        routing_note=note,
+        **routed,
         reported_at=now,
         tracking_code=new_tracking_code(),
         created_by=actor.get_username(),
         caller=caller,
-        routing_model=routed.model_version,
-        routing_confidence=routed.confidence,
-        needs_triage=routed.abstain,
-        triage_reason=routed.triage_reason,
     )
-    try:
-        with transaction.atomic():
-            incident.save()
-    except IntegrityError:
-        if not clean["external_id"]:
-            raise
-        answer = _duplicate(
-            actor, f"source:{clean['source']}", clean["external_id"], fingerprint, clean["source"]
-        )
-        return answer, False
-    IdempotencyKey.objects.filter(claim=token).update(incident=incident)
+    if clean["external_id"]:  # a savepoint only where a duplicate can be expected
+        try:
+            with transaction.atomic():
+                incident.save()
+        except IntegrityError:
+            answer = _duplicate(
+                actor, f"source:{clean['source']}", clean["external_id"], fingerprint, clean["source"]
+            )
+            return answer, False
+    else:
+        incident.save()
+    if claims:
+        IdempotencyKey.objects.filter(claim=token).update(incident=incident)
     _save_photos(incident, photos, IncidentPhoto.Stage.REPORT, actor)
     _event(incident, actor, "report", "", note=rules.SOURCE_LABELS[incident.source], at=now)
     audit.record(actor, "incident.report", incident, after=_snapshot(incident))
