@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
 # How status callbacks are sent: "celery" (workers; the default with a broker), "thread" (in the
 # background of the web process; the default without one) or "manual" (only by flush; tests).
 ZHIFA_WEBHOOK_MODE = os.environ.get("ZHIFA_WEBHOOK_MODE", "")
+# Where the supervision rules' event runs happen (zhifa.supervision.events): inline | queued | off.
+ZHIFA_SUPERVISION_EVENT_RUNS = os.environ.get("ZHIFA_SUPERVISION_EVENT_RUNS", "inline")
 
 # The district the platform serves; names documents and the default region.
 ZHIFA_DISTRICT_CODE = os.environ.get("ZHIFA_DISTRICT_CODE", "330803")

@@ -102,6 +102,7 @@ def test_task_durations_are_measured(db):
         ("ZHIFA_API_MAX_BODY_BYTES", -1, "zhifa.E005"),
         ("ZHIFA_CASE_CONFIG", [], "zhifa.E010"),
         ("ZHIFA_AUDIT_ANCHOR_KEY", "short", "zhifa.E011"),
+        ("ZHIFA_SUPERVISION_EVENT_RUNS", "later", "zhifa.E014"),
     ],
 )
 def test_system_checks_refuse_bad_platform_settings(name, value, error_id):

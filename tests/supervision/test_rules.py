@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import new_officer
 from tests.parties.conftest import add_party
 from zhifa.cases.models import Case, CaseEvent
+from zhifa.dispatch.models import Incident
 from zhifa.inspections.models import InspectionRecord, JointInspection
 from zhifa.organizations.models import Certificate
 from zhifa.supervision import rules
@@ -179,8 +180,13 @@ def test_incident_due_soon(sv):  # closed loop deadline, before it passes
     soon = make_incident(org, state="handling", due_at=NOW + dt.timedelta(hours=20))
     make_incident(org, state="handling", due_at=NOW + dt.timedelta(days=4))  # later
     make_incident(org, state="handling", due_at=NOW - dt.timedelta(hours=1))  # already overdue: other rule
-    make_incident(org, state="replied", due_at=NOW + dt.timedelta(hours=5))  # no longer owed
+    replied = make_incident(org, state="replied", due_at=NOW + dt.timedelta(hours=5))  # no longer owed
     assert subjects("incident_due_soon") == {("dispatch.Incident", soon.pk)}
+    # an event run over given ids finds the same among them, and nothing among the rest
+    everyone = list(Incident.objects.values_list("pk", flat=True))
+    rule = RULES["incident_due_soon"]
+    assert {f.subject_id for f in rule.find(NOW, ids=everyone)} == {soon.pk}
+    assert rule.find(NOW, ids=[replied.pk]) == []
 
 
 def test_case_deadline(sv):  # 行政处罚法第六十一条、第六十四条、第六十七条

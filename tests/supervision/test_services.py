@@ -87,6 +87,61 @@ def test_event_run_failure_does_not_break_the_write(sv, django_capture_on_commit
     assert case.pk and not Alert.objects.exists()
 
 
+def _queued_runs() -> list[tuple[str, list[int]]]:
+    """The ``supervision.run_for`` messages waiting in the broker's default queue (Redis)."""
+    import base64
+    import json
+
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    runs = []
+    for raw in client.lrange("celery", 0, -1):
+        message = json.loads(raw)
+        if message["headers"].get("task") == "supervision.run_for":
+            args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+            runs.append((args[0], args[1]))
+    return runs
+
+
+def test_queued_event_run_goes_to_a_worker(sv, settings, django_capture_on_commit_callbacks):
+    """``queued``: the request ends at its commit; the rules run where the task is taken."""
+    from zhifa.supervision import tasks
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("needs the Redis broker that ./dev test starts")
+    settings.ZHIFA_SUPERVISION_EVENT_RUNS = "queued"
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = make_incident(sv.world.team_a, state="handling", overdue=True)
+    assert ("incident_overdue", incident.pk) not in open_alerts()  # not run in the request
+    assert ("incident", [incident.pk]) in _queued_runs()
+    tasks.run_for("incident", [incident.pk])  # what the worker does with the message
+    assert ("incident_overdue", incident.pk) in open_alerts()
+
+
+def test_queued_event_run_runs_here_when_the_broker_refuses(
+    sv, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from zhifa.supervision import tasks
+
+    def refused(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    settings.ZHIFA_SUPERVISION_EVENT_RUNS = "queued"
+    monkeypatch.setattr(tasks.run_for, "apply_async", refused)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = make_incident(sv.world.team_a, state="handling", overdue=True)
+    assert ("incident_overdue", incident.pk) in open_alerts()
+
+
+def test_event_runs_off(sv, settings, django_capture_on_commit_callbacks):
+    settings.ZHIFA_SUPERVISION_EVENT_RUNS = "off"
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = make_incident(sv.world.team_a, state="handling", overdue=True)
+    assert ("incident_overdue", incident.pk) not in open_alerts()
+
+
 # ---- the alert loop ----
 
 

@@ -54,6 +54,13 @@ def platform_settings(app_configs=None, **kwargs):
     for name in _ids:
         if hasattr(settings, name):
             _positive_int(name, errors, zero_ok=name == "ZHIFA_PROXY_COUNT")
+    runs = getattr(settings, "ZHIFA_SUPERVISION_EVENT_RUNS", "inline")
+    if runs not in ("inline", "queued", "off", True, False):
+        errors.append(
+            Error(
+                f"ZHIFA_SUPERVISION_EVENT_RUNS must be inline, queued or off, not {runs!r}", id="zhifa.E014"
+            )
+        )
     if not isinstance(getattr(settings, "ZHIFA_CASE_CONFIG", {}), dict):
         errors.append(Error("ZHIFA_CASE_CONFIG must be a JSON object", id="zhifa.E010"))
     key = getattr(settings, "ZHIFA_AUDIT_ANCHOR_KEY", "")

@@ -5,7 +5,12 @@ receivers are connected in ``SupervisionConfig.ready``.
 Changed ids are collected and run together after the commit, so a service that saves a case
 three times runs the rules once. A failing rule is logged and never
 breaks the write that triggered it (the periodic sweep catches up). ``paused()`` turns event runs
-off for bulk loads; ``settings.ZHIFA_SUPERVISION_EVENT_RUNS = False`` turns them off entirely."""
+off for bulk loads.
+
+``settings.ZHIFA_SUPERVISION_EVENT_RUNS`` says where they run: ``inline`` (the default: in the
+request, after its commit — the embedded demo and tests), ``queued`` (sent to a Celery worker as
+``supervision.run_for``, so a request ends at its commit; production with a broker, see
+docs/operations.md; a broker that cannot take the task gets the run inline instead), or ``off``."""
 
 import contextlib
 import logging
@@ -24,8 +29,13 @@ def _pending() -> dict[str, set[int]]:
     return _state.pending
 
 
+def mode() -> str:
+    configured = getattr(settings, "ZHIFA_SUPERVISION_EVENT_RUNS", "inline")
+    return {True: "inline", False: "off"}.get(configured, configured)
+
+
 def enabled() -> bool:
-    return getattr(settings, "ZHIFA_SUPERVISION_EVENT_RUNS", True) and not getattr(_state, "paused", 0)
+    return mode() != "off" and not getattr(_state, "paused", 0)
 
 
 @contextlib.contextmanager
@@ -55,10 +65,24 @@ def flush() -> None:
         return
     _pending().clear()
     for model, ids in pending.items():
+        if mode() == "queued" and _queue(model, ids):
+            continue
         try:
             services.run_for(model, ids)
         except Exception:  # noqa: BLE001 - never fail the triggering write; the sweep catches up
             log.exception("supervision event run failed for %s %s", model, sorted(ids)[:20])
+
+
+def _queue(model: str, ids: set[int]) -> bool:
+    """Send the run to a worker; False (run it here) when the broker does not take it."""
+    from .tasks import run_for
+
+    try:
+        run_for.apply_async((model, sorted(ids)), retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the run is done in this process
+        log.warning("supervision event run for %s not queued; running it here", model, exc_info=True)
+        return False
+    return True
 
 
 # ---- receivers ----

@@ -144,16 +144,19 @@ INCIDENT_WARNING_WORKING_DAYS = 1
 def incident_due_soon(now: dt.datetime, ids: Ids = None) -> list[Finding]:
     from zhifa.core.calendars import district_calendar
 
-    last_day = district_calendar().add_working_days(_today(now), INCIDENT_WARNING_WORKING_DAYS)
-    horizon = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()))
     qs = Incident.objects.filter(
-        state__in=sorted(dispatch_rules.WORKING_STATES),
-        overdue=False,
-        escalated=False,
-        due_at__gte=now,
-        due_at__lt=horizon,
+        state__in=sorted(dispatch_rules.WORKING_STATES), overdue=False, escalated=False, due_at__gte=now
     )
     qs = _only(qs, ids).values_list("pk", "responsible_org_id", "tracking_code", "due_at")
+    # An event run reads its few changed rows first and the calendar only if one is running (a
+    # new incident is not); a sweep bounds the query by the horizon.
+    rows = list(qs) if ids is not None else None
+    if rows is not None and not rows:
+        return []
+    last_day = district_calendar().add_working_days(_today(now), INCIDENT_WARNING_WORKING_DAYS)
+    horizon = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time()))
+    if rows is None:
+        rows = _rows(qs.filter(due_at__lt=horizon), ids)
     return [
         Finding(
             "dispatch.Incident",
@@ -166,7 +169,8 @@ def incident_due_soon(now: dt.datetime, ids: Ids = None) -> list[Finding]:
                 "hours_left": round((due - now).total_seconds() / 3600, 1),
             },
         )
-        for pk, org_id, code, due in _rows(qs, ids)
+        for pk, org_id, code, due in rows
+        if due < horizon
     ]
 
 
