@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-GENERATION_KEY = "zhifa:refdata:generation"
+GENERATION_KEY = "refdata:generation"
 CHECK_SECONDS = 1.0
 TTL_SECONDS = 300.0
 
