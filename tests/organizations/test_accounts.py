@@ -147,6 +147,17 @@ def test_a_new_initial_password_lifts_the_lock_and_must_be_changed(world):
         services.reset_password(world.bureau_admin, world.user_a.pk)
 
 
+def test_a_new_initial_password_lifts_the_lock_on_the_address_too(world, client, settings):
+    """Locked out after too many failures from his own computer (django-axes: name and address),
+    the person signs in with the new initial password at once, not after the cool-off time."""
+    target = new_user("locked", world.bureau, User.Role.OFFICER, new_officer(world.bureau))
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert not _signs_in(client, "locked", "wrong-password")
+    assert not _signs_in(client, "locked", "correct-horse-battery")  # locked: the right one fails too
+    _user, password = services.reset_password(world.bureau_admin, target.pk)
+    assert _signs_in(client, "locked", password)
+
+
 def test_the_pages_open_an_account_and_the_person_chooses_his_password_first(world, login):
     officer = new_officer(world.bureau, name="新队员")
     client = login(world.bureau_admin)

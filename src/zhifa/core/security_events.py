@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import audit, limits
 from .web import client_address
@@ -52,6 +53,27 @@ def _login_failed(sender, credentials, request=None, **kwargs):
             object_id=username,
             after={"username": username, "address": address, "limit": limit},
         )
+
+
+def lift_lockouts(username: str) -> int:
+    """Lift every lock on signing in as ``username``: the account's own (``limits``) and the
+    account-and-address ones of django-axes, whose addresses are those the failed logins of the
+    cool-off time came from. Returns how many address locks were lifted."""
+    from axes.conf import settings as axes_settings
+    from axes.utils import reset
+
+    from .models import AuditEvent
+
+    limits.reset("login-account", username.lower())
+    since = timezone.now() - axes_settings.AXES_COOLOFF_TIME
+    tried = (
+        AuditEvent.objects.filter(
+            action="auth.login_failed", object_type=USER_LABEL, object_id__iexact=username, at__gte=since
+        )
+        .values_list("object_id", "after__address")
+        .distinct()
+    )
+    return sum(reset(ip=address, username=typed) for typed, address in tried if address)
 
 
 @receiver(user_locked_out, dispatch_uid="zhifa.audit.axes_lockout")

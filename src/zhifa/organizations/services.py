@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from zhifa.core import access, audit, limits
+from zhifa.core import access, audit, security_events
 from zhifa.core.commands import parse
 from zhifa.core.errors import DomainError, NotFound, PermissionDenied, field_error
 from zhifa.core.scopes import Scope
@@ -496,7 +496,7 @@ def set_account_active(actor, user_id: int, data) -> User:
 @transaction.atomic
 def reset_password(actor, user_id: int) -> tuple[User, str]:
     """A new initial password for a person who forgot his (shown once, changed at the next login);
-    the account's login lock is lifted. The administrator never learns the person's own password."""
+    his login locks are lifted. The administrator never learns the person's own password."""
     user = _locked_account(actor, user_id)
     if getattr(actor, "pk", None) == user.pk:
         raise field_error("user", "请在“我的账号”中修改自己的密码", "self")
@@ -506,7 +506,7 @@ def reset_password(actor, user_id: int) -> tuple[User, str]:
     user.set_password(password)
     user.password_must_change = True
     user.save(update_fields=["password", "password_must_change"])
-    limits.reset("login-account", user.username.lower())
+    security_events.lift_lockouts(user.username)
     audit.record(actor, "account.password_reset", user, organization=user.organization)
     return user, password
 
