@@ -250,3 +250,68 @@ def test_accounts_over_the_api(world, login):
     reset = client.post(f"/api/v1/users/{user.pk}/password/reset")
     assert reset.status_code == 422  # a stopped account is started again first
     assert client.post(f"/api/v1/users/{world.user_a.pk}/password/reset").status_code == 404
+
+
+# ---- the main role: changed when the person's job changes ----
+
+
+def test_the_main_role_changes_with_a_reason_and_is_audited(world):
+    target = new_user("zhuanggang", world.bureau, User.Role.OFFICER, new_officer(world.bureau))
+    services.grant_role(world.bureau_admin, target.pk, User.Role.LEGAL_REVIEWER)
+    user = services.change_main_role(
+        world.bureau_admin, target.pk, {"role": User.Role.LEGAL_REVIEWER, "reason": "调任法制科"}
+    )
+    assert User.objects.get(pk=target.pk).role == User.Role.LEGAL_REVIEWER
+    assert user.roles == frozenset({User.Role.LEGAL_REVIEWER})  # the officer's role is gone
+    assert not target.role_grants.filter(revoked_at__isnull=True).exists()  # carried by the main role now
+    event = AuditEvent.objects.get(action="role.change_main")
+    assert event.before == {"role": "officer"}
+    assert event.after == {"role": "legal_reviewer", "reason": "调任法制科"}
+
+
+@pytest.mark.parametrize(
+    ("who", "data", "field", "code"),
+    [
+        ("target", {"role": "head", "reason": ""}, "reason", "required"),
+        ("target", {"role": "officer", "reason": "无变化"}, "role", "role_unchanged"),
+        ("target", {"role": "emperor", "reason": "升任"}, "role", "invalid_choice"),
+        ("self", {"role": "head", "reason": "自己提拔"}, "role", "self"),
+    ],
+)
+def test_a_main_role_change_is_refused_naming_the_field(world, who, data, field, code):
+    target = new_user("gangwei", world.bureau, User.Role.OFFICER, new_officer(world.bureau))
+    user_id = world.bureau_admin.pk if who == "self" else target.pk
+    with pytest.raises(ValidationError) as refused:
+        services.change_main_role(world.bureau_admin, user_id, data)
+    assert refused.value.error_dict[field][0].code == code
+    assert not AuditEvent.objects.filter(action="role.change_main").exists()
+
+
+def test_a_main_role_change_stays_in_scope_and_district_roles_stay_with_the_guidance_office(world):
+    target = new_user("gangwei2", world.bureau, User.Role.OFFICER, new_officer(world.bureau))
+    with pytest.raises(NotFound):  # a township's user, outside the bureau's scope
+        services.change_main_role(world.bureau_admin, world.user_a.pk, {"role": "head", "reason": "升任"})
+    with pytest.raises(PermissionDenied):
+        services.change_main_role(
+            world.bureau_admin, target.pk, {"role": User.Role.COMMAND_CENTER, "reason": "调指挥中心"}
+        )
+    services.change_main_role(
+        world.guidance_user, target.pk, {"role": User.Role.COMMAND_CENTER, "reason": "调指挥中心"}
+    )
+    assert User.objects.get(pk=target.pk).role == User.Role.COMMAND_CENTER
+
+
+def test_the_user_page_changes_the_main_role(world, client):
+    target = new_user(
+        "yemian", world.bureau, User.Role.OFFICER, new_officer(world.bureau), display_name="叶面"
+    )
+    client.force_login(world.bureau_admin)
+    page = client.get(f"/org/users/{target.pk}/").content.decode()
+    assert "更改主要角色" in page
+    answer = client.post(f"/org/users/{target.pk}/role/", {"role": "head", "reason": ""}, follow=True)
+    assert "请写明更改主要角色的理由" in answer.content.decode()
+    answer = client.post(f"/org/users/{target.pk}/role/", {"role": "head", "reason": "任局领导"}, follow=True)
+    assert "已将叶面的主要角色改为“机关负责人”" in answer.content.decode()
+    assert User.objects.get(pk=target.pk).role == User.Role.HEAD
+    own = client.get(f"/org/users/{world.bureau_admin.pk}/").content.decode()
+    assert "更改主要角色" not in own

@@ -85,6 +85,25 @@ def test_department_admin_grants_and_takes_back_the_legal_review_role(
     # 4. The queue is gone from his menu.
     _log_in(page, live_server, "fzk_colleague")
     assert page.locator(REVIEW_QUEUE).count() == 0
+    _log_out(page)
+
+    # 5. He is posted to the legal section for good: his main role changes, with the reason.
+    _log_in(page, live_server, "bureau_admin")
+    page.goto(f"{live_server.url}/org/users/{colleague.pk}/")
+    page.locator("summary", has_text="更改主要角色").click()
+    form = page.locator("form[data-step=main-role]")
+    form.get_by_label("新的主要角色").select_option(label="法制审核人员")
+    form.get_by_role("button", name="确认更改").click()  # no reason: refused, nothing changed
+    page.wait_for_selector("text=请写明更改主要角色的理由")
+    page.locator("summary", has_text="更改主要角色").click()
+    form.get_by_label("新的主要角色").select_option(label="法制审核人员")
+    form.get_by_label("更改理由").fill("调任法制科")
+    form.get_by_role("button", name="确认更改").click()
+    page.wait_for_selector("text=已将柳法制的主要角色改为“法制审核人员”")
+    assert page.locator("[data-main-role]").inner_text() == "法制审核人员"
+    _log_out(page)
+    _log_in(page, live_server, "fzk_colleague")
+    assert page.locator(REVIEW_QUEUE).count() == 1
 
 
 def test_the_head_delegates_filing_approval_to_a_deputy_and_revokes_it(

@@ -11,7 +11,7 @@ from zhifa.core.pagination import Pagination
 from zhifa.core.scopes import Scope
 
 from . import selectors, services
-from .commands import AccountIn, AccountStatusIn, DelegateIn, RoleGrantIn
+from .commands import AccountIn, AccountStatusIn, DelegateIn, MainRoleIn, RoleGrantIn
 from .models import Officer, Organization, Region
 
 router = Router(tags=["执法力量"])
@@ -262,6 +262,11 @@ def grant_role(request, user_id: int, payload: RoleGrantIn):
     if grant is None:
         return 200, {"detail": "该角色是用户的主要角色，无需授予"}
     return Status(201, grant)
+
+
+@router.post("/users/{user_id}/role", response=AccountOut, summary="更改主要角色")
+def change_main_role(request, user_id: int, payload: MainRoleIn):
+    return services.change_main_role(request.auth, user_id, payload)
 
 
 @router.delete("/users/{user_id}/roles/{role}", response=GrantOut, summary="收回授予的角色")

@@ -72,6 +72,7 @@ class OrganizationsConfig(AppConfig):
         "demo.load": "载入演示数据",
         "certificate.end": "执法证提前终止",
         "role.grant": "授予角色",
+        "role.change_main": "更改主要角色",
         "role.revoke": "收回角色",
         "account.create": "开设账号",
         "account.deactivate": "停用账号",

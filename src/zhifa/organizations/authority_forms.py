@@ -128,5 +128,18 @@ class AccountForm(forms.Form):
         return {**data, "organization_id": data["organization_id"].pk}
 
 
+class MainRoleForm(forms.Form):
+    role = forms.ChoiceField(label="新的主要角色")
+    reason = forms.CharField(label="更改理由", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        kwargs.setdefault("auto_id", "main_%s")  # the grant form on the same page has a "role" too
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            ("", "请选择"),
+            *((v, label) for v, label in User.Role.choices if v != current),
+        ]
+
+
 class AccountStatusForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))

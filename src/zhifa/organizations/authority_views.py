@@ -27,7 +27,14 @@ from zhifa.core.scopes import Scope
 from zhifa.core.web import service_view
 
 from . import rules, selectors, services
-from .authority_forms import AccountForm, AccountStatusForm, DelegationForm, GrantRoleForm, UserFilterForm
+from .authority_forms import (
+    AccountForm,
+    AccountStatusForm,
+    DelegationForm,
+    GrantRoleForm,
+    MainRoleForm,
+    UserFilterForm,
+)
 from .forms import add_service_errors
 from .models import User
 
@@ -90,6 +97,9 @@ def _render_user(request, user_id: int, form=None):
             "form": form if may_grant else None,
             "may_manage": access.can(request.user, ACCOUNTS, target) and target.pk != request.user.pk,
             "status_form": AccountStatusForm(),
+            "main_role_form": MainRoleForm(current=target.role)
+            if may_grant and target.pk != request.user.pk
+            else None,
             "past_grants": selectors.past_grants(target)[:20],
         },
     )
@@ -115,6 +125,20 @@ def user_detail(request, user_id: int):
             messages.success(request, f"已授予{target}“{User.Role(role).label}”角色")
             return redirect("organizations:user_detail", user_id=target.pk)
     return _render_user(request, user_id, form)
+
+
+@service_view
+@require_POST
+def user_main_role(request, user_id: int):
+    target = selectors.user_detail(request.user, user_id)
+    data = {"role": request.POST.get("role", ""), "reason": request.POST.get("reason", "")}
+    try:
+        user = services.change_main_role(request.user, target.pk, data)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, user_message(exc))
+    else:
+        messages.success(request, f"已将{target}的主要角色改为“{user.get_role_display()}”")
+    return redirect("organizations:user_detail", user_id=target.pk)
 
 
 @service_view

@@ -33,6 +33,13 @@ class RoleGrantIn(Command):
     role: Annotated[str, Field(min_length=1, max_length=30)] = Field(title="角色")
 
 
+class MainRoleIn(Command):
+    """A new main role (主要角色) for a person whose job changed, with the reason."""
+
+    role: Annotated[str, Field(min_length=1, max_length=30)] = Field(title="主要角色")
+    reason: Annotated[str, Field(max_length=200)] = Field(default="", title="理由")
+
+
 class AccountIn(Command):
     """A login account for a person of the actor's scope. An officer's account names his roster
     entry by 工号 (``officer_employee_no``) in the same organisation; the name defaults to his."""

@@ -24,7 +24,7 @@ from zhifa.core.errors import DomainError, NotFound, PermissionDenied, field_err
 from zhifa.core.scopes import Scope
 
 from . import rules
-from .commands import AccountIn, AccountStatusIn, DelegateIn
+from .commands import AccountIn, AccountStatusIn, DelegateIn, MainRoleIn
 from .models import Certificate, Delegation, Officer, Organization, Region, StationCoverage, User
 
 OFFICER_FIELDS = (
@@ -347,6 +347,12 @@ def revoke_role(actor, user_id: int, role: str):
     )
     if grant is None:
         raise NotFound("该用户没有这一授予的角色")
+    _end_grant(actor, user, grant)
+    user.forget_roles()
+    return grant
+
+
+def _end_grant(actor, user: User, grant) -> None:
     grant.revoked_at = timezone.now()
     grant.revoked_by = actor if isinstance(actor, User) else None
     grant.save(update_fields=["revoked_at", "revoked_by"])
@@ -355,11 +361,48 @@ def revoke_role(actor, user_id: int, role: str):
         "role.revoke",
         grant,
         organization=user.organization,
-        before={"user": user.pk, "role": role},
+        before={"user": user.pk, "role": grant.role},
         after={"revoked_at": grant.revoked_at},
     )
+
+
+@transaction.atomic
+def change_main_role(actor, user_id: int, data) -> User:
+    """A person's job changed (an officer becomes head of the body, a reviewer goes back to
+    enforcement): his main role is replaced, with the reason; a grant of the new role is taken
+    back with it (the main role carries it now). Nobody changes his own."""
+    from .models import RoleGrant
+
+    data = parse(MainRoleIn, data)
+    user = access.get_visible(actor, User.objects.select_for_update(), user_id)
+    access.require(actor, "organizations.grant_role", user)
+    if getattr(actor, "pk", None) == user.pk:
+        raise field_error("role", "不能更改自己的主要角色", "self")
+    if data.role not in User.Role.values:
+        raise field_error("role", "未知角色", "invalid_choice")
+    if data.role == user.role:
+        raise field_error("role", f"主要角色已是“{user.get_role_display()}”", "role_unchanged")
+    _require_district_granter(actor, data.role)
+    reason = data.reason.strip()
+    if len(reason) < 2:
+        raise field_error("reason", "请写明更改主要角色的理由", "required")
+    before = user.role
+    user.role = data.role
+    user.save(update_fields=["role"])
+    for grant in RoleGrant.objects.select_for_update().filter(
+        user=user, role=data.role, revoked_at__isnull=True
+    ):
+        _end_grant(actor, user, grant)
+    audit.record(
+        actor,
+        "role.change_main",
+        user,
+        organization=user.organization,
+        before={"role": before},
+        after={"role": data.role, "reason": reason},
+    )
     user.forget_roles()
-    return grant
+    return user
 
 
 # ---- accounts: opened, stopped and reset by the administrator of the scope, audited ------------

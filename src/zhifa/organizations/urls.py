@@ -33,6 +33,7 @@ urlpatterns = [
         authority_views.user_password_reset,
         name="user_password_reset",
     ),
+    path("users/<int:user_id>/role/", authority_views.user_main_role, name="user_main_role"),
     path("users/<int:user_id>/roles/revoke/", authority_views.user_revoke_role, name="user_revoke_role"),
     path("delegations/", authority_views.delegation_list, name="delegation_list"),
     path(
