@@ -39,6 +39,21 @@ def test_kept_until_a_watched_table_changes(transactional_db, counted):
     assert len(reads) == 2
 
 
+def test_a_transaction_of_many_writes_sets_one_new_generation(transactional_db, monkeypatch):
+    sets = []
+    real_set = cache.set
+
+    def counting(key, *args, **kwargs):
+        sets.append(key)
+        return real_set(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", counting)
+    with transaction.atomic():
+        for n in range(20):
+            new_township(f"镇{n}", f"3308031{n:02d}")
+    assert sets.count(refdata.GENERATION_KEY) == 1
+
+
 def test_another_process_drops_what_it_kept(transactional_db, counted, monkeypatch):
     """Another process's committed write shows as a new generation in the shared cache."""
     lookup, reads = counted

@@ -88,16 +88,22 @@ def kept(key: Hashable, compute: Callable[[], Any]) -> Any:
 
 
 def changed() -> None:
-    """A watched table was written: a new generation for every process, after the commit."""
+    """A watched table was written: a new generation for every process, after the commit. A
+    transaction that writes a thousand rows sets it once: the first callback after the commit
+    does it, the rest find nothing pending (one left by a rollback goes with the next commit)."""
+    _thread.bump_pending = True
+    transaction.on_commit(_bump)
 
-    def bump() -> None:
-        clear()
-        try:
-            cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-        except Exception:  # noqa: BLE001 - the others drop theirs within TTL_SECONDS
-            pass
 
-    transaction.on_commit(bump)
+def _bump() -> None:
+    if not getattr(_thread, "bump_pending", False):
+        return
+    _thread.bump_pending = False
+    clear()
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - the others drop theirs within TTL_SECONDS
+        pass
 
 
 def _on_write(sender, **kwargs) -> None:
