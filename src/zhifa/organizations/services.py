@@ -317,9 +317,7 @@ def grant_role(actor, user_id: int, role: str):
 
     user = access.get_visible(actor, User, user_id)
     access.require(actor, "organizations.grant_role", user)
-    if role not in User.Role.values:
-        raise ValidationError({"role": ValidationError("未知角色", code="invalid_choice")})
-    _require_district_granter(actor, role)
+    _require_grantable(actor, role)
     grant = RoleGrant.objects.filter(user=user, role=role, revoked_at__isnull=True).first()
     if grant is None and user.role != role:
         grant = RoleGrant.objects.create(
@@ -378,11 +376,9 @@ def change_main_role(actor, user_id: int, data) -> User:
     access.require(actor, "organizations.grant_role", user)
     if getattr(actor, "pk", None) == user.pk:
         raise field_error("role", "不能更改自己的主要角色", "self")
-    if data.role not in User.Role.values:
-        raise field_error("role", "未知角色", "invalid_choice")
     if data.role == user.role:
         raise field_error("role", f"主要角色已是“{user.get_role_display()}”", "role_unchanged")
-    _require_district_granter(actor, data.role)
+    _require_grantable(actor, data.role)
     reason = data.reason.strip()
     if len(reason) < 2:
         raise field_error("reason", "请写明更改主要角色的理由", "required")
@@ -420,7 +416,10 @@ def _initial_password() -> str:
             return password
 
 
-def _require_district_granter(actor, role: str) -> None:
+def _require_grantable(actor, role: str) -> None:
+    """A role that exists, and the district-wide ones only from the guidance office."""
+    if role not in User.Role.values:
+        raise field_error("role", "未知角色", "invalid_choice")
     if role in rules.DISTRICT_ROLES and not access.has_role(actor, User.Role.GUIDANCE_OFFICE, access.ADMIN):
         raise PermissionDenied(
             f"“{User.Role(role).label}”角色只能由执法指导办授予",
@@ -464,9 +463,7 @@ def create_account(actor, data) -> tuple[User, str]:
     data = parse(AccountIn, data)
     organization = access.get_visible(actor, Organization, data.organization_id)
     access.require(actor, ACCOUNTS, organization)
-    if data.role not in User.Role.values:
-        raise field_error("role", "未知角色", "invalid_choice")
-    _require_district_granter(actor, data.role)
+    _require_grantable(actor, data.role)
     if User.objects.filter(username__iexact=data.username).exists():
         raise field_error("username", f"用户名“{data.username}”已被使用", "unique")
     officer = _account_officer(organization, data.officer_employee_no.strip(), data.role)
