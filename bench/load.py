@@ -452,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         errors = sum(r["errors"] for r in (single, users, saturation) if r)
         target = TARGET_P95_MS if kind in ("list", "detail") else WRITE_TARGET_P95_MS
         verdict = ""
-        if target is not None and users is not None:
+        if users is not None:
             verdict = "ok" if users["p95"] < target else "MISSED"
         if verdict == "MISSED":
             missed.append(name)
@@ -460,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<30}{(format(single['p50'], '.1f') if single and single['requests'] else '-'):>7}"
             f"{_cols(users)}{_cols(saturation)}"
             f"{errors:>7}{(f'{sql_ms:.1f}' if sql_ms else '-'):>7}{n or '-':>8}{ratio:>7}  "
-            f"{'p95<' + str(target) + ' ' + verdict if target and verdict else ''}"
+            f"{'p95<' + str(target) + ' ' + verdict if verdict else ''}"
         )
     print(
         "\nlatencies in ms. SQL ms: the endpoint's captured statements run once, in order, straight through psycopg "
