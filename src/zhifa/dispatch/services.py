@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhifa.catalog.models import EnforcementItem
@@ -256,13 +257,28 @@ def _snapshot(incident: Incident) -> dict:
 
 
 def _claim(caller: str, key: str, fingerprint: str, token: str) -> bool:
-    """Insert the claim row (ON CONFLICT DO NOTHING); True when this request's row is the one
-    stored. A concurrent claim of the same row waits here until its transaction ends."""
-    IdempotencyKey.objects.bulk_create(
-        [IdempotencyKey(caller=caller, key=key, body_hash=fingerprint, claim=token)], ignore_conflicts=True
-    )
-    stored = IdempotencyKey.objects.filter(caller=caller, key=key).values_list("claim", flat=True).first()
-    return stored == token
+    """Insert the claim row; True when this request's row is the one stored. ON CONFLICT DO
+    NOTHING RETURNING answers both in one statement (PostgreSQL, SQLite ≥ 3.35): a row comes back
+    only when this insert stored it. A concurrent claim of the same row waits here until its
+    transaction ends (committed: lost; rolled back: this one is stored)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {IdempotencyKey._meta.db_table} (caller, key, body_hash, claim, created_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (caller, key) DO NOTHING RETURNING id",
+            [caller, key, fingerprint, token, timezone.now()],
+        )
+        return cursor.fetchone() is not None
+
+
+def _settle(claims: list[tuple[str, str]], token: str, incident: Incident) -> None:
+    """Point this request's claim rows at ``incident``. They are found by their unique
+    (caller, key), an index lookup: found by ``claim`` alone the update read every key ever kept
+    (13 ms at 60,000 keys, growing with each push)."""
+    if claims:
+        match = Q()
+        for caller, key in claims:
+            match |= Q(caller=caller, key=key)
+        IdempotencyKey.objects.filter(match, claim=token).update(incident=incident)
 
 
 def _duplicate(actor, caller: str, key: str, fingerprint: str, source: str) -> Incident:
@@ -310,11 +326,15 @@ def report_incident(
     fingerprint = body_hash(data)
     caller = caller_key(actor)
     if key:
-        seen = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=key).first()
-        if seen is not None and seen.incident_id:
-            if seen.body_hash != fingerprint:
+        seen = (
+            IdempotencyKey.objects.filter(caller=caller, key=key)
+            .values_list("body_hash", "incident_id")
+            .first()
+        )
+        if seen is not None and seen[1]:  # a replay (rare): its incident is read only then
+            if seen[0] != fingerprint:
                 raise IdempotencyConflict()
-            return seen.incident, False
+            return Incident.objects.get(pk=seen[1]), False
     clean = clean_report(data)
     # Where it goes is worked out before the transaction, where the townships, bodies and
     # claims come from the process's copy (core.refdata) instead of the database.
@@ -351,12 +371,12 @@ def _register(actor, clean, routed, key, fingerprint, caller, now, photos) -> tu
         legacy = Incident.objects.filter(source=clean["source"], external_id=clean["external_id"]).first()
         if legacy is not None:  # pushed before claims were kept
             answer = _duplicate(actor, claims[-1][0], clean["external_id"], fingerprint, clean["source"])
-            IdempotencyKey.objects.filter(claim=token).update(incident=answer)
+            _settle(claims, token, answer)
             return answer, False
     for claim_caller, claim_key in claims:
         if not _claim(claim_caller, claim_key, fingerprint, token):
             answer = _duplicate(actor, claim_caller, claim_key, fingerprint, clean["source"])
-            IdempotencyKey.objects.filter(claim=token).update(incident=answer)
+            _settle(claims, token, answer)
             return answer, False
     incident = Incident(
         **clean,
@@ -377,8 +397,7 @@ def _register(actor, clean, routed, key, fingerprint, caller, now, photos) -> tu
             return answer, False
     else:
         incident.save()
-    if claims:
-        IdempotencyKey.objects.filter(claim=token).update(incident=incident)
+    _settle(claims, token, incident)
     _save_photos(incident, photos, IncidentPhoto.Stage.REPORT, actor)
     _event(incident, actor, "report", "", note=rules.SOURCE_LABELS[incident.source], at=now)
     audit.record(actor, "incident.report", incident, after=_snapshot(incident))
