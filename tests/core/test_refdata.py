@@ -104,3 +104,21 @@ def test_routing_sees_a_new_township_at_once(transactional_db):
     assert routing.locate("上方镇xx村", None, None) is None
     town = new_township("上方镇", "330803100")
     assert routing.locate("上方镇xx村", None, None) == town
+
+
+def test_routing_keeps_the_versions_in_use_until_the_catalog_changes(
+    transactional_db, django_assert_num_queries
+):
+    """The catalog's version and the model in use are read once, not on every intake; the catalog
+    version is bumped by QuerySet.update (no signal), so bump_version says so itself."""
+    from zhifa.catalog.models import CatalogVersion
+    from zhifa.catalog.services import bump_version
+
+    bump_version()
+    first = routing._versions_in_use()
+    assert refdata.kept("routing:versions", routing._versions_in_use) == first
+    with django_assert_num_queries(0):
+        assert refdata.kept("routing:versions", routing._versions_in_use) == first
+    bump_version()
+    now = refdata.kept("routing:versions", routing._versions_in_use)
+    assert now != first and now[0] == CatalogVersion.objects.get().token

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from zhifa.core import access, audit
+from zhifa.core import access, audit, refdata
 from zhifa.core.errors import DomainError
 
 from . import rules
@@ -88,10 +88,12 @@ def items_by_code(codes: Iterable[str], *, lock: bool = False) -> dict[str, Enfo
 
 
 def bump_version() -> None:
-    """Tell per-process caches (the search index) that the catalog changed."""
+    """Tell per-process caches (the search index, the routing model's items) that the catalog
+    changed."""
     token = uuid.uuid4().hex
     if not CatalogVersion.objects.filter(pk=1).update(version=F("version") + 1, token=token):
         CatalogVersion.objects.get_or_create(pk=1, defaults={"version": 1, "token": token})
+    refdata.written()  # routing keeps the version per process (core.refdata)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def field_errors(instance) -> dict[str, ValidationError]:
         value = getattr(instance, field.attname, None)
         if value is None:
             continue
-        label = str(field.verbose_name)
+        label = field.verbose_name  # lazy: translated only when it names an error
         if isinstance(field, models.FileField):
             value = getattr(value, "name", value) or ""
         if _has_nul(value):

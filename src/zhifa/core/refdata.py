@@ -3,7 +3,7 @@ townships, the bodies, claims and township item lists): kept in each process ins
 on every request.
 
 What a process keeps belongs to a *generation* held in the shared cache (Redis in production). A
-committed write to a watched model (``watch``) sets a new generation: the writing process drops
+committed write to a watched model (``watch``, or a write that calls ``written``) sets a new generation: the writing process drops
 what it kept at once, the others when they next look at the generation — at most once a
 ``CHECK_SECONDS``. Whatever is kept is read again after ``TTL_SECONDS`` anyway, for writes that
 send no signal (``QuerySet.update``, ``bulk_create``, raw SQL). A transaction that wrote a
@@ -106,7 +106,9 @@ def _bump() -> None:
         pass
 
 
-def _on_write(sender, **kwargs) -> None:
+def written(*_args, **_kwargs) -> None:
+    """A watched table was written: the receiver of the watched models' signals, and to be called
+    after a write that sends none (``QuerySet.update``, ``bulk_create``, raw SQL)."""
     if connection.in_atomic_block:
         _thread.wrote = True
     changed()
@@ -116,7 +118,7 @@ def watch(*models) -> None:
     """Call from an app's ``ready``: writes to these models change the reference data."""
     for model in models:
         for name, signal in (("save", post_save), ("delete", post_delete)):
-            signal.connect(_on_write, sender=model, dispatch_uid=f"refdata.{model._meta.label}.{name}")
+            signal.connect(written, sender=model, dispatch_uid=f"refdata.{model._meta.label}.{name}")
 
 
 def clear() -> None:

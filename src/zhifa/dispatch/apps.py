@@ -75,10 +75,14 @@ class DispatchConfig(AppConfig):
         from zhifa.organizations.models import Organization, Region
 
         from . import access  # noqa: F401  (registers the dispatch permissions)
+        from .models import RoutingModelVersion
 
         register_open_reference_checker(_open_incidents_citing)
-        # what routing keeps per process (routing.townships, suggested_item, responsible_for)
-        refdata.watch(Region, Organization, Domain, EnforcementItem, Claim, TownshipItemChoice)
+        # what routing keeps per process (routing.townships, suggested_item, responsible_for,
+        # the versions in use; catalog.services.bump_version tells of the catalog's)
+        refdata.watch(
+            Region, Organization, Domain, EnforcementItem, Claim, TownshipItemChoice, RoutingModelVersion
+        )
         register_handoff("incident", _incident_from_inspection, label="转事件")
 
 

@@ -197,13 +197,12 @@ def _active_version() -> str:
     return RoutingModelVersion.objects.filter(active=True).values_list("version", flat=True).first() or ""
 
 
-def current() -> tuple[RoutingModel | None, dict[str, tuple[int, str]]]:
-    """The model in use and the items in force it may suggest (code → (id, name))."""
+def _versions_in_use() -> tuple[str, str]:
+    """The catalog's version token and the version of the model in use, in one query."""
     from django.db.models import Subquery
 
     from .models import RoutingModelVersion
 
-    # One query for both: the catalog's version token and the version of the model in use.
     row = (
         CatalogVersion.objects.annotate(
             active=Subquery(RoutingModelVersion.objects.filter(active=True).values("version")[:1])
@@ -211,7 +210,12 @@ def current() -> tuple[RoutingModel | None, dict[str, tuple[int, str]]]:
         .values_list("token", "active")
         .first()
     )
-    token, active = (row[0] or "", row[1] or "") if row else ("", _active_version())
+    return (row[0] or "", row[1] or "") if row else ("", _active_version())
+
+
+def current() -> tuple[RoutingModel | None, dict[str, tuple[int, str]]]:
+    """The model in use and the items in force it may suggest (code → (id, name))."""
+    token, active = refdata.kept("routing:versions", _versions_in_use)
     with _lock:
         if _cache.get("key") == (token, active):
             return _cache["model"], _cache["items"]
