@@ -2,19 +2,18 @@
 """Load test of the API's main list, detail and write endpoints against a real server.
 
     DATABASE_URL=postgres://... python bench/load.py [--users 50] [--think 1.0] [--seconds 20]
-        [--workers 5] [--worker-class gthread|sync] [--threads 4] [--modes single,users,saturation] [--only cases]
-        [--proxy nginx|none]
+        [--workers CORES+1] [--worker-class sync|gthread] [--threads 4] [--modes single,users,saturation]
+        [--only cases] [--proxy nginx|none]
 
-Starts gunicorn (``--workers`` workers of ``--threads`` threads, DEBUG off, as deployed) serving zhifa on a loopback port over the database
-at DATABASE_URL (fill it first with ``bench/generate.py``), creates an API key for the command
-centre, and measures every endpoint with ``wrk`` (Debian package ``wrk``) in three ways. Sync workers
-do not keep connections alive: wrk reconnects at once and a sync worker then waits on the idle new
-connection through the user's think time, so without nginx buffering in front they queue requests
-behind thinking users (measured: p95 650 ms at 40 req/s) — hence gthread by default. A gthread
-worker likewise hands a *new* connection to a thread that waits for its first request, and wrk opens
-its connections a think time before the first request; so, as deployed (``deploy/nginx.conf``), the
-load goes through nginx (``--proxy nginx``, Debian package ``nginx-light``), which accepts the
-clients and passes only complete requests to gunicorn over kept-alive upstream connections.
+Starts gunicorn (``--workers`` sync workers, DEBUG off, as deployed; ``--worker-class gthread``
+with ``--threads`` to compare) serving zhifa on a loopback port over the database at DATABASE_URL
+(fill it first with ``bench/generate.py``), creates an API key for the command centre, and
+measures every endpoint with ``wrk`` (Debian package ``wrk``) in three ways. Sync workers do not
+keep connections alive: facing wrk directly, a sync worker waits on each idle new connection
+through the user's think time (measured: p95 650 ms at 40 req/s), and a gthread worker likewise
+hands a *new* connection to a thread that waits for its first request. So, as deployed
+(``deploy/nginx.conf``), the load goes through nginx (``--proxy nginx``, Debian package
+``nginx-light``), which accepts the clients and passes only complete requests to gunicorn.
 
 * **1 user** – one connection, no think time: the latency of a request on its own (service time);
 * **50 users** – ``--users`` connections, each a simulated officer who sends a request, waits for
@@ -339,12 +338,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seconds", type=int, default=20, help="length of the 50-users and saturation runs")
     parser.add_argument("--single-seconds", type=int, default=5, help="length of the 1-user run")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument(
         "--worker-class",
         choices=["sync", "gthread"],
-        default="gthread",
-        help="gthread as deployed (deploy/systemd/zhifa-web.service); sync workers need nginx in front",
+        default="sync",
+        help="sync as deployed (deploy/systemd/zhifa-web.service); sync workers need nginx in front",
     )
     parser.add_argument(
         "--threads", type=int, default=4, help="threads per worker with --worker-class gthread"
