@@ -261,11 +261,13 @@ def _claim(caller: str, key: str, fingerprint: str, token: str) -> bool:
     NOTHING RETURNING answers both in one statement (PostgreSQL, SQLite ≥ 3.35): a row comes back
     only when this insert stored it. A concurrent claim of the same row waits here until its
     transaction ends (committed: lost; rolled back: this one is stored)."""
+    q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {IdempotencyKey._meta.db_table} (caller, key, body_hash, claim, created_at) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (caller, key) DO NOTHING RETURNING id",
-            [caller, key, fingerprint, token, timezone.now()],
+            f"INSERT INTO {q(IdempotencyKey._meta.db_table)} "
+            f"({q('caller')}, {q('key')}, {q('body_hash')}, {q('claim')}, {q('created_at')}) "
+            f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({q('caller')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
+            [caller, key, fingerprint, token, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         return cursor.fetchone() is not None
 
