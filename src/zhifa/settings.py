@@ -233,6 +233,9 @@ ZHIFA_AUDIT_ANCHOR_KEY = os.environ.get("ZHIFA_AUDIT_ANCHOR_KEY", "")
 ZHIFA_AUDIT_ANCHOR_OLD_KEYS = [k for k in os.environ.get("ZHIFA_AUDIT_ANCHOR_OLD_KEYS", "").split(",") if k]
 ZHIFA_AUDIT_ANCHOR_PATH = Path(os.environ.get("ZHIFA_AUDIT_ANCHOR_PATH", VAR_DIR / "audit-anchors.jsonl"))
 ZHIFA_AUDIT_ANCHOR_MINUTES = int(os.environ.get("ZHIFA_AUDIT_ANCHOR_MINUTES", "10"))
+# An intake's Idempotency-Key is remembered this many days (a platform retries within minutes or
+# hours); a platform's own ids (source + external_id) are kept for good. See dispatch.services.
+ZHIFA_IDEMPOTENCY_KEY_DAYS = int(os.environ.get("ZHIFA_IDEMPOTENCY_KEY_DAYS", "30"))
 
 # Background work: Celery with Redis; with no broker configured, tasks run eagerly in-process
 # (the embedded zero-setup default).
@@ -267,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {"task": "core.deliver_outbox", "schedule": timedelta(minutes=1)},
     "dispatch-sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": crontab(minute="*/10")},
     "dispatch-retrain-router": {"task": "dispatch.retrain_router", "schedule": crontab(hour=3, minute=10)},
+    "dispatch-forget-idempotency-keys": {
+        "task": "dispatch.forget_idempotency_keys",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "integrations-flush-outbox": {"task": "integrations.flush_outbox", "schedule": crontab(minute="*")},
     "catalog-apply-due-revisions": {
         "task": "catalog.apply_due_revisions",

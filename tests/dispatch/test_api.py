@@ -182,3 +182,29 @@ def test_every_statement_of_a_push_finds_its_rows_by_an_index(client, world, com
             plan = "\n".join(row[0] for row in cursor.fetchall())
             scanned = [table for table in growing if f"Seq Scan on {table}" in plan]
             assert not scanned, f"{sql[:200]}\n{plan}"
+
+
+def test_idempotency_keys_are_forgotten_after_their_days_but_external_ids_never(
+    client, world, command, catalog, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhifa.dispatch.models import IdempotencyKey
+    from zhifa.dispatch.services import forget_idempotency_keys
+
+    settings.ZHIFA_IDEMPOTENCY_KEY_DAYS = 30
+    assert _push(client, command.hotline_key, report_data(external_id="old-1"), "old-key").status_code == 201
+    assert _push(client, command.hotline_key, report_data(external_id="new-1"), "new-key").status_code == 201
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    IdempotencyKey.objects.filter(key__in=["old-key", "old-1"]).update(created_at=long_ago)
+
+    assert forget_idempotency_keys() == 1  # only the old header key
+    assert forget_idempotency_keys() == 0
+    kept = set(IdempotencyKey.objects.values_list("key", flat=True))
+    assert kept == {"old-1", "new-key", "new-1"}
+    # The platform's own id still gives its first incident; a recent key still replays.
+    assert _push(client, command.hotline_key, report_data(external_id="old-1"), "old-key").status_code == 200
+    assert _push(client, command.hotline_key, report_data(external_id="new-1"), "new-key").status_code == 200
+    assert Incident.objects.count() == 2

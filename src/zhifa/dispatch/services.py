@@ -272,6 +272,16 @@ def _claim(caller: str, key: str, fingerprint: str, token: str) -> bool:
         return cursor.fetchone() is not None
 
 
+def forget_idempotency_keys(now: dt.datetime | None = None) -> int:
+    """Remove the claims of ``Idempotency-Key`` headers older than ZHIFA_IDEMPOTENCY_KEY_DAYS; the
+    number removed. A platform retries a push within minutes or hours, and a key kept for ever is
+    a row per push for ever. A platform's own ids (``source:`` claims) stay: they keep one
+    incident per external id for good."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.ZHIFA_IDEMPOTENCY_KEY_DAYS)
+    old = IdempotencyKey.objects.filter(created_at__lt=cutoff).exclude(caller__startswith="source:")
+    return old.delete()[0]
+
+
 def _settle(claims: list[tuple[str, str]], token: str, incident: Incident) -> None:
     """Point this request's claim rows at ``incident``. They are found by their unique
     (caller, key), an index lookup: found by ``claim`` alone the update read every key ever kept
