@@ -125,6 +125,10 @@ def _raise(refusal: rules.Refusal):
     raise DomainError(refusal.code, refusal.message, refusal.field)
 
 
+#: The caller of a claim on a platform's own id: ``source:<source>``, key = the external id.
+SOURCE_CLAIM = "source:"
+
+
 def caller_key(actor) -> str:
     if isinstance(actor, PublicChannel):
         return "public"
@@ -266,7 +270,8 @@ def _claim(caller: str, key: str, fingerprint: str, token: str) -> bool:
         cursor.execute(
             f"INSERT INTO {q(IdempotencyKey._meta.db_table)} "
             f"({q('caller')}, {q('key')}, {q('body_hash')}, {q('claim')}, {q('created_at')}) "
-            f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({q('caller')}, {q('key')}) DO NOTHING RETURNING {q('id')}",
+            f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({q('caller')}, {q('key')}) "
+            f"DO NOTHING RETURNING {q('id')}",
             [caller, key, fingerprint, token, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         return cursor.fetchone() is not None
@@ -278,7 +283,7 @@ def forget_idempotency_keys(now: dt.datetime | None = None) -> int:
     a row per push for ever. A platform's own ids (``source:`` claims) stay: they keep one
     incident per external id for good."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.ZHIFA_IDEMPOTENCY_KEY_DAYS)
-    old = IdempotencyKey.objects.filter(created_at__lt=cutoff).exclude(caller__startswith="source:")
+    old = IdempotencyKey.objects.filter(created_at__lt=cutoff).exclude(caller__startswith=SOURCE_CLAIM)
     return old.delete()[0]
 
 
@@ -296,7 +301,7 @@ def _settle(claims: list[tuple[str, str]], token: str, incident: Incident) -> No
 def _duplicate(actor, caller: str, key: str, fingerprint: str, source: str) -> Incident:
     """The incident a duplicate push is answered with, or a refusal."""
     row = IdempotencyKey.objects.select_related("incident").filter(caller=caller, key=key).first()
-    if caller.startswith("source:"):
+    if caller.startswith(SOURCE_CLAIM):
         incident = (
             row.incident
             if row is not None and row.incident_id
@@ -379,7 +384,7 @@ def _register(actor, clean, routed, key, fingerprint, caller, now, photos) -> tu
     token = secrets.token_hex(16)
     claims = [(caller, key)] if key else []
     if clean["external_id"]:
-        claims.append((f"source:{clean['source']}", clean["external_id"]))
+        claims.append((SOURCE_CLAIM + clean["source"], clean["external_id"]))
         legacy = Incident.objects.filter(source=clean["source"], external_id=clean["external_id"]).first()
         if legacy is not None:  # pushed before claims were kept
             answer = _duplicate(actor, claims[-1][0], clean["external_id"], fingerprint, clean["source"])
@@ -403,9 +408,7 @@ def _register(actor, clean, routed, key, fingerprint, caller, now, photos) -> tu
             with transaction.atomic():
                 incident.save()
         except IntegrityError:
-            answer = _duplicate(
-                actor, f"source:{clean['source']}", clean["external_id"], fingerprint, clean["source"]
-            )
+            answer = _duplicate(actor, claims[-1][0], clean["external_id"], fingerprint, clean["source"])
             return answer, False
     else:
         incident.save()

@@ -1,5 +1,6 @@
 """Celery tasks of dispatch. ``dispatch.sweep_deadlines`` runs every 10 minutes (idempotent);
-``dispatch.forget_idempotency_keys`` daily (old Idempotency-Key claims); ``dispatch.retrain_router`` nightly: it retrains the router on the command centre's labelled
+``dispatch.forget_idempotency_keys`` daily (old Idempotency-Key claims);
+``dispatch.retrain_router`` nightly: it retrains the router on the command centre's labelled
 examples and puts the new model in use only if it is not worse on the fixed test split."""
 
 import datetime as dt
