@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import SessionAuth
@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from zhifa.core.audit import record_refusal
 from zhifa.core.context import current_request_id
 from zhifa.core.errors import DomainError, PermissionDenied, validation_error_items
+from zhifa.core.schema import Schema
 
 from .security import ApiKeyAuth
 

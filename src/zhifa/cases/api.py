@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from zhifa.core.errors import NotFound
 from zhifa.core.labels import choice_label
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 
 from . import selectors, services
 from .models import Case, Document

@@ -8,13 +8,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from zhifa.core import access
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.organizations.models import Organization
 
 from . import excel, imports, search, selectors, services

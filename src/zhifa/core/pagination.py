@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PageNumberPagination
 
+from zhifa.core.schema import Schema
 from zhifa.core.sql import capped_count
 
 #: Pages beyond this are refused (422) rather than asked of the database: no list is that long, and

@@ -6,12 +6,13 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 
 from . import rules, selectors, services
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from zhifa.catalog.models import Domain, EnforcementItem
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.organizations.models import Organization
 
 from . import events, rules, selectors, services

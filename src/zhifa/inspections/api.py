@@ -6,13 +6,14 @@ records (planned, or with a recorded cause), rectifications, indicators, and the
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from zhifa.catalog.models import EnforcementItem
 from zhifa.core import access
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.core.scopes import Scope
 from zhifa.organizations.models import Organization
 from zhifa.parties.models import Party

@@ -9,13 +9,14 @@ import json
 import logging
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import ValidationError as SchemaValidationError
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticError
 
 from zhifa.core import access
 from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.schema import Schema
 
 from . import export, services
 

@@ -10,12 +10,13 @@ from typing import Any
 from django.forms.models import model_to_dict
 from django.http import FileResponse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from zhifa.cases import selectors as case_selectors
 from zhifa.core import access
 from zhifa.core.audit import jsonable
 from zhifa.core.calendars import district_calendar
+from zhifa.core.schema import Schema
 
 from . import commands, selectors, services
 from .models import CriminalReferral, EvidencePreservation, MeasureDocument, Seizure, SharedEvidence

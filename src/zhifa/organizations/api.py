@@ -4,10 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.core.scopes import Scope
 
 from . import selectors, services

@@ -4,12 +4,13 @@ masked here."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from zhifa.core.labels import choice_label
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.core.scopes import Scope
 from zhifa.core.validators import mask_id_number
 from zhifa.organizations.models import Region

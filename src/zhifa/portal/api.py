@@ -4,11 +4,12 @@ reports from the public and their progress by tracking code. Personal data is ma
 import datetime as dt
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from zhifa.core.errors import NotFound
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.dispatch import rules as dispatch_rules
 
 from . import selectors, services

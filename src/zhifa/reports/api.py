@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
+
+from zhifa.core.schema import Schema
 
 from . import selectors, services
 

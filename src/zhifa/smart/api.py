@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
+from zhifa.core.schema import Schema
 from zhifa.core.scopes import Scope
 
 from . import selectors, services

@@ -2,10 +2,11 @@
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from zhifa.core.pagination import Pagination
+from zhifa.core.schema import Schema
 from zhifa.core.scopes import Scope
 
 from . import rules, selectors, services

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Router, Status
+
+from zhifa.core.schema import Schema
 
 from . import selectors, services
 
