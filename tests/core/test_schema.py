@@ -99,3 +99,20 @@ def test_an_incident_list_row_is_the_same_through_both_getters(world):
     assert ours == twin(IncidentOut).model_validate(incident).model_dump()
     assert ours["township_name"] == "上方镇" and ours["state_label"] and ours["suggestions"]
     assert ours["reporter_phone"] != "13800001234"  # masked by the resolver
+
+
+def test_every_api_module_takes_its_schema_from_core_schema():
+    """A schema on ninja's own base would be read field by field again (and silently slower)."""
+    import re
+    from pathlib import Path
+
+    import zhifa
+
+    root = Path(zhifa.__file__).parent
+    ninja_schema = re.compile(r"^from ninja import .*\bSchema\b|\bninja\.Schema\b", re.M)
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "schema.py" and ninja_schema.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
