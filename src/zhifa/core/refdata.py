@@ -5,10 +5,10 @@ on every request.
 What a process keeps belongs to a *generation* held in the shared cache (Redis in production). A
 committed write to a watched model (``watch``, or a write that calls ``written``) sets a new
 generation: the writing process drops what it kept at once, the others when they next look at
-the generation — at most once a ``CHECK_SECONDS``. Whatever is kept is read again after ``TTL_SECONDS`` anyway, for writes that
-send no signal (``QuerySet.update``, ``bulk_create``, raw SQL). A transaction that wrote a
-watched row neither uses nor keeps anything until it ends: it must read what it wrote, and it may
-still roll back.
+the generation — at most once a ``CHECK_SECONDS``. Whatever is kept is read again after
+``TTL_SECONDS`` anyway, for writes that send no signal (``QuerySet.update``, ``bulk_create``, raw
+SQL). A transaction that wrote a watched row neither uses nor keeps anything until it ends: it
+must read what it wrote, and it may still roll back.
 """
 
 from __future__ import annotations

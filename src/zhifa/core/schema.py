@@ -13,8 +13,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Manager, QuerySet
-from django.db.models.fields.files import FieldFile
 from django.template import Variable, VariableDoesNotExist
 from ninja import Schema as NinjaSchema
 from ninja.schema import DjangoGetter
@@ -28,21 +26,13 @@ _READERS: dict[type, Any] = {}
 
 
 def _converted(value: Any) -> Any:
-    """What ninja's ``DjangoGetter`` makes of a value read from a row."""
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, Manager):
-        return list(value.all())
-    if isinstance(value, QuerySet):
-        return list(value)
-    if callable(value):
-        return value()
-    if isinstance(value, FieldFile):
-        return value.url if value else None
-    return value
+    """What ninja's getter makes of a value read from a row (managers and querysets as lists,
+    methods called, files as their URL), by ninja's own rule; plain values skip it."""
+    return value if type(value) in _PLAIN else DjangoGetter._convert_result(None, value)
 
 
 def _attribute(obj: Any, key: str) -> Any:
+    """A field read as ninja's getter reads it (a dict's key; an attribute, else a dotted path)."""
     if isinstance(obj, dict):
         return obj.get(key, _MISSING)
     try:
@@ -65,6 +55,7 @@ class Schema(NinjaSchema):
             readers = _READERS[cls] = _readers_of(cls)
         if readers is False:  # a field with an alias path: ninja's own getter
             return handler(DjangoGetter(values, cls, info.context))
+        getter = DjangoGetter(values, cls, info.context) if cls._ninja_resolvers else None
         row = {}
         for key, resolver in readers:
             if resolver is None:
@@ -72,7 +63,7 @@ class Schema(NinjaSchema):
                 if value is _MISSING:
                     continue
             else:
-                value = resolver(DjangoGetter(values, cls, info.context))
+                value = resolver(getter)
             row[key] = _converted(value)
         return handler(row)
 
